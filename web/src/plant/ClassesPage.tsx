@@ -1,0 +1,55 @@
+// Plant model → Equipment classes: shared property templates for equipment (e.g. "Injection moulder").
+import { useState, type FormEvent } from 'react';
+import { AUDIT_ENTITIES } from '../audit/entities.ts';
+import { canEditPlant, useUser } from '../platform/auth.tsx';
+import { ErrorBanner } from '../platform/components.tsx';
+import { FormFoot } from '../platform/FormFoot.tsx';
+import { errorFor, fieldErrors, TextAreaField, TextField } from '../platform/forms.tsx';
+import { useSubmit } from '../platform/hooks.ts';
+import { RecordPage, saveRecord, type FormProps, type RecordPageConfig } from '../platform/RecordPage.tsx';
+import type { EquipmentClass } from '../platform/types.ts';
+import { fromRows, PropertiesEditor, toRows, type PropRow } from './PropertiesEditor.tsx';
+
+function ClassForm({ initial, readOnly, onSaved, onCancel }: FormProps<EquipmentClass>) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [props, setProps] = useState<PropRow[]>(toRows(initial?.properties));
+  const { busy, error, run } = useSubmit();
+  const errors = fieldErrors(error);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const body = { name: name.trim(), description, properties: fromRows(props) };
+      onSaved(await saveRecord<EquipmentClass>('/equipment-classes', initial?.id, body));
+    });
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="Equipment class">
+      <ErrorBanner error={error} />
+      <div className="form-grid">
+        <TextField label="Name" value={name} onValue={setName} readOnly={readOnly} error={errors.name} />
+      </div>
+      <TextAreaField label="Description" value={description} onValue={setDescription} readOnly={readOnly} rows={2} error={errors.description} />
+      <PropertiesEditor rows={props} onChange={setProps} readOnly={readOnly} error={errorFor(errors, 'properties')} />
+      {!readOnly && <FormFoot creating={!initial} busy={busy} onCancel={onCancel} />}
+    </form>
+  );
+}
+
+export function ClassesPage({ selectedId }: { selectedId?: string }) {
+  const user = useUser();
+  const config: RecordPageConfig<EquipmentClass> = {
+    apiPath: '/equipment-classes',
+    basePath: '/plant/classes',
+    title: 'Equipment classes',
+    singular: 'Equipment class',
+    entity: AUDIT_ENTITIES.equipmentClass,
+    canEdit: canEditPlant(user),
+    toItem: (c) => ({ id: c.id, title: c.name, subtitle: c.description || undefined, meta: `${Object.keys(c.properties ?? {}).length} props` }),
+    renderForm: (p) => <ClassForm {...p} />,
+    emptyHint: 'Classes group similar machines and give them default properties.',
+  };
+  return <RecordPage config={config} selectedId={selectedId} />;
+}

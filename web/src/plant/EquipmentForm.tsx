@@ -1,0 +1,171 @@
+// Create / edit form for one piece of equipment.
+import { useState, type FormEvent } from 'react';
+import { api } from '../platform/api.ts';
+import { Button, ErrorBanner } from '../platform/components.tsx';
+import { errorFor, fieldErrors, SelectField, TextAreaField, TextField, orNull } from '../platform/forms.tsx';
+import { LEVEL_LABELS, type Calendar, type Equipment, type EquipmentClass, type Level } from '../platform/types.ts';
+import { fromRows, parseAttributes, PropertiesEditor, toRows, type PropRow } from './PropertiesEditor.tsx';
+import { allowedLevels, defaultChildLevel } from './tree.ts';
+
+interface Props {
+  initial?: Equipment;
+  parent?: Equipment;
+  childList?: Equipment[];
+  classes: EquipmentClass[];
+  calendars: Calendar[];
+  readOnly?: boolean;
+  onSaved(eq: Equipment): void;
+  onCancel?(): void;
+}
+
+export function EquipmentForm({ initial, parent, childList, classes, calendars, readOnly, onSaved, onCancel }: Props) {
+  const creating = !initial;
+  const [extId, setExtId] = useState(initial?.extId ?? '');
+  const [name, setName] = useState(initial?.name ?? '');
+  const [level, setLevel] = useState<Level>(initial?.level ?? defaultChildLevel(parent));
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [equipmentClass, setEquipmentClass] = useState(initial?.equipmentClass ?? '');
+  const [calendarId, setCalendarId] = useState(initial?.calendarId ?? '');
+  const [props, setProps] = useState<PropRow[]>(toRows(initial?.properties));
+  const [attrText, setAttrText] = useState(
+    initial && Object.keys(initial.attributes ?? {}).length ? JSON.stringify(initial.attributes, null, 2) : '',
+  );
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const errors = fieldErrors(error);
+  const attrs = parseAttributes(attrText);
+  const levels = allowedLevels(parent, childList);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (attrs.error) return;
+    setBusy(true);
+    setError(null);
+    const body: Record<string, unknown> = {
+      extId: extId.trim(),
+      level,
+      name: name.trim(),
+      description,
+      equipmentClass: orNull(equipmentClass),
+      calendarId: orNull(calendarId),
+      properties: fromRows(props),
+      attributes: attrs.value ?? {},
+    };
+    try {
+      let saved: Equipment;
+      if (creating) {
+        saved = await api<Equipment>('/equipment', { method: 'POST', body: { parentId: parent?.id ?? null, ...body } });
+      } else {
+        if (reason.trim()) body.reason = reason.trim();
+        saved = await api<Equipment>(`/equipment/${encodeURIComponent(initial.id)}`, { method: 'PATCH', body });
+      }
+      setReason('');
+      onSaved(saved);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label={creating ? 'New equipment' : 'Equipment details'}>
+      <ErrorBanner error={error} />
+      {creating && (
+        <div className="form-context">
+          Parent: <strong>{parent ? `${parent.name}` : 'none (top level)'}</strong>
+          {parent && <code className="muted"> {parent.path}</code>}
+        </div>
+      )}
+      <div className="form-grid">
+        <TextField
+          label="Name"
+          value={name}
+          onValue={setName}
+          required
+          readOnly={readOnly}
+          error={errors.name}
+        />
+        <TextField
+          label="Identifier (extId)"
+          value={extId}
+          onValue={setExtId}
+          required
+          readOnly={readOnly}
+          autoCapitalize="none"
+          spellCheck={false}
+          error={errors.extId}
+          hint={
+            creating
+              ? `Unique under the parent; becomes ${parent ? `${parent.path}/` : ''}${extId || '…'}`
+              : 'Changing it changes the path of this record and everything under it.'
+          }
+        />
+        <SelectField
+          label="Level"
+          value={level}
+          onValue={(v) => setLevel(v as Level)}
+          disabled={readOnly}
+          error={errors.level}
+          options={(levels.includes(level) ? levels : [level, ...levels]).map((l) => ({ value: l, label: LEVEL_LABELS[l] }))}
+        />
+        <SelectField
+          label="Equipment class"
+          value={equipmentClass}
+          onValue={setEquipmentClass}
+          disabled={readOnly}
+          error={errors.equipmentClass}
+          placeholder="None"
+          options={classes.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <SelectField
+          label="Shift calendar"
+          value={calendarId}
+          onValue={setCalendarId}
+          disabled={readOnly}
+          error={errors.calendarId}
+          placeholder={parent ? 'Inherit from parent' : 'None'}
+          options={calendars.map((c) => ({ value: c.id, label: c.name }))}
+        />
+      </div>
+      <TextAreaField
+        label="Description"
+        value={description}
+        onValue={setDescription}
+        readOnly={readOnly}
+        rows={2}
+        error={errors.description}
+      />
+      <PropertiesEditor rows={props} onChange={setProps} readOnly={readOnly} error={errorFor(errors, 'properties')} />
+      <TextAreaField
+        label="Attributes (JSON)"
+        value={attrText}
+        onValue={setAttrText}
+        readOnly={readOnly}
+        rows={3}
+        className="mono"
+        placeholder='{"vendor": "Engel", "tonnage": 350}'
+        error={attrs.error ?? errorFor(errors, 'attributes')}
+      />
+      {!readOnly && (
+        <div className="form-foot">
+          {!creating && (
+            <TextField
+              label="Reason for change (optional, kept in the audit trail)"
+              value={reason}
+              onValue={setReason}
+              className="grow"
+            />
+          )}
+          <div className="form-buttons">
+            {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+            <Button type="submit" variant="primary" busy={busy} disabled={!!attrs.error}>
+              {creating ? 'Create equipment' : 'Save changes'}
+            </Button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}

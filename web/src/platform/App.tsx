@@ -1,0 +1,83 @@
+// The route table: which screen shows for which path, behind the sign-in gate.
+import type { ReactNode } from 'react';
+import { AuditPage } from '../audit/AuditPage.tsx';
+import { TokensPage } from '../admin/TokensPage.tsx';
+import { UsersPage } from '../admin/UsersPage.tsx';
+import { CalendarsPage } from '../plant/CalendarsPage.tsx';
+import { ClassesPage } from '../plant/ClassesPage.tsx';
+import { EquipmentPage } from '../plant/EquipmentPage.tsx';
+import { MaterialsPage } from '../plant/MaterialsPage.tsx';
+import { PlantFilePage } from '../plant/PlantFilePage.tsx';
+import { ProductsPage } from '../plant/ProductsPage.tsx';
+import { canSeeAudit, isAdmin, useAuth } from './auth.tsx';
+import { Empty, Spinner, ToastProvider } from './components.tsx';
+import { Shell } from './layout.tsx';
+import { Link, matchPath, navigate, useLocation } from './router.tsx';
+import { SignIn } from './SignIn.tsx';
+import type { User } from './types.ts';
+import { useEffect } from 'react';
+
+interface RouteDef {
+  path: string;
+  render(params: Record<string, string>): ReactNode;
+  allowed?: (u: User) => boolean;
+}
+
+const ROUTES: RouteDef[] = [
+  { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
+  { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
+  { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },
+  { path: '/plant/calendars/:id?', render: (p) => <CalendarsPage selectedId={p.id} /> },
+  { path: '/plant/classes/:id?', render: (p) => <ClassesPage selectedId={p.id} /> },
+  { path: '/plant/file', render: () => <PlantFilePage /> },
+  { path: '/audit', render: () => <AuditPage />, allowed: canSeeAudit },
+  { path: '/admin/users/:id?', render: (p) => <UsersPage selectedId={p.id} />, allowed: isAdmin },
+  { path: '/admin/tokens', render: () => <TokensPage />, allowed: isAdmin },
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true, force: true }), [to]);
+  return null;
+}
+
+function Routed({ user }: { user: User }) {
+  const { pathname } = useLocation();
+  if (pathname === '/' || pathname === '/plant') return <Redirect to="/plant/equipment" />;
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, pathname);
+    if (!params) continue;
+    if (route.allowed && !route.allowed(user)) {
+      return (
+        <Empty title="Not available for your role">
+          This page needs another role. <Link to="/plant/equipment">Go to the plant model</Link>.
+        </Empty>
+      );
+    }
+    return <>{route.render(params)}</>;
+  }
+  return (
+    <Empty title="Page not found">
+      Nothing lives at <code>{pathname}</code>. <Link to="/plant/equipment">Go to the plant model</Link>.
+    </Empty>
+  );
+}
+
+export function App() {
+  const { user } = useAuth();
+  const { pathname, href } = useLocation();
+
+  if (user === undefined) return <Spinner label="Starting Takt…" />;
+  if (!user) {
+    if (pathname === '/sign-in') return <SignIn />;
+    const next = pathname === '/' ? '' : `?next=${encodeURIComponent(href)}`;
+    return <Redirect to={`/sign-in${next}`} />;
+  }
+  if (pathname === '/sign-in') return <Redirect to="/" />;
+  return (
+    <ToastProvider>
+      <Shell>
+        <Routed user={user} />
+      </Shell>
+    </ToastProvider>
+  );
+}

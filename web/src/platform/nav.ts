@@ -1,0 +1,54 @@
+// The module navigation: what exists, who may see it, and the modules still to come.
+import { canSeeAudit, isAdmin } from './auth.tsx';
+import type { User } from './types.ts';
+
+export interface NavItem {
+  to: string;
+  label: string;
+  /** Other path prefixes that mark this item active. */
+  match?: string;
+  visible?: (u: User) => boolean;
+}
+
+export interface NavSection {
+  id: string;
+  label: string;
+  items: NavItem[];
+}
+
+export const NAV: NavSection[] = [
+  {
+    id: 'plant',
+    label: 'Plant model',
+    items: [
+      { to: '/plant/equipment', label: 'Equipment' },
+      { to: '/plant/products', label: 'Products & routings' },
+      { to: '/plant/materials', label: 'Materials' },
+      { to: '/plant/calendars', label: 'Shift calendars' },
+      { to: '/plant/classes', label: 'Equipment classes' },
+      { to: '/plant/file', label: 'Import / export' },
+    ],
+  },
+  {
+    id: 'audit',
+    label: 'Compliance',
+    items: [{ to: '/audit', label: 'Audit trail', visible: canSeeAudit }],
+  },
+  {
+    id: 'admin',
+    label: 'Administration',
+    items: [
+      { to: '/admin/users', label: 'Users', visible: isAdmin },
+      { to: '/admin/tokens', label: 'API tokens', visible: isAdmin },
+    ],
+  },
+];
+
+/** Modules on the roadmap: shown disabled so people know where things will live. */
+export const COMING_SOON = ['Live plant', 'Production', 'Quality', 'Performance', 'Scheduling', 'Maintenance'];
+
+export function visibleNav(user: User): NavSection[] {
+  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => !i.visible || i.visible(user)) })).filter(
+    (s) => s.items.length > 0,
+  );
+}
