@@ -1,13 +1,172 @@
 // The `takt` command line: one entry for running, administering and exercising Takt.
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, ConfigError, type Config } from './platform/config.ts';
+import { DataDirBusyError } from './platform/db/data-lock.ts';
+import { AppError } from './platform/errors.ts';
+
+interface DbFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+  config?: string;
+}
+
+const dbOptions = (cmd: Command) =>
+  cmd
+    .addOption(new Option('--data-dir <dir>', 'where the embedded database keeps its data (default ./data; env TAKT_DATA_DIR)'))
+    .addOption(new Option('--database-url <url>', 'use a PostgreSQL server instead (env DATABASE_URL)'))
+    .addOption(new Option('--config <file>', 'config file, YAML or JSON (env TAKT_CONFIG; default ./takt.config.yaml if present)'));
+
+const configFrom = (f: DbFlags & Partial<Config>) => loadConfig({ ...f });
+
+const cliActor = () => ({ id: null, name: `cli:${os.userInfo().username}` });
+
+/** Opens the database for a one-off command (migrating first), runs fn, closes it. */
+async function withDb<T>(flags: DbFlags, fn: (ctx: Awaited<ReturnType<typeof openForCli>>) => Promise<T>): Promise<T> {
+  const ctx = await openForCli(flags);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+}
+
+async function openForCli(flags: DbFlags) {
+  const config = configFrom(flags);
+  const { openConfiguredDatabase } = await import('./platform/app.ts');
+  const { migrate } = await import('./platform/db/migrate.ts');
+  const { AuthService } = await import('./platform/auth/auth.service.ts');
+  const database = await openConfiguredDatabase(config);
+  try {
+    const m = await migrate(database);
+    if (m.applied.length) process.stderr.write(`migrated: ${m.applied.join(', ')}\n`);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return { config, database, db: database.db, auth: new AuthService(database.db, config.sessionHours) };
+}
+
+async function readPasswordFromStdin(prompt: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) {
+    chunks.push(c as Buffer);
+    if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+}
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
-  program
-    .name('takt')
-    .description('Takt — an open-source Manufacturing Execution System')
-    .showHelpAfterError()
-    .exitOverride();
+  program.name('takt').description('Takt — an open-source Manufacturing Execution System').showHelpAfterError().exitOverride();
+
+  dbOptions(
+    program
+      .command('start')
+      .description('run Takt: HTTP server and web app, embedded database unless DATABASE_URL is set')
+      .option('--port <n>', 'HTTP port (default 3000; env TAKT_PORT)')
+      .option('--host <addr>', 'address to listen on (default 0.0.0.0; env TAKT_HOST)')
+      .option('--no-demo', 'do not load the demo plant into an empty database'),
+  ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
+    const { startServer } = await import('./start.ts');
+    await startServer(loadConfig({ ...f, demo: f.demo === false ? false : undefined }));
+  });
+
+  dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (f: DbFlags) => {
+    await withDb(f, async ({ database }) => process.stdout.write(`database ${database.kind} at ${database.location} is up to date\n`));
+  });
+
+  const user = program.command('user').description('manage people who sign in');
+  dbOptions(
+    user
+      .command('add')
+      .description('add a user (password from --password, or read from stdin)')
+      .argument('<username>')
+      .requiredOption('--role <roles>', 'comma-separated: admin, supervisor, operator, quality, maintenance')
+      .option('--name <display name>')
+      .option('--password <password>', 'the password (prefer stdin, which keeps it out of shell history)')
+      .option('--badge <badge>', 'badge id for the operator terminal'),
+  ).action(async (username: string, f: DbFlags & { role: string; name?: string; password?: string; badge?: string }) => {
+    const { userCreateSchema } = await import('./platform/auth/auth.service.ts');
+    const password = f.password ?? (await readPasswordFromStdin('password: '));
+    const input = userCreateSchema.parse({ username, roles: f.role.split(',').map((r) => r.trim()), displayName: f.name, password, badge: f.badge });
+    await withDb(f, async ({ auth }) => {
+      const u = await auth.createUser(cliActor(), input);
+      process.stdout.write(`added ${u.username} (${u.roles.join(', ')})\n`);
+    });
+  });
+  dbOptions(
+    user.command('passwd').description("set a user's password (from --password or stdin)").argument('<username>').option('--password <password>'),
+  ).action(async (username: string, f: DbFlags & { password?: string }) => {
+    const { passwordSchema } = await import('./platform/auth/auth.service.ts');
+    const password = passwordSchema.parse(f.password ?? (await readPasswordFromStdin('new password: ')));
+    await withDb(f, async ({ auth }) => {
+      await auth.setPassword(cliActor(), username, password);
+      process.stdout.write(`password of ${username} changed; their sessions were ended\n`);
+    });
+  });
+  dbOptions(user.command('list').description('list users')).action(async (f: DbFlags) => {
+    await withDb(f, async ({ auth }) => {
+      for (const u of await auth.listUsers())
+        process.stdout.write(`${u.username.padEnd(20)} ${u.roles.join(',').padEnd(30)} ${u.active ? 'active' : 'inactive'}  ${u.displayName}\n`);
+    });
+  });
+
+  const token = program.command('token').description('manage API tokens for machines and integrations');
+  dbOptions(
+    token
+      .command('add')
+      .description('create an API token; the secret is printed once')
+      .argument('<name>')
+      .requiredOption('--role <role>', 'integration | device')
+      .option('--equipment <path>', 'limit a device token to this equipment and everything below it'),
+  ).action(async (name: string, f: DbFlags & { role: string; equipment?: string }) => {
+    const { tokenCreateSchema } = await import('./platform/auth/auth.service.ts');
+    const input = tokenCreateSchema.parse({ name, role: f.role, equipmentPath: f.equipment });
+    await withDb(f, async ({ auth }) => {
+      const t = await auth.createToken(cliActor(), input);
+      process.stdout.write(`${t.token}\n`);
+      process.stderr.write(`token '${t.name}' (${t.role}) created; keep the secret above, it is not shown again\n`);
+    });
+  });
+
+  const imp = program.command('import').description('import data');
+  dbOptions(imp.command('plant').description('load a plant file (YAML or JSON) in one transaction').argument('<file>')).action(
+    async (file: string, f: DbFlags) => {
+      const { importPlant, parsePlantFile } = await import('./plant/index.ts');
+      const parsed = parsePlantFile(readFileSync(file, 'utf8'));
+      await withDb(f, async ({ db }) => {
+        const counts = await importPlant(db, cliActor(), parsed, `takt import plant ${file}`);
+        process.stdout.write(`${JSON.stringify(counts)}\n`);
+      });
+    },
+  );
+  const exp = program.command('export').description('export data');
+  dbOptions(exp.command('plant').description('print the whole plant as a plant file').option('--format <format>', 'yaml | json', 'yaml')).action(
+    async (f: DbFlags & { format: string }) => {
+      const { exportPlant, plantFileToText } = await import('./plant/index.ts');
+      if (f.format !== 'yaml' && f.format !== 'json') throw new ConfigError('--format must be yaml or json');
+      await withDb(f, async ({ db }) => process.stdout.write(plantFileToText(await exportPlant(db), f.format as 'yaml' | 'json')));
+    },
+  );
+
+  const audit = program.command('audit').description('the audit trail');
+  dbOptions(audit.command('verify').description('recompute the hash chain; exit 1 and name the first broken row if any was altered')).action(
+    async (f: DbFlags) => {
+      const { verifyAudit } = await import('./platform/audit/audit.service.ts');
+      await withDb(f, async ({ db }) => {
+        const r = await verifyAudit(db, (n) => process.stderr.write(`\rchecked ${n} rows`));
+        process.stderr.write('\n');
+        if (r.ok) process.stdout.write(`audit trail intact: ${r.checked} rows checked\n`);
+        else {
+          process.stdout.write(`audit trail BROKEN at row ${r.firstBroken!.seq}: ${r.firstBroken!.reason} (${r.checked} rows before it are intact)\n`);
+          process.exitCode = 1;
+        }
+      });
+    },
+  );
 
   program
     .command('solve')
@@ -28,6 +187,17 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    throw err;
+    process.exitCode = 2;
+    if (err instanceof ConfigError || err instanceof DataDirBusyError) process.stderr.write(`takt: ${err.message}\n`);
+    else if (err instanceof AppError) {
+      process.stderr.write(`takt: ${err.message}\n`);
+      if (Array.isArray(err.details)) for (const d of err.details as Array<{ path: string; message: string }>) process.stderr.write(`  ${d.path}: ${d.message}\n`);
+    } else if ((err as { name?: string }).name === 'ZodError') {
+      for (const i of (err as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues)
+        process.stderr.write(`takt: ${i.path.join('.') || 'input'}: ${i.message}\n`);
+    } else {
+      process.stderr.write(`takt: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
   }
 }

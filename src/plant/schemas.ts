@@ -1,0 +1,180 @@
+// ISA-95 master data shapes, validated at every boundary (HTTP bodies and plant files alike).
+import { z } from 'zod';
+
+/** Equipment levels from the top of the ISA-95 hierarchy down; a child's level must come after its parent's. */
+export const LEVELS = ['enterprise', 'site', 'area', 'line', 'workCenter', 'cell', 'machine'] as const;
+export type Level = (typeof LEVELS)[number];
+// ISA-95 (IEC 62264-1 §5.3): line and work centre are both "work centre" level; cell and machine are "work unit" level.
+export const LEVEL_RANK: Record<Level, number> = { enterprise: 0, site: 1, area: 2, line: 3, workCenter: 3, cell: 4, machine: 5 };
+
+/** ISA-95 ids end up in MQTT topics (takt/v1/<path>/<tag>), so no '/', '+', '#' or spaces. */
+export const extIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - only, 1–64 characters');
+export const codeSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, 1–64 characters');
+export const pathSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64})*$/, 'an equipment path: ids joined by /');
+
+const text = (max: number) => z.string().max(max);
+export const propertySchema = z
+  .object({ value: z.unknown(), unit: z.string().max(32).optional(), description: z.string().max(500).optional() })
+  .strict();
+export const propertiesSchema = z.record(z.string().min(1).max(100), propertySchema);
+export const attributesSchema = z.record(z.string().min(1).max(100), z.unknown());
+
+export const equipmentClassSchema = z
+  .object({ id: codeSchema, name: text(200).min(1), description: text(2000).optional(), properties: propertiesSchema.optional() })
+  .strict();
+export const equipmentClassPatchSchema = equipmentClassSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
+
+export const materialSchema = z
+  .object({
+    id: codeSchema,
+    name: text(200).min(1),
+    unit: z.string().min(1).max(32),
+    materialClass: codeSchema.nullish(),
+    description: text(2000).optional(),
+    properties: propertiesSchema.optional(),
+  })
+  .strict();
+export const materialPatchSchema = materialSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const processParameterSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    target: z.union([finite, z.string().max(200), z.boolean()]).optional(),
+    min: finite.optional(),
+    max: finite.optional(),
+    unit: z.string().max(32).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.min !== undefined && p.max !== undefined && p.min > p.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${p.min} is above max ${p.max}` });
+    if (typeof p.target === 'number') {
+      if (p.min !== undefined && p.target < p.min) ctx.addIssue({ code: 'custom', path: ['target'], message: `target ${p.target} is below min ${p.min}` });
+      if (p.max !== undefined && p.target > p.max) ctx.addIssue({ code: 'custom', path: ['target'], message: `target ${p.target} is above max ${p.max}` });
+    }
+  });
+
+export const bomLineSchema = z
+  .object({ materialId: codeSchema, quantity: z.number().positive('must be above 0').refine(Number.isFinite, 'must be finite'), unit: z.string().max(32).optional() })
+  .strict();
+
+export const routingOperationSchema = z
+  .object({
+    seq: z.number().int().positive(),
+    name: z.string().min(1).max(200),
+    workCenter: pathSchema.nullish(),
+    equipmentClass: codeSchema.nullish(),
+    idealCycleTimeS: z.number().positive('must be above 0').max(86_400 * 7),
+    setupTimeS: z.number().min(0).max(86_400 * 7).default(0),
+    parameters: z.array(processParameterSchema).default([]),
+    bom: z.array(bomLineSchema).default([]),
+    instructions: z.string().max(20_000).optional(),
+  })
+  .strict()
+  .refine((op) => op.workCenter || op.equipmentClass, {
+    message: 'name the work centre/machine (workCenter) or the equipment class that can run this operation',
+    path: ['workCenter'],
+  });
+
+const routingSchema = z.array(routingOperationSchema).superRefine((ops, ctx) => {
+  const seen = new Set<number>();
+  ops.forEach((op, i) => {
+    if (seen.has(op.seq)) ctx.addIssue({ code: 'custom', path: [i, 'seq'], message: `operation seq ${op.seq} appears twice` });
+    seen.add(op.seq);
+  });
+});
+
+export const productSchema = z
+  .object({
+    id: codeSchema,
+    name: text(200).min(1),
+    unit: z.string().min(1).max(32).default('pcs'),
+    family: codeSchema.nullish(),
+    materialId: codeSchema.nullish(),
+    description: text(2000).optional(),
+    routing: routingSchema.default([]),
+  })
+  .strict();
+export const productPatchSchema = z
+  .object({
+    name: text(200).min(1).optional(),
+    unit: z.string().min(1).max(32).optional(),
+    family: codeSchema.nullish(),
+    materialId: codeSchema.nullish(),
+    description: text(2000).optional(),
+    routing: routingSchema.optional(),
+    reason: text(1000).optional(),
+  })
+  .strict();
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
+const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-05-01T06:00:00Z' });
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Berlin');
+
+export const shiftSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    start: hhmm,
+    end: hhmm, // an end at or before the start means the shift runs past midnight
+    days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+    breaks: z.array(z.object({ name: z.string().max(100).optional(), start: hhmm, end: hhmm }).strict()).default([]),
+  })
+  .strict();
+
+export const plannedDowntimeSchema = z
+  .object({ from: isoInstant, to: isoInstant, reason: z.string().min(1).max(500), equipmentPath: pathSchema.optional() })
+  .strict()
+  .refine((d) => Date.parse(d.to) > Date.parse(d.from), { message: 'to must be after from', path: ['to'] });
+
+export const calendarSchema = z
+  .object({
+    id: codeSchema,
+    name: text(200).min(1),
+    timezone: timezone.default('UTC'),
+    shifts: z.array(shiftSchema).default([]),
+    plannedDowntime: z.array(plannedDowntimeSchema).default([]),
+    holidays: z.array(z.iso.date('a date as YYYY-MM-DD')).default([]),
+  })
+  .strict();
+export const calendarPatchSchema = z
+  .object({
+    name: text(200).min(1).optional(),
+    timezone: timezone.optional(),
+    shifts: z.array(shiftSchema).optional(),
+    plannedDowntime: z.array(plannedDowntimeSchema).optional(),
+    holidays: z.array(z.iso.date()).optional(),
+    reason: text(1000).optional(),
+  })
+  .strict();
+
+export const equipmentCreateSchema = z
+  .object({
+    parentId: z.uuid().nullable(),
+    extId: extIdSchema,
+    level: z.enum(LEVELS),
+    name: text(200).min(1),
+    description: text(2000).optional(),
+    equipmentClass: codeSchema.nullish(),
+    calendarId: codeSchema.nullish(),
+    properties: propertiesSchema.optional(),
+    attributes: attributesSchema.optional(),
+  })
+  .strict();
+export const equipmentPatchSchema = equipmentCreateSchema.partial().extend({ reason: text(1000).optional() }).strict();
+
+export type EquipmentClassInput = z.infer<typeof equipmentClassSchema>;
+export type MaterialInput = z.infer<typeof materialSchema>;
+export type ProductInput = z.infer<typeof productSchema>;
+export type CalendarInput = z.infer<typeof calendarSchema>;
+export type EquipmentCreate = z.infer<typeof equipmentCreateSchema>;
+export type EquipmentPatch = z.infer<typeof equipmentPatchSchema>;
+export type RoutingOperation = z.infer<typeof routingOperationSchema>;

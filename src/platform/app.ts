@@ -1,0 +1,77 @@
+// Assembles Takt: database, migrations, first admin, demo plant, HTTP server. Used by `takt start` and the tests.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { EventBus } from './events.ts';
+import { healthRoutes } from './health.routes.ts';
+import { buildServer, type RouteModule } from './http/server.ts';
+import type { RouteInfo } from './http/guard.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+export const DEMO_PLANT_FILE = path.join(ROOT, 'demo', 'plant.yaml');
+
+export interface TaktApp {
+  ctx: AppContext;
+  server: FastifyInstance;
+  routes: RouteInfo[];
+  /** Set when this start created the first admin with a random password (printed once). */
+  firstAdminPassword?: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Route modules of the business modules (plant, collect, …), registered after the platform's own. */
+  modules: RouteModule[];
+  /** Called once on an empty plant (no equipment), e.g. to load the demo plant. */
+  seedEmptyPlant?: (ctx: AppContext) => Promise<void>;
+  /** PostgreSQL only: isolate tables in a schema (tests). */
+  schema?: string;
+  logger?: FastifyBaseLogger;
+}
+
+export async function openConfiguredDatabase(config: Config, schema?: string): Promise<Database> {
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema });
+}
+
+export async function createTakt(config: Config, opts: StartOptions): Promise<TaktApp> {
+  const log = opts.logger ?? (pino({ level: config.logLevel }) as unknown as FastifyBaseLogger);
+  const database = await openConfiguredDatabase(config, opts.schema);
+  try {
+    const m = await migrate(database);
+    if (m.applied.length) log.info({ applied: m.applied }, 'database migrated');
+    const auth = new AuthService(database.db, config.sessionHours);
+    const admin = await auth.ensureFirstAdmin(config.adminPassword);
+    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION };
+    if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
+    const platform: RouteModule[] = [healthRoutes, authRoutes, auditRoutes];
+    const { app, routes } = await buildServer(ctx, [...platform, ...opts.modules]);
+    await app.ready();
+    return {
+      ctx,
+      server: app,
+      routes,
+      firstAdminPassword: admin.created && !config.adminPassword ? admin.password : undefined,
+      async listen() {
+        return app.listen({ port: config.port, host: config.host });
+      },
+      async close() {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,140 @@
+// Sign-in, sessions, people and API tokens.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { ROLES, SESSION_COOKIE, principalOf } from '../http/guard.ts';
+import { actorOf } from './principal.ts';
+import { tokenCreateSchema, userCreateSchema, userPatchSchema } from './auth.service.ts';
+import { LoginLimiter } from './rate-limit.ts';
+
+const userOut = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  active: z.boolean(),
+  badge: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const tokenOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
+  equipmentPath: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+const idParams = z.object({ id: z.uuid('must be a UUID') });
+
+export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const limiter = new LoginLimiter();
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; returns a bearer token and sets the session cookie',
+        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+        response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: userOut }) },
+      },
+    },
+    async (req, reply) => {
+      const { username, password } = req.body;
+      const wait = limiter.retryAfterMs(username, req.ip);
+      if (wait > 0) {
+        const retryAfterS = Math.ceil(wait / 1000);
+        throw new AppError('rate_limited', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
+      }
+      const result = await ctx.auth.login(username, password);
+      if (!result) {
+        limiter.fail(username, req.ip);
+        throw new AppError('unauthenticated', 'wrong username or password');
+      }
+      limiter.succeed(username);
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: ctx.config.secureCookies,
+        path: '/',
+        expires: result.expiresAt,
+      });
+      return { token: result.token, expiresAt: result.expiresAt.toISOString(), user: result.user };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { config: { roles: ROLES.anyPerson }, schema: { tags: ['auth'], response: { 204: z.null() } } },
+    async (req, reply) => {
+      const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? req.cookies[SESSION_COOKIE];
+      if (token) await ctx.auth.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { roles: [...ROLES.anyone, 'device'] },
+      schema: {
+        tags: ['auth'],
+        response: { 200: z.object({ user: z.object({ id: z.string(), username: z.string(), kind: z.string(), roles: z.array(z.string()), displayName: z.string() }) }) },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      if (p.kind === 'user') {
+        const u = (await ctx.auth.listUsers()).find((x) => x.id === p.id);
+        return { user: { id: p.id, username: p.name, kind: p.kind, roles: p.roles, displayName: u?.displayName ?? p.name } };
+      }
+      return { user: { id: p.id, username: p.name, kind: p.kind, roles: p.roles, displayName: p.name } };
+    },
+  );
+
+  app.get('/api/users', { config: { roles: ROLES.admin }, schema: { tags: ['users'], response: { 200: z.array(userOut) } } }, () =>
+    ctx.auth.listUsers(),
+  );
+
+  app.post(
+    '/api/users',
+    { config: { roles: ROLES.admin }, schema: { tags: ['users'], body: userCreateSchema, response: { 201: userOut } } },
+    async (req, reply) => reply.status(201).send(await ctx.auth.createUser(actorOf(principalOf(req)), req.body)),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    { config: { roles: ROLES.admin }, schema: { tags: ['users'], params: idParams, body: userPatchSchema, response: { 200: userOut } } },
+    async (req) => ctx.auth.updateUser(actorOf(principalOf(req)), req.params.id, req.body),
+  );
+
+  app.get('/api/tokens', { config: { roles: ROLES.admin }, schema: { tags: ['tokens'], response: { 200: z.array(tokenOut) } } }, () =>
+    ctx.auth.listTokens(),
+  );
+
+  app.post(
+    '/api/tokens',
+    {
+      config: { roles: ROLES.admin },
+      schema: { tags: ['tokens'], summary: 'Create an API token; the secret is shown only in this response', body: tokenCreateSchema, response: { 201: tokenOut.extend({ token: z.string() }) } },
+    },
+    async (req, reply) => reply.status(201).send(await ctx.auth.createToken(actorOf(principalOf(req)), req.body)),
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    {
+      config: { roles: ROLES.admin },
+      schema: { tags: ['tokens'], summary: 'Revoke a token', params: idParams, querystring: z.object({ reason: z.string().max(1000).optional() }), response: { 200: tokenOut } },
+    },
+    async (req) => ctx.auth.revokeToken(actorOf(principalOf(req)), req.params.id, req.query.reason),
+  );
+}

@@ -1,0 +1,205 @@
+// Business rules for people, sign-in, sessions and API tokens. Every change is audited.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { AppError, notFound } from '../errors.ts';
+import type { Db } from '../db/database.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import * as repo from './auth.repository.ts';
+import { dummyPasswordHash, hashPassword, newToken, randomPassword, tokenHash, verifyPassword } from './passwords.ts';
+import { PERSON_ROLES, TOKEN_ROLES, SYSTEM_ACTOR, type Actor, type Principal, type Role } from './principal.ts';
+
+export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only, 1–64 characters');
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(256);
+
+export const userCreateSchema = z
+  .object({
+    username: usernameSchema,
+    displayName: z.string().max(200).optional(),
+    roles: z.array(z.enum(PERSON_ROLES)).min(1, 'at least one role'),
+    password: passwordSchema,
+    badge: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const userPatchSchema = z
+  .object({
+    displayName: z.string().max(200).optional(),
+    roles: z.array(z.enum(PERSON_ROLES)).min(1, 'at least one role').optional(),
+    active: z.boolean().optional(),
+    password: passwordSchema.optional(),
+    badge: z.string().min(1).max(64).nullable().optional(),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const tokenCreateSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    role: z.enum(TOKEN_ROLES),
+    equipmentPath: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  active: boolean;
+  badge: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const publicUser = (u: repo.UserRow): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  roles: u.roles,
+  active: u.active,
+  badge: u.badge,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+export const publicToken = (t: repo.TokenRow) => ({
+  id: t.id,
+  name: t.name,
+  role: t.role,
+  equipmentPath: t.equipmentPath,
+  createdBy: t.createdBy,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly sessionHours: number,
+  ) {}
+
+  async createUser(actor: Actor, input: z.infer<typeof userCreateSchema>): Promise<PublicUser> {
+    const passwordHash = await hashPassword(input.password);
+    return this.db.transaction(async (tx) => {
+      if (await repo.findUserByName(tx, input.username))
+        throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
+      const row = await repo.insertUser(tx, {
+        id: randomUUID(),
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        passwordHash,
+        roles: input.roles,
+        badge: input.badge ?? null,
+      });
+      const after = publicUser(row);
+      await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
+      return after;
+    });
+  }
+
+  async updateUser(actor: Actor, id: string, input: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
+    const { password, reason, ...fields } = input;
+    const passwordHash = password ? await hashPassword(password) : undefined;
+    return this.db.transaction(async (tx) => {
+      const existing = await repo.findUserById(tx, id);
+      if (!existing) throw notFound('user', id);
+      const row = await repo.updateUser(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) });
+      // A password change or deactivation ends every open session of that user.
+      if (passwordHash || fields.active === false) await repo.deleteUserSessions(tx, id);
+      const after = publicUser(row);
+      await appendAudit(tx, actor, {
+        action: 'update',
+        entity: 'user',
+        entityId: id,
+        before: publicUser(existing),
+        after: passwordHash ? { ...after, password: 'changed' } : after,
+        reason,
+      });
+      return after;
+    });
+  }
+
+  async setPassword(actor: Actor, username: string, password: string): Promise<void> {
+    const u = await repo.findUserByName(this.db, username);
+    if (!u) throw notFound('user', username);
+    await this.updateUser(actor, u.id, { password });
+  }
+
+  listUsers = async () => (await repo.listUsers(this.db)).map(publicUser);
+
+  /** On an empty database: the first admin, with the given password or a random one for the caller to print once. */
+  async ensureFirstAdmin(password?: string): Promise<{ created: boolean; password?: string }> {
+    if ((await repo.countUsers(this.db)) > 0) return { created: false };
+    const pw = password ?? randomPassword();
+    await this.createUser(SYSTEM_ACTOR, { username: 'admin', displayName: 'Administrator', roles: ['admin'], password: pw });
+    return { created: true, password: pw };
+  }
+
+  /** Checks the password and opens a session. Returns undefined on bad credentials (the caller rate-limits). */
+  async login(username: string, password: string) {
+    const user = await repo.findUserByName(this.db, username);
+    if (!user || !user.active) {
+      await verifyPassword(password, await dummyPasswordHash());
+      return undefined;
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+    const { token, hash } = newToken('takt_s');
+    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
+    await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });
+    return { token, expiresAt, user: publicUser(user) };
+  }
+
+  logout = (token: string) => repo.deleteSession(this.db, tokenHash(token));
+
+  /** Resolves a bearer or cookie token to the caller. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const hash = tokenHash(token);
+    const now = new Date();
+    if (token.startsWith('takt_s_')) {
+      const found = await repo.findSession(this.db, hash, now);
+      if (!found || !found.user.active) return undefined;
+      // Writing last-seen on every request would cost a write per call; once a minute is enough.
+      if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) await repo.touchSession(this.db, found.session.id, now);
+      return { kind: 'user', id: found.user.id, name: found.user.username, roles: found.user.roles as Role[] };
+    }
+    if (token.startsWith('takt_t_')) {
+      const t = await repo.findActiveToken(this.db, hash);
+      if (!t) return undefined;
+      if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await repo.touchToken(this.db, t.id, now);
+      return { kind: 'token', id: t.id, name: t.name, roles: [t.role as Role], equipmentPath: t.equipmentPath };
+    }
+    return undefined;
+  }
+
+  listTokens = async () => (await repo.listTokens(this.db)).map(publicToken);
+
+  async createToken(actor: Actor, input: z.infer<typeof tokenCreateSchema>) {
+    const { token, hash } = newToken('takt_t');
+    return this.db.transaction(async (tx) => {
+      const row = await repo.insertToken(tx, {
+        id: randomUUID(),
+        name: input.name,
+        role: input.role,
+        equipmentPath: input.equipmentPath ?? null,
+        tokenHash: hash,
+        createdBy: actor.name,
+      });
+      const after = publicToken(row);
+      await appendAudit(tx, actor, { action: 'create', entity: 'api_token', entityId: row.id, after });
+      return { ...after, token };
+    });
+  }
+
+  async revokeToken(actor: Actor, id: string, reason?: string) {
+    return this.db.transaction(async (tx) => {
+      const before = await repo.findToken(tx, id);
+      if (!before) throw notFound('token', id);
+      if (before.revokedAt) return publicToken(before);
+      const row = await repo.revokeToken(tx, id, new Date());
+      const after = publicToken(row);
+      await appendAudit(tx, actor, { action: 'update', entity: 'api_token', entityId: id, before: publicToken(before), after, reason });
+      return after;
+    });
+  }
+}

@@ -1,0 +1,87 @@
+// Configuration from flags, environment and an optional config file (JSON or YAML), validated with one zod schema.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const configSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(3000),
+    host: z.string().min(1).default('0.0.0.0'),
+    dataDir: z.string().min(1).default('./data'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
+    demo: z.boolean().default(true),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
+    secureCookies: z.boolean().default(false),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+const ENV_MAP: Record<string, keyof Config> = {
+  TAKT_PORT: 'port',
+  TAKT_HOST: 'host',
+  TAKT_DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  TAKT_ADMIN_PASSWORD: 'adminPassword',
+  TAKT_DEMO: 'demo',
+  TAKT_LOG_LEVEL: 'logLevel',
+  TAKT_SESSION_HOURS: 'sessionHours',
+  TAKT_SECURE_COOKIES: 'secureCookies',
+};
+
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies']);
+
+function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
+  const out: Partial<Record<keyof Config, unknown>> = {};
+  for (const [name, key] of Object.entries(ENV_MAP)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    out[key] = BOOLEAN_KEYS.has(key) ? !/^(0|false|no|off)$/i.test(v) : v;
+  }
+  return out;
+}
+
+function fromFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+  const text = readFileSync(file, 'utf8');
+  try {
+    const parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('the top level must be an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Precedence: flags > environment > config file (--config, TAKT_CONFIG, or ./takt.config.{yaml,json} if present) > defaults.
+ */
+export function loadConfig(
+  flags: Partial<Record<keyof Config, unknown>> & { config?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const { config: configFlag, ...rest } = flags;
+  let file = configFlag ?? env.TAKT_CONFIG;
+  if (!file) file = ['takt.config.yaml', 'takt.config.yml', 'takt.config.json'].find((f) => existsSync(f));
+  const merged: Record<string, unknown> = {
+    ...(file ? fromFile(path.resolve(file)) : {}),
+    ...fromEnv(env),
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+  };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration${file ? ` (file ${file})` : ''}:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,16 @@
+// What every module's routes and services are given: configuration, the database and the platform services.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/database.ts';
+import type { AuthService } from './auth/auth.service.ts';
+import type { EventBus } from './events.ts';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  auth: AuthService;
+  events: EventBus;
+  log: FastifyBaseLogger;
+  version: string;
+}

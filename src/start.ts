@@ -1,0 +1,30 @@
+// `takt start`: the long-running server with a clean shutdown.
+import { loadDemoPlantIfEmpty, MODULES } from './modules.ts';
+import { createTakt } from './platform/app.ts';
+import type { Config } from './platform/config.ts';
+
+export async function startServer(config: Config): Promise<void> {
+  const takt = await createTakt(config, { modules: MODULES, seedEmptyPlant: loadDemoPlantIfEmpty });
+  const { ctx } = takt;
+  await takt.listen();
+  const url = `http://localhost:${config.port}`;
+  ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
+  if (takt.firstAdminPassword) {
+    process.stdout.write(
+      `\n  First start: sign in at ${url} as "admin" with password: ${takt.firstAdminPassword}\n` +
+        '  (shown only this once; change it with `npx takt user passwd admin`)\n\n',
+    );
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info(`${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await takt.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

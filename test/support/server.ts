@@ -1,0 +1,102 @@
+// One Takt per test file, on PGlite (in memory) or on the PostgreSQL server in a throw-away schema.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadDemoPlantIfEmpty, MODULES } from '../../src/modules.ts';
+import { createTakt, type TaktApp } from '../../src/platform/app.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Which databases the storage and API tests run on (both unless TAKT_TEST_DBS narrows it). */
+export const DB_KINDS: DbKind[] = (process.env.TAKT_TEST_DBS ?? 'pglite,postgres').split(',').map((s) => s.trim()) as DbKind[];
+
+export interface TestServer {
+  url: string;
+  kind: DbKind;
+  app: TaktApp;
+  adminUsername: string;
+  adminPassword: string;
+  adminToken: string;
+  /** Runs raw SQL against this server's database (PostgreSQL: in its own schema). */
+  sql(text: string, params?: unknown[]): Promise<unknown[]>;
+  /** A bearer token for a new user with exactly these roles. */
+  tokenFor(roles: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: { db?: DbKind; demo?: boolean; listen?: boolean } = {}): Promise<TestServer> {
+  const kind = opts.db ?? 'pglite';
+  const adminPassword = 'test-admin-pass';
+  const schema = kind === 'postgres' ? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const config = loadConfig(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: 'memory://',
+      databaseUrl: kind === 'postgres' ? POSTGRES_URL : undefined,
+      adminPassword,
+      demo: opts.demo ?? true,
+      logLevel: 'silent',
+    },
+    {},
+  );
+  const app = await createTakt(config, { modules: MODULES, seedEmptyPlant: loadDemoPlantIfEmpty, schema });
+  let url = '';
+  if (opts.listen !== false) {
+    await app.listen();
+    const addr = app.server.server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
+  const login = async (username: string, password: string) => {
+    const res = await app.server.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+    if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
+    return res.json().token as string;
+  };
+  const adminToken = await login('admin', adminPassword);
+  let n = 0;
+  return {
+    url,
+    kind,
+    app,
+    adminUsername: 'admin',
+    adminPassword,
+    adminToken,
+    async sql(text, params = []) {
+      if (kind === 'postgres') {
+        const c = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          return (await c.query(text, params)).rows;
+        } finally {
+          await c.end();
+        }
+      }
+      const { sql } = await import('drizzle-orm');
+      const chunks = text.split(/\$\d+/);
+      const q = sql.join(chunks.map((c, i) => (i < params.length ? sql`${sql.raw(c)}${params[i]}` : sql.raw(c))));
+      return ((await app.ctx.db.execute(q)) as unknown as { rows: unknown[] }).rows;
+    },
+    async tokenFor(roles) {
+      const username = `u${++n}_${roles.join('_')}`;
+      const res = await app.server.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: { authorization: `Bearer ${adminToken}` },
+        payload: { username, roles, password: 'password-123' },
+      });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      return login(username, 'password-123');
+    },
+    async close() {
+      await app.close();
+      if (schema) {
+        const c = new pg.Client({ connectionString: POSTGRES_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+    },
+  };
+}
