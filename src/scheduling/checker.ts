@@ -135,7 +135,7 @@ export function checkSchedule(problem: Problem, schedule: Schedule): CheckResult
         }
       }
       if (p.end < p.start) add('time', `${name} ends before it starts`);
-      if (p.start < (job.release ?? 0)) add('release', `${name} starts at ${p.start} before the job's release ${job.release ?? 0}`);
+      if (!op.frozen && p.start < (job.release ?? 0)) add('release', `${name} starts at ${p.start} before the job's release ${job.release ?? 0}`);
       if (p.start < 0 && !op.frozen) add('time', `${name} starts at negative time ${p.start}`);
       const preds = op.predecessors ?? (k > 0 ? [k - 1] : []);
       for (const q of preds) {
