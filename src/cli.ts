@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, ConfigError, type Config } from './platform/config.ts';
+import { loadConfig, ConfigError } from './platform/config.ts';
 import { DataDirBusyError } from './platform/db/data-lock.ts';
 import { AppError } from './platform/errors.ts';
 
@@ -18,7 +18,7 @@ const dbOptions = (cmd: Command) =>
     .addOption(new Option('--database-url <url>', 'use a PostgreSQL server instead (env DATABASE_URL)'))
     .addOption(new Option('--config <file>', 'config file, YAML or JSON (env TAKT_CONFIG; default ./takt.config.yaml if present)'));
 
-const configFrom = (f: DbFlags & Partial<Config>) => loadConfig({ ...f });
+const configFrom = (f: DbFlags) => loadConfig({ dataDir: f.dataDir, databaseUrl: f.databaseUrl, config: f.config });
 
 const cliActor = () => ({ id: null, name: `cli:${os.userInfo().username}` });
 
@@ -71,7 +71,8 @@ export async function main(argv: string[]): Promise<void> {
       .option('--no-demo', 'do not load the demo plant into an empty database'),
   ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
     const { startServer } = await import('./start.ts');
-    await startServer(loadConfig({ ...f, demo: f.demo === false ? false : undefined }));
+    const { port, host, dataDir, databaseUrl, config } = f;
+    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo: f.demo === false ? false : undefined }));
   });
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (f: DbFlags) => {

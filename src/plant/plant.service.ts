@@ -83,12 +83,11 @@ export function checkProductRefs(
 }
 
 export async function loadKnownSets(db: Db): Promise<KnownSets> {
-  const [classes, cals, mats, eq] = await Promise.all([
-    repo.listCodes(db, 'equipmentClass'),
-    repo.listCodes(db, 'calendar'),
-    repo.listCodes(db, 'material'),
-    repo.listEquipment(db),
-  ]);
+  // One after the other: inside a transaction they share one connection.
+  const classes = await repo.listCodes(db, 'equipmentClass');
+  const cals = await repo.listCodes(db, 'calendar');
+  const mats = await repo.listCodes(db, 'material');
+  const eq = await repo.listEquipment(db);
   return {
     equipmentClasses: new Set(classes.map((r) => r.id)),
     calendars: new Set(cals.map((r) => r.id)),

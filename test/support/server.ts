@@ -63,21 +63,7 @@ export async function startTestServer(opts: { db?: DbKind; demo?: boolean; liste
     adminUsername: 'admin',
     adminPassword,
     adminToken,
-    async sql(text, params = []) {
-      if (kind === 'postgres') {
-        const c = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
-        await c.connect();
-        try {
-          return (await c.query(text, params)).rows;
-        } finally {
-          await c.end();
-        }
-      }
-      const { sql } = await import('drizzle-orm');
-      const chunks = text.split(/\$\d+/);
-      const q = sql.join(chunks.map((c, i) => (i < params.length ? sql`${sql.raw(c)}${params[i]}` : sql.raw(c))));
-      return ((await app.ctx.db.execute(q)) as unknown as { rows: unknown[] }).rows;
-    },
+    sql: (text, params = []) => app.ctx.database.query(text, params),
     async tokenFor(roles) {
       const username = `u${++n}_${roles.join('_')}`;
       const res = await app.server.inject({

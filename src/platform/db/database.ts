@@ -21,6 +21,8 @@ export interface Database {
   readonly location: string;
   /** Runs a script of several statements in one transaction (migrations). */
   execScript(script: string): Promise<void>;
+  /** One parameterised statement outside drizzle ($1, $2 …): bulk loads and tooling. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     db,
     location,
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await client.query<T>(text, params)).rows;
+    },
     async execScript(script) {
       await client.transaction(async (tx) => {
         await tx.exec(script);
@@ -101,6 +106,9 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     kind: 'postgres',
     db,
     location: schema ? `${safeUrl} (schema ${schema})` : safeUrl,
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as T[];
+    },
     async execScript(script) {
       const c = await pool.connect();
       try {

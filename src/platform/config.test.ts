@@ -1,0 +1,26 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('takes flags over environment over file over defaults', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-cfg-'));
+    const file = path.join(dir, 'takt.yaml');
+    writeFileSync(file, 'port: 4000\ndataDir: /srv/takt\nlogLevel: warn\n');
+    const c = loadConfig({ config: file, port: '5000' }, { TAKT_DATA_DIR: '/env/data', TAKT_DEMO: 'false' });
+    expect(c).toMatchObject({ port: 5000, dataDir: '/env/data', logLevel: 'warn', demo: false });
+    expect(loadConfig({}, {}).port).toBe(3000);
+  });
+
+  it('explains what is wrong', () => {
+    expect(() => loadConfig({}, { TAKT_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({}, { TAKT_PORT: '99999' })).toThrow(/port/);
+    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://x' })).toThrow(/databaseUrl: must be a postgres/);
+    expect(() => loadConfig({ config: '/nonexistent/takt.yaml' }, {})).toThrow(/does not exist/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-cfg-'));
+    writeFileSync(path.join(dir, 'bad.yaml'), 'prot: 3000\n');
+    expect(() => loadConfig({ config: path.join(dir, 'bad.yaml') }, {})).toThrow(/Unrecognized key/i);
+  });
+});
