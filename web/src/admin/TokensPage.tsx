@@ -108,6 +108,7 @@ export function TokensPage() {
                   <th>Role</th>
                   <th>Equipment</th>
                   <th>Created</th>
+                  <th>By</th>
                   <th>Last used</th>
                   <th aria-label="Actions" />
                 </tr>
@@ -121,6 +122,7 @@ export function TokensPage() {
                     <td><Badge tone="info">{t.role}</Badge></td>
                     <td>{t.equipmentPath ? <code>{t.equipmentPath}</code> : <span className="muted">whole plant</span>}</td>
                     <td>{formatDateTime(t.createdAt)}</td>
+                    <td>{t.createdBy ?? '—'}</td>
                     <td>{formatRelative(t.lastUsedAt)}</td>
                     <td className="cell-actions">
                       {!t.revokedAt && <Button variant="danger" onClick={() => setRevoking(t)}>Revoke</Button>}
@@ -129,7 +131,7 @@ export function TokensPage() {
                 ))}
                 {tokens.length === 0 && (
                   <tr>
-                    <td colSpan={6} className="muted">No tokens yet.</td>
+                    <td colSpan={7} className="muted">No tokens yet.</td>
                   </tr>
                 )}
               </tbody>
@@ -153,9 +155,10 @@ export function TokensPage() {
           title={`Revoke “${revoking.name}”?`}
           message="Anything using this token stops working immediately. This cannot be undone."
           confirmLabel="Revoke"
+          askReason
           onClose={() => setRevoking(null)}
-          onConfirm={async () => {
-            await api(`/tokens/${encodeURIComponent(revoking.id)}`, { method: 'DELETE' });
+          onConfirm={async (reason) => {
+            await api(`/tokens/${encodeURIComponent(revoking.id)}`, { method: 'DELETE', query: { reason } });
             toast('Token revoked');
             await res.reload();
           }}

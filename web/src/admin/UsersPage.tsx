@@ -24,6 +24,7 @@ function UserForm({ initial, readOnly, onSaved, onCancel }: FormProps<User>) {
   const [username, setUsername] = useState(initial?.username ?? '');
   const [displayName, setDisplayName] = useState(initial?.displayName ?? '');
   const [roles, setRoles] = useState<string[]>(initial?.roles ?? ['operator']);
+  const [badge, setBadge] = useState(initial?.badge ?? '');
   const [active, setActive] = useState(initial?.active ?? true);
   const [password, setPassword] = useState('');
   const { busy, error, run } = useSubmit();
@@ -37,7 +38,9 @@ function UserForm({ initial, readOnly, onSaved, onCancel }: FormProps<User>) {
       if (!initial) {
         body.username = username.trim();
         body.password = password;
+        if (badge.trim()) body.badge = badge.trim();
       } else {
+        if (badge.trim() !== (initial.badge ?? '')) body.badge = badge.trim() || null;
         body.active = active;
         if (password) body.password = password;
       }
@@ -53,6 +56,7 @@ function UserForm({ initial, readOnly, onSaved, onCancel }: FormProps<User>) {
       <div className="form-grid">
         <TextField label="Username" value={username} onValue={setUsername} readOnly={!!initial || readOnly} autoCapitalize="none" autoComplete="off" error={errors.username} />
         <TextField label="Display name" value={displayName} onValue={setDisplayName} readOnly={readOnly} error={errors.displayName} />
+        <TextField label="Badge id (optional)" value={badge} onValue={setBadge} readOnly={readOnly} error={errors.badge} hint="For badge sign-in at workstations" />
         <TextField
           label={initial ? 'New password (leave empty to keep)' : 'Initial password'}
           type="password"

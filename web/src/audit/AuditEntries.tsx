@@ -7,6 +7,13 @@ import type { AuditEntry } from '../platform/types.ts';
 import { diff, formatValue } from './diff.ts';
 import { ENTITY_LABELS, recordHref } from './entities.ts';
 
+/** A human name for the record an entry is about: its path, code or username rather than a UUID. */
+function recordLabel(e: AuditEntry): string {
+  const snap = (e.after ?? e.before ?? {}) as Record<string, unknown>;
+  for (const k of ['path', 'username', 'name']) if (typeof snap[k] === 'string' && snap[k]) return snap[k] as string;
+  return e.entityId;
+}
+
 const ACTION_TONE: Record<string, string> = { create: 'ok', update: 'info', delete: 'danger' };
 
 function ChangeTable({ entry }: { entry: AuditEntry }) {
@@ -67,6 +74,7 @@ export function AuditEntries({
         return (
           <li key={e.seq} className="audit-entry" data-testid="audit-entry" data-action={e.action}>
             <button type="button" className="audit-head" aria-expanded={isOpen} onClick={() => toggle(e.seq)}>
+              <span className={`caret${isOpen ? ' open' : ''}`} aria-hidden="true" />
               <Badge tone={ACTION_TONE[e.action] ?? 'neutral'}>{e.action}</Badge>
               <span className="audit-actor" data-testid="audit-actor">
                 {e.actor}
@@ -76,8 +84,8 @@ export function AuditEntries({
             </button>
             {showRecord && (
               <div className="audit-record">
-                {ENTITY_LABELS[e.entity] ?? e.entity}{' '}
-                {href && e.action !== 'delete' ? <Link to={href}>{e.entityId}</Link> : <code>{e.entityId}</code>}
+                <span className="muted">{ENTITY_LABELS[e.entity] ?? e.entity}</span>{' '}
+                {href && e.action !== 'delete' ? <Link to={href}>{recordLabel(e)}</Link> : <strong>{recordLabel(e)}</strong>}
               </div>
             )}
             {e.reason && (

@@ -4,7 +4,7 @@ import { api } from '../platform/api.ts';
 import { Banner, Button, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { fromLocalInput, toLocalInput } from '../platform/format.ts';
 import { SelectField, TextField } from '../platform/forms.tsx';
-import { useResource } from '../platform/hooks.ts';
+import { useResource, useSubmit } from '../platform/hooks.ts';
 import { navigate, useLocation } from '../platform/router.tsx';
 import type { AuditEntry, AuditVerify } from '../platform/types.ts';
 import { AuditEntries } from './AuditEntries.tsx';
@@ -73,7 +73,6 @@ export function AuditPage() {
     to: applied.to ? fromLocalInput(applied.to) : '',
     limit: applied.limit,
   };
-  const res = useResource<AuditEntry[]>('/audit', query);
 
   const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const apply = (e: FormEvent) => {
@@ -119,19 +118,45 @@ export function AuditPage() {
           <Button onClick={clear}>Clear</Button>
         </div>
       </form>
-      <ErrorBanner error={res.error} onRetry={() => void res.reload()} />
-      {res.loading && !res.data ? (
-        <Spinner />
-      ) : res.data ? (
+      <AuditResults key={search.toString()} query={query} limit={Number(applied.limit) || 100} />
+    </div>
+  );
+}
+
+function AuditResults({ query, limit }: { query: Record<string, string>; limit: number }) {
+  const res = useResource<AuditEntry[]>('/audit', query);
+  const [older, setOlder] = useState<AuditEntry[]>([]);
+  const [exhausted, setExhausted] = useState(false);
+  const more = useSubmit();
+  const entries = [...(res.data ?? []), ...older];
+  const canLoadMore = !exhausted && (res.data?.length ?? 0) >= limit;
+  const loadMore = () =>
+    void more.run(async () => {
+      const last = entries[entries.length - 1];
+      const page = await api<AuditEntry[]>('/audit', { query: { ...query, beforeSeq: last?.seq } });
+      setOlder((o) => [...o, ...page]);
+      if (page.length < limit) setExhausted(true);
+    });
+  if (res.loading && !res.data) return <Spinner />;
+  return (
+    <>
+      <ErrorBanner error={res.error ?? more.error} onRetry={() => void res.reload()} />
+      {res.data && (
         <div className="card">
           <div className="card-head muted small">
-            {res.data.length} entr{res.data.length === 1 ? 'y' : 'ies'}
-            {res.data.length >= Number(applied.limit) ? ' (limit reached — narrow the filters to see older ones)' : ''}
+            {entries.length} entr{entries.length === 1 ? 'y' : 'ies'}, newest first
           </div>
-          <AuditEntries key={search.toString()} entries={res.data} showRecord initiallyOpen={0} />
+          <AuditEntries entries={entries} showRecord initiallyOpen={0} />
+          {canLoadMore && (
+            <div className="load-more">
+              <Button busy={more.busy} onClick={loadMore}>
+                Load older entries
+              </Button>
+            </div>
+          )}
         </div>
-      ) : null}
-    </div>
+      )}
+    </>
   );
 }
 

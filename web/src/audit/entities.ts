@@ -2,22 +2,22 @@
 
 export const AUDIT_ENTITIES = {
   equipment: 'equipment',
-  equipmentClass: 'equipmentClass',
+  equipmentClass: 'equipment_class',
   material: 'material',
   product: 'product',
   calendar: 'calendar',
   user: 'user',
-  token: 'token',
+  token: 'api_token',
 } as const;
 
 export const ENTITY_LABELS: Record<string, string> = {
   equipment: 'Equipment',
-  equipmentClass: 'Equipment class',
+  equipment_class: 'Equipment class',
   material: 'Material',
   product: 'Product',
   calendar: 'Shift calendar',
   user: 'User',
-  token: 'API token',
+  api_token: 'API token',
 };
 
 /** Link to the record's own page, when the web shell has one. */
@@ -26,7 +26,7 @@ export function recordHref(entity: string, entityId: string): string | null {
   switch (entity) {
     case 'equipment':
       return `/plant/equipment/${id}`;
-    case 'equipmentClass':
+    case 'equipment_class':
       return `/plant/classes/${id}`;
     case 'material':
       return `/plant/materials/${id}`;

@@ -11,6 +11,7 @@ import type { EquipmentClass } from '../platform/types.ts';
 import { fromRows, PropertiesEditor, toRows, type PropRow } from './PropertiesEditor.tsx';
 
 function ClassForm({ initial, readOnly, onSaved, onCancel }: FormProps<EquipmentClass>) {
+  const [id, setId] = useState(initial?.id ?? '');
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [props, setProps] = useState<PropRow[]>(toRows(initial?.properties));
@@ -20,7 +21,8 @@ function ClassForm({ initial, readOnly, onSaved, onCancel }: FormProps<Equipment
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const body = { name: name.trim(), description, properties: fromRows(props) };
+      const body: Record<string, unknown> = { name: name.trim(), description, properties: fromRows(props) };
+      if (!initial) body.id = id.trim();
       onSaved(await saveRecord<EquipmentClass>('/equipment-classes', initial?.id, body));
     });
   };
@@ -29,6 +31,7 @@ function ClassForm({ initial, readOnly, onSaved, onCancel }: FormProps<Equipment
     <form className="form" onSubmit={submit} noValidate aria-label="Equipment class">
       <ErrorBanner error={error} />
       <div className="form-grid">
+        <TextField label="Class code" value={id} onValue={setId} readOnly={!!initial || readOnly} error={errors.id} autoCapitalize="none" hint={initial ? undefined : 'e.g. imm-350t'} />
         <TextField label="Name" value={name} onValue={setName} readOnly={readOnly} error={errors.name} />
       </div>
       <TextAreaField label="Description" value={description} onValue={setDescription} readOnly={readOnly} rows={2} error={errors.description} />

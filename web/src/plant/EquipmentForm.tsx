@@ -5,12 +5,14 @@ import { Button, ErrorBanner } from '../platform/components.tsx';
 import { errorFor, fieldErrors, SelectField, TextAreaField, TextField, orNull } from '../platform/forms.tsx';
 import { LEVEL_LABELS, type Calendar, type Equipment, type EquipmentClass, type Level } from '../platform/types.ts';
 import { fromRows, parseAttributes, PropertiesEditor, toRows, type PropRow } from './PropertiesEditor.tsx';
-import { allowedLevels, defaultChildLevel } from './tree.ts';
+import { allowedLevels, defaultChildLevel, possibleParents } from './tree.ts';
 
 interface Props {
   initial?: Equipment;
   parent?: Equipment;
   childList?: Equipment[];
+  /** All equipment, to offer a new parent when editing. */
+  list?: Equipment[];
   classes: EquipmentClass[];
   calendars: Calendar[];
   readOnly?: boolean;
@@ -18,8 +20,10 @@ interface Props {
   onCancel?(): void;
 }
 
-export function EquipmentForm({ initial, parent, childList, classes, calendars, readOnly, onSaved, onCancel }: Props) {
+export function EquipmentForm({ initial, parent: initialParent, childList, list = [], classes, calendars, readOnly, onSaved, onCancel }: Props) {
   const creating = !initial;
+  const [parentId, setParentId] = useState(initialParent?.id ?? '');
+  const parent = creating ? initialParent : list.find((e) => e.id === parentId);
   const [extId, setExtId] = useState(initial?.extId ?? '');
   const [name, setName] = useState(initial?.name ?? '');
   const [level, setLevel] = useState<Level>(initial?.level ?? defaultChildLevel(parent));
@@ -57,6 +61,7 @@ export function EquipmentForm({ initial, parent, childList, classes, calendars, 
       if (creating) {
         saved = await api<Equipment>('/equipment', { method: 'POST', body: { parentId: parent?.id ?? null, ...body } });
       } else {
+        if ((initial.parentId ?? '') !== parentId) body.parentId = parentId || null;
         if (reason.trim()) body.reason = reason.trim();
         saved = await api<Equipment>(`/equipment/${encodeURIComponent(initial.id)}`, { method: 'PATCH', body });
       }
@@ -110,6 +115,20 @@ export function EquipmentForm({ initial, parent, childList, classes, calendars, 
           error={errors.level}
           options={(levels.includes(level) ? levels : [level, ...levels]).map((l) => ({ value: l, label: LEVEL_LABELS[l] }))}
         />
+        {!creating && (
+          <SelectField
+            label="Parent"
+            value={parentId}
+            onValue={setParentId}
+            disabled={readOnly}
+            error={errors.parentId}
+            placeholder="None (top level)"
+            hint={parentId !== (initial.parentId ?? '') ? 'Saving moves this record and everything under it.' : undefined}
+            options={possibleParents(initial, list)
+              .sort((a, b) => a.path.localeCompare(b.path))
+              .map((e) => ({ value: e.id, label: `${e.path} (${LEVEL_LABELS[e.level]})` }))}
+          />
+        )}
         <SelectField
           label="Equipment class"
           value={equipmentClass}

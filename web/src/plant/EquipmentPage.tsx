@@ -190,6 +190,7 @@ function EquipmentDetail({
             initial={eq}
             parent={parent}
             childList={children}
+            list={list}
             classes={classes}
             calendars={calendars}
             readOnly={!canEdit}

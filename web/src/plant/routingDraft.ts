@@ -83,7 +83,8 @@ export function fromDraft(ops: OpDraft[]): Operation[] {
       parameters: o.parameters
         .filter((p) => p.name.trim())
         .map((p) => {
-          const out: Operation['parameters'][number] = { name: p.name.trim(), target: numOrRaw(p.target) };
+          const out: Operation['parameters'][number] = { name: p.name.trim() };
+          if (p.target.trim() !== '') out.target = numOrRaw(p.target);
           const min = optNum(p.min);
           const max = optNum(p.max);
           if (min !== undefined) out.min = min;

@@ -41,18 +41,45 @@ export function ancestors(list: Equipment[], id: string | undefined): string[] {
   return out;
 }
 
-/** Levels allowed for a record under `parent` and above its deepest-level child. */
+/**
+ * ISA-95 ranks as the server checks them: line and work centre share a rank; a child must rank
+ * strictly below its parent (so a machine may sit under a line, a work centre or a cell).
+ */
+export const LEVEL_RANK: Record<Level, number> = { enterprise: 0, site: 1, area: 2, line: 3, workCenter: 3, cell: 4, machine: 5 };
+
+/** Levels allowed for a record under `parent` and above all of its children. */
 export function allowedLevels(parent: Equipment | undefined, children: Equipment[] = []): Level[] {
-  const min = parent ? LEVELS.indexOf(parent.level) + 1 : 0;
-  const childIdx = children.map((c) => LEVELS.indexOf(c.level));
-  const max = childIdx.length ? Math.min(...childIdx) - 1 : LEVELS.length - 1;
-  return LEVELS.slice(min, max + 1);
+  const min = parent ? LEVEL_RANK[parent.level] : -1;
+  const max = children.length ? Math.min(...children.map((c) => LEVEL_RANK[c.level])) : Infinity;
+  return LEVELS.filter((l) => LEVEL_RANK[l] > min && LEVEL_RANK[l] < max);
 }
 
-/** The natural next level under a parent (area → line, line → workCenter, …). */
+const NATURAL_CHILD: Record<Level, Level> = {
+  enterprise: 'site',
+  site: 'area',
+  area: 'line',
+  line: 'machine',
+  workCenter: 'machine',
+  cell: 'machine',
+  machine: 'machine',
+};
+
+/** The natural next level under a parent (area → line, line → machine, …). */
 export function defaultChildLevel(parent: Equipment | undefined): Level {
+  if (!parent) return 'enterprise';
   const allowed = allowedLevels(parent);
-  return allowed[0] ?? 'machine';
+  return allowed.includes(NATURAL_CHILD[parent.level]) ? NATURAL_CHILD[parent.level] : (allowed[0] ?? 'machine');
+}
+
+/** Equipment that `eq` may be moved under: ranks above it, and not itself or one of its descendants. */
+export function possibleParents(eq: Equipment, list: Equipment[]): Equipment[] {
+  const below = new Set<string>([eq.id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const e of list) if (e.parentId && below.has(e.parentId) && !below.has(e.id)) (below.add(e.id), (grew = true));
+  }
+  return list.filter((p) => !below.has(p.id) && LEVEL_RANK[p.level] < LEVEL_RANK[eq.level]);
 }
 
 /** Filters the tree to nodes matching `q` (name, extId, path) plus their ancestors. */

@@ -19,6 +19,7 @@ export interface User {
   displayName: string;
   roles: string[];
   active?: boolean;
+  badge?: string | null;
   createdAt?: string;
 }
 
@@ -30,6 +31,7 @@ export interface ApiToken {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  createdBy?: string;
   token?: string;
 }
 
@@ -87,7 +89,7 @@ export interface Material {
 
 export interface ProcessParameter {
   name: string;
-  target: number | string;
+  target?: number | string | boolean;
   min?: number;
   max?: number;
   unit?: string;
