@@ -96,6 +96,32 @@ describe('plant editor in the browser', () => {
     }
   });
 
+  it('exports the plant file and imports it again without changes', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server);
+      await page.goto(`${server.url}/plant/file`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download YAML' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.yaml$/);
+      const file = await download.path();
+      await page.getByTestId('plant-file-input').setInputFiles(file);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const result = page.getByTestId('import-result');
+      await result.waitFor();
+      expect(await result.textContent()).toContain('Import finished');
+      // The file is what the server already holds: nothing new, nothing changed.
+      expect(await result.locator('dt:text-is("created") + dd').textContent()).toBe('none');
+      expect(await result.locator('dt:text-is("updated") + dd').textContent()).toBe('none');
+      await shot(page, 'desktop-import');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('collapses the sidebar into a drawer on a tablet', async () => {
     const context = await browser.newContext({ viewport: { width: 820, height: 1180 }, hasTouch: true });
     const page = await context.newPage();

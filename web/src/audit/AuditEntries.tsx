@@ -4,7 +4,7 @@ import { Badge, Empty } from '../platform/components.tsx';
 import { formatDateTime } from '../platform/format.ts';
 import { Link } from '../platform/router.tsx';
 import type { AuditEntry } from '../platform/types.ts';
-import { diff, formatValue } from './diff.ts';
+import { diff, formatValue, isEmptyValue } from './diff.ts';
 import { ENTITY_LABELS, recordHref } from './entities.ts';
 
 /** A human name for the record an entry is about: its path, code or username rather than a UUID. */
@@ -17,7 +17,8 @@ function recordLabel(e: AuditEntry): string {
 const ACTION_TONE: Record<string, string> = { create: 'ok', update: 'info', delete: 'danger' };
 
 function ChangeTable({ entry }: { entry: AuditEntry }) {
-  const changes = diff(entry.before, entry.after);
+  const all = diff(entry.before, entry.after);
+  const changes = entry.action === 'update' ? all : all.filter((c) => !isEmptyValue(entry.action === 'create' ? c.after : c.before));
   if (changes.length === 0) return <div className="muted small">No field changes recorded.</div>;
   const showBefore = entry.action !== 'create';
   const showAfter = entry.action !== 'delete';

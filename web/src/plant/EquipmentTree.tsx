@@ -68,7 +68,7 @@ export function EquipmentTree({ list, selectedId }: { list: Equipment[]; selecte
         data-testid="tree-node"
         data-path={eq.path}
       >
-        <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: `${node.depth * 18 + 4}px` }}>
+        <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: `${node.depth * 16 + 4}px` }}>
           {hasKids ? (
             <button
               type="button"

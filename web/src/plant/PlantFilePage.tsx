@@ -40,6 +40,18 @@ function ExportCard() {
   );
 }
 
+/** `{equipment: 2, material: 1}` → "2 equipment, 1 material"; numbers as they are. */
+function describeCount(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'string') return String(v);
+  if (v && typeof v === 'object') {
+    const parts = Object.entries(v as Record<string, unknown>)
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => `${String(n)} ${k.replace(/_/g, ' ')}`);
+    return parts.length ? parts.join(', ') : 'none';
+  }
+  return JSON.stringify(v);
+}
+
 function ImportCard() {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -85,17 +97,17 @@ function ImportCard() {
         </Button>
       </div>
       {result && (
-        <Banner kind="ok">
+        <div className="banner banner-ok" role="status" data-testid="import-result">
           <strong>Import finished.</strong>
           <dl className="counts">
             {Object.entries(result).map(([k, v]) => (
               <div key={k}>
                 <dt>{k}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                <dd>{describeCount(v)}</dd>
               </div>
             ))}
           </dl>
-        </Banner>
+        </div>
       )}
     </section>
   );

@@ -70,7 +70,9 @@ export function RecordList({
     : items;
   return (
     <div className="pane">
-      <div className="pane-head">
+      <div className="pane-head pane-head-stack">
+        <h2 className="pane-title">{label}</h2>
+        {actions}
         <input
           type="search"
           className="search"
@@ -79,7 +81,6 @@ export function RecordList({
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
-        {actions}
       </div>
       <ul className="record-list" aria-label={label}>
         {shown.map((i) => (
