@@ -19,6 +19,25 @@
 import type { Problem, SolveOptions, SolveResult, Schedule, ScheduledOperation } from './model.ts';
 import { Rng } from './rng.ts';
 
+/** Search parameters (exported for tuning experiments; the defaults are what the benchmark measured). */
+export const TABU_PARAMS = {
+  /** Tenure for the job shop: base + n/m, plus a random part of up to `tenureSpread` × that. */
+  tenureBase: 10,
+  tenureSpread: 0.5,
+  /** Tenure base for the flexible job shop (plus N/(4M)). */
+  flexTenureBase: 4,
+  /** Non-improving iterations before a restart: clamp(N × stallPerOp, stallMin, stallMax). */
+  stallPerOp: 20,
+  stallMin: 2000,
+  stallMax: 20000,
+  /** Random perturbation moves at a restart: perturbMin + rand(perturbRand). */
+  perturbMin: 4,
+  perturbRand: 6,
+  /** Restart from the global best with probability 1/eliteOdds, else from a random elite. */
+  eliteOdds: 3,
+  eliteCap: 6,
+};
+
 export interface ShopInstance {
   N: number;
   M: number;
@@ -456,8 +475,9 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
   let sinceImprove = 0;
   const flexible = inst.flexible;
   const nJobs = inst.nJobs;
-  const baseTenure = flexible ? 4 + Math.round(N / (M * 4)) : 10 + Math.round(nJobs / M);
-  const stallLimit = Math.max(2000, Math.min(20000, N * 20));
+  const P = TABU_PARAMS;
+  const baseTenure = flexible ? P.flexTenureBase + Math.round(N / (M * 4)) : P.tenureBase + Math.round(nJobs / M);
+  const stallLimit = Math.max(P.stallMin, Math.min(P.stallMax, N * P.stallPerOp));
   let pathLen = 0;
 
   const jpEnd = (i: number): number => {
@@ -666,7 +686,7 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
   };
 
   const markTabu = (type: number, i: number, j: number, op: number, oldAlt: number): void => {
-    const ten = baseTenure + rng.int(Math.max(1, Math.round(baseTenure * 0.5)) + 1);
+    const ten = baseTenure + rng.int(Math.max(1, Math.round(baseTenure * P.tenureSpread)) + 1);
     if (type === 0) {
       // u moved after path[i+1..j]: forbid u before x again
       for (let s = i + 1; s <= j; s++) tabu[pairIndex(op, path[s])] = iter + ten;
@@ -678,7 +698,7 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
   };
 
   // elite pool for restarts
-  const eliteCap = 6;
+  const eliteCap = P.eliteCap;
   const elite: Array<{ alt: Int32Array; seq: Int32Array; seqStart: Int32Array; makespan: number }> = [];
   const runAlt = new Int32Array(N);
   const runSeq = new Int32Array(N);
@@ -756,13 +776,13 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
       if (runBest < Infinity) pushElite();
       runBest = Infinity;
       restarts++;
-      const src = elite.length && rng.int(3) > 0 ? elite[rng.int(elite.length)] : null;
+      const src = elite.length && rng.int(P.eliteOdds) > 0 ? elite[rng.int(elite.length)] : null;
       if (src) st.load(src.alt, src.seq, src.seqStart);
       else st.load(bestAlt, bestSeq, bestSeqStart);
       st.evaluate();
       tabu.fill(0);
       tabuAlt.fill(0);
-      perturb(4 + rng.int(6));
+      perturb(P.perturbMin + rng.int(P.perturbRand));
       sinceImprove = 0;
     }
   }
