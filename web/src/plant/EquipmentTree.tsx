@@ -90,13 +90,12 @@ export function EquipmentTree({ list, selectedId }: { list: Equipment[]; selecte
               e.preventDefault();
               navigate(`/plant/equipment/${encodeURIComponent(eq.id)}`);
             }}
-            title={eq.path}
+            title={`${eq.name} — ${eq.path}`}
           >
             <span className={`level level-${eq.level}`} title={LEVEL_LABELS[eq.level]}>
               {LEVEL_ABBR[eq.level] ?? eq.level}
             </span>
             <span className="tree-name">{eq.name}</span>
-            <span className="tree-ext">{eq.extId}</span>
           </a>
         </div>
         {hasKids && open && <ul role="group">{node.children.map(renderNode)}</ul>}

@@ -36,7 +36,7 @@ const ROUTES: RouteDef[] = [
 ];
 
 function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true, force: true }), [to]);
+  useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
 }
 

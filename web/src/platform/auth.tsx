@@ -35,7 +35,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setUser(null);
       const here = window.location.pathname + window.location.search;
       if (!here.startsWith('/sign-in')) {
-        navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true, force: true });
+        navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
       }
     });
     return () => setUnauthorizedHandler(null);
@@ -56,7 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await api('/auth/logout', { method: 'POST', skipAuthRedirect: true });
     } finally {
       setUser(null);
-      navigate('/sign-in', { replace: true, force: true });
+      navigate('/sign-in', { replace: true });
     }
   }, []);
 

@@ -11,6 +11,7 @@ import {
   type ReactNode,
 } from 'react';
 import { ApiError, errorMessage } from './api.ts';
+import { normalisePath } from './forms.tsx';
 
 type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -52,12 +53,12 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
   return (
     <div className="banner banner-error" role="alert">
       <div>
-        <strong>{errorMessage(error)}</strong>
+        <strong>{issues.length > 0 ? 'Please correct the following:' : errorMessage(error)}</strong>
         {issues.length > 0 && (
           <ul className="banner-list">
             {issues.map((i, n) => (
               <li key={n}>
-                {i.path ? <code>{i.path}</code> : null} {i.message}
+                {i.path ? <code>{normalisePath(i.path)}</code> : null} {i.message}
               </li>
             ))}
           </ul>

@@ -24,17 +24,8 @@ export function useLocation(): Location {
   return { pathname: url.pathname, search: url.searchParams, href };
 }
 
-/** Guards (e.g. unsaved changes) can veto a navigation by returning false. */
-type Guard = () => boolean;
-const guards = new Set<Guard>();
-export function addNavigationGuard(guard: Guard): () => void {
-  guards.add(guard);
-  return () => guards.delete(guard);
-}
-
-export function navigate(to: string, opts: { replace?: boolean; force?: boolean } = {}): void {
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
-  if (!opts.force) for (const g of guards) if (!g()) return;
   if (opts.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.scrollTo?.(0, 0);
