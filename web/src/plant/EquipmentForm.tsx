@@ -102,9 +102,11 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
           spellCheck={false}
           error={errors.extId}
           hint={
-            creating
-              ? `Unique under the parent; becomes ${parent ? `${parent.path}/` : ''}${extId || '…'}`
-              : 'Changing it changes the path of this record and everything under it.'
+            readOnly
+              ? undefined
+              : creating
+                ? `Unique under the parent; becomes ${parent ? `${parent.path}/` : ''}${extId || '…'}`
+                : 'Changing it changes the path of this record and everything under it.'
           }
         />
         <SelectField
@@ -164,7 +166,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
         readOnly={readOnly}
         rows={3}
         className="mono"
-        placeholder='{"vendor": "Engel", "tonnage": 350}'
+        placeholder={readOnly ? 'None' : '{"vendor": "Engel", "tonnage": 350}'}
         error={attrs.error ?? errorFor(errors, 'attributes')}
       />
       {!readOnly && (

@@ -184,6 +184,7 @@ function EquipmentDetail({
         onChange={setTab}
       />
       <div className="card">
+        {tab === 'details' && !canEdit && <ReadOnlyNote />}
         {tab === 'details' && (
           <EquipmentForm
             key={`${eq.id}-${eq.version}`}
@@ -239,6 +240,10 @@ function EquipmentDetail({
       )}
     </div>
   );
+}
+
+function ReadOnlyNote() {
+  return <div className="readonly-note">Read-only — changing the plant model needs the admin or supervisor role.</div>;
 }
 
 function ancestorsOf(eq: Equipment, list: Equipment[]): Equipment[] {

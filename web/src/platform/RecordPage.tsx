@@ -128,6 +128,9 @@ function RecordDetail<T extends { id: string }>({ config, record, res }: { confi
       />
       <Tabs tabs={tabs} active={tab} onChange={setTab} />
       <div className="card">
+        {tab === 'details' && !config.canEdit && (
+          <div className="readonly-note">Read-only — your role cannot change these records.</div>
+        )}
         {tab === 'details' &&
           config.renderForm({
             initial: record,
