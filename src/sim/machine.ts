@@ -106,7 +106,7 @@ export class MachineModel {
   private t: number;
   private state: PackMLState = 'Execute';
   private stateSince: number;
-  private phaseEnd: number;
+  private phaseEnd = 0;
   private queue: Phase[] = [];
   private cycleMs = 0;
   private cyclesSinceStart = STARTUP_CYCLES;
