@@ -113,3 +113,51 @@ describe('simulator over MQTT', () => {
     expect(aliases.size).toBe(14); // unique across the node's devices
   });
 });
+
+describe('simulator and a broker that comes and goes', () => {
+  it('waits for a broker that is down, then births with a new bdSeq after each lost connection', async () => {
+    // A free port with nothing listening yet.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const url = `mqtt://127.0.0.1:${port}`;
+
+    const log: string[] = [];
+    const sim = await startSimulator({ brokerUrl: url, machines: 2, tagsPerMachine: 1, protocol: 'sparkplug', speed: 600, tickMs: 25, progressMs: 0, log: (l) => log.push(l) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log.some((l) => l.includes('not reachable'))).toBe(true);
+    expect(sim.stats().connected).toBe(0);
+
+    const broker = await Aedes.createBroker();
+    const server = net.createServer(broker.handle);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const seen: { kind: string; bdSeq?: number }[] = [];
+    const sub = await connectAsync(url, { clientId: 'test-sub-2' });
+    sub.on('message', (topic, payload) => {
+      const kind = topic.split('/')[2];
+      const bd = decodeSparkplug(payload).metrics?.find((m) => m.name === 'bdSeq');
+      seen.push({ kind, bdSeq: bd ? Number(bd.value) : undefined });
+    });
+    await sub.subscribeAsync('spBv1.0/takt/+/area1', { qos: 1 });
+    // mqtt.js retries every 2 s: wait for the birth.
+    for (let i = 0; i < 60 && !seen.some((s) => s.kind === 'NBIRTH'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen.find((s) => s.kind === 'NBIRTH')?.bdSeq).toBe(0);
+
+    // Drop the edge node's connection from the broker side: the will (NDEATH bdSeq 0) goes out, the node comes back with bdSeq 1.
+    const simClient = Object.values((broker as unknown as { clients: Record<string, { id: string; close(): void }> }).clients).find((c) => c.id.startsWith('takt-sim-'));
+    simClient!.close();
+    for (let i = 0; i < 60 && seen.filter((s) => s.kind === 'NBIRTH').length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen.filter((s) => s.kind !== 'NDATA')).toEqual([
+      { kind: 'NBIRTH', bdSeq: 0 },
+      { kind: 'NDEATH', bdSeq: 0 },
+      { kind: 'NBIRTH', bdSeq: 1 },
+    ]);
+    expect(sim.stats().dropped).toBeGreaterThan(0); // changes while there was no broker
+
+    await sim.stop();
+    await sub.endAsync();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }, 20_000);
+});
