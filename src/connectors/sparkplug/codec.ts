@@ -131,8 +131,8 @@ function decodeMetric(m: IMetric): SparkplugMetric {
     isHistorical: own(m, 'isHistorical') && m.isHistorical === true,
     isTransient: own(m, 'isTransient') && m.isTransient === true,
   };
-  if (own(m, 'name')) out.name = m.name;
-  if (own(m, 'datatype')) out.datatype = m.datatype;
+  if (own(m, 'name') && typeof m.name === 'string') out.name = m.name;
+  if (own(m, 'datatype') && typeof m.datatype === 'number') out.datatype = m.datatype;
   const problems: string[] = [];
   if (own(m, 'alias')) {
     const a = longToNumber(m.alias, false);
