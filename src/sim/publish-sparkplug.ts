@@ -19,6 +19,7 @@ export class SparkplugEdgeNode implements Publisher {
   readonly label: string;
   published = 0;
   dropped = 0;
+  private everConnected = false;
   private client: MqttClient;
   private seq = 0;
   private bdSeq = 0;
@@ -105,6 +106,7 @@ export class SparkplugEdgeNode implements Publisher {
       });
     }
     this.born = true;
+    this.everConnected = true;
   }
 
   private command(topic: string, payload: Buffer): void {
@@ -126,7 +128,8 @@ export class SparkplugEdgeNode implements Publisher {
   publish(device: SimDevice, changes: TagChange[]): void {
     if (!changes.length) return;
     if (!this.connected()) {
-      this.dropped += changes.length;
+      // Before the first connection nothing is lost: the snapshot sent on connecting carries the current values.
+      if (this.everConnected) this.dropped += changes.length;
       return;
     }
     const aliases = this.aliases.get(device.spec.deviceId)!;

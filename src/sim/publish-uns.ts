@@ -42,6 +42,7 @@ export class UnsPublisher implements Publisher {
   readonly label: string;
   published = 0;
   dropped = 0;
+  private everConnected = false;
   private client: MqttClient;
   private seq = new Map<string, number>();
 
@@ -54,6 +55,7 @@ export class UnsPublisher implements Publisher {
     this.label = `uns ${area}`;
     this.client = openConnection(o, clientIdFor('uns', area), this.label, {}, () => {
       // After every (re)connection each machine reports all its current values, as a PLC gateway does on reconnect.
+      this.everConnected = true;
       for (const d of this.devices) this.send(d, d.snapshot());
     });
   }
@@ -65,7 +67,8 @@ export class UnsPublisher implements Publisher {
   publish(device: SimDevice, changes: TagChange[]): void {
     if (!changes.length) return;
     if (!this.client.connected) {
-      this.dropped += changes.length;
+      // Before the first connection nothing is lost: the snapshot sent on connecting carries the current values.
+      if (this.everConnected) this.dropped += changes.length;
       return;
     }
     this.send(device, changes);
