@@ -1,5 +1,5 @@
 // The route table: which screen shows for which path, behind the sign-in gate.
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { TokensPage } from '../admin/TokensPage.tsx';
 import { UsersPage } from '../admin/UsersPage.tsx';
@@ -17,6 +17,14 @@ import { SignIn } from './SignIn.tsx';
 import type { User } from './types.ts';
 import { useEffect } from 'react';
 
+// The live module (ECharts, streaming) is its own chunk: the shell loads it only when /live is opened.
+const LiveModule = lazy(() => import('../live/LiveModule.tsx'));
+const live = () => (
+  <Suspense fallback={<Spinner label="Loading the live plant…" />}>
+    <LiveModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -24,6 +32,8 @@ interface RouteDef {
 }
 
 const ROUTES: RouteDef[] = [
+  { path: '/live', render: live },
+  { path: '/live/*', render: live },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

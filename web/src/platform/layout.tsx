@@ -2,7 +2,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useAuth, useUser } from './auth.tsx';
 import { useMediaQuery, useResource, NARROW } from './hooks.ts';
-import { COMING_SOON, visibleNav } from './nav.ts';
+import { activeItem, COMING_SOON, visibleNav } from './nav.ts';
 import { Link, useLocation } from './router.tsx';
 import type { Health } from './types.ts';
 
@@ -23,11 +23,13 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const { pathname } = useLocation();
   return (
     <nav className="nav" aria-label="Modules">
-      {visibleNav(user).map((section) => (
+      {visibleNav(user).map((section) => {
+        const current = activeItem(section.items, pathname);
+        return (
         <div key={section.id} className="nav-section">
           <div className="nav-heading">{section.label}</div>
           {section.items.map((item) => {
-            const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+            const active = item === current;
             return (
               <Link
                 key={item.to}
@@ -41,7 +43,8 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
             );
           })}
         </div>
-      ))}
+        );
+      })}
       <div className="nav-section">
         <div className="nav-heading">Coming soon</div>
         {COMING_SOON.map((label) => (

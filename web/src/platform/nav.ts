@@ -18,6 +18,14 @@ export interface NavSection {
 
 export const NAV: NavSection[] = [
   {
+    id: 'live',
+    label: 'Live plant',
+    items: [
+      { to: '/live', label: 'Plant overview' },
+      { to: '/live/quarantine', label: 'Quarantine' },
+    ],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
@@ -45,7 +53,23 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Live plant', 'Production', 'Quality', 'Performance', 'Scheduling', 'Maintenance'];
+export const COMING_SOON = ['Production', 'Quality', 'Performance', 'Scheduling', 'Maintenance'];
+
+/** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
+export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {
+  let best: NavItem | undefined;
+  let bestLen = -1;
+  for (const item of items) {
+    for (const prefix of [item.to, item.match]) {
+      if (!prefix) continue;
+      if ((pathname === prefix || pathname.startsWith(`${prefix}/`)) && prefix.length > bestLen) {
+        best = item;
+        bestLen = prefix.length;
+      }
+    }
+  }
+  return best;
+}
 
 export function visibleNav(user: User): NavSection[] {
   return NAV.map((s) => ({ ...s, items: s.items.filter((i) => !i.visible || i.visible(user)) })).filter(
