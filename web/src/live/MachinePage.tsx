@@ -12,7 +12,7 @@ import { StateTimeline } from './charts/StateTimeline.tsx';
 import { formatValue, TagChart, type SeriesPoint } from './charts/TagChart.tsx';
 import { Legend, StreamBadge, useDisconnectedFor } from './common.tsx';
 import { CycleTime, DataAge, formatCount, stateLabel, TimeInState } from './MachineTile.tsx';
-import { idealCycleTimeS } from './plant.ts';
+import { idealCycleTimeS, staleAfterMs, withClientStaleness } from './plant.ts';
 import { QuarantineTable } from './QuarantineTable.tsx';
 import { BUCKET_LABEL, classOfMachine, STATE_CLASS_LABEL } from './states.ts';
 import type { LiveMachine, QuarantineEntry, StateInterval, TagInfo, TagPoint, ValueEvent } from './types.ts';
@@ -61,7 +61,7 @@ export function MachinePage({ id }: { id: string }) {
   // Series live in a ref and are mutated in place; `version` tells the charts to redraw.
   const series = useRef(new Map<string, SeriesPoint[]>());
   const pendingValues = useRef<ValueEvent[]>([]);
-  const latest = useRef(new Map<string, { ts: string; value: unknown }>());
+  const latest = useRef(new Map<string, { ts: string | number; value: unknown }>());
   const [version, setVersion] = useState(0);
   const [valuesError, setValuesError] = useState<unknown>(null);
   const [valuesLoading, setValuesLoading] = useState(true);
@@ -198,7 +198,8 @@ export function MachinePage({ id }: { id: string }) {
     },
     id,
   );
-  const machine = live.machines?.find((m) => m.equipmentId === id);
+  const liveMachine = live.machines?.find((m) => m.equipmentId === id);
+  const machine = liveMachine && withClientStaleness(liveMachine, staleAfterMs(eq), to);
 
   // Keep the timeline in step with state changes from the stream.
   const lastState = useRef<string | null>(null);
@@ -212,8 +213,9 @@ export function MachinePage({ id }: { id: string }) {
       const open = prev[prev.length - 1];
       if (open && open.state === machine.state && open.bucket === machine.bucket) return prev;
       const next = prev.slice();
-      if (open && open.end === null) next[next.length - 1] = { ...open, end: machine.since };
-      next.push({ state: machine.state, bucket: machine.bucket, start: machine.since, end: null });
+      const start = machine.since ?? new Date().toISOString();
+      if (open && open.end === null) next[next.length - 1] = { ...open, end: start };
+      next.push({ state: machine.state, bucket: machine.bucket, start: start, end: null });
       return next;
     });
   }, [machine]);
@@ -374,7 +376,7 @@ export function MachinePage({ id }: { id: string }) {
                         {showValue(l?.value)}
                         {t.unit && l ? ` ${t.unit}` : ''}
                       </td>
-                      <td className="nowrap">{l ? formatDateTime(l.ts) : '—'}</td>
+                      <td className="nowrap">{l ? formatDateTime(new Date(l.ts).toISOString()) : '—'}</td>
                       <td>{t.min !== null || t.max !== null ? `${t.min ?? '—'} … ${t.max ?? '—'}` : ''}</td>
                     </tr>
                   );
@@ -416,7 +418,7 @@ function MachineHeader({ machine, ideal }: { machine: LiveMachine; ideal: number
         </div>
         <div>
           <dt>Cycle / ideal</dt>
-          <dd>
+          <dd className="machine-cycle">
             <CycleTime actual={machine.cycleTime} ideal={ideal} />
           </dd>
         </div>

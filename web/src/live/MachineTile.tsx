@@ -19,9 +19,9 @@ export function formatSeconds(s: number | null | undefined): string {
 }
 
 /** Ticks on its own so only this text re-renders every second, not the whole tile. */
-export function TimeInState({ since: start }: { since: string }) {
+export function TimeInState({ since: start }: { since: string | null }) {
   const now = useNow();
-  return <>{formatDuration(since(start, now))}</>;
+  return <>{start ? formatDuration(since(start, now)) : '—'}</>;
 }
 
 /** "data 4 s ago" while fresh; "No data for 3 min" when the machine went quiet. */
@@ -78,9 +78,11 @@ export const MachineTile = memo(function MachineTile({ machine, ideal }: { machi
           <span className="tile-state-name" data-testid="tile-state">
             {offline ? (machine.stale && machine.online ? 'No data' : 'Offline') : label}
           </span>
-          <span className="tile-time" title="Time in this state">
-            <TimeInState since={machine.since} />
-          </span>
+          {!offline && (
+            <span className="tile-time" title="Time in this state">
+              <TimeInState since={machine.since} />
+            </span>
+          )}
         </div>
         <div className="tile-sub">
           {offline ? (

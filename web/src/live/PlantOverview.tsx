@@ -1,12 +1,12 @@
 // The plant overview (/live): every machine as a tile, grouped by area and line / work centre, updated live.
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Empty, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
 import type { Equipment } from '../platform/types.ts';
 import { Legend, StreamBadge, SummaryBar, useDisconnectedFor } from './common.tsx';
 import { MachineTile } from './MachineTile.tsx';
-import { groupMachines, idealCycleTimeS } from './plant.ts';
+import { groupMachines, idealCycleTimeS, staleAfterMs, withClientStaleness } from './plant.ts';
 import { useLiveMachines } from './useLiveMachines.ts';
 
 export function PlantOverview() {
@@ -15,12 +15,23 @@ export function PlantOverview() {
   const root = useRef<HTMLDivElement>(null);
   const lost = useDisconnectedFor(live.disconnectedSince, 20_000);
 
+  const byId = useMemo(() => new Map((equipment.data ?? []).map((e) => [e.id, e])), [equipment.data]);
   const ideals = useMemo(() => {
     const map = new Map<string, number | null>();
-    for (const e of equipment.data ?? []) if (e.level === 'machine') map.set(e.id, idealCycleTimeS(e));
+    for (const e of byId.values()) if (e.level === 'machine') map.set(e.id, idealCycleTimeS(e));
     return map;
-  }, [equipment.data]);
-  const areas = useMemo(() => groupMachines(live.machines ?? [], equipment.data), [live.machines, equipment.data]);
+  }, [byId]);
+  // Re-check staleness every few seconds (the tiles' own clocks tick every second).
+  const [checkAt, setCheckAt] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setCheckAt(Date.now()), 5000);
+    return () => clearInterval(t);
+  }, []);
+  const machines = useMemo(
+    () => live.machines?.map((m) => withClientStaleness(m, staleAfterMs(byId.get(m.equipmentId)), checkAt)),
+    [live.machines, byId, checkAt],
+  );
+  const areas = useMemo(() => groupMachines(machines ?? [], equipment.data), [machines, equipment.data]);
 
   const fullscreen = () => {
     const el = root.current;
@@ -55,9 +66,9 @@ export function PlantOverview() {
           The connection to the server is lost — the tiles show the last known data and may be out of date. Reconnecting…
         </div>
       )}
-      {live.machines === undefined && !live.error ? (
+      {machines === undefined && !live.error ? (
         <Spinner label="Loading machines…" />
-      ) : live.machines && live.machines.length === 0 ? (
+      ) : machines && machines.length === 0 ? (
         <Empty title="No machines yet">
           Add equipment at level <strong>machine</strong> in the <Link to="/plant/equipment">plant model</Link> and
           connect its data.
@@ -65,7 +76,7 @@ export function PlantOverview() {
       ) : (
         <>
           <div className="live-bar">
-            <SummaryBar machines={live.machines ?? []} />
+            <SummaryBar machines={machines ?? []} />
             <Legend />
           </div>
           <div className={`live-areas${lost ? ' live-lost' : ''}`}>

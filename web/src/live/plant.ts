@@ -67,3 +67,20 @@ export function idealCycleTimeS(e: Equipment | undefined): number | null {
   if (unit === 'h') return v * 3600;
   return v;
 }
+
+const DEFAULT_STALE_AFTER_S = 120;
+
+/** After how long without data the server calls a machine stale (`staleAfterS` property, default 120 s). */
+export function staleAfterMs(e: Equipment | undefined): number {
+  const v = Number((e?.properties?.staleAfterS as { value?: unknown } | undefined)?.value);
+  return (Number.isFinite(v) && v > 0 ? v : DEFAULT_STALE_AFTER_S) * 1000;
+}
+
+/**
+ * The server marks a silent machine stale with its next sweep; until that event arrives (or when the stream is
+ * stuck) the browser applies the same rule itself, with a little grace, so a silent machine never looks current.
+ */
+export function withClientStaleness(m: LiveMachine, afterMs: number, now: number): LiveMachine {
+  if (m.stale || !m.lastSeen) return m;
+  return now - new Date(m.lastSeen).getTime() > afterMs + 15_000 ? { ...m, stale: true } : m;
+}

@@ -10,7 +10,8 @@ export interface LiveMachine {
   /** A PackML state name, or 'Unknown' when there is no data. */
   state: string;
   bucket: Bucket;
-  since: string;
+  /** When the current state began; null when the machine never reported one. */
+  since: string | null;
   online: boolean;
   lastSeen: string | null;
   stale: boolean;
@@ -60,13 +61,14 @@ export interface QuarantineEntry {
 export interface ValueEvent {
   equipmentId: string;
   tag: string;
-  ts: string;
+  /** ISO 8601 (the contract) or epoch ms (what the server sends today): both are accepted. */
+  ts: string | number;
   value: unknown;
 }
 
 /** The `quarantine` stream event. */
 export interface QuarantineEvent {
-  receivedAt: string;
+  receivedAt: string | number;
   equipmentPath: string | null;
   reason: string;
   topic: string;

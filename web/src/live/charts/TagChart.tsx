@@ -129,12 +129,15 @@ export function TagChart({ tag, unit, min, max, ideal, points, rollup, from, to,
   }, [tag, unit, min, max, ideal, rollup, from, to, version, points]);
 
   return (
-    <EChart
-      option={option}
-      shape={rollup ? 'rollup' : 'raw'}
-      label={`${tag} over time${min !== null || max !== null ? `, limits ${min ?? '—'} to ${max ?? '—'}` : ''}`}
-      testId={`tag-chart-${tag}`}
-    />
+    <div className="chart-box">
+      <EChart
+        option={option}
+        shape={rollup ? 'rollup' : 'raw'}
+        label={`${tag} over time${min !== null || max !== null ? `, limits ${min ?? '—'} to ${max ?? '—'}` : ''}`}
+        testId={`tag-chart-${tag}`}
+      />
+      {points.length === 0 && <div className="chart-empty">No values in this range</div>}
+    </div>
   );
 }
 
