@@ -36,6 +36,15 @@ export const TABU_PARAMS = {
   /** Restart from the global best with probability 1/eliteOdds, else from a random elite. */
   eliteOdds: 3,
   eliteCap: 6,
+  /** Job shop: path relinking between elite solutions once the pool has prMinPool members. */
+  pathRelinking: true,
+  /** Incremental head/tail update after within-machine moves (false: full recomputation, for testing). */
+  incremental: true,
+  /** Debug: compare every incremental evaluation with a full one (slow; tests only). */
+  debugVerify: false,
+  prMinPool: 4,
+  prFrom: 0.25,
+  prTo: 0.5,
 };
 
 export interface ShopInstance {
@@ -152,6 +161,17 @@ class State {
   readonly q: Int32Array;
   readonly topo: Int32Array;
   readonly indeg: Int32Array;
+  // incremental evaluation: position in the topological order, prefix maximum of ends, DFS buffers
+  readonly tpos: Int32Array;
+  readonly prefMax: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly fwd: Int32Array;
+  private readonly bwd: Int32Array;
+  private readonly posF: Int32Array;
+  private readonly posB: Int32Array;
+  private readonly mark: Uint32Array;
+  private readonly dirty: Uint32Array;
+  private stamp = 0;
   makespan = 0;
 
   constructor(inst: ShopInstance) {
@@ -168,6 +188,15 @@ class State {
     this.q = new Int32Array(N);
     this.topo = new Int32Array(N);
     this.indeg = new Int32Array(N);
+    this.tpos = new Int32Array(N);
+    this.prefMax = new Int32Array(N);
+    this.stack = new Int32Array(N);
+    this.fwd = new Int32Array(N);
+    this.bwd = new Int32Array(N);
+    this.posF = new Int32Array(N);
+    this.posB = new Int32Array(N);
+    this.mark = new Uint32Array(N);
+    this.dirty = new Uint32Array(N);
   }
 
   /** Load from an assignment (alternative per op) and a flat list of operations per machine. */
@@ -239,6 +268,15 @@ class State {
       if (mn >= 0 && --indeg[mn] === 0) topo[tail++] = mn;
     }
     if (tail < N) return -1;
+    const { tpos, prefMax } = this;
+    let pm = 0;
+    for (let t = 0; t < N; t++) {
+      const i = topo[t];
+      tpos[i] = t;
+      const e = r[i] + dur[i];
+      if (e > pm) pm = e;
+      prefMax[t] = pm;
+    }
     for (let t = N - 1; t >= 0; t--) {
       const i = topo[t];
       let v = 0;
@@ -253,6 +291,160 @@ class State {
     }
     this.makespan = cmax;
     return cmax;
+  }
+
+  /**
+   * Re-evaluate after moving `op` within its machine with moveOp (same machine). The topological order
+   * is repaired for the one new arc that may contradict it (Pearce & Kelly 2006), then heads are
+   * recomputed from the first affected position onwards and tails from the last affected position
+   * backwards. Returns -1 if the move created a cycle (the caller undoes it and calls evaluate()).
+   */
+  evaluateAfterMove(op: number, oldPrev: number, oldNext: number): number {
+    const { N, jobPrev, jobNext, release } = this.inst;
+    const { mPrev, mNext, r, q, dur, topo, tpos } = this;
+    const after = mPrev[op];
+    const nn = mNext[op];
+    let lo = tpos[op];
+    let hi = lo;
+    let x = -1;
+    let y = -1;
+    if (after >= 0 && tpos[after] > tpos[op]) {
+      x = after;
+      y = op;
+    } else if (nn >= 0 && tpos[op] > tpos[nn]) {
+      x = op;
+      y = nn;
+    }
+    if (x >= 0) {
+      // new arc x→y with tpos[x] > tpos[y]: move the part of y's descendants before x behind x's ancestors
+      const lb = tpos[y];
+      const ub = tpos[x];
+      const { stack, fwd, bwd, posF, posB, mark } = this;
+      const st = ++this.stamp;
+      let nf = 0;
+      let sp = 0;
+      stack[sp++] = y;
+      mark[y] = st;
+      while (sp > 0) {
+        const w = stack[--sp];
+        posF[nf++] = tpos[w];
+        const a = jobNext[w];
+        if (a >= 0 && mark[a] !== st && tpos[a] <= ub) {
+          if (a === x) return -1;
+          mark[a] = st;
+          stack[sp++] = a;
+        }
+        const b = mNext[w];
+        if (b >= 0 && mark[b] !== st && tpos[b] <= ub) {
+          if (b === x) return -1;
+          mark[b] = st;
+          stack[sp++] = b;
+        }
+      }
+      let nb = 0;
+      stack[sp++] = x;
+      mark[x] = st;
+      while (sp > 0) {
+        const w = stack[--sp];
+        posB[nb++] = tpos[w];
+        const a = jobPrev[w];
+        if (a >= 0 && mark[a] !== st && tpos[a] >= lb) {
+          mark[a] = st;
+          stack[sp++] = a;
+        }
+        const b = mPrev[w];
+        if (b >= 0 && mark[b] !== st && tpos[b] >= lb) {
+          mark[b] = st;
+          stack[sp++] = b;
+        }
+      }
+      const pf = posF.subarray(0, nf).sort();
+      const pb = posB.subarray(0, nb).sort();
+      for (let k = 0; k < nf; k++) fwd[k] = topo[pf[k]];
+      for (let k = 0; k < nb; k++) bwd[k] = topo[pb[k]];
+      // merged free positions, in increasing order: ancestors of x first, then descendants of y
+      let i1 = 0;
+      let i2 = 0;
+      for (let k = 0; k < nf + nb; k++) {
+        let slot: number;
+        if (i2 >= nb || (i1 < nf && pf[i1] < pb[i2])) slot = pf[i1++];
+        else slot = pb[i2++];
+        const node = k < nb ? bwd[k] : fwd[k - nb];
+        topo[slot] = node;
+        tpos[node] = slot;
+      }
+      if (lb < lo) lo = lb;
+      if (ub > hi) hi = ub;
+    }
+    if (oldNext >= 0 && tpos[oldNext] < lo) lo = tpos[oldNext];
+    if (nn >= 0 && tpos[nn] < lo) lo = tpos[nn];
+    if (tpos[op] < lo) lo = tpos[op];
+    if (oldPrev >= 0 && tpos[oldPrev] > hi) hi = tpos[oldPrev];
+    if (after >= 0 && tpos[after] > hi) hi = tpos[after];
+    if (tpos[op] > hi) hi = tpos[op];
+    // heads: only operations whose predecessor set or predecessor head changed
+    const dirty = this.dirty;
+    const sh = ++this.stamp;
+    dirty[op] = sh;
+    if (oldNext >= 0) dirty[oldNext] = sh;
+    if (nn >= 0) dirty[nn] = sh;
+    for (let t = lo; t < N; t++) {
+      const i = topo[t];
+      if (dirty[i] !== sh) continue;
+      let h = release[i];
+      const jp = jobPrev[i];
+      if (jp >= 0) {
+        const e = r[jp] + dur[jp];
+        if (e > h) h = e;
+      }
+      const mp = mPrev[i];
+      if (mp >= 0) {
+        const e = r[mp] + dur[mp];
+        if (e > h) h = e;
+      }
+      if (h !== r[i]) {
+        r[i] = h;
+        const jn = jobNext[i];
+        if (jn >= 0) dirty[jn] = sh;
+        const mn = mNext[i];
+        if (mn >= 0) dirty[mn] = sh;
+      }
+    }
+    const stq = ++this.stamp;
+    dirty[op] = stq;
+    if (oldPrev >= 0) dirty[oldPrev] = stq;
+    if (after >= 0) dirty[after] = stq;
+    for (let t = hi; t >= 0; t--) {
+      const i = topo[t];
+      if (dirty[i] !== stq) continue;
+      let v = 0;
+      const jn = jobNext[i];
+      if (jn >= 0) v = dur[jn] + q[jn];
+      const mn = mNext[i];
+      if (mn >= 0) {
+        const w = dur[mn] + q[mn];
+        if (w > v) v = w;
+      }
+      if (v !== q[i]) {
+        q[i] = v;
+        const jp = jobPrev[i];
+        if (jp >= 0) dirty[jp] = stq;
+        const mp = mPrev[i];
+        if (mp >= 0) dirty[mp] = stq;
+      }
+    }
+    // makespan: the longest path starts at a source, i.e. the first operation of a machine without job predecessor
+    let pm = 0;
+    const { mFirst } = this;
+    for (let m = 0; m < mFirst.length; m++) {
+      const f = mFirst[m];
+      if (f >= 0 && jobPrev[f] < 0) {
+        const e = r[f] + dur[f] + q[f];
+        if (e > pm) pm = e;
+      }
+    }
+    this.makespan = pm;
+    return pm;
   }
 
   /** Move operation `op` to machine alternative `a`, right after `after` (-1: first on the machine). */
@@ -466,8 +658,8 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
   };
 
   const path = new Int32Array(N);
+  const ends = new Int32Array(M);
   const buf = new Int32Array(N + 2);
-  const ends = new Int32Array(N);
   let iter = 0;
   let movesEvaluated = 0;
   let restarts = 0;
@@ -492,27 +684,25 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
 
   const criticalPath = (): void => {
     const cmax = st.makespan;
+    // start at a source (first on its machine, no job predecessor) on a longest path; trace forward
     let nEnds = 0;
-    for (let i = 0; i < N; i++) if (r[i] + dur[i] === cmax && q[i] === 0) ends[nEnds++] = i;
+    for (let m = 0; m < M; m++) {
+      const f = mFirst[m];
+      if (f >= 0 && jobPrev[f] < 0 && r[f] + dur[f] + q[f] === cmax) ends[nEnds++] = f;
+    }
     let cur = ends[nEnds > 1 ? rng.int(nEnds) : 0];
     let len = 0;
     for (;;) {
       path[len++] = cur;
-      const h = r[cur];
-      const mp = mPrev[cur];
-      const jp = jobPrev[cur];
-      const mOk = mp >= 0 && r[mp] + dur[mp] === h;
-      const jOk = jp >= 0 && r[jp] + dur[jp] === h;
-      if (mOk && jOk) cur = (rng.u32() & 1) === 0 ? mp : jp;
-      else if (mOk) cur = mp;
-      else if (jOk) cur = jp;
-      else break;
-    }
-    // reverse into source→sink order
-    for (let a = 0, b = len - 1; a < b; a++, b--) {
-      const t = path[a];
-      path[a] = path[b];
-      path[b] = t;
+      const t = q[cur];
+      if (t === 0) break;
+      const ms = mNext[cur];
+      const js = jobNext[cur];
+      const mOk = ms >= 0 && dur[ms] + q[ms] === t;
+      const jOk = js >= 0 && dur[js] + q[js] === t;
+      if (mOk && jOk) cur = (rng.u32() & 1) === 0 ? ms : js;
+      else if (mOk) cur = ms;
+      else cur = js;
     }
     pathLen = len;
   };
@@ -704,11 +894,83 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
   const runSeq = new Int32Array(N);
   const runSeqStart = new Int32Array(M + 1);
   let runBest = Infinity;
+  const sameSolution = (a: { alt: Int32Array; seq: Int32Array }, b: { alt: Int32Array; seq: Int32Array }): boolean => {
+    for (let k = 0; k < N; k++) if (a.seq[k] !== b.seq[k] || a.alt[k] !== b.alt[k]) return false;
+    return true;
+  };
   const pushElite = (): void => {
     const e = { alt: runAlt.slice(), seq: runSeq.slice(), seqStart: runSeqStart.slice(), makespan: runBest };
-    elite.push(e);
-    elite.sort((x, y) => x.makespan - y.makespan);
-    if (elite.length > eliteCap) elite.pop();
+    for (const x of elite) if (x.makespan === e.makespan && sameSolution(x, e)) return;
+    if (elite.length < eliteCap) elite.push(e);
+    else {
+      let w = 0;
+      for (let k = 1; k < elite.length; k++) if (elite[k].makespan > elite[w].makespan) w = k;
+      if (e.makespan <= elite[w].makespan) elite[w] = e;
+    }
+  };
+
+  // Path relinking (Peng, Lü & Cheng 2015): walk from elite solution A towards elite B by swapping the
+  // operation B has at a position into that position on A's machine; restart the tabu search from the
+  // best solution met between a quarter and a half of the way.
+  const prCur = new Int32Array(N);
+  const prPos = new Int32Array(N);
+  const prBest = new Int32Array(N);
+  const prDiff: number[] = [];
+  const pathRelink = (): void => {
+    const ia = rng.int(elite.length);
+    let ib = rng.int(elite.length - 1);
+    if (ib >= ia) ib++;
+    const A = elite[ia];
+    const B = elite[ib];
+    prCur.set(A.seq);
+    for (let k = 0; k < N; k++) prPos[prCur[k]] = k;
+    prDiff.length = 0;
+    for (let k = 0; k < N; k++) if (prCur[k] !== B.seq[k]) prDiff.push(k);
+    const d = prDiff.length;
+    const lo = Math.max(1, Math.floor(d * P.prFrom));
+    const hi = Math.max(lo, Math.floor(d * P.prTo));
+    let steps = 0;
+    let bestVal = Infinity;
+    let fails = 0;
+    while (prDiff.length && steps < hi && fails < 50) {
+      const t = rng.int(prDiff.length);
+      const k = prDiff[t];
+      if (prCur[k] === B.seq[k]) {
+        prDiff[t] = prDiff[prDiff.length - 1];
+        prDiff.pop();
+        continue;
+      }
+      const x = B.seq[k];
+      const j = prPos[x];
+      const y = prCur[k];
+      prCur[k] = x;
+      prCur[j] = y;
+      prPos[x] = k;
+      prPos[y] = j;
+      st.load(A.alt, prCur, A.seqStart);
+      const c = st.evaluate();
+      if (c < 0) {
+        prCur[k] = y;
+        prCur[j] = x;
+        prPos[x] = j;
+        prPos[y] = k;
+        prDiff[t] = prDiff[prDiff.length - 1];
+        prDiff.pop();
+        fails++;
+        continue;
+      }
+      steps++;
+      if (steps >= lo && c < bestVal) {
+        bestVal = c;
+        prBest.set(prCur);
+      }
+    }
+    if (bestVal === Infinity) prBest.set(prCur);
+    st.load(A.alt, prBest, A.seqStart);
+    if (st.evaluate() < 0) {
+      st.load(A.alt, A.seq, A.seqStart);
+      st.evaluate();
+    }
   };
 
   const tSearch = performance.now();
@@ -746,8 +1008,10 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
     }
     const oldAlt = alt[op];
     const oldPrev = mPrev[op];
+    const oldNext = mNext[op];
     st.moveOp(op, a, after);
-    const c = st.evaluate();
+    const c = type === 2 || !P.incremental ? st.evaluate() : st.evaluateAfterMove(op, oldPrev, oldNext);
+    if (P.debugVerify && c >= 0) verifyIncremental(c);
     if (c < 0) {
       st.moveOp(op, oldAlt, oldPrev);
       st.evaluate();
@@ -776,15 +1040,30 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
       if (runBest < Infinity) pushElite();
       runBest = Infinity;
       restarts++;
-      const src = elite.length && rng.int(P.eliteOdds) > 0 ? elite[rng.int(elite.length)] : null;
-      if (src) st.load(src.alt, src.seq, src.seqStart);
-      else st.load(bestAlt, bestSeq, bestSeqStart);
-      st.evaluate();
+      if (!flexible && P.pathRelinking && elite.length >= P.prMinPool) {
+        pathRelink();
+      } else if (!flexible && P.pathRelinking) {
+        construct(inst, 'MWKR-RAND', rng, st, seq, seqStart, altTmp); // a fresh start to fill the pool
+      } else {
+        const src = elite.length && rng.int(P.eliteOdds) > 0 ? elite[rng.int(elite.length)] : null;
+        if (src) st.load(src.alt, src.seq, src.seqStart);
+        else st.load(bestAlt, bestSeq, bestSeqStart);
+        st.evaluate();
+        perturb(P.perturbMin + rng.int(P.perturbRand));
+      }
       tabu.fill(0);
       tabuAlt.fill(0);
-      perturb(P.perturbMin + rng.int(P.perturbRand));
       sinceImprove = 0;
     }
+  }
+
+  function verifyIncremental(c: number): void {
+    const r1 = r.slice();
+    const q1 = q.slice();
+    const c2 = st.evaluate();
+    if (c2 !== c) throw new Error(`incremental makespan ${c} != full ${c2}`);
+    for (let k = 0; k < N; k++)
+      if (r1[k] !== r[k] || q1[k] !== q[k]) throw new Error(`incremental head/tail mismatch at operation ${k}`);
   }
 
   function perturb(steps: number): void {
