@@ -8,6 +8,7 @@ import { solve } from './solve.ts';
 import { solveInWorker } from './worker-runner.ts';
 import { runSolveCommand } from './solve-command.ts';
 import { ModelError, type Problem, type SolveResult } from './model.ts';
+import { TABU_PARAMS } from './jobshop.ts';
 
 const FT06 = `6 6
 2 1 0 3 1 6 3 7 5 3 4 6
@@ -44,6 +45,16 @@ describe('solve: job shop (tabu engine)', () => {
     expect(b.schedule).toEqual(a.schedule);
     expect(b.stats.movesEvaluated).toBe(a.stats.movesEvaluated);
     checked(p, a);
+  });
+
+  it('keeps incremental heads and tails equal to a full recomputation', () => {
+    const p = parseJssp(readFileSync(path.resolve(__dirname, '../../../shared/bench/scheduling/jssp/la21.txt'), 'utf8'));
+    TABU_PARAMS.debugVerify = true; // throws on the first mismatch
+    try {
+      checked(p, solve(p, { ...LIMITS, maxIterations: 3000, seed: 2 }));
+    } finally {
+      TABU_PARAMS.debugVerify = false;
+    }
   });
 
   it('respects release dates', () => {
