@@ -170,6 +170,28 @@ export async function main(argv: string[]): Promise<void> {
   );
 
   program
+    .command('sim')
+    .description('simulate machines publishing over MQTT (UNS JSON and Sparkplug B) — the demo plant, or N synthetic machines')
+    .option('--url <url>', 'broker URL', 'mqtt://127.0.0.1:1883')
+    .option('--username <name>', 'MQTT username')
+    .option('--password <secret>', 'MQTT password: an API token with role device or integration for Takt\'s broker')
+    .option('--plant <file>', 'plant file whose machines to simulate (default: the demo plant)')
+    .option('--machines <n>', 'simulate N synthetic machines instead (load tests)')
+    .option('--tags <m>', 'process values per synthetic machine', '4')
+    .option('--protocol <p>', 'uns | sparkplug | mixed', 'mixed')
+    .option('--seed <n>', 'random seed (same seed, same behaviour)', '1')
+    .option('--speed <x>', 'time scale: 1 = real time, 60 = a minute per second', '1')
+    .option('--batch', 'send several tags per message on _batch')
+    .option('--counter-resets', 'reset counters now and then (exercises reset handling)')
+    .option('--duration <s>', 'stop after S seconds')
+    .option('--write-plant <file>', 'with --machines: write the plant file of the synthetic machines (for takt import plant)')
+    .option('--setup-scale <x>', 'multiply changeover durations')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { runSimCommand } = await import('./sim/index.ts');
+      process.exitCode = await runSimCommand(opts);
+    });
+
+  program
     .command('solve')
     .description('solve a job-shop (jssp) or flexible job-shop (fjsp) benchmark file; prints one JSON object')
     .argument('<file>', 'instance file')

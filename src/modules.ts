@@ -1,11 +1,71 @@
-// The business modules that make up Takt, in the order their routes are registered.
+// The business modules that make up Takt, in the order they start; their routes follow the platform's own.
 import { readFileSync } from 'node:fs';
-import { DEMO_PLANT_FILE, type StartOptions } from './platform/app.ts';
+import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
+import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
+import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
 
-export const MODULES: StartOptions['modules'] = [plantRoutes];
+export interface CollectModule extends TaktModule {
+  collect: CollectService;
+  live: LiveView;
+}
+
+export interface MqttModule extends TaktModule {
+  mqtt?: MqttConnector;
+}
+
+export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
+  const collect = new CollectService(ctx);
+  await collect.start();
+  const live = new LiveView(collect, ctx.events, ctx.database);
+  await live.start();
+  const collectModule: CollectModule = {
+    name: 'collect',
+    collect,
+    live,
+    routes: collectRoutes(collect, live),
+    async stop() {
+      live.stop();
+      await collect.stop();
+    },
+  };
+  let simulator: { stop(): Promise<void> } | undefined;
+  const mqttModule: MqttModule = {
+    name: 'mqtt',
+    async listening() {
+      mqttModule.mqtt = await startMqtt(ctx, collect);
+      if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule);
+    },
+    async stop() {
+      await simulator?.stop();
+      await mqttModule.mqtt?.stop();
+    },
+  };
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule];
+}
+
+/** npm start brings the demo plant to life: the simulator publishes for its machines over the real protocols. */
+async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ stop(): Promise<void> } | undefined> {
+  const plant = new PlantService(ctx.db, ctx.events);
+  const eq = await plant.listEquipment();
+  if (!eq.some((e) => e.path === 'acme/lakeside')) return undefined; // not the demo plant: nothing to simulate
+  const { startSimulator } = await import('./sim/index.ts');
+  const sim = await startSimulator({
+    brokerUrl: m.mqtt!.url,
+    username: m.mqtt!.username,
+    password: m.mqtt!.password,
+    plantFile: DEMO_PLANT_FILE,
+    protocol: 'mixed',
+    seed: 1,
+    speed: 1,
+    progressMs: 0,
+    log: (line) => ctx.log.debug(`sim: ${line}`),
+  });
+  ctx.log.info('demo plant simulator running (TAKT_SIMULATE=false to turn it off)');
+  return sim;
+}
 
 /** On an empty plant, `takt start` loads the demo plant so a new user has something to look at. */
 export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {

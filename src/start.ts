@@ -1,10 +1,10 @@
 // `takt start`: the long-running server with a clean shutdown.
-import { loadDemoPlantIfEmpty, MODULES } from './modules.ts';
+import { createModules, loadDemoPlantIfEmpty } from './modules.ts';
 import { createTakt } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
 
 export async function startServer(config: Config): Promise<void> {
-  const takt = await createTakt(config, { modules: MODULES, seedEmptyPlant: loadDemoPlantIfEmpty });
+  const takt = await createTakt(config, { modules: createModules, seedEmptyPlant: loadDemoPlantIfEmpty });
   const { ctx } = takt;
   await takt.listen();
   const url = `http://localhost:${config.port}`;

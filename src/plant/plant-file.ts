@@ -13,6 +13,10 @@ import {
   attributesSchema,
   calendarSchema,
   codeSchema,
+  connectionSchema,
+  tagListSchema,
+  type Connection,
+  type TagDef,
   equipmentClassSchema,
   extIdSchema,
   LEVEL_RANK,
@@ -32,6 +36,8 @@ export interface FileEquipment {
   calendar?: string;
   properties?: z.infer<typeof propertiesSchema>;
   attributes?: Record<string, unknown>;
+  tags?: TagDef[];
+  connections?: Connection[];
   /** Flat form: the parent's id (another entry of the file) or its full path (already in the plant). */
   parent?: string;
   children?: FileEquipment[];
@@ -48,6 +54,8 @@ const equipmentNodeSchema: z.ZodType<FileEquipment> = z.lazy(() =>
       calendar: codeSchema.optional(),
       properties: propertiesSchema.optional(),
       attributes: attributesSchema.optional(),
+      tags: tagListSchema.optional(),
+      connections: z.array(connectionSchema).optional(),
       parent: z.string().min(1).max(1000).optional(),
       children: z.array(equipmentNodeSchema).optional(),
     })
@@ -250,6 +258,8 @@ export async function importPlant(db: Db, actor: Actor, file: PlantFile, reason 
         calendarId: n.calendar ?? null,
         properties: n.properties ?? {},
         attributes: n.attributes ?? {},
+        tags: n.tags ?? [],
+        connections: n.connections ?? [],
       };
       const before = existing.get(e.path!);
       if (!before) {
@@ -276,7 +286,8 @@ function sameFields(row: Record<string, unknown>, fields: Record<string, unknown
 export async function exportPlant(db: Db): Promise<PlantFile> {
   const strip = <T extends Record<string, unknown>>(r: T) => {
     const { createdAt: _c, updatedAt: _u, ...rest } = r;
-    return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== '')) as T;
+    const empty = (v: unknown) => v === null || v === '' || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+    return Object.fromEntries(Object.entries(rest).filter(([, v]) => !empty(v))) as T;
   };
   const rows = await repo.listEquipment(db);
   const children = new Map<string | null, typeof rows>();
@@ -290,6 +301,8 @@ export async function exportPlant(db: Db): Promise<PlantFile> {
       if (r.calendarId) node.calendar = r.calendarId;
       if (Object.keys(r.properties as object).length) node.properties = r.properties as FileEquipment['properties'];
       if (Object.keys(r.attributes as object).length) node.attributes = r.attributes as Record<string, unknown>;
+      if ((r.tags as TagDef[]).length) node.tags = r.tags as TagDef[];
+      if ((r.connections as Connection[]).length) node.connections = r.connections as Connection[];
       if (kids.length) node.children = kids;
       return node;
     });

@@ -23,6 +23,8 @@ const equipmentOut = z.object({
   calendarId: z.string().nullable(),
   properties: z.record(z.string(), z.unknown()),
   attributes: z.record(z.string(), z.unknown()),
+  tags: z.array(z.record(z.string(), z.unknown())),
+  connections: z.array(z.record(z.string(), z.unknown())),
   version: z.number(),
   ...stamps,
 });
@@ -45,7 +47,14 @@ const CODE_RESOURCES: CodeResource[] = [
     tag: 'equipment classes',
     create: s.equipmentClassSchema,
     patch: s.equipmentClassPatchSchema,
-    out: z.object({ id: z.string(), name: z.string(), description: z.string(), properties: z.record(z.string(), z.unknown()), ...stamps }),
+    out: z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      properties: z.record(z.string(), z.unknown()),
+      tags: z.array(z.record(z.string(), z.unknown())),
+      ...stamps,
+    }),
   },
   {
     entity: 'material',

@@ -7,7 +7,7 @@ import { AppError, notFound, validationFailed, type FieldIssue } from '../platfo
 import type { EventBus } from '../platform/events.ts';
 import * as repo from './plant.repository.ts';
 import type { CodeEntity, CodeRow, EquipmentRow } from './plant.repository.ts';
-import { LEVEL_RANK, type EquipmentCreate, type EquipmentPatch, type Level } from './schemas.ts';
+import { LEVEL_RANK, type Connection, type EquipmentCreate, type EquipmentPatch, type Level, type TagDef } from './schemas.ts';
 
 export interface PublicEquipment {
   id: string;
@@ -21,6 +21,8 @@ export interface PublicEquipment {
   calendarId: string | null;
   properties: Record<string, unknown>;
   attributes: Record<string, unknown>;
+  tags: TagDef[];
+  connections: Connection[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -38,6 +40,8 @@ export const publicEquipment = (r: EquipmentRow): PublicEquipment => ({
   calendarId: r.calendarId,
   properties: r.properties as Record<string, unknown>,
   attributes: r.attributes as Record<string, unknown>,
+  tags: r.tags as TagDef[],
+  connections: r.connections as Connection[],
   version: r.version,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
@@ -147,6 +151,8 @@ export class PlantService {
         calendarId: input.calendarId ?? null,
         properties: input.properties ?? {},
         attributes: input.attributes ?? {},
+        tags: input.tags ?? [],
+        connections: input.connections ?? [],
       });
       const after = publicEquipment(row);
       await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after });

@@ -13,14 +13,71 @@ export const codeSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, 
 export const pathSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64})*$/, 'an equipment path: ids joined by /');
 
 const text = (max: number) => z.string().max(max);
+function finiteNumber() {
+  return z.number().refine(Number.isFinite, 'must be a finite number');
+}
+const finite = finiteNumber();
 export const propertySchema = z
   .object({ value: z.unknown(), unit: z.string().max(32).optional(), description: z.string().max(500).optional() })
   .strict();
 export const propertiesSchema = z.record(z.string().min(1).max(100), propertySchema);
 export const attributesSchema = z.record(z.string().min(1).max(100), z.unknown());
 
+/** Roles a tag can play in the collect pipeline; anything else is a process value. */
+// 'online' is written by Takt itself (tag _online) when a source goes quiet or announces its death.
+export const TAG_ROLES = ['state', 'mode', 'good', 'scrap', 'cycle_time', 'alarm', 'online', 'process'] as const;
+export type TagRole = (typeof TAG_ROLES)[number];
+
+/** A tag must not contain MQTT wildcards or level separators: it is the last level of a UNS topic. */
+export const tagNameSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - only');
+
+export const tagDefSchema = z
+  .object({
+    name: tagNameSchema,
+    role: z.enum(TAG_ROLES).optional(),
+    type: z.enum(['number', 'string', 'boolean']).optional(),
+    unit: z.string().max(32).optional(),
+    min: finiteNumber().optional(),
+    max: finiteNumber().optional(),
+    description: z.string().max(500).optional(),
+    /** Counters: the value at which the machine's counter wraps to 0 (e.g. 65536); default: detect. */
+    rollover: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, { message: 'min is above max', path: ['min'] });
+export type TagDef = z.infer<typeof tagDefSchema>;
+
+export const tagListSchema = z.array(tagDefSchema).superRefine((tags, ctx) => {
+  const seen = new Set<string>();
+  tags.forEach((t, i) => {
+    if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `tag '${t.name}' is declared twice` });
+    seen.add(t.name);
+  });
+});
+
+/** How a piece of equipment is reached. MQTT UNS needs nothing: its topic carries the equipment path. */
+export const connectionSchema = z.discriminatedUnion('protocol', [
+  z
+    .object({
+      protocol: z.literal('sparkplug'),
+      group: z.string().min(1).max(200),
+      node: z.string().min(1).max(200),
+      device: z.string().min(1).max(200).optional(),
+      /** metric name → tag name; unlisted metrics map to their name with '/' and spaces turned into '.' */
+      metrics: z.record(z.string(), tagNameSchema).optional(),
+    })
+    .strict(),
+]);
+export type Connection = z.infer<typeof connectionSchema>;
+
 export const equipmentClassSchema = z
-  .object({ id: codeSchema, name: text(200).min(1), description: text(2000).optional(), properties: propertiesSchema.optional() })
+  .object({
+    id: codeSchema,
+    name: text(200).min(1),
+    description: text(2000).optional(),
+    properties: propertiesSchema.optional(),
+    tags: tagListSchema.optional(),
+  })
   .strict();
 export const equipmentClassPatchSchema = equipmentClassSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
 
@@ -36,7 +93,6 @@ export const materialSchema = z
   .strict();
 export const materialPatchSchema = materialSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const processParameterSchema = z
   .object({
@@ -167,6 +223,8 @@ export const equipmentCreateSchema = z
     calendarId: codeSchema.nullish(),
     properties: propertiesSchema.optional(),
     attributes: attributesSchema.optional(),
+    tags: tagListSchema.optional(),
+    connections: z.array(connectionSchema).optional(),
   })
   .strict();
 export const equipmentPatchSchema = equipmentCreateSchema.partial().extend({ reason: text(1000).optional() }).strict();

@@ -10,6 +10,7 @@ export const equipmentClasses = pgTable('equipment_classes', {
   name: text('name').notNull(),
   description: text('description').notNull().default(''),
   properties: jsonb('properties').notNull().default({}),
+  tags: jsonb('tags').notNull().default([]),
   ...stamps,
 });
 
@@ -35,6 +36,8 @@ export const equipment = pgTable('equipment', {
   calendarId: text('calendar_id'),
   properties: jsonb('properties').notNull().default({}),
   attributes: jsonb('attributes').notNull().default({}),
+  tags: jsonb('tags').notNull().default([]),
+  connections: jsonb('connections').notNull().default([]),
   version: integer('version').notNull().default(1),
   ...stamps,
 });

@@ -23,6 +23,8 @@ export const DEMO_PLANT_FILE = path.join(ROOT, 'demo', 'plant.yaml');
 export interface TaktApp {
   ctx: AppContext;
   server: FastifyInstance;
+  /** The running modules by name (tests and the CLI reach their services here). */
+  modules: Map<string, TaktModule>;
   routes: RouteInfo[];
   /** Set when this start created the first admin with a random password (printed once). */
   firstAdminPassword?: string;
@@ -30,9 +32,18 @@ export interface TaktApp {
   close(): Promise<void>;
 }
 
+/** A business module as the platform runs it: its routes, and background work started before and stopped after. */
+export interface TaktModule {
+  name: string;
+  routes?: RouteModule;
+  /** Called once the HTTP server listens (e.g. to open a broker port). */
+  listening?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
 export interface StartOptions {
-  /** Route modules of the business modules (plant, collect, …), registered after the platform's own. */
-  modules: RouteModule[];
+  /** Creates the business modules (plant, collect, …) in order; their routes follow the platform's own. */
+  modules: (ctx: AppContext) => Promise<TaktModule[]>;
   /** Called once on an empty plant (no equipment), e.g. to load the demo plant. */
   seedEmptyPlant?: (ctx: AppContext) => Promise<void>;
   /** PostgreSQL only: isolate tables in a schema (tests). */
@@ -54,19 +65,31 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
     const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION };
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
+    const modules = await opts.modules(ctx);
+    const stopModules = async () => {
+      for (const m of [...modules].reverse()) await m.stop?.().catch((err) => log.error({ err }, `stopping ${m.name} failed`));
+    };
     const platform: RouteModule[] = [healthRoutes, authRoutes, auditRoutes];
-    const { app, routes } = await buildServer(ctx, [...platform, ...opts.modules]);
+    const built = await buildServer(ctx, [...platform, ...modules.flatMap((m) => (m.routes ? [m.routes] : []))]).catch(async (err) => {
+      await stopModules();
+      throw err;
+    });
+    const { app, routes } = built;
     await app.ready();
     return {
       ctx,
       server: app,
+      modules: new Map(modules.map((m) => [m.name, m])),
       routes,
       firstAdminPassword: admin.created && !config.adminPassword ? admin.password : undefined,
       async listen() {
-        return app.listen({ port: config.port, host: config.host });
+        const address = await app.listen({ port: config.port, host: config.host });
+        for (const m of modules) await m.listening?.();
+        return address;
       },
       async close() {
         await app.close();
+        await stopModules();
         await database.close();
       },
     };

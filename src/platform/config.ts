@@ -18,6 +18,17 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
     secureCookies: z.boolean().default(false),
+    /** Port of the embedded MQTT broker (0 = any free port). */
+    mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
+    mqttHost: z.string().min(1).default('0.0.0.0'),
+    /** Use this broker instead of the embedded one, e.g. mqtt://broker.plant.local:1883 (credentials in the URL). */
+    mqttUrl: z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+    /** Sparkplug host application id (spBv1.0/STATE/<id>). */
+    sparkplugHostId: z.string().regex(/^[^+#/]{1,64}$/, 'no + # or /').default('takt'),
+    /** Run the plant simulator against the demo plant (npm start). */
+    simulate: z.boolean().default(true),
+    /** Raw time-series values older than this many days are removed (roll-ups stay); 0 keeps everything. */
+    retentionDays: z.coerce.number().min(0).default(90),
   })
   .strict();
 
@@ -36,9 +47,15 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_LOG_LEVEL: 'logLevel',
   TAKT_SESSION_HOURS: 'sessionHours',
   TAKT_SECURE_COOKIES: 'secureCookies',
+  TAKT_MQTT_PORT: 'mqttPort',
+  TAKT_MQTT_HOST: 'mqttHost',
+  MQTT_URL: 'mqttUrl',
+  TAKT_SPARKPLUG_HOST_ID: 'sparkplugHostId',
+  TAKT_SIMULATE: 'simulate',
+  TAKT_RETENTION_DAYS: 'retentionDays',
 };
 
-const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies']);
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
   const out: Partial<Record<keyof Config, unknown>> = {};

@@ -4,6 +4,13 @@ import { EventEmitter } from 'node:events';
 export interface EventMap {
   'audit.appended': { seq: number; entity: string; entityId: string; action: string; actor: string };
   'plant.changed': { entity: string; entityId: string; action: string };
+  /** Values just committed by the collect pipeline (late values excluded: they do not change the present). */
+  'collect.stored': { values: Array<{ equipmentId: string; tag: string; ts: number; value: number | string | boolean }> };
+  /** A machine's effective state changed (PackML state, or Unknown when its source went offline). */
+  'collect.state': { equipmentId: string; state: string; bucket: string; since: number; online: boolean };
+  /** Parts counted from a machine counter; shiftStart identifies the shift they belong to. */
+  'collect.counts': { equipmentId: string; ts: number; kind: 'good' | 'scrap'; delta: number; shiftStart: number | null };
+  'collect.quarantined': { receivedAt: number; equipmentPath: string | null; reason: string; topic: string };
 }
 
 export type EventName = keyof EventMap;

@@ -12,7 +12,7 @@ for (const kind of DB_KINDS) {
         payload: body as string,
         headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers },
       });
-      return { status: res.statusCode, body: res.body ? (res.headers['content-type']?.includes('json') ? res.json() : res.body) : undefined };
+      return { status: res.statusCode, body: res.body ? (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body) : undefined };
     };
 
     beforeAll(async () => {

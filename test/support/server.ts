@@ -1,7 +1,8 @@
 // One Takt per test file, on PGlite (in memory) or on the PostgreSQL server in a throw-away schema.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadDemoPlantIfEmpty, MODULES } from '../../src/modules.ts';
+import type { CollectService } from '../../src/collect/index.ts';
+import { createModules, loadDemoPlantIfEmpty, type CollectModule, type MqttModule } from '../../src/modules.ts';
 import { createTakt, type TaktApp } from '../../src/platform/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 
@@ -19,6 +20,11 @@ export interface TestServer {
   adminUsername: string;
   adminPassword: string;
   adminToken: string;
+  /** The MQTT broker machines use (embedded: a free port on 127.0.0.1), set once listening. */
+  mqttUrl: string;
+  /** A device API token, usable as MQTT password. */
+  deviceToken(): Promise<string>;
+  collect: CollectService;
   /** Runs raw SQL against this server's database (PostgreSQL: in its own schema). */
   sql(text: string, params?: unknown[]): Promise<unknown[]>;
   /** A bearer token for a new user with exactly these roles. */
@@ -26,7 +32,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { db?: DbKind; demo?: boolean; listen?: boolean } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  db?: DbKind;
+  demo?: boolean;
+  listen?: boolean;
+  /** Use this external broker (e.g. Mosquitto) instead of the embedded one. */
+  mqttUrl?: string;
+  simulate?: boolean;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const kind = opts.db ?? 'pglite';
   const adminPassword = 'test-admin-pass';
   const schema = kind === 'postgres' ? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
@@ -38,11 +53,15 @@ export async function startTestServer(opts: { db?: DbKind; demo?: boolean; liste
       databaseUrl: kind === 'postgres' ? POSTGRES_URL : undefined,
       adminPassword,
       demo: opts.demo ?? true,
-      logLevel: 'silent',
+      logLevel: (process.env.TAKT_TEST_LOG as 'info') ?? 'silent',
+      mqttPort: 0,
+      mqttHost: '127.0.0.1',
+      mqttUrl: opts.mqttUrl,
+      simulate: opts.simulate ?? false,
     },
     {},
   );
-  const app = await createTakt(config, { modules: MODULES, seedEmptyPlant: loadDemoPlantIfEmpty, schema });
+  const app = await createTakt(config, { modules: createModules, seedEmptyPlant: loadDemoPlantIfEmpty, schema });
   let url = '';
   if (opts.listen !== false) {
     await app.listen();
@@ -56,9 +75,23 @@ export async function startTestServer(opts: { db?: DbKind; demo?: boolean; liste
   };
   const adminToken = await login('admin', adminPassword);
   let n = 0;
+  const collectModule = app.modules.get('collect') as CollectModule;
+  const mqttModule = app.modules.get('mqtt') as MqttModule;
   return {
     url,
     kind,
+    mqttUrl: opts.mqttUrl ?? mqttModule.mqtt?.url ?? '',
+    collect: collectModule.collect,
+    async deviceToken() {
+      const res = await app.server.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { authorization: `Bearer ${adminToken}` },
+        payload: { name: `device-${++n}`, role: 'device' },
+      });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      return res.json().token as string;
+    },
     app,
     adminUsername: 'admin',
     adminPassword,

@@ -14,6 +14,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+export interface Querier {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Db;
@@ -23,6 +27,8 @@ export interface Database {
   execScript(script: string): Promise<void>;
   /** One parameterised statement outside drizzle ($1, $2 …): bulk loads and tooling. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several raw statements in one transaction (the collect pipeline's batch writes). */
+  transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     location,
     async query<T>(text: string, params: unknown[] = []) {
       return (await client.query<T>(text, params)).rows;
+    },
+    transaction<T>(fn: (q: Querier) => Promise<T>) {
+      return client.transaction((tx) =>
+        fn({ query: async <R>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows }),
+      );
     },
     async execScript(script) {
       await client.transaction(async (tx) => {
@@ -108,6 +119,20 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     location: schema ? `${safeUrl} (schema ${schema})` : safeUrl,
     async query<T>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as T[];
+    },
+    async transaction<T>(fn: (q: Querier) => Promise<T>) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await fn({ query: async <R>(text: string, params: unknown[] = []) => (await c.query(text, params)).rows as R[] });
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
     },
     async execScript(script) {
       const c = await pool.connect();

@@ -1,0 +1,139 @@
+// Wires the collect module: registry and calendars from the plant model (reloaded when it changes), the pipeline,
+// and the reads behind the time-series routes.
+import type { AppContext } from '../platform/context.ts';
+import { notFound } from '../platform/errors.ts';
+import { PlantService, type PublicEquipment } from '../plant/index.ts';
+import * as repo from './collect.repository.ts';
+import { Contextualizer, type CalendarInputLike } from './context.ts';
+import { effectiveState } from './derive.ts';
+import { CollectPipeline, DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.ts';
+import { EquipmentRegistry, type ClassTags } from './registry.ts';
+import { bucketOf } from './states.ts';
+
+export class CollectService {
+  readonly registry = new EquipmentRegistry();
+  readonly contexts: Contextualizer;
+  readonly pipeline: CollectPipeline;
+  private readonly plant: PlantService;
+  private unsubscribe?: () => void;
+  private reloadTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: AppContext,
+    opts: Partial<PipelineOptions> = {},
+  ) {
+    this.plant = new PlantService(ctx.db, ctx.events);
+    this.contexts = new Contextualizer(new Map(), (id) => this.registry.byEquipmentId(id)?.calendarId ?? null);
+    this.pipeline = new CollectPipeline(ctx.database, this.registry, this.contexts, ctx.events, ctx.log, { ...DEFAULT_PIPELINE_OPTIONS, ...opts });
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    await this.pipeline.init();
+    // plant edits arrive in bursts (an import touches hundreds of records): reload once per burst
+    this.unsubscribe = this.ctx.events.subscribe('plant.changed', () => {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => void this.reload().catch((err) => this.ctx.log.error({ err }, 'collect: reloading the plant model failed')), 200);
+    });
+  }
+
+  async reload(): Promise<void> {
+    const equipment: PublicEquipment[] = await this.plant.listEquipment();
+    const classes = (await this.plant.listCodes('equipmentClass')) as unknown as ClassTags[];
+    const calendars = (await this.plant.listCodes('calendar')) as unknown as Array<CalendarInputLike & { id: string }>;
+    this.registry.load(equipment, classes);
+    this.contexts.setCalendars(new Map(calendars.map((c) => [c.id, c])));
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    clearTimeout(this.reloadTimer);
+    await this.pipeline.stop();
+  }
+
+  equipment(idOrPath: string) {
+    const eq = this.registry.byEquipmentId(idOrPath) ?? this.registry.byEquipmentPath(idOrPath);
+    if (!eq) throw notFound('equipment', idOrPath);
+    return eq;
+  }
+
+  async tags(idOrPath: string) {
+    const eq = this.equipment(idOrPath);
+    const tags = [...eq.tags.values()];
+    const ids = tags.map((t) => this.pipeline.series.get(`${eq.id}|${t.name}`)).filter((x): x is number => x !== undefined);
+    const latest = new Map((await repo.latestValues(this.ctx.database, ids)).map((r) => [r.seriesId, r]));
+    return tags.map((t) => {
+      const id = this.pipeline.series.get(`${eq.id}|${t.name}`);
+      const l = id === undefined ? undefined : latest.get(id);
+      return {
+        tag: t.name,
+        role: t.role,
+        unit: t.unit ?? null,
+        min: t.min ?? null,
+        max: t.max ?? null,
+        latest: l ? { ts: new Date(repo.epochMs(l.ts)).toISOString(), value: valueOf(t.role, t.type, l.num, l.txt) } : null,
+      };
+    });
+  }
+
+  async values(idOrPath: string, tag: string, from: number, to: number, rollup: boolean, limit = 10_000) {
+    const eq = this.equipment(idOrPath);
+    const t = eq.tags.get(tag);
+    if (!t) throw notFound(`tag on ${eq.path}`, tag);
+    const id = this.pipeline.series.get(`${eq.id}|${tag}`);
+    if (id === undefined) return [];
+    if (rollup)
+      return (await repo.readRollup(this.ctx.database, id, from, to)).map((r) => ({ ts: new Date(repo.epochMs(r.minute)).toISOString(), value: r.avg, min: r.min, max: r.max }));
+    return (await repo.readValues(this.ctx.database, id, from, to, limit)).map((r) => ({ ts: isoMicro(r.ts), value: valueOf(t.role, t.type, r.num, r.txt) }));
+  }
+
+  async states(idOrPath: string, from: number, to: number) {
+    const eq = this.equipment(idOrPath);
+    return (await repo.readStates(this.ctx.database, eq.id, from, to)).map((r) => ({
+      state: r.state,
+      bucket: r.bucket,
+      start: new Date(repo.epochMs(r.start)).toISOString(),
+      end: r.end === null ? null : new Date(repo.epochMs(r.end)).toISOString(),
+    }));
+  }
+
+  async quarantine(from: number, to: number, equipmentPath: string | undefined, limit: number) {
+    return (await repo.readQuarantine(this.ctx.database, from, to, equipmentPath, limit)).map((r) => ({
+      id: r.id,
+      receivedAt: new Date(repo.epochMs(r.receivedAt)).toISOString(),
+      source: `${r.protocol}:${r.source}`,
+      topic: r.topic,
+      equipmentPath: r.equipmentPath,
+      reason: r.reason,
+      payload: r.payload,
+    }));
+  }
+
+  /** The effective state of every machine now (for the live overview). */
+  machineStates() {
+    return this.registry
+      .all()
+      .filter((e) => e.level === 'machine')
+      .map((e) => {
+        const m = this.pipeline.deriver.machines.get(e.id);
+        const state = m ? effectiveState(m) : 'Unknown';
+        return { eq: e, m, state, bucket: m?.current?.bucket ?? bucketOf(state), since: m?.current?.start ?? null };
+      });
+  }
+}
+
+/** Timestamps keep their microseconds (sub-millisecond stamps separate readings in one millisecond). */
+function isoMicro(d: Date | string): string {
+  if (typeof d === 'string') {
+    const t = Date.parse(d);
+    return Number.isNaN(t) ? d : new Date(t).toISOString();
+  }
+  return d.toISOString();
+}
+
+export function valueOf(role: string, type: string | undefined, num: number | null, txt: string | null): number | string | boolean | null {
+  if (txt !== null) return txt;
+  if (num === null) return null;
+  if (role === 'online' || type === 'boolean') return num === 1;
+  return num;
+}

@@ -1,0 +1,163 @@
+// Store: one transaction per batch — series and contexts first (ids), then values with their roll-ups, derived
+// intervals and counts, quarantine, and the rebuild of derived records that late values touched.
+import type { Database, Querier } from '../platform/db/database.ts';
+import * as repo from './collect.repository.ts';
+import { counterDelta } from './counters.ts';
+import { replayIntervals } from './derive.ts';
+import type { Batch, CollectPipeline } from './pipeline.ts';
+import type { Bucket, MachineState, Mode, PackmlState } from './states.ts';
+import type { TagValue } from './types.ts';
+
+export interface PendingValue {
+  equipmentId: string;
+  tag: string;
+  ts: number;
+  num: number | null;
+  txt: string | null;
+  contextKey: string | null;
+  value: TagValue;
+  late: boolean;
+}
+
+/** Late data older than this is kept as history but does not rebuild derived records. */
+export const REBUILD_WINDOW_MS = 7 * 86_400_000;
+
+const seriesKey = (equipmentId: string, tag: string) => `${equipmentId}|${tag}`;
+
+export async function writeBatch(database: Database, p: CollectPipeline, b: Batch): Promise<number> {
+  const d = b.derived;
+  // offline/online decisions become `_online` values so a rebuild replays them
+  const values: PendingValue[] = [
+    ...b.values,
+    ...d.online.map((o) => ({ equipmentId: o.equipmentId, tag: '_online', ts: o.ts, num: o.online ? 1 : 0, txt: null, contextKey: null, value: o.online, late: false })),
+  ];
+  return database.transaction(async (q) => {
+    const missing = new Map<string, { equipmentId: string; tag: string }>();
+    for (const v of values) {
+      const k = seriesKey(v.equipmentId, v.tag);
+      if (!p.series.has(k)) missing.set(k, { equipmentId: v.equipmentId, tag: v.tag });
+    }
+    for (const s of await repo.ensureSeries(q, [...missing.values()])) p.series.set(seriesKey(s.equipmentId, s.tag), s.id);
+    const ctxIds = await resolveContexts(q, p, b);
+    const ctx = (key: string | null) => (key ? ctxIds.get(key) ?? null : null);
+    const stored = await repo.insertValues(
+      q,
+      values.map((v) => ({ seriesId: p.series.get(seriesKey(v.equipmentId, v.tag))!, ts: v.ts, num: v.num, txt: v.txt, contextId: ctx(v.contextKey) })),
+    );
+    // opens before closes: an interval opened and closed within one batch must exist before it is closed
+    const opens = new Map(d.opens.map((o) => [`${o.equipmentId}|${o.start}`, o]));
+    await repo.openIntervals(q, [...opens.values()].map((o) => ({ ...o, contextId: ctx(o.contextKey) })));
+    await repo.closeIntervals(q, d.closes);
+    const counts = new Map<string, (typeof d.counts)[number]>();
+    for (const c of d.counts) {
+      const k = `${c.equipmentId}|${c.kind}|${c.ts}`;
+      const prev = counts.get(k);
+      counts.set(k, prev ? { ...prev, delta: prev.delta + c.delta } : c);
+    }
+    await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
+    await repo.insertQuarantine(q, b.quarantine);
+    for (const [equipmentId, from] of d.rebuilds) if (Date.now() - from < REBUILD_WINDOW_MS) await rebuild(q, p, equipmentId, from);
+    return stored - d.online.length;
+  });
+}
+
+async function resolveContexts(q: Querier, p: CollectPipeline, b: Batch): Promise<Map<string, number>> {
+  const known = contextIds(p);
+  const missing = [...b.contexts.values()].filter((c) => !known.has(c.key));
+  if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) known.set(k, id);
+  return known;
+}
+
+const CONTEXT_IDS = new WeakMap<CollectPipeline, Map<string, number>>();
+function contextIds(p: CollectPipeline): Map<string, number> {
+  let m = CONTEXT_IDS.get(p);
+  if (!m) CONTEXT_IDS.set(p, (m = new Map()));
+  return m;
+}
+
+/** Re-derives the state intervals and counts of one equipment from stored history, from `from` on. */
+async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from: number): Promise<void> {
+  const eq = p.registry.byEquipmentId(equipmentId);
+  if (!eq) return;
+  const idsByRole = (roles: string[]) =>
+    [...eq.tags.values()].filter((t) => roles.includes(t.role)).map((t) => ({ tag: t, id: p.series.get(seriesKey(equipmentId, t.name)) })).filter((x) => x.id !== undefined) as Array<{ tag: (typeof eq.tags extends Map<string, infer T> ? T : never); id: number }>;
+  const stateSeries = idsByRole(['state', 'mode', 'online']);
+  const roleOf = new Map(stateSeries.map((s) => [s.id, s.tag.role as 'state' | 'mode' | 'online']));
+  const start = (await repo.intervalStartAtOrBefore(q, equipmentId, from)) ?? from;
+  const initial: { state?: PackmlState; mode?: Mode; online?: boolean } = {};
+  for (const r of await repo.latestBefore(q, [...roleOf.keys()], start)) {
+    const role = roleOf.get(r.seriesId);
+    if (role === 'state') initial.state = r.txt as PackmlState;
+    else if (role === 'mode') initial.mode = r.txt as Mode;
+    else initial.online = r.num === 1;
+  }
+  const events = (await repo.valuesSince(q, [...roleOf.keys()], start)).map((r) => ({
+    ts: repo.epochMs(r.ts),
+    role: roleOf.get(r.seriesId)!,
+    value: roleOf.get(r.seriesId) === 'online' ? r.num === 1 : r.txt,
+  }));
+  const contexts: Batch['contexts'] = new Map();
+  const keyAt = (ts: number) => {
+    const c = p.contexts.at(equipmentId, ts);
+    contexts.set(c.key, c);
+    return c.key;
+  };
+  const { intervals, final } = replayIntervals(equipmentId, initial, events, keyAt);
+  const counterSeries = idsByRole(['good', 'scrap']);
+  const countRows: Array<{ equipmentId: string; ts: number; kind: string; delta: number; contextKey: string }> = [];
+  const lastCounter = new Map<string, { value: number; ts: number }>();
+  for (const s of counterSeries) {
+    const [base] = await repo.latestBefore(q, [s.id], from);
+    let prev = base?.num ?? undefined;
+    for (const r of await repo.valuesSince(q, [s.id], from)) {
+      const ts = repo.epochMs(r.ts);
+      const delta = counterDelta(prev, r.num ?? 0, s.tag.rollover);
+      if (delta > 0) countRows.push({ equipmentId, ts, kind: s.tag.role, delta, contextKey: keyAt(ts) });
+      prev = r.num ?? 0;
+      lastCounter.set(s.tag.name, { value: prev, ts });
+    }
+  }
+  const known = contextIds(p);
+  const missing = [...contexts.values()].filter((c) => !known.has(c.key));
+  if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) known.set(k, id);
+  await repo.deleteIntervalsFrom(q, equipmentId, start);
+  await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: known.get(i.contextKey ?? '') ?? null })));
+  for (const kind of new Set(counterSeries.map((s) => s.tag.role))) await repo.deleteCountsFrom(q, equipmentId, kind, from);
+  await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: known.get(c.contextKey) ?? null })));
+  // the live view continues from the rebuilt end state
+  const m = p.deriver.machine(equipmentId);
+  m.state = final.state;
+  m.mode = final.mode;
+  m.online = final.online;
+  const last = intervals.at(-1);
+  if (last) m.current = { equipmentId, start: last.start, state: last.state, bucket: last.bucket, contextKey: last.contextKey };
+  for (const [tag, c] of lastCounter) if ((m.counters.get(tag)?.ts ?? -Infinity) <= c.ts) m.counters.set(tag, c);
+}
+
+/** After a restart: the open intervals, last states and counter readings, so derivation continues where it stopped. */
+export async function loadLiveState(database: Database, p: CollectPipeline): Promise<void> {
+  const q: Querier = database;
+  for (const s of await repo.loadSeries(q)) p.series.set(seriesKey(s.equipmentId, s.tag), s.id);
+  for (const i of await repo.openIntervalsAll(q)) {
+    const m = p.deriver.machine(i.equipmentId);
+    m.current = { equipmentId: i.equipmentId, start: repo.epochMs(i.start), state: i.state as MachineState, bucket: i.bucket as Bucket, contextKey: null };
+  }
+  const bySeries = new Map<number, { equipmentId: string; tag: string }>();
+  for (const [k, id] of p.series) {
+    const [equipmentId, tag] = k.split('|');
+    bySeries.set(id, { equipmentId, tag });
+  }
+  for (const r of await repo.latestValues(q, [...bySeries.keys()])) {
+    const s = bySeries.get(r.seriesId)!;
+    const eq = p.registry.byEquipmentId(s.equipmentId);
+    const tag = eq?.tags.get(s.tag);
+    if (!eq || !tag) continue;
+    const m = p.deriver.machine(eq.id);
+    const ts = repo.epochMs(r.ts);
+    m.lastSeen = Math.max(m.lastSeen, ts);
+    if (tag.role === 'state') m.state = (r.txt ?? undefined) as PackmlState | undefined;
+    else if (tag.role === 'mode') m.mode = (r.txt ?? 'Production') as Mode;
+    else if (tag.role === 'online') m.online = r.num === 1;
+    else if (tag.role === 'good' || tag.role === 'scrap') m.counters.set(tag.name, { value: r.num ?? 0, ts });
+  }
+}

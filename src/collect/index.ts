@@ -1,0 +1,7 @@
+// The collect module's face.
+export { CollectService } from './collect.service.ts';
+export { collectRoutes } from './collect.routes.ts';
+export { LiveView } from './live.ts';
+export type { CollectPipeline, CollectMetrics } from './pipeline.ts';
+export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus } from './types.ts';
+export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';

@@ -1,0 +1,262 @@
+// The collect pipeline: decode (in the connectors) → normalise & clean → de-duplicate → contextualise → derive →
+// store (batched, one transaction per batch) → publish. submit() resolves only when its batch is committed, so
+// connectors acknowledge messages (MQTT PUBACK) only for what is durably stored.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../platform/db/database.ts';
+import type { EventBus } from '../platform/events.ts';
+import { cleanObservation, type CleanValue } from './clean.ts';
+import { Contextualizer, type ContextRecord } from './context.ts';
+import { RecentSet } from './dedupe.ts';
+import { Deriver, emptyDerived, type Derived } from './derive.ts';
+import { writeBatch, loadLiveState, type PendingValue } from './flush.ts';
+import type { EquipmentRegistry } from './registry.ts';
+import type { DecodeResult, ObservationSink, SourceStatus } from './types.ts';
+import type { QuarantineRow } from './collect.repository.ts';
+
+export interface PipelineOptions {
+  /** Observations held in memory while the database is slow or away; beyond this, submit() waits (backpressure). */
+  maxBuffered: number;
+  /** Remembered (tag, timestamp) pairs for de-duplication. */
+  dedupeCapacity: number;
+  /** How often silent machines are checked for staleness. */
+  sweepMs: number;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { maxBuffered: 200_000, dedupeCapacity: 1_000_000, sweepMs: 1000 };
+
+export interface CollectMetrics {
+  received: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  late: number;
+  buffered: number;
+  flushes: number;
+  flushErrors: number;
+  lastFlushMs: number;
+  lastFlushRows: number;
+  databaseAvailable: boolean;
+  lastError: string | null;
+}
+
+export interface Batch {
+  values: PendingValue[];
+  quarantine: QuarantineRow[];
+  derived: Derived;
+  contexts: Map<string, ContextRecord>;
+  waiters: Array<() => void>;
+  size: number;
+}
+
+const newBatch = (): Batch => ({ values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), waiters: [], size: 0 });
+
+export class CollectPipeline implements ObservationSink {
+  readonly deriver = new Deriver();
+  readonly metrics: CollectMetrics = {
+    received: 0, stored: 0, duplicates: 0, quarantined: 0, late: 0, buffered: 0,
+    flushes: 0, flushErrors: 0, lastFlushMs: 0, lastFlushRows: 0, databaseAvailable: true, lastError: null,
+  };
+  private pending = newBatch();
+  private flushing: Promise<void> | null = null;
+  private spaceWaiters: Array<() => void> = [];
+  private readonly recent: RecentSet<string>;
+  /** Latest stored timestamp per (equipment, tag), to tell late values from current ones. */
+  private readonly latestTs = new Map<string, number>();
+  private readonly lastStamp = new Map<string, number>();
+  private sweepTimer?: NodeJS.Timeout;
+  private stopped = false;
+  readonly series = new Map<string, number>();
+
+  constructor(
+    private readonly database: Database,
+    readonly registry: EquipmentRegistry,
+    readonly contexts: Contextualizer,
+    private readonly events: EventBus,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
+  ) {
+    this.recent = new RecentSet(opts.dedupeCapacity);
+  }
+
+  async init(): Promise<void> {
+    await loadLiveState(this.database, this);
+    this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.opts.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  private contextKeyAt(equipmentId: string, ts: number, batch: Batch): string {
+    const c = this.contexts.at(equipmentId, ts);
+    batch.contexts.set(c.key, c);
+    return c.key;
+  }
+
+  async submit(input: DecodeResult): Promise<void> {
+    if (this.stopped) throw new Error('collect pipeline stopped');
+    const n = input.observations.length + input.rejections.length;
+    // Backpressure: wait for room before taking more while the database is slow or away.
+    while (this.metrics.buffered + n > this.opts.maxBuffered && this.metrics.buffered > 0) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    const b = this.pending;
+    this.metrics.received += n;
+    for (const r of input.rejections)
+      this.quarantine(b, { receivedAt: r.receivedAt, protocol: r.source.protocol, source: r.source.client, topic: r.topic, equipmentPath: null, reason: r.reason, payload: r.payload });
+    for (const o of input.observations) {
+      const res = cleanObservation(o, this.registry);
+      if (!res.ok) {
+        this.quarantine(b, {
+          receivedAt: o.receivedAt,
+          protocol: o.source.protocol,
+          source: o.source.client,
+          topic: o.topic,
+          equipmentPath: res.equipmentPath ?? null,
+          reason: res.reason,
+          payload: JSON.stringify({ tag: o.tag, value: o.value ?? null, ts: o.ts ?? null, seq: o.seq ?? null }),
+        });
+        continue;
+      }
+      this.accept(b, res.value);
+    }
+    b.size += n;
+    this.metrics.buffered += n;
+    const done = new Promise<void>((resolve) => b.waiters.push(resolve));
+    this.kick();
+    return done;
+  }
+
+  private accept(b: Batch, v: CleanValue): void {
+    const sk = `${v.eq.id}|${v.tag.name}`;
+    if (v.obs.ts === undefined) {
+      // stamped "now": two readings in the same millisecond stay apart by a microsecond
+      const last = this.lastStamp.get(sk);
+      if (last !== undefined && v.ts <= last) v.ts = last + 0.001;
+      this.lastStamp.set(sk, v.ts);
+      if (v.obs.seq !== undefined && v.obs.source.protocol !== 'sparkplug') {
+        const seqKey = `${v.obs.source.protocol}|${v.obs.source.client}|${sk}|#${v.obs.seq}`;
+        const seen = this.recent.get(seqKey);
+        if (seen !== undefined && seen === String(v.value)) {
+          this.metrics.duplicates++;
+          return;
+        }
+        this.recent.set(seqKey, String(v.value));
+      }
+    }
+    const key = `${sk}|${v.ts}`;
+    const seen = this.recent.get(key);
+    if (seen !== undefined) {
+      if (seen === String(v.value)) this.metrics.duplicates++;
+      else
+        this.quarantine(b, {
+          receivedAt: v.obs.receivedAt,
+          protocol: v.obs.source.protocol,
+          source: v.obs.source.client,
+          topic: v.obs.topic,
+          equipmentPath: v.eq.path,
+          reason: `${v.tag.name}: a different value (${seen}) is already stored for ${new Date(v.ts).toISOString()}`,
+          payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts }),
+        });
+      return;
+    }
+    this.recent.set(key, String(v.value));
+    const ctxKey = this.contextKeyAt(v.eq.id, v.ts, b);
+    const late = this.deriver.apply(v, ctxKey, b.derived);
+    const latest = this.latestTs.get(sk);
+    if (late || (latest !== undefined && v.ts < latest)) this.metrics.late++;
+    else this.latestTs.set(sk, v.ts);
+    b.values.push({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late });
+  }
+
+  private quarantine(b: Batch, row: QuarantineRow): void {
+    b.quarantine.push(row);
+    this.metrics.quarantined++;
+  }
+
+  sourceStatus(s: SourceStatus): void {
+    const eq = this.registry.byEquipmentPath(s.equipmentPath);
+    if (!eq) return;
+    const b = this.pending;
+    this.deriver.setOnline(eq.id, s.online, s.at, this.contextKeyAt(eq.id, s.at, b), b.derived);
+    this.kick();
+  }
+
+  private sweep(now: number): void {
+    const b = this.pending;
+    const gone = this.deriver.sweep(
+      now,
+      (id) => (this.registry.byEquipmentId(id)?.staleAfterS ?? 120) * 1000,
+      (id, ts) => this.contextKeyAt(id, ts, b),
+      b.derived,
+    );
+    if (gone.length) this.kick();
+  }
+
+  /** Starts a flush unless one is running; the running one picks up what arrived meanwhile when it ends. */
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = null;
+      // work that arrived after the loop's last check but before it settled
+      if (hasWork(this.pending) && !this.stopped) this.kick();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (hasWork(this.pending)) {
+      const b = this.pending;
+      this.pending = newBatch();
+      let delay = 100;
+      for (;;) {
+        const t0 = performance.now();
+        try {
+          const stored = await writeBatch(this.database, this, b);
+          this.metrics.stored += stored;
+          this.metrics.duplicates += b.values.length - stored;
+          this.metrics.flushes++;
+          this.metrics.lastFlushMs = Math.round(performance.now() - t0);
+          this.metrics.lastFlushRows = b.values.length;
+          this.metrics.databaseAvailable = true;
+          break;
+        } catch (err) {
+          // Keep the batch and its waiters: nothing is acknowledged until it is stored.
+          this.metrics.flushErrors++;
+          this.metrics.databaseAvailable = false;
+          this.metrics.lastError = (err as Error).message;
+          this.log.warn({ err: (err as Error).message, retryInMs: delay, buffered: this.metrics.buffered }, 'collect: storing a batch failed; retrying');
+          if (this.stopped) throw err;
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 5000);
+        }
+      }
+      this.metrics.buffered -= b.size;
+      for (const w of b.waiters) w();
+      for (const w of this.spaceWaiters.splice(0)) w();
+      this.publish(b);
+    }
+  }
+
+  private publish(b: Batch): void {
+    if (b.values.length) this.events.publish('collect.stored', { values: b.values.filter((v) => !v.late).map((v) => ({ equipmentId: v.equipmentId, tag: v.tag, ts: v.ts, value: v.value })) });
+    const touched = new Set<string>([...b.derived.opens.map((o) => o.equipmentId), ...b.derived.rebuilds.keys()]);
+    for (const id of touched) {
+      const m = this.deriver.machines.get(id);
+      if (m?.current) this.events.publish('collect.state', { equipmentId: id, state: m.current.state, bucket: m.current.bucket, since: m.current.start, online: m.online });
+    }
+    for (const c of b.derived.counts) this.events.publish('collect.counts', { equipmentId: c.equipmentId, ts: c.ts, kind: c.kind, delta: c.delta, shiftStart: b.contexts.get(c.contextKey ?? '')?.shiftStart ?? null });
+    for (const q of b.quarantine) this.events.publish('collect.quarantined', { receivedAt: q.receivedAt, equipmentPath: q.equipmentPath, reason: q.reason, topic: q.topic });
+  }
+
+  /** Waits until everything submitted so far is stored. */
+  async drain(): Promise<void> {
+    while (this.flushing || hasWork(this.pending)) {
+      this.kick();
+      await this.flushing;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.drain().catch(() => {});
+    this.stopped = true;
+  }
+}
+
+const hasWork = (b: Batch) =>
+  b.values.length > 0 || b.quarantine.length > 0 || b.derived.opens.length > 0 || b.derived.closes.length > 0 || b.derived.online.length > 0 || b.derived.rebuilds.size > 0 || b.waiters.length > 0;

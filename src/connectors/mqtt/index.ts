@@ -1,0 +1,73 @@
+// The MQTT connector: the embedded broker (default) or a client of an external broker (MQTT_URL), feeding UNS JSON
+// and Sparkplug B into the collect pipeline.
+import type { CollectService } from '../../collect/index.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { EmbeddedBroker, INTERNAL_USERNAME } from './broker.ts';
+import { ExternalBrokerClient, redact } from './client.ts';
+import { createInbound, type MqttInbound } from './inbound.ts';
+
+export { decodeUns, UNS_PREFIX } from './uns.ts';
+export { INTERNAL_USERNAME } from './broker.ts';
+
+export interface MqttConnector {
+  /** Where Takt's own clients (the simulator) connect, with credentials. */
+  url: string;
+  username?: string;
+  password?: string;
+  inbound: MqttInbound;
+  broker?: EmbeddedBroker;
+  publish(topic: string, payload: Buffer, qos: 0 | 1, retain: boolean): Promise<void>;
+  health(): { mode: 'embedded' | 'external'; url: string; connected: boolean; sparkplugNodes: number };
+  stop(): Promise<void>;
+}
+
+const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+
+export async function startMqtt(ctx: AppContext, collect: CollectService): Promise<MqttConnector> {
+  const { config, log } = ctx;
+  if (config.mqttUrl) {
+    let client!: ExternalBrokerClient;
+    const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => client.publish(t, p, q, r));
+    client = new ExternalBrokerClient(config.mqttUrl, `takt-${config.sparkplugHostId}`, log);
+    await client.start(inbound);
+    return {
+      url: config.mqttUrl,
+      inbound,
+      publish: (t, p, q, r) => client.publish(t, p, q, r),
+      health: () => ({ mode: 'external', url: redact(config.mqttUrl!), connected: client.connected, sparkplugNodes: inbound.host.nodes().length }),
+      stop: () => client.stop(inbound),
+    };
+  }
+  const broker = new EmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, authenticate: (t) => ctx.auth.authenticate(t), log });
+  const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => broker.publish(t, p, q, r));
+  broker.setInbound(inbound);
+  let port: number;
+  try {
+    port = await broker.listen();
+  } catch (err) {
+    // Another broker (say, a Mosquitto already on 1883) must not stop Takt from starting with its defaults.
+    if (!isAddrInUse(err) || config.mqttPort === 0 || process.env.TAKT_MQTT_PORT) throw err;
+    log.warn(`MQTT port ${config.mqttPort} is in use (another broker?); the embedded broker takes a free port instead — set TAKT_MQTT_PORT or MQTT_URL to choose`);
+    port = await broker.listen(0);
+  }
+  return finishEmbedded(broker, port, inbound, ctx);
+}
+
+async function finishEmbedded(broker: EmbeddedBroker, port: number, inbound: MqttInbound, ctx: AppContext): Promise<MqttConnector> {
+  const birth = inbound.host.birthState();
+  await broker.publish(birth.topic, birth.payload, birth.qos, birth.retain);
+  ctx.log.info(`MQTT broker (embedded) on port ${port}; devices sign in with an API token as password`);
+  const url = `mqtt://127.0.0.1:${port}`;
+  return {
+    url,
+    username: INTERNAL_USERNAME,
+    password: broker.internalPassword,
+    inbound,
+    broker,
+    publish: (t, p, q, r) => broker.publish(t, p, q, r),
+    health: () => ({ mode: 'embedded', url: `mqtt://${ctx.config.mqttHost}:${port}`, connected: true, sparkplugNodes: inbound.host.nodes().length }),
+    async stop() {
+      await broker.close();
+    },
+  };
+}
