@@ -70,7 +70,10 @@ export function MachinePage({ id }: { id: string }) {
   const loadSeq = useRef(0);
   const minuteCounts = useRef(new Map<string, number>());
 
-  const chartTags = useMemo(() => (tags.data ?? []).filter(isChartTag), [tags.data]);
+  const chartTags = useMemo(
+    () => (tags.data ?? []).filter(isChartTag).map((t) => (t.role === 'cycle_time' && !t.unit ? { ...t, unit: 's' } : t)),
+    [tags.data],
+  );
   const chartTagKey = chartTags.map((t) => t.tag).join('\u0000');
 
   const loadHistory = useCallback(async () => {

@@ -36,17 +36,35 @@ interface Item {
   value: [number, number, number];
   interval: StateInterval;
   cls: StateClass;
+  /** Not reported by the server: a stretch without any data. */
+  gap?: boolean;
 }
+
+const GAP_MS = 1000;
 
 export function StateTimeline({ intervals, from, to }: { intervals: StateInterval[]; from: number; to: number }) {
   const option = useMemo<ChartOption>(() => {
     const items: Item[] = [];
-    for (const iv of intervals) {
+    let covered = from;
+    const gap = (s: number, e: number) => {
+      if (e - s > GAP_MS)
+        items.push({
+          value: [s, e, 0],
+          interval: { state: 'No data', bucket: 'unknown', start: new Date(s).toISOString(), end: new Date(e).toISOString() },
+          cls: 'offline',
+          gap: true,
+        });
+    };
+    const sorted = [...intervals].sort((a, b) => a.start.localeCompare(b.start));
+    for (const iv of sorted) {
       const s = Math.max(new Date(iv.start).getTime(), from);
       const e = Math.min(iv.end ? new Date(iv.end).getTime() : to, to);
       if (!(e > s)) continue;
+      gap(covered, s);
       items.push({ value: [s, e, 0], interval: iv, cls: classOfState(iv.state, iv.bucket) });
+      covered = Math.max(covered, e);
     }
+    gap(covered, to);
     const series: CustomSeriesOption = {
       type: 'custom',
       id: 'states',
@@ -65,7 +83,7 @@ export function StateTimeline({ intervals, from, to }: { intervals: StateInterva
         );
         if (!shape) return null;
         const fill = item.cls === 'offline' ? { image: hatchPattern(), repeat: 'repeat' as const } : STATE_COLOURS[item.cls].bg;
-        return { type: 'rect', shape, style: { fill } };
+        return { type: 'rect', shape, style: { fill, opacity: item.gap ? 0.45 : 1 } };
       },
     };
     return {
@@ -78,6 +96,7 @@ export function StateTimeline({ intervals, from, to }: { intervals: StateInterva
           const item = items[(p as { dataIndex: number }).dataIndex];
           if (!item) return '';
           const iv = item.interval;
+          if (item.gap) return `<strong>No data</strong><br/>${formatTime(iv.start)} to ${formatTime(iv.end!)}`;
           const startMs = new Date(iv.start).getTime();
           const endMs = iv.end ? new Date(iv.end).getTime() : Date.now();
           return [

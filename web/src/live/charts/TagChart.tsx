@@ -42,7 +42,18 @@ export function TagChart({ tag, unit, min, max, ideal, points, rollup, from, to,
         lineStyle: { color: '#0b7a3b', type: 'dashed' },
         label: { formatter: `ideal ${num.format(ideal)}`, color: '#0b7a3b' },
       });
-    const limits = [min, max, ideal].filter((v): v is number => typeof v === 'number');
+    // Limits far from the data (a sensor's full range, say) would squash the curve into a flat line: the axis
+    // stretches to a limit only when it is within two data spans; the caption always states the limits.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of points) {
+      lo = Math.min(lo, p[2] ?? p[1]);
+      hi = Math.max(hi, p[3] ?? p[1]);
+    }
+    const span = hi > lo ? hi - lo : Math.abs(hi) * 0.1 || 1;
+    const limits = [min, max, ideal].filter(
+      (v): v is number => typeof v === 'number' && (points.length === 0 || (v >= lo - 2 * span && v <= hi + 2 * span)),
+    );
     const main: LineSeriesOption = {
       id: 'value',
       name: tag,
@@ -118,7 +129,8 @@ export function TagChart({ tag, unit, min, max, ideal, points, rollup, from, to,
         scale: true,
         name: unit ?? undefined,
         nameTextStyle: { fontSize: 11, align: 'left' },
-        axisLabel: { fontSize: 11 },
+        // The padded ends are rarely round numbers: label the ticks inside only.
+        axisLabel: { fontSize: 11, showMinLabel: false, showMaxLabel: false },
         min: (e: { min: number; max: number }) => padded(Math.min(e.min, ...limits), Math.max(e.max, ...limits), 'low'),
         max: (e: { min: number; max: number }) => padded(Math.min(e.min, ...limits), Math.max(e.max, ...limits), 'high'),
       },
@@ -147,5 +159,6 @@ function padded(lo: number, hi: number, side: 'low' | 'high'): number {
   const span = hi - lo || Math.abs(hi) * 0.1 || 1;
   const v = side === 'low' ? lo - span * 0.08 : hi + span * 0.08;
   const step = 10 ** Math.floor(Math.log10(span)) / 2;
-  return side === 'low' ? Math.floor(v / step) * step : Math.ceil(v / step) * step;
+  const r = side === 'low' ? Math.floor(v / step) * step : Math.ceil(v / step) * step;
+  return Number(r.toPrecision(12));
 }

@@ -1,0 +1,145 @@
+// Browser test of the live plant: sign in, open the plant overview, see a tile per demo machine, then publish a
+// machine state over MQTT to the server's embedded broker while the page is open and watch the tile change.
+// Needs web/dist (the test command builds it first).
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { startTestServer } from '../support/server.ts';
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+interface EquipmentRow {
+  id: string;
+  path: string;
+  level: string;
+  name: string;
+}
+
+const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
+
+/** Set E2E_SCREENSHOTS=/some/dir to keep screenshots of the screens the test walks through. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+async function signIn(page: Page, server: TestServer): Promise<void> {
+  await page.goto(server.url);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Username').fill(server.adminUsername);
+  await page.getByLabel('Password').fill(server.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('main.main').waitFor();
+}
+
+/** A device API token: machines sign in to the broker with one as their MQTT password. */
+async function deviceToken(server: TestServer): Promise<string> {
+  const res = await fetch(`${server.url}/api/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `e2e-live-${Date.now().toString(36)}`, role: 'device' }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function connectMqtt(url: string, password: string): Promise<MqttClient> {
+  const client = mqtt.connect(url, { username: 'e2e-live', password, reconnectPeriod: 0, connectTimeout: 5000 });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+  });
+  return client;
+}
+
+function publish(client: MqttClient, topic: string, payload: string): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+}
+
+describe('live plant in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let machines: EquipmentRow[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ demo: true });
+    browser = await launchChromium();
+    const res = await fetch(`${server.url}/api/equipment`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    machines = ((await res.json()) as EquipmentRow[]).filter((e) => e.level === 'machine');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows a tile for every demo machine, grouped under its area', async () => {
+    expect(machines.length).toBeGreaterThan(0);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    try {
+      await signIn(page, server);
+      await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Plant overview' }).click();
+      await page.waitForURL(/\/live$/);
+      const tiles = page.getByTestId('machine-tile');
+      await expect.poll(() => tiles.count(), { timeout: 15_000 }).toBe(machines.length);
+      for (const m of machines) {
+        const tile = page.locator(`[data-testid="machine-tile"][data-path="${m.path}"]`);
+        expect(await tile.count(), m.path).toBe(1);
+        expect(await tile.textContent()).toContain(m.name);
+      }
+      // Areas of the demo plant head their groups.
+      await page.getByRole('heading', { name: 'Injection moulding' }).waitFor();
+      await expect.poll(() => page.getByTestId('stream-status').textContent(), { timeout: 15_000 }).toBe('Live');
+      await shot(page, 'live-overview');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the state a machine publishes over MQTT on its tile while the page is open', async () => {
+    const mqttUrl = (server as TestServer & { mqttUrl?: string }).mqttUrl;
+    expect(mqttUrl, 'the test server exposes its MQTT broker').toBeTruthy();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    let client: MqttClient | undefined;
+    try {
+      await signIn(page, server);
+      await page.goto(`${server.url}/live`);
+      const tile = page.locator(`[data-testid="machine-tile"][data-path="${IMM01}"]`);
+      await tile.waitFor();
+      await expect.poll(() => page.getByTestId('stream-status').textContent(), { timeout: 15_000 }).toBe('Live');
+      expect(await tile.getAttribute('data-state')).not.toBe('Held');
+
+      client = await connectMqtt(mqttUrl!, await deviceToken(server));
+      await publish(client, `takt/v1/${IMM01}/state`, JSON.stringify({ value: 'Held' }));
+
+      // The tile turns to Held (red, current data) without a reload.
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 15_000 }).toBe('Held');
+      await expect.poll(() => tile.getByTestId('tile-state').textContent(), { timeout: 5_000 }).toContain('Held');
+      expect(await tile.getAttribute('class')).toContain('tile-stop');
+      expect(await tile.getAttribute('data-stale')).toBe('false');
+      expect(await page.getByTestId('live-summary').locator('[data-class="stop"] .summary-n').textContent()).toBe('1');
+      await shot(page, 'live-overview-held');
+
+      // Its machine page shows the same state and the state timeline.
+      await tile.click();
+      await page.getByTestId('machine-page').waitFor();
+      await expect.poll(() => page.getByTestId('machine-head').getAttribute('data-state'), { timeout: 10_000 }).toBe('Held');
+      await page.getByTestId('state-timeline').waitFor();
+      await shot(page, 'live-machine');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      client?.end(true);
+      await context.close();
+    }
+  });
+});
