@@ -75,8 +75,8 @@ export function PlantOverview() {
         </Empty>
       ) : (
         <>
-          <div className="live-bar">
-            <SummaryBar machines={machines ?? []} />
+          <div className={`live-bar${lost ? ' live-lost' : ''}`}>
+            <SummaryBar machines={machines ?? []} lastKnown={lost} />
             <Legend />
           </div>
           <div className={`live-areas${lost ? ' live-lost' : ''}`}>

@@ -60,12 +60,12 @@ export function countByClass(machines: LiveMachine[]): Record<StateClass, number
   return counts;
 }
 
-export function SummaryBar({ machines }: { machines: LiveMachine[] }) {
+export function SummaryBar({ machines, lastKnown }: { machines: LiveMachine[]; lastKnown?: boolean }) {
   const counts = countByClass(machines);
   return (
     <div className="summary-bar" data-testid="live-summary" aria-label="Machines by state">
       <div className="summary-total">
-        <span className="summary-n">{machines.length}</span> machines
+        <span className="summary-n">{machines.length}</span> machines{lastKnown ? ' — last known' : ''}
       </div>
       {STATE_CLASS_ORDER.map((c) => (
         <div key={c} className={`summary-item summary-${c}${counts[c] === 0 ? ' summary-zero' : ''}`} data-class={c}>
