@@ -1,10 +1,11 @@
 // Browser test of the live plant: sign in, open the plant overview, see a tile per demo machine, then publish a
 // machine state over MQTT to the server's embedded broker while the page is open and watch the tile change.
 // Needs web/dist (the test command builds it first).
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
+import { connectMqtt, publish } from '../support/mqtt.ts';
 import { startTestServer } from '../support/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -30,33 +31,6 @@ async function signIn(page: Page, server: TestServer): Promise<void> {
   await page.getByLabel('Password').fill(server.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('main.main').waitFor();
-}
-
-/** A device API token: machines sign in to the broker with one as their MQTT password. */
-async function deviceToken(server: TestServer): Promise<string> {
-  const res = await fetch(`${server.url}/api/tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `e2e-live-${Date.now().toString(36)}`, role: 'device' }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { token: string }).token;
-}
-
-async function connectMqtt(url: string, password: string): Promise<MqttClient> {
-  const client = mqtt.connect(url, { username: 'e2e-live', password, reconnectPeriod: 0, connectTimeout: 5000 });
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', (err) => {
-      client.end(true);
-      reject(err);
-    });
-  });
-  return client;
-}
-
-function publish(client: MqttClient, topic: string, payload: string): Promise<void> {
-  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
 }
 
 describe('live plant in the browser', () => {
@@ -104,8 +78,7 @@ describe('live plant in the browser', () => {
   });
 
   it('shows the state a machine publishes over MQTT on its tile while the page is open', async () => {
-    const mqttUrl = (server as TestServer & { mqttUrl?: string }).mqttUrl;
-    expect(mqttUrl, 'the test server exposes its MQTT broker').toBeTruthy();
+    expect(server.mqttUrl, 'the test server runs an MQTT broker').toBeTruthy();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -119,7 +92,8 @@ describe('live plant in the browser', () => {
       await expect.poll(() => page.getByTestId('stream-status').textContent(), { timeout: 15_000 }).toBe('Live');
       expect(await tile.getAttribute('data-state')).not.toBe('Held');
 
-      client = await connectMqtt(mqttUrl!, await deviceToken(server));
+      // A machine signs in to the embedded broker with a device token and publishes its PackML state (UNS JSON).
+      client = await connectMqtt(server.mqttUrl, { username: 'e2e-imm01', password: await server.deviceToken() });
       await publish(client, `takt/v1/${IMM01}/state`, JSON.stringify({ value: 'Held' }));
 
       // The tile turns to Held (red, current data) without a reload.
