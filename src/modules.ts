@@ -26,8 +26,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     collect,
     live,
     routes: collectRoutes(collect, live),
+    closing: () => live.stop(),
     async stop() {
-      live.stop();
       await collect.stop();
     },
   };

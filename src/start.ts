@@ -6,15 +6,15 @@ import type { Config } from './platform/config.ts';
 export async function startServer(config: Config): Promise<void> {
   const takt = await createTakt(config, { modules: createModules, seedEmptyPlant: loadDemoPlantIfEmpty });
   const { ctx } = takt;
-  await takt.listen();
   const url = `http://localhost:${config.port}`;
-  ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
   if (takt.firstAdminPassword) {
     process.stdout.write(
       `\n  First start: sign in at ${url} as "admin" with password: ${takt.firstAdminPassword}\n` +
         '  (shown only this once; change it with `npx takt user passwd admin`)\n\n',
     );
   }
+  await takt.listen();
+  ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -147,6 +147,7 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
         const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
         for (const t of live.tiles()) send('machine', t);
         const off = live.subscribe((e) => {
+          if (e.type === 'end') return void res.end();
           if (e.type === 'value' && e.data.equipmentId !== only) return;
           send(e.type, e.data);
         });

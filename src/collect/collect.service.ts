@@ -17,6 +17,7 @@ export class CollectService {
   private readonly plant: PlantService;
   private unsubscribe?: () => void;
   private reloadTimer?: NodeJS.Timeout;
+  private retentionTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: AppContext,
@@ -24,7 +25,11 @@ export class CollectService {
   ) {
     this.plant = new PlantService(ctx.db, ctx.events);
     this.contexts = new Contextualizer(new Map(), (id) => this.registry.byEquipmentId(id)?.calendarId ?? null);
-    this.pipeline = new CollectPipeline(ctx.database, this.registry, this.contexts, ctx.events, ctx.log, { ...DEFAULT_PIPELINE_OPTIONS, ...opts });
+    this.pipeline = new CollectPipeline(ctx.database, this.registry, this.contexts, ctx.events, ctx.log, {
+      ...DEFAULT_PIPELINE_OPTIONS,
+      maxBuffered: ctx.config.collectMaxBuffered,
+      ...opts,
+    });
   }
 
   async start(): Promise<void> {
@@ -35,6 +40,15 @@ export class CollectService {
       clearTimeout(this.reloadTimer);
       this.reloadTimer = setTimeout(() => void this.reload().catch((err) => this.ctx.log.error({ err }, 'collect: reloading the plant model failed')), 200);
     });
+    // retention: raw values beyond the configured age go once an hour; the one-minute roll-ups stay
+    if (this.ctx.config.retentionDays > 0) {
+      this.retentionTimer = setInterval(() => void this.prune().catch((err) => this.ctx.log.warn({ err }, 'collect: retention failed')), 3_600_000);
+      this.retentionTimer.unref();
+    }
+  }
+
+  async prune(now = Date.now()): Promise<void> {
+    await repo.pruneValues(this.ctx.database, now - this.ctx.config.retentionDays * 86_400_000);
   }
 
   async reload(): Promise<void> {
@@ -48,6 +62,7 @@ export class CollectService {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     clearTimeout(this.reloadTimer);
+    clearInterval(this.retentionTimer);
     await this.pipeline.stop();
   }
 

@@ -12,6 +12,7 @@ describe('counter deltas', () => {
     expect(counterDelta(65534, 2)).toBe(4); // 65534 → 65535 → 0 → 1 → 2
     expect(counterDelta(998, 3, 1000)).toBe(5);
     expect(counterDelta(1200, 4)).toBe(4); // reset to zero, then 4 parts
+    expect(counterDelta(40_000, 38_000)).toBe(0); // set to another value: a new baseline, not 38 000 parts
   });
 });
 

@@ -32,7 +32,9 @@ interface Extra {
 export type LiveEvent =
   | { type: 'machine'; data: MachineTile }
   | { type: 'value'; data: EventMap['collect.stored']['values'][number] }
-  | { type: 'quarantine'; data: EventMap['collect.quarantined'] };
+  | { type: 'quarantine'; data: EventMap['collect.quarantined'] }
+  /** Takt is shutting down: streams end so browsers reconnect to the next instance at once. */
+  | { type: 'end'; data: null };
 
 const DAY = 86_400_000;
 
@@ -97,6 +99,7 @@ export class LiveView {
   stop(): void {
     clearInterval(this.timer);
     for (const u of this.unsubscribers) u();
+    this.emit({ type: 'end', data: null });
     this.listeners.clear();
   }
 

@@ -46,9 +46,11 @@ export interface Batch {
   contexts: Map<string, ContextRecord>;
   waiters: Array<() => void>;
   size: number;
+  /** Observations per source client in this batch (for per-source fairness). */
+  sources: Map<string, number>;
 }
 
-const newBatch = (): Batch => ({ values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), waiters: [], size: 0 });
+const newBatch = (): Batch => ({ values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), waiters: [], size: 0, sources: new Map() });
 
 export class CollectPipeline implements ObservationSink {
   readonly deriver = new Deriver();
@@ -66,6 +68,9 @@ export class CollectPipeline implements ObservationSink {
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   readonly series = new Map<string, number>();
+  /** Observations buffered per source client: one flooding device must not take the whole buffer. */
+  private readonly perSource = new Map<string, number>();
+  private readonly perSourceMax: number;
 
   constructor(
     private readonly database: Database,
@@ -76,6 +81,7 @@ export class CollectPipeline implements ObservationSink {
     private readonly opts: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
   ) {
     this.recent = new RecentSet(opts.dedupeCapacity);
+    this.perSourceMax = Math.max(100, Math.floor(opts.maxBuffered / 4));
   }
 
   async init(): Promise<void> {
@@ -93,9 +99,16 @@ export class CollectPipeline implements ObservationSink {
   async submit(input: DecodeResult): Promise<void> {
     if (this.stopped) throw new Error('collect pipeline stopped');
     const n = input.observations.length + input.rejections.length;
-    // Backpressure: wait for room before taking more while the database is slow or away.
-    while (this.metrics.buffered + n > this.opts.maxBuffered && this.metrics.buffered > 0) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    const client = input.observations[0]?.source.client ?? input.rejections[0]?.source.client ?? '';
+    // Backpressure: wait for room before taking more while the database is slow or away — overall, and per source so
+    // that one device flooding the broker waits for its own backlog while the others go on.
+    const mine = () => this.perSource.get(client) ?? 0;
+    while ((this.metrics.buffered + n > this.opts.maxBuffered && this.metrics.buffered > 0) || (mine() + n > this.perSourceMax && mine() > 0))
+      await new Promise<void>((r) => this.spaceWaiters.push(r));
+    if (this.stopped) throw new Error('collect pipeline stopped');
     const b = this.pending;
+    b.sources.set(client, (b.sources.get(client) ?? 0) + n);
+    this.perSource.set(client, mine() + n);
     this.metrics.received += n;
     for (const r of input.rejections)
       this.quarantine(b, { receivedAt: r.receivedAt, protocol: r.source.protocol, source: r.source.client, topic: r.topic, equipmentPath: null, reason: r.reason, payload: r.payload });
@@ -226,6 +239,11 @@ export class CollectPipeline implements ObservationSink {
         }
       }
       this.metrics.buffered -= b.size;
+      for (const [client, n] of b.sources) {
+        const left = (this.perSource.get(client) ?? 0) - n;
+        if (left > 0) this.perSource.set(client, left);
+        else this.perSource.delete(client);
+      }
       for (const w of b.waiters) w();
       for (const w of this.spaceWaiters.splice(0)) w();
       this.publish(b);
@@ -251,10 +269,12 @@ export class CollectPipeline implements ObservationSink {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stores what is buffered (giving up after a while if the database is away: unacknowledged data is resent). */
+  async stop(timeoutMs = 10_000): Promise<void> {
     clearInterval(this.sweepTimer);
-    await this.drain().catch(() => {});
+    await Promise.race([this.drain().catch(() => {}), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.stopped = true;
+    for (const w of this.spaceWaiters.splice(0)) w();
   }
 }
 

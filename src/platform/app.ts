@@ -38,6 +38,8 @@ export interface TaktModule {
   routes?: RouteModule;
   /** Called once the HTTP server listens (e.g. to open a broker port). */
   listening?(): Promise<void>;
+  /** Called before the HTTP server closes: end long-lived responses (live streams) so closing does not wait on them. */
+  closing?(): void;
   stop?(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export interface StartOptions {
 }
 
 export async function openConfiguredDatabase(config: Config, schema?: string): Promise<Database> {
-  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema });
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: schema ?? config.databaseSchema });
 }
 
 export async function createTakt(config: Config, opts: StartOptions): Promise<TaktApp> {
@@ -88,6 +90,7 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
         return address;
       },
       async close() {
+        for (const m of modules) m.closing?.();
         await app.close();
         await stopModules();
         await database.close();

@@ -13,6 +13,8 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    /** PostgreSQL only: keep Takt's tables in this schema (created if missing) instead of public. */
+    databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').optional(),
     adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
     demo: z.boolean().default(true),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -29,6 +31,8 @@ export const configSchema = z
     simulate: z.boolean().default(true),
     /** Raw time-series values older than this many days are removed (roll-ups stay); 0 keeps everything. */
     retentionDays: z.coerce.number().min(0).default(90),
+    /** Observations the collect pipeline holds while the database is slow or away before it stops acknowledging. */
+    collectMaxBuffered: z.coerce.number().int().min(10).default(200_000),
   })
   .strict();
 
@@ -53,6 +57,8 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_SPARKPLUG_HOST_ID: 'sparkplugHostId',
   TAKT_SIMULATE: 'simulate',
   TAKT_RETENTION_DAYS: 'retentionDays',
+  TAKT_DATABASE_SCHEMA: 'databaseSchema',
+  TAKT_COLLECT_MAX_BUFFERED: 'collectMaxBuffered',
 };
 
 const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate']);

@@ -89,6 +89,7 @@ describe('takt CLI', () => {
         health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
       }
       expect(health?.status).toBe(200);
+      for (let i = 0; i < 40 && !/password: \S+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       const password = /password: (\S+)/.exec(out)?.[1];
       expect(password).toBeTruthy();
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {

@@ -4,10 +4,16 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 export async function connectMqtt(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
   const c = mqtt.connect(url, { reconnectPeriod: 200, connectTimeout: 5000, ...opts });
   await new Promise<void>((resolve, reject) => {
-    c.once('connect', () => resolve());
-    c.once('error', (err) => {
+    const fail = (err: Error) => {
       c.end(true);
       reject(err);
+    };
+    c.once('error', fail);
+    c.once('connect', () => {
+      // from here on mqtt.js reconnects by itself: a later error must not end the client
+      c.off('error', fail);
+      c.on('error', () => {});
+      resolve();
     });
   });
   return c;

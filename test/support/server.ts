@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { CollectService } from '../../src/collect/index.ts';
+import type { MqttConnector } from '../../src/connectors/mqtt/index.ts';
 import { createModules, loadDemoPlantIfEmpty, type CollectModule, type MqttModule } from '../../src/modules.ts';
 import { createTakt, type TaktApp } from '../../src/platform/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -25,6 +26,8 @@ export interface TestServer {
   /** A device API token, usable as MQTT password. */
   deviceToken(): Promise<string>;
   collect: CollectService;
+  /** The MQTT connector (embedded broker or external client). */
+  mqtt(): MqttConnector | undefined;
   /** Runs raw SQL against this server's database (PostgreSQL: in its own schema). */
   sql(text: string, params?: unknown[]): Promise<unknown[]>;
   /** A bearer token for a new user with exactly these roles. */
@@ -39,6 +42,13 @@ export interface TestServerOptions {
   /** Use this external broker (e.g. Mosquitto) instead of the embedded one. */
   mqttUrl?: string;
   simulate?: boolean;
+  /** PostgreSQL: connect through this URL (e.g. a proxy that can cut the connection) instead of POSTGRES_URL. */
+  databaseUrl?: string;
+  /** PGlite: keep the data in this folder (to restart on it) instead of memory. */
+  dataDir?: string;
+  collectMaxBuffered?: number;
+  /** Also names Takt's MQTT client id on an external broker: reuse it to resume a persistent session. */
+  sparkplugHostId?: string;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -49,8 +59,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     {
       port: 0,
       host: '127.0.0.1',
-      dataDir: 'memory://',
-      databaseUrl: kind === 'postgres' ? POSTGRES_URL : undefined,
+      dataDir: opts.dataDir ?? 'memory://',
+      databaseUrl: kind === 'postgres' ? opts.databaseUrl ?? POSTGRES_URL : undefined,
+      collectMaxBuffered: opts.collectMaxBuffered,
+      sparkplugHostId: opts.sparkplugHostId ?? `takt-test-${randomBytes(3).toString('hex')}`,
       adminPassword,
       demo: opts.demo ?? true,
       logLevel: (process.env.TAKT_TEST_LOG as 'info') ?? 'silent',
@@ -82,6 +94,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     kind,
     mqttUrl: opts.mqttUrl ?? mqttModule.mqtt?.url ?? '',
     collect: collectModule.collect,
+    mqtt: () => mqttModule.mqtt,
     async deviceToken() {
       const res = await app.server.inject({
         method: 'POST',

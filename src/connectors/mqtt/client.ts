@@ -84,9 +84,13 @@ export class ExternalBrokerClient {
   async stop(inbound: MqttInbound): Promise<void> {
     if (!this.client) return;
     const death = inbound.host.deathState();
-    if (this.connected) await this.publish(death.topic, death.payload, 1, true).catch(() => {});
-    await this.client.endAsync();
+    if (this.connected) await withTimeout(this.publish(death.topic, death.payload, 1, true), 2000).catch(() => {});
+    // with the broker away a graceful end would wait for it forever
+    await withTimeout(this.client.endAsync(!this.connected), 3000).catch(() => this.client?.end(true));
   }
 }
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
 export const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

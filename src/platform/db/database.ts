@@ -122,6 +122,9 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     },
     async transaction<T>(fn: (q: Querier) => Promise<T>) {
       const c = await pool.connect();
+      // a server that goes away mid-transaction fails the query; the client's error event must not crash the process
+      const swallow = () => {};
+      c.on('error', swallow);
       try {
         await c.query('BEGIN');
         const out = await fn({ query: async <R>(text: string, params: unknown[] = []) => (await c.query(text, params)).rows as R[] });
@@ -136,6 +139,8 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     },
     async execScript(script) {
       const c = await pool.connect();
+      const swallow = () => {};
+      c.on('error', swallow);
       try {
         await c.query('BEGIN');
         await c.query(script);
@@ -144,6 +149,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
+        c.off('error', swallow);
         c.release();
       }
     },
