@@ -172,7 +172,11 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         response: { 200: countsOut },
       },
     },
-    (req) => importPlant(ctx.db, actorOf(principalOf(req)), parsePlantFile(req.body)),
+    async (req) => {
+      const counts = await importPlant(ctx.db, actorOf(principalOf(req)), parsePlantFile(req.body));
+      ctx.events.publish('plant.changed', { entity: 'plant', entityId: '*', action: 'import' });
+      return counts;
+    },
   );
   app.get(
     '/api/plant/export',
