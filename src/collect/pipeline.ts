@@ -6,17 +6,16 @@ import type { Database } from '../platform/db/database.ts';
 import type { EventBus } from '../platform/events.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import { Contextualizer, type ContextRecord } from './context.ts';
-import { RecentSet } from './dedupe.ts';
 import { Deriver, emptyDerived, type Derived } from './derive.ts';
 import { writeBatch, loadLiveState, type PendingValue } from './flush.ts';
 import type { EquipmentRegistry } from './registry.ts';
-import type { DecodeResult, ObservationSink, SourceStatus } from './types.ts';
+import type { DecodeResult, ObservationSink, SourceStatus, TagValue } from './types.ts';
 import type { QuarantineRow } from './collect.repository.ts';
 
 export interface PipelineOptions {
   /** Observations held in memory while the database is slow or away; beyond this, submit() waits (backpressure). */
   maxBuffered: number;
-  /** Remembered (tag, timestamp) pairs for de-duplication. */
+  /** Remembered (tag, timestamp) pairs for de-duplication, spread over the series (at least 16 per series). */
   dedupeCapacity: number;
   /** How often silent machines are checked for staleness. */
   sweepMs: number;
@@ -61,16 +60,14 @@ export class CollectPipeline implements ObservationSink {
   private pending = newBatch();
   private flushing: Promise<void> | null = null;
   private spaceWaiters: Array<() => void> = [];
-  private readonly recent: RecentSet<string>;
-  /** Latest stored timestamp per (equipment, tag), to tell late values from current ones. */
-  private readonly latestTs = new Map<string, number>();
-  private readonly lastStamp = new Map<string, number>();
+  private readonly seriesStates = new Map<string, Map<string, SeriesState>>();
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   readonly series = new Map<string, number>();
   /** Observations buffered per source client: one flooding device must not take the whole buffer. */
   private readonly perSource = new Map<string, number>();
   private readonly perSourceMax: number;
+  private readonly recentPerSeries: number;
 
   constructor(
     private readonly database: Database,
@@ -80,7 +77,7 @@ export class CollectPipeline implements ObservationSink {
     private readonly log: FastifyBaseLogger,
     private readonly opts: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
   ) {
-    this.recent = new RecentSet(opts.dedupeCapacity);
+    this.recentPerSeries = Math.max(16, Math.floor(opts.dedupeCapacity / 1000));
     this.perSourceMax = Math.max(100, Math.floor(opts.maxBuffered / 4));
   }
 
@@ -135,27 +132,34 @@ export class CollectPipeline implements ObservationSink {
     return done;
   }
 
+  /** Per (equipment, tag): recent timestamps and sequence numbers with their values, the last stamp and the latest ts. */
+  private seriesState(equipmentId: string, tag: string): SeriesState {
+    let byTag = this.seriesStates.get(equipmentId);
+    if (!byTag) this.seriesStates.set(equipmentId, (byTag = new Map()));
+    let st = byTag.get(tag);
+    if (!st) byTag.set(tag, (st = { recent: new Map(), seqs: new Map(), lastStamp: -Infinity, latest: -Infinity }));
+    return st;
+  }
+
   private accept(b: Batch, v: CleanValue): void {
-    const sk = `${v.eq.id}|${v.tag.name}`;
+    const st = this.seriesState(v.eq.id, v.tag.name);
     if (v.obs.ts === undefined) {
       // stamped "now": two readings in the same millisecond stay apart by a microsecond
-      const last = this.lastStamp.get(sk);
-      if (last !== undefined && v.ts <= last) v.ts = last + 0.001;
-      this.lastStamp.set(sk, v.ts);
+      if (v.ts <= st.lastStamp) v.ts = st.lastStamp + 0.001;
+      st.lastStamp = v.ts;
+      // without a source timestamp only the sender's sequence number can tell a resent message
       if (v.obs.seq !== undefined && v.obs.source.protocol !== 'sparkplug') {
-        const seqKey = `${v.obs.source.protocol}|${v.obs.source.client}|${sk}|#${v.obs.seq}`;
-        const seen = this.recent.get(seqKey);
-        if (seen !== undefined && seen === String(v.value)) {
+        const seqKey = `${v.obs.source.client}#${v.obs.seq}`;
+        if (st.seqs.get(seqKey) === v.value) {
           this.metrics.duplicates++;
           return;
         }
-        this.recent.set(seqKey, String(v.value));
+        remember(st.seqs, seqKey, v.value, this.recentPerSeries);
       }
     }
-    const key = `${sk}|${v.ts}`;
-    const seen = this.recent.get(key);
+    const seen = st.recent.get(v.ts);
     if (seen !== undefined) {
-      if (seen === String(v.value)) this.metrics.duplicates++;
+      if (seen === v.value) this.metrics.duplicates++;
       else
         this.quarantine(b, {
           receivedAt: v.obs.receivedAt,
@@ -163,17 +167,16 @@ export class CollectPipeline implements ObservationSink {
           source: v.obs.source.client,
           topic: v.obs.topic,
           equipmentPath: v.eq.path,
-          reason: `${v.tag.name}: a different value (${seen}) is already stored for ${new Date(v.ts).toISOString()}`,
+          reason: `${v.tag.name}: a different value (${String(seen)}) is already stored for ${new Date(v.ts).toISOString()}`,
           payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts }),
         });
       return;
     }
-    this.recent.set(key, String(v.value));
+    remember(st.recent, v.ts, v.value, this.recentPerSeries);
     const ctxKey = this.contextKeyAt(v.eq.id, v.ts, b);
     const late = this.deriver.apply(v, ctxKey, b.derived);
-    const latest = this.latestTs.get(sk);
-    if (late || (latest !== undefined && v.ts < latest)) this.metrics.late++;
-    else this.latestTs.set(sk, v.ts);
+    if (late || v.ts < st.latest) this.metrics.late++;
+    else st.latest = v.ts;
     b.values.push({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late });
   }
 
@@ -276,6 +279,19 @@ export class CollectPipeline implements ObservationSink {
     this.stopped = true;
     for (const w of this.spaceWaiters.splice(0)) w();
   }
+}
+
+interface SeriesState {
+  recent: Map<number, TagValue>;
+  seqs: Map<string, TagValue>;
+  lastStamp: number;
+  latest: number;
+}
+
+/** Bounded memory of recent keys: the oldest goes first (Maps keep insertion order). */
+function remember<K>(m: Map<K, TagValue>, k: K, v: TagValue, max: number): void {
+  m.set(k, v);
+  if (m.size > max) m.delete(m.keys().next().value as K);
 }
 
 const hasWork = (b: Batch) =>
