@@ -55,6 +55,8 @@ export const tagListSchema = z.array(tagDefSchema).superRefine((tags, ctx) => {
   });
 });
 
+const connectionTagSchema = { tag: tagNameSchema };
+
 /** How a piece of equipment is reached. MQTT UNS needs nothing: its topic carries the equipment path. */
 export const connectionSchema = z.discriminatedUnion('protocol', [
   z
@@ -65,6 +67,51 @@ export const connectionSchema = z.discriminatedUnion('protocol', [
       device: z.string().min(1).max(200).optional(),
       /** metric name → tag name; unlisted metrics map to their name with '/' and spaces turned into '.' */
       metrics: z.record(z.string(), tagNameSchema).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('opcua'),
+      endpoint: z.string().regex(/^opc\.tcp:\/\/.+/, 'an opc.tcp:// endpoint URL'),
+      securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+      securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).default('None'),
+      username: z.string().max(200).optional(),
+      password: z.string().max(200).optional(),
+      /** Namespace URI that `ns=` in the node ids below refers to; resolved to its index at run time. */
+      namespaceUri: z.string().max(500).optional(),
+      samplingIntervalMs: z.number().int().min(0).max(3_600_000).default(1000),
+      items: z
+        .array(
+          z
+            .object({
+              nodeId: z.string().min(1).max(500),
+              ...connectionTagSchema,
+              samplingIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+              /** Absolute deadband: changes smaller than this are not reported. */
+              deadband: z.number().min(0).optional(),
+            })
+            .strict(),
+        )
+        .default([]),
+      /** Methods for commands: { stop: {objectId, methodId}, start: {…} }. */
+      methods: z.record(z.enum(['stop', 'start']), z.object({ objectId: z.string().min(1), methodId: z.string().min(1) }).strict()).optional(),
+      /** Writable parameters: name → node id. */
+      parameters: z.record(z.string().min(1).max(100), z.string().min(1).max(500)).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      protocol: z.literal('euromap63'),
+      /** The machine's session folder (shared drive) where Takt writes SESSnnnn.REQ and job files. */
+      sessionDir: z.string().min(1).max(1000),
+      /** The machine's local time zone: EUROMAP 63 DATE/TIME carry no offset. */
+      timezone: z.string().min(1).max(100).default('UTC'),
+      /** Variables of the cyclic (per shot) report; default ActCntCyc, ActTimCyc and the mapped process values. */
+      reportParameters: z.array(z.string().min(1).max(100)).optional(),
+      /** EUROMAP 63 variable → tag; ActCntCyc → good and ActTimCyc → cycle_time by default. */
+      mapping: z.record(z.string().min(1).max(100), tagNameSchema).optional(),
+      responseTimeoutS: z.number().positive().max(3600).default(30),
+      pollIntervalMs: z.number().int().min(50).max(60_000).default(500),
     })
     .strict(),
 ]);
