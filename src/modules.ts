@@ -1,6 +1,10 @@
 // The business modules that make up Takt, in the order they start; their routes follow the platform's own.
 import { readFileSync } from 'node:fs';
 import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
+import { CommandService } from './connectors/commands.ts';
+import { connectorRoutes } from './connectors/connectors.routes.ts';
+import { ingestRoutes } from './connectors/http/ingest.ts';
+import { ConnectorManager, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -15,6 +19,14 @@ export interface CollectModule extends TaktModule {
 export interface MqttModule extends TaktModule {
   mqtt?: MqttConnector;
 }
+
+export interface ConnectorsModule extends TaktModule {
+  manager: ConnectorManager;
+  commands: CommandService;
+}
+
+/** Protocols whose connectors the plant model's `connections` start (MQTT and Sparkplug go through the broker). */
+const CONNECTOR_FACTORIES = new Map<string, ConnectorFactory>();
 
 export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const collect = new CollectService(ctx);
@@ -36,6 +48,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     name: 'mqtt',
     async listening() {
       mqttModule.mqtt = await startMqtt(ctx, collect);
+      mqttModule.mqtt.inbound.onCommandReply = (_topic, payload) => commands.onReply(payload);
       if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule);
     },
     async stop() {
@@ -43,7 +56,20 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await mqttModule.mqtt?.stop();
     },
   };
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule];
+  const manager = new ConnectorManager(ctx, collect, CONNECTOR_FACTORIES);
+  await manager.start();
+  const commands = new CommandService(ctx, collect, manager, () => mqttModule.mqtt);
+  const connectorsModule: ConnectorsModule = {
+    name: 'connectors',
+    manager,
+    commands,
+    routes: async (app) => {
+      await app.register(async (scope) => ingestRoutes(collect, ctx.database)(scope));
+      await app.register(async (scope) => connectorRoutes(collect, commands, manager, () => mqttModule.mqtt)(scope));
+    },
+    stop: () => manager.stop(),
+  };
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule];
 }
 
 /** npm start brings the demo plant to life: the simulator publishes for its machines over the real protocols. */

@@ -94,6 +94,11 @@ export class CollectPipeline implements ObservationSink {
   }
 
   async submit(input: DecodeResult): Promise<void> {
+    await this.submitWithOutcomes(input);
+  }
+
+  /** Like submit, and says per observation whether it was stored, a duplicate, or quarantined (and why). */
+  async submitWithOutcomes(input: DecodeResult): Promise<Outcome[]> {
     if (this.stopped) throw new Error('collect pipeline stopped');
     const n = input.observations.length + input.rejections.length;
     const client = input.observations[0]?.source.client ?? input.rejections[0]?.source.client ?? '';
@@ -109,9 +114,11 @@ export class CollectPipeline implements ObservationSink {
     this.metrics.received += n;
     for (const r of input.rejections)
       this.quarantine(b, { receivedAt: r.receivedAt, protocol: r.source.protocol, source: r.source.client, topic: r.topic, equipmentPath: null, reason: r.reason, payload: r.payload });
+    const outcomes: Outcome[] = [];
     for (const o of input.observations) {
       const res = cleanObservation(o, this.registry);
       if (!res.ok) {
+        outcomes.push({ status: 'quarantined', reason: res.reason });
         this.quarantine(b, {
           receivedAt: o.receivedAt,
           protocol: o.source.protocol,
@@ -123,13 +130,14 @@ export class CollectPipeline implements ObservationSink {
         });
         continue;
       }
-      this.accept(b, res.value);
+      outcomes.push(this.accept(b, res.value));
     }
     b.size += n;
     this.metrics.buffered += n;
     const done = new Promise<void>((resolve) => b.waiters.push(resolve));
     this.kick();
-    return done;
+    await done;
+    return outcomes;
   }
 
   /** Per (equipment, tag): recent timestamps and sequence numbers with their values, the last stamp and the latest ts. */
@@ -141,7 +149,7 @@ export class CollectPipeline implements ObservationSink {
     return st;
   }
 
-  private accept(b: Batch, v: CleanValue): void {
+  private accept(b: Batch, v: CleanValue): Outcome {
     const st = this.seriesState(v.eq.id, v.tag.name);
     if (v.obs.ts === undefined) {
       // stamped "now": two readings in the same millisecond stay apart by a microsecond
@@ -152,25 +160,28 @@ export class CollectPipeline implements ObservationSink {
         const seqKey = `${v.obs.source.client}#${v.obs.seq}`;
         if (st.seqs.get(seqKey) === v.value) {
           this.metrics.duplicates++;
-          return;
+          return DUPLICATE;
         }
         remember(st.seqs, seqKey, v.value, this.recentPerSeries);
       }
     }
     const seen = st.recent.get(v.ts);
     if (seen !== undefined) {
-      if (seen === v.value) this.metrics.duplicates++;
-      else
-        this.quarantine(b, {
+      if (seen === v.value) {
+        this.metrics.duplicates++;
+        return DUPLICATE;
+      }
+      const reason = `${v.tag.name}: a different value (${String(seen)}) is already stored for ${new Date(v.ts).toISOString()}`;
+      this.quarantine(b, {
           receivedAt: v.obs.receivedAt,
           protocol: v.obs.source.protocol,
           source: v.obs.source.client,
           topic: v.obs.topic,
           equipmentPath: v.eq.path,
-          reason: `${v.tag.name}: a different value (${String(seen)}) is already stored for ${new Date(v.ts).toISOString()}`,
-          payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts }),
-        });
-      return;
+        reason,
+        payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts }),
+      });
+      return { status: 'quarantined', reason };
     }
     remember(st.recent, v.ts, v.value, this.recentPerSeries);
     const ctxKey = this.contextKeyAt(v.eq.id, v.ts, b);
@@ -178,6 +189,7 @@ export class CollectPipeline implements ObservationSink {
     if (late || v.ts < st.latest) this.metrics.late++;
     else st.latest = v.ts;
     b.values.push({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late });
+    return ACCEPTED;
   }
 
   private quarantine(b: Batch, row: QuarantineRow): void {
@@ -280,6 +292,11 @@ export class CollectPipeline implements ObservationSink {
     for (const w of this.spaceWaiters.splice(0)) w();
   }
 }
+
+/** What became of one observation. */
+export type Outcome = { status: 'accepted' } | { status: 'duplicate' } | { status: 'quarantined'; reason: string };
+const ACCEPTED: Outcome = { status: 'accepted' };
+const DUPLICATE: Outcome = { status: 'duplicate' };
 
 interface SeriesState {
   recent: Map<number, TagValue>;

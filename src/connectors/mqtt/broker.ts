@@ -100,7 +100,8 @@ export class EmbeddedBroker {
     if (!client || client.takt === 'internal') return undefined;
     const p = client.takt;
     if (!p) return 'not authenticated';
-    if (/\/_cmd\//.test(topic) || topic.startsWith('spBv1.0/STATE/')) return 'commands and host state are published by Takt only';
+    if ((/\/_cmd\//.test(topic) && !/\/_cmd\/[^/]+\/reply$/.test(topic)) || topic.startsWith('spBv1.0/STATE/'))
+      return 'commands and host state are published by Takt only (machines answer on …/_cmd/<name>/reply)';
     if (p.roles.includes('device') && p.equipmentPath) {
       if (topic.startsWith('takt/v1/') && !(topic.startsWith(`takt/v1/${p.equipmentPath}/`))) return `this device token may only publish below takt/v1/${p.equipmentPath}/`;
     }

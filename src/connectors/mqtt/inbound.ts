@@ -7,7 +7,11 @@ import { decodeUns, isCommandTopic, UNS_PREFIX } from './uns.ts';
 
 export interface MqttInbound extends InboundHandler {
   host: SparkplugHost;
+  /** Machines answer commands on takt/v1/<path>/_cmd/<name>/reply. */
+  onCommandReply?: (topic: string, payload: Buffer) => void;
 }
+
+const REPLY = /^takt\/v1\/.+\/_cmd\/[^/]+\/reply$/;
 
 export function createInbound(collect: CollectService, hostId: string, publish: (topic: string, payload: Buffer, qos: 0 | 1, retain: boolean) => Promise<void>): MqttInbound {
   const { registry, pipeline } = collect;
@@ -20,11 +24,15 @@ export function createInbound(collect: CollectService, hostId: string, publish: 
     },
     publish: (topic, payload, o) => publish(topic, payload, o.qos, o.retain),
   });
-  return {
+  const inbound: MqttInbound = {
     host,
     wants: (topic) => (topic.startsWith(UNS_PREFIX) && !isCommandTopic(topic)) || topic.startsWith('spBv1.0/'),
     handle(topic, payload, clientId) {
       const receivedAt = Date.now();
+      if (REPLY.test(topic)) {
+        inbound.onCommandReply?.(topic, payload);
+        return Promise.resolve();
+      }
       if (topic.startsWith('spBv1.0/')) {
         const r = host.handle(topic, payload, receivedAt);
         for (const s of r.statuses) pipeline.sourceStatus(s);
@@ -34,4 +42,5 @@ export function createInbound(collect: CollectService, hostId: string, publish: 
       return pipeline.submit(decodeUns(topic, payload, { protocol: 'mqtt', client: clientId }, receivedAt));
     },
   };
+  return inbound;
 }

@@ -1,0 +1,95 @@
+// HTTP face of the connectors: commands to a machine (and their history), and the health of its connections.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CollectService } from '../collect/index.ts';
+import { actorOf } from '../platform/auth/principal.ts';
+import { AppError } from '../platform/errors.ts';
+import { ROLES, principalOf } from '../platform/http/guard.ts';
+import type { CommandService } from './commands.ts';
+import type { MachineCommand } from './connector.ts';
+import type { ConnectorManager } from './manager.ts';
+import type { MqttConnector } from './mqtt/index.ts';
+
+const scalar = z.union([z.number().refine(Number.isFinite, 'must be finite'), z.string().max(1000), z.boolean()]);
+const commandBody = z
+  .object({
+    command: z.enum(['stop', 'start', 'writeParameters', 'readParameters']),
+    parameters: z.record(z.string().min(1).max(100), scalar).optional(),
+    names: z.array(z.string().min(1).max(100)).max(500).optional(),
+    reason: z.string().max(1000).optional(),
+    timeoutS: z.number().positive().max(300).default(15),
+  })
+  .strict();
+const commandOut = z.object({
+  id: z.string(),
+  equipmentId: z.string(),
+  kind: z.string(),
+  parameters: z.record(z.string(), scalar).nullable(),
+  protocol: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  reason: z.string().nullable(),
+  status: z.enum(['pending', 'confirmed', 'rejected', 'timed_out', 'failed']),
+  detail: z.string().nullable(),
+  readBack: z.record(z.string(), scalar).nullable(),
+  completedAt: z.string().nullable(),
+});
+const idParams = z.object({ id: z.string().min(1).max(1000) });
+
+export function connectorRoutes(collect: CollectService, commands: CommandService, manager: ConnectorManager, mqtt: () => MqttConnector | undefined) {
+  return (fastify: FastifyInstance): void => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.post(
+      '/api/equipment/:id/commands',
+      {
+        config: { roles: ['admin', 'supervisor', 'integration'] },
+        schema: {
+          tags: ['commands'],
+          summary: "Send a command over the machine's own protocol; waits for the read-back and answers confirmed, rejected or timed_out",
+          params: idParams,
+          body: commandBody,
+          response: { 200: commandOut },
+        },
+      },
+      async (req) => {
+        const b = req.body;
+        let cmd: MachineCommand;
+        if (b.command === 'writeParameters') {
+          if (!b.parameters || !Object.keys(b.parameters).length)
+            throw new AppError('validation_failed', 'writeParameters needs parameters', [{ path: 'body.parameters', message: 'at least one parameter' }]);
+          cmd = { kind: 'writeParameters', parameters: b.parameters };
+        } else if (b.command === 'readParameters') cmd = { kind: 'readParameters', names: b.names };
+        else cmd = { kind: b.command };
+        return commands.send(actorOf(principalOf(req)), decodeURIComponent(req.params.id), cmd, b.reason, b.timeoutS * 1000);
+      },
+    );
+
+    app.get(
+      '/api/equipment/:id/commands',
+      { config: { roles: ROLES.anyone }, schema: { tags: ['commands'], summary: 'Commands sent to this machine, newest first', params: idParams, response: { 200: z.array(commandOut) } } },
+      async (req) => commands.list(collect.equipment(decodeURIComponent(req.params.id)).id),
+    );
+
+    app.get(
+      '/api/equipment/:id/connections',
+      {
+        config: { roles: ROLES.anyone },
+        schema: { tags: ['connectors'], summary: 'How this machine is connected and how each connection is doing', params: idParams },
+      },
+      async (req) => {
+        const eq = collect.equipment(decodeURIComponent(req.params.id));
+        const m = collect.pipeline.deriver.machines.get(eq.id);
+        return {
+          configured: eq.connections,
+          mqtt: { broker: mqtt()?.health() ?? null, lastData: m?.lastSeen ? new Date(m.lastSeen).toISOString() : null, online: m?.online ?? false },
+          connectors: manager.health(eq.id).map((h) => ({
+            ...h,
+            connectedSince: h.connectedSince === null ? null : new Date(h.connectedSince).toISOString(),
+            lastDataAt: h.lastDataAt === null ? null : new Date(h.lastDataAt).toISOString(),
+          })),
+        };
+      },
+    );
+  };
+}

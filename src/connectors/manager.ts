@@ -1,0 +1,76 @@
+// Starts a connector for every OPC UA / EUROMAP 63 connection configured in the plant model, and keeps them in step
+// with it: a connection added, changed or removed takes effect without restarting Takt.
+import type { CollectService } from '../collect/index.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { Connection } from '../plant/index.ts';
+import type { Connector, ConnectorContext, ConnectorHealth } from './connector.ts';
+
+export type ConnectorFactory = (settings: Connection, ctx: ConnectorContext) => Connector;
+
+interface Running {
+  key: string;
+  equipmentId: string;
+  protocol: string;
+  connector: Connector;
+}
+
+export class ConnectorManager {
+  private running = new Map<string, Running>();
+  private unsubscribe?: () => void;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly collect: CollectService,
+    private readonly factories: Map<string, ConnectorFactory>,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.sync();
+    // after the collect registry has reloaded (it debounces plant changes), bring the connectors in step
+    this.unsubscribe = this.ctx.events.subscribe('plant.changed', () => {
+      setTimeout(() => void (this.syncing = this.syncing.then(() => this.sync()).catch((err) => this.ctx.log.error({ err }, 'connectors: sync failed'))), 400);
+    });
+  }
+
+  /** Starts what is configured and not running, restarts what changed, stops what is gone. */
+  async sync(): Promise<void> {
+    const wanted = new Map<string, { equipmentId: string; path: string; settings: Connection }>();
+    for (const eq of this.collect.registry.all())
+      eq.connections.forEach((c, i) => {
+        if (this.factories.has(c.protocol)) wanted.set(`${eq.id}#${i}:${JSON.stringify(c)}`, { equipmentId: eq.id, path: eq.path, settings: c });
+      });
+    for (const [key, r] of this.running)
+      if (!wanted.has(key)) {
+        await r.connector.stop().catch((err) => this.ctx.log.warn({ err }, `connector ${r.protocol} stop failed`));
+        this.running.delete(key);
+      }
+    for (const [key, w] of wanted) {
+      if (this.running.has(key)) continue;
+      const connector = this.factories.get(w.settings.protocol)!(w.settings, {
+        equipmentId: w.equipmentId,
+        equipmentPath: w.path,
+        log: this.ctx.log.child({ connector: w.settings.protocol, equipment: w.path }),
+        now: Date.now,
+      });
+      this.running.set(key, { key, equipmentId: w.equipmentId, protocol: w.settings.protocol, connector });
+      await connector.start(this.collect.pipeline).catch((err) => this.ctx.log.error({ err }, `connector ${w.settings.protocol} for ${w.path} failed to start`));
+    }
+  }
+
+  /** The running connectors of one piece of equipment. */
+  of(equipmentId: string): Connector[] {
+    return [...this.running.values()].filter((r) => r.equipmentId === equipmentId).map((r) => r.connector);
+  }
+
+  health(equipmentId?: string): ConnectorHealth[] {
+    return [...this.running.values()].filter((r) => !equipmentId || r.equipmentId === equipmentId).map((r) => r.connector.health());
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.syncing.catch(() => {});
+    for (const r of this.running.values()) await r.connector.stop().catch(() => {});
+    this.running.clear();
+  }
+}
