@@ -1,0 +1,229 @@
+// The ISO 22400-2 time model of one work unit over one period, from its state intervals, counts and shift calendar.
+// Pure: the repository loads the rows, this sorts every second of the period into exactly one bucket.
+//
+//   period = outside (not planned: no shift, holiday) + POT
+//   POT    = PDOT (breaks, planned downtime, maintenance mode) + PBT                 ISO 22400-2 §5.3
+//   PBT    = ADOT + ADET + ASUT + APT + unknown (no data: never counted as running)
+//
+// Decisions (docs/performance.md):
+// - Time outside POT is outside the model: whatever the machine did there is reported as `outside` (with the
+//   machine's own buckets in `outsideBuckets`), and parts counted there go to `outsideCounts`, not to PQ — so
+//   effectiveness never compares parts made on a Saturday with production time on a Friday.
+// - Breaks and planned downtime are PDOT whatever the machine did; parts counted in them (in POT) count in PQ.
+// - Maintenance mode (bucket pdot) inside PBT is PDOT as well (`pdotState`).
+// - A stop is a maximal run of back-to-back ADET intervals that are not external (Suspended = starved/blocked).
+//   A stop shorter than the minor-stop threshold (its whole length, not the part in the period) is a minor stop,
+//   otherwise a failure. A stop is counted once, in the period holding its first second of planned busy time.
+import { contains, firstInside, intersect, measure, overlap, subtract, union, type Span } from './intervals.ts';
+
+export const BUCKETS = ['apt', 'asut', 'adet', 'adot', 'pdot', 'unknown'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+/** ADET states that are external to the unit (starved or blocked) rather than its own stop. */
+export const EXTERNAL_STATES = new Set(['Suspended', 'Suspending', 'Unsuspending']);
+
+export interface StateSpan {
+  start: number;
+  /** null = still open (runs until now). */
+  end: number | null;
+  state: string;
+  bucket: string;
+}
+
+export interface CountRow {
+  ts: number;
+  kind: 'good' | 'scrap' | 'rework';
+  delta: number;
+  /** PRI of what was made (product routing, else the machine's own); null when neither is known. */
+  idealCycleTimeS: number | null;
+}
+
+/** Planned operation time and planned downtime windows of the unit's calendar over [from, to). */
+export interface CalendarWindows {
+  /** Shifts (holidays already left out). */
+  pot: Span[];
+  /** Breaks and planned downtime windows (may overlap each other). */
+  planned: Span[];
+}
+
+export type CalendarFn = (from: number, to: number) => CalendarWindows;
+
+/** Additive totals of one period: the sum over sub-periods equals the total of the whole (roll-ups rely on it). */
+export interface TimeTotals {
+  /** Seconds. */
+  period: number;
+  outside: number;
+  pot: number;
+  pdotPlanned: number;
+  pdotState: number;
+  adot: number;
+  adet: number;
+  asut: number;
+  apt: number;
+  unknown: number;
+  /** ADET split: failures, minor stops, external (starved/blocked). */
+  failureS: number;
+  minorStopS: number;
+  externalS: number;
+  failures: number;
+  minorStops: number;
+  good: number;
+  scrap: number;
+  rework: number;
+  /** Σ PRI × quantity over PQ (seconds). */
+  idealS: number;
+  /** Parts with no ideal cycle time known (left out of idealS). */
+  noIdealQ: number;
+  outsideApt: number;
+  outsideGood: number;
+  outsideScrap: number;
+}
+
+export const TOTAL_KEYS = [
+  'period', 'outside', 'pot', 'pdotPlanned', 'pdotState', 'adot', 'adet', 'asut', 'apt', 'unknown',
+  'failureS', 'minorStopS', 'externalS', 'failures', 'minorStops', 'good', 'scrap', 'rework', 'idealS', 'noIdealQ',
+  'outsideApt', 'outsideGood', 'outsideScrap',
+] as const satisfies ReadonlyArray<keyof TimeTotals>;
+
+export const zeroTotals = (): TimeTotals => Object.fromEntries(TOTAL_KEYS.map((k) => [k, 0])) as unknown as TimeTotals;
+
+export function addTotals(a: TimeTotals, b: TimeTotals): TimeTotals {
+  for (const k of TOTAL_KEYS) a[k] += b[k];
+  return a;
+}
+
+export interface ModelInput {
+  from: number;
+  to: number;
+  /** Time after now has not happened: the period ends at now. */
+  now: number;
+  /** Intervals overlapping [from, to), sorted; may reach beyond it (a stop's full length decides if it is minor). */
+  states: StateSpan[];
+  counts: CountRow[];
+  calendar: CalendarFn;
+  minorStopThresholdS: number;
+}
+
+interface Stop {
+  start: number;
+  end: number;
+  minor: boolean;
+}
+
+/** Planned busy time windows: POT minus breaks and planned downtime. */
+export function pbtWindows(w: CalendarWindows): { pot: Span[]; planned: Span[]; pbt: Span[] } {
+  const pot = union(w.pot);
+  const planned = intersect(union(w.planned), pot);
+  return { pot, planned, pbt: subtract(pot, planned) };
+}
+
+const isStopInterval = (s: StateSpan) => s.bucket === 'adet' && !EXTERNAL_STATES.has(s.state);
+
+/** Maximal runs of back-to-back own-stop intervals, by the index of each interval in `states`. */
+function stopsOf(states: StateSpan[], now: number, threshold: number): Map<number, Stop> {
+  const byIndex = new Map<number, Stop>();
+  let run: Stop | undefined;
+  let prevEnd: number | null = null;
+  states.forEach((s, i) => {
+    const end = s.end ?? now;
+    if (isStopInterval(s)) {
+      if (!run || prevEnd !== s.start) run = { start: s.start, end, minor: false };
+      run.end = end;
+      byIndex.set(i, run);
+    } else run = undefined;
+    prevEnd = end;
+  });
+  for (const r of new Set(byIndex.values())) r.minor = r.end - r.start < threshold * 1000;
+  return byIndex;
+}
+
+export function computeTimeModel(input: ModelInput): TimeTotals {
+  const from = input.from;
+  const to = Math.max(from, Math.min(input.to, input.now));
+  const t = zeroTotals();
+  if (to <= from) return t;
+  const { pot, planned, pbt } = pbtWindows(input.calendar(from, to));
+  const ms = 1000;
+  t.period = (to - from) / ms;
+  t.pot = measure(pot) / ms;
+  t.pdotPlanned = measure(planned) / ms;
+  t.outside = t.period - t.pot;
+
+  const stops = stopsOf(input.states, input.now, input.minorStopThresholdS);
+  const counted = new Set<Stop>();
+  const add = (a: number, b: number, s: StateSpan | undefined, stop: Stop | undefined) => {
+    if (b <= a) return;
+    const inPbt = overlap(pbt, a, b) / ms;
+    const bucket = s?.bucket ?? 'unknown';
+    if (bucket === 'apt') t.outsideApt += (b - a - overlap(pot, a, b)) / ms;
+    switch (bucket) {
+      case 'pdot': t.pdotState += inPbt; break;
+      case 'apt': t.apt += inPbt; break;
+      case 'asut': t.asut += inPbt; break;
+      case 'adot': t.adot += inPbt; break;
+      case 'adet':
+        t.adet += inPbt;
+        if (!stop) t.externalS += inPbt;
+        else if (stop.minor) t.minorStopS += inPbt;
+        else t.failureS += inPbt;
+        break;
+      default: t.unknown += inPbt;
+    }
+  };
+
+  let cursor = from;
+  input.states.forEach((s, i) => {
+    const start = Math.max(s.start, cursor);
+    const end = Math.min(s.end ?? input.now, to);
+    if (end <= from || start >= to || end <= start) return;
+    if (start > cursor) add(cursor, start, undefined, undefined); // a gap in the data
+    const stop = stops.get(i);
+    add(start, end, s, stop);
+    cursor = end;
+    if (stop && !counted.has(stop)) {
+      counted.add(stop);
+      // counted where the stop first costs planned busy time (for stops reaching outside the period: the calendar there)
+      const inside = stop.start >= from && stop.end <= to;
+      const first = firstInside(inside ? pbt : pbtWindows(input.calendar(stop.start, stop.end)).pbt, stop.start, stop.end);
+      if (first !== undefined && first >= from && first < to) {
+        if (stop.minor) t.minorStops++;
+        else t.failures++;
+      }
+    }
+  });
+  if (cursor < to) add(cursor, to, undefined, undefined);
+
+  for (const c of input.counts) {
+    if (c.ts < from || c.ts >= to || c.delta <= 0) continue;
+    const inPot = contains(pot, c.ts);
+    if (!inPot) {
+      if (c.kind === 'good') t.outsideGood += c.delta;
+      else t.outsideScrap += c.delta;
+      continue;
+    }
+    t[c.kind] += c.delta;
+    if (c.idealCycleTimeS && c.idealCycleTimeS > 0) t.idealS += c.delta * c.idealCycleTimeS;
+    else t.noIdealQ += c.delta;
+  }
+  return t;
+}
+
+/** The time model's derived figures (ISO 22400-2 §5.3): PDOT, PBT, AUBT, AUPT. */
+export function derivedTimes(t: TimeTotals) {
+  const pdot = t.pdotPlanned + t.pdotState;
+  const aupt = t.asut + t.apt;
+  const aubt = aupt + t.adet;
+  return { pot: t.pot, pdot, pbt: t.pot - pdot, adot: t.adot, aubt, adet: t.adet, aupt, asut: t.asut, apt: t.apt, unknown: t.unknown };
+}
+
+/** Stops (failures and minor stops) that start in [from, to), for downtime lists and reasons. */
+export function listStops(states: StateSpan[], now: number, thresholdS: number): Array<Stop & { states: string[] }> {
+  const stops = stopsOf(states, now, thresholdS);
+  const out = new Map<Stop, Stop & { states: string[] }>();
+  stops.forEach((stop, i) => {
+    const o = out.get(stop) ?? { ...stop, states: [] };
+    if (!o.states.includes(states[i].state)) o.states.push(states[i].state);
+    out.set(stop, o);
+  });
+  return [...out.values()];
+}
