@@ -33,6 +33,11 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   await collect.start();
   const live = new LiveView(collect, ctx.events, ctx.database);
   await live.start();
+  ctx.health.set('collect', () => {
+    const m = collect.pipeline.metrics;
+    return { received: m.received, stored: m.stored, duplicates: m.duplicates, quarantined: m.quarantined, late: m.late, buffered: m.buffered, databaseAvailable: m.databaseAvailable };
+  });
+  ctx.health.set('mqtt', () => mqttModule.mqtt?.health() ?? null);
   const collectModule: CollectModule = {
     name: 'collect',
     collect,

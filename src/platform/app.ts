@@ -65,7 +65,7 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     if (m.applied.length) log.info({ applied: m.applied }, 'database migrated');
     const auth = new AuthService(database.db, config.sessionHours);
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
-    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION };
+    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map() };
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
     const modules = await opts.modules(ctx);
     const stopModules = async () => {

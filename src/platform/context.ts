@@ -13,4 +13,6 @@ export interface AppContext {
   events: EventBus;
   log: FastifyBaseLogger;
   version: string;
+  /** Named sections modules add to GET /api/health (counters, broker state); each must be cheap. */
+  health: Map<string, () => unknown>;
 }

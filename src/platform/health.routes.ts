@@ -13,7 +13,7 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         tags: ['platform'],
         summary: 'Liveness and database reachability (open to everyone)',
         response: {
-          200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }),
+          200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
           503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }),
         },
       },
@@ -21,7 +21,8 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     async (_req, reply) => {
       try {
         await rowsOf(ctx.db, sql`SELECT 1`);
-        return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()) };
+        const sections = Object.fromEntries([...ctx.health].map(([name, fn]) => [name, fn()]));
+        return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...sections };
       } catch (err) {
         return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error: (err as Error).message });
       }

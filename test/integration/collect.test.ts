@@ -77,6 +77,8 @@ for (const kind of DB_KINDS) {
       const csv = await t.app.server.inject({ method: 'GET', url: `/api/quarantine?format=csv&from=${new Date(now - 1000).toISOString()}`, headers: { authorization: `Bearer ${t.adminToken}` } });
       expect(csv.body.split('\n')[0]).toBe('receivedAt,source,topic,equipmentPath,reason,payload');
       expect((await get('/api/collect/metrics')).quarantined).toBeGreaterThanOrEqual(bad.length);
+      const health = (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json();
+      expect(health).toMatchObject({ status: 'ok', collect: { quarantined: expect.any(Number), databaseAvailable: true }, mqtt: { mode: 'embedded', connected: true } });
     });
 
     it('stores a duplicate once and quarantines a conflicting value for the same instant', async () => {
