@@ -1,0 +1,115 @@
+// One level of a server's address space, for the UI's node picker (OPC UA Part 4 §5.8.2 Browse).
+import { AttributeIds, BrowseDirection, DataType, NodeClass, NodeClassMask, ReferenceTypeIds, type ClientSession } from 'node-opcua';
+import {
+  certificateManager,
+  createClient,
+  errorText,
+  identity,
+  isConfigurationError,
+  resolverFor,
+  withTimeout,
+  type OpcuaClientOptions,
+  type OpcuaEndpointOptions,
+} from './client.ts';
+import type { NamespaceResolver } from './nodeids.ts';
+
+export interface BrowseNode {
+  /** Absolute node id (`nsu=<uri>;s=…`, or `i=…` in namespace 0): valid whatever index the server assigns. */
+  nodeId: string;
+  /** Browse name without its namespace index. */
+  browseName: string;
+  displayName: string;
+  nodeClass: 'Object' | 'Variable' | 'Method' | 'ObjectType' | 'VariableType' | 'ReferenceType' | 'DataType' | 'View' | 'Unspecified';
+  /** Variables: the built-in type name ('Double', 'String' …) or the data type's node id. */
+  dataType?: string;
+  /** Variables: whether the current value may be written (AccessLevel CurrentWrite, Part 3 §8.57). */
+  writable?: boolean;
+  hasChildren: boolean;
+}
+
+export interface BrowseOptions extends OpcuaEndpointOptions, OpcuaClientOptions {
+  /** Whole operation (connect, browse, disconnect) deadline; default 15 s. */
+  timeoutMs?: number;
+}
+
+const OBJECTS_FOLDER = 'i=85';
+const MASK = NodeClassMask.Object | NodeClassMask.Variable | NodeClassMask.Method;
+
+/** The children of `nodeId` (default: the Objects folder) over hierarchical references. */
+export async function browseOpcua(endpoint: string, opts: BrowseOptions = {}, nodeId?: string): Promise<BrowseNode[]> {
+  const cm = certificateManager(opts);
+  const client = createClient(opts, cm, opts, false);
+  const timeout = opts.timeoutMs ?? 15_000;
+  try {
+    await withTimeout(client.connect(endpoint), timeout, 'connect');
+    const session = await withTimeout(client.createSession(identity(opts)), timeout, 'create session');
+    try {
+      return await withTimeout(browseChildren(session, nodeId ?? OBJECTS_FOLDER, opts.namespaceUri), timeout, 'browse');
+    } finally {
+      await withTimeout(session.close(), 3000, 'close session').catch(() => undefined);
+    }
+  } catch (err) {
+    const e = new Error(`OPC UA browse of ${endpoint}: ${errorText(err)}`);
+    (e as Error & { configuration?: boolean }).configuration = isConfigurationError(err);
+    throw e;
+  } finally {
+    await withTimeout(client.disconnect(), 3000, 'disconnect').catch(() => undefined);
+    await cm.dispose().catch(() => undefined);
+  }
+}
+
+export async function browseChildren(session: ClientSession, nodeId: string, namespaceUri?: string): Promise<BrowseNode[]> {
+  const resolver: NamespaceResolver = await resolverFor(session, namespaceUri);
+  const children = await browseAll(session, resolver.resolve(nodeId));
+  if (!children.length) return [];
+  const ids = children.map((c) => c.nodeId.toString());
+  // hasChildren: one batched Browse asking for a single reference per child.
+  const grand = await session.browse(
+    ids.map((id) => ({ nodeId: id, browseDirection: BrowseDirection.Forward, referenceTypeId: ReferenceTypeIds.HierarchicalReferences, includeSubtypes: true, nodeClassMask: MASK, resultMask: 0 })),
+  );
+  const vars = children.map((c, i) => (c.nodeClass === NodeClass.Variable ? i : -1)).filter((i) => i >= 0);
+  const attrs = vars.length
+    ? await session.read(vars.flatMap((i) => [{ nodeId: ids[i], attributeId: AttributeIds.DataType }, { nodeId: ids[i], attributeId: AttributeIds.AccessLevel }]))
+    : [];
+  const varInfo = new Map<number, { dataType?: string; writable?: boolean }>();
+  vars.forEach((i, k) => {
+    const dt = attrs[2 * k].value?.value as { namespace: number; value: unknown; toString(): string } | null;
+    const access = attrs[2 * k + 1].value?.value;
+    varInfo.set(i, {
+      ...(dt ? { dataType: dt.namespace === 0 && typeof dt.value === 'number' && dt.value <= 25 ? DataType[dt.value] : resolver.absolute(dt.namespace, dt.toString().replace(/^ns=\d+;/, '')) } : {}),
+      ...(typeof access === 'number' ? { writable: (access & 0x02) !== 0 } : {}),
+    });
+  });
+  return children.map((c, i) => {
+    const id = c.nodeId;
+    return {
+      nodeId: resolver.absolute(id.namespace, id.toString().replace(/^ns=\d+;/, '')),
+      browseName: c.browseName.name ?? '',
+      displayName: c.displayName.text ?? c.browseName.name ?? '',
+      nodeClass: (NodeClass[c.nodeClass] ?? 'Unspecified') as BrowseNode['nodeClass'],
+      ...varInfo.get(i),
+      hasChildren: (grand[i].references?.length ?? 0) > 0 || !!grand[i].continuationPoint?.length,
+    };
+  });
+}
+
+/** Browse with continuation points (Part 4 §5.8.3 BrowseNext), so large folders come back whole. */
+async function browseAll(session: ClientSession, nodeId: string) {
+  const first = await session.browse({
+    nodeId,
+    browseDirection: BrowseDirection.Forward,
+    referenceTypeId: ReferenceTypeIds.HierarchicalReferences,
+    includeSubtypes: true,
+    nodeClassMask: MASK,
+    resultMask: 0x3f,
+  });
+  if (first.statusCode.isNotGood()) throw new Error(`browse ${nodeId}: ${first.statusCode.name}`);
+  const refs = [...(first.references ?? [])];
+  let cp = first.continuationPoint;
+  while (cp && cp.length) {
+    const next = await session.browseNext(cp, false);
+    refs.push(...(next.references ?? []));
+    cp = next.continuationPoint;
+  }
+  return refs;
+}
