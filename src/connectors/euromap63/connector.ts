@@ -1,0 +1,289 @@
+// EUROMAP 63 connector for one machine: the session folder protocol (session.ts), Takt's jobs (jobs.ts), and polling of
+// the report and alarm files (report.ts, alarms.ts). Polling, not fs.watch: watching is unreliable on network shares.
+import * as path from 'node:path';
+import type { Connection } from '../../plant/index.ts';
+import type { Observation, ObservationSink, Rejection } from '../../collect/types.ts';
+import { Backoff, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
+import { AlarmTracker } from './alarms.ts';
+import { isMissing, nodeFiles, type FileOps } from './files.ts';
+import { abortJob, alarmJob, file, JOBS, reportJob, reportParameters } from './jobs.ts';
+import { ReportStream } from './report.ts';
+import { readLog, SessionClient, SessionStopped } from './session.ts';
+import { runCommand } from './commands.ts';
+import { checkTimeZone } from './time.ts';
+
+export type Euromap63Settings = Extract<Connection, { protocol: 'euromap63' }>;
+
+export interface Euromap63Options {
+  /** File access (tests inject busy or unreadable files). */
+  files?: FileOps;
+  backoff?: Backoff;
+  /** The report file is rotated (renamed to TKTREP.OLD, drained, deleted) once this many bytes are delivered. */
+  rotateBytes?: number;
+  /** Without any request for this long, a CONNECT checks that the machine still answers. */
+  keepaliveMs?: number;
+}
+
+/** The session folder or the machine is gone: reconnect (CONNECT and the jobs again). */
+class ConnectionLost extends Error {}
+
+export class Euromap63Connector implements Connector {
+  readonly protocol = 'euromap63';
+  readonly session: SessionClient;
+  readonly files: FileOps;
+  private readonly h: ConnectorHealth;
+  private readonly backoff: Backoff;
+  private readonly timeoutMs: number;
+  private readonly rotateBytes: number;
+  private readonly keepaliveMs: number;
+  private sink: ObservationSink | null = null;
+  private stopped = true;
+  private connected = false;
+  private everConnected = false;
+  private onlineReported = false;
+  private sessionReady = false;
+  private lastRequestAt = 0;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private report: ReportStream;
+  private draining: ReportStream | null = null;
+  private readonly alarms: AlarmTracker;
+  private lastLogged = '';
+
+  constructor(readonly settings: Euromap63Settings, readonly ctx: ConnectorContext, opts: Euromap63Options = {}) {
+    this.files = opts.files ?? nodeFiles;
+    this.timeoutMs = settings.responseTimeoutS * 1000;
+    this.backoff = opts.backoff ?? new Backoff(Math.min(1000, this.timeoutMs), 30_000);
+    this.rotateBytes = opts.rotateBytes ?? 4 * 1024 * 1024;
+    this.keepaliveMs = opts.keepaliveMs ?? 60_000;
+    this.h = initialHealth('euromap63', ctx.equipmentPath, settings.sessionDir);
+    this.session = new SessionClient(settings.sessionDir, this.files, Math.max(5, Math.min(settings.pollIntervalMs, 100)), () => this.stopped);
+    const cfg = { equipmentPath: ctx.equipmentPath, timezone: settings.timezone, mapping: settings.mapping };
+    this.report = new ReportStream(cfg, file(JOBS.report, 'DAT'));
+    this.alarms = new AlarmTracker(cfg, file(JOBS.alarms, 'DAT'));
+  }
+
+  path(name: string): string {
+    return path.join(this.settings.sessionDir, name);
+  }
+
+  async start(sink: ObservationSink): Promise<void> {
+    if (!this.stopped) return;
+    this.sink = sink;
+    try {
+      checkTimeZone(this.settings.timezone);
+    } catch {
+      this.h.state = 'failed';
+      this.fail(new Error(`unknown time zone '${this.settings.timezone}'`));
+      return;
+    }
+    this.stopped = false;
+    this.h.state = 'connecting';
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    this.connected = false;
+    this.h.state = 'stopped';
+    this.h.connectedSince = null;
+  }
+
+  health(): ConnectorHealth {
+    return { ...this.h };
+  }
+
+  command(cmd: MachineCommand, timeoutMs: number): Promise<CommandResult> {
+    return runCommand(this, cmd, timeoutMs);
+  }
+
+  /** Runs fn holding the session; the first use clears stale REQ/RSP files of an earlier run. */
+  withSession<T>(fn: () => Promise<T>): Promise<T> {
+    return this.session.exclusive(async () => {
+      if (!this.sessionReady) {
+        await this.session.init();
+        this.sessionReady = true;
+      }
+      this.lastRequestAt = Date.now();
+      return fn();
+    });
+  }
+
+  get responseTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
+  fail(err: unknown): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    this.h.errors++;
+    this.h.lastError = msg;
+    if (msg !== this.lastLogged) this.ctx.log.warn(`EUROMAP 63 ${this.ctx.equipmentPath}: ${msg}`);
+    this.lastLogged = msg;
+  }
+
+  private async pause(ms: number): Promise<void> {
+    if (this.stopped) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = null;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (!this.connected) {
+        try {
+          await this.connect();
+        } catch (err) {
+          if (this.stopped || err instanceof SessionStopped) break;
+          this.fail(err);
+          this.h.state = 'backoff';
+          await this.pause(this.backoff.next());
+          if (!this.stopped) this.h.state = 'connecting';
+          continue;
+        }
+      }
+      try {
+        await this.pollOnce();
+      } catch (err) {
+        if (this.stopped || err instanceof SessionStopped) break;
+        this.fail(err);
+        if (err instanceof ConnectionLost) this.lose(err.message);
+      }
+      await this.pause(this.settings.pollIntervalMs);
+    }
+  }
+
+  private lose(reason: string): void {
+    this.connected = false;
+    this.h.state = 'connecting';
+    this.h.connectedSince = null;
+    this.alarms.forget();
+    if (this.onlineReported) this.sink?.sourceStatus({ source: this.source(), equipmentPath: this.ctx.equipmentPath, online: false, at: this.ctx.now(), reason });
+    this.onlineReported = false;
+  }
+
+  private source() {
+    return { protocol: 'euromap63', client: this.ctx.equipmentPath };
+  }
+
+  /** CONNECT, then (re)start Takt's jobs: abort the old ones, run the cyclic report and the alarm event. */
+  private async connect(): Promise<void> {
+    try {
+      await this.files.stat(this.settings.sessionDir);
+    } catch (err) {
+      throw new Error(`session folder ${this.settings.sessionDir} is not reachable (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+    await this.withSession(async () => {
+      const params = reportParameters(this.settings.reportParameters, this.settings.mapping);
+      const jobs: Array<[string, string]> = [[JOBS.abort, abortJob()], [JOBS.report, reportJob(params)], [JOBS.alarms, alarmJob()]];
+      for (const [job, text] of jobs) {
+        await this.files.remove(this.path(file(job, 'LOG')));
+        await this.files.writeAtomic(this.path(file(job, 'JOB')), text);
+      }
+      const started = Date.now();
+      const rsp = await this.session.request(['CONNECT', ...jobs.map(([job]) => `EXECUTE "${file(job, 'JOB')}"`)], this.timeoutMs);
+      if (!rsp[0].ok) throw new Error(`the machine refused CONNECT: ${rsp[0].text}`);
+      for (let i = 2; i < rsp.length; i++) if (!rsp[i].ok) throw new Error(`the machine refused ${file(jobs[i - 1][0], 'JOB')}: ${rsp[i].text}`);
+      for (const [job] of jobs.slice(1)) {
+        const errors = await readLog(this.files, this.path(file(job, 'LOG')), started + this.timeoutMs, () => this.stopped);
+        if (errors?.length) throw new Error(`${file(job, 'LOG')}: ${errors.join(' | ')}`);
+      }
+    });
+    this.connected = true;
+    if (this.everConnected) this.h.reconnects++;
+    this.everConnected = true;
+    this.h.state = 'connected';
+    this.h.connectedSince = this.ctx.now();
+    this.backoff.reset();
+    this.lastLogged = '';
+    this.ctx.log.info(`EUROMAP 63 ${this.ctx.equipmentPath}: connected (${this.settings.sessionDir})`);
+    this.sink?.sourceStatus({ source: this.source(), equipmentPath: this.ctx.equipmentPath, online: true, at: this.ctx.now() });
+    this.onlineReported = true;
+  }
+
+  private async pollOnce(): Promise<void> {
+    // The job file is Takt's marker: a machine that restarts and clears its folder takes it with it.
+    try {
+      await this.files.stat(this.path(file(JOBS.report, 'JOB')));
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      try {
+        await this.files.stat(this.settings.sessionDir);
+      } catch {
+        throw new ConnectionLost(`session folder ${this.settings.sessionDir} is gone`);
+      }
+      throw new ConnectionLost('job files are gone: the machine restarted or its folder was cleared');
+    }
+    if (!this.draining) {
+      // a rotated file left by an earlier run: deliver what is in it (the pipeline drops rows it already has)
+      try {
+        await this.files.stat(this.path(file(JOBS.report, 'OLD')));
+        this.draining = new ReportStream({ equipmentPath: this.ctx.equipmentPath, timezone: this.settings.timezone, mapping: this.settings.mapping }, file(JOBS.report, 'OLD'));
+      } catch {
+        /* none */
+      }
+    }
+    if (this.draining) {
+      const d = this.draining;
+      if (await this.deliver(d, this.path(file(JOBS.report, 'OLD')))) {
+        await this.files.remove(this.path(file(JOBS.report, 'OLD')));
+        this.draining = null;
+      }
+    }
+    const atEnd = await this.deliver(this.report, this.path(file(JOBS.report, 'DAT')));
+    if (atEnd && !this.draining && this.report.offset >= this.rotateBytes) {
+      // APPEND files grow: rename, drain what the machine may still append to the old name on the next poll, delete
+      try {
+        await this.files.rename(this.path(file(JOBS.report, 'DAT')), this.path(file(JOBS.report, 'OLD')));
+        this.draining = this.report;
+        this.report = this.report.successor(file(JOBS.report, 'DAT'));
+      } catch (err) {
+        this.fail(new Error(`rotating ${file(JOBS.report, 'DAT')}: ${(err as Error).message}`));
+      }
+    }
+    const now = this.ctx.now();
+    const a = await this.alarms.read(this.files, this.path(file(JOBS.alarms, 'DAT')), now).catch((err) => this.fileError(err, JOBS.alarms));
+    if (a && (a.observations.length || a.rejections.length)) await this.submit(a.observations, a.rejections);
+    a?.commit();
+    if (Date.now() - this.lastRequestAt > this.keepaliveMs) {
+      await this.withSession(async () => {
+        const rsp = await this.session.request(['CONNECT'], this.timeoutMs).catch((err) => {
+          throw new ConnectionLost(`keep-alive: ${(err as Error).message}`);
+        });
+        if (!rsp[0].ok) throw new ConnectionLost(`keep-alive: ${rsp[0].text}`);
+      });
+    }
+  }
+
+  /** Reads and submits a report file's new rows; true when the file is read to its end (or missing). */
+  private async deliver(stream: ReportStream, filePath: string): Promise<boolean> {
+    const r = await stream.read(this.files, filePath, this.ctx.now()).catch((err) => this.fileError(err, stream.fileName));
+    if (r === undefined) return false;
+    if (r === null) return true;
+    if (r.observations.length || r.rejections.length) await this.submit(r.observations, r.rejections);
+    r.commit();
+    return r.atEnd;
+  }
+
+  private fileError(err: unknown, name: string): undefined {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    this.fail(new Error(`${name}: ${code ?? (err as Error).message}, reading again on the next poll`));
+    return undefined;
+  }
+
+  /** Hands a batch to the pipeline; throws (and nothing is committed) when the pipeline refuses it. */
+  private async submit(observations: Observation[], rejections: Rejection[]): Promise<void> {
+    await this.sink!.submit({ observations, rejections });
+    this.h.received += observations.length;
+    if (observations.length) this.h.lastDataAt = this.ctx.now();
+  }
+}
