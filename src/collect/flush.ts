@@ -4,7 +4,10 @@ import type { Database, Querier } from '../platform/db/database.ts';
 import * as repo from './collect.repository.ts';
 import { counterDelta } from './counters.ts';
 import { replayIntervals } from './derive.ts';
-import type { Batch, CollectPipeline } from './pipeline.ts';
+import type { ContextRecord, Contextualizer } from './context.ts';
+import type { Derived, Deriver } from './derive.ts';
+import type { EquipmentRegistry } from './registry.ts';
+import type { QuarantineRow } from './collect.repository.ts';
 import type { Bucket, MachineState, Mode, PackmlState } from './states.ts';
 import type { TagValue } from './types.ts';
 
@@ -17,6 +20,26 @@ export interface PendingValue {
   contextKey: string | null;
   value: TagValue;
   late: boolean;
+}
+
+/** What accumulates between two writes. */
+export interface Batch {
+  values: PendingValue[];
+  quarantine: QuarantineRow[];
+  derived: Derived;
+  contexts: Map<string, ContextRecord>;
+  waiters: Array<() => void>;
+  size: number;
+  /** Observations per source client in this batch (for per-source fairness). */
+  sources: Map<string, number>;
+}
+
+/** The parts of the pipeline the writer needs. */
+export interface CollectPipeline {
+  readonly series: Map<string, number>;
+  readonly registry: EquipmentRegistry;
+  readonly contexts: Contextualizer;
+  readonly deriver: Deriver;
 }
 
 /** Late data older than this is kept as history but does not rebuild derived records. */

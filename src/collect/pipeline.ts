@@ -7,7 +7,7 @@ import type { EventBus } from '../platform/events.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import { Contextualizer, type ContextRecord } from './context.ts';
 import { Deriver, emptyDerived, type Derived } from './derive.ts';
-import { writeBatch, loadLiveState, type PendingValue } from './flush.ts';
+import { writeBatch, loadLiveState, type Batch } from './flush.ts';
 import type { EquipmentRegistry } from './registry.ts';
 import type { DecodeResult, ObservationSink, SourceStatus, TagValue } from './types.ts';
 import type { QuarantineRow } from './collect.repository.ts';
@@ -36,17 +36,6 @@ export interface CollectMetrics {
   lastFlushRows: number;
   databaseAvailable: boolean;
   lastError: string | null;
-}
-
-export interface Batch {
-  values: PendingValue[];
-  quarantine: QuarantineRow[];
-  derived: Derived;
-  contexts: Map<string, ContextRecord>;
-  waiters: Array<() => void>;
-  size: number;
-  /** Observations per source client in this batch (for per-source fairness). */
-  sources: Map<string, number>;
 }
 
 const newBatch = (): Batch => ({ values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), waiters: [], size: 0, sources: new Map() });
