@@ -220,6 +220,8 @@ export class OpcuaSimServer {
         browseName: MACHINE_NODE_NAMES[tag],
         nodeId: nid(MACHINE_NODE_NAMES[tag]),
         dataType: DataType[DATA_TYPES[tag]],
+        accessLevel: 'CurrentRead',
+        userAccessLevel: 'CurrentRead',
         description: UNITS[tag] ? `unit: ${UNITS[tag]}` : undefined,
         value: this.variant(tag, this.machine.get(tag)),
       });
@@ -241,7 +243,14 @@ export class OpcuaSimServer {
         },
       });
     }
-    const sensor = ns.addVariable({ componentOf: machine, browseName: 'BarrelZone4Temperature', nodeId: nid('BarrelZone4Temperature'), dataType: 'Double' });
+    const sensor = ns.addVariable({
+      componentOf: machine,
+      browseName: 'BarrelZone4Temperature',
+      nodeId: nid('BarrelZone4Temperature'),
+      dataType: 'Double',
+      accessLevel: 'CurrentRead',
+      userAccessLevel: 'CurrentRead',
+    });
     this.vars.set('badSensor', sensor);
     this.refreshBadSensor();
     for (const [cmd, label] of [['stop', 'Stop'], ['start', 'Start']] as const) {
