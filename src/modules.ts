@@ -1,10 +1,12 @@
 // The business modules that make up Takt, in the order they start; their routes follow the platform's own.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
 import { CommandService } from './connectors/commands.ts';
 import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
-import { ConnectorManager, type ConnectorFactory } from './connectors/manager.ts';
+import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -26,7 +28,25 @@ export interface ConnectorsModule extends TaktModule {
 }
 
 /** Protocols whose connectors the plant model's `connections` start (MQTT and Sparkplug go through the broker). */
-const CONNECTOR_FACTORIES = new Map<string, ConnectorFactory>();
+function connectorFactories(ctx: AppContext): Map<string, ConnectorFactory> {
+  const pkiDir = path.join(ctx.config.dataDir.startsWith('memory://') ? os.tmpdir() : ctx.config.dataDir, 'opcua-pki');
+  return new Map<string, ConnectorFactory>([
+    [
+      'opcua',
+      lazyFactory('opcua', async () => {
+        const { createOpcuaConnector } = await import('./connectors/opcua/index.ts');
+        return (settings, c) => createOpcuaConnector(settings as Parameters<typeof createOpcuaConnector>[0], c, { pkiDir });
+      }),
+    ],
+    [
+      'euromap63',
+      lazyFactory('euromap63', async () => {
+        const { createEuromap63Connector } = await import('./connectors/euromap63/index.ts');
+        return (settings, c) => createEuromap63Connector(settings as Parameters<typeof createEuromap63Connector>[0], c);
+      }),
+    ],
+  ]);
+}
 
 export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const collect = new CollectService(ctx);
@@ -61,7 +81,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await mqttModule.mqtt?.stop();
     },
   };
-  const manager = new ConnectorManager(ctx, collect, CONNECTOR_FACTORIES);
+  const manager = new ConnectorManager(ctx, collect, connectorFactories(ctx));
   await manager.start();
   const commands = new CommandService(ctx, collect, manager, () => mqttModule.mqtt);
   const connectorsModule: ConnectorsModule = {

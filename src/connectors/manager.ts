@@ -3,7 +3,7 @@
 import type { CollectService } from '../collect/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Connection } from '../plant/index.ts';
-import type { Connector, ConnectorContext, ConnectorHealth } from './connector.ts';
+import { initialHealth, type Connector, type ConnectorContext, type ConnectorHealth } from './connector.ts';
 
 export type ConnectorFactory = (settings: Connection, ctx: ConnectorContext) => Connector;
 
@@ -73,4 +73,35 @@ export class ConnectorManager {
     for (const r of this.running.values()) await r.connector.stop().catch(() => {});
     this.running.clear();
   }
+}
+
+/**
+ * A factory whose protocol library is loaded on first use (node-opcua is large: a plant without OPC UA machines
+ * should not pay for it at start-up).
+ */
+export function lazyFactory(protocol: string, load: () => Promise<ConnectorFactory>): ConnectorFactory {
+  let loaded: Promise<ConnectorFactory> | undefined;
+  return (settings, ctx) => {
+    let inner: Connector | undefined;
+    let failure: string | null = null;
+    const target = 'endpoint' in settings ? String(settings.endpoint) : 'sessionDir' in settings ? String(settings.sessionDir) : protocol;
+    return {
+      protocol,
+      async start(sink) {
+        try {
+          inner = (await (loaded ??= load()))(settings, ctx);
+          await inner.start(sink);
+        } catch (err) {
+          failure = (err as Error).message;
+          throw err;
+        }
+      },
+      async stop() {
+        await inner?.stop();
+      },
+      health: () =>
+        inner?.health() ?? { ...initialHealth(protocol, ctx.equipmentPath, target), state: failure ? 'failed' : 'stopped', lastError: failure, errors: failure ? 1 : 0 },
+      command: (cmd, timeoutMs) => (inner ? inner.command(cmd, timeoutMs) : Promise.resolve({ status: 'failed', detail: `${protocol} connector not running` })),
+    };
+  };
 }

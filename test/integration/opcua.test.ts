@@ -1,0 +1,78 @@
+// An OPC UA machine configured in the plant model: the connector manager starts its connector, values flow through
+// the pipeline, a parameter set is written and confirmed, and a configuration change takes effect without a restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpcuaMachine, type OpcuaMachineHandle } from '../../src/sim/opcua/index.ts';
+import { eventually } from '../support/mqtt.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+describe('OPC UA machine in the plant', () => {
+  let t: TestServer;
+  let sim: OpcuaMachineHandle;
+  let id: string;
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await t.app.server.inject({ method: method as 'POST', url, payload: body as object, headers: { authorization: `Bearer ${t.adminToken}` } });
+    return { status: res.statusCode, body: res.json() };
+  };
+
+  beforeAll(async () => {
+    sim = await startOpcuaMachine({ seed: 3, speed: 20 });
+    t = await startTestServer({ db: 'pglite' });
+    const cell = (await call('GET', `/api/equipment/${encodeURIComponent('acme/lakeside/moulding/imm-cell2')}`)).body;
+    const n = sim.nodeIds;
+    const created = await call('POST', '/api/equipment', {
+      parentId: cell.id,
+      extId: 'imm05',
+      level: 'machine',
+      name: 'IMM 05 (OPC UA)',
+      equipmentClass: 'imm',
+      tags: [{ name: 'SetMeltTemperature', unit: '°C', min: 0, max: 450 }],
+      connections: [
+        {
+          protocol: 'opcua',
+          endpoint: sim.endpoint,
+          samplingIntervalMs: 100,
+          items: [
+            { nodeId: n.state, tag: 'state' },
+            { nodeId: n.good, tag: 'good' },
+            { nodeId: n.meltTemperature, tag: 'meltTemperature' },
+            { nodeId: n.setMeltTemperature, tag: 'SetMeltTemperature' },
+          ],
+          methods: { stop: { objectId: n.machine, methodId: n.stop }, start: { objectId: n.machine, methodId: n.start } },
+          parameters: { SetMeltTemperature: n.setMeltTemperature },
+        },
+      ],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    id = created.body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.stop();
+  });
+
+  it('starts the connector from the plant model and stores its values', async () => {
+    await eventually(async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors[0]?.state === 'connected', 30_000);
+    const values = await eventually(async () => {
+      const v = (await call('GET', `/api/equipment/${id}/tags/meltTemperature/values`)).body;
+      return v.length >= 2 ? v : undefined;
+    }, 30_000);
+    expect(typeof values[0].value).toBe('number');
+    const states = await eventually(async () => {
+      const s = (await call('GET', `/api/equipment/${id}/states`)).body;
+      return s.length ? s : undefined;
+    }, 30_000);
+    expect(states[0].state).toMatch(/^[A-Z][a-z]+$/);
+  });
+
+  it('writes a parameter over OPC UA and confirms it by reading back', async () => {
+    const r = await call('POST', `/api/equipment/${id}/commands`, { command: 'writeParameters', parameters: { SetMeltTemperature: 232 } });
+    expect(r.body).toMatchObject({ protocol: 'opcua', status: 'confirmed', readBack: { SetMeltTemperature: 232 } });
+    const bad = await call('POST', `/api/equipment/${id}/commands`, { command: 'writeParameters', parameters: { NoSuchParameter: 1 } });
+    expect(bad.body.status).toBe('rejected');
+  });
+
+  it('stops the connector when its connection is removed from the plant model', async () => {
+    await call('PATCH', `/api/equipment/${id}`, { connections: [], reason: 'machine moved to MQTT' });
+    await eventually(async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors.length === 0, 15_000);
+  });
+});
