@@ -60,6 +60,11 @@ export class OpcuaConnector implements Connector {
   private online: boolean | null = null;
   private buffer: DecodeBatch = { observations: [], rejections: [] };
   private flushScheduled = false;
+  /**
+   * While node-opcua repairs a connection, values are held here until the NamespaceArray is checked: a re-created
+   * monitored item keeps its old numeric node id, which means another node if the server renumbered namespaces.
+   */
+  private held: DecodeBatch | null = null;
   /** Monitored-item queue overflows the server reported (changes it had to discard). */
   overflows = 0;
 
@@ -115,6 +120,7 @@ export class OpcuaConnector implements Connector {
         this.backoff.reset();
         this.setOnline(true);
         reason = await this.untilLost();
+        if (this.running) this.error(reason);
       } catch (err) {
         reason = errorText(err);
         configError = isConfigurationError(err);
@@ -176,6 +182,7 @@ export class OpcuaConnector implements Connector {
         done = true;
         clearInterval(watchdog);
         this.interrupt = null;
+        this.held = null;
         resolve(reason);
       };
       this.interrupt = finish;
@@ -194,6 +201,7 @@ export class OpcuaConnector implements Connector {
         this.h.state = 'backoff';
         this.error('connection lost; node-opcua is repairing the session');
         this.setOnline(false, 'connection lost');
+        this.held ??= { observations: [], rejections: [] };
       });
       client.on('reconnection_attempt_has_failed', (err: Error) => this.error(`reconnection attempt failed: ${errorText(err)}`));
       client.on('close', () => finish('connection closed'));
@@ -202,7 +210,14 @@ export class OpcuaConnector implements Connector {
         // The session (maybe a new one) is back: make sure the node ids still mean what they meant.
         readNamespaceArray(session)
           .then((ns) => {
+            const held = this.held;
+            this.held = null;
             if (ns.join('\n') !== this.namespaces.join('\n')) return finish('the server’s NamespaceArray changed');
+            if (held) {
+              this.buffer.observations.push(...held.observations);
+              this.buffer.rejections.push(...held.rejections);
+              this.flush();
+            }
             this.lastSign = this.ctx.now();
             this.h.state = 'connected';
             this.h.connectedSince = this.ctx.now();
@@ -248,12 +263,12 @@ export class OpcuaConnector implements Connector {
         this.error(`${item.nodeId} (${item.tag}): the server's queue overflowed, changes were discarded (Overflow bit)`);
       }
       const o: Observation = { source: this.source, topic: item.nodeId, equipmentPath: this.ctx.equipmentPath, tag: item.tag, value: r.value, ts: r.ts ?? now, receivedAt: now };
-      this.buffer.observations.push(o);
+      (this.held ?? this.buffer).observations.push(o);
     } else {
       const rej: Rejection = { source: this.source, topic: item.nodeId, reason: `${r.reason} on ${item.nodeId} (tag ${item.tag})`, payload: r.detail, receivedAt: now };
-      this.buffer.rejections.push(rej);
+      (this.held ?? this.buffer).rejections.push(rej);
     }
-    if (!this.flushScheduled) {
+    if (!this.held && !this.flushScheduled) {
       this.flushScheduled = true;
       // One submit per burst of notifications (a Publish response delivers them together).
       setImmediate(() => this.flush());

@@ -22,8 +22,10 @@ import { MACHINE_TAGS, OpcuaSimMachine, SETPOINTS, type MachineTag, type Setpoin
 export interface OpcuaFaults {
   /** The node `<name>.BarrelZone4Temperature` reports BadSensorFailure instead of a value. */
   badSensor?: boolean;
-  /** Every session is refused (anonymous and user/password alike): BadIdentityTokenRejected / BadUserAccessDenied. */
+  /** Every session is refused: CreateSession answers BadTooManySessions, user/password BadUserAccessDenied. */
   refuseSessions?: boolean;
+  /** From the next (re)start on, one more vendor namespace comes before the machine's: its index changes. */
+  renumberNamespaces?: boolean;
 }
 
 export interface OpcuaMachineOptions {
@@ -109,6 +111,7 @@ export class OpcuaSimServer {
   private benchVars: UAVariable[] = [];
   private benchCounter = 0;
   port = 0;
+  private maxSessions: number | undefined;
 
   constructor(private readonly opts: OpcuaMachineOptions) {
     this.name = opts.name ?? 'imm01';
@@ -203,7 +206,11 @@ export class OpcuaSimServer {
   }
 
   private applyRefusal(): void {
-    if (this.server) this.server.allowAnonymous = !this.faults.refuseSessions && (this.opts.allowAnonymous ?? true);
+    if (!this.server) return;
+    // CreateSession is refused with BadTooManySessions (Part 4 §5.6.2) while maxSessions is 0.
+    const caps = this.server.engine.serverCapabilities;
+    this.maxSessions ??= caps.maxSessions;
+    caps.maxSessions = this.faults.refuseSessions ? 0 : this.maxSessions;
   }
 
   private build(server: OPCUAServer): void {
@@ -211,6 +218,7 @@ export class OpcuaSimServer {
     // A vendor namespace registered first, so the machine's namespace is not index 1: clients must resolve
     // namespaceUri → index from the NamespaceArray at run time (OPC UA Part 3 §8.2.2), not assume it.
     as.registerNamespace('urn:takt:sim:opcua:vendor-extras');
+    if (this.faults.renumberNamespaces) as.registerNamespace('urn:takt:sim:opcua:vendor-update');
     const ns: Namespace = as.registerNamespace(this.namespaceUri);
     const nid = (s: string) => `ns=${ns.index};s=${this.name}${s ? `.${s}` : ''}`;
     const machine: UAObject = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: this.name, nodeId: nid('') });
