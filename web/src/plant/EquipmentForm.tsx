@@ -6,6 +6,9 @@ import { errorFor, fieldErrors, SelectField, TextAreaField, TextField, orNull } 
 import { LEVEL_LABELS, type Calendar, type Equipment, type EquipmentClass, type Level } from '../platform/types.ts';
 import { fromRows, parseAttributes, PropertiesEditor, toRows, type PropRow } from './PropertiesEditor.tsx';
 import { allowedLevels, defaultChildLevel, possibleParents } from './tree.ts';
+import { ConnectionsEditor, fromDrafts, toDrafts, type ConnectionDraft } from '../connectors/ConnectionsEditor.tsx';
+import { errorsUnder, fromTagRows, TagsEditor, toTagRows, type TagRow } from '../connectors/TagsEditor.tsx';
+import type { EquipmentClassWithTags, EquipmentWithConnectors } from '../connectors/types.ts';
 
 interface Props {
   initial?: Equipment;
@@ -34,16 +37,28 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
   const [attrText, setAttrText] = useState(
     initial && Object.keys(initial.attributes ?? {}).length ? JSON.stringify(initial.attributes, null, 2) : '',
   );
+  const withConn = initial as EquipmentWithConnectors | undefined;
+  const [tagRows, setTagRows] = useState<TagRow[]>(() => toTagRows(withConn?.tags));
+  const [connDrafts, setConnDrafts] = useState<ConnectionDraft[]>(() => toDrafts(withConn?.connections));
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [tried, setTried] = useState(false);
   const errors = fieldErrors(error);
   const attrs = parseAttributes(attrText);
   const levels = allowedLevels(parent, childList);
+  const tags = fromTagRows(tagRows);
+  const conns = fromDrafts(connDrafts);
+  // The browser's own checks show once a save was tried (or the value is plainly malformed); the server's always.
+  const tagErrors = { ...(tried ? tags.errors : {}), ...errorsUnder(errors, 'tags') };
+  const connErrors = { ...(tried ? conns.errors : {}), ...errorsUnder(errors, 'connections') };
+  const clientInvalid = Object.keys(tags.errors).length > 0 || Object.keys(conns.errors).length > 0;
+  const cls = classes.find((c) => c.id === equipmentClass) as EquipmentClassWithTags | undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (attrs.error) return;
+    setTried(true);
+    if (attrs.error || clientInvalid) return;
     setBusy(true);
     setError(null);
     const body: Record<string, unknown> = {
@@ -56,6 +71,10 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
       properties: fromRows(props),
       attributes: attrs.value ?? {},
     };
+    // Tags and connections only when they changed: saving connections restarts the machine's connectors.
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (creating ? tags.value.length > 0 : !same(tags.value, fromTagRows(toTagRows(withConn?.tags)).value)) body.tags = tags.value;
+    if (creating ? conns.value.length > 0 : !same(conns.value, fromDrafts(toDrafts(withConn?.connections)).value)) body.connections = conns.value;
     try {
       let saved: Equipment;
       if (creating) {
@@ -159,6 +178,15 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
         error={errors.description}
       />
       <PropertiesEditor rows={props} onChange={setProps} readOnly={readOnly} error={errorFor(errors, 'properties')} />
+      <TagsEditor
+        rows={tagRows}
+        onChange={setTagRows}
+        readOnly={readOnly}
+        errors={tagErrors}
+        error={errors.tags}
+        inherited={cls ? { from: cls.name, tags: cls.tags ?? [] } : undefined}
+      />
+      <ConnectionsEditor drafts={connDrafts} onChange={setConnDrafts} readOnly={readOnly} errors={connErrors} error={errors.connections} />
       <TextAreaField
         label="Attributes (JSON)"
         value={attrText}
@@ -181,6 +209,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
           )}
           <div className="form-buttons">
             {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+            {tried && clientInvalid && <span className="field-error">Correct the marked fields first.</span>}
             <Button type="submit" variant="primary" busy={busy} disabled={!!attrs.error}>
               {creating ? 'Create equipment' : 'Save changes'}
             </Button>
