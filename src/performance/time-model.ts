@@ -102,9 +102,11 @@ export interface ModelInput {
   counts: CountRow[];
   calendar: CalendarFn;
   minorStopThresholdS: number;
+  /** The stops of a longer history that `states` is a slice of (stopsOf over the whole history). */
+  stops?: Map<StateSpan, Stop>;
 }
 
-interface Stop {
+export interface Stop {
   start: number;
   end: number;
   minor: boolean;
@@ -119,20 +121,20 @@ export function pbtWindows(w: CalendarWindows): { pot: Span[]; planned: Span[]; 
 
 const isStopInterval = (s: StateSpan) => s.bucket === 'adet' && !EXTERNAL_STATES.has(s.state);
 
-/** Maximal runs of back-to-back own-stop intervals, by the index of each interval in `states`. */
-function stopsOf(states: StateSpan[], now: number, threshold: number): Map<number, Stop> {
-  const byIndex = new Map<number, Stop>();
+/** Maximal runs of back-to-back own-stop intervals, by interval. */
+export function stopsOf(states: StateSpan[], now: number, threshold: number): Map<StateSpan, Stop> {
+  const byIndex = new Map<StateSpan, Stop>();
   let run: Stop | undefined;
   let prevEnd: number | null = null;
-  states.forEach((s, i) => {
+  for (const s of states) {
     const end = s.end ?? now;
     if (isStopInterval(s)) {
       if (!run || prevEnd !== s.start) run = { start: s.start, end, minor: false };
       run.end = end;
-      byIndex.set(i, run);
+      byIndex.set(s, run);
     } else run = undefined;
     prevEnd = end;
-  });
+  }
   for (const r of new Set(byIndex.values())) r.minor = r.end - r.start < threshold * 1000;
   return byIndex;
 }
@@ -149,7 +151,7 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
   t.pdotPlanned = measure(planned) / ms;
   t.outside = t.period - t.pot;
 
-  const stops = stopsOf(input.states, input.now, input.minorStopThresholdS);
+  const stops = input.stops ?? stopsOf(input.states, input.now, input.minorStopThresholdS);
   const counted = new Set<Stop>();
   const add = (a: number, b: number, s: StateSpan | undefined, stop: Stop | undefined) => {
     if (b <= a) return;
@@ -172,12 +174,12 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
   };
 
   let cursor = from;
-  input.states.forEach((s, i) => {
+  for (const s of input.states) {
     const start = Math.max(s.start, cursor);
     const end = Math.min(s.end ?? input.now, to);
-    if (end <= from || start >= to || end <= start) return;
+    if (end <= from || start >= to || end <= start) continue;
     if (start > cursor) add(cursor, start, undefined, undefined); // a gap in the data
-    const stop = stops.get(i);
+    const stop = stops.get(s);
     add(start, end, s, stop);
     cursor = end;
     if (stop && !counted.has(stop)) {
@@ -190,7 +192,7 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
         else t.failures++;
       }
     }
-  });
+  }
   if (cursor < to) add(cursor, to, undefined, undefined);
 
   for (const c of input.counts) {
@@ -220,10 +222,10 @@ export function derivedTimes(t: TimeTotals) {
 export function listStops(states: StateSpan[], now: number, thresholdS: number): Array<Stop & { states: string[] }> {
   const stops = stopsOf(states, now, thresholdS);
   const out = new Map<Stop, Stop & { states: string[] }>();
-  stops.forEach((stop, i) => {
+  for (const [s, stop] of stops) {
     const o = out.get(stop) ?? { ...stop, states: [] };
-    if (!o.states.includes(states[i].state)) o.states.push(states[i].state);
+    if (!o.states.includes(s.state)) o.states.push(s.state);
     out.set(stop, o);
-  });
+  }
   return [...out.values()];
 }

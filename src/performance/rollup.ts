@@ -1,0 +1,238 @@
+// Roll-ups: the time model per machine per hour (and per day), folded from collect's raw history by a watermark
+// that follows the clock, and re-folded for the past hours that late data touched (marked by triggers, see
+// migrations/0005_performance.sql). KPIs for a period read whole hours/days from the roll-ups and compute the
+// partial edges and the current hour from raw, so they equal a from-raw computation (test: rollup.test.ts).
+import type { Database, Querier } from '../platform/db/database.ts';
+import { intersect, union, type Span } from './intervals.ts';
+import * as repo from './performance.repository.ts';
+import type { MachineInfo, PlantView } from './plant-view.ts';
+import { addTotals, computeTimeModel, stopsOf, zeroTotals, type CalendarFn, type CountRow, type TimeTotals } from './time-model.ts';
+
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+/** An hour is folded once it is this far in the past: a collect transaction started in it has committed by then. */
+export const SETTLE_MS = 120_000;
+const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
+
+export interface RollupOptions {
+  minorStopThresholdS: number;
+  now?: () => number;
+  /** Progress of long folds (initial build, rebuild after a master-data change). */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Calendar windows computed once for a range and sliced for each hour inside it. */
+function cachedCalendar(fn: CalendarFn, a: number, b: number): CalendarFn {
+  const w = fn(a, b);
+  const pot = union(w.pot);
+  const planned = union(w.planned);
+  return (from, to) => {
+    if (from < a || to > b) return fn(from, to);
+    const clip: Span[] = [{ start: from, end: to }];
+    return { pot: intersect(pot, clip), planned: intersect(planned, clip) };
+  };
+}
+
+export class Rollup {
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Machines whose folded hours hold a stop still going on and still short: re-folded until it ends or grows. */
+  private provisional = new Map<string, number>();
+  readonly now: () => number;
+
+  constructor(
+    private readonly database: Database,
+    private readonly plant: PlantView,
+    private readonly opts: RollupOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Runs fold work one at a time (a read that needs the roll-ups current waits for the running fold). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  // ------------------------------------------------------------------------------------- time model per machine
+
+  private countRows(m: MachineInfo, counts: repo.RawCount[]): CountRow[] {
+    const cache = new Map<string, number | null>();
+    return counts.map((c) => {
+      const key = `${c.orderId}|${c.operationId}`;
+      let ict = cache.get(key);
+      if (ict === undefined) cache.set(key, (ict = this.plant.idealCycleTime(m, c.orderId, c.operationId)));
+      return { ts: c.ts, kind: c.kind, delta: c.delta, idealCycleTimeS: ict };
+    });
+  }
+
+  /** Totals of one machine over [from, to) from its raw history. */
+  private modelOf(m: MachineInfo, h: repo.RawHistory, from: number, to: number, now: number, calendar = this.plant.calendarFn(m)): TimeTotals {
+    return computeTimeModel({ from, to, now, states: h.states, counts: this.countRows(m, h.counts), calendar, minorStopThresholdS: this.opts.minorStopThresholdS });
+  }
+
+  private tailMs = () => this.opts.minorStopThresholdS * 1000;
+
+  /** Totals per machine over [from, to) computed from raw data only (the reference the roll-ups must match). */
+  async fromRaw(machines: MachineInfo[], from: number, to: number, q: Querier = this.database): Promise<Map<string, TimeTotals>> {
+    const now = this.now();
+    const out = new Map<string, TimeTotals>();
+    for (let i = 0; i < machines.length; i += 50) {
+      const chunk = machines.slice(i, i + 50);
+      const raw = await repo.loadRaw(q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs());
+      for (const m of chunk) out.set(m.id, this.modelOf(m, raw.get(m.id)!, from, to, now));
+    }
+    return out;
+  }
+
+  /** Hour rows [a, b) of one machine from its raw history (loaded for the range). */
+  hourRows(m: MachineInfo, h: repo.RawHistory, a: number, b: number, now: number): Array<{ equipmentId: string; hour: number; t: TimeTotals }> {
+    const calendar = cachedCalendar(this.plant.calendarFn(m), a - DAY, b + DAY);
+    const stops = stopsOf(h.states, now, this.opts.minorStopThresholdS);
+    const last = h.states.at(-1);
+    const open = last && last.end === null ? stops.get(last) : undefined;
+    if (open?.minor && open.start < b) this.provisional.set(m.id, Math.min(this.provisional.get(m.id) ?? Infinity, floorTo(open.start, HOUR)));
+    const counts = this.countRows(m, h.counts);
+    const rows: Array<{ equipmentId: string; hour: number; t: TimeTotals }> = [];
+    let si = 0;
+    let ci = 0;
+    for (let hour = a; hour < b; hour += HOUR) {
+      const end = hour + HOUR;
+      while (si < h.states.length && (h.states[si].end ?? now) <= hour) si++;
+      let sj = si;
+      while (sj < h.states.length && h.states[sj].start < end) sj++;
+      while (ci < counts.length && counts[ci].ts < hour) ci++;
+      let cj = ci;
+      while (cj < counts.length && counts[cj].ts < end) cj++;
+      const t = computeTimeModel({
+        from: hour, to: end, now, states: h.states.slice(si, sj), counts: counts.slice(ci, cj), calendar, minorStopThresholdS: this.opts.minorStopThresholdS, stops,
+      });
+      rows.push({ equipmentId: m.id, hour, t });
+    }
+    return rows;
+  }
+
+  /** Folds whole hours [a, b) of these machines into perf_hour and their days into perf_day. */
+  private async foldRange(machines: MachineInfo[], a: number, b: number): Promise<void> {
+    const now = this.now();
+    const step = 7 * DAY;
+    for (let i = 0; i < machines.length; i += 20) {
+      const chunk = machines.slice(i, i + 20);
+      for (let s = a; s < b; s += step) {
+        const e = Math.min(b, s + step);
+        const raw = await repo.loadRaw(this.database, chunk.map((m) => m.id), s, e, this.tailMs());
+        const rows = chunk.flatMap((m) => this.hourRows(m, raw.get(m.id)!, s, e, now));
+        const days = new Map<string, { equipmentId: string; day: number }>();
+        for (const r of rows) days.set(`${r.equipmentId}|${floorTo(r.hour, DAY)}`, { equipmentId: r.equipmentId, day: floorTo(r.hour, DAY) });
+        await this.database.transaction(async (q) => {
+          await repo.upsertHours(q, rows);
+          await repo.refreshDays(q, [...days.values()]);
+        });
+      }
+      this.opts.progress?.(Math.min(i + 20, machines.length), machines.length);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- the fold job
+
+  /** Brings the roll-ups up to date: late data first, then the watermark to the last settled hour. */
+  fold(): Promise<void> {
+    return this.serial(() => this.foldNow());
+  }
+
+  /** Forgets the roll-ups and builds them again (the calendar, routings or machines changed). */
+  rebuild(): Promise<void> {
+    return this.serial(async () => {
+      await this.database.transaction((q) => repo.clearRollups(q));
+      await this.foldNow();
+    });
+  }
+
+  private async foldNow(): Promise<void> {
+    const machines = this.plant.machines();
+    const target = floorTo(this.now() - SETTLE_MS, HOUR);
+    let fs = await repo.readFold(this.database);
+    if (!fs) {
+      const earliest = await repo.earliestData(this.database);
+      const start = Math.min(target, earliest === undefined ? target : floorTo(earliest, HOUR));
+      fs = { from: start, until: start };
+      await repo.writeFold(this.database, fs);
+    }
+    // late data: recompute the past hours it touched
+    const dirty = await repo.readDirty(this.database);
+    for (const [equipmentId, hour] of this.provisional) dirty.hours.push({ equipmentId, hour });
+    this.provisional.clear();
+    if (dirty.hours.length) {
+      const earliest = Math.min(...dirty.hours.map((d) => d.hour));
+      if (earliest < fs.from) {
+        await this.foldRange(machines, earliest, fs.from);
+        fs = { ...fs, from: earliest };
+        await repo.writeFold(this.database, fs);
+      }
+      const byMachine = new Map<string, number[]>();
+      for (const d of dirty.hours) if (d.hour >= fs.from && d.hour < fs.until) byMachine.set(d.equipmentId, [...(byMachine.get(d.equipmentId) ?? []), d.hour]);
+      for (const [id, hours] of byMachine) {
+        const m = this.plant.machine(id);
+        if (!m) continue;
+        // a stop within the minor-stop threshold of a change may have changed its class (minor ↔ failure)
+        for (const [a, b] of contiguous(hours)) {
+          const lo = Math.max(fs.from, floorTo(a - this.tailMs(), HOUR));
+          const hi = Math.min(fs.until, ceilTo(b + this.tailMs(), HOUR));
+          await this.foldRange([m], lo, hi);
+        }
+      }
+      await repo.deleteDirty(this.database, dirty.maxId);
+    }
+    if (fs.until < target) {
+      for (let s = fs.until; s < target; s = Math.min(target, s + 7 * DAY)) {
+        const e = Math.min(target, s + 7 * DAY);
+        await this.foldRange(machines, s, e);
+        fs = { ...fs, until: e };
+        await repo.writeFold(this.database, fs);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- reads
+
+  /**
+   * Totals per machine over [from, to): whole hours inside the folded range from the roll-ups, the rest from raw.
+   * `fresh` folds pending late data first, so a read sees every committed change.
+   */
+  async totals(machines: MachineInfo[], from: number, to: number, fresh = true): Promise<Map<string, TimeTotals>> {
+    if (fresh) await this.fold();
+    const now = this.now();
+    const end = Math.max(from, Math.min(to, now));
+    const fs = await repo.readFold(this.database);
+    const out = new Map<string, TimeTotals>(machines.map((m) => [m.id, zeroTotals()]));
+    const merge = (m: Map<string, TimeTotals>) => {
+      for (const [id, t] of m) addTotals(out.get(id)!, t);
+    };
+    const a = fs ? Math.max(ceilTo(from, HOUR), fs.from) : Infinity;
+    const b = fs ? Math.min(floorTo(end, HOUR), fs.until) : -Infinity;
+    if (!(a < b)) {
+      merge(await this.fromRaw(machines, from, end));
+      return out;
+    }
+    let da = ceilTo(a, DAY);
+    let db = floorTo(b, DAY);
+    if (db <= da) da = db = a;
+    merge(await repo.sumRollups(this.database, machines.map((m) => m.id), a, b, da, db));
+    if (from < a) merge(await this.fromRaw(machines, from, a));
+    if (b < end) merge(await this.fromRaw(machines, b, end));
+    return out;
+  }
+}
+
+/** Sorted hour starts → [start, end) runs of consecutive hours. */
+function contiguous(hours: number[]): Array<[number, number]> {
+  const sorted = [...new Set(hours)].sort((x, y) => x - y);
+  const out: Array<[number, number]> = [];
+  for (const h of sorted) {
+    const last = out.at(-1);
+    if (last && last[1] === h) last[1] = h + HOUR;
+    else out.push([h, h + HOUR]);
+  }
+  return out;
+}
