@@ -1,6 +1,6 @@
 // Commands over OPC UA: Stop/Start through the machine's methods (Part 4 §5.11 Call), parameters through Write
 // (Part 4 §5.10.4) — each confirmed by reading back from the machine, never by trusting the request alone.
-import { AttributeIds, DataType, Variant, type ClientSession, type DataValue } from 'node-opcua';
+import { AttributeIds, DataType, Variant, VariantArrayType, type ClientSession, type DataValue } from 'node-opcua';
 import type { TagValue } from '../../collect/types.ts';
 import type { CommandResult, MachineCommand } from '../connector.ts';
 import { errorText, TimeoutError, withTimeout, type OpcuaSettings } from './client.ts';
@@ -119,7 +119,7 @@ export function toVariant(value: TagValue, type: DataType | null): Variant | str
     // node-opcua takes 64-bit integers as [high, low] words.
     if (t === DataType.Int64 || t === DataType.UInt64) {
       const big = BigInt.asUintN(64, BigInt(value));
-      return new Variant({ dataType: t, value: [Number(big >> 32n), Number(big & 0xffffffffn)] });
+      return new Variant({ dataType: t, arrayType: VariantArrayType.Scalar, value: [Number(big >> 32n), Number(big & 0xffffffffn)] });
     }
     return new Variant({ dataType: t, value });
   }
