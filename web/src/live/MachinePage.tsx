@@ -9,6 +9,8 @@ import { useResource } from '../platform/hooks.ts';
 import { Link, navigate, useLocation } from '../platform/router.tsx';
 import type { Equipment } from '../platform/types.ts';
 import { StateTimeline } from './charts/StateTimeline.tsx';
+import { CommandsPanel } from './CommandsPanel.tsx';
+import { ConnectionHealthPanel } from './ConnectionHealth.tsx';
 import { formatValue, TagChart, type SeriesPoint } from './charts/TagChart.tsx';
 import { Legend, StreamBadge, useDisconnectedFor } from './common.tsx';
 import { CycleTime, DataAge, formatCount, stateLabel, TimeInState } from './MachineTile.tsx';
@@ -274,6 +276,9 @@ export function MachinePage({ id }: { id: string }) {
         </div>
       )}
       {machine ? <MachineHeader machine={machine} ideal={ideal} /> : live.machines ? <Empty title="No live data for this equipment">Live data is shown for equipment at level machine.</Empty> : <Spinner />}
+
+      {eq && <CommandsPanel eq={eq} />}
+      {eq && <ConnectionHealthPanel equipmentId={eq.id} />}
 
       <section className="card live-section">
         <div className="live-section-head">
