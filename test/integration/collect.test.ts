@@ -138,7 +138,11 @@ for (const kind of DB_KINDS) {
       // NDEATH with the birth's bdSeq: the node's devices go offline → Unknown
       await publish(sp, 'spBv1.0/takt/NDEATH/moulding', encodeSparkplug({ timestamp: now + 2000, metrics: [{ name: 'bdSeq', datatype: 'Int64', value: 3 }] }));
       await eventually(async () => (await get('/api/live/machines')).find((x: { equipmentId: string }) => x.equipmentId === id).state === 'Unknown');
-      const states = await get(`/api/equipment/${id}/states?from=${new Date(now - 1).toISOString()}`);
+      // the live view changes at once; the stored interval follows with the next write
+      const states = await eventually(async () => {
+        const s = await get(`/api/equipment/${id}/states?from=${new Date(now - 1).toISOString()}`);
+        return s.at(-1)?.state === 'Unknown' ? s : undefined;
+      });
       expect(states.at(-1)).toMatchObject({ state: 'Unknown', bucket: 'unknown', end: null });
       await sp.endAsync();
     });
