@@ -8,6 +8,7 @@ import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
 import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
+import { executionRoutes } from './execution/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
@@ -94,7 +95,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     },
     stop: () => manager.stop(),
   };
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule];
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }];
 }
 
 /** npm start brings the demo plant to life: the simulator publishes for its machines over the real protocols. */

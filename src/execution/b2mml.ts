@@ -1,0 +1,198 @@
+// B2MML schedules in (MESA B2MML V0600 ProductionSchedule, V0701 OperationsSchedule; bare or in an OAGIS verb such as
+// ProcessProductionSchedule / SyncOperationsSchedule): safety checks on the raw text, then mapping to OrderInput.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AppError } from '../platform/errors.ts';
+import type { MaterialLine, OrderInput, OrderSource, ParameterValue, SegmentInput } from './model.ts';
+
+export const NS_V0600 = 'http://www.mesa.org/xml/B2MML-V0600';
+export const NS_V0701 = 'http://www.mesa.org/xml/B2MML';
+export type B2mmlVersion = 'V0600' | 'V0701';
+export const VERBS = ['Process', 'Sync', 'Change', 'Cancel'] as const;
+export type Verb = (typeof VERBS)[number];
+
+/**
+ * DTDs are refused outright, before any parser sees the text: an internal subset can declare entities that expand
+ * exponentially (billion laughs) and an external one can read files or reach the network (XXE). B2MML needs neither.
+ */
+export function refuseDtd(text: string): void {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text))
+    throw new AppError('bad_request', 'XML with a DTD or entity declarations (<!DOCTYPE, <!ENTITY) is refused: B2MML needs neither');
+  if (/<\?xml-stylesheet|<xi:include|XInclude/i.test(text)) throw new AppError('bad_request', 'XML with stylesheets or XInclude is refused');
+}
+
+export interface B2mmlDocument {
+  version: B2mmlVersion;
+  /** The verb of an OAGIS wrapper, or null for a bare noun. */
+  verb: Verb | null;
+  root: string;
+}
+
+const ROOTS: Record<B2mmlVersion, string> = { V0600: 'ProductionSchedule', V0701: 'OperationsSchedule' };
+
+/** Well-formed? Which generation and which verb? Refuses anything but a schedule in a known namespace. */
+export function identify(text: string): B2mmlDocument {
+  refuseDtd(text);
+  const check = XMLValidator.validate(text);
+  if (check !== true) throw new AppError('bad_request', `malformed XML at line ${check.err.line}, column ${check.err.col}: ${check.err.msg}`);
+  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, htmlEntities: false, parseTagValue: false }).parse(text);
+  const rootKey = Object.keys(raw).find((k) => !k.startsWith('?') && !k.startsWith('#'));
+  if (!rootKey) throw new AppError('bad_request', 'the XML has no root element');
+  const [prefix, local] = rootKey.includes(':') ? rootKey.split(':', 2) : [undefined, rootKey];
+  const ns = (raw[rootKey] as Record<string, unknown>)?.[prefix ? `@_xmlns:${prefix}` : '@_xmlns'];
+  const version: B2mmlVersion | undefined = ns === NS_V0600 ? 'V0600' : ns === NS_V0701 ? 'V0701' : undefined;
+  if (!version)
+    throw new AppError('unsupported_media_type', `root element '${local}' is in namespace '${String(ns ?? '(none)')}': expected B2MML V0600 (${NS_V0600}) or V0701 (${NS_V0701})`);
+  const noun = ROOTS[version];
+  if (local === noun) return { version, verb: null, root: local };
+  const verb = VERBS.find((v) => local === `${v}${noun}`);
+  if (!verb) throw new AppError('unprocessable', `'${local}' is not accepted here: send ${noun} or ${VERBS.map((v) => v + noun).join(', ')} (${version})`);
+  return { version, verb, root: local };
+}
+
+const ARRAYS = new Set([
+  'ProductionSchedule', 'OperationsSchedule', 'ProductionRequest', 'OperationsRequest', 'SegmentRequirement', 'EquipmentRequirement', 'EquipmentID',
+  'MaterialRequirement', 'MaterialProducedRequirement', 'MaterialConsumedRequirement', 'ProductionParameter', 'Parameter', 'SegmentParameter',
+  'Quantity', 'Description', 'Value',
+]);
+
+type Node = Record<string, unknown>;
+const arr = (v: unknown): Node[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as Node[];
+/** Text of an element (fast-xml-parser puts text under #text when the element also has attributes). */
+function txt(v: unknown): string | null {
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === undefined || first === null) return null;
+  if (typeof first === 'object') return txt((first as Node)['#text']);
+  const s = String(first).trim();
+  return s === '' ? null : s;
+}
+
+/** ISO 8601 duration (PnDTnHnMnS) in seconds; null when absent or not understood. */
+export function durationSeconds(d: string | null): number | null {
+  if (!d) return null;
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(d);
+  if (!m || d === 'P' || d.endsWith('T')) return null;
+  const [, days, h, min, s] = m.map((x) => (x === undefined ? 0 : Number(x)));
+  return days * 86400 + h * 3600 + min * 60 + s;
+}
+
+interface Quantity {
+  value: number;
+  unit: string | null;
+}
+function quantityOf(node: Node): Quantity | null {
+  const q = arr(node.Quantity).find((x) => !txt(x.Key) || /^good$/i.test(txt(x.Key)!)) ?? arr(node.Quantity)[0];
+  if (!q) return null;
+  const s = txt(q.QuantityString);
+  return { value: s === null ? Number.NaN : Number(s), unit: txt(q.UnitOfMeasure) };
+}
+
+function parameterOf(p: Node): ParameterValue | null {
+  const name = txt(p.ID);
+  if (!name) return null;
+  const v = arr(p.Value)[0];
+  const raw = v ? txt(v.ValueString) : null;
+  const type = v ? txt(v.DataType) : null;
+  const numeric = raw !== null && type !== null && /^(double|float|decimal|integer|int|long|short)$/i.test(type) && Number.isFinite(Number(raw));
+  return { name, target: numeric ? Number(raw) : raw, ...(v && txt(v.UnitOfMeasure) ? { unit: txt(v.UnitOfMeasure)! } : {}) };
+}
+
+const use = (s: string | null) => (s ?? 'consumed').toLowerCase();
+
+export interface MappedRequest {
+  requestId: string;
+  order?: OrderInput;
+  /** Why the request cannot become an order at all (mapped to `rejected`). */
+  problem?: string;
+}
+
+export interface MappedSchedule {
+  version: B2mmlVersion;
+  verb: Verb | null;
+  scheduleIds: string[];
+  requests: MappedRequest[];
+}
+
+/** The document's schedules (a verb may carry several) → one mapped request per Production/OperationsRequest. */
+export function mapSchedule(text: string, doc: B2mmlDocument): MappedSchedule {
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    isArray: (name) => ARRAYS.has(name),
+  }).parse(text) as Node;
+  const root = arr(parsed[doc.root])[0] ?? {};
+  const noun = ROOTS[doc.version];
+  const schedules = doc.verb ? arr((root.DataArea as Node | undefined)?.[noun]) : [root];
+  const source: OrderSource = doc.version === 'V0600' ? 'b2mml-v0600' : 'b2mml-v0701';
+  const out: MappedSchedule = { version: doc.version, verb: doc.verb, scheduleIds: [], requests: [] };
+  for (const sch of schedules) {
+    const scheduleId = txt(sch.ID);
+    if (scheduleId) out.scheduleIds.push(scheduleId);
+    const requests = arr(doc.version === 'V0600' ? sch.ProductionRequest : sch.OperationsRequest);
+    for (const [i, r] of requests.entries()) out.requests.push(mapRequest(r, i, doc, scheduleId, source));
+  }
+  return out;
+}
+
+function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: string | null, source: OrderSource): MappedRequest {
+  const requestId = txt(r.ID) ?? `#${index + 1}`;
+  if (!txt(r.ID)) return { requestId, problem: 'the request has no ID: it is the order id' };
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(requestId)) return { requestId, problem: `request ID '${requestId}' is not usable as an order id (letters, digits and _ . : - only)` };
+  const opsType = txt(r.OperationsType);
+  if (opsType && opsType !== 'Production') return { requestId, problem: `OperationsType '${opsType}' is not production` };
+  const state = txt(r.RequestState);
+  const cancel = doc.verb === 'Cancel' || state === 'Cancelled';
+  const segs = arr(r.SegmentRequirement);
+  const produced: Array<{ id: string; q: Quantity | null }> = [];
+  const segments: SegmentInput[] = segs.map((s, j) => {
+    const materials: MaterialLine[] = [];
+    const take = (m: Node, u: string) => {
+      const id = txt(m.MaterialDefinitionID);
+      if (!id) return;
+      const q = quantityOf(m);
+      if (u === 'produced') produced.push({ id, q });
+      else materials.push({ materialId: id, quantity: q?.value ?? Number.NaN, unit: q?.unit ?? null, use: u });
+    };
+    for (const m of arr(s.MaterialProducedRequirement)) take(m, 'produced');
+    for (const m of arr(s.MaterialConsumedRequirement)) take(m, 'consumed');
+    for (const m of arr(s.MaterialRequirement)) take(m, use(txt(m.MaterialUse)));
+    const params = [...arr(s.SegmentParameter), ...arr(s.ProductionParameter).flatMap((pp) => arr(pp.Parameter))]
+      .map(parameterOf)
+      .filter((p): p is ParameterValue => !!p);
+    return {
+      id: txt(s.ID) ?? `${requestId}-${(j + 1) * 10}`,
+      name: txt(s.ProcessSegmentID) ?? txt(s.OperationsSegmentID) ?? txt(s.ID) ?? `segment ${j + 1}`,
+      equipmentIds: arr(s.EquipmentRequirement).flatMap((e) => arr(e.EquipmentID).map(txt)).filter((x): x is string => !!x),
+      materials,
+      parameters: params,
+      durationS: durationSeconds(txt(s.Duration)),
+      latestEnd: txt(s.LatestEndTime),
+    };
+  });
+  const latest = segs.map((s) => txt(s.LatestEndTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
+  const earliest = segs.map((s) => txt(s.EarliestStartTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+  const priority = txt(r.Priority);
+  const base = {
+    id: requestId,
+    startAfter: txt(r.StartTime) ?? earliest,
+    due: txt(r.EndTime) ?? latest,
+    priority: priority === null ? null : Number(priority),
+    source,
+    scheduleId,
+    requestId,
+    description: txt(r.Description) ?? '',
+    segments,
+    cancel,
+  };
+  if (cancel) return { requestId, order: { ...base, product: '', quantity: 0, unit: null } };
+  const products = [...new Set(produced.map((p) => p.id))];
+  if (products.length === 0) return { requestId, problem: 'no produced material requirement (MaterialUse Produced): the product is unknown' };
+  if (products.length > 1) return { requestId, problem: `several produced materials (${products.join(', ')}): one product per order` };
+  // The order quantity is what the last segment produces (earlier segments make intermediates of the same product).
+  const q = produced[produced.length - 1].q;
+  if (!q) return { requestId, problem: `the produced material '${products[0]}' has no Quantity` };
+  return { requestId, order: { ...base, product: products[0], quantity: q.value, unit: q.unit } };
+}

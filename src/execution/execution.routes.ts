@@ -1,0 +1,144 @@
+// HTTP face of execution: orders in (JSON, CSV, B2MML), release, cancel, and the dispatch list of a work centre.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../platform/auth/principal.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError, validationFailed } from '../platform/errors.ts';
+import { ROLES, principalOf } from '../platform/http/guard.ts';
+import { identify, mapSchedule } from './b2mml.ts';
+import { ExecutionService, type RequestOutcome } from './execution.service.ts';
+import { fromBody, orderBodySchema, orderIdSchema, parseOrdersCsv } from './intake.ts';
+import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
+import { validateB2mml } from './xsd.ts';
+
+/** Who may send plans: planners and the ERP's integration token. */
+const PLANNERS = ['admin', 'supervisor', 'integration'] as const;
+
+const outcome = z.object({
+  orderId: z.string(),
+  requestId: z.string().nullable(),
+  result: z.enum(['created', 'updated', 'unchanged', 'cancelled', 'rejected']),
+  reason: z.string().optional(),
+  version: z.number().optional(),
+});
+
+const isText = (body: unknown, type: string | undefined, want: RegExp, what: string): string => {
+  if (typeof body !== 'string' || !want.test(type ?? '')) throw new AppError('unsupported_media_type', `send ${what}`);
+  return body;
+};
+
+export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, service = new ExecutionService(ctx.db, ctx.events)): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const read = { roles: ROLES.anyone };
+  const orderParams = z.object({ id: orderIdSchema });
+
+  app.post(
+    '/api/orders',
+    {
+      config: { roles: PLANNERS },
+      schema: {
+        tags: ['orders'],
+        summary: 'Create or update production orders (one object or an array); idempotent by order id',
+        body: z.union([orderBodySchema, z.array(orderBodySchema).min(1).max(1000)]),
+        response: { 200: z.object({ results: z.array(outcome) }), 201: z.object({ results: z.array(outcome) }) },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(principalOf(req));
+      const results: RequestOutcome[] = Array.isArray(req.body)
+        ? await service.receive(actor, req.body.map((b) => fromBody(b)), 'each')
+        : [await service.receiveOne(actor, fromBody(req.body))];
+      return reply.status(results.some((r) => r.result === 'created') ? 201 : 200).send({ results });
+    },
+  );
+
+  app.post(
+    '/api/orders/import',
+    {
+      config: { roles: ROLES.plantEditors },
+      schema: { tags: ['orders'], summary: 'CSV upload (order,product,quantity,due,priority), all or nothing', response: { 200: z.object({ results: z.array(outcome) }) } },
+    },
+    async (req) => {
+      const text = isText(req.body, req.headers['content-type'], /^text\/csv/i, 'the orders as Content-Type: text/csv');
+      const parsed = parseOrdersCsv(text);
+      if (parsed.issues.length) throw validationFailed(`nothing was imported: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, parsed.issues);
+      return { results: await service.receive(actorOf(principalOf(req)), parsed.orders, 'atomic', parsed.labels) };
+    },
+  );
+
+  app.get(
+    '/api/orders',
+    {
+      config: read,
+      schema: {
+        tags: ['orders'],
+        summary: 'Production orders, most urgent first',
+        querystring: z.object({
+          status: z.enum(ORDER_STATUSES).optional(),
+          product: z.string().max(64).optional(),
+          source: z.enum(ORDER_SOURCES).optional(),
+          dueBefore: z.iso.datetime({ offset: true }).optional(),
+          dueAfter: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).default(500),
+        }),
+      },
+    },
+    (req) => service.list(req.query),
+  );
+
+  app.get('/api/orders/:id', { config: read, schema: { tags: ['orders'], summary: 'One order with its operations', params: orderParams } }, (req) =>
+    service.get(req.params.id),
+  );
+
+  app.post(
+    '/api/orders/:id/release',
+    { config: { roles: ROLES.plantEditors }, schema: { tags: ['orders'], summary: 'Release after checking product, routing, materials and machines', params: orderParams } },
+    (req) => service.release(actorOf(principalOf(req)), req.params.id),
+  );
+
+  app.post(
+    '/api/orders/:id/cancel',
+    {
+      config: { roles: PLANNERS },
+      schema: { tags: ['orders'], summary: 'Cancel an order that has not started', params: orderParams, body: z.object({ reason: z.string().max(1000).optional() }).strict().optional() },
+    },
+    (req) => service.cancel(actorOf(principalOf(req)), req.params.id, req.body?.reason),
+  );
+
+  app.get(
+    '/api/workcenters/:id/dispatch',
+    {
+      config: read,
+      schema: { tags: ['orders'], summary: 'Released operations that can run at this work centre or machine (id or path), in priority order', params: z.object({ id: z.string().min(1).max(1000) }) },
+    },
+    (req) => service.dispatch(decodeURIComponent(req.params.id)),
+  );
+
+  app.post(
+    '/api/integration/b2mml',
+    {
+      config: { roles: PLANNERS },
+      schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
+    },
+    async (req) => {
+      const text = isText(req.body, req.headers['content-type'], /^(application|text)\/xml/i, 'B2MML as Content-Type: application/xml');
+      const doc = identify(text);
+      const errors = await validateB2mml(text, doc.version);
+      if (errors.length)
+        throw new AppError(
+          'unprocessable',
+          `not valid against the B2MML ${doc.version} schema: ${errors.slice(0, 5).map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; ')}`,
+          errors.slice(0, 50).map((e) => ({ path: e.line ? `line ${e.line}` : '(document)', message: e.message })),
+        );
+      const mapped = mapSchedule(text, doc);
+      const actor = actorOf(principalOf(req));
+      const results: RequestOutcome[] = [];
+      for (const r of mapped.requests) {
+        if (!r.order) results.push({ orderId: r.requestId, requestId: r.requestId, result: 'rejected', reason: r.problem });
+        else results.push(...(await service.receive(actor, [r.order], 'each')));
+      }
+      return { version: doc.version, verb: doc.verb, schedules: mapped.scheduleIds, results };
+    },
+  );
+}

@@ -1,0 +1,227 @@
+// Business rules of production orders: idempotent intake by the ERP's order id, decomposition into operations,
+// release with completeness checks, cancellation, and the dispatch list of a work centre.
+import { appendAudit } from '../platform/audit/audit.service.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, notFound, validationFailed, type FieldIssue } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import { PlantService, type RoutingOperation } from '../plant/index.ts';
+import * as repo from './execution.repository.ts';
+import { candidatesFor, decompose, fingerprintOf, quantityProblem, type OrderInput, type PlantView, type ProductView } from './model.ts';
+
+export type IntakeResult = 'created' | 'updated' | 'unchanged' | 'cancelled' | 'rejected';
+
+export interface RequestOutcome {
+  orderId: string;
+  requestId: string | null;
+  result: IntakeResult;
+  reason?: string;
+  version?: number;
+}
+
+export type PublicOrder = Omit<repo.OrderRow, 'fingerprint'>;
+export type PublicOperation = Omit<repo.OperationRow, 'orderId'>;
+
+const publicOrder = ({ fingerprint: _f, ...o }: repo.OrderRow): PublicOrder => o;
+const publicOperation = ({ orderId: _o, ...op }: repo.OperationRow): PublicOperation => op;
+const STARTED = new Set(['running', 'completed']);
+
+/** A business refusal of one request (becomes `rejected` with this reason, or a 4xx for single calls). */
+class Refusal extends Error {}
+
+interface Master {
+  plant: PlantView;
+  products: ProductView[];
+  materials: Set<string>;
+}
+
+export class ExecutionService {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventBus,
+  ) {}
+
+  private async master(tx: Db): Promise<Master> {
+    const plant = new PlantService(tx, this.events);
+    const equipment = await plant.listEquipment();
+    const products = await plant.listCodes('product');
+    const materials = await plant.listCodes('material');
+    return {
+      plant: { equipment: equipment.map((e) => ({ id: e.id, path: e.path, extId: e.extId, level: e.level, equipmentClass: e.equipmentClass })) },
+      products: products.map((p) => ({ id: p.id, unit: p.unit, materialId: p.materialId, routing: normaliseRouting(p.routing as unknown[]) })),
+      materials: new Set(materials.map((m) => m.id)),
+    };
+  }
+
+  /**
+   * Applies orders as the ERP sent them. `each`: every order in its own transaction, refusals reported per order.
+   * `atomic`: all in one transaction; any refusal rolls everything back and is thrown with `labels[i]` as its path.
+   */
+  async receive(actor: Actor, inputs: OrderInput[], mode: 'each' | 'atomic', labels?: string[]): Promise<RequestOutcome[]> {
+    if (mode === 'atomic') {
+      return this.db.transaction(async (tx) => {
+        const m = await this.master(tx);
+        const out: RequestOutcome[] = [];
+        const issues: FieldIssue[] = [];
+        for (const [i, input] of inputs.entries()) {
+          const r = await this.applyOne(tx, actor, input, m);
+          if (r.result === 'rejected') issues.push({ path: labels?.[i] ?? `[${i}]`, message: r.reason ?? 'rejected' });
+          out.push(r);
+        }
+        if (issues.length) throw validationFailed(`nothing was imported: ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, issues);
+        return out;
+      });
+    }
+    const out: RequestOutcome[] = [];
+    for (const input of inputs) out.push(await this.db.transaction(async (tx) => this.applyOne(tx, actor, input, await this.master(tx))));
+    return out;
+  }
+
+  private async applyOne(tx: Db, actor: Actor, input: OrderInput, m: Master): Promise<RequestOutcome> {
+    const base = { orderId: input.id, requestId: input.requestId };
+    try {
+      // A savepoint per order: a refusal inside leaves the surrounding transaction usable.
+      return await tx.transaction(async (sp) => ({ ...base, ...(await this.applyInTx(sp, actor, input, m)) }));
+    } catch (err) {
+      if (err instanceof Refusal) return { ...base, result: 'rejected', reason: err.message };
+      throw err;
+    }
+  }
+
+  private async applyInTx(tx: Db, actor: Actor, input: OrderInput, m: Master): Promise<Omit<RequestOutcome, 'orderId' | 'requestId'>> {
+    const existing = await repo.getOrder(tx, input.id, true);
+    if (input.cancel) {
+      if (!existing) throw new Refusal(`order '${input.id}' does not exist: nothing to cancel`);
+      if (existing.status === 'cancelled') return { result: 'unchanged', version: existing.version };
+      if (STARTED.has(existing.status)) throw new Refusal(`order '${input.id}' is ${existing.status} already: it can no longer be cancelled`);
+      const after = await repo.setOrderStatus(tx, input.id, 'cancelled', { cancelReason: `cancelled by the ERP (${input.source})` });
+      await appendAudit(tx, actor, { action: 'cancel', entity: 'production_order', entityId: input.id, before: publicOrder(existing), after: publicOrder(after) });
+      return { result: 'cancelled', version: after.version };
+    }
+    const problem = quantityProblem(input.quantity);
+    if (problem) throw new Refusal(problem);
+    if (input.priority !== null && (!Number.isInteger(input.priority) || input.priority < 0 || input.priority > 1_000_000))
+      throw new Refusal(`priority ${input.priority} must be a whole number from 0 to 1000000`);
+    for (const d of [input.due, input.startAfter]) if (d !== null && Number.isNaN(Date.parse(d))) throw new Refusal(`'${d}' is not a date-time`);
+    const product = m.products.find((p) => p.id === input.product) ?? m.products.find((p) => p.materialId === input.product);
+    if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`);
+    if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`);
+    const unknownMaterials = [...new Set(input.segments.flatMap((s) => s.materials.map((x) => x.materialId)).filter((id) => !m.materials.has(id)))];
+    if (unknownMaterials.length) throw new Refusal(`unknown material definition(s): ${unknownMaterials.join(', ')}`);
+    for (const s of input.segments)
+      for (const x of s.materials) {
+        const bad = quantityProblem(x.quantity);
+        if (bad) throw new Refusal(`segment '${s.id}', material '${x.materialId}': ${bad}`);
+      }
+
+    const fingerprint = fingerprintOf(input);
+    if (existing && existing.fingerprint === fingerprint) return { result: 'unchanged', version: existing.version };
+    if (existing && STARTED.has(existing.status)) throw new Refusal(`order '${input.id}' is ${existing.status} already: changes are refused`);
+    if (existing?.status === 'cancelled') throw new Refusal(`order '${input.id}' was cancelled: send a new order id`);
+
+    const dueAt = input.due ? new Date(input.due).toISOString() : null;
+    const write: repo.OrderWrite = {
+      id: input.id,
+      productId: product.id,
+      quantity: input.quantity,
+      unit: product.unit,
+      startAfter: input.startAfter ? new Date(input.startAfter).toISOString() : null,
+      dueAt,
+      priority: input.priority ?? 100,
+      source: input.source,
+      scheduleId: input.scheduleId,
+      requestId: input.requestId,
+      description: input.description,
+      fingerprint,
+    };
+    const ops = decompose({ quantity: input.quantity, segments: input.segments, due: dueAt }, product, m.plant);
+    if (!existing) {
+      const after = await repo.insertOrder(tx, write);
+      await repo.replaceOperations(tx, input.id, ops, 'created');
+      await appendAudit(tx, actor, { action: 'create', entity: 'production_order', entityId: input.id, after: { ...publicOrder(after), operations: ops } });
+      return { result: 'created', version: after.version };
+    }
+    const before = { ...publicOrder(existing), operations: (await repo.listOperations(tx, input.id)).map(publicOperation) };
+    const after = await repo.updateOrder(tx, write);
+    await repo.replaceOperations(tx, input.id, ops, existing.status);
+    await appendAudit(tx, actor, { action: 'update', entity: 'production_order', entityId: input.id, before, after: { ...publicOrder(after), operations: ops } });
+    return { result: 'updated', version: after.version };
+  }
+
+  /** One order from the REST API: a refusal is a 4xx rather than a `rejected` outcome. */
+  async receiveOne(actor: Actor, input: OrderInput): Promise<RequestOutcome> {
+    const [r] = await this.receive(actor, [input], 'each');
+    if (r.result === 'rejected') throw new AppError(/unknown/.test(r.reason ?? '') ? 'validation_failed' : 'conflict', r.reason ?? 'rejected', [{ path: 'id', message: r.reason ?? '' }]);
+    return r;
+  }
+
+  list = async (f: repo.OrderFilter) => (await repo.listOrders(this.db, f)).map(publicOrder);
+
+  async get(id: string, db: Db = this.db): Promise<PublicOrder & { operations: PublicOperation[] }> {
+    const o = await repo.getOrder(db, id);
+    if (!o) throw notFound('production order', id);
+    return { ...publicOrder(o), operations: (await repo.listOperations(db, id)).map(publicOperation) };
+  }
+
+  /** Release checks (ISA-95 "Released"): product, routing, materials complete; every operation has a machine. */
+  async release(actor: Actor, id: string): Promise<PublicOrder & { operations: PublicOperation[] }> {
+    return this.db.transaction(async (tx) => {
+      const before = await repo.getOrder(tx, id, true);
+      if (!before) throw notFound('production order', id);
+      if (before.status !== 'created') throw new AppError('conflict', `order '${id}' is ${before.status}: only a created order can be released`);
+      const m = await this.master(tx);
+      const ops = await repo.listOperations(tx, id);
+      const issues: FieldIssue[] = [];
+      const product = m.products.find((p) => p.id === before.productId);
+      if (!product) issues.push({ path: 'product', message: `product '${before.productId}' does not exist` });
+      else if (product.routing.length === 0 && ops.every((o) => !o.segmentId))
+        issues.push({ path: 'routing', message: `product '${product.id}' has no routing (no operations)` });
+      if (product?.materialId && !m.materials.has(product.materialId))
+        issues.push({ path: 'product.materialId', message: `material '${product.materialId}' produced by '${product.id}' does not exist` });
+      if (ops.length === 0) issues.push({ path: 'operations', message: 'the order has no operations' });
+      if (ops.length && ops.every((o) => o.materials.length === 0))
+        issues.push({ path: 'materials', message: `no operation consumes any material: the bill of materials of '${before.productId}' is empty` });
+      for (const op of ops) {
+        for (const x of op.materials)
+          if (!m.materials.has(x.materialId)) issues.push({ path: `operations[${op.seq}].materials`, message: `material '${x.materialId}' does not exist` });
+        // Machines may have been added or removed since the order arrived: resolve the candidates again.
+        const candidates = op.workCenter || op.equipmentClass ? candidatesFor(op, m.plant) : op.candidates.filter((p) => m.plant.equipment.some((e) => e.path === p));
+        if (candidates.length === 0) {
+          const what = op.workCenter ? `work centre '${op.workCenter}' does not exist` : op.equipmentClass ? `equipment class '${op.equipmentClass}' has no machines` : 'no equipment was named';
+          issues.push({ path: `operations[${op.seq}].candidates`, message: `operation ${op.seq} '${op.name}' has no machine that can run it (${what})` });
+        } else if (JSON.stringify(candidates) !== JSON.stringify(op.candidates)) await repo.setCandidates(tx, id, op.seq, candidates);
+      }
+      if (issues.length) throw new AppError('unprocessable', `order '${id}' cannot be released: ${issues.map((i) => i.message).join('; ')}`, issues);
+      const after = await repo.setOrderStatus(tx, id, 'released', { released: true });
+      await appendAudit(tx, actor, { action: 'release', entity: 'production_order', entityId: id, before: publicOrder(before), after: publicOrder(after) });
+      return this.get(id, tx);
+    });
+  }
+
+  async cancel(actor: Actor, id: string, reason?: string): Promise<PublicOrder> {
+    return this.db.transaction(async (tx) => {
+      const before = await repo.getOrder(tx, id, true);
+      if (!before) throw notFound('production order', id);
+      if (before.status === 'cancelled') throw new AppError('conflict', `order '${id}' is cancelled already`);
+      if (STARTED.has(before.status)) throw new AppError('conflict', `order '${id}' is ${before.status}: production has started, so it can no longer be cancelled`);
+      const after = await repo.setOrderStatus(tx, id, 'cancelled', { cancelReason: reason ?? 'cancelled' });
+      await appendAudit(tx, actor, { action: 'cancel', entity: 'production_order', entityId: id, before: publicOrder(before), after: publicOrder(after), reason });
+      return publicOrder(after);
+    });
+  }
+
+  /** The released operations a work centre or machine can run, most urgent first. */
+  async dispatch(idOrPath: string) {
+    const eq = await new PlantService(this.db, this.events).getEquipment(idOrPath);
+    const rows = await repo.dispatchList(this.db, eq.path);
+    return { equipment: eq.path, operations: rows.map(({ orderId, ...r }) => ({ orderId, ...r })) };
+  }
+}
+
+/** Routings are stored as validated JSON; fill the defaults the schema would have filled, for older rows. */
+function normaliseRouting(routing: unknown[]): RoutingOperation[] {
+  return (routing ?? []).map((r) => {
+    const op = r as RoutingOperation;
+    return { ...op, setupTimeS: op.setupTimeS ?? 0, parameters: op.parameters ?? [], bom: op.bom ?? [] };
+  });
+}

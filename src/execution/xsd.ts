@@ -1,0 +1,51 @@
+// XSD validation of B2MML against MESA's schemas (libxml2's xmllint compiled to WebAssembly: no network, no files).
+// Nothing is accepted unvalidated: without the schema folder the intake answers 503.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateXML } from 'xmllint-wasm';
+import { AppError } from '../platform/errors.ts';
+import type { B2mmlVersion } from './b2mml.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ENTRY: Record<B2mmlVersion, string> = { V0600: 'B2MML-V0600-ProductionSchedule.xsd', V0701: 'B2MML-OperationsSchedule.xsd' };
+
+/** `TAKT_B2MML_SCHEMAS`, or `../shared/reference/b2mml` next to the repository. */
+export function schemaFolder(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TAKT_B2MML_SCHEMAS ? path.resolve(env.TAKT_B2MML_SCHEMAS) : path.resolve(ROOT, '../shared/reference/b2mml');
+}
+
+interface Loaded {
+  entry: { fileName: string; contents: string };
+  preload: Array<{ fileName: string; contents: string }>;
+}
+const cache = new Map<string, Loaded>();
+
+function load(folder: string, version: B2mmlVersion): Loaded {
+  const dir = path.join(folder, version);
+  const key = dir;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (!existsSync(path.join(dir, ENTRY[version])))
+    throw new AppError('unavailable', `B2MML validation is unavailable: the ${version} schemas are missing (${ENTRY[version]} in ${dir}); nothing was accepted`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.xsd'));
+  const read = (f: string) => ({ fileName: f, contents: readFileSync(path.join(dir, f), 'utf8') });
+  const loaded = { entry: read(ENTRY[version]), preload: files.filter((f) => f !== ENTRY[version]).map(read) };
+  cache.set(key, loaded);
+  return loaded;
+}
+
+export interface SchemaError {
+  line: number | null;
+  message: string;
+}
+
+/** Validates the document; returns the schema errors (empty when valid). */
+export async function validateB2mml(xml: string, version: B2mmlVersion, folder = schemaFolder()): Promise<SchemaError[]> {
+  const { entry, preload } = load(folder, version);
+  const res = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: entry, preload });
+  if (res.valid) return [];
+  // The schemas themselves produce import warnings; only the document's own errors count.
+  const errors = res.errors.filter((e) => e.loc?.fileName === 'document.xml' || !e.loc).map((e) => ({ line: e.loc?.lineNumber ?? null, message: e.message.trim() }));
+  return errors.length ? errors : [{ line: null, message: res.errors.map((e) => e.message).join('; ') || 'invalid against the schema' }];
+}
