@@ -31,7 +31,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startConnector(sessionDir: string, settings: Partial<Euromap63Settings> = {}, opts: Euromap63Options = {}): Promise<Harness> {
+export async function startConnector(
+  sessionDir: string,
+  settings: Partial<Euromap63Settings> = {},
+  opts: Euromap63Options = {},
+  /** The sink refuses this many batches first (storage down, buffer full). */
+  refuseFirst = 0,
+): Promise<Harness> {
+  let refusals = refuseFirst;
   const full: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 2, pollIntervalMs: 20, ...settings };
   const c = new Euromap63Connector(full, { equipmentId: 'e1', equipmentPath: 'acme/plant/moulding/imm63', log: quietLog, now: Date.now }, {
     backoff: new Backoff(50, 200, () => 0.5),
@@ -42,6 +49,10 @@ export async function startConnector(sessionDir: string, settings: Partial<Eurom
   const statuses: SourceStatus[] = [];
   await c.start({
     async submit(b) {
+      if (refusals > 0 && b.observations.length > 0) {
+        refusals--;
+        throw new Error('pipeline buffer full');
+      }
       obs.push(...b.observations);
       rej.push(...b.rejections);
     },

@@ -146,7 +146,8 @@ class Press {
     this.timer = null;
     await this.busy;
     await this.alarmWrites;
-    for (const [file, h] of this.held) if (h.lockedAway) await fsp.rename(this.p(`${file}.LCK`), this.p(file)).catch(() => undefined);
+    // what a fault held back is written: a machine finishes its lines
+    for (const [file, h] of [...this.held]) await this.release(file, h).catch(() => undefined);
   }
 
   private p(name: string): string {
