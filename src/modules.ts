@@ -13,6 +13,7 @@ import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
+import { createPerformanceModule } from './performance/index.ts';
 
 export interface CollectModule extends TaktModule {
   collect: CollectService;
@@ -95,7 +96,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     },
     stop: () => manager.stop(),
   };
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }];
+  const performanceModule = await createPerformanceModule(ctx);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
 }
 
 /** npm start brings the demo plant to life: the simulator publishes for its machines over the real protocols. */

@@ -1,0 +1,203 @@
+// Business rules of performance: which machines a request covers, periods and groups (shift/day/week), KPIs with
+// their inputs and definitions, the six big losses, and keeping the roll-ups current (fold job, rebuilds).
+import { localParts, localToUtc, PlantService, type PublicEquipment } from '../plant/index.ts';
+import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { shiftSpans } from './calendar-windows.ts';
+import { computeKpis, DEFAULT_SETTINGS, kpiInputs, SETTING_TEXT, type KpiSettings } from './kpis.ts';
+import { PlantView, type MachineInfo, type ProductResolver } from './plant-view.ts';
+import { Rollup } from './rollup.ts';
+import { addTotals, derivedTimes, zeroTotals, type TimeTotals } from './time-model.ts';
+
+export interface PerformanceOptions {
+  /** Stops shorter than this are minor stops (micro-stops), longer ones failures. */
+  minorStopThresholdS: number;
+  /** How often the fold job runs (it also runs shortly after state changes). */
+  foldEveryMs: number;
+}
+
+export const DEFAULT_OPTIONS: PerformanceOptions = { minorStopThresholdS: 300, foldEveryMs: 30_000 };
+
+export type Group = 'shift' | 'day' | 'week';
+
+export interface KpiQuery {
+  equipment: string;
+  from: number;
+  to: number;
+  group?: Group;
+  settings: KpiSettings;
+}
+
+const DAY = 86_400_000;
+const round = (x: number | null, d = 6) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+const iso = (t: number) => new Date(t).toISOString();
+
+export class PerformanceService {
+  readonly plant: PlantService;
+  readonly view: PlantView;
+  readonly rollup: Rollup;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: Array<() => void> = [];
+  private background: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly opts: PerformanceOptions = DEFAULT_OPTIONS,
+  ) {
+    this.plant = new PlantService(ctx.db, ctx.events);
+    this.view = new PlantView(this.plant);
+    this.rollup = new Rollup(ctx.database, this.view, { minorStopThresholdS: opts.minorStopThresholdS });
+  }
+
+  async start(): Promise<void> {
+    await this.view.reload();
+    const later = (fn: () => Promise<void>, what: string) => {
+      this.background = this.background.then(fn).catch((err) => this.ctx.log.warn({ err }, `performance: ${what} failed`));
+    };
+    let reload: NodeJS.Timeout | undefined;
+    let fold: NodeJS.Timeout | undefined;
+    this.unsubscribe.push(
+      // calendars, routings and machines shape the roll-ups: rebuild them (reads fall back to raw meanwhile)
+      this.ctx.events.subscribe('plant.changed', (e) => {
+        if (!['equipment', 'calendar', 'product'].includes(e.entity)) return;
+        clearTimeout(reload);
+        reload = setTimeout(() => later(async () => (await this.view.reload(), await this.rollup.rebuild()), 'rebuilding roll-ups'), 500);
+      }),
+      // a state change may close an interval in a past hour or come from a rebuild after late data
+      this.ctx.events.subscribe('collect.state', () => {
+        if (fold) return;
+        fold = setTimeout(() => ((fold = undefined), later(() => this.rollup.fold(), 'folding roll-ups')), 1000);
+      }),
+    );
+    const tick = setInterval(() => later(() => this.rollup.fold(), 'folding roll-ups'), this.opts.foldEveryMs);
+    tick.unref();
+    this.timers.push(tick);
+    this.stopTimers = () => (clearTimeout(reload), clearTimeout(fold));
+    later(() => this.rollup.fold(), 'first fold');
+  }
+
+  private stopTimers = () => {};
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribe) u();
+    for (const t of this.timers) clearInterval(t);
+    this.stopTimers();
+    await this.background;
+  }
+
+  setProductResolver(r: ProductResolver | null): void {
+    this.view.setProductResolver(r);
+  }
+
+  /** Equipment and the machines it stands for. */
+  scope(idOrPath: string): { eq: PublicEquipment; machines: MachineInfo[] } {
+    const eq = this.view.find(idOrPath);
+    const machines = this.view.machinesUnder(eq);
+    if (!machines.length) throw new AppError('unprocessable', `'${eq.path}' has no machines below it to compute KPIs for`);
+    return { eq, machines };
+  }
+
+  /** Periods of a group over [from, to): shifts of the calendar, or local days/weeks in its time zone. */
+  groups(eq: PublicEquipment, from: number, to: number, group: Group): Array<{ label: string; from: number; to: number }> {
+    const cal = this.view.calendarOf(eq);
+    if (group === 'shift') return shiftSpans(cal, from, to).map((s) => ({ label: `${s.date} ${s.name}`, from: s.start, to: s.end }));
+    const tz = cal?.timezone ?? 'UTC';
+    const p = localParts(from, tz);
+    let date = `${p.y}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+    const step = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+    if (group === 'week') date = step(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7)); // back to Monday
+    const out: Array<{ label: string; from: number; to: number }> = [];
+    for (let guard = 0; guard < 2000; guard++) {
+      const next = step(date, group === 'week' ? 7 : 1);
+      const a = localToUtc(date, '00:00', tz);
+      const b = localToUtc(next, '00:00', tz);
+      if (a >= to) break;
+      if (b > from) out.push({ label: group === 'week' ? `week of ${date}` : date, from: Math.max(a, from), to: Math.min(b, to) });
+      date = next;
+    }
+    return out;
+  }
+
+  async kpis(q: KpiQuery) {
+    if (!(q.to > q.from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
+    if (q.to - q.from > 400 * DAY) throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
+    const { eq, machines } = this.scope(q.equipment);
+    await this.rollup.fold();
+    const to = Math.min(q.to, Math.max(q.from, this.rollup.now()));
+    const perMachine = await this.rollup.totals(machines, q.from, to, false);
+    const total = [...perMachine.values()].reduce((acc, t) => addTotals(acc, t), zeroTotals());
+    const groups = q.group
+      ? await Promise.all(
+          this.groups(eq, q.from, to, q.group).map(async (g) => {
+            const t = [...(await this.rollup.totals(machines, g.from, g.to, false)).values()].reduce((acc, x) => addTotals(acc, x), zeroTotals());
+            return { label: g.label, from: iso(g.from), to: iso(g.to), ...this.figures(t, q.settings) };
+          }),
+        )
+      : undefined;
+    return {
+      equipment: { id: eq.id, path: eq.path, name: eq.name, level: eq.level },
+      from: iso(q.from),
+      to: iso(to),
+      ...this.figures(total, q.settings),
+      definitions: this.definitions(q.settings),
+      machines:
+        machines.length > 1 || eq.level !== 'machine'
+          ? machines.map((m) => ({ id: m.id, path: m.path, name: m.name, ...this.figures(perMachine.get(m.id)!, q.settings) }))
+          : undefined,
+      groups,
+    };
+  }
+
+  /** The contract figures, every other KPI, the inputs they come from, and the six big losses. */
+  figures(t: TimeTotals, s: KpiSettings) {
+    const k = computeKpis(t, s);
+    const x = kpiInputs(t, s);
+    const d = derivedTimes(t);
+    const r = (v: number) => Math.round(v * 1000) / 1000;
+    return {
+      oee: round(k.oee),
+      availability: round(k.availability),
+      effectiveness: round(k.effectiveness),
+      quality: round(k.quality),
+      mtbf: round(k.mtbf, 3),
+      mttr: round(k.mttr, 3),
+      times: Object.fromEntries(Object.entries(d).map(([key, v]) => [key, r(v)])) as Record<keyof typeof d, number>,
+      counts: { pq: x.pq, gq: x.gq, sq: x.sq, rq: x.rq },
+      kpis: Object.fromEntries(Object.entries(k).map(([key, v]) => [key, round(v)])),
+      inputs: {
+        period: r(t.period), outside: r(t.outside), pdotPlanned: r(t.pdotPlanned), pdotState: r(t.pdotState),
+        pbtUsed: r(x.pbt), aptUsed: r(x.apt), adetUsed: r(x.adet), auptUsed: r(x.aupt), aubtUsed: r(x.aubt),
+        idealS: r(t.idealS), noIdealQ: t.noIdealQ, failures: t.failures, failureS: r(t.failureS), minorStops: t.minorStops,
+        minorStopS: r(t.minorStopS), externalS: r(t.externalS), outsideApt: r(t.outsideApt), outsideGood: t.outsideGood, outsideScrap: t.outsideScrap,
+      },
+      // Nakajima's six big losses in seconds of planned busy time (standards §1)
+      sixBigLosses: {
+        breakdowns: r(t.failureS),
+        setupAndAdjustment: r(t.asut),
+        idlingAndMinorStops: r(t.minorStopS + t.externalS + (s.idle === 'iso' ? t.adot : 0)),
+        reducedSpeed: r(x.apt - t.idealS), // negative when faster than ideal
+        processDefects: r(x.pq > 0 ? (t.idealS * x.sq) / x.pq : 0),
+        reducedYield: 0, // start-up scrap is not told apart from other scrap yet
+        fullyProductive: r(x.pq > 0 ? (t.idealS * x.gq) / x.pq : 0),
+      },
+    };
+  }
+
+  definitions(s: KpiSettings) {
+    return {
+      settings: s,
+      text: [SETTING_TEXT.minorStops[s.minorStops], SETTING_TEXT.idle[s.idle], SETTING_TEXT.mtbf[s.mtbf]],
+      minorStopThresholdS: this.opts.minorStopThresholdS,
+      formulas: {
+        availability: 'APT / PBT',
+        effectiveness: 'Σ(PRI × PQ) / APT — PRI of the product run (routing), else the machine property idealCycleTime',
+        quality: 'GQ / PQ',
+        oee: 'availability × effectiveness × quality',
+        mtbf: s.mtbf === 'uptime' ? '(PBT − failure time) / failures' : 'AUPT / failures',
+        mttr: 'failure time / failures',
+        outsidePot: 'time and parts outside the shift calendar (POT) are reported in inputs.outside*, not in the KPIs',
+      },
+      defaults: DEFAULT_SETTINGS,
+    };
+  }
+}

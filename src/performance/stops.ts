@@ -1,0 +1,138 @@
+// Downtime: the stops of machines (maximal runs of own ADET intervals, see time-model.ts), their reasons from a small
+// reason tree, classification by people (audited), and the Pareto of stop time by reason, machine or shift.
+import { appendAudit } from '../platform/audit/audit.service.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+import { rowsOf, sql } from '../platform/db/database.ts';
+import { AppError, notFound } from '../platform/errors.ts';
+import type { AppContext } from '../platform/context.ts';
+import { shiftSpans } from './calendar-windows.ts';
+import * as repo from './performance.repository.ts';
+import type { PerformanceService } from './performance.service.ts';
+import { listStops } from './time-model.ts';
+
+export interface ReasonRow {
+  id: string;
+  parentId: string | null;
+  name: string;
+  planned: boolean;
+  loss: string | null;
+}
+
+export interface StopView {
+  equipmentId: string;
+  path: string;
+  start: string;
+  end: string;
+  ongoing: boolean;
+  durationS: number;
+  kind: 'failure' | 'minor';
+  states: string[];
+  shift: string | null;
+  reasonId: string | null;
+  reason: string | null;
+  comment: string;
+  /** Stops at or above the minor-stop threshold ask for a reason until they have one. */
+  needsReason: boolean;
+}
+
+export class StopService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly perf: PerformanceService,
+  ) {}
+
+  async reasons(): Promise<ReasonRow[]> {
+    return this.ctx.database.query<ReasonRow>(`SELECT id, parent_id AS "parentId", name, planned, loss FROM perf_reasons ORDER BY id`);
+  }
+
+  async list(equipment: string, from: number, to: number): Promise<StopView[]> {
+    const { machines } = this.perf.scope(equipment);
+    const now = this.perf.rollup.now();
+    const threshold = this.perf.opts.minorStopThresholdS;
+    const raw = await repo.loadRaw(this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000);
+    const reasonRows = await this.ctx.database.query<{ e: string; s: number; reasonId: string; name: string; comment: string }>(
+      `SELECT r.equipment_id AS e, extract(epoch FROM r.start_ts)::float8 * 1000 AS s, r.reason_id AS "reasonId", p.name, r.comment
+       FROM perf_stop_reasons r JOIN perf_reasons p ON p.id = r.reason_id
+       WHERE r.equipment_id = ANY($1::uuid[]) AND r.start_ts >= to_timestamp($2) AND r.start_ts < to_timestamp($3)`,
+      [machines.map((m) => m.id), from / 1000 - 7 * 86_400, to / 1000],
+    );
+    const reasonOf = (e: string, s: number) => reasonRows.find((r) => r.e === e && Math.abs(r.s - s) < 1);
+    const out: StopView[] = [];
+    for (const m of machines) {
+      const h = raw.get(m.id)!;
+      const shifts = shiftSpans(m.calendar, from - 86_400_000, to);
+      for (const s of listStops(h.states, now, threshold)) {
+        if (s.end <= from || s.start >= to) continue;
+        const r = reasonOf(m.id, s.start);
+        const ongoing = h.states.at(-1)?.end === null && s.end === now;
+        out.push({
+          equipmentId: m.id,
+          path: m.path,
+          start: new Date(s.start).toISOString(),
+          end: new Date(s.end).toISOString(),
+          ongoing,
+          durationS: Math.round((s.end - s.start) / 10) / 100,
+          kind: s.minor ? 'minor' : 'failure',
+          states: s.states,
+          shift: shifts.find((x) => x.start <= s.start && s.start < x.end)?.name ?? null,
+          reasonId: r?.reasonId ?? null,
+          reason: r?.name ?? null,
+          comment: r?.comment ?? '',
+          needsReason: !s.minor && !r,
+        });
+      }
+    }
+    return out.sort((a, b) => a.start.localeCompare(b.start));
+  }
+
+  /** Gives a stop its reason (or changes it); audited with the reason before and after. */
+  async classify(actor: Actor, equipment: string, start: number, reasonId: string, comment: string): Promise<StopView> {
+    const { machines } = this.perf.scope(equipment);
+    if (machines.length !== 1) throw new AppError('validation_failed', 'name one machine', [{ path: 'params.equipment', message: 'not a machine' }]);
+    const reasons = await this.reasons();
+    if (!reasons.some((r) => r.id === reasonId)) throw new AppError('validation_failed', `reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
+    const stop = (await this.list(machines[0].id, start - 1, start + 1)).find((s) => Math.abs(Date.parse(s.start) - start) < 1);
+    if (!stop) throw notFound(`stop of ${machines[0].path} starting at`, new Date(start).toISOString());
+    const m = machines[0];
+    const exact = (await repo.loadRaw(this.ctx.database, [m.id], start - 1, start + 1, 0)).get(m.id)!.states.find((s) => Math.abs(s.start - start) < 1)?.start ?? start;
+    await this.ctx.db.transaction(async (tx) => {
+      const [before] = await rowsOf<{ reasonId: string; comment: string }>(
+        tx,
+        sql`SELECT reason_id AS "reasonId", comment FROM perf_stop_reasons WHERE equipment_id = ${m.id} AND abs(extract(epoch FROM start_ts) - ${exact / 1000}) < 0.001`,
+      );
+      await tx.execute(sql`DELETE FROM perf_stop_reasons WHERE equipment_id = ${m.id} AND abs(extract(epoch FROM start_ts) - ${exact / 1000}) < 0.001`);
+      await tx.execute(sql`INSERT INTO perf_stop_reasons (equipment_id, start_ts, reason_id, comment, classified_by) VALUES (${m.id}, to_timestamp(${exact / 1000}), ${reasonId}, ${comment}, ${actor.name})`);
+      await appendAudit(tx, actor, {
+        action: before ? 'update' : 'create',
+        entity: 'stop_reason',
+        entityId: `${m.path}@${stop.start}`,
+        before: before ?? undefined,
+        after: { reasonId, comment },
+      });
+    });
+    const after = (await this.list(m.id, start - 1, start + 1)).find((s) => s.start === stop.start);
+    return after ?? stop;
+  }
+
+  /** Stop time (clipped to the period) and count, by reason, machine or shift; largest first with cumulative share. */
+  async pareto(equipment: string, from: number, to: number, by: 'reason' | 'machine' | 'shift') {
+    const stops = await this.list(equipment, from, to);
+    const acc = new Map<string, { key: string; seconds: number; stops: number; minorStops: number }>();
+    for (const s of stops) {
+      const key = by === 'reason' ? s.reason ?? (s.kind === 'minor' ? 'minor stop (no reason)' : 'unclassified') : by === 'machine' ? s.path : s.shift ?? 'outside shifts';
+      const a = acc.get(key) ?? { key, seconds: 0, stops: 0, minorStops: 0 };
+      a.seconds += (Math.min(Date.parse(s.end), to) - Math.max(Date.parse(s.start), from)) / 1000;
+      if (s.kind === 'minor') a.minorStops++;
+      else a.stops++;
+      acc.set(key, a);
+    }
+    const rows = [...acc.values()].sort((a, b) => b.seconds - a.seconds);
+    const total = rows.reduce((n, r) => n + r.seconds, 0);
+    let cum = 0;
+    return {
+      by,
+      totalSeconds: Math.round(total * 1000) / 1000,
+      rows: rows.map((r) => ((cum += r.seconds), { ...r, seconds: Math.round(r.seconds * 1000) / 1000, cumulativeShare: total > 0 ? Math.round((cum / total) * 10000) / 10000 : 0 })),
+    };
+  }
+}
