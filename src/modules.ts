@@ -1,5 +1,5 @@
 // The business modules that make up Takt, in the order they start; their routes follow the platform's own.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
@@ -100,25 +100,43 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
 }
 
-/** npm start brings the demo plant to life: the simulator publishes for its machines over the real protocols. */
+/** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
 async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ stop(): Promise<void> } | undefined> {
   const plant = new PlantService(ctx.db, ctx.events);
   const eq = await plant.listEquipment();
   if (!eq.some((e) => e.path === 'acme/lakeside')) return undefined; // not the demo plant: nothing to simulate
+  const running: Array<{ stop(): Promise<void> }> = [];
   const { startSimulator } = await import('./sim/index.ts');
-  const sim = await startSimulator({
-    brokerUrl: m.mqtt!.url,
-    username: m.mqtt!.username,
-    password: m.mqtt!.password,
-    plantFile: DEMO_PLANT_FILE,
-    protocol: 'mixed',
-    seed: 1,
-    speed: 1,
-    progressMs: 0,
-    log: (line) => ctx.log.debug(`sim: ${line}`),
-  });
+  running.push(
+    await startSimulator({
+      brokerUrl: m.mqtt!.url,
+      username: m.mqtt!.username,
+      password: m.mqtt!.password,
+      plantFile: DEMO_PLANT_FILE,
+      protocol: 'mixed',
+      seed: 1,
+      speed: 1,
+      progressMs: 0,
+      log: (line) => ctx.log.debug(`sim: ${line}`),
+    }),
+  );
+  for (const e of eq)
+    for (const c of e.connections) {
+      try {
+        if (c.protocol === 'opcua' && /^opc\.tcp:\/\/(127\.0\.0\.1|localhost):\d+/.test(c.endpoint)) {
+          const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
+          running.push(await startOpcuaMachine({ name: e.extId, port: Number(new URL(c.endpoint.replace('opc.tcp', 'http')).port), seed: 5 }));
+        } else if (c.protocol === 'euromap63') {
+          const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
+          mkdirSync(c.sessionDir, { recursive: true });
+          running.push(await startEuromap63Press({ sessionDir: c.sessionDir, timezone: c.timezone, seed: 6 }));
+        }
+      } catch (err) {
+        ctx.log.warn({ err: (err as Error).message }, `demo simulator for ${e.path} (${c.protocol}) did not start`);
+      }
+    }
   ctx.log.info('demo plant simulator running (TAKT_SIMULATE=false to turn it off)');
-  return sim;
+  return { stop: async () => void (await Promise.all(running.map((r) => r.stop().catch(() => {})))) };
 }
 
 /** On an empty plant, `takt start` loads the demo plant so a new user has something to look at. */

@@ -98,7 +98,9 @@ interface OpChoice {
 export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixed'): MachineSpec[] {
   if (!isObj(doc)) throw new Error('plant file: expected a mapping at the top level');
   const nodes = equipmentNodes(doc);
-  const machines = nodes.filter((n) => n.level === 'machine');
+  // machines on OPC UA or EUROMAP 63 have simulators of their own (src/sim/opcua, src/sim/euromap63)
+  const ownSimulator = (n: Node) => arr(n.entry.connections).some((c) => isObj(c) && (c.protocol === 'opcua' || c.protocol === 'euromap63'));
+  const machines = nodes.filter((n) => n.level === 'machine' && !ownSimulator(n));
   const byWorkCenter: { path: string; choice: OpChoice }[] = [];
   const byClass = new Map<string, OpChoice[]>();
   for (const p of arr(doc.products)) {

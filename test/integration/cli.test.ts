@@ -47,7 +47,7 @@ describe('takt CLI', () => {
     expect(takt('user', 'list', '--data-dir', dataDir).out).toMatch(/ann\s+supervisor,quality/);
     const imp = takt('import', 'plant', path.join(ROOT, 'demo/plant.yaml'), '--data-dir', dataDir);
     expect(imp.code).toBe(0);
-    expect(JSON.parse(imp.out).created.equipment).toBe(14);
+    expect(JSON.parse(imp.out).created.equipment).toBe(16);
     const exp = takt('export', 'plant', '--format', 'json', '--data-dir', dataDir);
     const plant = JSON.parse(exp.out);
     expect(plant.equipment[0].id).toBe('acme');
@@ -99,7 +99,7 @@ describe('takt CLI', () => {
       });
       const { token } = await login.json();
       const eq = await (await fetch(`http://127.0.0.1:${port}/api/equipment`, { headers: { authorization: `Bearer ${token}` } })).json();
-      expect(eq.length).toBe(14);
+      expect(eq.length).toBe(16);
       // a second process on the same folder is refused instead of corrupting it
       const second = takt('user', 'list', '--data-dir', dir);
       expect(second.code).toBe(2);
