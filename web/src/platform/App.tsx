@@ -25,6 +25,14 @@ const live = () => (
   </Suspense>
 );
 
+// Performance (ECharts, KPIs) is its own chunk as well.
+const PerformanceModule = lazy(() => import('../performance/PerformanceModule.tsx'));
+const performance = () => (
+  <Suspense fallback={<Spinner label="Loading performance…" />}>
+    <PerformanceModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -34,6 +42,8 @@ interface RouteDef {
 const ROUTES: RouteDef[] = [
   { path: '/live', render: live },
   { path: '/live/*', render: live },
+  { path: '/performance', render: performance },
+  { path: '/performance/*', render: performance },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

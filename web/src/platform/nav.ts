@@ -26,6 +26,11 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    id: 'performance',
+    label: 'Performance',
+    items: [{ to: '/performance', label: 'OEE & losses' }],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
@@ -53,7 +58,7 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Production', 'Quality', 'Performance', 'Scheduling', 'Maintenance'];
+export const COMING_SOON = ['Production', 'Quality', 'Scheduling', 'Maintenance'];
 
 /** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
 export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {

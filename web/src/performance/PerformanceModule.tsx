@@ -1,0 +1,18 @@
+// The "Performance" module, loaded lazily by the shell: /performance (plant/line overview) and /performance/<id>.
+import { Empty } from '../platform/components.tsx';
+import { Link, matchPath, useLocation } from '../platform/router.tsx';
+import { MachineKpis } from './MachineKpis.tsx';
+import { Overview } from './Overview.tsx';
+import './performance.css';
+
+export default function PerformanceModule() {
+  const { pathname } = useLocation();
+  if (matchPath('/performance', pathname)) return <Overview />;
+  const m = matchPath('/performance/:id', pathname);
+  if (m) return <MachineKpis key={m.id} id={m.id} />;
+  return (
+    <Empty title="Page not found">
+      <Link to="/performance">Go to the performance overview</Link>.
+    </Empty>
+  );
+}
