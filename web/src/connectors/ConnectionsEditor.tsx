@@ -328,7 +328,7 @@ function ConnectionCard({
   const n = index + 1;
 
   /** Rows of `key → value` (Sparkplug metrics, OPC UA parameters, EUROMAP 63 mapping). */
-  const kvEditor = (field: 'metrics' | 'parameters' | 'mapping', rows: KV[], title: string, keyLabel: string, valueLabel: string, hint: string) => {
+  const kvEditor = (field: 'metrics' | 'parameters' | 'mapping', rows: KV[], title: string, keyLabel: string, valueLabel: string, hint: string, addLabel: string) => {
     const put = (next: KV[]) => set({ [field]: next } as Partial<ConnectionDraft>);
     return (
       <div>
@@ -342,8 +342,11 @@ function ConnectionCard({
             <div className="grid-head">{valueLabel}</div>
             <div />
             {rows.map((r, ri) => {
-              const ke = err(`${field}.#${ri}.key`) ?? (r.key.trim() ? err(`${field}.${r.key.trim()}`) : undefined);
-              const ve = err(`${field}.#${ri}.value`);
+              // The server names an entry by its key, with any '/' in it read as a separator ('a/b' → 'a.b'); what it
+              // refuses there is almost always the value (a tag name, a node id), so its message goes under the value.
+              const k = r.key.trim();
+              const ke = err(`${field}.#${ri}.key`);
+              const ve = err(`${field}.#${ri}.value`) ?? (k ? err(`${field}.${k}`) ?? err(`${field}.${k.replace(/\//g, '.')}`) : undefined);
               return (
                 <KvRow
                   key={ri}
@@ -362,7 +365,7 @@ function ConnectionCard({
         )}
         {!readOnly && (
           <Button variant="ghost" onClick={() => put([...rows, { key: '', value: '' }])}>
-            + Add
+            + {addLabel}
           </Button>
         )}
         {err(field) && <div className="field-error">{err(field)}</div>}
@@ -387,7 +390,7 @@ function ConnectionCard({
             hint="Empty: the edge node itself is the machine."
           />
         </div>
-        {kvEditor('metrics', d.metrics, 'Metric names', 'Metric', 'Tag', "Unlisted metrics become the tag of the same name, with '/' and spaces turned into '.'.")}
+        {kvEditor('metrics', d.metrics, 'Metric names', 'Metric', 'Tag', "Unlisted metrics become the tag of the same name, with '/' and spaces turned into '.'.", 'Add metric')}
       </>
     );
   } else if (d.protocol === 'opcua') {
@@ -503,7 +506,7 @@ function ConnectionCard({
           </div>
           {err('methods') && <div className="field-error">{err('methods')}</div>}
         </div>
-        {kvEditor('parameters', d.parameters, 'Writable parameters', 'Parameter', 'Node id', 'Parameters a download may write: the name in the routing → the node to write it to.')}
+        {kvEditor('parameters', d.parameters, 'Writable parameters', 'Parameter', 'Node id', 'Parameters a download may write: the name in the routing → the node to write it to.', 'Add parameter')}
       </>
     );
   } else if (d.protocol === 'euromap63') {
@@ -542,7 +545,7 @@ function ConnectionCard({
           error={err('reportParameters') ?? Object.entries(errors).find(([k]) => k.startsWith(`${index}.reportParameters.`) && used.add(k))?.[1]}
           hint="Variables of the per-shot report, separated by commas; empty: ActCntCyc, ActTimCyc and the mapped values."
         />
-        {kvEditor('mapping', d.mapping, 'Variable mapping', 'EUROMAP 63 variable', 'Tag', 'ActCntCyc → good and ActTimCyc → cycle_time unless mapped here.')}
+        {kvEditor('mapping', d.mapping, 'Variable mapping', 'EUROMAP 63 variable', 'Tag', 'ActCntCyc → good and ActTimCyc → cycle_time unless mapped here.', 'Add variable')}
       </>
     );
   } else {
