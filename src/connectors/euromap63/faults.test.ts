@@ -91,6 +91,17 @@ describe('EUROMAP 63 connector under faults', () => {
     expectExactlyOnce(p, h);
   });
 
+  it('notices a machine that stops answering through the keep-alive CONNECT', async () => {
+    const dir = folder();
+    const p = await press({ sessionDir: dir });
+    const h = await connector(dir, { responseTimeoutS: 0.2 }, { keepaliveMs: 100 });
+    await waitFor(() => h.c.health().state === 'connected', 5000, 'connected');
+    p.withholdNext(1);
+    await waitFor(() => h.c.health().reconnects === 1 && h.c.health().state === 'connected', 5000, 'reconnected');
+    expect(h.c.health().lastError).toMatch(/keep-alive: no SESS\d{4}\.RSP/);
+    expect(h.statuses.map((s) => s.online)).toEqual([true, false, true]);
+  });
+
   it('starts on a folder with stale requests of an earlier run, and on a folder that appears later', async () => {
     const dir = folder();
     const h = await connector(dir);
