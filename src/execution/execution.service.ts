@@ -3,7 +3,7 @@
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
-import { AppError, notFound, validationFailed, type FieldIssue } from '../platform/errors.ts';
+import { AppError, fromDatabaseError, notFound, validationFailed, type FieldIssue } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { PlantService, type RoutingOperation } from '../plant/index.ts';
 import * as repo from './execution.repository.ts';
@@ -73,7 +73,11 @@ export class ExecutionService {
       });
     }
     const out: RequestOutcome[] = [];
-    for (const input of inputs) out.push(await this.db.transaction(async (tx) => this.applyOne(tx, actor, input, await this.master(tx))));
+    for (const input of inputs) {
+      const once = () => this.db.transaction(async (tx) => this.applyOne(tx, actor, input, await this.master(tx)));
+      // Two senders racing on a new order id: the loser's insert hits the primary key; once more, it sees the winner's row.
+      out.push(await once().catch((err) => (fromDatabaseError(err)?.code === 'duplicate' ? once() : Promise.reject(err))));
+    }
     return out;
   }
 

@@ -239,6 +239,13 @@ for (const kind of DB_KINDS) {
       expect((await csv('id;product\n1;2')).status).toBe(400);
     });
 
+    it('lets two senders race on the same new order: one creates it, the other finds it unchanged', async () => {
+      const body = { id: 'RACE-1', product: 'HOUSING-BLK', quantity: 10 };
+      const both = await Promise.all([call('POST', '/api/orders', body), call('POST', '/api/orders', body)]);
+      expect(both.map((r) => r.body.results[0].result).sort()).toEqual(['created', 'unchanged']);
+      expect((await call('GET', '/api/orders/RACE-1')).body).toMatchObject({ version: 1, quantity: 10 });
+    });
+
     it('keeps SQL injection attempts harmless', async () => {
       const evil = "x' OR '1'='1";
       expect((await call('GET', `/api/orders?product=${encodeURIComponent(evil)}`)).body).toEqual([]);
