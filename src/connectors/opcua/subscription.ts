@@ -23,6 +23,8 @@ export type OpcuaItem = OpcuaSettings['items'][number];
  * Process values keep the newest (discardOldest true): a fresher sample is worth more than an old one.
  */
 const EVENT_LIKE = new Set(['state', 'mode', 'alarm', 'good', 'scrap', 'cycle_time']);
+/** Items per CreateMonitoredItems request: servers limit it (OperationLimits MaxMonitoredItemsPerCall, Part 5 §6.3.11). */
+const MAX_ITEMS_PER_CALL = 500;
 
 export interface SubscriptionPlan {
   publishingIntervalMs: number;
@@ -35,7 +37,8 @@ export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'sampli
   const sampling = (it: OpcuaItem) => it.samplingIntervalMs ?? settings.samplingIntervalMs;
   const fastest = settings.items.length ? Math.min(...settings.items.map(sampling)) : settings.samplingIntervalMs;
   const pub = publishingIntervalMs ?? Math.min(1000, Math.max(50, fastest));
-  const groups = new Map<string, SubscriptionPlan['groups'][number]>();
+  const groups: SubscriptionPlan['groups'] = [];
+  const open = new Map<string, SubscriptionPlan['groups'][number]>();
   for (const it of settings.items) {
     const s = sampling(it);
     const discardOldest = !EVENT_LIKE.has(it.tag);
@@ -44,12 +47,16 @@ export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'sampli
     const perPublish = Math.ceil(pub / Math.max(s, 10));
     const queueSize = Math.min(1000, Math.max(10, 2 * perPublish + 1));
     const key = `${s}|${it.deadband ?? ''}|${discardOldest}|${queueSize}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { samplingIntervalMs: s, deadband: it.deadband, discardOldest, queueSize, items: [] }));
+    let g = open.get(key);
+    if (!g || g.items.length >= MAX_ITEMS_PER_CALL) {
+      g = { samplingIntervalMs: s, deadband: it.deadband, discardOldest, queueSize, items: [] };
+      open.set(key, g);
+      groups.push(g);
+    }
     g.items.push(it);
   }
   // Keep-alive every ~5 s (at least every 3 publishing intervals): the stall watchdog relies on it.
-  return { publishingIntervalMs: pub, keepAliveCount: Math.max(3, Math.ceil(5000 / pub)), groups: [...groups.values()] };
+  return { publishingIntervalMs: pub, keepAliveCount: Math.max(3, Math.ceil(5000 / pub)), groups };
 }
 
 export interface ItemHandlers {

@@ -34,3 +34,5 @@ export async function startOpcuaMachine(opts: OpcuaMachineOptions = {}): Promise
     restart: () => server.restart(),
   };
 }
+
+export { benchOpcua, type OpcuaBenchOptions, type OpcuaBenchResult } from './bench.ts';

@@ -271,7 +271,7 @@ export class OpcuaSimServer {
       });
     }
     if (this.nodeIds.bench.length) {
-      const folder = ns.addFolder(machine, { browseName: 'Bench', nodeId: nid('Bench') });
+      const folder = ns.addObject({ componentOf: machine, browseName: 'Bench', nodeId: nid('Bench') });
       this.benchVars = this.nodeIds.bench.map((_, i) =>
         ns.addVariable({ componentOf: folder, browseName: `V${i}`, nodeId: nid(`Bench.V${i}`), dataType: 'Double', value: { dataType: DataType.Double, value: 0 } }),
       );
