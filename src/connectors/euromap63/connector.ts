@@ -221,6 +221,8 @@ export class Euromap63Connector implements Connector {
       } catch {
         throw new ConnectionLost(`session folder ${this.settings.sessionDir} is gone`);
       }
+      // the report file is new as well: read it from its start (a reused inode number must not look like the old file)
+      this.report = this.report.successor(file(JOBS.report, 'DAT'));
       throw new ConnectionLost('job files are gone: the machine restarted or its folder was cleared');
     }
     if (!this.draining) {

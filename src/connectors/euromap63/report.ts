@@ -50,7 +50,8 @@ export class ReportStream {
   /** A stream for the next file after a rotation: a new file from its start, same time and de-duplication memory. */
   successor(fileName: string): ReportStream {
     const s = new ReportStream(this.cfg, fileName);
-    s.st = { ...fresh(), lastSecond: this.st.lastSecond, inSecond: this.st.inSecond, recent: [...this.st.recent] };
+    // rereading: should the old file still be there for a moment, rows already delivered are recognised and skipped
+    s.st = { ...fresh(), lastSecond: this.st.lastSecond, inSecond: this.st.inSecond, recent: [...this.st.recent], rereading: true };
     return s;
   }
 
