@@ -154,7 +154,8 @@ export class OpcuaConnector implements Connector {
     this.resolver = new NamespaceResolver(this.namespaces, s.namespaceUri);
     if (s.namespaceUri && !this.namespaces.includes(s.namespaceUri))
       throw new Error(`namespace '${s.namespaceUri}' is not in the server's NamespaceArray (${this.namespaces.length} namespaces)`);
-    const plan = planSubscription(s, this.opts.publishingIntervalMs);
+    // The keep-alive comes at least three times per stall timeout, so a quiet machine never looks stalled.
+    const plan = planSubscription(s, this.opts.publishingIntervalMs, Math.min(5000, (this.opts.stallTimeoutMs ?? 30_000) / 3));
     this.subscription = await withTimeout(
       createSubscription(session, this.resolver, plan, {
         onValue: (item, dv) => this.onValue(item, dv),

@@ -83,6 +83,22 @@ describe('OPC UA connector faults', () => {
     }
   }, 40_000);
 
+  it('gives up on a repair that takes too long and reconnects with its own backoff once the server is back', async () => {
+    const sink = new MemorySink();
+    const c = connector({}, 1500);
+    await c.start(sink);
+    await waitFor(() => sink.of('state').length > 0, 15_000, 'first values');
+    const restarted = m.restart(4000);
+    await waitFor(() => c.health().lastError?.includes('no data or keep-alive'), 10_000, 'stall detected');
+    expect(['backoff', 'connecting']).toContain(c.health().state);
+    await restarted;
+    const before = sink.observations.length;
+    await waitFor(() => c.health().state === 'connected', 15_000, 'connected again');
+    await waitFor(() => sink.observations.slice(before).some((o) => o.tag === 'state'), 10_000, 'values again');
+    expect(sink.statuses.filter((s) => s.online)).toHaveLength(2);
+    await c.stop();
+  }, 40_000);
+
   it('a refused session (wrong password) backs off with a clear lastError, never throws; right credentials work', async () => {
     const sink = new MemorySink();
     const bad = connector({ username: m.user.username, password: 'wrong' });

@@ -33,7 +33,7 @@ export interface SubscriptionPlan {
 }
 
 /** Groups items sharing monitoring parameters, so each group is one CreateMonitoredItems request. */
-export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'samplingIntervalMs'>, publishingIntervalMs?: number): SubscriptionPlan {
+export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'samplingIntervalMs'>, publishingIntervalMs?: number, keepAliveMs = 5000): SubscriptionPlan {
   const sampling = (it: OpcuaItem) => it.samplingIntervalMs ?? settings.samplingIntervalMs;
   const fastest = settings.items.length ? Math.min(...settings.items.map(sampling)) : settings.samplingIntervalMs;
   const pub = publishingIntervalMs ?? Math.min(1000, Math.max(50, fastest));
@@ -55,8 +55,8 @@ export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'sampli
     }
     g.items.push(it);
   }
-  // Keep-alive every ~5 s (at least every 3 publishing intervals): the stall watchdog relies on it.
-  return { publishingIntervalMs: pub, keepAliveCount: Math.max(3, Math.ceil(5000 / pub)), groups };
+  // A keep-alive every keepAliveMs (at most every 3 publishing intervals) when nothing changes: the stall watchdog relies on it.
+  return { publishingIntervalMs: pub, keepAliveCount: Math.max(3, Math.ceil(keepAliveMs / pub)), groups };
 }
 
 export interface ItemHandlers {

@@ -15,8 +15,8 @@ export interface OpcuaMachineHandle {
   setFault(fault: keyof OpcuaFaults, on: boolean): void;
   server: OpcuaSimServer;
   stop(): Promise<void>;
-  /** Drops every session: closes the server and starts it again on the same port. */
-  restart(): Promise<void>;
+  /** Drops every session: closes the server and starts it again on the same port (after downMs, default 0). */
+  restart(downMs?: number): Promise<void>;
 }
 
 export async function startOpcuaMachine(opts: OpcuaMachineOptions = {}): Promise<OpcuaMachineHandle> {
@@ -31,7 +31,7 @@ export async function startOpcuaMachine(opts: OpcuaMachineOptions = {}): Promise
     setFault: (f, on) => server.setFault(f, on),
     server,
     stop: () => server.stop(),
-    restart: () => server.restart(),
+    restart: (downMs) => server.restart(downMs),
   };
 }
 

@@ -173,8 +173,9 @@ export class OpcuaSimServer {
   }
 
   /** Shuts the server down (all sessions and subscriptions are lost) and starts it again on the same port. */
-  async restart(): Promise<void> {
+  async restart(downMs = 0): Promise<void> {
     await this.closeServer();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.start();
   }
 
