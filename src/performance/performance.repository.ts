@@ -35,11 +35,18 @@ export interface RawHistory {
 export async function loadRaw(q: Querier, ids: string[], from: number, to: number, tailMs: number): Promise<Map<string, RawHistory>> {
   const out = new Map<string, RawHistory>(ids.map((id) => [id, { states: [], counts: [] }]));
   if (!ids.length) return out;
+  // the one interval that started at or before `from` (intervals do not overlap), then those starting after it:
+  // both index range scans on (equipment_id, start_ts), however long the history before `from`
   const rows = await q.query<{ e: string; s: number; t: number | null; state: string; bucket: string }>(
-    `SELECT equipment_id AS e, extract(epoch FROM start_ts)::float8 AS s, extract(epoch FROM end_ts)::float8 AS t, state, bucket
-     FROM state_intervals
-     WHERE equipment_id = ANY($1::uuid[]) AND start_ts < to_timestamp($2) AND (end_ts IS NULL OR end_ts > to_timestamp($3))
-     ORDER BY equipment_id, start_ts`,
+    `SELECT u.e, extract(epoch FROM x.start_ts)::float8 AS s, extract(epoch FROM x.end_ts)::float8 AS t, x.state, x.bucket
+     FROM unnest($1::uuid[]) AS u(e)
+     CROSS JOIN LATERAL (
+       (SELECT start_ts, end_ts, state, bucket FROM state_intervals WHERE equipment_id = u.e AND start_ts <= to_timestamp($3) ORDER BY start_ts DESC LIMIT 1)
+       UNION ALL
+       (SELECT start_ts, end_ts, state, bucket FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp($3) AND start_ts < to_timestamp($2))
+     ) x
+     WHERE x.end_ts IS NULL OR x.end_ts > to_timestamp($3)
+     ORDER BY u.e, x.start_ts`,
     [ids, sec(to + tailMs), sec(from)],
   );
   for (const r of rows) out.get(r.e)!.states.push({ start: r.s * 1000, end: r.t === null ? null : r.t * 1000, state: r.state, bucket: r.bucket });
@@ -175,8 +182,10 @@ export async function sumRollups(q: Querier, ids: string[], a: number, b: number
        WHERE equipment_id = ANY($1::uuid[]) AND day >= to_timestamp($4) AND day < to_timestamp($5)
        UNION ALL
        SELECT equipment_id AS e, ${COLS.join(', ')} FROM perf_hour
-       WHERE equipment_id = ANY($1::uuid[]) AND hour >= to_timestamp($2) AND hour < to_timestamp($3)
-         AND NOT (hour >= to_timestamp($4) AND hour < to_timestamp($5))
+       WHERE equipment_id = ANY($1::uuid[]) AND hour >= to_timestamp($2) AND hour < to_timestamp($4)
+       UNION ALL
+       SELECT equipment_id AS e, ${COLS.join(', ')} FROM perf_hour
+       WHERE equipment_id = ANY($1::uuid[]) AND hour >= to_timestamp($5) AND hour < to_timestamp($3)
      ) x GROUP BY e`,
     [ids, sec(a), sec(b), sec(da), sec(db)],
   );

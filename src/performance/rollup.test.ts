@@ -52,7 +52,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
       idealCycleTime: (m: MachineInfo, order: string | null) => (order ? 30 : m.idealCycleTimeS),
     } as unknown as PlantView;
     rollup = new Rollup(db, view, { minorStopThresholdS: 300, now: () => now }); // one clock: open intervals end at the same now
-  });
+  }, 60_000);
   afterAll(async () => db?.close());
 
   /** Writes a random history for a machine over [from, to): back-to-back intervals with gaps, the last one open. */
