@@ -123,6 +123,8 @@ export class OpcuaConnector implements Connector {
         if (this.running) this.error(reason);
       } catch (err) {
         reason = errorText(err);
+        if (/Cannot find an Endpoint/i.test(reason))
+          reason = `the server offers no endpoint with security ${this.settings.securityMode} / ${this.settings.securityPolicy}`;
         configError = isConfigurationError(err);
         this.error(reason);
       }

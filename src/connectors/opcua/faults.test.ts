@@ -66,11 +66,10 @@ describe('OPC UA connector faults', () => {
       await m.restart();
       const before = sink.observations.length;
       await waitFor(() => c.health().lastError?.includes('NamespaceArray changed'), 15_000, 'namespace change detected').catch((e) => {
-        console.log('HEALTH', c.health());
-        throw e;
+            throw e;
       });
       await waitFor(() => sink.observations.slice(before).some((o) => o.tag === 'state'), 15_000, 'state after the rebuild');
-      expect(c.health().state).toBe('connected');
+      await waitFor(() => c.health().state === 'connected', 5000, 'connected');
       // Values stay under their own tags: the state is text, the mould temperature a number around 45 °C.
       for (const o of sink.observations.slice(before)) {
         if (o.tag === 'state') expect(typeof o.value).toBe('string');
@@ -115,7 +114,7 @@ describe('OPC UA connector faults', () => {
     const sink2 = new MemorySink();
     await good.start(sink2);
     await waitFor(() => sink2.of('state').length > 0, 15_000, 'values with the right password');
-    expect(good.health().state).toBe('connected');
+    await waitFor(() => good.health().state === 'connected', 5000, 'connected');
     await good.stop();
   }, 40_000);
 
@@ -132,6 +131,23 @@ describe('OPC UA connector faults', () => {
     await waitFor(() => sink.of('state').length > 0, 5000, 'values');
     await c.stop();
   }, 40_000);
+
+  it('connects with SignAndEncrypt / Basic256Sha256 and a user', async () => {
+    const sink = new MemorySink();
+    const c = connector({ securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', username: m.user.username, password: m.user.password });
+    await c.start(sink);
+    await waitFor(() => sink.of('state').length > 0, 20_000, 'values over a secure channel');
+    await c.stop();
+  }, 30_000);
+
+  it('a security policy the server does not offer → failed with a clear lastError, still retrying', async () => {
+    const c = connector({ securityMode: 'Sign', securityPolicy: 'Aes256_Sha256_RsaPss' });
+    await c.start(new MemorySink());
+    await waitFor(() => c.health().errors >= 2, 15_000, 'refusals');
+    expect(c.health().state).toBe('failed');
+    expect(c.health().lastError).toContain('no endpoint with security Sign / Aes256_Sha256_RsaPss');
+    await c.stop();
+  });
 
   it('reports a namespace the server does not have', async () => {
     const c = connector({ namespaceUri: 'urn:nowhere' });
