@@ -25,6 +25,11 @@ async function shot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
+async function shotOf(el: ReturnType<Page['locator']>, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await el.screenshot({ path: `${dir}/${name}.png` });
+}
+
 async function signIn(page: Page, server: TestServer): Promise<void> {
   await page.goto(server.url);
   await page.waitForURL(/\/sign-in/);
@@ -128,12 +133,15 @@ describe('machine commands in the browser', () => {
       expect(await rows.nth(0).textContent()).toContain('e2e: changeover');
       await expect.poll(() => page.getByTestId('machine-head').getAttribute('data-state'), { timeout: 10_000 }).toBe('Stopped');
       await shot(page, 'commands-history-1280');
+      await shotOf(panel, 'commands-panel-1280');
+      await shotOf(page.getByTestId('connection-health'), 'connection-health-1280');
 
       // The same page on a tablet.
       await page.setViewportSize({ width: 820, height: 1180 });
       await panel.getByRole('button', { name: 'Download parameter set…' }).click();
       await form.waitFor();
       await shot(page, 'commands-tablet');
+      await shotOf(page.getByTestId('connection-health'), 'connection-health-tablet');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
@@ -206,8 +214,11 @@ describe('machine commands in the browser', () => {
       const saved = await equipment(ST30);
       expect(saved.connections).toEqual([{ protocol: 'sparkplug', group: 'takt', node: 'assembly', metrics: { 'Counts/Good': 'good' } }]);
       expect((saved as unknown as { tags: unknown[] }).tags).toEqual([{ name: 'boxCount', role: 'good' }]);
+      await shotOf(form.getByTestId('tags-editor'), 'plant-tags-1280');
       await page.setViewportSize({ width: 820, height: 1180 });
       await shot(page, 'plant-connections-tablet');
+      await shotOf(form.getByTestId('tags-editor'), 'plant-tags-tablet');
+      await shotOf(form.getByTestId('connections-editor'), 'plant-connections-editor-tablet');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -473,9 +473,9 @@ function ConnectionCard({
             <div className="items-grid">
               <div className="grid-head ig-wide">Node id</div>
               <div className="grid-head">Tag</div>
-              <div className="grid-head ig-opt">Sampling (ms)</div>
-              <div className="grid-head ig-opt">Deadband</div>
-              <div className="grid-head ig-opt" />
+              <div className="grid-head">Sampling (ms)</div>
+              <div className="grid-head">Deadband</div>
+              <div className="grid-head" />
               {items.map((it, ii) => {
                 const k = (f: string) => `items.${ii}.${f}`;
                 const put = (patch: Partial<ItemDraft>) => putItems(items.map((x, xi) => (xi === ii ? { ...x, ...patch } : x)));
@@ -690,7 +690,7 @@ function ItemRow({
         readOnly={readOnly}
         autoCapitalize="none"
         spellCheck={false}
-        placeholder={what === 'Sampling interval' ? 'sampling: default' : what === 'Deadband' ? 'deadband: none' : what === 'Tag' ? 'tag' : 'ns=2;s=Machine.Temperature'}
+        placeholder={what === 'Sampling interval' ? 'default' : what === 'Deadband' ? 'none' : what === 'Tag' ? undefined : 'ns=2;s=Machine.Temperature'}
         onChange={(ev) => put({ [key]: ev.target.value })}
         {...extra}
       />
