@@ -241,12 +241,6 @@ function summary(d: ConnectionDraft): string {
   return '';
 }
 
-export interface BrowseSlot {
-  /** Set once the server can browse an OPC UA server; until then the button is shown disabled. */
-  available: boolean;
-  onBrowse?(endpoint: string, onPick: (nodeId: string) => void): void;
-}
-
 export function ConnectionsEditor({
   drafts,
   onChange,
@@ -460,6 +454,7 @@ function ConnectionCard({
             <h3 className="conn-sub">Monitored items</h3>
           </div>
           <div className="browse-slot" data-testid="opcua-browse-slot">
+            {/* Slot for GET /api/opcua/browse?endpoint=…&nodeId=… once the server offers it: pick nodes into the items. */}
             <span title="coming with the OPC UA connector">
               <Button disabled aria-describedby={`browse-note-${index}`}>
                 Browse server…
