@@ -13,8 +13,6 @@ export async function startServer(config: Config): Promise<void> {
         '  (shown only this once; change it with `npx takt user passwd admin`)\n\n',
     );
   }
-  await takt.listen();
-  ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -27,4 +25,7 @@ export async function startServer(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // handlers first: a stop that comes while the broker and simulators are still starting must still be clean
+  await takt.listen();
+  ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
 }

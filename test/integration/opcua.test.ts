@@ -21,9 +21,9 @@ describe('OPC UA machine in the plant', () => {
     const n = sim.nodeIds;
     const created = await call('POST', '/api/equipment', {
       parentId: cell.id,
-      extId: 'imm05',
+      extId: 'imm09',
       level: 'machine',
-      name: 'IMM 05 (OPC UA)',
+      name: 'IMM 09 (OPC UA)',
       equipmentClass: 'imm',
       tags: [{ name: 'SetMeltTemperature', unit: '°C', min: 0, max: 450 }],
       connections: [
