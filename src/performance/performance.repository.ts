@@ -67,10 +67,11 @@ export async function loadRaw(q: Querier, ids: string[], from: number, to: numbe
       heads.push({ id: r.e, start: r.s * 1000 });
     }
   }
+  // kind is named so the key (equipment_id, kind, ts) serves the time range
   const counts = await q.query<{ e: string; t: number; kind: 'good' | 'scrap'; delta: string | number; o: string | null; op: string | null }>(
     `SELECT c.equipment_id AS e, extract(epoch FROM c.ts)::float8 AS t, c.kind, c.delta, x.order_id AS o, x.operation_id AS op
      FROM production_counts c LEFT JOIN collect_contexts x ON x.id = c.context_id
-     WHERE c.equipment_id = ANY($1::uuid[]) AND c.ts >= to_timestamp($2) AND c.ts < to_timestamp($3)
+     WHERE c.equipment_id = ANY($1::uuid[]) AND c.kind IN ('good', 'scrap') AND c.ts >= to_timestamp($2) AND c.ts < to_timestamp($3)
      ORDER BY c.equipment_id, c.ts`,
     [ids, sec(from), sec(to)],
   );
