@@ -27,6 +27,15 @@ export interface CommandRecord {
   completedAt: string | null;
 }
 
+/** A read-back equals what was written: numbers within rounding (a float register, a value echoed as text). */
+export function sameValue(got: TagValue, sent: TagValue): boolean {
+  if (typeof sent === 'number') {
+    const n = typeof got === 'number' ? got : typeof got === 'string' && got.trim() !== '' ? Number(got) : NaN;
+    return Number.isFinite(n) && Math.abs(n - sent) <= Math.max(1e-9, Math.abs(sent) * 1e-6);
+  }
+  return String(got) === String(sent);
+}
+
 /** States a machine reports once a stop or start has taken effect (PackML). */
 const STOPPED = new Set(['Stopped', 'Stopping', 'Aborted', 'Aborting', 'Held', 'Holding', 'Idle', 'Complete']);
 const STARTED = new Set(['Execute', 'Starting', 'Unholding', 'Resetting']);
@@ -94,7 +103,7 @@ export class CommandService {
     const mqtt = this.mqtt();
     if (!mqtt) return { status: 'failed', detail: 'MQTT is not running' };
     const expected: Record<string, (v: TagValue) => boolean> = {};
-    if (cmd.kind === 'writeParameters') for (const [k, v] of Object.entries(cmd.parameters)) expected[k] = (x) => x === v;
+    if (cmd.kind === 'writeParameters') for (const [k, v] of Object.entries(cmd.parameters)) expected[k] = (x) => sameValue(x, v);
     else expected.state = (x) => (cmd.kind === 'stop' ? STOPPED : STARTED).has(String(x));
     const confirmed = this.awaitReadBack(eq.id, expected, timeoutMs);
     const replied = new Promise<CommandResult>((resolve) =>

@@ -8,7 +8,7 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { validationFailed, zodIssuesToFields, type FieldIssue } from '../platform/errors.ts';
 import * as repo from './plant.repository.ts';
-import { checkProductRefs, loadKnownSets, publicCode, publicEquipment } from './plant.service.ts';
+import { checkProductRefs, loadKnownSets, publicCode, publicEquipment, redacted, redactConnections, restoreSecrets } from './plant.service.ts';
 import {
   attributesSchema,
   calendarSchema,
@@ -262,14 +262,16 @@ export async function importPlant(db: Db, actor: Actor, file: PlantFile, reason 
         connections: n.connections ?? [],
       };
       const before = existing.get(e.path!);
+      // an exported file carries no passwords: the mark keeps the stored one
+      if (before) fields.connections = restoreSecrets(fields.connections, before.connections as Connection[]);
       if (!before) {
         const row = await repo.insertEquipment(tx, { id: randomUUID(), parentId: e.parentPath ? idOfPath.get(e.parentPath)! : null, path: e.path!, ...fields });
         idOfPath.set(row.path, row.id);
-        await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: publicEquipment(row), reason });
+        await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: redacted(publicEquipment(row)), reason });
         bump('created', 'equipment');
       } else if (!sameFields(before, fields)) {
         const row = await repo.updateEquipment(tx, before.id, { ...fields, version: before.version + 1 });
-        await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: row.id, before: publicEquipment(before), after: publicEquipment(row), reason });
+        await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: row.id, before: redacted(publicEquipment(before)), after: redacted(publicEquipment(row)), reason });
         bump('updated', 'equipment');
       } else counts.unchanged++;
     }
@@ -302,7 +304,7 @@ export async function exportPlant(db: Db): Promise<PlantFile> {
       if (Object.keys(r.properties as object).length) node.properties = r.properties as FileEquipment['properties'];
       if (Object.keys(r.attributes as object).length) node.attributes = r.attributes as Record<string, unknown>;
       if ((r.tags as TagDef[]).length) node.tags = r.tags as TagDef[];
-      if ((r.connections as Connection[]).length) node.connections = r.connections as Connection[];
+      if ((r.connections as Connection[]).length) node.connections = redactConnections(r.connections as Connection[]);
       if (kids.length) node.children = kids;
       return node;
     });

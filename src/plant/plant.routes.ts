@@ -7,7 +7,7 @@ import type { AppContext } from '../platform/context.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { exportPlant, importPlant, parsePlantFile, plantFileToText } from './plant-file.ts';
 import type { CodeEntity } from './plant.repository.ts';
-import { PlantService } from './plant.service.ts';
+import { PlantService, redacted } from './plant.service.ts';
 import * as s from './schemas.ts';
 
 const stamps = { createdAt: z.string(), updatedAt: z.string() };
@@ -114,21 +114,21 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const edit = { roles: ROLES.plantEditors };
   const idOrPath = z.object({ id: z.string().min(1).max(1000) });
 
-  app.get('/api/equipment', { config: read, schema: { tags: ['equipment'], summary: 'The ISA-95 equipment hierarchy, flat, ordered by path', response: { 200: z.array(equipmentOut) } } }, () =>
-    plant.listEquipment(),
+  app.get('/api/equipment', { config: read, schema: { tags: ['equipment'], summary: 'The ISA-95 equipment hierarchy, flat, ordered by path', response: { 200: z.array(equipmentOut) } } }, async () =>
+    (await plant.listEquipment()).map(redacted),
   );
   app.get(
     '/api/equipment/:id',
     { config: read, schema: { tags: ['equipment'], summary: 'One piece of equipment by id or by path', params: idOrPath, response: { 200: equipmentOut } } },
-    (req) => plant.getEquipment(decodeURIComponent(req.params.id)),
+    async (req) => redacted(await plant.getEquipment(decodeURIComponent(req.params.id))),
   );
   app.post('/api/equipment', { config: edit, schema: { tags: ['equipment'], body: s.equipmentCreateSchema, response: { 201: equipmentOut } } }, async (req, reply) =>
-    reply.status(201).send(await plant.createEquipment(actorOf(principalOf(req)), req.body)),
+    reply.status(201).send(redacted(await plant.createEquipment(actorOf(principalOf(req)), req.body))),
   );
   app.patch(
     '/api/equipment/:id',
     { config: edit, schema: { tags: ['equipment'], params: z.object({ id: z.uuid() }), body: s.equipmentPatchSchema, response: { 200: equipmentOut } } },
-    (req) => plant.updateEquipment(actorOf(principalOf(req)), req.params.id, req.body),
+    async (req) => redacted(await plant.updateEquipment(actorOf(principalOf(req)), req.params.id, req.body)),
   );
   app.delete(
     '/api/equipment/:id',

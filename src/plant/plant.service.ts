@@ -100,6 +100,9 @@ export async function loadKnownSets(db: Db): Promise<KnownSets> {
   };
 }
 
+/** The equipment as the API shows it: without connection passwords. */
+export const redacted = (e: PublicEquipment): PublicEquipment => ({ ...e, connections: redactConnections(e.connections) });
+
 export class PlantService {
   constructor(
     private readonly db: Db,
@@ -155,7 +158,7 @@ export class PlantService {
         connections: input.connections ?? [],
       });
       const after = publicEquipment(row);
-      await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after });
+      await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: redacted(after) });
       return after;
     }).then((r) => (this.changed('equipment', r.id, 'create'), r));
   }
@@ -181,10 +184,11 @@ export class PlantService {
       await this.checkEquipmentRefs(tx, fields);
       if (path !== before.path && (await repo.getEquipmentByPath(tx, path)))
         throw new AppError('duplicate', `equipment '${path}' already exists`, [{ path: 'extId', message: 'already used under this parent' }]);
+      if (fields.connections) fields.connections = restoreSecrets(fields.connections, before.connections as Connection[]);
       const row = await repo.updateEquipment(tx, id, { ...fields, parentId, path, version: before.version + 1 });
       if (path !== before.path) await repo.repathDescendants(tx, before.path, path);
       const after = publicEquipment(row);
-      await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: id, before: publicEquipment(before), after, reason });
+      await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: id, before: redacted(publicEquipment(before)), after: redacted(after), reason });
       return after;
     }).then((r) => (this.changed('equipment', r.id, 'update'), r));
   }
@@ -196,7 +200,7 @@ export class PlantService {
       const n = await repo.countChildren(tx, id);
       if (n > 0) throw new AppError('conflict', `equipment '${before.path}' still has ${n} child(ren); delete or move them first`);
       await repo.deleteEquipment(tx, id);
-      await appendAudit(tx, actor, { action: 'delete', entity: 'equipment', entityId: id, before: publicEquipment(before), reason });
+      await appendAudit(tx, actor, { action: 'delete', entity: 'equipment', entityId: id, before: redacted(publicEquipment(before)), reason });
     });
     this.changed('equipment', id, 'delete');
   }
@@ -256,6 +260,23 @@ export class PlantService {
     });
     this.changed(AUDIT_ENTITY[e], id, 'delete');
   }
+}
+
+/** What the API shows instead of a stored connection password. */
+export const SECRET_MARK = '********';
+
+/** Connection passwords never leave the server (API, plant-file export). */
+export function redactConnections(connections: Connection[]): Connection[] {
+  return connections.map((c) => ('password' in c && c.password ? { ...c, password: SECRET_MARK } : c));
+}
+
+/** A password sent back as the mark keeps the stored one (same protocol and endpoint). */
+export function restoreSecrets(next: Connection[], previous: Connection[]): Connection[] {
+  return next.map((c) => {
+    if (!('password' in c) || c.password !== SECRET_MARK) return c;
+    const old = previous.find((p) => p.protocol === c.protocol && 'endpoint' in p && 'endpoint' in c && p.endpoint === c.endpoint);
+    return { ...c, password: old && 'password' in old ? old.password : undefined };
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -194,6 +194,21 @@ products:
       expect(paths).toContain('acme/lakeside/assembly/line2/st50');
     });
 
+    it('never shows a connection password, and keeps it when the mark is sent back', async () => {
+      const list = (await call('GET', '/api/equipment')).body as Array<{ id: string; path: string }>;
+      const imm03 = list.find((e) => e.path.endsWith('/imm03'))!;
+      const conn = { protocol: 'opcua', endpoint: 'opc.tcp://10.0.0.9:4840', username: 'mes', password: 's3cret-pw', items: [] };
+      const r = await call('PATCH', `/api/equipment/${imm03.id}`, { connections: [conn] });
+      expect(r.body.connections[0].password).toBe('********');
+      expect(JSON.stringify((await call('GET', `/api/equipment/${imm03.id}`)).body)).not.toContain('s3cret-pw');
+      expect((await call('GET', '/api/plant/export?format=yaml')).body).not.toContain('s3cret-pw');
+      expect(JSON.stringify((await call('GET', `/api/audit?entity=equipment&entityId=${imm03.id}`)).body)).not.toContain('s3cret-pw');
+      await call('PATCH', `/api/equipment/${imm03.id}`, { connections: [{ ...conn, password: '********', username: 'mes2' }] });
+      const stored = (await t.sql('SELECT connections FROM equipment WHERE id = $1', [imm03.id])) as Array<{ connections: Array<{ password: string; username: string }> }>;
+      expect(stored[0].connections[0]).toMatchObject({ password: 's3cret-pw', username: 'mes2' });
+      await call('PATCH', `/api/equipment/${imm03.id}`, { connections: [{ protocol: 'sparkplug', group: 'takt', node: 'moulding', device: 'imm03' }] });
+    });
+
     it('treats SQL injection attempts in ids and filters as plain text', async () => {
       const count = async () => Number(((await t.sql('SELECT count(*)::int AS n FROM equipment')) as Array<{ n: number }>)[0].n);
       const n = await count();
