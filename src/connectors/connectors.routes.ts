@@ -72,6 +72,41 @@ export function connectorRoutes(collect: CollectService, commands: CommandServic
     );
 
     app.get(
+      '/api/opcua/browse',
+      {
+        config: { roles: ROLES.plantEditors },
+        schema: {
+          tags: ['connectors'],
+          summary: "Browse an OPC UA server's address space (children of nodeId, default the Objects folder) to pick nodes",
+          querystring: z.object({
+            endpoint: z.string().regex(/^opc\.tcp:\/\/.+/, 'an opc.tcp:// endpoint URL').max(500),
+            nodeId: z.string().max(500).optional(),
+            securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+            securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).default('None'),
+            username: z.string().max(200).optional(),
+            /** Use the stored credentials of this equipment's OPC UA connection to the same endpoint. */
+            equipment: z.string().max(1000).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        let password: string | undefined;
+        let username = q.username;
+        if (q.equipment) {
+          const conn = collect.equipment(q.equipment).connections.find((c) => c.protocol === 'opcua' && c.endpoint === q.endpoint);
+          if (conn && conn.protocol === 'opcua') (username = username ?? conn.username), (password = conn.password);
+        }
+        const { browseOpcua } = await import('./opcua/index.ts');
+        try {
+          return await browseOpcua(q.endpoint, { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000 }, q.nodeId);
+        } catch (err) {
+          throw new AppError('unprocessable', `browsing ${q.endpoint} failed: ${(err as Error).message}`);
+        }
+      },
+    );
+
+    app.get(
       '/api/equipment/:id/connections',
       {
         config: { roles: ROLES.anyone },

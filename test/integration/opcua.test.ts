@@ -71,6 +71,17 @@ describe('OPC UA machine in the plant', () => {
     expect(bad.body.status).toBe('rejected');
   });
 
+  it('browses the server for the node picker', async () => {
+    const top = await call('GET', `/api/opcua/browse?endpoint=${encodeURIComponent(sim.endpoint)}`);
+    expect(top.status, JSON.stringify(top.body)).toBe(200);
+    const machine = top.body.find((n: { nodeId: string }) => n.nodeId === sim.nodeIds.machine);
+    expect(machine).toBeDefined();
+    const children = (await call('GET', `/api/opcua/browse?endpoint=${encodeURIComponent(sim.endpoint)}&nodeId=${encodeURIComponent(machine.nodeId)}`)).body;
+    expect(children.map((n: { nodeId: string }) => n.nodeId)).toContain(sim.nodeIds.meltTemperature);
+    const bad = await call('GET', `/api/opcua/browse?endpoint=${encodeURIComponent('opc.tcp://127.0.0.1:1/nothing')}`);
+    expect(bad.status).toBe(422);
+  });
+
   it('stops the connector when its connection is removed from the plant model', async () => {
     await call('PATCH', `/api/equipment/${id}`, { connections: [], reason: 'machine moved to MQTT' });
     await eventually(async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors.length === 0, 15_000);
