@@ -50,6 +50,15 @@ describe('EUROMAP 63 connector against the press emulator', () => {
     expect(h.c.health().received).toBe(h.obs.length);
   });
 
+  it('derives Execute from arriving shots when no status variable is mapped', async () => {
+    const { p, h } = await setup({});
+    await waitFor(caughtUp(p, h, 3), 10_000, 'shots');
+    const states = h.obs.filter((o) => o.tag === 'state');
+    expect(states.map((o) => o.value)).toEqual(['Execute']);
+    const firstShot = h.obs.find((o) => o.tag === 'good')!;
+    expect(states[0].ts).toBe(firstShot.ts);
+  });
+
   it('converts through a DST change (fall back) with timestamps going forward', async () => {
     // The press clock starts 1.5 s before 03:00 CEST on 2026-10-25, when Europe/Berlin goes back to 02:00 CET: rows
     // 02:59:59 then 02:00:00 — read without the previous row as a hint, the second would land an hour early.

@@ -32,6 +32,10 @@ export class Euromap63Connector implements Connector {
   readonly session: SessionClient;
   readonly files: FileOps;
   private readonly h: ConnectorHealth;
+  private readonly mapsState: boolean;
+  private derivedState: 'Execute' | 'Idle' | null = null;
+  private lastShotTs = 0;
+  private lastCycleS = 20;
   private readonly backoff: Backoff;
   private readonly timeoutMs: number;
   private readonly rotateBytes: number;
@@ -57,6 +61,7 @@ export class Euromap63Connector implements Connector {
     this.rotateBytes = opts.rotateBytes ?? 4 * 1024 * 1024;
     this.keepaliveMs = opts.keepaliveMs ?? 60_000;
     this.h = initialHealth('euromap63', ctx.equipmentPath, settings.sessionDir);
+    this.mapsState = Object.values(settings.mapping ?? {}).includes('state');
     this.session = new SessionClient(settings.sessionDir, this.files, Math.max(5, Math.min(settings.pollIntervalMs, 100)), () => this.stopped);
     const cfg = { equipmentPath: ctx.equipmentPath, timezone: settings.timezone, mapping: settings.mapping };
     this.report = new ReportStream(cfg, file(JOBS.report, 'DAT'));
@@ -253,6 +258,7 @@ export class Euromap63Connector implements Connector {
       }
     }
     const now = this.ctx.now();
+    await this.checkIdle(now);
     const a = await this.alarms.read(this.files, this.path(file(JOBS.alarms, 'DAT')), now).catch((err) => this.fileError(err, JOBS.alarms));
     if (a && (a.observations.length || a.rejections.length)) await this.submit(a.observations, a.rejections);
     a?.commit();
@@ -282,8 +288,37 @@ export class Euromap63Connector implements Connector {
     return undefined;
   }
 
+  /**
+   * EUROMAP 63 reports carry no machine state. Unless the plant maps a status variable to `state`, the press counts as
+   * producing (Execute) while shots arrive and as Idle once none came for three cycles (at least a minute).
+   */
+  private shotState(observations: Observation[]): Observation[] {
+    if (this.mapsState) return observations;
+    const shots = observations.filter((o) => o.tag === 'good' && o.ts !== undefined);
+    for (const o of observations) if (o.tag === 'cycle_time' && typeof o.value === 'number' && o.value > 0) this.lastCycleS = o.value;
+    if (!shots.length) return observations;
+    this.lastShotTs = Math.max(this.lastShotTs, ...shots.map((o) => o.ts!));
+    if (this.derivedState === 'Execute') return observations;
+    this.derivedState = 'Execute';
+    return [...observations, { ...shots[0], tag: 'state', value: 'Execute', topic: `${shots[0].topic} (shots)` }];
+  }
+
+  private idleAfterMs = () => Math.max(60_000, 3 * this.lastCycleS * 1000);
+
+  /** No shot for a while: the press is idle (see shotState). */
+  private async checkIdle(now: number): Promise<void> {
+    if (this.mapsState || this.derivedState !== 'Execute' || now - this.lastShotTs < this.idleAfterMs()) return;
+    this.derivedState = 'Idle';
+    const source = { protocol: 'euromap63', client: this.ctx.equipmentPath };
+    await this.sink!.submit({
+      observations: [{ source, topic: 'shots', equipmentPath: this.ctx.equipmentPath, tag: 'state', value: 'Idle', ts: this.lastShotTs + this.idleAfterMs(), receivedAt: now }],
+      rejections: [],
+    });
+  }
+
   /** Hands a batch to the pipeline; throws (and nothing is committed) when the pipeline refuses it. */
   private async submit(observations: Observation[], rejections: Rejection[]): Promise<void> {
+    observations = this.shotState(observations);
     await this.sink!.submit({ observations, rejections });
     this.h.received += observations.length;
     if (observations.length) this.h.lastDataAt = this.ctx.now();
