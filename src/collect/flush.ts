@@ -28,7 +28,10 @@ export interface Batch {
   quarantine: QuarantineRow[];
   derived: Derived;
   contexts: Map<string, ContextRecord>;
-  waiters: Array<() => void>;
+  /** Resolved once the batch is stored: every submit of the batch waits on it. */
+  committed: Promise<void>;
+  commit: () => void;
+  submits: number;
   size: number;
   /** Observations per source client in this batch (for per-source fairness). */
   sources: Map<string, number>;

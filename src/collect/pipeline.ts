@@ -38,7 +38,13 @@ export interface CollectMetrics {
   lastError: string | null;
 }
 
-const newBatch = (): Batch => ({ values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), waiters: [], size: 0, sources: new Map() });
+function newBatch(): Batch {
+  let resolve!: () => void;
+  const committed = new Promise<void>((r) => (resolve = r));
+  return { values: [], quarantine: [], derived: emptyDerived(), contexts: new Map(), committed, commit: resolve, submits: 0, size: 0, sources: new Map() };
+}
+
+const clientOf = (input: DecodeResult) => input.observations[0]?.source.client ?? input.rejections[0]?.source.client ?? '';
 
 export class CollectPipeline implements ObservationSink {
   readonly deriver = new Deriver();
@@ -82,32 +88,45 @@ export class CollectPipeline implements ObservationSink {
     return c.key;
   }
 
-  async submit(input: DecodeResult): Promise<void> {
-    await this.submitWithOutcomes(input);
+  /** Resolves when everything in the batch is stored; one promise is shared by all messages of a batch. */
+  submit(input: DecodeResult): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('collect pipeline stopped'));
+    if (this.mustWait(input)) return this.submitWithOutcomes(input).then(() => undefined);
+    return this.take(input, undefined).committed;
   }
 
   /** Like submit, and says per observation whether it was stored, a duplicate, or quarantined (and why). */
   async submitWithOutcomes(input: DecodeResult): Promise<Outcome[]> {
     if (this.stopped) throw new Error('collect pipeline stopped');
-    const n = input.observations.length + input.rejections.length;
-    const client = input.observations[0]?.source.client ?? input.rejections[0]?.source.client ?? '';
     // Backpressure: wait for room before taking more while the database is slow or away — overall, and per source so
     // that one device flooding the broker waits for its own backlog while the others go on.
-    const mine = () => this.perSource.get(client) ?? 0;
-    while ((this.metrics.buffered + n > this.opts.maxBuffered && this.metrics.buffered > 0) || (mine() + n > this.perSourceMax && mine() > 0))
-      await new Promise<void>((r) => this.spaceWaiters.push(r));
+    while (this.mustWait(input)) await new Promise<void>((r) => this.spaceWaiters.push(r));
     if (this.stopped) throw new Error('collect pipeline stopped');
+    const outcomes: Outcome[] = [];
+    await this.take(input, outcomes).committed;
+    return outcomes;
+  }
+
+  private mustWait(input: DecodeResult): boolean {
+    const n = input.observations.length + input.rejections.length;
+    const mine = this.perSource.get(clientOf(input)) ?? 0;
+    return (this.metrics.buffered + n > this.opts.maxBuffered && this.metrics.buffered > 0) || (mine + n > this.perSourceMax && mine > 0);
+  }
+
+  /** Cleans, de-duplicates, contextualises and derives into the pending batch (synchronously), and starts a write. */
+  private take(input: DecodeResult, outcomes: Outcome[] | undefined): Batch {
+    const n = input.observations.length + input.rejections.length;
+    const client = clientOf(input);
     const b = this.pending;
     b.sources.set(client, (b.sources.get(client) ?? 0) + n);
-    this.perSource.set(client, mine() + n);
+    this.perSource.set(client, (this.perSource.get(client) ?? 0) + n);
     this.metrics.received += n;
     for (const r of input.rejections)
       this.quarantine(b, { receivedAt: r.receivedAt, protocol: r.source.protocol, source: r.source.client, topic: r.topic, equipmentPath: null, reason: r.reason, payload: r.payload });
-    const outcomes: Outcome[] = [];
     for (const o of input.observations) {
       const res = cleanObservation(o, this.registry);
       if (!res.ok) {
-        outcomes.push({ status: 'quarantined', reason: res.reason });
+        outcomes?.push({ status: 'quarantined', reason: res.reason });
         this.quarantine(b, {
           receivedAt: o.receivedAt,
           protocol: o.source.protocol,
@@ -119,14 +138,14 @@ export class CollectPipeline implements ObservationSink {
         });
         continue;
       }
-      outcomes.push(this.accept(b, res.value));
+      const r = this.accept(b, res.value);
+      outcomes?.push(r);
     }
     b.size += n;
+    b.submits++;
     this.metrics.buffered += n;
-    const done = new Promise<void>((resolve) => b.waiters.push(resolve));
     this.kick();
-    await done;
-    return outcomes;
+    return b;
   }
 
   /** Per (equipment, tag): recent timestamps and sequence numbers with their values, the last stamp and the latest ts. */
@@ -232,7 +251,7 @@ export class CollectPipeline implements ObservationSink {
           this.metrics.databaseAvailable = true;
           break;
         } catch (err) {
-          // Keep the batch and its waiters: nothing is acknowledged until it is stored.
+          // Keep the batch and its submitters waiting: nothing is acknowledged until it is stored.
           this.metrics.flushErrors++;
           this.metrics.databaseAvailable = false;
           this.metrics.lastError = (err as Error).message;
@@ -248,7 +267,7 @@ export class CollectPipeline implements ObservationSink {
         if (left > 0) this.perSource.set(client, left);
         else this.perSource.delete(client);
       }
-      for (const w of b.waiters) w();
+      b.commit();
       for (const w of this.spaceWaiters.splice(0)) w();
       this.publish(b);
     }
@@ -301,4 +320,4 @@ function remember<K>(m: Map<K, TagValue>, k: K, v: TagValue, max: number): void 
 }
 
 const hasWork = (b: Batch) =>
-  b.values.length > 0 || b.quarantine.length > 0 || b.derived.opens.length > 0 || b.derived.closes.length > 0 || b.derived.online.length > 0 || b.derived.rebuilds.size > 0 || b.waiters.length > 0;
+  b.values.length > 0 || b.quarantine.length > 0 || b.derived.opens.length > 0 || b.derived.closes.length > 0 || b.derived.online.length > 0 || b.derived.rebuilds.size > 0 || b.submits > 0;
