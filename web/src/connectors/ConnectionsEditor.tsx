@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { Button } from '../platform/components.tsx';
 import { SelectField, TextAreaField, TextField, type FieldErrors } from '../platform/forms.tsx';
+import { OpcuaBrowser } from './OpcuaBrowser.tsx';
 import { parseDecimal } from './TagsEditor.tsx';
 import {
   OPCUA_SECURITY_MODES,
@@ -453,17 +454,20 @@ function ConnectionCard({
           <div className="conn-sub-head">
             <h3 className="conn-sub">Monitored items</h3>
           </div>
-          <div className="browse-slot" data-testid="opcua-browse-slot">
-            {/* Slot for GET /api/opcua/browse?endpoint=…&nodeId=… once the server offers it: pick nodes into the items. */}
-            <span title="coming with the OPC UA connector">
-              <Button disabled aria-describedby={`browse-note-${index}`}>
-                Browse server…
-              </Button>
-            </span>
-            <span className="muted small" id={`browse-note-${index}`}>
-              Coming with the OPC UA connector — until then, type the node ids.
-            </span>
-          </div>
+          {!readOnly && (
+            <OpcuaBrowser
+              endpoint={d.endpoint}
+              securityMode={d.securityMode}
+              securityPolicy={d.securityPolicy}
+              username={d.username}
+              onPick={(node) =>
+                putItems([
+                  ...items,
+                  { nodeId: node.nodeId, tag: node.browseName.replace(/^\d+:/, '').replace(/[^A-Za-z0-9_.:-]/g, '_'), samplingIntervalMs: '', deadband: '' },
+                ])
+              }
+            />
+          )}
           {items.length > 0 && (
             <div className="items-grid">
               <div className="grid-head ig-wide">Node id</div>
