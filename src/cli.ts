@@ -186,9 +186,41 @@ export async function main(argv: string[]): Promise<void> {
     .option('--duration <s>', 'stop after S seconds')
     .option('--write-plant <file>', 'with --machines: write the plant file of the synthetic machines (for takt import plant)')
     .option('--setup-scale <x>', 'multiply changeover durations')
+    .option('--opcua-port <n>', 'also serve a simulated OPC UA machine on this port (opc.tcp://127.0.0.1:<n>)')
+    .option('--opcua-name <id>', 'its machine id (node ids nsu=urn:takt:sim:opcua:<id>;s=<id>.State …)', 'imm05')
+    .option('--euromap63-dir <dir>', 'also emulate a EUROMAP 63 press answering sessions in this folder')
+    .option('--no-mqtt', 'only the OPC UA / EUROMAP 63 machines, no MQTT machines')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const extra: Array<{ stop(): Promise<void> }> = [];
+      if (opts.opcuaPort) {
+        const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
+        const m = await startOpcuaMachine({ port: Number(opts.opcuaPort), name: String(opts.opcuaName), seed: Number(opts.seed ?? 1) });
+        process.stderr.write(`takt sim: OPC UA machine ${opts.opcuaName} on ${m.endpoint} (namespace ${m.namespaceUri})\n`);
+        extra.push(m);
+      }
+      if (opts.euromap63Dir) {
+        const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
+        const { mkdirSync } = await import('node:fs');
+        mkdirSync(String(opts.euromap63Dir), { recursive: true });
+        extra.push(await startEuromap63Press({ sessionDir: String(opts.euromap63Dir), seed: Number(opts.seed ?? 1), speed: Number(opts.speed ?? 1) }));
+        process.stderr.write(`takt sim: EUROMAP 63 press answering in ${opts.euromap63Dir}\n`);
+      }
+      const stopExtra = async () => void (await Promise.all(extra.map((x) => x.stop().catch(() => {}))));
+      if (opts.mqtt === false) {
+        if (!extra.length) throw new ConfigError('--no-mqtt needs --opcua-port or --euromap63-dir');
+        const seconds = opts.duration ? Number(opts.duration) : Infinity;
+        await new Promise<void>((resolve) => {
+          if (Number.isFinite(seconds)) setTimeout(resolve, seconds * 1000);
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        await stopExtra();
+        return;
+      }
       const { runSimCommand } = await import('./sim/index.ts');
-      process.exitCode = await runSimCommand(opts);
+      const { mqtt: _mqtt, opcuaPort: _p, opcuaName: _n, euromap63Dir: _d, ...simOpts } = opts;
+      process.exitCode = await runSimCommand(simOpts);
+      await stopExtra();
     });
 
   program
