@@ -57,7 +57,6 @@ export class EmbeddedBroker {
   async listen(port = this.opts.port): Promise<number> {
     await this.create();
     this.server = net.createServer(this.aedes.handle as (socket: net.Socket) => void);
-    this.server.on('error', (err) => this.opts.log.error({ err }, 'mqtt broker error'));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, this.opts.host, () => {
@@ -65,6 +64,8 @@ export class EmbeddedBroker {
         resolve();
       });
     });
+    // only errors after a successful start are faults of the running broker (a busy port is the caller's to handle)
+    this.server.on('error', (err) => this.opts.log.error({ err }, 'mqtt broker error'));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
   }
