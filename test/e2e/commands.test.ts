@@ -6,7 +6,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { connectMqtt } from '../support/mqtt.ts';
 import { startTestServer } from '../support/server.ts';
 
@@ -20,24 +20,8 @@ interface EquipmentRow {
 const ST10 = 'acme/lakeside/assembly/line1/st10';
 const ST30 = 'acme/lakeside/assembly/line1/st30';
 
-async function shot(page: Page, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
 
-async function shotOf(el: ReturnType<Page['locator']>, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) await el.screenshot({ path: `${dir}/${name}.png` });
-}
 
-async function signIn(page: Page, server: TestServer): Promise<void> {
-  await page.goto(server.url);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(server.adminUsername);
-  await page.getByLabel('Password').fill(server.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('main.main').waitFor();
-}
 
 describe('machine commands in the browser', () => {
   let server: TestServer;
@@ -133,15 +117,15 @@ describe('machine commands in the browser', () => {
       expect(await rows.nth(0).textContent()).toContain('e2e: changeover');
       await expect.poll(() => page.getByTestId('machine-head').getAttribute('data-state'), { timeout: 10_000 }).toBe('Stopped');
       await shot(page, 'commands-history-1280');
-      await shotOf(panel, 'commands-panel-1280');
-      await shotOf(page.getByTestId('connection-health'), 'connection-health-1280');
+      await shot(panel, 'commands-panel-1280');
+      await shot(page.getByTestId('connection-health'), 'connection-health-1280');
 
       // The same page on a tablet.
       await page.setViewportSize({ width: 820, height: 1180 });
       await panel.getByRole('button', { name: 'Download parameter set…' }).click();
       await form.waitFor();
       await shot(page, 'commands-tablet');
-      await shotOf(page.getByTestId('connection-health'), 'connection-health-tablet');
+      await shot(page.getByTestId('connection-health'), 'connection-health-tablet');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
@@ -156,12 +140,7 @@ describe('machine commands in the browser', () => {
       const token = await server.tokenFor(['operator']);
       const res = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       const me = (await res.json()) as { user: { username: string } };
-      await page.goto(server.url);
-      await page.waitForURL(/\/sign-in/);
-      await page.getByLabel('Username').fill(me.user.username);
-      await page.getByLabel('Password').fill('password-123');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.locator('main.main').waitFor();
+      await signIn(page, server, { username: me.user.username, password: 'password-123' });
       await page.goto(`${server.url}/live/${encodeURIComponent(st10.id)}`);
       const panel = page.getByTestId('commands-panel');
       await panel.getByTestId('command-history').waitFor();
@@ -214,11 +193,11 @@ describe('machine commands in the browser', () => {
       const saved = await equipment(ST30);
       expect(saved.connections).toEqual([{ protocol: 'sparkplug', group: 'takt', node: 'assembly', metrics: { 'Counts/Good': 'good' } }]);
       expect((saved as unknown as { tags: unknown[] }).tags).toEqual([{ name: 'boxCount', role: 'good' }]);
-      await shotOf(form.getByTestId('tags-editor'), 'plant-tags-1280');
+      await shot(form.getByTestId('tags-editor'), 'plant-tags-1280');
       await page.setViewportSize({ width: 820, height: 1180 });
       await shot(page, 'plant-connections-tablet');
-      await shotOf(form.getByTestId('tags-editor'), 'plant-tags-tablet');
-      await shotOf(form.getByTestId('connections-editor'), 'plant-connections-editor-tablet');
+      await shot(form.getByTestId('tags-editor'), 'plant-tags-tablet');
+      await shot(form.getByTestId('connections-editor'), 'plant-connections-editor-tablet');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -4,7 +4,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { connectMqtt, publish } from '../support/mqtt.ts';
 import { startTestServer } from '../support/server.ts';
 
@@ -18,20 +18,7 @@ interface EquipmentRow {
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 
-/** Set E2E_SCREENSHOTS=/some/dir to keep screenshots of the screens the test walks through. */
-async function shot(page: Page, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
 
-async function signIn(page: Page, server: TestServer): Promise<void> {
-  await page.goto(server.url);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(server.adminUsername);
-  await page.getByLabel('Password').fill(server.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('main.main').waitFor();
-}
 
 describe('live plant in the browser', () => {
   let server: TestServer;

@@ -2,7 +2,7 @@
 // the definitions used, and a machine's page opens without errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('performance dashboards in the browser', () => {
@@ -22,12 +22,7 @@ describe('performance dashboards in the browser', () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(server.url);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Username').fill(server.adminUsername);
-    await page.getByLabel('Password').fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('main.main').waitFor();
+    await signIn(page, server);
     await page.getByRole('link', { name: 'OEE & losses' }).click();
     const table = page.getByTestId('perf-machines');
     await table.waitFor();

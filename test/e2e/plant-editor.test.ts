@@ -2,7 +2,7 @@
 // find it in the tree, and read its audit trail. Needs web/dist (the test command builds it first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -13,20 +13,7 @@ interface EquipmentRow {
   name: string;
 }
 
-/** Set E2E_SCREENSHOTS=/some/dir to keep screenshots of the screens the test walks through. */
-async function shot(page: Page, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
-}
 
-async function signIn(page: Page, server: TestServer): Promise<void> {
-  await page.goto(server.url);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Username').fill(server.adminUsername);
-  await page.getByLabel('Password').fill(server.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('main.main').waitFor();
-}
 
 describe('plant editor in the browser', () => {
   let server: TestServer;
