@@ -11,6 +11,14 @@ export interface EventMap {
   /** Parts counted from a machine counter; shiftStart identifies the shift they belong to. */
   'collect.counts': { equipmentId: string; ts: number; kind: 'good' | 'scrap'; delta: number; shiftStart: number | null };
   'collect.quarantined': { receivedAt: number; equipmentPath: string | null; reason: string; topic: string };
+  /** An operation changed on the shop floor (committed): status/phase, the machine it runs on. */
+  'execution.operation': { orderId: string; seq: number; status: string; phase: string | null; equipment: string | null; action: string };
+  /** An order's status changed (released, running, completed, cancelled). */
+  'execution.order': { orderId: string; status: string; action: string };
+  /** An andon call was raised, acknowledged or resolved. */
+  'execution.andon': { id: string; station: string; state: 'raised' | 'acknowledged' | 'resolved'; reason: string };
+  /** A parameter-lock alarm was raised or acknowledged for a running operation. */
+  'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: string; state: 'raised' | 'acknowledged' };
 }
 
 export type EventName = keyof EventMap;
