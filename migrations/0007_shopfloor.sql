@@ -54,6 +54,8 @@ CREATE TABLE operation_quantities (
   kind      text NOT NULL CHECK (kind IN ('good', 'scrap')),
   quantity  double precision NOT NULL CHECK (quantity > 0 AND quantity <= 1e9),
   reason    text,
+  -- scrap only: the parts were counted as good before (by the machine or by hand) and leave the good count
+  from_good boolean NOT NULL DEFAULT true,
   actor     text NOT NULL,
   FOREIGN KEY (order_id, seq) REFERENCES order_operations(order_id, seq) ON DELETE CASCADE
 );
@@ -139,3 +141,17 @@ CREATE TABLE operation_alarms (
 );
 CREATE INDEX operation_alarms_op_idx ON operation_alarms (order_id, seq);
 CREATE INDEX operation_alarms_open_idx ON operation_alarms (equipment) WHERE acknowledged_at IS NULL;
+
+-- Work instructions attached to a product's routing step (images, PDF): every order's operation from that step shows them.
+CREATE TABLE instruction_files (
+  id           uuid PRIMARY KEY,
+  product_id   text NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+  seq          integer NOT NULL,
+  name         text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  content_type text NOT NULL,
+  size         integer NOT NULL,
+  data         bytea NOT NULL,
+  created_by   text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX instruction_files_step_idx ON instruction_files (product_id, seq);

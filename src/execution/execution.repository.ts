@@ -190,7 +190,7 @@ export async function dispatchList(db: Db, path: string): Promise<DispatchRow[]>
     db,
     sql`SELECT op.*, o.priority, o.due_at AS order_due_at, o.released_at, o.product_id
         FROM order_operations op JOIN production_orders o ON o.id = op.order_id
-        WHERE op.status = 'released' AND o.status = 'released'
+        WHERE op.status = 'released' AND o.status IN ('released', 'running')
           AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(op.candidates) c(p)
                       WHERE c.p = ${path} OR starts_with(c.p, ${below}) OR starts_with(${path}::text, c.p || '/'))
         ORDER BY o.priority, COALESCE(op.due_at, o.due_at) NULLS LAST, o.released_at, o.id, op.seq`,

@@ -9,6 +9,8 @@ export type TokenRow = typeof apiTokens.$inferSelect;
 export const findUserByName = async (db: Db, username: string) =>
   (await db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1))[0];
 
+export const findUserByBadge = async (db: Db, badge: string) => (await db.select().from(users).where(eq(users.badge, badge)).limit(1))[0];
+
 export const findUserById = async (db: Db, id: string) => (await db.select().from(users).where(eq(users.id, id)).limit(1))[0];
 
 export const listUsers = (db: Db) => db.select().from(users).orderBy(asc(users.username));

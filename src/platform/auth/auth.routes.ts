@@ -35,6 +35,24 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const limiter = new LoginLimiter();
 
+  type SignedIn = NonNullable<Awaited<ReturnType<typeof ctx.auth.login>>>;
+  /** Rate limit per name and address, then the session cookie: shared by password and badge sign-in. */
+  const signIn = async (key: string, ip: string, check: () => Promise<SignedIn | undefined>, wrong: string, reply: import('fastify').FastifyReply) => {
+    const wait = limiter.retryAfterMs(key, ip);
+    if (wait > 0) {
+      const retryAfterS = Math.ceil(wait / 1000);
+      throw new AppError('rate_limited', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
+    }
+    const result = await check();
+    if (!result) {
+      limiter.fail(key, ip);
+      throw new AppError('unauthenticated', wrong);
+    }
+    limiter.succeed(key);
+    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure: ctx.config.secureCookies, path: '/', expires: result.expiresAt });
+    return { token: result.token, expiresAt: result.expiresAt.toISOString(), user: result.user };
+  };
+
   app.post(
     '/api/auth/login',
     {
@@ -46,28 +64,21 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: userOut }) },
       },
     },
-    async (req, reply) => {
-      const { username, password } = req.body;
-      const wait = limiter.retryAfterMs(username, req.ip);
-      if (wait > 0) {
-        const retryAfterS = Math.ceil(wait / 1000);
-        throw new AppError('rate_limited', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
-      }
-      const result = await ctx.auth.login(username, password);
-      if (!result) {
-        limiter.fail(username, req.ip);
-        throw new AppError('unauthenticated', 'wrong username or password');
-      }
-      limiter.succeed(username);
-      reply.setCookie(SESSION_COOKIE, result.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: ctx.config.secureCookies,
-        path: '/',
-        expires: result.expiresAt,
-      });
-      return { token: result.token, expiresAt: result.expiresAt.toISOString(), user: result.user };
+    (req, reply) => signIn(req.body.username, req.ip, () => ctx.auth.login(req.body.username, req.body.password), 'wrong username or password', reply),
+  );
+
+  app.post(
+    '/api/auth/badge',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Shop-floor sign-in with badge and PIN; returns a bearer token and sets the session cookie',
+        body: z.object({ badge: z.string().min(1).max(64), pin: z.string().min(1).max(16) }),
+        response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: userOut }) },
+      },
     },
+    (req, reply) => signIn(`badge:${req.body.badge}`, req.ip, () => ctx.auth.loginBadge(req.body.badge, req.body.pin), 'unknown badge or wrong PIN', reply),
   );
 
   app.post(

@@ -18,6 +18,7 @@ export const userCreateSchema = z
     roles: z.array(z.enum(PERSON_ROLES)).min(1, 'at least one role'),
     password: passwordSchema,
     badge: z.string().min(1).max(64).optional(),
+    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').optional(),
   })
   .strict();
 
@@ -28,6 +29,7 @@ export const userPatchSchema = z
     active: z.boolean().optional(),
     password: passwordSchema.optional(),
     badge: z.string().min(1).max(64).nullable().optional(),
+    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
     reason: z.string().max(1000).optional(),
   })
   .strict();
@@ -81,9 +83,12 @@ export class AuthService {
 
   async createUser(actor: Actor, input: z.infer<typeof userCreateSchema>): Promise<PublicUser> {
     const passwordHash = await hashPassword(input.password);
+    const pinHash = input.pin ? await hashPassword(input.pin) : null;
     return this.db.transaction(async (tx) => {
       if (await repo.findUserByName(tx, input.username))
         throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
+      if (input.badge && (await repo.findUserByBadge(tx, input.badge)))
+        throw new AppError('duplicate', `badge '${input.badge}' is taken`, [{ path: 'badge', message: 'already taken' }]);
       const row = await repo.insertUser(tx, {
         id: randomUUID(),
         username: input.username,
@@ -91,6 +96,7 @@ export class AuthService {
         passwordHash,
         roles: input.roles,
         badge: input.badge ?? null,
+        pinHash,
       });
       const after = publicUser(row);
       await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
@@ -99,12 +105,17 @@ export class AuthService {
   }
 
   async updateUser(actor: Actor, id: string, input: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
-    const { password, reason, ...fields } = input;
+    const { password, reason, pin, ...fields } = input;
     const passwordHash = password ? await hashPassword(password) : undefined;
+    const pinHash = pin === undefined ? undefined : pin === null ? null : await hashPassword(pin);
     return this.db.transaction(async (tx) => {
       const existing = await repo.findUserById(tx, id);
       if (!existing) throw notFound('user', id);
-      const row = await repo.updateUser(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) });
+      if (fields.badge) {
+        const holder = await repo.findUserByBadge(tx, fields.badge);
+        if (holder && holder.id !== id) throw new AppError('duplicate', `badge '${fields.badge}' belongs to '${holder.username}'`, [{ path: 'badge', message: 'already taken' }]);
+      }
+      const row = await repo.updateUser(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}), ...(pinHash !== undefined ? { pinHash } : {}) });
       // A password change or deactivation ends every open session of that user.
       if (passwordHash || fields.active === false) await repo.deleteUserSessions(tx, id);
       const after = publicUser(row);
@@ -113,7 +124,7 @@ export class AuthService {
         entity: 'user',
         entityId: id,
         before: publicUser(existing),
-        after: passwordHash ? { ...after, password: 'changed' } : after,
+        after: { ...after, ...(passwordHash ? { password: 'changed' } : {}), ...(pinHash !== undefined ? { pin: pinHash ? 'changed' : 'removed' } : {}) },
         reason,
       });
       return after;
@@ -144,6 +155,20 @@ export class AuthService {
       return undefined;
     }
     if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+    const { token, hash } = newToken('takt_s');
+    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
+    await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });
+    return { token, expiresAt, user: publicUser(user) };
+  }
+
+  /** Shop-floor sign-in: badge (scanned or typed) and PIN. Undefined on bad credentials (the caller rate-limits). */
+  async loginBadge(badge: string, pin: string) {
+    const user = await repo.findUserByBadge(this.db, badge);
+    if (!user || !user.active || !user.pinHash) {
+      await verifyPassword(pin, await dummyPasswordHash());
+      return undefined;
+    }
+    if (!(await verifyPassword(pin, user.pinHash))) return undefined;
     const { token, hash } = newToken('takt_s');
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });

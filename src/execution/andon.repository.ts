@@ -1,0 +1,158 @@
+// SQL of andon calls (a station calling for help) and parameter-lock alarms (a running operation's machine leaving
+// the downloaded recipe), and of the reason codes the terminal offers.
+import { randomUUID } from 'node:crypto';
+import { rowsOf, sql, type Db } from '../platform/db/database.ts';
+
+const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
+
+export interface AndonRow {
+  id: string;
+  station: string;
+  orderId: string | null;
+  seq: number | null;
+  reason: string;
+  message: string;
+  raisedBy: string;
+  raisedAt: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
+const andonOf = (r: Record<string, unknown>): AndonRow => ({
+  id: r.id as string,
+  station: r.station as string,
+  orderId: (r.order_id as string) ?? null,
+  seq: r.seq == null ? null : Number(r.seq),
+  reason: r.reason as string,
+  message: r.message as string,
+  raisedBy: r.raised_by as string,
+  raisedAt: iso(r.raised_at)!,
+  acknowledgedBy: (r.acknowledged_by as string) ?? null,
+  acknowledgedAt: iso(r.acknowledged_at),
+  resolvedBy: (r.resolved_by as string) ?? null,
+  resolvedAt: iso(r.resolved_at),
+});
+
+export async function insertAndon(db: Db, a: { station: string; orderId: string | null; seq: number | null; reason: string; message: string; raisedBy: string }): Promise<AndonRow> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`INSERT INTO andon_calls (id, station, order_id, seq, reason, message, raised_by)
+        VALUES (${randomUUID()}::uuid, ${a.station}, ${a.orderId}, ${a.seq}, ${a.reason}, ${a.message}, ${a.raisedBy}) RETURNING *`,
+  );
+  return andonOf(rows[0]);
+}
+
+export async function getAndon(db: Db, id: string, forUpdate = false): Promise<AndonRow | undefined> {
+  const lock = forUpdate ? sql.raw(' FOR UPDATE') : sql.raw('');
+  const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM andon_calls WHERE id = ${id}::uuid${lock}`);
+  return rows[0] ? andonOf(rows[0]) : undefined;
+}
+
+export async function updateAndon(db: Db, id: string, step: 'acknowledge' | 'resolve', by: string): Promise<AndonRow> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    step === 'acknowledge'
+      ? sql`UPDATE andon_calls SET acknowledged_by = ${by}, acknowledged_at = now() WHERE id = ${id}::uuid RETURNING *`
+      : sql`UPDATE andon_calls SET resolved_by = ${by}, resolved_at = now(),
+              acknowledged_by = coalesce(acknowledged_by, ${by}), acknowledged_at = coalesce(acknowledged_at, now()) WHERE id = ${id}::uuid RETURNING *`,
+  );
+  return andonOf(rows[0]);
+}
+
+export async function listAndon(db: Db, f: { open?: boolean; station?: string; limit: number }): Promise<AndonRow[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`SELECT * FROM andon_calls WHERE (${f.open ?? false} = false OR resolved_at IS NULL)
+          AND (${f.station ?? null}::text IS NULL OR station = ${f.station ?? null}::text OR station LIKE ${`${f.station ?? ''}/%`})
+        ORDER BY raised_at DESC LIMIT ${f.limit}`,
+  );
+  return rows.map(andonOf);
+}
+
+export interface AlarmRow {
+  id: string;
+  orderId: string;
+  seq: number;
+  equipment: string;
+  parameter: string;
+  kind: 'out_of_limits' | 'setpoint_changed';
+  value: unknown;
+  reference: unknown;
+  raisedAt: string;
+  lastSeenAt: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+}
+
+const alarmOf = (r: Record<string, unknown>): AlarmRow => ({
+  id: r.id as string,
+  orderId: r.order_id as string,
+  seq: Number(r.seq),
+  equipment: r.equipment as string,
+  parameter: r.parameter as string,
+  kind: r.kind as AlarmRow['kind'],
+  value: r.value,
+  reference: r.reference,
+  raisedAt: iso(r.raised_at)!,
+  lastSeenAt: iso(r.last_seen_at)!,
+  acknowledgedBy: (r.acknowledged_by as string) ?? null,
+  acknowledgedAt: iso(r.acknowledged_at),
+});
+
+/**
+ * Records a deviation: a new alarm when the operation has no unacknowledged one for this parameter and kind, else the
+ * open one's latest value and time. Returns the alarm and whether it is new.
+ */
+export async function upsertAlarm(
+  db: Db,
+  a: { orderId: string; seq: number; equipment: string; parameter: string; kind: AlarmRow['kind']; value: unknown; reference: unknown; at: string },
+): Promise<{ alarm: AlarmRow; raised: boolean }> {
+  const open = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`UPDATE operation_alarms SET value = ${JSON.stringify(a.value)}::jsonb, last_seen_at = greatest(last_seen_at, ${a.at}::timestamptz)
+        WHERE order_id = ${a.orderId} AND seq = ${a.seq} AND parameter = ${a.parameter} AND kind = ${a.kind} AND acknowledged_at IS NULL RETURNING *`,
+  );
+  if (open[0]) return { alarm: alarmOf(open[0]), raised: false };
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`INSERT INTO operation_alarms (id, order_id, seq, equipment, parameter, kind, value, reference, raised_at, last_seen_at)
+        VALUES (${randomUUID()}::uuid, ${a.orderId}, ${a.seq}, ${a.equipment}, ${a.parameter}, ${a.kind}, ${JSON.stringify(a.value)}::jsonb,
+                ${JSON.stringify(a.reference)}::jsonb, ${a.at}::timestamptz, ${a.at}::timestamptz) RETURNING *`,
+  );
+  return { alarm: alarmOf(rows[0]), raised: true };
+}
+
+export async function acknowledgeAlarm(db: Db, id: string, by: string): Promise<AlarmRow | undefined> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`UPDATE operation_alarms SET acknowledged_by = ${by}, acknowledged_at = now() WHERE id = ${id}::uuid AND acknowledged_at IS NULL RETURNING *`,
+  );
+  return rows[0] ? alarmOf(rows[0]) : undefined;
+}
+
+export async function getAlarm(db: Db, id: string): Promise<AlarmRow | undefined> {
+  const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM operation_alarms WHERE id = ${id}::uuid`);
+  return rows[0] ? alarmOf(rows[0]) : undefined;
+}
+
+export async function listAlarms(db: Db, f: { open?: boolean; equipment?: string; orderId?: string; seq?: number; limit: number }): Promise<AlarmRow[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`SELECT * FROM operation_alarms WHERE (${f.open ?? false} = false OR acknowledged_at IS NULL)
+          AND (${f.equipment ?? null}::text IS NULL OR equipment = ${f.equipment ?? null}::text OR equipment LIKE ${`${f.equipment ?? ''}/%`})
+          AND (${f.orderId ?? null}::text IS NULL OR order_id = ${f.orderId ?? null}::text)
+          AND (${f.seq ?? null}::int IS NULL OR seq = ${f.seq ?? null}::int)
+        ORDER BY raised_at DESC LIMIT ${f.limit}`,
+  );
+  return rows.map(alarmOf);
+}
+
+export async function reasonCodes(db: Db, kind?: string) {
+  const rows = await rowsOf<{ kind: string; code: string; label: string }>(
+    db,
+    sql`SELECT kind, code, label FROM reason_codes WHERE active AND (${kind ?? null}::text IS NULL OR kind = ${kind ?? null}::text) ORDER BY kind, code`,
+  );
+  return rows;
+}

@@ -1,0 +1,68 @@
+// The execution module put together: orders (intake, release, dispatch) and the shop floor (terminal, andon,
+// parameter lock, labour), with the lot ledger plugged in when the lots module is present.
+import type { ServerResponse } from 'node:http';
+import type { CollectService } from '../collect/index.ts';
+import type { CommandService } from '../connectors/commands.ts';
+import type { TaktModule } from '../platform/app.ts';
+import type { AppContext } from '../platform/context.ts';
+import { rowsOf, sql } from '../platform/db/database.ts';
+import { PlantService } from '../plant/index.ts';
+import { AndonService } from './andon.service.ts';
+import type { LotLedger } from './contracts.ts';
+import { executionRoutes } from './execution.routes.ts';
+import { ExecutionService } from './execution.service.ts';
+import { ShopFloor } from './shopfloor.service.ts';
+import { ShopFloorViews, type ShopFloorDeps } from './shopfloor.views.ts';
+import { terminalRoutes } from './terminal.routes.ts';
+import { RunWatch } from './watch.ts';
+
+export interface ExecutionModule extends TaktModule {
+  orders: ExecutionService;
+  floor: ShopFloor;
+  watch: RunWatch;
+  /** Plugs in the material lot ledger (the lots module). */
+  setLedger(ledger: LotLedger): void;
+}
+
+export async function createExecutionModule(ctx: AppContext, collect: CollectService, commands: CommandService, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
+  let ledger: LotLedger | undefined;
+  const plant = new PlantService(ctx.db, ctx.events);
+  const watch = new RunWatch(ctx, collect, plant);
+  const deps: ShopFloorDeps = {
+    collect,
+    commands,
+    plant,
+    ledger: () => ledger,
+    productOf: async (db, orderId) =>
+      (
+        await rowsOf<{ id: string; name: string; material_id: string | null }>(
+          db,
+          sql`SELECT p.id, p.name, p.material_id FROM products p JOIN production_orders o ON o.product_id = p.id WHERE o.id = ${orderId}`,
+        )
+      ).map((p) => ({ id: p.id, name: p.name, materialId: p.material_id }))[0],
+    views: undefined as unknown as ShopFloorViews,
+    onRunChanged: (equipmentId) => void watch.reload(equipmentId).catch((err) => ctx.log.warn({ err }, 'execution: reloading running operations failed')),
+    recipeTimeoutMs: opts.recipeTimeoutMs,
+  };
+  deps.views = new ShopFloorViews(ctx.db, () => deps);
+  const floor = new ShopFloor(ctx, deps);
+  const andon = new AndonService(ctx, (s) => collect.equipment(s).path);
+  const orders = new ExecutionService(ctx.db, ctx.events);
+  const streams = new Set<ServerResponse>();
+  await watch.start();
+  return {
+    name: 'execution',
+    orders,
+    floor,
+    watch,
+    setLedger: (l) => void (ledger = l),
+    routes: async (app, c) => {
+      executionRoutes(app, c, orders);
+      terminalRoutes(app, c, { floor, views: deps.views, andon, streams });
+    },
+    closing: () => {
+      for (const s of streams) s.end();
+    },
+    stop: async () => watch.stop(),
+  };
+}

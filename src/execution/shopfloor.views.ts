@@ -1,0 +1,206 @@
+// What the terminal and the supervisor see: an operation with its live counts (machine + hand), cycle time,
+// interruption and downtime, journal, alarms and materials; a station with its queue, people and calls; and the
+// record of an order as actually made (for the ERP).
+import type { CollectService } from '../collect/index.ts';
+import type { CommandService } from '../connectors/commands.ts';
+import { sql, rowsOf, type Db } from '../platform/db/database.ts';
+import { notFound } from '../platform/errors.ts';
+import type { PlantService } from '../plant/index.ts';
+import * as andonRepo from './andon.repository.ts';
+import type { LotLedger, OperationPerformance, OrderPerformance } from './contracts.ts';
+import * as repo from './execution.repository.ts';
+import * as run from './shopfloor.repository.ts';
+
+export interface ShopFloorDeps {
+  collect: CollectService;
+  commands: CommandService;
+  plant: PlantService;
+  /** The lot ledger, once the lots module is there. */
+  ledger?: () => LotLedger | undefined;
+  productOf(db: Db, orderId: string): Promise<{ id: string; name: string; materialId: string | null } | undefined>;
+  views: ShopFloorViews;
+  /** An operation started, stopped or moved on a machine: the order context of its data changes. */
+  onRunChanged?(equipmentId: string): void;
+  recipeTimeoutMs?: number;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/** Good and scrap of an operation: the machine's counts since production started plus what was entered by hand. */
+export async function liveTotals(db: Db, op: { seq: number; orderId: string }, r: run.RunRow) {
+  if (r.status === 'completed') return { good: r.goodQty, scrap: r.scrapQty, machine: null, hand: await run.handTotals(db, op.orderId, op.seq) };
+  const machine = r.equipment && r.startedAt ? await run.machineCounts(db, r.equipment, r.startedAt, r.completedAt) : { good: 0, scrap: 0 };
+  const hand = await run.handTotals(db, op.orderId, op.seq);
+  return { good: round(Math.max(0, machine.good + hand.good - hand.scrapFromGood)), scrap: round(machine.scrap + hand.scrap), machine, hand };
+}
+
+export class ShopFloorViews {
+  constructor(
+    private readonly db: Db,
+    private readonly deps: () => ShopFloorDeps,
+  ) {}
+
+  async operation(orderId: string, seq: number, db: Db = this.db) {
+    const order = await repo.getOrder(db, orderId);
+    const op = order && (await repo.listOperations(db, orderId)).find((o) => o.seq === seq);
+    if (!order || !op) throw notFound('operation', `${orderId}/${seq}`);
+    const r = (await run.getRun(db, orderId, seq))!;
+    const t = await liveTotals(db, { orderId, seq }, r);
+    const d = this.deps();
+    const product = await d.productOf(db, orderId);
+    let machine: { state: string; bucket: string; since: string | null; cycleTimeS: number | null } | null = null;
+    let downtime: Awaited<ReturnType<typeof run.downtime>> | null = null;
+    if (r.equipment) {
+      const m = d.collect.machineStates().find((x) => x.eq.path === r.equipment);
+      const cycle = r.status === 'running' ? (await d.collect.tags(r.equipment).catch(() => [])).find((x) => x.tag === 'cycle_time')?.latest : undefined;
+      machine = m
+        ? { state: m.state, bucket: m.bucket, since: m.since ? new Date(m.since).toISOString() : null, cycleTimeS: typeof cycle?.value === 'number' ? cycle.value : null }
+        : null;
+      if (r.startedAt) downtime = await run.downtime(db, r.equipment, r.startedAt, r.completedAt);
+    }
+    const interrupted = r.status === 'running' && r.phase === 'running' && machine !== null && (machine.bucket === 'adet' || machine.bucket === 'unknown');
+    const ledger = d.ledger?.();
+    const consumed = ledger ? (await ledger.consumedBy(db, orderId)).filter((c) => c.seq === seq) : [];
+    const materials = op.materials.map((m) => ({
+      ...m,
+      perUnit: round(m.quantity / op.quantity),
+      consumed: round(consumed.filter((c) => c.materialId === m.materialId).reduce((s, c) => s + c.quantity, 0)),
+    }));
+    const files = await rowsOf<{ id: string; name: string; content_type: string; size: number }>(
+      db,
+      sql`SELECT id, name, content_type, size FROM instruction_files WHERE product_id = ${order.productId} AND seq = ${seq} ORDER BY created_at`,
+    );
+    return {
+      orderId,
+      seq,
+      name: op.name,
+      productId: order.productId,
+      productName: product?.name ?? order.productId,
+      orderQuantity: order.quantity,
+      quantity: op.quantity,
+      unit: op.unit,
+      priority: order.priority,
+      dueAt: op.dueAt ?? order.dueAt,
+      status: r.status,
+      phase: r.phase,
+      pauseReason: r.pauseReason,
+      equipment: r.equipment,
+      candidates: op.candidates,
+      setupStartedAt: r.setupStartedAt,
+      startedAt: r.startedAt,
+      completedAt: r.completedAt,
+      startedBy: r.startedBy,
+      completedBy: r.completedBy,
+      standard: { setupTimeS: op.setupTimeS, runTimeS: op.runTimeS, idealCycleTimeS: op.quantity > 0 ? round(op.runTimeS / op.quantity) : null },
+      instructions: op.instructions,
+      attachments: files.map((f) => ({ id: f.id, name: f.name, contentType: f.content_type, size: Number(f.size), url: `/api/instructions/${f.id}` })),
+      parameters: op.parameters,
+      recipe: r.recipe,
+      recipeVerified: r.recipeVerified,
+      recipeCommandId: r.recipeCommandId,
+      good: t.good,
+      scrap: t.scrap,
+      remaining: round(Math.max(0, op.quantity - t.good)),
+      counts: { machine: t.machine, hand: { good: t.hand.good, scrap: t.hand.scrap, scrapFromGood: t.hand.scrapFromGood }, scrapByReason: t.hand.scrapByReason },
+      machine,
+      interrupted,
+      downtime,
+      materials,
+      consumed,
+      alarms: await andonRepo.listAlarms(db, { orderId, seq, limit: 50 }),
+      events: (await run.listEvents(db, orderId, seq)).slice(-50),
+    };
+  }
+
+  /** A station's terminal: the machine, what runs on it, its queue, who is signed in, open calls and alarms. */
+  async station(path: string) {
+    const d = this.deps();
+    const eq = d.collect.equipment(path);
+    const m = d.collect.machineStates().find((x) => x.eq.path === eq.path);
+    const current = (await run.runningOn(this.db, [eq.path]))[0];
+    const queue = await repo.dispatchList(this.db, eq.path);
+    return {
+      station: {
+        id: eq.id,
+        path: eq.path,
+        name: eq.name,
+        level: eq.level,
+        state: m?.state ?? 'Unknown',
+        bucket: m?.bucket ?? 'unknown',
+        since: m?.since ? new Date(m.since).toISOString() : null,
+        hasCounter: [...eq.tags.values()].some((t) => t.role === 'good'),
+      },
+      current: current ? await this.operation(current.orderId, current.seq) : null,
+      queue: queue.map((q) => ({
+        orderId: q.orderId,
+        seq: q.seq,
+        name: q.name,
+        productId: q.productId,
+        quantity: q.quantity,
+        unit: q.unit,
+        priority: q.priority,
+        dueAt: q.dueAt ?? q.orderDueAt,
+        setupTimeS: q.setupTimeS,
+        runTimeS: q.runTimeS,
+        candidates: q.candidates,
+      })),
+      operators: await run.openLabourAt(this.db, eq.path),
+      andon: await andonRepo.listAndon(this.db, { open: true, station: eq.path, limit: 20 }),
+      alarms: await andonRepo.listAlarms(this.db, { open: true, equipment: eq.path, limit: 20 }),
+    };
+  }
+}
+
+/** The order as actually made: per operation the machine, times, quantities, people, recipe and lots. */
+export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: string): Promise<OrderPerformance> {
+  const order = await repo.getOrder(db, orderId);
+  if (!order) throw notFound('production order', orderId);
+  const product = await d.productOf(db, orderId);
+  const ops = await repo.listOperations(db, orderId);
+  const people = await run.operatorsOf(db, orderId);
+  const ledger = d.ledger?.();
+  const consumed = ledger ? await ledger.consumedBy(db, orderId) : [];
+  const produced = ledger ? await ledger.producedBy(db, orderId) : [];
+  const operations: OperationPerformance[] = [];
+  for (const op of ops) {
+    const r = (await run.getRun(db, orderId, op.seq))!;
+    const t = await liveTotals(db, { orderId, seq: op.seq }, r);
+    const units = new Map(op.parameters.map((p) => [p.name, p.unit]));
+    operations.push({
+      seq: op.seq,
+      name: op.name,
+      segmentId: op.segmentId,
+      status: r.status as OperationPerformance['status'],
+      equipment: r.equipment,
+      startedAt: r.setupStartedAt,
+      completedAt: r.completedAt,
+      plannedQuantity: op.quantity,
+      goodQuantity: t.good,
+      scrapQuantity: t.scrap,
+      unit: op.unit,
+      operators: people.get(op.seq) ?? (r.startedBy ? [r.startedBy] : []),
+      parameters: Object.entries(r.recipe ?? {}).map(([name, value]) => ({ name, value, ...(units.get(name) ? { unit: units.get(name) } : {}) })),
+      consumed: consumed.filter((c) => c.seq === op.seq),
+      produced: produced.filter((p) => p.seq === op.seq),
+    });
+  }
+  const live = operations.filter((o) => o.status !== 'cancelled');
+  const lastOp = live[live.length - 1];
+  const starts = live.map((o) => o.startedAt).filter((x): x is string => !!x).sort();
+  return {
+    orderId,
+    productId: order.productId,
+    materialId: product?.materialId ?? null,
+    plannedQuantity: order.quantity,
+    unit: order.unit,
+    status: order.status,
+    scheduleId: order.scheduleId,
+    requestId: order.requestId,
+    source: order.source,
+    startedAt: starts[0] ?? null,
+    completedAt: order.status === 'completed' ? (live.map((o) => o.completedAt).filter((x): x is string => !!x).sort().pop() ?? null) : null,
+    goodQuantity: lastOp?.goodQuantity ?? 0,
+    scrapQuantity: round(live.reduce((s, o) => s + o.scrapQuantity, 0)),
+    operations,
+  };
+}
