@@ -60,7 +60,7 @@ export async function runningOn(db: Db, equipment?: string[]): Promise<RunRow[]>
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     equipment
-      ? sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' AND equipment = ANY(${equipment}::text[]) ORDER BY setup_started_at`
+      ? sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' AND equipment IN (SELECT jsonb_array_elements_text(${JSON.stringify(equipment)}::jsonb)) ORDER BY setup_started_at`
       : sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' ORDER BY setup_started_at`,
   );
   return rows.map(runOf);
