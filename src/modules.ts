@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
+import { createPlanningModule } from './planning/index.ts';
 
 export interface CollectModule extends TaktModule {
   collect: CollectService;
@@ -97,7 +98,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     stop: () => manager.stop(),
   };
   const performanceModule = await createPerformanceModule(ctx);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
+  const planningModule = await createPlanningModule(ctx, collect);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule, planningModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
