@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchedule, solve } from '../scheduling/index.ts';
-import { buildModel, expandCandidates, machineCalendar, priorityWeight, remainingS, type PlanMachine, type PlanOrder } from './model-map.ts';
+import { buildModel, expandCandidates, machineCalendar, priorityWeight, remainingS, type PlanMachine, type PlanOrder, type PlantCalendar } from './model-map.ts';
 
 const H = 3600;
 // Monday 23 November 2026, 00:00 UTC
 const NOW = Date.UTC(2026, 10, 23);
-const dayShift = {
+const dayShift: PlantCalendar = {
   timezone: 'UTC',
+  holidays: [],
+  plannedDowntime: [],
   shifts: [{ name: 'Day', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5], breaks: [{ name: 'Break', start: '09:00', end: '09:15' }] }],
 };
 const M = ['plant/cell1/m1', 'plant/cell1/m2', 'plant/line/st10'];
@@ -46,7 +48,7 @@ describe('orders → engine model', () => {
       [30 * H, 33 * H],
       [33.25 * H, 38 * H],
     ]);
-    const withDown = { ...dayShift, plannedDowntime: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T11:00:00Z', reason: 'service', equipmentPath: 'plant/cell1' }] };
+    const withDown: PlantCalendar = { ...dayShift, plannedDowntime: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T11:00:00Z', reason: 'service', equipmentPath: 'plant/cell1' }] };
     expect(machineCalendar({ path: 'plant/cell1/m1', name: 'm1', calendar: withDown }, NOW, 24 * H * 1000)!.unavailable).toEqual([[10 * H, 11 * H]]);
     expect(machineCalendar({ path: 'plant/line/st10', name: 'st10', calendar: withDown }, NOW, 24 * H * 1000)!.unavailable).toBeUndefined();
     // a machine that is down is unavailable until its estimated repair; without a calendar that is all
