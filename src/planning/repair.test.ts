@@ -81,7 +81,7 @@ describe('schedule description', () => {
   });
 
   it('the diff names operations that changed machine or moved a minute or more', () => {
-    const a = (orderId: string, machine: string, start: string): Assignment => ({ orderId, seq: 10, machine, start, end: start, setupS: 0, running: false, risk: 'on-time' });
+    const a = (orderId: string, machine: string, start: string): Assignment => ({ orderId, seq: 10, machine, start, end: start, setupS: 0, running: false, risk: 'on-time', eligible: [machine] });
     const published = [a('A', 'm1', '2026-01-01T06:00:00Z'), a('B', 'm1', '2026-01-01T07:00:00Z'), a('C', 'm2', '2026-01-01T06:00:00Z'), a('D', 'm2', '2026-01-01T08:00:00Z')];
     const current = [a('A', 'm1', '2026-01-01T06:00:30Z'), a('B', 'm2', '2026-01-01T07:00:00Z'), a('C', 'm2', '2026-01-01T06:05:00Z'), a('E', 'm1', '2026-01-01T09:00:00Z')];
     const d = diffAssignments(current, published);

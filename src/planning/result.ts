@@ -18,6 +18,11 @@ export interface Assignment {
   /** Placed by hand (a move). */
   pinned?: boolean;
   risk: Risk;
+  /** Machines that can run it (targets of a move). */
+  eligible: string[];
+  productId?: string;
+  priority?: number;
+  dueAt?: string | null;
 }
 
 export interface LateOrder {
@@ -84,6 +89,7 @@ export function describeSchedule(problem: Problem, index: ModelIndex, schedule: 
       running: index.running[o.job][o.op],
       ...(pinned && pinned.job === o.job && pinned.op === o.op ? { pinned: true } : {}),
       risk: risk.get(o.job)!,
+      eligible: problem.jobs[o.job].operations[o.op].alternatives.map((x) => index.machines[x.machine]),
     }))
     .sort((a, b) => a.start.localeCompare(b.start) || a.machine.localeCompare(b.machine));
   const makespan = schedule.operations.length ? schedule.makespan : 0;
