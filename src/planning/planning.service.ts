@@ -155,6 +155,7 @@ export class PlanningService {
     const machines = snap.machines.map((m) => ({ path: m.path, name: m.name, down: m.downUntil !== undefined }));
     const orderInfo = new Map(snap.orders.map((o) => [o.id, o]));
     this.enqueue(async () => {
+      if (this.stopped) return repo.failVersion(this.ctx.db, row.id, 'the server stopped before it was computed');
       let prepared = first;
       for (let attempt = 0; ; attempt++) {
         try {

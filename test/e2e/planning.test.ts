@@ -60,8 +60,30 @@ describe('the Plan page in the browser', () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText(/Plan 1 published: 5 operations/).waitFor();
     await expect.poll(async () => (await page.getByTestId('plan-versions').textContent()) ?? '').toContain('published');
-    const after = (await call('GET', '/api/schedules/1')) as { status: string };
-    expect(after.status).toBe('published');
+    expect(((await call('GET', '/api/schedules/1')) as { status: string }).status).toBe('published');
+
+    // tap the E-TOP bar: its place follows the chart's axes (1 h margin each side, grid insets 110/16 px, 12/56 px)
+    const top = plan.assignments.find((a) => a.orderId === 'E-TOP')!;
+    const min = Math.min(...plan.assignments.map((a) => Date.parse(a.start))) - 3_600_000;
+    const max = Math.max(...plan.assignments.map((a) => Date.parse(a.end))) + 3_600_000;
+    const row = plan.stats.machines.findIndex((m) => m.path === top.machine);
+    const mid = (Date.parse(top.start) + Date.parse(top.end)) / 2;
+    const x = 110 + ((mid - min) / (max - min)) * (box.width - 126);
+    const y = 12 + (row + 0.5) * ((box.height - 68) / plan.stats.machines.length);
+    await gantt.click({ position: { x, y } });
+    const move = page.getByTestId('plan-move');
+    await move.getByText('E-TOP / 10').waitFor();
+    const target = 'acme/lakeside/moulding/imm-cell2/imm03';
+    await move.getByTestId('plan-move-machine').selectOption(target);
+    await move.getByRole('button', { name: 'Move and repair' }).click();
+    await page.getByTestId('plan-versions').getByText('Plan 2').waitFor();
+    await expect.poll(async () => ((await call('GET', '/api/schedules/2')) as { status: string }).status, { timeout: 30_000 }).toBe('ready');
+    const moved = (await call('GET', '/api/schedules/2')) as { reason: string; assignments: Array<{ orderId: string; machine: string; pinned?: boolean }>; diff: { moved: Array<{ orderId: string }> } };
+    expect(moved.reason).toBe('move');
+    expect(moved.assignments.find((a) => a.orderId === 'E-TOP')).toMatchObject({ machine: target, pinned: true });
+    expect(moved.diff.moved.map((m) => m.orderId)).toEqual(['E-TOP']);
+    await expect.poll(async () => (await page.getByTestId('plan-kpis').textContent()) ?? '', { timeout: 10_000 }).toContain('moved vs plan 1');
+    await shot(page, 'plan-moved');
     expect(errors).toEqual([]);
   });
 });
