@@ -3,6 +3,7 @@
 // rush order). Bad input gets a 4xx naming the problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanningModule, StoredModel } from '../../src/planning/index.ts';
+import { PlantService, shiftAt } from '../../src/plant/index.ts';
 import { checkSchedule } from '../../src/scheduling/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -58,6 +59,14 @@ for (const kind of DB_KINDS) {
     /** The engine's checker on the model and schedule the version was solved with, and the API's view matches it. */
     const checked = async (v: Version) => {
       const model = (await planning().model(v.id)) as StoredModel;
+      // independently of the model: every operation starts inside a shift of its machine's plant calendar, not in a break
+      const calendars = new Map((await new PlantService(t.app.ctx.db, t.app.ctx.events).listCodes('calendar')).map((c) => [c.id, c]));
+      for (const a of v.assignments) {
+        const cal = calendars.get(a.machine.includes('/assembly/') ? 'two-shift' : 'three-shift') as unknown as Parameters<typeof shiftAt>[0];
+        const shift = shiftAt(cal, Date.parse(a.start));
+        expect(shift, `${a.orderId}/${a.seq} starts at ${a.start} outside the shifts of ${a.machine}`).toBeDefined();
+        for (const b of shift!.breaks) expect(Date.parse(a.start) >= b.start && Date.parse(a.start) < b.end).toBe(false);
+      }
       const res = checkSchedule(model.problem, model.schedule);
       expect(res.violations).toEqual([]);
       expect(v.assignments).toHaveLength(model.schedule.operations.length);
@@ -162,6 +171,8 @@ for (const kind of DB_KINDS) {
       const published = (await call('GET', `/api/schedules/${first.id}`)).body as Version;
       const busy = published.assignments.find((a) => a.machine.startsWith(`${IMM}/`))!.machine;
       planning().options.downDebounceMs = 100;
+      planning().options.downRepairS = 3 * 86_400; // a long repair: its planned work has to go elsewhere or wait
+      const onIt = published.assignments.filter((a) => a.machine === busy);
       const ingest = await call('POST', '/api/ingest', { records: [{ equipment: busy, tag: 'state', value: 'Aborted' }] });
       expect(ingest.status, JSON.stringify(ingest.body)).toBe(200);
       let proposal: Version | undefined;
@@ -178,8 +189,14 @@ for (const kind of DB_KINDS) {
       const until = Date.parse(proposal!.stats.down![busy]);
       expect(until).toBeGreaterThan(Date.now());
       for (const a of proposal!.assignments.filter((x) => x.machine === busy)) expect(Date.parse(a.start)).toBeGreaterThanOrEqual(until);
-      // stability: what did not touch the down machine stays where it was
+      // its work moved: to another machine or after the repair; what did not touch the down machine stays where it was
+      const movedIds = proposal!.diff!.moved.map((m) => `${m.orderId}/${m.seq}`);
+      for (const a of onIt) expect(movedIds).toContain(`${a.orderId}/${a.seq}`);
       expect(proposal!.stats.kept).toBeGreaterThan(0);
+      // moulding orders (one operation) on other machines, planned to start later, keep machine and start exactly
+      const others = published.assignments.filter((x) => x.machine.startsWith(`${IMM}/`) && x.machine !== busy && Date.parse(x.start) > Date.now() + 60_000);
+      for (const a of others) expect(proposal!.assignments).toContainEqual(expect.objectContaining({ orderId: a.orderId, seq: a.seq, machine: a.machine, start: a.start }));
+      planning().options.downRepairS = 7200;
       await call('POST', '/api/ingest', { records: [{ equipment: busy, tag: 'state', value: 'Execute' }] });
     });
 
