@@ -5,7 +5,7 @@ import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { checkSchedule, ModelError, solveInWorker, type Objective, type Problem } from '../scheduling/index.ts';
+import { checkSchedule, fitCalendar, ModelError, solveInWorker, unavailableIntervals, type Objective, type Problem } from '../scheduling/index.ts';
 import { buildModel, expandCandidates, type BuiltModel } from './model-map.ts';
 import * as repo from './planning.repository.ts';
 import type { ObjectiveChoice, Reason, VersionRow } from './planning.repository.ts';
@@ -298,9 +298,15 @@ export class PlanningService {
       const j = built.index.orders.indexOf(req.orderId);
       if (j < 0) throw new AppError('unprocessable', `order ${req.orderId} cannot be planned: ${built.skipped.find((s) => s.orderId === req.orderId)?.reason ?? 'unknown reason'}`);
       const pinned = { job: j, op: built.index.seqs[j].indexOf(req.seq), machine: built.index.machines.indexOf(req.machine), start: Math.max(0, Math.round((startMs - now) / 1000)) };
+      // a start in a break or between shifts snaps to the machine's next working moment (as a drop on a Gantt would)
+      const alt = built.problem.jobs[j].operations[pinned.op].alternatives.find((a) => a.machine === pinned.machine)!;
+      const [snapped] = fitCalendar(unavailableIntervals(built.problem.calendars?.[pinned.machine]), pinned.start, alt.duration, true);
+      if (snapped === Infinity) throw new AppError('unprocessable', `cannot move ${req.orderId}/${req.seq}: ${req.machine} has no working time left after ${req.start}`);
+      pinned.start = snapped;
+      const pinnedStart = new Date(now + snapped * 1000).toISOString();
       try {
         const r = stableRepair({ problem: built.problem, base: this.basePlacements(base, built), pinned });
-        return { built, problem: r.problem, pinned, stats: { kept: r.kept, replanned: r.replanned, pinned: detail } };
+        return { built, problem: r.problem, pinned, stats: { kept: r.kept, replanned: r.replanned, pinned: detail, pinnedStart } };
       } catch (err) {
         if (err instanceof RepairRefused) throw new AppError('unprocessable', `cannot move ${req.orderId}/${req.seq}: ${err.message}`);
         throw err;

@@ -61,6 +61,18 @@ describe('stable repair', () => {
     expect(stableRepair({ problem: problem(), base, release: new Set(['1:0']) }).kept).toBe(4);
   });
 
+  it('work that should have started already stays on its machine from the next working moment', () => {
+    // the plan was made 4 units ago: everything is 4 earlier in the new frame; m1 is closed [100, 120)
+    const late = base.map((b) => ({ ...b, start: b.start - 4 }));
+    const r = stableRepair({ problem: problem(), base: late });
+    // J0 op 0 (m0) and J2 op 0 (m1) start now instead of at -4, so J1 op 0 (m0 at 6) and J0 op 1 (m1 at 6) collide
+    // with them and are planned again, with J1's successor; J2 op 1 keeps its place
+    expect(frozenOf(r.problem).sort()).toEqual(['0:0@0:0', '2:0@1:0', '2:1@1:21']);
+    const solved = solve(r.problem, { maxIterations: 300 });
+    expect(checkSchedule(r.problem, solved.schedule).violations).toEqual([]);
+    for (const o of solved.schedule.operations) expect(o.start).toBeGreaterThanOrEqual(0);
+  });
+
   it('refuses a pin before its predecessor ends, in a break, or onto running work', () => {
     expect(() => stableRepair({ problem: problem(), base, pinned: { job: 0, op: 1, machine: 1, start: 5 } })).toThrow(RepairRefused);
     expect(() => stableRepair({ problem: problem(), base, pinned: { job: 0, op: 1, machine: 1, start: 100 } })).toThrow(/not working/);

@@ -67,11 +67,21 @@ export function stableRepair(input: RepairInput): RepairResult {
   const kept = new Map<string, Placement & { end: number }>();
   for (const b of input.base) {
     const k = key(b.job, b.op);
-    if (fixed.has(k) || input.release?.has(k) || b.start < 0) continue;
+    if (fixed.has(k) || input.release?.has(k)) continue;
     const job = problem.jobs[b.job];
-    if (!job || b.op >= job.operations.length || b.start < (job.release ?? 0)) continue;
-    const end = endAt(problem, unav, b);
-    if (end !== undefined) kept.set(k, { ...b, end });
+    if (!job || b.op >= job.operations.length) continue;
+    let start = b.start;
+    if (start < 0) {
+      // due to start already but not started: it stays on its machine, from the next working moment
+      const op = job.operations[b.op];
+      const alt = op.alternatives.find((a) => a.machine === b.machine);
+      if (!alt) continue;
+      start = fitCalendar(unav[b.machine], job.release ?? 0, alt.duration, !!op.canPause)[0];
+      if (start === Infinity) continue;
+    }
+    if (start < (job.release ?? 0)) continue;
+    const end = endAt(problem, unav, { ...b, start });
+    if (end !== undefined) kept.set(k, { ...b, start, end });
   }
   const placed = (j: number, k: number) => kept.get(key(j, k)) ?? fixed.get(key(j, k));
 

@@ -155,14 +155,20 @@ for (const kind of DB_KINDS) {
       const past = await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'P-TOP-2', seq: 10, machine: target, start: new Date(Date.now() - DAY).toISOString() });
       expect(past.status).toBe(422);
 
-      const moved = await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'P-TOP-2', seq: 10, machine: target, start: op.start });
+      // a start already under way (a plan made during a shift) gives way to a start ten minutes from now
+      const future = Date.parse(op.start) > Date.now() + 120_000;
+      const start = future ? op.start : new Date(Date.now() + 600_000).toISOString();
+      const moved = await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'P-TOP-2', seq: 10, machine: target, start });
       expect(moved.status, JSON.stringify(moved.body)).toBe(202);
       const v = await finished(moved.body.id);
       expect(v.error).toBeNull();
       expect(v).toMatchObject({ status: 'ready', reason: 'move', basedOn: first.id });
       await checked(v);
       const now = v.assignments.find((a) => a.orderId === 'P-TOP-2')!;
-      expect(now).toMatchObject({ machine: target, start: op.start, pinned: true });
+      expect(now).toMatchObject({ machine: target, start: (v.stats as { pinnedStart: string }).pinnedStart, pinned: true });
+      // the start of a planned operation is working time: it stays exactly; otherwise the next working moment
+      if (future) expect(now.start).toBe(op.start);
+      else expect(Date.parse(now.start)).toBeGreaterThanOrEqual(Date.parse(start) - 1000);
       expect(v.diff!.moved.map((m) => m.orderId)).toContain('P-TOP-2');
       expect(v.stats.kept).toBeGreaterThan(0);
     });
