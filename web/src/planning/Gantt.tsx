@@ -128,7 +128,8 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect }: Gan
   }, [rows, machines, assignments, ghosts, selected]);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    // replace the series, keep the zoom the user chose
+    chart.current?.setOption(option, { replaceMerge: ['series'] });
   }, [option]);
 
   const height = Math.max(220, machines.length * 44 + 80);
