@@ -15,6 +15,7 @@ import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
+import { createPlanningModule } from './planning/index.ts';
 
 export interface CollectModule extends TaktModule {
   collect: CollectService;
@@ -99,7 +100,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   const performanceModule = await createPerformanceModule(ctx);
   const executionModule = await createExecutionModule(ctx, collect, commands);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule];
+  const planningModule = await createPlanningModule(ctx, collect);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule, planningModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */

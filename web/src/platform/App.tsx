@@ -33,6 +33,14 @@ const performance = () => (
   </Suspense>
 );
 
+// Planning (ECharts Gantt) is its own chunk too.
+const PlanModule = lazy(() => import('../planning/PlanModule.tsx'));
+const plan = () => (
+  <Suspense fallback={<Spinner label="Loading the plan…" />}>
+    <PlanModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -44,6 +52,7 @@ const ROUTES: RouteDef[] = [
   { path: '/live/*', render: live },
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
+  { path: '/plan', render: plan },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },
