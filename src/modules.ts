@@ -8,6 +8,7 @@ import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
 import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
+import { createErpModule } from './erp/index.ts';
 import { executionRoutes } from './execution/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -97,7 +98,9 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     stop: () => manager.stop(),
   };
   const performanceModule = await createPerformanceModule(ctx);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
+  // ERP link: pass execution's service as the second argument once it has performance() and onCompletion().
+  const erpModule = await createErpModule(ctx);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule, erpModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */

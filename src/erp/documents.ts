@@ -82,12 +82,18 @@ function quantityData(op: OperationPerformance): Array<{ id: string; value: El }
  * What the operation made: one entry per produced lot (Key Good), plus one without a lot for the scrap (Key Scrap).
  * An operation that made no lot (an intermediate step) reports its good and scrap against the order's material.
  */
-function producedLines(perf: OrderPerformance, op: OperationPerformance): Array<{ material: string | null; lot: string | null; quantities: El[] }> {
+interface Line {
+  material: string | null;
+  lot: string | null;
+  quantities: El[];
+}
+
+function producedLines(perf: OrderPerformance, op: OperationPerformance): Line[] {
   if (op.produced.length === 0) {
     if (op.goodQuantity === 0 && op.scrapQuantity === 0) return [];
     return [{ material: perf.materialId, lot: null, quantities: [qty(op.goodQuantity, op.unit, 'Good'), qty(op.scrapQuantity, op.unit, 'Scrap')] }];
   }
-  const lines = [...op.produced].sort((a, b) => a.seq - b.seq).map((l) => ({ material: l.materialId, lot: l.lotId, quantities: [qty(l.quantity, l.unit, 'Good')] }));
+  const lines: Line[] = [...op.produced].sort((a, b) => a.seq - b.seq).map((l) => ({ material: l.materialId, lot: l.lotId, quantities: [qty(l.quantity, l.unit, 'Good')] }));
   if (op.scrapQuantity > 0) lines.push({ material: op.produced[0]!.materialId, lot: null, quantities: [qty(op.scrapQuantity, op.unit, 'Scrap')] });
   return lines;
 }
