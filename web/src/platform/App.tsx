@@ -33,6 +33,14 @@ const performance = () => (
   </Suspense>
 );
 
+// ERP link (webhooks, outbox) too.
+const ErpModule = lazy(() => import('../erp/ErpModule.tsx'));
+const erp = () => (
+  <Suspense fallback={<Spinner label="Loading the ERP link…" />}>
+    <ErpModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -44,6 +52,8 @@ const ROUTES: RouteDef[] = [
   { path: '/live/*', render: live },
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
+  { path: '/erp/webhooks', render: erp, allowed: isAdmin },
+  { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

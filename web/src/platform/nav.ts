@@ -31,6 +31,14 @@ export const NAV: NavSection[] = [
     items: [{ to: '/performance', label: 'OEE & losses' }],
   },
   {
+    id: 'erp',
+    label: 'ERP link',
+    items: [
+      { to: '/erp/outbox', label: 'Outbox', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
+      { to: '/erp/webhooks', label: 'Webhooks', visible: isAdmin },
+    ],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
