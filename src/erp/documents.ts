@@ -18,6 +18,8 @@ export interface DocumentOptions {
   onlySeq?: number | null;
   /** Document ID; defaults to PERF-<order>. */
   documentId?: string;
+  /** JSON only: the event the document reports (operation.completed, order.completed). */
+  event?: string;
 }
 
 type El = Record<string, unknown>;
@@ -211,7 +213,7 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
 /** The JSON form: the performance itself (restricted to one operation when asked), with what it is about. */
 export function toJsonPerformance(perf: OrderPerformance, opts: DocumentOptions = {}): string {
   const operations = operationsOf(perf, opts.onlySeq);
-  return JSON.stringify({ id: opts.documentId ?? `PERF-${perf.orderId}`, publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(), ...perf, operations });
+  return JSON.stringify({ id: opts.documentId ?? `PERF-${perf.orderId}`, ...(opts.event ? { event: opts.event } : {}), publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(), ...perf, operations });
 }
 
 export const CONTENT_TYPES: Record<PerformanceFormat, string> = {

@@ -56,7 +56,7 @@ export class ErpService {
       let doc = rendered.get(w.format);
       if (!doc) {
         const documentId = event.kind === 'operation' ? `${perf.orderId}-OP${event.seq}` : `${perf.orderId}-ORDER`;
-        doc = renderPerformance(perf, w.format, { onlySeq, publishedAt, documentId });
+        doc = renderPerformance(perf, w.format, { onlySeq, publishedAt, documentId, event: name });
         rendered.set(w.format, doc);
       }
       await repo.enqueue(tx, { id: randomUUID(), webhookId: w.id, orderId: perf.orderId, event: name, operationSeq: onlySeq, contentType: doc.contentType, body: doc.body });

@@ -165,7 +165,7 @@ for (const kind of DB_KINDS) {
         [2, 'delivered', 1],
       ]);
       const body = JSON.parse(rx.to('/flaky').at(-1)!.body);
-      expect(body.orderId).toBe('WO-F1');
+      expect(body).toMatchObject({ orderId: 'WO-F1', event: 'order.completed', id: 'WO-F1-ORDER' });
     });
 
     it('dead after its attempts, blocks its order, and goes again when retried through the API', async () => {
