@@ -37,7 +37,10 @@ class Receiver {
         this.seen.set(key, n);
         const status = this.answer.get(req.url!)?.(n, order) ?? 200;
         this.log.push({ path: req.url!, headers: req.headers, body, status });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
+        // 0: answer 200, but only after a second (slower than the test's timeout)
+        if (status === 0) setTimeout(() => res.writeHead(200).end('late'), 1000);
+        else if (status === 302) res.writeHead(302, { location: `${this.url}/elsewhere` }).end();
+        else res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -159,7 +162,11 @@ for (const kind of DB_KINDS) {
       // WO-F2 went through while WO-F1 was backing off
       expect(log.indexOf('WO-F2#1:200')).toBeGreaterThanOrEqual(0);
       expect(log.indexOf('WO-F2#1:200')).toBeLessThan(log.indexOf('WO-F1#1:200'));
-      const f1 = (await messages('?order=WO-F1')).sort((a, b) => a.seq - b.seq);
+      // the receiver has answered; Takt books the answer a moment later
+      const f1 = await until('F1 booked', async () => {
+        const m = (await messages('?order=WO-F1')).sort((a, b) => a.seq - b.seq);
+        return m.every((x) => x.status === 'delivered') && m;
+      });
       expect(f1.map((m) => [m.seq, m.status, m.attempts])).toEqual([
         [1, 'delivered', 3],
         [2, 'delivered', 1],
@@ -195,6 +202,34 @@ for (const kind of DB_KINDS) {
       expect(await validatePerformance(ok[1]!.body, 'V0701')).toEqual([]);
       const audit = await call('GET', `/api/audit?entity=outbox_message&entityId=${dead.id}`);
       expect(audit.body).toContain('retry');
+    });
+
+    it('a receiver that does not answer in time, a redirect and a closed port are failures with their reason', async () => {
+      erp.worker.options.timeoutMs = 300;
+      try {
+        await webhook('erp-slow', '/slow', { maxAttempts: 1 });
+        await webhook('erp-moved', '/moved', { maxAttempts: 1 });
+        const closed = createServer();
+        await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+        const port = (closed.address() as AddressInfo).port;
+        await new Promise((r) => closed.close(r));
+        const gone = await call('POST', '/api/webhooks', { name: 'erp-gone', url: `http://127.0.0.1:${port}/`, format: 'json', events: ['order.completed'], maxAttempts: 1 });
+        expect(gone.status).toBe(201);
+        rx.answer.set('/slow', () => 0);
+        rx.answer.set('/moved', () => 302);
+        await complete(order('WO-T1'), 'order');
+        const dead = await until('three dead', async () => {
+          const m = await messages('?order=WO-T1&status=failed');
+          return m.length === 3 && m;
+        });
+        const byHook = Object.fromEntries(dead.map((m) => [m.webhookName, m]));
+        expect(byHook['erp-slow']!.lastError).toMatch(/no answer within 300 ms/);
+        expect(byHook['erp-moved']).toMatchObject({ lastStatusCode: 302, lastError: 'HTTP 302' });
+        expect(byHook['erp-gone']!.lastError).toMatch(/ECONNREFUSED/);
+        expect(rx.log.some((r) => r.path === '/elsewhere')).toBe(false); // the redirect was not followed
+      } finally {
+        erp.worker.options.timeoutMs = 10_000;
+      }
     });
 
     it('two workers on one database deliver every message exactly once, in order per order', async () => {
