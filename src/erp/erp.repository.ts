@@ -240,6 +240,15 @@ export async function requeue(db: Db, id: string): Promise<void> {
   await db.execute(sql`UPDATE erp_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = NULL WHERE id = ${id}`);
 }
 
+/** Deletes delivered messages delivered more than `days` ago; returns how many. */
+export async function pruneDelivered(db: Db, days: number): Promise<number> {
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`DELETE FROM erp_outbox WHERE status = 'delivered' AND delivered_at < now() - make_interval(days => ${days}) RETURNING id`,
+  );
+  return rows.length;
+}
+
 export async function countsByStatus(db: Db): Promise<Record<MessageStatus, number>> {
   const rows = await rowsOf<{ status: MessageStatus; n: unknown }>(db, sql`SELECT status, count(*) AS n FROM erp_outbox GROUP BY status`);
   const out: Record<MessageStatus, number> = { pending: 0, delivered: 0, failed: 0 };

@@ -24,6 +24,7 @@ const envSchema = z.object({
   TAKT_ERP_TIMEOUT_MS: ms(100, 300_000),
   TAKT_ERP_BACKOFF_BASE_MS: ms(10, 3_600_000),
   TAKT_ERP_BACKOFF_CAP_MS: ms(10, 86_400_000),
+  TAKT_ERP_KEEP_DAYS: ms(1, 3650),
 });
 
 /** Delivery settings from the environment (TAKT_ERP_*), defaults otherwise; a bad value stops the start with its name. */
@@ -36,6 +37,7 @@ export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv, version: string):
     userAgent: `Takt/${version}`,
     pollMs: e.TAKT_ERP_POLL_MS ?? DEFAULT_DELIVERY.pollMs,
     timeoutMs: e.TAKT_ERP_TIMEOUT_MS ?? DEFAULT_DELIVERY.timeoutMs,
+    keepDays: e.TAKT_ERP_KEEP_DAYS ?? DEFAULT_DELIVERY.keepDays,
     backoff: { ...DEFAULT_BACKOFF, baseMs: e.TAKT_ERP_BACKOFF_BASE_MS ?? DEFAULT_BACKOFF.baseMs, capMs: e.TAKT_ERP_BACKOFF_CAP_MS ?? DEFAULT_BACKOFF.capMs },
   };
 }

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../platform/db/database.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import { claim, markDelivered, markFailed, nextDue, type ClaimedMessage } from './erp.repository.ts';
+import { claim, markDelivered, markFailed, nextDue, pruneDelivered, type ClaimedMessage } from './erp.repository.ts';
 import { sign } from './signature.ts';
 
 export interface DeliveryOptions {
@@ -16,9 +16,12 @@ export interface DeliveryOptions {
   /** messages taken per look */
   batch: number;
   userAgent: string;
+  /** delivered messages are kept this many days, then deleted (checked hourly) */
+  keepDays: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { backoff: DEFAULT_BACKOFF, timeoutMs: 10_000, pollMs: 2_000, batch: 20, userAgent: 'Takt' };
+export const DEFAULT_DELIVERY: DeliveryOptions = { backoff: DEFAULT_BACKOFF, timeoutMs: 10_000, pollMs: 2_000, batch: 20, userAgent: 'Takt', keepDays: 90 };
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface SendResult {
   ok: boolean;
@@ -71,6 +74,7 @@ export class DeliveryWorker {
   private running: Promise<void> | undefined;
   private stopped = true;
   private again = false;
+  private prunedAt = 0;
   readonly options: DeliveryOptions;
   readonly stats = { delivered: 0, failed: 0, dead: 0 };
 
@@ -119,6 +123,11 @@ export class DeliveryWorker {
     this.running = (async () => {
       try {
         this.again = false;
+        if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+          this.prunedAt = Date.now();
+          const n = await pruneDelivered(this.db, this.options.keepDays);
+          if (n) this.log.info({ deleted: n, keepDays: this.options.keepDays }, 'outbox: old delivered messages deleted');
+        }
         const leaseMs = this.options.timeoutMs + 30_000;
         const batch = await claim(this.db, this.options.batch, leaseMs);
         await Promise.all(batch.map((m) => this.deliver(m)));
