@@ -26,7 +26,7 @@ function MessageDialog({ id, onClose }: { id: string; onClose(): void }) {
           <p className="muted small">
             {m.contentType} · {m.bytes ?? m.body.length} bytes · delivery id <code>{m.id}</code>
           </p>
-          <pre className="code-block" style={{ maxHeight: '55vh', overflow: 'auto', whiteSpace: 'pre-wrap' }}>{m.body}</pre>
+          <pre className="small" style={{ background: 'var(--surface-2)', padding: 12, borderRadius: 6, maxHeight: '55vh', overflow: 'auto', whiteSpace: 'pre-wrap' }}>{m.body}</pre>
         </>
       )}
     </Modal>
@@ -87,7 +87,7 @@ export function OutboxPage() {
         </div>
       )}
       <div className="card">
-        <div className="form-row" style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
           <SelectField
             label="Status"
             value={status}
