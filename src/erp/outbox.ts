@@ -75,6 +75,7 @@ export class DeliveryWorker {
   private stopped = true;
   private again = false;
   private prunedAt = 0;
+  private nextAt = 0;
   readonly options: DeliveryOptions;
   readonly stats = { delivered: 0, failed: 0, dead: 0 };
 
@@ -108,12 +109,19 @@ export class DeliveryWorker {
       this.again = true;
       return;
     }
-    this.schedule(delayMs);
+    this.schedule(delayMs, true);
   }
 
-  private schedule(ms: number): void {
+  /** Sets the next look; a wake-up never postpones a look already due sooner (a stream of completions cannot starve it). */
+  private schedule(ms: number, earlierOnly = false): void {
+    const at = Date.now() + Math.max(0, ms);
+    if (earlierOnly && this.timer && this.nextAt <= at) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, ms));
+    this.nextAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick();
+    }, Math.max(0, ms));
     this.timer.unref?.();
   }
 
