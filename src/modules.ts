@@ -9,6 +9,7 @@ import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
 import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
+import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -101,7 +102,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const performanceModule = await createPerformanceModule(ctx);
   const executionModule = await createExecutionModule(ctx, collect, commands);
   const planningModule = await createPlanningModule(ctx, collect);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule, planningModule];
+  const erpModule = await createErpModule(ctx, executionModule.floor);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule, planningModule, erpModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */

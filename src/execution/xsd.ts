@@ -21,16 +21,16 @@ interface Loaded {
 }
 const cache = new Map<string, Loaded>();
 
-function load(folder: string, version: B2mmlVersion): Loaded {
+function load(folder: string, version: B2mmlVersion, entryFile = ENTRY[version]): Loaded {
   const dir = path.join(folder, version);
-  const key = dir;
+  const key = `${dir}#${entryFile}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  if (!existsSync(path.join(dir, ENTRY[version])))
-    throw new AppError('unavailable', `B2MML validation is unavailable: the ${version} schemas are missing (${ENTRY[version]} in ${dir}); nothing was accepted`);
+  if (!existsSync(path.join(dir, entryFile)))
+    throw new AppError('unavailable', `B2MML validation is unavailable: the ${version} schemas are missing (${entryFile} in ${dir}); nothing was accepted`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.xsd'));
   const read = (f: string) => ({ fileName: f, contents: readFileSync(path.join(dir, f), 'utf8') });
-  const loaded = { entry: read(ENTRY[version]), preload: files.filter((f) => f !== ENTRY[version]).map(read) };
+  const loaded = { entry: read(entryFile), preload: files.filter((f) => f !== entryFile).map(read) };
   cache.set(key, loaded);
   return loaded;
 }
@@ -40,9 +40,9 @@ export interface SchemaError {
   message: string;
 }
 
-/** Validates the document; returns the schema errors (empty when valid). */
-export async function validateB2mml(xml: string, version: B2mmlVersion, folder = schemaFolder()): Promise<SchemaError[]> {
-  const { entry, preload } = load(folder, version);
+/** Validates the document (against the schedule schema, or `entryFile` of the version's folder); returns the schema errors (empty when valid). */
+export async function validateB2mml(xml: string, version: B2mmlVersion, folder = schemaFolder(), entryFile = ENTRY[version]): Promise<SchemaError[]> {
+  const { entry, preload } = load(folder, version, entryFile);
   const res = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: entry, preload });
   if (res.valid) return [];
   // The schemas themselves produce import warnings; only the document's own errors count.

@@ -40,6 +40,13 @@ const plan = () => (
     <PlanModule />
   </Suspense>
 );
+// ERP link (webhooks, outbox) too.
+const ErpModule = lazy(() => import('../erp/ErpModule.tsx'));
+const erp = () => (
+  <Suspense fallback={<Spinner label="Loading the ERP link…" />}>
+    <ErpModule />
+  </Suspense>
+);
 
 interface RouteDef {
   path: string;
@@ -53,6 +60,8 @@ const ROUTES: RouteDef[] = [
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
   { path: '/plan', render: plan },
+  { path: '/erp/webhooks', render: erp, allowed: isAdmin },
+  { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

@@ -36,6 +36,14 @@ export const NAV: NavSection[] = [
     items: [{ to: '/plan', label: 'Plan' }],
   },
   {
+    id: 'erp',
+    label: 'ERP link',
+    items: [
+      { to: '/erp/outbox', label: 'Outbox', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
+      { to: '/erp/webhooks', label: 'Webhooks', visible: isAdmin },
+    ],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
