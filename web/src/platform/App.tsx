@@ -33,6 +33,15 @@ const performance = () => (
   </Suspense>
 );
 
+// The station terminal (full screen, its own badge sign-in) and the shop floor / orders pages: one chunk each.
+const TerminalModule = lazy(() => import('../terminal/TerminalModule.tsx'));
+const FloorModule = lazy(() => import('../terminal/FloorModule.tsx'));
+const floor = () => (
+  <Suspense fallback={<Spinner label="Loading the shop floor…" />}>
+    <FloorModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -44,6 +53,8 @@ const ROUTES: RouteDef[] = [
   { path: '/live/*', render: live },
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
+  { path: '/shopfloor', render: floor },
+  { path: '/orders/:id?', render: floor },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },
@@ -87,6 +98,12 @@ export function App() {
   const { pathname, href } = useLocation();
 
   if (user === undefined) return <Spinner label="Starting Takt…" />;
+  if (pathname === '/terminal' || pathname.startsWith('/terminal/'))
+    return (
+      <Suspense fallback={<Spinner label="Loading the terminal…" />}>
+        <TerminalModule />
+      </Suspense>
+    );
   if (!user) {
     if (pathname === '/sign-in') return <SignIn />;
     const next = pathname === '/' ? '' : `?next=${encodeURIComponent(href)}`;
