@@ -1,4 +1,5 @@
 // The business modules that make up Takt, in the order they start; their routes follow the platform's own.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,6 +141,12 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ sto
   return { stop: async () => void (await Promise.all(running.map((r) => r.stop().catch(() => {})))) };
 }
 
+/** Demo people: an operator and a supervisor who sign in at the terminal with badge and PIN. */
+export const DEMO_PEOPLE = [
+  { username: 'olivia', displayName: 'Olivia (operator)', roles: ['operator' as const], badge: '1001', pin: '1234' },
+  { username: 'sam', displayName: 'Sam (shift supervisor)', roles: ['supervisor' as const], badge: '2001', pin: '2345' },
+];
+
 /** On an empty plant, `takt start` loads the demo plant so a new user has something to look at. */
 export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   if (!ctx.config.demo) return;
@@ -147,4 +154,8 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   if ((await plant.listEquipment()).length > 0) return;
   const counts = await importPlant(ctx.db, SYSTEM_ACTOR, parsePlantFile(readFileSync(DEMO_PLANT_FILE, 'utf8')), 'demo plant on first start');
   ctx.log.info({ created: counts.created }, 'empty plant: loaded the demo plant');
+  // people for the shop-floor terminal of the demo plant: they sign in with badge and PIN (README)
+  const existing = new Set((await ctx.auth.listUsers()).map((u) => u.username));
+  for (const u of DEMO_PEOPLE)
+    if (!existing.has(u.username)) await ctx.auth.createUser(SYSTEM_ACTOR, { ...u, password: randomBytes(12).toString('base64url') });
 }

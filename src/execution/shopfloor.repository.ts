@@ -60,7 +60,7 @@ export async function runningOn(db: Db, equipment?: string[]): Promise<RunRow[]>
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     equipment
-      ? sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' AND equipment = ANY(${equipment}::text[]) ORDER BY setup_started_at`
+      ? sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' AND equipment IN (SELECT jsonb_array_elements_text(${JSON.stringify(equipment)}::jsonb)) ORDER BY setup_started_at`
       : sql`SELECT ${RUN_COLUMNS} FROM order_operations WHERE status = 'running' ORDER BY setup_started_at`,
   );
   return rows.map(runOf);
@@ -113,10 +113,12 @@ export async function addEvent(db: Db, e: { orderId: string; seq: number; kind: 
   );
 }
 
-export async function listEvents(db: Db, orderId: string, seq?: number) {
+/** The journal in order; with `last`, only the latest entries. */
+export async function listEvents(db: Db, orderId: string, seq?: number, last = 10_000) {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
-    sql`SELECT id, seq, at, kind, actor, station, data FROM operation_events WHERE order_id = ${orderId} AND (${seq ?? null}::int IS NULL OR seq = ${seq ?? null}::int) ORDER BY id`,
+    sql`SELECT * FROM (SELECT id, seq, at, kind, actor, station, data FROM operation_events
+          WHERE order_id = ${orderId} AND (${seq ?? null}::int IS NULL OR seq = ${seq ?? null}::int) ORDER BY id DESC LIMIT ${last}) e ORDER BY id`,
   );
   return rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), at: iso(r.at)!, kind: r.kind as string, actor: r.actor as string, station: (r.station as string) ?? null, data: r.data as Record<string, unknown> }));
 }

@@ -27,12 +27,16 @@ export function recipeOf(parameters: Array<{ name: string; target?: unknown }>):
 
 /**
  * The machine's names for the recipe's parameters: `setpoints` in the machine's attributes maps a parameter to the
- * machine's setpoint (e.g. meltTemperature → SetMeltTemperature); unmapped parameters are written as `<name>.sp`.
+ * machine's setpoint (e.g. meltTemperature → SetMeltTemperature), or to false when the machine has no setpoint for it
+ * (it is then only watched against its limits); unmapped parameters are written as `<name>.sp`.
  */
 export function setpointNames(recipe: Record<string, unknown>, attributes: Record<string, unknown>): Record<string, string> {
   const map = (attributes.setpoints ?? {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const name of Object.keys(recipe)) out[name] = typeof map[name] === 'string' ? (map[name] as string) : `${name}.sp`;
+  for (const name of Object.keys(recipe)) {
+    if (map[name] === false || map[name] === '') continue;
+    out[name] = typeof map[name] === 'string' ? (map[name] as string) : `${name}.sp`;
+  }
   return out;
 }
 
@@ -128,7 +132,8 @@ export class ShopFloor {
     if (!Object.keys(recipe).length) throw new AppError('conflict', `${opLabel(orderId, seq)} has no parameters to download`);
     const eq = await this.deps.plant.getEquipment(r.equipment!);
     const names = setpointNames(recipe, eq.attributes ?? {});
-    const parameters = Object.fromEntries(Object.entries(recipe).map(([k, v]) => [names[k], v])) as Record<string, number | string | boolean>;
+    const parameters = Object.fromEntries(Object.entries(recipe).filter(([k]) => names[k]).map(([k, v]) => [names[k], v])) as Record<string, number | string | boolean>;
+    if (!Object.keys(parameters).length) throw new AppError('conflict', `${eq.path} has no setpoints for the recipe of ${opLabel(orderId, seq)}: start with a supervisor's override`);
     const record = await this.deps.commands.send(actor, eq.path, { kind: 'writeParameters', parameters }, `recipe of ${opLabel(orderId, seq)}`, this.deps.recipeTimeoutMs ?? 10_000);
     await this.act(actor, orderId, seq, 'recipe', async (tx, _op, now) => {
       if (now.status !== 'running' || now.phase !== 'setup') return; // completed or started meanwhile: the record stays in the machine's commands

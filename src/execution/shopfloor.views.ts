@@ -108,7 +108,7 @@ export class ShopFloorViews {
       materials,
       consumed,
       alarms: await andonRepo.listAlarms(db, { orderId, seq, limit: 50 }),
-      events: (await run.listEvents(db, orderId, seq)).slice(-50),
+      events: await run.listEvents(db, orderId, seq, 50),
     };
   }
 

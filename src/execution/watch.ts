@@ -85,7 +85,7 @@ export class RunWatch {
       const recipe = r.recipe ?? {};
       const names = setpointNames(recipe, attributes);
       const setpoints = new Map<string, [string, number | string | boolean]>();
-      if (r.recipeVerified) for (const [k, v] of Object.entries(recipe)) setpoints.set(names[k], [k, v as number | string | boolean]);
+      if (r.recipeVerified) for (const [k, v] of Object.entries(recipe)) if (names[k]) setpoints.set(names[k], [k, v as number | string | boolean]);
       const limits = new Map<string, { min?: number; max?: number }>();
       for (const p of op?.parameters ?? []) if (p.min !== undefined || p.max !== undefined) limits.set(p.name, { min: p.min, max: p.max });
       const prev = this.byEquipment.get(eq.id);

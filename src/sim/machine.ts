@@ -201,6 +201,33 @@ export class MachineModel {
     return { ...this.st, stateMs };
   }
 
+  /**
+   * A recipe download: setpoints `<parameter>.sp` (or the bare parameter name) become the parameters' new targets, so
+   * the process values settle around them. Returns the setpoint tags to report back, or the reason for refusing.
+   */
+  applySetpoints(values: Record<string, unknown>, ts: number): { changes: TagChange[] } | { error: string } {
+    const updates: Array<[Param, number]> = [];
+    const programs: TagChange[] = [];
+    for (const [key, v] of Object.entries(values)) {
+      const name = key.endsWith('.sp') ? key.slice(0, -3) : key;
+      const p = this.params.find((x) => x.spec.name === name);
+      // a text setting (a test program, a label layout) is adopted and echoed as it is
+      if (!p && typeof v === 'string' && v.length <= 200) {
+        programs.push({ ts, tag: `${name}.sp`, value: v });
+        continue;
+      }
+      if (!p) return { error: `unknown setpoint ${key}` };
+      if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `setpoint ${key} must be a number` };
+      updates.push([p, v]);
+    }
+    const changes: TagChange[] = [...programs];
+    for (const [p, v] of updates) {
+      p.spec = { ...p.spec, target: v };
+      changes.push({ ts, tag: `${p.spec.name}.sp`, value: v });
+    }
+    return { changes };
+  }
+
   private paramValue(p: Param): number {
     return round(p.spec.target + p.slow + p.fast, p.decimals);
   }

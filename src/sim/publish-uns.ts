@@ -57,7 +57,26 @@ export class UnsPublisher implements Publisher {
       // After every (re)connection each machine reports all its current values, as a PLC gateway does on reconnect.
       this.everConnected = true;
       for (const d of this.devices) this.send(d, d.snapshot());
+      // Recipe downloads: takt/v1/<path>/_cmd/writeParameters {"id", "parameters"} → setpoints reported back, then a reply.
+      this.client.subscribe(this.devices.map((d) => `${UNS_PREFIX}/${d.spec.path}/_cmd/writeParameters`), { qos: 1 });
     });
+    this.client.on('message', (topic, payload) => this.onCommand(topic, payload));
+  }
+
+  private onCommand(topic: string, payload: Buffer): void {
+    const device = this.devices.find((d) => topic === `${UNS_PREFIX}/${d.spec.path}/_cmd/writeParameters`);
+    if (!device?.write) return;
+    let cmd: { id?: unknown; parameters?: unknown };
+    try {
+      cmd = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return; // not a command this machine understands
+    }
+    const params = cmd.parameters && typeof cmd.parameters === 'object' ? (cmd.parameters as Record<string, unknown>) : {};
+    const r = device.write(params);
+    if ('changes' in r) this.send(device, r.changes);
+    const reply = 'error' in r ? { id: cmd.id, status: 'rejected', reason: r.error } : { id: cmd.id, status: 'ok' };
+    this.client.publish(`${topic}/reply`, JSON.stringify(reply), { qos: 1 });
   }
 
   connected(): boolean {

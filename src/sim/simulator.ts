@@ -69,7 +69,15 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
       counterResets: opts.counterResets,
       setupScale: opts.setupScale,
     });
-    const device: SimDevice = { spec, tags: model.tags, snapshot: () => model.snapshot().map(toWall) };
+    const device: SimDevice = {
+      spec,
+      tags: model.tags,
+      snapshot: () => model.snapshot().map(toWall),
+      write: (values) => {
+        const r = model.applySetpoints(values, simNow());
+        return 'error' in r ? r : { changes: r.changes.map(toWall) };
+      },
+    };
     return { spec, model, device, publisher: undefined as unknown as Publisher };
   });
 

@@ -8,6 +8,8 @@ export interface SimDevice {
   spec: MachineSpec;
   tags: TagInfo[];
   snapshot(): TagChange[];
+  /** A write from Takt (recipe download): the setpoints to report back, or why the machine refuses. */
+  write?(values: Record<string, unknown>): { changes: TagChange[] } | { error: string };
 }
 
 export interface Publisher {
