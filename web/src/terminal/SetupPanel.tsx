@@ -39,8 +39,6 @@ export function SetupPanel({
   const needsRecipe = names.length > 0 && !op.recipeVerified;
   const status = download?.status ?? (names.length === 0 ? null : op.recipeVerified ? 'confirmed' : undefined);
   const readBack = (download?.readBack ?? null) as Record<string, unknown> | null;
-  // The machine's names for the parameters, in recipe order (the command was sent with the recipe's order).
-  const machineNames = Object.keys((download?.parameters ?? {}) as Record<string, unknown>);
 
   return (
     <section className="t-panel" data-testid="setup-panel">
@@ -55,6 +53,11 @@ export function SetupPanel({
           <div className={`t-recipe-status t-recipe-${status ?? 'unknown'}`} data-testid="recipe-status" role={status === 'confirmed' ? undefined : 'alert'}>
             {status ? DOWNLOAD_TEXT[status] ?? status : op.recipeVerified ? DOWNLOAD_TEXT.confirmed : 'Recipe not confirmed by the machine'}
             {download?.detail ? <div className="t-sub">{download.detail}</div> : null}
+            {readBack && Object.keys(readBack).length > 0 && (
+              <div className="t-sub" data-testid="read-back">
+                The machine reports: {Object.entries(readBack).map(([k, v]) => `${k} = ${String(v)}`).join(' · ')}
+              </div>
+            )}
           </div>
           <table className="t-table">
             <thead>
@@ -63,20 +66,17 @@ export function SetupPanel({
                 <th>Target</th>
                 <th>Unit</th>
                 <th>Limits</th>
-                {readBack && <th>Machine</th>}
               </tr>
             </thead>
             <tbody>
-              {names.map((n, i) => {
+              {names.map((n) => {
                 const p = op.parameters.find((x) => x.name === n);
-                const rb = readBack?.[machineNames[i] ?? n];
                 return (
                   <tr key={n}>
                     <td>{n}</td>
                     <td className="t-num">{String(recipe[n])}</td>
                     <td>{p?.unit ?? ''}</td>
                     <td>{p?.min != null || p?.max != null ? `${p?.min ?? '–'} … ${p?.max ?? '–'}` : ''}</td>
-                    {readBack && <td className="t-num">{rb === undefined || rb === null ? '–' : String(rb)}</td>}
                   </tr>
                 );
               })}
