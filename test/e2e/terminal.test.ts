@@ -147,7 +147,7 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await page.getByRole('dialog').getByRole('radio', { name: 'Material needed' }).click();
     await page.getByLabel('Message (optional)').fill('cartons running low');
     await page.getByRole('button', { name: 'Call now' }).click();
-    await expect.poll(async () => page.getByTestId('station-andon').textContent()).toContain('Andon: material');
+    await expect.poll(async () => page.getByTestId('station-andon').textContent()).toContain('Andon: Material needed');
     const bossCall = boss.getByTestId('andon-call').filter({ hasText: 'cartons running low' });
     await bossCall.waitFor({ timeout: 15_000 });
     expect(await bossCall.getAttribute('class')).toContain('sf-new');
@@ -202,6 +202,34 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await page.getByRole('button', { name: /Sign out olga/ }).click();
     await page.getByLabel('Badge').waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('lets a supervisor start without a confirmed recipe, with a reason', async () => {
+    const ST20 = 'acme/lakeside/assembly/line1/st20';
+    expect((await call('POST', '/api/orders', { id: 'S-200', product: 'S200', quantity: 5 })).status).toBe(201);
+    expect((await call('POST', '/api/orders/S-200/release')).status).toBe(200);
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true })).newPage();
+    // straight to the station: the badge sign-in signs in at the station too (demo supervisor: badge 2001, PIN 2345)
+    await page.goto(`${server.url}/terminal/${encodeURIComponent(ST20)}`);
+    await page.getByLabel('Badge').fill('2001');
+    await page.getByLabel('Badge').press('Enter');
+    for (const d of '2345') await page.getByRole('button', { name: `Digit ${d}` }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(async () => page.getByTestId('signed-in').textContent()).toContain('sam');
+    // the tester does not answer the download (no machine in the test): the recipe stays unconfirmed
+    await page.getByRole('button', { name: 'Set up S-200 / 20' }).click();
+    const setup = page.getByTestId('setup-panel');
+    await expect.poll(async () => setup.getByTestId('recipe-status').textContent(), { timeout: 30_000 }).toMatch(/did not answer|failed|rejected/);
+    expect(await setup.locator('table').textContent()).toContain('S200-EOL-v3');
+    await page.getByRole('button', { name: 'Start production' }).click();
+    await expect.poll(async () => page.getByTestId('terminal-error').textContent()).toContain('was not confirmed by');
+    await shot(page, 'terminal-7-override');
+    await page.getByLabel(/start without a confirmed recipe/).fill('test program loaded by hand');
+    await page.getByRole('button', { name: 'Start with override' }).click();
+    await expect.poll(async () => page.getByTestId('op-phase').textContent()).toBe('Production');
+    const op = await call<{ phase: string; recipeVerified: boolean; events: Array<{ kind: string; actor: string; data: Record<string, unknown> }> }>('GET', '/api/operations/S-200/20');
+    expect(op.json).toMatchObject({ phase: 'running', recipeVerified: false });
+    expect(op.json.events.find((e) => e.kind === 'start')).toMatchObject({ actor: 'sam', data: { override: 'test program loaded by hand' } });
   });
 
   it('shows why an order cannot be released', async () => {

@@ -45,7 +45,7 @@ export function OrderPage({ id }: { id: string }) {
   if (!order.data) return order.error ? <ErrorBanner error={order.error} onRetry={() => void order.reload()} /> : <Spinner />;
   const o = order.data;
   return (
-    <div>
+    <div className="page">
       <PageHeader
         title={
           <>

@@ -36,7 +36,7 @@ export function OrdersPage() {
   };
 
   return (
-    <div>
+    <div className="page">
       <PageHeader
         title="Production orders"
         subtitle="Most urgent first. Release checks product, routing, materials and machines."

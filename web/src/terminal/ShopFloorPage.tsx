@@ -9,7 +9,7 @@ import { Link } from '../platform/router.tsx';
 import { classOfState, STATE_COLOURS } from '../live/states.ts';
 import type { LiveMachine } from '../live/types.ts';
 import { useNow } from '../live/time.ts';
-import { hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useShopfloorStream } from './floor.ts';
+import { hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
 import type { Alarm, AndonCall, StationView } from './types.ts';
 
 const NEW_FOR_MS = 60_000;
@@ -25,6 +25,7 @@ export function ShopFloorPage() {
   const loaded = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const now = useNow();
+  const andonReasons = useReasons('andon');
 
   const load = useCallback(async () => {
     try {
@@ -69,7 +70,7 @@ export function ShopFloorPage() {
   if (!stations) return error ? <ErrorBanner error={error} onRetry={() => void load()} /> : <Spinner label="Loading the shop floor…" />;
   const running = stations.filter((s) => s.current);
   return (
-    <div>
+    <div className="page">
       <PageHeader
         title="Shop floor"
         subtitle={`${running.length} of ${stations.length} stations busy · ${calls.length} open andon call${calls.length === 1 ? '' : 's'} · ${alarms.length} open alarm${alarms.length === 1 ? '' : 's'} · ${live ? 'live' : 'reconnecting…'}`}
@@ -85,7 +86,7 @@ export function ShopFloorPage() {
           return (
             <div key={c.id} className={`sf-call${fresh ? ' sf-new' : ''}${c.acknowledgedAt ? ' sf-ack' : ''}`} data-testid="andon-call">
               <div className="sf-call-text">
-                <strong>{c.reason}</strong> at <Link to={stationUrl(c.station)}>{c.station}</Link>
+                <strong>{andonReasons.find((r) => r.code === c.reason)?.label ?? c.reason}</strong> at <Link to={stationUrl(c.station)}>{c.station}</Link>
                 {c.orderId ? ` · order ${c.orderId}/${c.seq}` : ''}
                 {c.message ? ` · “${c.message}”` : ''}
                 <div className="muted small">

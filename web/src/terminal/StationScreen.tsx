@@ -13,7 +13,7 @@ import { ProductionPanel } from './ProductionPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import type { CommandRecord, CompleteResult, OperationView, StationView } from './types.ts';
 import { useNow } from '../live/time.ts';
-import { hms, qty, secondsSince } from './floor.ts';
+import { hms, qty, secondsSince, useReasons } from './floor.ts';
 
 export function StationScreen({ station }: { station: string }) {
   const { user, refresh } = useAuth();
@@ -27,6 +27,8 @@ export function StationScreen({ station }: { station: string }) {
   const seq = useRef(0);
   const now = useNow();
   const signedOut = useCallback(() => void refresh(), [refresh]);
+  const andonReasons = useReasons('andon');
+  const reasonLabel = (code: string) => andonReasons.find((r) => r.code === code)?.label ?? code;
 
   const load = useCallback(async () => {
     const mine = ++seq.current;
@@ -148,7 +150,7 @@ export function StationScreen({ station }: { station: string }) {
         <div className="t-calls" data-testid="station-andon">
           {view.andon.map((a) => (
             <div key={a.id} className={`t-call${a.acknowledgedAt ? ' t-call-ack' : ''}`}>
-              <strong>Andon: {a.reason}</strong> {a.message && `– ${a.message}`} · raised by {a.raisedBy} {hms(secondsSince(a.raisedAt, now))} ago ·{' '}
+              <strong>Andon: {reasonLabel(a.reason)}</strong> {a.message && `– ${a.message}`} · raised by {a.raisedBy} {hms(secondsSince(a.raisedAt, now))} ago ·{' '}
               {a.acknowledgedAt ? `acknowledged by ${a.acknowledgedBy}` : 'waiting for help'}
               {supervisor || a.raisedBy === user?.username ? (
                 <button type="button" className="t-btn t-btn-small" onClick={() => void act('resolve', () => post(`/andon/${a.id}/resolve`))}>
