@@ -47,7 +47,9 @@ export function TerminalSignIn({ station, stationName }: { station?: string; sta
         className="t-badge-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (badge.trim()) setStep('pin');
+          if (!badge.trim()) return;
+          setStep('pin');
+          badgeRef.current?.blur(); // the keypad (or a keyboard's digits) now types the PIN
         }}
       >
         <label htmlFor="t-badge">Badge</label>
