@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { connectMqtt } from '../support/mqtt.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ST30 = 'acme/lakeside/assembly/line1/st30';
@@ -230,6 +231,58 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     const op = await call<{ phase: string; recipeVerified: boolean; events: Array<{ kind: string; actor: string; data: Record<string, unknown> }> }>('GET', '/api/operations/S-200/20');
     expect(op.json).toMatchObject({ phase: 'running', recipeVerified: false });
     expect(op.json.events.find((e) => e.kind === 'start')).toMatchObject({ actor: 'sam', data: { override: 'test program loaded by hand' } });
+  });
+
+  it('confirms the recipe by read-back and raises a parameter-lock alarm on the terminal and the shop floor', async () => {
+    const ST10 = 'acme/lakeside/assembly/line1/st10';
+    // a fake screwing station on MQTT: runs, and reports back every setpoint written to it
+    const machine = await connectMqtt(server.mqttUrl, { username: 'e2e-st10', password: await server.deviceToken() });
+    try {
+      await machine.subscribeAsync(`takt/v1/${ST10}/_cmd/+`, { qos: 1 });
+      machine.on('message', (topic, payload) => {
+        const cmd = JSON.parse(payload.toString()) as { parameters?: Record<string, unknown> };
+        if (topic.endsWith('/writeParameters')) setTimeout(() => machine.publish(`takt/v1/${ST10}/_batch`, JSON.stringify({ values: cmd.parameters }), { qos: 1 }), 300);
+      });
+      await machine.publishAsync(`takt/v1/${ST10}/state`, JSON.stringify({ value: 'Execute' }), { qos: 1 });
+      expect((await call('POST', '/api/orders', { id: 'S-201', product: 'S200', quantity: 3, priority: 1 })).status).toBe(201);
+      expect((await call('POST', '/api/orders/S-201/release')).status).toBe(200);
+
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true })).newPage();
+      await page.goto(`${server.url}/terminal/${encodeURIComponent(ST10)}`);
+      await page.getByLabel('Badge').fill(BADGE);
+      await page.getByLabel('Badge').press('Enter');
+      for (const d of PIN) await page.getByRole('button', { name: `Digit ${d}` }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect.poll(async () => page.getByTestId('machine-state').textContent(), { timeout: 15_000 }).toContain('Execute');
+
+      await page.getByRole('button', { name: 'Set up S-201 / 10' }).click();
+      const setup = page.getByTestId('setup-panel');
+      await expect.poll(async () => setup.getByTestId('recipe-status').textContent(), { timeout: 20_000 }).toContain('Recipe confirmed by the machine');
+      expect(await setup.getByTestId('read-back').textContent()).toContain('torque.sp = 0.9');
+      expect(await setup.locator('table').textContent()).toContain('0.8 … 1');
+      await shot(page, 'terminal-8-recipe-confirmed');
+      await page.getByRole('button', { name: 'Start production' }).click();
+      const prod = page.getByTestId('production-panel');
+      await expect.poll(async () => prod.getByTestId('op-phase').textContent()).toBe('Production');
+      expect(await prod.getByTestId('interrupted').count()).toBe(0);
+
+      // the torque leaves its limits: an alarm on the terminal and on the supervisor's view
+      const boss = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await signIn(boss, server);
+      await boss.goto(`${server.url}/shopfloor`);
+      await boss.getByTestId('andon-calls').waitFor();
+      await machine.publishAsync(`takt/v1/${ST10}/torque`, JSON.stringify({ value: 1.3 }), { qos: 1 });
+      const alarm = page.getByTestId('station-alarms');
+      await expect.poll(async () => (await alarm.count()) && alarm.textContent(), { timeout: 15_000 }).toContain('Parameter alarm: torque out of limits: 1.3');
+      await expect.poll(async () => (await boss.getByTestId('alarms').count()) && boss.getByTestId('alarms').textContent(), { timeout: 15_000 }).toContain('torque');
+      await shot(page, 'terminal-9-alarm');
+      await alarm.getByRole('button', { name: 'Acknowledge' }).click();
+      await expect.poll(async () => alarm.count()).toBe(0);
+      const alarms = await call<Array<{ parameter: string; kind: string; acknowledgedBy: string | null }>>('GET', '/api/alarms?orderId=S-201');
+      expect(alarms.json).toEqual([expect.objectContaining({ parameter: 'torque', kind: 'out_of_limits', acknowledgedBy: 'olga' })]);
+    } finally {
+      await machine.endAsync();
+    }
   });
 
   it('shows why an order cannot be released', async () => {
