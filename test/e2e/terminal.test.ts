@@ -54,6 +54,8 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect(product.status, JSON.stringify(product.json)).toBe(201);
     expect((await call('POST', '/api/products/KIT-T/operations/10/instructions?name=carton.png', PNG)).status).toBe(201);
     expect((await call('POST', '/api/orders', { id: 'T-100', product: 'KIT-T', quantity: 20, priority: 5 })).status).toBe(201);
+    // cartons in stock for the backflush at completion, where the lots module is installed (404 where it is not)
+    expect([201, 404]).toContain((await call('POST', '/api/lots', { id: 'BOX-E2E-1', material: 'BOX-S', quantity: 500 })).status);
     const released = await call('POST', '/api/orders/T-100/release');
     expect(released.status, JSON.stringify(released.json)).toBe(200);
   });

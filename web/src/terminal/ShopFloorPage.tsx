@@ -9,7 +9,7 @@ import { Link } from '../platform/router.tsx';
 import { classOfState, STATE_COLOURS } from '../live/states.ts';
 import type { LiveMachine } from '../live/types.ts';
 import { useNow } from '../live/time.ts';
-import { hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
+import { alarmText, hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
 import type { Alarm, AndonCall, StationView } from './types.ts';
 
 const NEW_FOR_MS = 60_000;
@@ -113,7 +113,7 @@ export function ShopFloorPage() {
           {alarms.map((a) => (
             <div key={a.id} className="sf-alarm">
               <div className="sf-call-text">
-                <strong>{a.parameter}</strong> {a.kind === 'out_of_limits' ? 'out of limits' : 'setpoint changed'}: {String(a.value)} (recipe {JSON.stringify(a.reference)}) at{' '}
+                <strong>{a.parameter}</strong> {alarmText(a)} at{' '}
                 <Link to={stationUrl(a.equipment)}>{a.equipment}</Link> · order {a.orderId}/{a.seq}
                 <div className="small">since {new Date(a.raisedAt).toLocaleTimeString()}, last seen {new Date(a.lastSeenAt).toLocaleTimeString()}</div>
               </div>

@@ -13,7 +13,7 @@ import { ProductionPanel } from './ProductionPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import type { CommandRecord, CompleteResult, OperationView, StationView } from './types.ts';
 import { useNow } from '../live/time.ts';
-import { hms, qty, secondsSince, useReasons } from './floor.ts';
+import { alarmText, hms, qty, secondsSince, useReasons } from './floor.ts';
 
 export function StationScreen({ station }: { station: string }) {
   const { user, refresh } = useAuth();
@@ -166,8 +166,7 @@ export function StationScreen({ station }: { station: string }) {
         <div className="t-alarms" role="alert" data-testid="station-alarms">
           {view.alarms.map((a) => (
             <div key={a.id} className="t-alarm">
-              <strong>Parameter alarm: {a.parameter}</strong> {a.kind === 'out_of_limits' ? 'out of limits' : 'setpoint changed'}: {String(a.value)} (recipe{' '}
-              {typeof a.reference === 'object' ? JSON.stringify(a.reference) : String(a.reference)}) · order {a.orderId}/{a.seq}
+              <strong>Parameter alarm: {a.parameter}</strong> {alarmText(a)} · order {a.orderId}/{a.seq}
               <button type="button" className="t-btn t-btn-small" disabled={busy !== null} onClick={() => void act('ack', () => post(`/alarms/${a.id}/acknowledge`))}>
                 Acknowledge
               </button>

@@ -125,3 +125,10 @@ export function hms(seconds: number | null | undefined): string {
 export const secondsSince = (iso: string | null | undefined, now: number) => (iso ? Math.max(0, (now - Date.parse(iso)) / 1000) : null);
 
 export const PHASE_LABEL: Record<string, string> = { setup: 'Setup', running: 'Production', paused: 'Paused' };
+
+/** "out of limits: 1.3 (limits 0.8 … 1)" / "setpoint changed: 240 (recipe 230)" */
+export function alarmText(a: { kind: string; value: unknown; reference: unknown }): string {
+  const ref = a.reference as { min?: number; max?: number } | null;
+  if (a.kind === 'out_of_limits' && ref && typeof ref === 'object') return `out of limits: ${String(a.value)} (limits ${ref.min ?? '–'} … ${ref.max ?? '–'})`;
+  return `setpoint changed: ${String(a.value)} (recipe ${typeof a.reference === 'object' ? JSON.stringify(a.reference) : String(a.reference)})`;
+}
