@@ -134,7 +134,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
 
     // a lot the API refuses: its message is shown as the API wrote it
     const lotScan = page.getByTestId('materials');
+    // the scanner types the lot and Enter: the quantity field takes over
     await lotScan.getByPlaceholder('Scan the lot label').fill('NO-SUCH-LOT');
+    await lotScan.getByPlaceholder('Scan the lot label').press('Enter');
+    await expect.poll(async () => lotScan.getByLabel('Quantity').evaluate((e) => e === document.activeElement)).toBe(true);
     await lotScan.getByLabel('Quantity').fill('1');
     await lotScan.getByRole('button', { name: 'Book lot' }).click();
     const refused = await call<{ error: { message: string } }>('POST', '/api/operations/T-100/10/consume', { lotId: 'NO-SUCH-LOT', quantity: 1 });

@@ -101,10 +101,13 @@ function Materials({ op, busy, act, post }: { op: OperationView; busy: string | 
   const [error, setError] = useState<string | null>(null);
   const [booked, setBooked] = useState<string | null>(null);
   const lotRef = useRef<HTMLInputElement>(null);
+  const amountRef = useRef<HTMLInputElement>(null);
   const consumed = op.materials.filter((m) => m.use === 'consumed');
   if (consumed.length === 0) return null;
   const scan = async () => {
     const n = Number(amount);
+    // a scanner ends the lot id with Enter: then the quantity is still to be entered
+    if (lot.trim() && amount === '') return amountRef.current?.focus();
     if (!lot.trim() || !(n > 0)) return setError('Scan a lot and enter the quantity taken from it.');
     setError(null);
     setBooked(null);
@@ -158,7 +161,7 @@ function Materials({ op, busy, act, post }: { op: OperationView; busy: string | 
         </label>
         <label>
           Quantity
-          <input className="t-input t-input-num" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          <input ref={amountRef} className="t-input t-input-num" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
         </label>
         <button type="submit" className="t-btn t-btn-primary" disabled={busy !== null}>
           Book lot
