@@ -9,12 +9,13 @@ import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
 import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
-import { createExecutionModule } from './execution/index.ts';
+import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
+import { createPlanningModule } from './planning/index.ts';
 
 export interface CollectModule extends TaktModule {
   collect: CollectService;
@@ -99,7 +100,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   const performanceModule = await createPerformanceModule(ctx);
   const executionModule = await createExecutionModule(ctx, collect, commands);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule];
+  const planningModule = await createPlanningModule(ctx, collect);
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule, planningModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
@@ -158,4 +160,25 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   const existing = new Set((await ctx.auth.listUsers()).map((u) => u.username));
   for (const u of DEMO_PEOPLE)
     if (!existing.has(u.username)) await ctx.auth.createUser(SYSTEM_ACTOR, { ...u, password: randomBytes(12).toString('base64url') });
+  // with the simulator on (npm start), a few released orders so the terminals and dispatch lists have work
+  if (ctx.config.simulate) await seedDemoOrders(ctx);
+}
+
+/** Released demo orders: housings on the presses and sensor units on the assembly line, due over the next days. */
+async function seedDemoOrders(ctx: AppContext): Promise<void> {
+  const orders = new ExecutionService(ctx.db, ctx.events);
+  const day = 86_400_000;
+  const demo: Array<[string, string, number, number, number]> = [
+    ['DEMO-1001', 'HSG-TOP', 1200, 1, 10],
+    ['DEMO-1002', 'HSG-BOT', 1000, 1, 20],
+    ['DEMO-1003', 'S200', 400, 2, 10],
+    ['DEMO-1004', 'HSG-TOP', 800, 3, 50],
+    ['DEMO-1005', 'S200', 250, 4, 50],
+  ];
+  await orders.receive(
+    SYSTEM_ACTOR,
+    demo.map(([id, product, quantity, dueDays, priority]) => ({ ...fromBody({ id, product, quantity, priority, due: new Date(Date.now() + dueDays * day).toISOString() }), description: 'demo order' })),
+    'each',
+  );
+  for (const [id] of demo) await orders.release(SYSTEM_ACTOR, id).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo order ${id} was not released`));
 }

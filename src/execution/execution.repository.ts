@@ -182,7 +182,7 @@ export interface DispatchRow extends OperationRow {
 
 /**
  * Released operations whose candidates include the path, lie below it, or contain it (a machine of a line that runs the
- * step). Priority order: priority, then due date, then release time.
+ * step). Order: the published schedule's planned start first (planning), then priority, due date, release time.
  */
 export async function dispatchList(db: Db, path: string): Promise<DispatchRow[]> {
   const below = `${path}/`;
@@ -193,7 +193,7 @@ export async function dispatchList(db: Db, path: string): Promise<DispatchRow[]>
         WHERE op.status = 'released' AND o.status IN ('released', 'running')
           AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(op.candidates) c(p)
                       WHERE c.p = ${path} OR starts_with(c.p, ${below}) OR starts_with(${path}::text, c.p || '/'))
-        ORDER BY o.priority, COALESCE(op.due_at, o.due_at) NULLS LAST, o.released_at, o.id, op.seq`,
+        ORDER BY op.planned_start NULLS LAST, o.priority, COALESCE(op.due_at, o.due_at) NULLS LAST, o.released_at, o.id, op.seq`,
   );
   return rows.map((r) => ({ ...operationOf(r), priority: Number(r.priority), orderDueAt: iso(r.order_due_at), releasedAt: iso(r.released_at), productId: r.product_id as string }));
 }

@@ -169,6 +169,12 @@ export class ExecutionService {
 
   /** Release checks (ISA-95 "Released"): product, routing, materials complete; every operation has a machine. */
   async release(actor: Actor, id: string): Promise<PublicOrder & { operations: PublicOperation[] }> {
+    const released = await this.releaseInTx(actor, id);
+    this.events.publish('execution.order', { orderId: id, status: 'released', action: 'release' });
+    return released;
+  }
+
+  private async releaseInTx(actor: Actor, id: string): Promise<PublicOrder & { operations: PublicOperation[] }> {
     return this.db.transaction(async (tx) => {
       const before = await repo.getOrder(tx, id, true);
       if (!before) throw notFound('production order', id);
@@ -203,6 +209,12 @@ export class ExecutionService {
   }
 
   async cancel(actor: Actor, id: string, reason?: string): Promise<PublicOrder> {
+    const cancelled = await this.cancelInTx(actor, id, reason);
+    this.events.publish('execution.order', { orderId: id, status: 'cancelled', action: 'cancel' });
+    return cancelled;
+  }
+
+  private async cancelInTx(actor: Actor, id: string, reason?: string): Promise<PublicOrder> {
     return this.db.transaction(async (tx) => {
       const before = await repo.getOrder(tx, id, true);
       if (!before) throw notFound('production order', id);

@@ -5,3 +5,4 @@ export { ShopFloor } from './shopfloor.service.ts';
 export { ExecutionService, type IntakeResult, type PublicOperation, type PublicOrder, type RequestOutcome } from './execution.service.ts';
 export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
+export { fromBody } from './intake.ts';

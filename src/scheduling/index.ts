@@ -5,3 +5,4 @@ export { ParseError, parseJssp, parseFjsp, parseBenchmark, type BenchFormat } fr
 export { solve } from './solve.ts';
 export { checkSchedule, type CheckResult, type Violation, type ViolationKind } from './checker.ts';
 export { solveInWorker, type WorkerSolveOptions } from './worker-runner.ts';
+export { fitCalendar } from './list.ts';

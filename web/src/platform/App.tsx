@@ -42,6 +42,14 @@ const floor = () => (
   </Suspense>
 );
 
+// Planning (ECharts Gantt) is its own chunk too.
+const PlanModule = lazy(() => import('../planning/PlanModule.tsx'));
+const plan = () => (
+  <Suspense fallback={<Spinner label="Loading the plan…" />}>
+    <PlanModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -55,6 +63,7 @@ const ROUTES: RouteDef[] = [
   { path: '/performance/*', render: performance },
   { path: '/shopfloor', render: floor },
   { path: '/orders/:id?', render: floor },
+  { path: '/plan', render: plan },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

@@ -40,6 +40,11 @@ export const NAV: NavSection[] = [
     items: [{ to: '/performance', label: 'OEE & losses' }],
   },
   {
+    id: 'plan',
+    label: 'Plan',
+    items: [{ to: '/plan', label: 'Plan' }],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
@@ -67,7 +72,7 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Quality', 'Scheduling', 'Maintenance'];
+export const COMING_SOON = ['Quality', 'Maintenance'];
 
 /** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
 export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {

@@ -1,0 +1,93 @@
+// HTTP face of planning: start a schedule (a background solve), read versions with their KPIs and the difference to the
+// published plan, publish, move an operation (a repaired new version), and ask for a repair proposal.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../platform/auth/principal.ts';
+import { ROLES, principalOf } from '../platform/http/guard.ts';
+import { OBJECTIVES } from './planning.repository.ts';
+import type { PlanningService } from './planning.service.ts';
+
+const PLANNERS = ['admin', 'supervisor'] as const;
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+const createBody = z
+  .object({
+    objective: z.enum(OBJECTIVES).optional(),
+    /** Seconds the solver may search (default 10, at most 120). */
+    timeLimitS: z.number().min(0.2).max(120).optional(),
+  })
+  .strict();
+
+const moveBody = z
+  .object({
+    orderId: z.string().min(1).max(100),
+    seq: z.number().int().positive(),
+    machine: z.string().min(1).max(1000),
+    start: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
+const repairBody = z
+  .object({
+    reason: z.enum(['machine-down', 'rush-order', 'repair']).default('repair'),
+    /** machine-down: the machine (path) to plan around, whatever collect says. */
+    machine: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export function planningRoutes(service: PlanningService) {
+  return (fastify: FastifyInstance): void => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const read = { roles: ROLES.anyone };
+
+    app.post(
+      '/api/schedules',
+      { config: { roles: PLANNERS }, schema: { tags: ['planning'], summary: 'Plan the released orders (background solve); answers 202 with the version id', body: createBody.optional() } },
+      async (req, reply) => {
+        const v = await service.create(actorOf(principalOf(req)), req.body ?? {});
+        return reply.status(202).send({ id: v.id, status: v.status, href: `/api/schedules/${v.id}` });
+      },
+    );
+
+    app.get(
+      '/api/schedules',
+      { config: read, schema: { tags: ['planning'], summary: 'Schedule versions, newest first (without assignments)', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
+      (req) => service.list(req.query.limit),
+    );
+
+    app.get(
+      '/api/schedules/:id',
+      { config: read, schema: { tags: ['planning'], summary: 'One version: progress, assignments, KPIs and the operations moved against the published plan', params: idParams } },
+      (req) => service.get(req.params.id),
+    );
+
+    app.post(
+      '/api/schedules/:id/publish',
+      { config: { roles: PLANNERS }, schema: { tags: ['planning'], summary: 'Publish a ready version: planned slots for the dispatch lists', params: idParams } },
+      (req) => service.publish(actorOf(principalOf(req)), req.params.id),
+    );
+
+    app.post(
+      '/api/schedules/:id/move',
+      {
+        config: { roles: PLANNERS },
+        schema: { tags: ['planning'], summary: 'Pin an operation at a machine and start; answers 202 with a new version repaired around it', params: idParams, body: moveBody },
+      },
+      async (req, reply) => {
+        const v = await service.move(actorOf(principalOf(req)), req.params.id, req.body);
+        return reply.status(202).send({ id: v.id, status: v.status, href: `/api/schedules/${v.id}` });
+      },
+    );
+
+    app.post(
+      '/api/schedules/repair',
+      { config: { roles: PLANNERS }, schema: { tags: ['planning'], summary: 'A repair proposal from the published plan (machine down, rush order); answers 202', body: repairBody.optional() } },
+      async (req, reply) => {
+        const body = req.body ?? { reason: 'repair' as const };
+        const v = await service.repair(actorOf(principalOf(req)), { reason: body.reason, machine: body.machine });
+        return reply.status(202).send({ id: v.id, status: v.status, href: `/api/schedules/${v.id}` });
+      },
+    );
+  };
+}
