@@ -33,6 +33,15 @@ const performance = () => (
   </Suspense>
 );
 
+// The station terminal (full screen, its own badge sign-in) and the shop floor / orders pages: one chunk each.
+const TerminalModule = lazy(() => import('../terminal/TerminalModule.tsx'));
+const FloorModule = lazy(() => import('../terminal/FloorModule.tsx'));
+const floor = () => (
+  <Suspense fallback={<Spinner label="Loading the shop floor…" />}>
+    <FloorModule />
+  </Suspense>
+);
+
 // Planning (ECharts Gantt) is its own chunk too.
 const PlanModule = lazy(() => import('../planning/PlanModule.tsx'));
 const plan = () => (
@@ -59,6 +68,8 @@ const ROUTES: RouteDef[] = [
   { path: '/live/*', render: live },
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
+  { path: '/shopfloor', render: floor },
+  { path: '/orders/:id?', render: floor },
   { path: '/plan', render: plan },
   { path: '/erp/webhooks', render: erp, allowed: isAdmin },
   { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
@@ -105,6 +116,12 @@ export function App() {
   const { pathname, href } = useLocation();
 
   if (user === undefined) return <Spinner label="Starting Takt…" />;
+  if (pathname === '/terminal' || pathname.startsWith('/terminal/'))
+    return (
+      <Suspense fallback={<Spinner label="Loading the terminal…" />}>
+        <TerminalModule />
+      </Suspense>
+    );
   if (!user) {
     if (pathname === '/sign-in') return <SignIn />;
     const next = pathname === '/' ? '' : `?next=${encodeURIComponent(href)}`;

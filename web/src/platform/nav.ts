@@ -26,6 +26,15 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    id: 'production',
+    label: 'Production',
+    items: [
+      { to: '/orders', label: 'Orders' },
+      { to: '/shopfloor', label: 'Shop floor' },
+      { to: '/terminal', label: 'Terminal' },
+    ],
+  },
+  {
     id: 'performance',
     label: 'Performance',
     items: [{ to: '/performance', label: 'OEE & losses' }],
@@ -71,7 +80,7 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Production', 'Quality', 'Maintenance'];
+export const COMING_SOON = ['Quality', 'Maintenance'];
 
 /** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
 export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {
