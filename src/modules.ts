@@ -9,6 +9,7 @@ import { ingestRoutes } from './connectors/http/ingest.ts';
 import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
 import { executionRoutes } from './execution/index.ts';
+import { lotsRoutes } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
@@ -97,7 +98,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     stop: () => manager.stop(),
   };
   const performanceModule = await createPerformanceModule(ctx);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, { name: 'lots', routes: lotsRoutes }, performanceModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
