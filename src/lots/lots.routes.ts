@@ -124,7 +124,7 @@ export function lotsRoutes(fastify: FastifyInstance, ctx: AppContext, service = 
     '/api/lots/:id/release',
     {
       config: { roles: KEEPERS },
-      schema: { tags: ['lots'], summary: 'Release a lot from hold', params, body: z.object({ reason: text(1000).optional() }).strict().optional() },
+      schema: { tags: ['lots'], summary: 'Release a lot from hold', params, body: z.object({ reason: text(1000).optional() }).strict().nullish() },
     },
     (req) => service.release(actor(req), req.params.id, req.body?.reason ?? null),
   );
