@@ -34,14 +34,14 @@ export class MaterialLedger implements LotLedger {
   private async take(tx: Db, actor: Actor, lot: Lot, quantity: number, c: { orderId: string; seq: number; equipment: string | null; method: Method }): Promise<ConsumedLot> {
     const left = lot.quantity - quantity;
     const usedUp = left <= EPSILON * Math.max(1, lot.initialQuantity);
-    const after = await repo.updateLot(tx, lot.id, { quantity: usedUp ? 0 : left, status: usedUp ? 'consumed' : lot.status, holdReason: lot.holdReason });
-    const at = await repo.insertConsumption(tx, { lotId: lot.id, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
+    const after = { quantity: usedUp ? 0 : left, status: usedUp ? ('consumed' as const) : lot.status };
+    const at = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
     await appendAudit(tx, actor, {
       action: 'consume',
       entity: 'material_lot',
       entityId: lot.id,
       before: { quantity: lot.quantity, status: lot.status },
-      after: { quantity: after.quantity, status: after.status, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment },
+      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment },
     });
     return { lotId: lot.id, materialId: lot.materialId, quantity, unit: lot.unit, supplierLot: lot.supplierLot, method: c.method, at, seq: c.seq };
   }
@@ -53,9 +53,14 @@ export class MaterialLedger implements LotLedger {
   ): Promise<ConsumedLot> {
     checkLotId(c.lotId);
     checkQuantity(c.quantity);
-    await this.checkOperation(tx, c.orderId, c.seq);
-    const lot = await repo.getLot(tx, c.lotId, true);
-    if (!lot) throw notFound('lot', c.lotId);
+    // one round trip: lock the lot and check the operation (an operator waits on every scan)
+    const locked = await repo.lockForBooking(tx, c.lotId, c.orderId, c.seq);
+    if (!locked) {
+      await this.checkOperation(tx, c.orderId, c.seq);
+      throw notFound('lot', c.lotId);
+    }
+    if (!locked.operation) throw notFound('operation', `${c.orderId}/${c.seq}`);
+    const lot = locked.lot;
     const refusal = unusable(lot);
     if (refusal) throw refusal;
     // An empty list means the operation names no material (no BOM line): any lot may be booked against it.

@@ -1,4 +1,5 @@
 // SQL for material lots, their consumptions and genealogy edges. Every value goes in as a bound parameter.
+import type { SQL } from 'drizzle-orm';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import type { ConsumedLot, ProducedLot } from '../execution/index.ts';
 import type { Lot, LotStatus } from './model.ts';
@@ -127,14 +128,29 @@ export async function operationExists(db: Db, orderId: string, seq: number): Pro
   return rows.length > 0;
 }
 
-export async function insertConsumption(
+/** Locks a lot for a booking and says in the same round trip whether the operation it is booked against exists. */
+export async function lockForBooking(db: Db, lotId: string, orderId: string, seq: number): Promise<{ lot: Lot; operation: boolean } | undefined> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`SELECT l.*, EXISTS (SELECT 1 FROM order_operations o WHERE o.order_id = ${orderId} AND o.seq = ${seq}) AS operation_exists
+        FROM material_lots l WHERE l.id = ${lotId} FOR UPDATE OF l`,
+  );
+  return rows[0] ? { lot: lotOf(rows[0]), operation: rows[0].operation_exists === true } : undefined;
+}
+
+/** Books a consumption: the lot's new quantity/status and the consumption row, in one statement. */
+export async function book(
   db: Db,
-  c: { lotId: string; orderId: string; seq: number; quantity: number; unit: string; method: 'scan' | 'backflush'; actor: string; equipment: string | null },
+  c: { lotId: string; left: number; status: LotStatus; orderId: string; seq: number; quantity: number; unit: string; method: 'scan' | 'backflush'; actor: string; equipment: string | null },
 ): Promise<string> {
   const [r] = await rowsOf<{ at: unknown }>(
     db,
-    sql`INSERT INTO lot_consumptions (lot_id, order_id, seq, quantity, unit, method, actor, equipment)
-        VALUES (${c.lotId}, ${c.orderId}, ${c.seq}, ${c.quantity}, ${c.unit}, ${c.method}, ${c.actor}, ${c.equipment}) RETURNING at`,
+    sql`WITH u AS (
+          UPDATE material_lots SET quantity = ${c.left}, status = ${c.status}, updated_at = now(), row_version = row_version + 1
+          WHERE id = ${c.lotId} RETURNING id
+        )
+        INSERT INTO lot_consumptions (lot_id, order_id, seq, quantity, unit, method, actor, equipment)
+        SELECT u.id, ${c.orderId}, ${c.seq}, ${c.quantity}, ${c.unit}, ${c.method}, ${c.actor}, ${c.equipment} FROM u RETURNING at`,
   );
   return iso(r!.at);
 }
@@ -195,7 +211,7 @@ export interface EdgeRow {
   quantity: number;
 }
 
-/** One level of the trace: the edges touching `ids` on the side the trace walks towards. */
+/** One level of a walk: the edges touching `ids` on the side the trace goes (the reference walk in traverse.ts). */
 export async function edgesOf(db: Db, ids: string[], direction: 'backward' | 'forward'): Promise<EdgeRow[]> {
   const rows = await rowsOf<{ parent_lot: string; child_lot: string; quantity: unknown }>(
     db,
@@ -204,6 +220,111 @@ export async function edgesOf(db: Db, ids: string[], direction: 'backward' | 'fo
       : sql`SELECT parent_lot, child_lot, quantity FROM lot_genealogy WHERE parent_lot = ANY(${sql.param(ids)}::text[])`,
   );
   return rows.map((r) => ({ parent: r.parent_lot, child: r.child_lot, quantity: Number(r.quantity) }));
+}
+
+export interface WalkNode {
+  lot: string;
+  materialId: string;
+  quantity: number;
+  initialQuantity: number;
+  unit: string;
+  status: LotStatus;
+  holdReason: string | null;
+  location: string | null;
+  supplier: string | null;
+  supplierLot: string | null;
+  orderId: string | null;
+  seq: number | null;
+  equipment: string | null;
+  operator: string | null;
+  madeAt: string;
+  depth: number;
+}
+
+export interface Walk {
+  nodes: WalkNode[];
+  edges: EdgeRow[];
+  /** (lot, depth) pairs the walk produced before the step cap */
+  walked: number;
+  /** distinct lots reached (may exceed the node cap) */
+  reached: number;
+  /** a lot at the depth cap has further parents (backward) / children (forward) */
+  deeper: boolean;
+}
+
+/** The walk as one statement (exported so its plan can be inspected with EXPLAIN). */
+export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, maxNodes: number, stepCap: number): SQL {
+  // One row of parallel arrays (aligned: the aggregates of one query read the same rows in the same order), far
+  // cheaper to build and to parse than thousands of JSON objects or rows.
+  return sql`WITH RECURSIVE walk(id, depth) AS (
+          SELECT r, 0 FROM unnest(${sql.param(roots)}::text[]) AS r
+          UNION
+          SELECT g.${to}, w.depth + 1 FROM walk w JOIN lot_genealogy g ON g.${from} = w.id WHERE w.depth < ${maxDepth}
+        ),
+        capped AS (SELECT id, depth FROM walk LIMIT ${stepCap}),
+        reached AS (SELECT id, min(depth) AS depth FROM capped GROUP BY id),
+        kept AS (SELECT id, depth FROM reached ORDER BY depth, id LIMIT ${maxNodes}),
+        nodes AS (
+          SELECT array_agg(l.id) AS id, array_agg(l.material_id) AS material,
+            array_agg(l.quantity) AS quantity, array_agg(l.initial_quantity) AS initial,
+            array_agg(l.unit) AS unit, array_agg(l.status) AS status,
+            array_agg(l.hold_reason) AS hold, array_agg(l.location) AS location,
+            array_agg(l.supplier) AS supplier, array_agg(l.supplier_lot) AS supplier_lot,
+            array_agg(l.order_id) AS order_id, array_agg(l.seq) AS seq,
+            array_agg(l.equipment) AS equipment, array_agg(l.operator) AS operator,
+            array_agg(extract(epoch FROM l.created_at)::float8) AS made, array_agg(k.depth) AS depth
+          FROM kept k JOIN material_lots l ON l.id = k.id
+        ),
+        edges AS (
+          SELECT array_agg(g.parent_lot) AS parent, array_agg(g.child_lot) AS child, array_agg(g.quantity) AS quantity
+          FROM lot_genealogy g JOIN kept a ON a.id = g.${from} JOIN kept b ON b.id = g.${to}
+        )
+        SELECT (SELECT count(*) FROM capped) AS walked, (SELECT count(*) FROM reached) AS reached,
+          EXISTS (SELECT 1 FROM kept k JOIN lot_genealogy g ON g.${from} = k.id WHERE k.depth >= ${maxDepth}) AS deeper,
+          n.id, n.material, n.quantity, n.initial, n.unit, n.status, n.hold, n.location, n.supplier, n.supplier_lot, n.order_id, n.seq,
+          n.equipment, n.operator, n.made, n.depth, e.parent AS e_parent, e.child AS e_child, e.quantity AS e_quantity
+        FROM nodes n, edges e`;
+}
+
+/**
+ * The whole trace in one round trip. The recursive CTE de-duplicates on (lot, depth) with UNION — never on the path —
+ * so a lot shared by many paths is expanded once per distinct depth (once in a layered genealogy), not once per path
+ * as `UNION ALL` would (fan-in^depth). `LIMIT stepCap` on the walk stops the recursion itself: the CTE is evaluated
+ * level by level, so what is kept is the part nearest the start lots.
+ */
+export async function walk(db: Db, roots: string[], direction: 'backward' | 'forward', maxDepth: number, maxNodes: number, stepCap: number): Promise<Walk> {
+  // column names are constants chosen here, never input
+  const [from, to] = direction === 'backward' ? [sql.raw('child_lot'), sql.raw('parent_lot')] : [sql.raw('parent_lot'), sql.raw('child_lot')];
+  const [r] = await rowsOf<Record<string, unknown>>(db, walkSql(roots, from, to, maxDepth, maxNodes, stepCap));
+  const col = <T>(name: string) => ((r![name] as T[] | null) ?? []) as T[];
+  const ids = col<string>('id');
+  const [material, quantity, initial, unit, status, hold, location, supplier, supplierLot, orderId, seq, equipment, operator, made, depth] = [
+    'material', 'quantity', 'initial', 'unit', 'status', 'hold', 'location', 'supplier', 'supplier_lot', 'order_id', 'seq', 'equipment', 'operator', 'made', 'depth',
+  ].map((c) => col<unknown>(c));
+  const nodes: WalkNode[] = ids.map((id, i) => ({
+    lot: id,
+    materialId: material![i] as string,
+    quantity: Number(quantity![i]),
+    initialQuantity: Number(initial![i]),
+    unit: unit![i] as string,
+    status: status![i] as LotStatus,
+    holdReason: textOrNull(hold![i]),
+    location: textOrNull(location![i]),
+    supplier: textOrNull(supplier![i]),
+    supplierLot: textOrNull(supplierLot![i]),
+    orderId: textOrNull(orderId![i]),
+    seq: seq![i] == null ? null : Number(seq![i]),
+    equipment: textOrNull(equipment![i]),
+    operator: textOrNull(operator![i]),
+    madeAt: new Date(Number(made![i]) * 1000).toISOString(),
+    depth: Number(depth![i]),
+  }));
+  nodes.sort((a, b) => a.depth - b.depth || (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0));
+  const parents = col<string>('e_parent');
+  const children = col<string>('e_child');
+  const amounts = col<unknown>('e_quantity');
+  const edges = parents.map((parent, i) => ({ parent, child: children[i]!, quantity: Number(amounts[i]) }));
+  return { nodes, edges, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
 }
 
 export interface AffectedOrder {

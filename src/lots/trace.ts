@@ -3,7 +3,7 @@
 import type { Db } from '../platform/db/database.ts';
 import * as repo from './lots.repository.ts';
 import type { LotStatus } from './model.ts';
-import { DEFAULT_LIMITS, traverse, type Direction, type Edge, type TraverseLimits } from './traverse.ts';
+import { DEFAULT_LIMITS, type Direction, type Edge, type TraverseLimits } from './traverse.ts';
 
 export interface TraceNode {
   lot: string;
@@ -40,31 +40,17 @@ export interface Trace {
 }
 
 export async function traceLots(db: Db, roots: string[], direction: Direction, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Trace> {
-  const walk = await traverse(roots, direction, (ids, d) => repo.edgesOf(db, ids, d), limits);
-  const ids = [...walk.depth.keys()];
-  const lots = await repo.getLots(db, ids);
-  const nodes: TraceNode[] = lots.map((l) => ({
-    lot: l.id,
-    materialId: l.materialId,
-    quantity: l.quantity,
-    initialQuantity: l.initialQuantity,
-    unit: l.unit,
-    status: l.status,
-    holdReason: l.holdReason,
-    location: l.location,
-    supplier: l.supplier,
-    supplierLot: l.supplierLot,
-    received: l.producedBy === null,
-    orderId: l.producedBy?.orderId ?? null,
-    seq: l.producedBy?.seq ?? null,
-    equipment: l.producedBy?.equipment ?? null,
-    operator: l.producedBy?.operator ?? null,
-    madeAt: l.createdAt,
-    depth: walk.depth.get(l.id)!,
-  }));
-  nodes.sort((a, b) => a.depth - b.depth || a.lot.localeCompare(b.lot));
-  const trace: Trace = { direction, roots, nodes, edges: walk.edges, truncated: walk.truncated, truncatedReason: walk.truncatedReason, limits };
-  if (direction === 'forward') trace.orders = await repo.ordersTouching(db, ids);
+  // Walk steps allowed: a lot reached at several depths (a screw in the unit and in its sub-assembly) counts once per
+  // depth; four per lot on average is generous for real bills of materials.
+  const stepCap = limits.maxNodes * 4 + 1;
+  const w = await repo.walk(db, roots, direction, limits.maxDepth, limits.maxNodes, stepCap);
+  let truncatedReason: string | null = null;
+  if (w.walked >= stepCap) truncatedReason = `stopped after ${stepCap - 1} steps: the genealogy goes on beyond`;
+  else if (w.reached > limits.maxNodes) truncatedReason = `stopped at ${limits.maxNodes} lots: the genealogy goes on beyond (${w.reached} lots reached)`;
+  else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
+  const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
+  const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
+  if (direction === 'forward') trace.orders = await repo.ordersTouching(db, nodes.map((n) => n.lot));
   return trace;
 }
 

@@ -1,6 +1,7 @@
-// Level-by-level walk of the genealogy DAG. Lots share parents (one resin lot goes into hundreds of mouldings), so
-// walking every path — what a plain `WITH RECURSIVE … UNION ALL` does — costs fan-in^depth; here every lot is
-// expanded once (a visited set), so the cost is the size of the answer: one query per level, edges and nodes once.
+// The genealogy walk written out level by level with a visited set: every lot is expanded once, so the cost is the
+// size of the answer, not the number of paths (a plain `WITH RECURSIVE … UNION ALL` walks every path: fan-in^depth).
+// The trace itself runs the same walk inside PostgreSQL in one round trip (lots.repository.ts `walk`); this version
+// is the reference the tests and bench:trace check that query against, on any edge source.
 
 export type Direction = 'backward' | 'forward';
 
@@ -30,7 +31,17 @@ export interface Traversal {
 
 export const DEFAULT_LIMITS: TraverseLimits = { maxDepth: 50, maxNodes: 20_000 };
 
-export async function traverse(start: string[], direction: Direction, source: EdgeSource, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Traversal> {
+/**
+ * `onLevel` hears each level's new lots as soon as they are known (the start lots first), so a caller can fetch their
+ * details while the walk goes on to the next level.
+ */
+export async function traverse(
+  start: string[],
+  direction: Direction,
+  source: EdgeSource,
+  limits: TraverseLimits = DEFAULT_LIMITS,
+  onLevel?: (ids: string[], depth: number) => void,
+): Promise<Traversal> {
   const depth = new Map<string, number>();
   const edges: Edge[] = [];
   let frontier: string[] = [];
@@ -40,6 +51,7 @@ export async function traverse(start: string[], direction: Direction, source: Ed
     frontier.push(id);
   }
   let truncatedReason: string | null = null;
+  onLevel?.(frontier, 0);
   for (let level = 0; frontier.length; level++) {
     const found = await source(frontier, direction);
     if (level >= limits.maxDepth) {
@@ -59,6 +71,7 @@ export async function traverse(start: string[], direction: Direction, source: Ed
       }
       edges.push(e);
     }
+    if (next.length) onLevel?.(next, level + 1);
     if (truncatedReason && depth.size >= limits.maxNodes) break;
     frontier = next;
   }
