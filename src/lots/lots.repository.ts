@@ -277,7 +277,7 @@ export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, m
         ),
         edges AS (
           SELECT array_agg(g.parent_lot) AS parent, array_agg(g.child_lot) AS child, array_agg(g.quantity) AS quantity
-          FROM lot_genealogy g JOIN kept a ON a.id = g.${from} JOIN kept b ON b.id = g.${to}
+          FROM lot_genealogy g JOIN kept a ON a.id = g.${from} AND a.depth < ${maxDepth} JOIN kept b ON b.id = g.${to}
         )
         SELECT (SELECT count(*) FROM capped) AS walked, (SELECT count(*) FROM reached) AS reached,
           EXISTS (SELECT 1 FROM kept k JOIN lot_genealogy g ON g.${from} = k.id WHERE k.depth >= ${maxDepth}) AS deeper,

@@ -2,7 +2,7 @@
 // genealogy from produce, backward/forward trace and recall (JSON and CSV), and who may do what.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/platform/db/database.ts';
-import { MaterialLedger, type Trace } from '../../src/lots/index.ts';
+import { MaterialLedger, traceLots, traverse, type Edge, type Trace } from '../../src/lots/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ACTOR = { id: null, name: 'tester' };
@@ -191,6 +191,33 @@ for (const kind of DB_KINDS) {
       expect(lines).toHaveLength(7);
       expect(lines[1]).toMatch(/^0,S200-1,S200,10,10,pcs,available,.*,BOT-1 \(1 pcs\); SUP-PCB \(1 pcs\); TOP-1 \(1 pcs\)$/);
       expect(lines.some((l) => l.startsWith('2,SUP-PP2,PP-GRAN-BK,98,100,kg,available,,,,RECALL-7,'))).toBe(true);
+    });
+
+    it('traces a random DAG with shared parents and mixed depths exactly as the reference level-by-level walk does', async () => {
+      // 80 lots; each made from 1–4 earlier lots, so a lot is reachable along paths of different lengths
+      let seed = 42;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const ids = Array.from({ length: 80 }, (_, i) => `DAG-${String(i).padStart(2, '0')}`);
+      await t.sql(`INSERT INTO material_lots (id, material_id, quantity, initial_quantity, unit, created_by) SELECT id, 'PP-GRAN-BK', 1, 1, 'kg', 'test' FROM unnest($1::text[]) AS u(id)`, [ids]);
+      const edges: Array<[string, string]> = [];
+      for (let i = 5; i < ids.length; i++) {
+        const parents = new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => Math.floor(random() * i)));
+        for (const p of parents) edges.push([ids[p]!, ids[i]!]);
+      }
+      await t.sql(`INSERT INTO lot_genealogy (parent_lot, child_lot, quantity) SELECT p, c, 1 FROM unnest($1::text[], $2::text[]) AS u(p, c)`, [edges.map((e) => e[0]), edges.map((e) => e[1])]);
+      const source = async (list: string[], d: 'backward' | 'forward'): Promise<Edge[]> =>
+        edges.filter(([p, c]) => list.includes(d === 'backward' ? c : p)).map(([parent, child]) => ({ parent, child, quantity: 1 }));
+      const key = (e: Edge) => `${e.parent}>${e.child}`;
+      for (const [start, direction] of [['DAG-79', 'backward'], ['DAG-78', 'backward'], ['DAG-00', 'forward'], ['DAG-03', 'forward']] as const) {
+        for (const limits of [{ maxDepth: 50, maxNodes: 1000 }, { maxDepth: 3, maxNodes: 1000 }]) {
+          const want = await traverse([start], direction, source, limits);
+          const got = await traceLots(t.app.ctx.db, [start], direction, limits);
+          expect(Object.fromEntries(got.nodes.map((n) => [n.lot, n.depth]))).toEqual(Object.fromEntries(want.depth));
+          expect(got.edges.map(key).sort()).toEqual(want.edges.map(key).sort());
+          expect(got.truncated).toBe(want.truncated);
+        }
+      }
+      expect((await traceLots(t.app.ctx.db, ['DAG-79'], 'backward')).nodes.length).toBeGreaterThan(15);
     });
 
     it('lets anyone read and trace, only keepers hold/release/scrap/adjust, and receivers (incl. integration) receive', async () => {
