@@ -56,10 +56,11 @@ CREATE TABLE lot_genealogy (
   child_lot  text NOT NULL REFERENCES material_lots(id) ON DELETE RESTRICT,
   parent_lot text NOT NULL REFERENCES material_lots(id) ON DELETE RESTRICT,
   quantity   double precision NOT NULL CHECK (quantity >= 0),
-  PRIMARY KEY (child_lot, parent_lot),
+  -- INCLUDE (quantity): the trace reads edges from the index alone (index-only scans)
+  PRIMARY KEY (child_lot, parent_lot) INCLUDE (quantity),
   CHECK (child_lot <> parent_lot)
 );
-CREATE INDEX lot_genealogy_parent_idx ON lot_genealogy (parent_lot, child_lot);
+CREATE INDEX lot_genealogy_parent_idx ON lot_genealogy (parent_lot, child_lot) INCLUDE (quantity);
 
 -- numbers for lots Takt names itself (L-000001 …) when the receiver or the terminal gives none
 CREATE SEQUENCE material_lot_number_seq;

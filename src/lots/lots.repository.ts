@@ -335,14 +335,17 @@ export interface AffectedOrder {
   lots: string[];
 }
 
-/** Orders that consumed or produced any of `ids` (a recall's list of orders to look at). */
-export async function ordersTouching(db: Db, ids: string[]): Promise<AffectedOrder[]> {
+/**
+ * Orders that consumed or produced any of `ids` (a recall's list of orders to look at). Who produced a traced lot the
+ * trace already knows (`produced`: order → lot); only the consumptions are looked up.
+ */
+export async function ordersTouching(db: Db, ids: string[], produced: Array<{ orderId: string; lotId: string }>): Promise<AffectedOrder[]> {
   if (!ids.length) return [];
   const rows = await rowsOf<{ order_id: string; product_id: string | null; status: string | null; lots: string[] }>(
     db,
     sql`WITH touched AS (
           SELECT order_id, lot_id FROM lot_consumptions WHERE lot_id = ANY(${sql.param(ids)}::text[])
-          UNION SELECT order_id, id FROM material_lots WHERE id = ANY(${sql.param(ids)}::text[]) AND order_id IS NOT NULL
+          UNION SELECT o, l FROM unnest(${sql.param(produced.map((p) => p.orderId))}::text[], ${sql.param(produced.map((p) => p.lotId))}::text[]) AS u(o, l)
         )
         SELECT t.order_id, o.product_id, o.status, array_agg(DISTINCT t.lot_id ORDER BY t.lot_id) AS lots
         FROM touched t LEFT JOIN production_orders o ON o.id = t.order_id GROUP BY t.order_id, o.product_id, o.status ORDER BY t.order_id`,

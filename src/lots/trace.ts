@@ -50,7 +50,12 @@ export async function traceLots(db: Db, roots: string[], direction: Direction, l
   else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
   const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
   const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
-  if (direction === 'forward') trace.orders = await repo.ordersTouching(db, nodes.map((n) => n.lot));
+  if (direction === 'forward')
+    trace.orders = await repo.ordersTouching(
+      db,
+      nodes.map((n) => n.lot),
+      nodes.flatMap((n) => (n.orderId ? [{ orderId: n.orderId, lotId: n.lot }] : [])),
+    );
   return trace;
 }
 

@@ -33,6 +33,14 @@ const performance = () => (
   </Suspense>
 );
 
+// Lots and trace (ECharts graph) are their own chunk as well.
+const LotsModule = lazy(() => import('../lots/LotsModule.tsx'));
+const lots = () => (
+  <Suspense fallback={<Spinner label="Loading lots…" />}>
+    <LotsModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -44,6 +52,8 @@ const ROUTES: RouteDef[] = [
   { path: '/live/*', render: live },
   { path: '/performance', render: performance },
   { path: '/performance/*', render: performance },
+  { path: '/lots', render: lots },
+  { path: '/lots/*', render: lots },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

@@ -31,6 +31,14 @@ export const NAV: NavSection[] = [
     items: [{ to: '/performance', label: 'OEE & losses' }],
   },
   {
+    id: 'lots',
+    label: 'Materials',
+    items: [
+      { to: '/lots', label: 'Lots' },
+      { to: '/lots/trace', label: 'Trace & recall' },
+    ],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [
