@@ -244,6 +244,8 @@ export interface WalkNode {
 export interface Walk {
   nodes: WalkNode[];
   edges: EdgeRow[];
+  /** when asked for: the orders that consumed or produced a traced lot */
+  orders?: AffectedOrder[];
   /** (lot, depth) pairs the walk produced before the step cap */
   walked: number;
   /** distinct lots reached (may exceed the node cap) */
@@ -252,10 +254,20 @@ export interface Walk {
   deeper: boolean;
 }
 
+/** The orders that consumed or produced a traced lot (a recall's list), as JSON [order, product, status, lots]. */
+const ORDERS = sql`(
+  SELECT json_agg(json_build_array(t.order_id, o.product_id, o.status, t.lots) ORDER BY t.order_id)::text
+  FROM (
+    SELECT order_id, array_agg(DISTINCT lot_id ORDER BY lot_id) AS lots FROM (
+      SELECT c.order_id, c.lot_id FROM lots l JOIN lot_consumptions c ON c.lot_id = l.id
+      UNION SELECT l.order_id, l.id FROM lots l WHERE l.order_id IS NOT NULL
+    ) touched GROUP BY order_id
+  ) t LEFT JOIN production_orders o ON o.id = t.order_id)`;
+
 /** The walk as one statement (exported so its plan can be inspected with EXPLAIN). */
-export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, maxNodes: number, stepCap: number): SQL {
-  // One row of parallel arrays (aligned: the aggregates of one query read the same rows in the same order), far
-  // cheaper to build and to parse than thousands of JSON objects or rows.
+export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, maxNodes: number, stepCap: number, withOrders: boolean): SQL {
+  // One row, lots and edges as JSON arrays of positional arrays: cheap to build, and parsed natively (JSON.parse) —
+  // thousands of rows or of keyed JSON objects cost several times more on both sides.
   return sql`WITH RECURSIVE walk(id, depth) AS (
           SELECT r, 0 FROM unnest(${sql.param(roots)}::text[]) AS r
           UNION
@@ -264,25 +276,19 @@ export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, m
         capped AS (SELECT id, depth FROM walk LIMIT ${stepCap}),
         reached AS (SELECT id, min(depth) AS depth FROM capped GROUP BY id),
         kept AS (SELECT id, depth FROM reached ORDER BY depth, id LIMIT ${maxNodes}),
+        lots AS MATERIALIZED (SELECT l.*, k.depth FROM kept k JOIN material_lots l ON l.id = k.id),
         nodes AS (
-          SELECT array_agg(l.id) AS id, array_agg(l.material_id) AS material,
-            array_agg(l.quantity) AS quantity, array_agg(l.initial_quantity) AS initial,
-            array_agg(l.unit) AS unit, array_agg(l.status) AS status,
-            array_agg(l.hold_reason) AS hold, array_agg(l.location) AS location,
-            array_agg(l.supplier) AS supplier, array_agg(l.supplier_lot) AS supplier_lot,
-            array_agg(l.order_id) AS order_id, array_agg(l.seq) AS seq,
-            array_agg(l.equipment) AS equipment, array_agg(l.operator) AS operator,
-            array_agg(extract(epoch FROM l.created_at)::float8) AS made, array_agg(k.depth) AS depth
-          FROM kept k JOIN material_lots l ON l.id = k.id
+          SELECT json_agg(json_build_array(l.id, l.material_id, l.quantity, l.initial_quantity, l.unit, l.status, l.hold_reason, l.location,
+            l.supplier, l.supplier_lot, l.order_id, l.seq, l.equipment, l.operator, extract(epoch FROM l.created_at)::float8, l.depth)) AS list
+          FROM lots l
         ),
         edges AS (
-          SELECT array_agg(g.parent_lot) AS parent, array_agg(g.child_lot) AS child, array_agg(g.quantity) AS quantity
+          SELECT json_agg(json_build_array(g.parent_lot, g.child_lot, g.quantity)) AS list
           FROM lot_genealogy g JOIN kept a ON a.id = g.${from} AND a.depth < ${maxDepth} JOIN kept b ON b.id = g.${to}
         )
         SELECT (SELECT count(*) FROM capped) AS walked, (SELECT count(*) FROM reached) AS reached,
           EXISTS (SELECT 1 FROM kept k JOIN lot_genealogy g ON g.${from} = k.id WHERE k.depth >= ${maxDepth}) AS deeper,
-          n.id, n.material, n.quantity, n.initial, n.unit, n.status, n.hold, n.location, n.supplier, n.supplier_lot, n.order_id, n.seq,
-          n.equipment, n.operator, n.made, n.depth, e.parent AS e_parent, e.child AS e_child, e.quantity AS e_quantity
+          n.list::text AS nodes, e.list::text AS edges, ${withOrders ? ORDERS : sql`NULL`} AS orders
         FROM nodes n, edges e`;
 }
 
@@ -292,39 +298,33 @@ export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, m
  * as `UNION ALL` would (fan-in^depth). `LIMIT stepCap` on the walk stops the recursion itself: the CTE is evaluated
  * level by level, so what is kept is the part nearest the start lots.
  */
-export async function walk(db: Db, roots: string[], direction: 'backward' | 'forward', maxDepth: number, maxNodes: number, stepCap: number): Promise<Walk> {
+export async function walk(db: Db, roots: string[], direction: 'backward' | 'forward', maxDepth: number, maxNodes: number, stepCap: number, withOrders = false): Promise<Walk> {
   // column names are constants chosen here, never input
   const [from, to] = direction === 'backward' ? [sql.raw('child_lot'), sql.raw('parent_lot')] : [sql.raw('parent_lot'), sql.raw('child_lot')];
-  const [r] = await rowsOf<Record<string, unknown>>(db, walkSql(roots, from, to, maxDepth, maxNodes, stepCap));
-  const col = <T>(name: string) => ((r![name] as T[] | null) ?? []) as T[];
-  const ids = col<string>('id');
-  const [material, quantity, initial, unit, status, hold, location, supplier, supplierLot, orderId, seq, equipment, operator, made, depth] = [
-    'material', 'quantity', 'initial', 'unit', 'status', 'hold', 'location', 'supplier', 'supplier_lot', 'order_id', 'seq', 'equipment', 'operator', 'made', 'depth',
-  ].map((c) => col<unknown>(c));
-  const nodes: WalkNode[] = ids.map((id, i) => ({
-    lot: id,
-    materialId: material![i] as string,
-    quantity: Number(quantity![i]),
-    initialQuantity: Number(initial![i]),
-    unit: unit![i] as string,
-    status: status![i] as LotStatus,
-    holdReason: textOrNull(hold![i]),
-    location: textOrNull(location![i]),
-    supplier: textOrNull(supplier![i]),
-    supplierLot: textOrNull(supplierLot![i]),
-    orderId: textOrNull(orderId![i]),
-    seq: seq![i] == null ? null : Number(seq![i]),
-    equipment: textOrNull(equipment![i]),
-    operator: textOrNull(operator![i]),
-    madeAt: new Date(Number(made![i]) * 1000).toISOString(),
-    depth: Number(depth![i]),
+  const [r] = await rowsOf<Record<string, unknown>>(db, walkSql(roots, from, to, maxDepth, maxNodes, stepCap, withOrders));
+  type NodeTuple = [string, string, number, number, string, LotStatus, string | null, string | null, string | null, string | null, string | null, number | null, string | null, string | null, number, number];
+  const nodes: WalkNode[] = (JSON.parse((r!.nodes as string | null) ?? '[]') as NodeTuple[]).map((n) => ({
+    lot: n[0],
+    materialId: n[1],
+    quantity: Number(n[2]),
+    initialQuantity: Number(n[3]),
+    unit: n[4],
+    status: n[5],
+    holdReason: n[6],
+    location: n[7],
+    supplier: n[8],
+    supplierLot: n[9],
+    orderId: n[10],
+    seq: n[11],
+    equipment: n[12],
+    operator: n[13],
+    madeAt: new Date(n[14] * 1000).toISOString(),
+    depth: n[15],
   }));
   nodes.sort((a, b) => a.depth - b.depth || (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0));
-  const parents = col<string>('e_parent');
-  const children = col<string>('e_child');
-  const amounts = col<unknown>('e_quantity');
-  const edges = parents.map((parent, i) => ({ parent, child: children[i]!, quantity: Number(amounts[i]) }));
-  return { nodes, edges, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
+  const edges = (JSON.parse((r!.edges as string | null) ?? '[]') as Array<[string, string, number]>).map(([parent, child, quantity]) => ({ parent, child, quantity: Number(quantity) }));
+  const orders = r!.orders == null ? undefined : (JSON.parse(r!.orders as string) as Array<[string, string | null, string | null, string[]]>).map(([orderId, productId, status, lots]) => ({ orderId, productId, status, lots }));
+  return { nodes, edges, orders: withOrders ? orders ?? [] : undefined, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
 }
 
 export interface AffectedOrder {
@@ -333,24 +333,6 @@ export interface AffectedOrder {
   status: string | null;
   /** the traced lots this order consumed or produced */
   lots: string[];
-}
-
-/**
- * Orders that consumed or produced any of `ids` (a recall's list of orders to look at). Who produced a traced lot the
- * trace already knows (`produced`: order → lot); only the consumptions are looked up.
- */
-export async function ordersTouching(db: Db, ids: string[], produced: Array<{ orderId: string; lotId: string }>): Promise<AffectedOrder[]> {
-  if (!ids.length) return [];
-  const rows = await rowsOf<{ order_id: string; product_id: string | null; status: string | null; lots: string[] }>(
-    db,
-    sql`WITH touched AS (
-          SELECT order_id, lot_id FROM lot_consumptions WHERE lot_id = ANY(${sql.param(ids)}::text[])
-          UNION SELECT o, l FROM unnest(${sql.param(produced.map((p) => p.orderId))}::text[], ${sql.param(produced.map((p) => p.lotId))}::text[]) AS u(o, l)
-        )
-        SELECT t.order_id, o.product_id, o.status, array_agg(DISTINCT t.lot_id ORDER BY t.lot_id) AS lots
-        FROM touched t LEFT JOIN production_orders o ON o.id = t.order_id GROUP BY t.order_id, o.product_id, o.status ORDER BY t.order_id`,
-  );
-  return rows.map((r) => ({ orderId: r.order_id, productId: r.product_id, status: r.status, lots: r.lots }));
 }
 
 export async function lotsWithSupplierLot(db: Db, supplierLot: string): Promise<string[]> {

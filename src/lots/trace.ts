@@ -43,19 +43,14 @@ export async function traceLots(db: Db, roots: string[], direction: Direction, l
   // Walk steps allowed: a lot reached at several depths (a screw in the unit and in its sub-assembly) counts once per
   // depth; four per lot on average is generous for real bills of materials.
   const stepCap = limits.maxNodes * 4 + 1;
-  const w = await repo.walk(db, roots, direction, limits.maxDepth, limits.maxNodes, stepCap);
+  const w = await repo.walk(db, roots, direction, limits.maxDepth, limits.maxNodes, stepCap, direction === 'forward');
   let truncatedReason: string | null = null;
   if (w.walked >= stepCap) truncatedReason = `stopped after ${stepCap - 1} steps: the genealogy goes on beyond`;
   else if (w.reached > limits.maxNodes) truncatedReason = `stopped at ${limits.maxNodes} lots: the genealogy goes on beyond (${w.reached} lots reached)`;
   else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
   const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
   const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
-  if (direction === 'forward')
-    trace.orders = await repo.ordersTouching(
-      db,
-      nodes.map((n) => n.lot),
-      nodes.flatMap((n) => (n.orderId ? [{ orderId: n.orderId, lotId: n.lot }] : [])),
-    );
+  if (w.orders) trace.orders = w.orders;
   return trace;
 }
 
