@@ -50,6 +50,7 @@ describe('lots and trace in the browser', () => {
     await page.getByRole('button', { name: 'Put on hold' }).click();
     await expect.poll(async () => (await row.textContent()) ?? '').toContain('On hold');
     await expect.poll(async () => (await row.textContent()) ?? '').toContain('colour check');
+    await shot(page, 'lots-list');
 
     await table.getByRole('link', { name: 'TOP-E2E' }).click();
     await page.waitForURL(/\/lots\/trace\?lot=TOP-E2E/);
@@ -72,6 +73,7 @@ describe('lots and trace in the browser', () => {
     await page.waitForURL(/supplierLot=RC-42/);
     await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('Recall of supplier lot RC-42');
     await expect.poll(async () => (await page.getByTestId('trace-table').textContent()) ?? '').toContain('TOP-E2E');
+    await shot(page, 'lots-recall');
     expect(errors).toEqual([]);
   });
 });

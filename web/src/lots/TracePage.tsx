@@ -89,11 +89,11 @@ export function TracePage() {
             <span>◆ received (supplier) lot</span>
             <span>{t.nodes.length} lots · click a lot to trace from it</span>
           </div>
-          <section className="card">
+          <section className="card lots-section">
             <TraceGraph trace={t} onPick={(id) => navigate(href({ lot: id, direction: supplierLot ? 'forward' : direction }))} />
           </section>
           {t.orders && (
-            <section className="card pad">
+            <section className="card pad lots-section">
               <h2>Orders affected ({t.orders.length})</h2>
               {t.orders.length === 0 ? (
                 <p className="muted">No order consumed or produced these lots.</p>
@@ -109,7 +109,7 @@ export function TracePage() {
               )}
             </section>
           )}
-          <section className="card table-scroll">
+          <section className="card table-scroll lots-section">
             <table className="table" data-testid="trace-table">
               <thead>
                 <tr>

@@ -46,7 +46,7 @@ export function graphOption(t: Trace): GraphOption {
         symbol: n.received ? 'diamond' : 'circle',
         symbolSize: roots.has(n.lot) ? 26 : n.received ? 18 : 14,
         itemStyle: { color: STATUS_COLOUR[n.status], borderColor: roots.has(n.lot) ? '#1d3557' : n.received ? '#333' : '#fff', borderWidth: roots.has(n.lot) || n.received ? 2 : 1 },
-        label: { show: labels || roots.has(n.lot), position: 'bottom', formatter: `${n.lot}\n${n.materialId}`, fontSize: 11 },
+        label: { show: labels || roots.has(n.lot), position: 'bottom', distance: 6, lineHeight: 14, formatter: `${n.lot}\n${n.materialId}`, fontSize: 11 },
       });
     });
   }
