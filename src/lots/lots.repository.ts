@@ -44,11 +44,6 @@ export async function getLot(db: Db, id: string, forUpdate = false): Promise<Lot
   return rows[0] ? lotOf(rows[0]) : undefined;
 }
 
-export async function getLots(db: Db, ids: string[]): Promise<Lot[]> {
-  if (!ids.length) return [];
-  return (await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM material_lots WHERE id = ANY(${sql.param(ids)}::text[])`)).map(lotOf);
-}
-
 export interface LotFilter {
   material?: string;
   status?: LotStatus;
@@ -209,17 +204,6 @@ export interface EdgeRow {
   parent: string;
   child: string;
   quantity: number;
-}
-
-/** One level of a walk: the edges touching `ids` on the side the trace goes (the reference walk in traverse.ts). */
-export async function edgesOf(db: Db, ids: string[], direction: 'backward' | 'forward'): Promise<EdgeRow[]> {
-  const rows = await rowsOf<{ parent_lot: string; child_lot: string; quantity: unknown }>(
-    db,
-    direction === 'backward'
-      ? sql`SELECT parent_lot, child_lot, quantity FROM lot_genealogy WHERE child_lot = ANY(${sql.param(ids)}::text[])`
-      : sql`SELECT parent_lot, child_lot, quantity FROM lot_genealogy WHERE parent_lot = ANY(${sql.param(ids)}::text[])`,
-  );
-  return rows.map((r) => ({ parent: r.parent_lot, child: r.child_lot, quantity: Number(r.quantity) }));
 }
 
 export interface WalkNode {

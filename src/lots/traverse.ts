@@ -1,7 +1,7 @@
 // The genealogy walk written out level by level with a visited set: every lot is expanded once, so the cost is the
 // size of the answer, not the number of paths (a plain `WITH RECURSIVE … UNION ALL` walks every path: fan-in^depth).
 // The trace itself runs the same walk inside PostgreSQL in one round trip (lots.repository.ts `walk`); this version
-// is the reference the tests and bench:trace check that query against, on any edge source.
+// is the reference the integration test checks that query against (random DAG, mixed depths, both databases).
 
 export type Direction = 'backward' | 'forward';
 
