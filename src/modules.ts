@@ -11,6 +11,7 @@ import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connecto
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
+import { lotsRoutes, MaterialLedger } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
@@ -101,9 +102,10 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   const performanceModule = await createPerformanceModule(ctx);
   const executionModule = await createExecutionModule(ctx, collect, commands);
+  executionModule.setLedger(new MaterialLedger(ctx.events));
   const planningModule = await createPlanningModule(ctx, collect);
   const erpModule = await createErpModule(ctx, executionModule.floor);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, performanceModule, planningModule, erpModule];
+  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, { name: 'lots', routes: lotsRoutes }, performanceModule, planningModule, erpModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */

@@ -56,6 +56,13 @@ const erp = () => (
     <ErpModule />
   </Suspense>
 );
+// Lots and trace (ECharts graph) are their own chunk as well.
+const LotsModule = lazy(() => import('../lots/LotsModule.tsx'));
+const lots = () => (
+  <Suspense fallback={<Spinner label="Loading lots…" />}>
+    <LotsModule />
+  </Suspense>
+);
 
 interface RouteDef {
   path: string;
@@ -73,6 +80,8 @@ const ROUTES: RouteDef[] = [
   { path: '/plan', render: plan },
   { path: '/erp/webhooks', render: erp, allowed: isAdmin },
   { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
+  { path: '/lots', render: lots },
+  { path: '/lots/*', render: lots },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

@@ -53,6 +53,14 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    id: 'lots',
+    label: 'Materials',
+    items: [
+      { to: '/lots', label: 'Lots' },
+      { to: '/lots/trace', label: 'Trace & recall' },
+    ],
+  },
+  {
     id: 'plant',
     label: 'Plant model',
     items: [

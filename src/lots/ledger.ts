@@ -1,0 +1,154 @@
+// The lot ledger execution books material in: consume (scan), backflush (FIFO from the bill of materials) and
+// produce (a new lot whose parents are everything the order consumed). Always inside the caller's transaction, so a
+// refusal leaves nothing half-applied; the lot row is locked (SELECT … FOR UPDATE) so two terminals racing for the
+// same lot serialise: the second sees what the first left.
+import type { ConsumedLot, LotLedger, ProducedLot } from '../execution/index.ts';
+import { appendAudit } from '../platform/audit/audit.service.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, notFound } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import { PlantService } from '../plant/index.ts';
+import * as repo from './lots.repository.ts';
+import { amount, checkLotId, checkQuantity, EPSILON, oneOf, unusable, type Lot } from './model.ts';
+
+type Method = 'scan' | 'backflush';
+
+/** Lots one backflush may draw from: beyond this a BOM line is booked against a pile of crumbs and wants a look. */
+const BACKFLUSH_MAX_LOTS = 500;
+
+export class MaterialLedger implements LotLedger {
+  constructor(private readonly events: EventBus) {}
+
+  /** The material as the plant model knows it (404 when it does not). */
+  async material(tx: Db, id: string): Promise<{ id: string; unit: string }> {
+    const m = await new PlantService(tx, this.events).getCode('material', id);
+    return { id: m.id, unit: m.unit };
+  }
+
+  private async checkOperation(tx: Db, orderId: string, seq: number): Promise<void> {
+    if (!(await repo.operationExists(tx, orderId, seq))) throw notFound('operation', `${orderId}/${seq}`);
+  }
+
+  /** Takes `quantity` from a lot already locked by this transaction. */
+  private async take(tx: Db, actor: Actor, lot: Lot, quantity: number, c: { orderId: string; seq: number; equipment: string | null; method: Method }): Promise<ConsumedLot> {
+    const left = lot.quantity - quantity;
+    const usedUp = left <= EPSILON * Math.max(1, lot.initialQuantity);
+    const after = { quantity: usedUp ? 0 : left, status: usedUp ? ('consumed' as const) : lot.status };
+    const at = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
+    await appendAudit(tx, actor, {
+      action: 'consume',
+      entity: 'material_lot',
+      entityId: lot.id,
+      before: { quantity: lot.quantity, status: lot.status },
+      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment },
+    });
+    return { lotId: lot.id, materialId: lot.materialId, quantity, unit: lot.unit, supplierLot: lot.supplierLot, method: c.method, at, seq: c.seq };
+  }
+
+  async consume(
+    tx: Db,
+    actor: Actor,
+    c: { lotId: string; quantity: number; allowedMaterials: string[]; orderId: string; seq: number; equipment: string | null; method: Method },
+  ): Promise<ConsumedLot> {
+    checkLotId(c.lotId);
+    checkQuantity(c.quantity);
+    // one round trip: lock the lot and check the operation (an operator waits on every scan)
+    const locked = await repo.lockForBooking(tx, c.lotId, c.orderId, c.seq);
+    if (!locked) {
+      await this.checkOperation(tx, c.orderId, c.seq);
+      throw notFound('lot', c.lotId);
+    }
+    if (!locked.operation) throw notFound('operation', `${c.orderId}/${c.seq}`);
+    const lot = locked.lot;
+    const refusal = unusable(lot);
+    if (refusal) throw refusal;
+    // An empty list means the operation names no material (no BOM line): any lot may be booked against it.
+    if (c.allowedMaterials.length && !c.allowedMaterials.includes(lot.materialId))
+      throw new AppError('unprocessable', `lot ${lot.id} is ${lot.materialId}, this operation needs ${oneOf(c.allowedMaterials)}`);
+    if (c.quantity > lot.quantity + EPSILON * Math.max(1, lot.initialQuantity))
+      throw new AppError('conflict', `lot ${lot.id} holds ${amount(lot.quantity, lot.unit)}, ${amount(c.quantity, lot.unit)} cannot be consumed`);
+    return this.take(tx, actor, lot, Math.min(c.quantity, lot.quantity), c);
+  }
+
+  async backflush(
+    tx: Db,
+    actor: Actor,
+    b: { materialId: string; quantity: number; orderId: string; seq: number; equipment: string | null; location?: string | null },
+  ): Promise<ConsumedLot[]> {
+    checkQuantity(b.quantity);
+    const material = await this.material(tx, b.materialId);
+    await this.checkOperation(tx, b.orderId, b.seq);
+    const lots = await repo.lockFifo(tx, b.materialId, b.location ?? null, BACKFLUSH_MAX_LOTS);
+    const available = lots.reduce((s, l) => s + l.quantity, 0);
+    if (available + EPSILON * Math.max(1, b.quantity) < b.quantity) {
+      const where = lots.length === BACKFLUSH_MAX_LOTS ? ` in the oldest ${BACKFLUSH_MAX_LOTS} lots` : ` in ${lots.length} available lot${lots.length === 1 ? '' : 's'}`;
+      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(b.quantity, material.unit)} cannot be backflushed`);
+    }
+    const out: ConsumedLot[] = [];
+    let need = b.quantity;
+    for (const lot of lots) {
+      if (need <= EPSILON * Math.max(1, b.quantity)) break;
+      const q = Math.min(need, lot.quantity);
+      out.push(await this.take(tx, actor, lot, q, { ...b, method: 'backflush' }));
+      need -= q;
+    }
+    return out;
+  }
+
+  async produce(
+    tx: Db,
+    actor: Actor,
+    p: {
+      lotId?: string;
+      materialId: string;
+      quantity: number;
+      unit: string;
+      orderId: string;
+      seq: number;
+      equipment: string | null;
+      operator: string;
+      parameters: Record<string, unknown>;
+      location?: string | null;
+    },
+  ): Promise<ProducedLot> {
+    if (p.lotId !== undefined) checkLotId(p.lotId);
+    checkQuantity(p.quantity);
+    const material = await this.material(tx, p.materialId);
+    if (p.unit !== material.unit) throw new AppError('unprocessable', `${p.materialId} is counted in ${material.unit}, a lot of it cannot be made in ${p.unit}`);
+    await this.checkOperation(tx, p.orderId, p.seq);
+    const id = p.lotId ?? (await this.freeNumber(tx));
+    const parents = await repo.consumedTotals(tx, p.orderId);
+    const lot = await repo.insertLot(tx, {
+      id,
+      materialId: p.materialId,
+      quantity: p.quantity,
+      unit: p.unit,
+      location: p.location ?? null,
+      supplier: null,
+      supplierLot: null,
+      createdBy: actor.name,
+      producedBy: { orderId: p.orderId, seq: p.seq, equipment: p.equipment, operator: p.operator, parameters: p.parameters },
+    });
+    if (!lot) throw new AppError('duplicate', `lot ${id} already exists: a produced lot needs a new number`);
+    await repo.insertEdges(tx, id, parents);
+    await appendAudit(tx, actor, { action: 'produce', entity: 'material_lot', entityId: id, after: { ...lot, parents } });
+    return { lotId: id, materialId: lot.materialId, quantity: lot.initialQuantity, unit: lot.unit, at: lot.createdAt, seq: p.seq };
+  }
+
+  /** A generated number no lot has (a supplier may have printed L-000042 on a label already). */
+  async freeNumber(tx: Db): Promise<string> {
+    for (;;) {
+      const id = await repo.nextLotNumber(tx);
+      if (!(await repo.getLot(tx, id))) return id;
+    }
+  }
+
+  consumedBy(db: Db, orderId: string): Promise<ConsumedLot[]> {
+    return repo.consumedBy(db, orderId);
+  }
+
+  producedBy(db: Db, orderId: string): Promise<ProducedLot[]> {
+    return repo.producedBy(db, orderId);
+  }
+}

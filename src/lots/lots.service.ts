@@ -1,0 +1,126 @@
+// Business rules of material lots outside the shop-floor bookings: receiving supplier lots, holding, releasing,
+// scrapping and counting them, and the trace. Each action is one transaction with its audit entry.
+import { appendAudit } from '../platform/audit/audit.service.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, notFound, validationFailed } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import { MaterialLedger } from './ledger.ts';
+import * as repo from './lots.repository.ts';
+import { amount, checkLotId, checkQuantity, EPSILON, type Lot } from './model.ts';
+import { traceLots, type Trace } from './trace.ts';
+import type { Direction, TraverseLimits } from './traverse.ts';
+
+export interface ReceiveInput {
+  id?: string;
+  materialId: string;
+  quantity: number;
+  unit?: string;
+  location?: string | null;
+  supplier?: string | null;
+  supplierLot?: string | null;
+}
+
+export class LotService {
+  readonly ledger: MaterialLedger;
+
+  constructor(
+    private readonly db: Db,
+    events: EventBus,
+  ) {
+    this.ledger = new MaterialLedger(events);
+  }
+
+  async receive(actor: Actor, input: ReceiveInput): Promise<Lot> {
+    if (input.id !== undefined) checkLotId(input.id, 'id');
+    checkQuantity(input.quantity);
+    return this.db.transaction(async (tx) => {
+      const material = await this.ledger.material(tx, input.materialId);
+      const unit = input.unit ?? material.unit;
+      if (unit !== material.unit)
+        throw validationFailed(`${material.id} is counted in ${material.unit}: receive the lot in ${material.unit}, not ${unit}`, [{ path: 'unit', message: `must be ${material.unit}` }]);
+      const id = input.id ?? (await this.ledger.freeNumber(tx));
+      const lot = await repo.insertLot(tx, {
+        id,
+        materialId: material.id,
+        quantity: input.quantity,
+        unit,
+        location: input.location ?? null,
+        supplier: input.supplier ?? null,
+        supplierLot: input.supplierLot ?? null,
+        createdBy: actor.name,
+      });
+      if (!lot) throw new AppError('duplicate', `lot ${id} already exists: receive it under another number`);
+      await appendAudit(tx, actor, { action: 'receive', entity: 'material_lot', entityId: id, after: lot });
+      return lot;
+    });
+  }
+
+  list(filter: repo.LotFilter): Promise<Lot[]> {
+    return repo.listLots(this.db, filter);
+  }
+
+  async get(id: string): Promise<Lot> {
+    const lot = await repo.getLot(this.db, id);
+    if (!lot) throw notFound('lot', id);
+    return lot;
+  }
+
+  /** Locks the lot, applies `change` (which may refuse), writes it and its audit entry. */
+  private change(actor: Actor, id: string, action: string, reason: string | null, change: (lot: Lot) => { quantity: number; status: Lot['status']; holdReason: string | null }): Promise<Lot> {
+    return this.db.transaction(async (tx) => {
+      const before = await repo.getLot(tx, id, true);
+      if (!before) throw notFound('lot', id);
+      const after = await repo.updateLot(tx, id, change(before));
+      await appendAudit(tx, actor, { action, entity: 'material_lot', entityId: id, before, after, reason });
+      return after;
+    });
+  }
+
+  hold(actor: Actor, id: string, reason: string): Promise<Lot> {
+    return this.change(actor, id, 'hold', reason, (lot) => {
+      if (lot.status === 'on_hold') throw new AppError('conflict', `lot ${id} is already on hold (reason: ${lot.holdReason ?? 'none given'})`);
+      if (lot.status !== 'available') throw new AppError('conflict', `lot ${id} is ${lot.status}: only an available lot can be put on hold`);
+      return { quantity: lot.quantity, status: 'on_hold', holdReason: reason };
+    });
+  }
+
+  release(actor: Actor, id: string, reason: string | null): Promise<Lot> {
+    return this.change(actor, id, 'release', reason, (lot) => {
+      if (lot.status !== 'on_hold') throw new AppError('conflict', `lot ${id} is ${lot.status}, not on hold: there is nothing to release`);
+      return { quantity: lot.quantity, status: 'available', holdReason: null };
+    });
+  }
+
+  scrap(actor: Actor, id: string, reason: string): Promise<Lot> {
+    return this.change(actor, id, 'scrap', reason, (lot) => {
+      if (lot.status === 'scrapped') throw new AppError('conflict', `lot ${id} is already scrapped`);
+      if (lot.status === 'consumed') throw new AppError('conflict', `lot ${id} is used up (consumed): there is nothing left to scrap`);
+      return { quantity: lot.quantity, status: 'scrapped', holdReason: lot.holdReason };
+    });
+  }
+
+  /** A stock count: the lot holds `quantity` now (not more than it was received with). */
+  adjust(actor: Actor, id: string, quantity: number, reason: string): Promise<Lot> {
+    if (!Number.isFinite(quantity) || quantity < 0) throw validationFailed(`quantity must be 0 or more (got ${quantity})`, [{ path: 'quantity', message: 'must be 0 or more' }]);
+    return this.change(actor, id, 'adjust', reason, (lot) => {
+      if (lot.status === 'scrapped' || lot.status === 'consumed') throw new AppError('conflict', `lot ${id} is ${lot.status}: its quantity can no longer be adjusted`);
+      if (quantity > lot.initialQuantity + EPSILON)
+        throw new AppError('conflict', `lot ${id} was received with ${amount(lot.initialQuantity, lot.unit)}: it cannot hold ${amount(quantity, lot.unit)}`);
+      const empty = quantity <= EPSILON;
+      return { quantity: empty ? 0 : quantity, status: empty ? 'consumed' : lot.status, holdReason: empty ? null : lot.holdReason };
+    });
+  }
+
+  async trace(id: string, direction: Direction, limits: TraverseLimits): Promise<Trace> {
+    await this.get(id);
+    return traceLots(this.db, [id], direction, limits);
+  }
+
+  /** A recall: forward from every lot received under this supplier lot number. */
+  async recall(supplierLot: string, limits: TraverseLimits): Promise<Trace> {
+    const roots = await repo.lotsWithSupplierLot(this.db, supplierLot);
+    if (!roots.length) throw new AppError('not_found', `no lot was received with supplier lot '${supplierLot}'`);
+    return traceLots(this.db, roots, 'forward', limits);
+  }
+}

@@ -1,0 +1,71 @@
+// Material lots as the API shows them, the checks every quantity goes through, and the trace's CSV form.
+import { z } from 'zod';
+import { AppError, validationFailed } from '../platform/errors.ts';
+
+export const LOT_STATUSES = ['available', 'on_hold', 'consumed', 'scrapped'] as const;
+export type LotStatus = (typeof LOT_STATUSES)[number];
+
+/** Lot numbers as printed on labels: letters, digits and a few separators, at most 100 characters. */
+export const LOT_ID = /^[A-Za-z0-9_.:/#-]{1,100}$/;
+export const lotIdSchema = z.string().regex(LOT_ID, 'a lot number is 1–100 letters, digits or _ . : / # -');
+
+/** Largest quantity a lot may hold or a booking may move: beyond it the figure is a typo, not a lot. */
+export const MAX_QUANTITY = 1e9;
+/** Remainders below this are rounding dust of floating-point arithmetic: the lot is used up. */
+export const EPSILON = 1e-9;
+
+export interface ProducedBy {
+  orderId: string;
+  seq: number | null;
+  equipment: string | null;
+  operator: string | null;
+  parameters: Record<string, unknown> | null;
+}
+
+export interface Lot {
+  id: string;
+  materialId: string;
+  quantity: number;
+  initialQuantity: number;
+  unit: string;
+  status: LotStatus;
+  holdReason: string | null;
+  location: string | null;
+  supplier: string | null;
+  supplierLot: string | null;
+  producedBy: ProducedBy | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Refuses NaN, zero, negative and absurd quantities with a message naming the field. */
+export function checkQuantity(value: number, field = 'quantity'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw validationFailed(`${field} must be a number`, [{ path: field, message: 'not a number' }]);
+  if (value <= 0) throw validationFailed(`${field} must be greater than 0 (got ${value})`, [{ path: field, message: 'must be greater than 0' }]);
+  if (value > MAX_QUANTITY) throw validationFailed(`${field} ${value} is beyond ${MAX_QUANTITY}: not a plausible lot quantity`, [{ path: field, message: `at most ${MAX_QUANTITY}` }]);
+  return value;
+}
+
+export function checkLotId(id: string, field = 'lotId'): string {
+  if (typeof id !== 'string' || !LOT_ID.test(id)) throw validationFailed(`${field} '${String(id).slice(0, 120)}' is not a lot number (1–100 letters, digits or _ . : / # -)`, [{ path: field, message: 'not a lot number' }]);
+  return id;
+}
+
+/** "12 kg", "1.5 pcs": quantities in messages, without floating-point noise. */
+export const amount = (q: number, unit: string) => `${Number(q.toPrecision(12))} ${unit}`;
+
+/** Why a lot cannot be booked from, or undefined when it can. */
+export function unusable(lot: Pick<Lot, 'id' | 'status' | 'holdReason'>, verb = 'consumed'): AppError | undefined {
+  if (lot.status === 'on_hold') return new AppError('conflict', `lot ${lot.id} is on hold (reason: ${lot.holdReason ?? 'none given'}): it cannot be ${verb}`);
+  if (lot.status === 'consumed') return new AppError('conflict', `lot ${lot.id} is used up (status consumed): it cannot be ${verb}`);
+  if (lot.status === 'scrapped') return new AppError('conflict', `lot ${lot.id} was scrapped: it cannot be ${verb}`);
+  return undefined;
+}
+
+/** "PP-NATURAL", "PP-NATURAL or ABS-GREY", "A, B or C". */
+export function oneOf(ids: string[]): string {
+  if (ids.length <= 1) return ids[0] ?? '';
+  return `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
+}

@@ -1,0 +1,87 @@
+// Backward trace (everything a lot was made from, down to supplier lots) and forward trace (every lot and order a lot
+// went into: a recall), as JSON for the API and the graph view, and as CSV for a spreadsheet.
+import type { Db } from '../platform/db/database.ts';
+import * as repo from './lots.repository.ts';
+import type { LotStatus } from './model.ts';
+import { DEFAULT_LIMITS, type Direction, type Edge, type TraverseLimits } from './traverse.ts';
+
+export interface TraceNode {
+  lot: string;
+  materialId: string;
+  quantity: number;
+  initialQuantity: number;
+  unit: string;
+  status: LotStatus;
+  holdReason: string | null;
+  location: string | null;
+  supplier: string | null;
+  supplierLot: string | null;
+  /** true for lots received from outside (no producing order) */
+  received: boolean;
+  orderId: string | null;
+  seq: number | null;
+  equipment: string | null;
+  operator: string | null;
+  madeAt: string;
+  /** steps from the start lot(s) */
+  depth: number;
+}
+
+export interface Trace {
+  direction: Direction;
+  roots: string[];
+  nodes: TraceNode[];
+  edges: Edge[];
+  /** forward: the orders that consumed or produced a traced lot */
+  orders?: repo.AffectedOrder[];
+  truncated: boolean;
+  truncatedReason: string | null;
+  limits: TraverseLimits;
+}
+
+export async function traceLots(db: Db, roots: string[], direction: Direction, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Trace> {
+  // Walk steps allowed: a lot reached at several depths (a screw in the unit and in its sub-assembly) counts once per
+  // depth; four per lot on average is generous for real bills of materials.
+  const stepCap = limits.maxNodes * 4 + 1;
+  const w = await repo.walk(db, roots, direction, limits.maxDepth, limits.maxNodes, stepCap, direction === 'forward');
+  let truncatedReason: string | null = null;
+  if (w.walked >= stepCap) truncatedReason = `stopped after ${stepCap - 1} steps: the genealogy goes on beyond`;
+  else if (w.reached > limits.maxNodes) truncatedReason = `stopped at ${limits.maxNodes} lots: the genealogy goes on beyond (${w.reached} lots reached)`;
+  else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
+  const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
+  const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
+  if (w.orders) trace.orders = w.orders;
+  return trace;
+}
+
+const CSV_COLUMNS = ['depth', 'lot', 'material', 'quantity', 'initial_quantity', 'unit', 'status', 'hold_reason', 'location', 'supplier', 'supplier_lot', 'order', 'operation', 'machine', 'operator', 'made_at', 'linked_lots'];
+
+/** RFC 4180 field; text that a spreadsheet would run as a formula is prefixed with ' (CSV injection). */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * One line per lot; `linked_lots` lists the traced lots it was made from (backward) or went into (forward), with the
+ * quantity, e.g. "L-000012 (2.5 kg); L-000013 (0.1 kg)".
+ */
+export function traceToCsv(t: Trace): string {
+  const byId = new Map(t.nodes.map((n) => [n.lot, n]));
+  const linked = new Map<string, string[]>();
+  for (const e of t.edges) {
+    const [from, to] = t.direction === 'backward' ? [e.child, e.parent] : [e.parent, e.child];
+    const unit = byId.get(e.parent)?.unit ?? '';
+    const list = linked.get(from) ?? [];
+    list.push(`${to} (${Number(e.quantity.toPrecision(12))} ${unit})`.replace(/ \)$/, ')'));
+    linked.set(from, list);
+  }
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const n of t.nodes) {
+    const row = [n.depth, n.lot, n.materialId, n.quantity, n.initialQuantity, n.unit, n.status, n.holdReason, n.location, n.supplier, n.supplierLot, n.orderId, n.seq, n.equipment, n.operator, n.madeAt, (linked.get(n.lot) ?? []).sort().join('; ')];
+    lines.push(row.map(csvField).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

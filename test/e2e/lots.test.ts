@@ -1,0 +1,79 @@
+// Browser test of the lots pages: the list with a hold through the dialog, then the trace page (graph, table, CSV
+// link, switching direction) and the recall search. Needs web/dist (the test command builds it first).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { MaterialLedger } from '../../src/lots/index.ts';
+import type { Db } from '../../src/platform/db/database.ts';
+import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+describe('lots and trace in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const post = async (url: string, body: unknown) => {
+    const res = await server.app.server.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${server.adminToken}` } });
+    if (res.statusCode >= 300) throw new Error(res.body);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ demo: true });
+    browser = await launchChromium();
+    await post('/api/lots', { id: 'RESIN-1', material: 'PP-GRAN-BK', quantity: 500, location: 'store', supplier: 'Resin Co', supplierLot: 'RC-42' });
+    await post('/api/lots', { id: 'MB-1', material: 'MB-RED-02', quantity: 20, location: 'store' });
+    await post('/api/orders', { id: 'O-E2E', product: 'HSG-TOP', quantity: 100 });
+    const ledger = new MaterialLedger(server.app.ctx.events);
+    const actor = { id: null, name: 'e2e' };
+    await server.app.ctx.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      await ledger.consume(db, actor, { lotId: 'RESIN-1', quantity: 4.2, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-E2E', seq: 10, equipment: 'imm01', method: 'scan' });
+      await ledger.backflush(db, actor, { materialId: 'MB-RED-02', quantity: 0.1, orderId: 'O-E2E', seq: 10, equipment: 'imm01' });
+      await ledger.produce(db, actor, { lotId: 'TOP-E2E', materialId: 'HSG-TOP', quantity: 100, unit: 'pcs', orderId: 'O-E2E', seq: 10, equipment: 'imm01', operator: 'olga', parameters: {} });
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists lots, holds one through the dialog, traces backward and forward, and recalls by supplier lot', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await signIn(page, server);
+    await page.getByRole('link', { name: 'Lots', exact: true }).click();
+    const table = page.getByTestId('lots-table');
+    await table.waitFor();
+    const row = table.getByRole('row', { name: /MB-1/ });
+    await expect.poll(async () => (await row.textContent()) ?? '').toContain('Available');
+    await row.getByRole('button', { name: 'Hold' }).click();
+    await page.getByLabel('Reason').fill('colour check');
+    await page.getByRole('button', { name: 'Put on hold' }).click();
+    await expect.poll(async () => (await row.textContent()) ?? '').toContain('On hold');
+    await expect.poll(async () => (await row.textContent()) ?? '').toContain('colour check');
+    await shot(page, 'lots-list');
+
+    await table.getByRole('link', { name: 'TOP-E2E' }).click();
+    await page.waitForURL(/\/lots\/trace\?lot=TOP-E2E/);
+    const trace = page.getByTestId('trace-table');
+    await trace.waitFor();
+    await expect.poll(async () => (await trace.textContent()) ?? '').toContain('RESIN-1');
+    expect(await trace.textContent()).toContain('MB-1');
+    expect(await page.getByTestId('trace-graph').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('trace-csv').getAttribute('href')).toBe('/api/lots/TOP-E2E/trace?direction=backward&format=csv');
+    await shot(page, 'lots-trace-backward');
+
+    await trace.getByRole('link', { name: 'RESIN-1' }).click();
+    await page.getByRole('tab', { name: /Forward/ }).click();
+    await page.waitForURL(/lot=RESIN-1&direction=forward/);
+    await expect.poll(async () => (await page.getByTestId('trace-table').textContent()) ?? '').toContain('TOP-E2E');
+    await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('O-E2E');
+
+    await page.getByLabel('Recall: supplier lot').fill('RC-42');
+    await page.getByRole('button', { name: 'Find affected' }).click();
+    await page.waitForURL(/supplierLot=RC-42/);
+    await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('Recall of supplier lot RC-42');
+    await expect.poll(async () => (await page.getByTestId('trace-table').textContent()) ?? '').toContain('TOP-E2E');
+    await shot(page, 'lots-recall');
+    expect(errors).toEqual([]);
+  });
+});
