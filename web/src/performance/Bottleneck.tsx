@@ -73,7 +73,7 @@ export function Bottleneck() {
           <section className="card perf-section">
             <h2>Ranking</h2>
             <div className="table-scroll">
-              <table className="table" data-testid="bottleneck-table">
+              <table className="table perf-rank" data-testid="bottleneck-table">
                 <thead>
                   <tr>
                     <th>#</th>
