@@ -85,7 +85,7 @@ export function alertRoutes(alerts: AlertService) {
 
     app.post(
       '/api/performance/alerts/:id/acknowledge',
-      { config: { roles: ['admin', 'supervisor', 'operator', 'maintenance', 'quality'] }, schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams } },
+      { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams } },
       (req) => alerts.acknowledge(actorOf(req.principal!), req.params.id),
     );
 

@@ -13,6 +13,7 @@ import { computeKpis, DEFAULT_SETTINGS } from './kpis.ts';
 import { loadRaw } from './performance.repository.ts';
 import type { PerformanceService } from './performance.service.ts';
 import type { MachineInfo } from './plant-view.ts';
+import type { TimeTotals } from './time-model.ts';
 
 export interface AlertOptions {
   /** How often every enabled rule is evaluated. */
@@ -91,13 +92,21 @@ export class AlertService {
     const open = new Map((await repo.openAlerts(db)).map((a) => [`${a.ruleId}|${a.equipmentId}`, a.id]));
     const result = { raised: 0, cleared: 0 };
     const seen = new Set<string>();
+    // rules over the same machines and window share one read of the roll-ups
+    const totals = new Map<string, Promise<Map<string, TimeTotals>>>();
+    const read = (machines: MachineInfo[], from: number, to: number) => {
+      const key = `${from}|${to}|${machines.map((m) => m.id).join(',')}`;
+      if (!totals.has(key)) totals.set(key, this.perf.rollup.totals(machines, from, to, false));
+      return totals.get(key)!;
+    };
+    if (!onlyStates) await this.perf.rollup.fold(); // late data first, so the values see every committed change
     for (const rule of rules) {
       if (onlyStates && rule.kind !== 'state_longer_than') {
         for (const key of open.keys()) if (key.startsWith(`${rule.id}|`)) seen.add(key);
         continue;
       }
       const machines = rule.enabled ? this.machinesOf(rule) : [];
-      const values = machines.length ? await this.measure(rule, machines, now) : new Map<string, number | null>();
+      const values = machines.length ? await this.measure(rule, machines, now, read) : new Map<string, number | null>();
       for (const m of machines) {
         const key = `${rule.id}|${m.id}`;
         seen.add(key);
@@ -143,7 +152,12 @@ export class AlertService {
   }
 
   /** The rule's value per machine at `now` (null: nothing to judge, e.g. no planned time in the window). */
-  private async measure(rule: AlertRule, machines: MachineInfo[], now: number): Promise<Map<string, number | null>> {
+  private async measure(
+    rule: AlertRule,
+    machines: MachineInfo[],
+    now: number,
+    read: (machines: MachineInfo[], from: number, to: number) => Promise<Map<string, TimeTotals>>,
+  ): Promise<Map<string, number | null>> {
     const out = new Map<string, number | null>();
     const w = rule.windowS * 1000;
     if (rule.kind === 'state_longer_than') {
@@ -152,9 +166,9 @@ export class AlertService {
       for (const m of machines) out.set(m.id, secondsInState(raw.get(m.id)!.states, now, rule.state!));
       return out;
     }
-    const recent = await this.perf.rollup.totals(machines, now - w, now);
+    const recent = await read(machines, now - w, now);
     if (rule.kind === 'scrap_rising') {
-      const before = await this.perf.rollup.totals(machines, now - 2 * w, now - w, false);
+      const before = await read(machines, now - 2 * w, now - w);
       for (const m of machines) out.set(m.id, scrapRise(computeKpis(recent.get(m.id)!, DEFAULT_SETTINGS), computeKpis(before.get(m.id)!, DEFAULT_SETTINGS)));
       return out;
     }
