@@ -1,5 +1,5 @@
 // SQL of early warning: the rules (perf_alert_rules) and the alerts they raised (perf_alerts, one row per episode).
-import { rowsOf, sql, type Db } from '../platform/db/database.ts';
+import { rowsOf, sql, type Db, type Querier } from '../platform/db/database.ts';
 import type { AlertRule } from './alert-rules.ts';
 
 const RULE_COLUMNS = sql`id, name, kind, metric, state, equipment_id AS "equipmentId", threshold, hysteresis, window_s AS "windowS", severity, enabled`;
@@ -103,8 +103,13 @@ export async function raiseAlert(
   return rows.length === 1;
 }
 
-export async function touchAlert(db: Db, id: string, lastValue: number | null): Promise<void> {
-  await db.execute(sql`UPDATE perf_alerts SET last_value = ${lastValue} WHERE id = ${id} AND cleared_at IS NULL`);
+/** The latest values of open episodes, in one statement. */
+export async function touchAlerts(q: Querier, rows: Array<{ id: string; value: number | null }>): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `UPDATE perf_alerts a SET last_value = u.v FROM unnest($1::uuid[], $2::float8[]) AS u(id, v) WHERE a.id = u.id AND a.cleared_at IS NULL`,
+    [rows.map((r) => r.id), rows.map((r) => r.value)],
+  );
 }
 
 /** Ends an open episode; true when this call ended it. */

@@ -42,7 +42,7 @@ export class AlertService {
   ) {}
 
   start(): void {
-    const run = (onlyStates: boolean) => void this.evaluate(Date.now(), onlyStates).catch((err) => this.ctx.log.warn({ err }, 'performance: evaluating alert rules failed'));
+    const run = (onlyStates: boolean) => void this.evaluate(undefined, onlyStates).catch((err) => this.ctx.log.warn({ err }, 'performance: evaluating alert rules failed'));
     const tick = setInterval(() => run(false), this.opts.evaluateEveryMs);
     tick.unref();
     this.timers.push(tick);
@@ -80,11 +80,19 @@ export class AlertService {
   // ------------------------------------------------------------------------------------------- evaluation
 
   /** Evaluates the enabled rules (or only the state rules) at `now`; one evaluation at a time. */
-  evaluate(now = Date.now(), onlyStates = false): Promise<{ raised: number; cleared: number }> {
-    const next = this.chain.then(() => this.evaluateNow(now, onlyStates));
+  evaluate(at?: number, onlyStates = false): Promise<{ raised: number; cleared: number }> {
+    // a burst of state changes while an evaluation runs queues one state evaluation, not one per change
+    if (onlyStates && this.queuedStates) return this.queuedStates;
+    const next = this.chain.then(() => {
+      if (onlyStates) this.queuedStates = undefined;
+      return this.evaluateNow(at ?? Date.now(), onlyStates);
+    });
+    if (onlyStates) this.queuedStates = next;
     this.chain = next.catch(() => {});
     return next;
   }
+
+  private queuedStates: Promise<{ raised: number; cleared: number }> | undefined;
 
   private async evaluateNow(now: number, onlyStates: boolean): Promise<{ raised: number; cleared: number }> {
     const db = this.ctx.db;
@@ -92,6 +100,7 @@ export class AlertService {
     const open = new Map((await repo.openAlerts(db)).map((a) => [`${a.ruleId}|${a.equipmentId}`, a.id]));
     const result = { raised: 0, cleared: 0 };
     const seen = new Set<string>();
+    const touched: Array<{ id: string; value: number | null }> = [];
     // rules over the same machines and window share one read of the roll-ups
     const totals = new Map<string, Promise<Map<string, TimeTotals>>>();
     const read = (machines: MachineInfo[], from: number, to: number) => {
@@ -122,9 +131,10 @@ export class AlertService {
           }
         } else if (d === 'clear') {
           if (await this.clear(alertId!, rule, m.id, now, value)) result.cleared++;
-        } else if (d === 'keep') await repo.touchAlert(db, alertId!, value);
+        } else if (d === 'keep') touched.push({ id: alertId!, value });
       }
     }
+    await repo.touchAlerts(this.ctx.database, touched);
     // episodes of rules that were disabled or deleted, or of machines no longer in a rule's scope, end now
     for (const [key, id] of open) {
       if (seen.has(key)) continue;
