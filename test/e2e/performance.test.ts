@@ -70,6 +70,19 @@ describe('performance dashboards in the browser', () => {
     await page.getByTestId('bottleneck-table').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('bottleneck-method').textContent()).toMatch(/Active period method/);
     await shot(page, 'performance-bottleneck');
+    // alarm codes → reasons: map E205 of every injection moulding machine
+    await page.goto(`${server.url}/performance/alarm-reasons`);
+    const form = page.getByTestId('alarm-form');
+    await form.getByLabel('Class').selectOption('imm');
+    await form.getByLabel('Alarm code').fill('E205');
+    await form.getByLabel('Reason').selectOption('breakdown.mechanical');
+    await form.getByRole('button', { name: 'Save mapping' }).click();
+    await expect.poll(async () => (await page.getByTestId('alarm-table').textContent()) ?? '', { timeout: 10_000 }).toMatch(/class imm.*E205.*Mechanical failure/);
+    // KPIs by order, on demand: the demo has no orders, so planned time (if the shift calendar plans any now) is "no order"
+    await page.goto(`${server.url}/performance`);
+    const orders = page.getByTestId('perf-orders');
+    await orders.getByLabel('Show').check();
+    await expect.poll(async () => (await orders.textContent()) ?? '', { timeout: 20_000 }).toMatch(/OEE.*(no order|No production in this period)/);
     expect(errors).toEqual([]);
   });
 });

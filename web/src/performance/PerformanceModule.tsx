@@ -1,7 +1,8 @@
 // The "Performance" module, loaded lazily by the shell: /performance (plant/line overview), /performance/<id>,
-// /performance/bottleneck and /performance/alert-rules.
+// /performance/bottleneck, /performance/alert-rules and /performance/alarm-reasons.
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
+import { AlarmReasons } from './AlarmReasons.tsx';
 import { AlertRules } from './AlertRules.tsx';
 import { Bottleneck } from './Bottleneck.tsx';
 import { MachineKpis } from './MachineKpis.tsx';
@@ -13,6 +14,7 @@ export default function PerformanceModule() {
   if (matchPath('/performance', pathname)) return <Overview />;
   if (matchPath('/performance/bottleneck', pathname)) return <Bottleneck />;
   if (matchPath('/performance/alert-rules', pathname)) return <AlertRules />;
+  if (matchPath('/performance/alarm-reasons', pathname)) return <AlarmReasons />;
   const m = matchPath('/performance/:id', pathname);
   if (m) return <MachineKpis key={m.id} id={m.id} />;
   return (
