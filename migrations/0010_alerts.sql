@@ -1,6 +1,17 @@
 -- Performance early warning: rules on KPIs and machine states, the alerts they raise (one row per episode), and the
 -- mapping of machine alarm codes to downtime reasons. docs/performance.md explains the design.
 
+-- The roll-ups no longer learn of rewritten history through triggers on collect's tables: collect tells performance
+-- inside its own transactions (CollectService.onRewritten), which marks the same past hours in perf_dirty.
+DROP TRIGGER perf_intervals_ins ON state_intervals;
+DROP TRIGGER perf_intervals_upd_new ON state_intervals;
+DROP TRIGGER perf_intervals_upd_old ON state_intervals;
+DROP TRIGGER perf_intervals_del ON state_intervals;
+DROP TRIGGER perf_counts_ins ON production_counts;
+DROP TRIGGER perf_counts_del ON production_counts;
+DROP FUNCTION perf_mark_intervals();
+DROP FUNCTION perf_mark_counts();
+
 -- A rule watches every machine at or below `equipment_id` (a machine, or a line/area/site).
 --   kpi_below / kpi_above: `metric` over the trailing `window_s` compared with `threshold` (a ratio, 0.85 = 85 %)
 --   state_longer_than:     the machine is in `state` (a PackML state name, or a bucket: apt, adet, adot, …) for more

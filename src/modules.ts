@@ -96,7 +96,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     },
     stop: () => manager.stop(),
   };
-  const performanceModule = await createPerformanceModule(ctx);
+  const performanceModule = await createPerformanceModule(ctx, collect);
   return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, { name: 'execution', routes: executionRoutes }, performanceModule];
 }
 

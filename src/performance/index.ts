@@ -1,11 +1,13 @@
 // The performance module's face: ISO 22400 time model and KPIs, roll-ups, downtime reasons, early warning.
 import type { FastifyInstance } from 'fastify';
+import type { CollectService } from '../collect/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import { alertRoutes } from './alerts.routes.ts';
 import { AlertService, DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts.service.ts';
 import { analysisRoutes } from './analysis.routes.ts';
 import { OrderKpis } from './by-order.ts';
+import { markRewritten } from './performance.repository.ts';
 import { performanceRoutes } from './performance.routes.ts';
 import { DEFAULT_OPTIONS, PerformanceService, type PerformanceOptions } from './performance.service.ts';
 import { StopService } from './stops.ts';
@@ -22,7 +24,9 @@ export interface PerformanceModule extends TaktModule {
   alerts: AlertService;
 }
 
-export async function createPerformanceModule(ctx: AppContext, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
+/** `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed. */
+export async function createPerformanceModule(ctx: AppContext, collect: Pick<CollectService, 'onRewritten'>, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
+  const unmark = collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
   const performance = new PerformanceService(ctx, { ...DEFAULT_OPTIONS, ...opts });
   await performance.start();
   const stops = new StopService(ctx, performance);
@@ -41,6 +45,7 @@ export async function createPerformanceModule(ctx: AppContext, opts: Partial<Per
     },
     closing: () => alerts.closing(),
     stop: async () => {
+      unmark();
       await alerts.stop();
       await performance.stop();
     },
