@@ -26,7 +26,8 @@ export interface PerformanceModule extends TaktModule {
 
 /** `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed. */
 export async function createPerformanceModule(ctx: AppContext, collect: Pick<CollectService, 'onRewritten'>, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
-  const unmark = collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
+  // stays registered after this module stops: collect's last flush at shutdown must still mark what it rewrote
+  collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
   const performance = new PerformanceService(ctx, { ...DEFAULT_OPTIONS, ...opts });
   await performance.start();
   const stops = new StopService(ctx, performance);
@@ -45,7 +46,6 @@ export async function createPerformanceModule(ctx: AppContext, collect: Pick<Col
     },
     closing: () => alerts.closing(),
     stop: async () => {
-      unmark();
       await alerts.stop();
       await performance.stop();
     },
