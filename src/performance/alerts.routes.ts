@@ -7,6 +7,7 @@ import { actorOf } from '../platform/auth/principal.ts';
 import { ROLES } from '../platform/http/guard.ts';
 import { RULE_KINDS, RULE_METRICS, SEVERITIES } from './alert-rules.ts';
 import type { AlertService } from './alerts.service.ts';
+import { instant } from './performance.routes.ts';
 
 const ruleBody = z
   .object({
@@ -22,15 +23,6 @@ const ruleBody = z
     enabled: z.boolean().default(true),
   })
   .strict();
-
-const instant = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-    if (Number.isNaN(t)) ctx.addIssue({ code: 'custom', message: 'an ISO 8601 date-time or epoch milliseconds' });
-    return t;
-  });
 
 const idParams = z.object({ id: z.uuid() });
 const editors = { roles: ROLES.plantEditors };

@@ -4,29 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
-import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
 import type { OrderKpis } from './by-order.ts';
 import { DEFAULT_SETTINGS } from './kpis.ts';
+import { period, window } from './performance.routes.ts';
 import type { PerformanceService } from './performance.service.ts';
 import type { StopService } from './stops.ts';
-
-const instant = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-    if (Number.isNaN(t)) ctx.addIssue({ code: 'custom', message: 'an ISO 8601 date-time or epoch milliseconds' });
-    return t;
-  });
-
-const period = { equipment: z.string().min(1).max(1000), from: instant.optional(), to: instant.optional() };
-const window = (q: { from?: number; to?: number }) => {
-  const to = q.to ?? Date.now();
-  const from = q.from ?? to - 24 * 3_600_000;
-  if (from >= to) throw new AppError('validation_failed', 'from must be before to', [{ path: 'querystring.from', message: 'not before to' }]);
-  return { from, to };
-};
 
 const mappingKey = z.object({
   scope: z.enum(['machine', 'class']),

@@ -66,7 +66,7 @@ export class OrderKpis {
       const h = raw.get(m.id)!;
       const perOrder = new Map<string, TimeTotals>();
       const spans = spansByOrder(intervals.get(m.id)!, from, end, now);
-      // counts of an order the machine has no interval for still count: they name their order themselves
+      // an order with counts but no interval of its own still gets its row (its parts show in inputs.outsideGood)
       for (const c of h.counts) if (!spans.has(c.orderId ?? NO_ORDER)) spans.set(c.orderId ?? NO_ORDER, []);
       for (const [orderId, s] of spans) {
         const counts: CountRow[] = h.counts
