@@ -2,7 +2,6 @@
 // episode, cleared with hysteresis, acknowledged, published live), the bottleneck ranking of a line, KPIs grouped by
 // order and product, and alarm codes mapped to downtime reasons. Every expected figure is computed by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMap } from '../../src/platform/events.ts';
 import type { PerformanceModule } from '../../src/performance/index.ts';
 import { localToUtc } from '../../src/plant/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
@@ -11,7 +10,6 @@ const LINE1 = 'acme/lakeside/assembly/line1'; // calendar two-shift (Europe/Berl
 const ST10 = `${LINE1}/st10`; // idealCycleTime 12 s, class screw-station
 const ST20 = `${LINE1}/st20`; // 15 s
 const ST30 = `${LINE1}/st30`; // 8 s
-const MIN = 60_000;
 
 /** A weekday at least two days ago (local date in Berlin), so its Early shift 06:00–14:00 is over. */
 function pastWeekday(): string {
