@@ -57,6 +57,8 @@ function connectorFactories(ctx: AppContext): Map<string, ConnectorFactory> {
 export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const collect = new CollectService(ctx);
   await collect.start();
+  // before any connector delivers data: performance learns of every stretch of history collect rewrites
+  const performanceModule = await createPerformanceModule(ctx, collect);
   const live = new LiveView(collect, ctx.events, ctx.database);
   await live.start();
   ctx.health.set('collect', () => {
@@ -100,7 +102,6 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     },
     stop: () => manager.stop(),
   };
-  const performanceModule = await createPerformanceModule(ctx);
   const executionModule = await createExecutionModule(ctx, collect, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
   const planningModule = await createPlanningModule(ctx, collect);

@@ -223,12 +223,24 @@ export async function intervalStartAtOrBefore(q: Querier, equipmentId: string, t
   return r ? epochMs(r.start) : undefined;
 }
 
-export async function deleteIntervalsFrom(q: Querier, equipmentId: string, from: number): Promise<void> {
-  await q.query(`DELETE FROM state_intervals WHERE equipment_id = $1 AND start_ts >= to_timestamp($2)`, [equipmentId, sec(from)]);
+/** Deletes the intervals starting at or after `from`; returns the latest instant they covered (epoch ms), if any. */
+export async function deleteIntervalsFrom(q: Querier, equipmentId: string, from: number): Promise<number | undefined> {
+  const [r] = await q.query<{ t: number | null }>(
+    `WITH d AS (DELETE FROM state_intervals WHERE equipment_id = $1 AND start_ts >= to_timestamp($2) RETURNING coalesce(end_ts, start_ts) AS t)
+     SELECT extract(epoch FROM max(t))::float8 AS t FROM d`,
+    [equipmentId, sec(from)],
+  );
+  return r?.t == null ? undefined : r.t * 1000;
 }
 
-export async function deleteCountsFrom(q: Querier, equipmentId: string, kind: string, from: number): Promise<void> {
-  await q.query(`DELETE FROM production_counts WHERE equipment_id = $1 AND kind = $2 AND ts >= to_timestamp($3)`, [equipmentId, kind, sec(from)]);
+/** Deletes the counts at or after `from`; returns the latest one's instant (epoch ms), if any. */
+export async function deleteCountsFrom(q: Querier, equipmentId: string, kind: string, from: number): Promise<number | undefined> {
+  const [r] = await q.query<{ t: number | null }>(
+    `WITH d AS (DELETE FROM production_counts WHERE equipment_id = $1 AND kind = $2 AND ts >= to_timestamp($3) RETURNING ts)
+     SELECT extract(epoch FROM max(ts))::float8 AS t FROM d`,
+    [equipmentId, kind, sec(from)],
+  );
+  return r?.t == null ? undefined : r.t * 1000;
 }
 
 export async function countsSince(q: Querier, from: number) {

@@ -7,6 +7,7 @@ import * as repo from './collect.repository.ts';
 import { Contextualizer, type CalendarInputLike } from './context.ts';
 import { effectiveState } from './derive.ts';
 import { CollectPipeline, DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.ts';
+import type { RewriteListener } from './flush.ts';
 import { EquipmentRegistry, type ClassTags } from './registry.ts';
 import { bucketOf } from './states.ts';
 
@@ -64,6 +65,18 @@ export class CollectService {
     clearTimeout(this.reloadTimer);
     clearInterval(this.retentionTimer);
     await this.pipeline.stop();
+  }
+
+  /**
+   * Registers a listener told, inside each batch's transaction, which stretches of machine history the batch wrote or
+   * rewrote (state intervals opened/closed, counts, rebuilds after late data); returns the unregister function.
+   */
+  onRewritten(listener: RewriteListener): () => void {
+    this.pipeline.rewriteListeners.push(listener);
+    return () => {
+      const i = this.pipeline.rewriteListeners.indexOf(listener);
+      if (i >= 0) this.pipeline.rewriteListeners.splice(i, 1);
+    };
   }
 
   equipment(idOrPath: string) {

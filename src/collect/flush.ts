@@ -35,7 +35,21 @@ export interface Batch {
   size: number;
   /** Observations per source client in this batch (for per-source fairness). */
   sources: Map<string, number>;
+  /** What the batch's transaction wrote of the derived history (set when it commits). */
+  rewritten?: RewrittenRange[];
 }
+
+/** A stretch of one machine's history whose derived records (state intervals, counts) a batch wrote or rewrote. */
+export interface RewrittenRange {
+  equipmentId: string;
+  from: number;
+  to: number;
+  /** Rebuilt from stored history after late data (rather than extended at its end). */
+  rebuilt: boolean;
+}
+
+/** Told inside the batch's transaction, so what a listener records commits (or rolls back) with the batch. */
+export type RewriteListener = (q: Querier, ranges: RewrittenRange[]) => Promise<void>;
 
 /** The parts of the pipeline the writer needs. */
 export interface CollectPipeline {
@@ -43,6 +57,7 @@ export interface CollectPipeline {
   readonly registry: EquipmentRegistry;
   readonly contexts: Contextualizer;
   readonly deriver: Deriver;
+  readonly rewriteListeners: RewriteListener[];
 }
 
 /** Late data older than this is kept as history but does not rebuild derived records. */
@@ -82,7 +97,18 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
     }
     await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
     await repo.insertQuarantine(q, b.quarantine);
-    for (const [equipmentId, from] of d.rebuilds) if (Date.now() - from < REBUILD_WINDOW_MS) await rebuild(q, p, equipmentId, from);
+    const ranges: RewrittenRange[] = [
+      ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: o.start, rebuilt: false })),
+      ...d.closes.map((c) => ({ equipmentId: c.equipmentId, from: c.start, to: c.end, rebuilt: false })),
+      ...[...counts.values()].map((c) => ({ equipmentId: c.equipmentId, from: c.ts, to: c.ts, rebuilt: false })),
+    ];
+    for (const [equipmentId, from] of d.rebuilds)
+      if (Date.now() - from < REBUILD_WINDOW_MS) {
+        const r = await rebuild(q, p, equipmentId, from);
+        if (r) ranges.push(r);
+      }
+    for (const listener of p.rewriteListeners) await listener(q, ranges);
+    b.rewritten = ranges;
     return stored - d.online.length;
   });
 }
@@ -101,10 +127,11 @@ function contextIds(p: CollectPipeline): Map<string, number> {
   return m;
 }
 
-/** Re-derives the state intervals and counts of one equipment from stored history, from `from` on. */
-async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from: number): Promise<void> {
+/** Re-derives the state intervals and counts of one equipment from stored history, from `from` on; returns the
+ *  stretch of history deleted and written again. */
+async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from: number): Promise<RewrittenRange | undefined> {
   const eq = p.registry.byEquipmentId(equipmentId);
-  if (!eq) return;
+  if (!eq) return undefined;
   const idsByRole = (roles: string[]) =>
     [...eq.tags.values()].filter((t) => roles.includes(t.role)).map((t) => ({ tag: t, id: p.series.get(seriesKey(equipmentId, t.name)) })).filter((x) => x.id !== undefined) as Array<{ tag: (typeof eq.tags extends Map<string, infer T> ? T : never); id: number }>;
   const stateSeries = idsByRole(['state', 'mode', 'online']);
@@ -146,10 +173,14 @@ async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from
   const known = contextIds(p);
   const missing = [...contexts.values()].filter((c) => !known.has(c.key));
   if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) known.set(k, id);
-  await repo.deleteIntervalsFrom(q, equipmentId, start);
+  let to = Math.min(start, from);
+  const later = (t: number | undefined) => (to = Math.max(to, t ?? to));
+  later(await repo.deleteIntervalsFrom(q, equipmentId, start));
   await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: known.get(i.contextKey ?? '') ?? null })));
-  for (const kind of new Set(counterSeries.map((s) => s.tag.role))) await repo.deleteCountsFrom(q, equipmentId, kind, from);
+  for (const i of intervals) later(i.end ?? i.start);
+  for (const kind of new Set(counterSeries.map((s) => s.tag.role))) later(await repo.deleteCountsFrom(q, equipmentId, kind, from));
   await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: known.get(c.contextKey) ?? null })));
+  for (const c of countRows) later(c.ts);
   // the live view continues from the rebuilt end state
   const m = p.deriver.machine(equipmentId);
   m.state = final.state;
@@ -158,6 +189,7 @@ async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from
   const last = intervals.at(-1);
   if (last) m.current = { equipmentId, start: last.start, state: last.state, bucket: last.bucket, contextKey: last.contextKey };
   for (const [tag, c] of lastCounter) if ((m.counters.get(tag)?.ts ?? -Infinity) <= c.ts) m.counters.set(tag, c);
+  return { equipmentId, from: Math.min(start, from), to, rebuilt: true };
 }
 
 /** After a restart: the open intervals, last states and counter readings, so derivation continues where it stopped. */

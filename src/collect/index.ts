@@ -3,5 +3,6 @@ export { CollectService } from './collect.service.ts';
 export { collectRoutes } from './collect.routes.ts';
 export { LiveView } from './live.ts';
 export type { CollectPipeline, CollectMetrics } from './pipeline.ts';
+export type { RewriteListener, RewrittenRange } from './flush.ts';
 export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus } from './types.ts';
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';

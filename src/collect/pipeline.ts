@@ -7,7 +7,7 @@ import type { EventBus } from '../platform/events.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import type { Contextualizer } from './context.ts';
 import { Deriver, emptyDerived } from './derive.ts';
-import { writeBatch, loadLiveState, type Batch } from './flush.ts';
+import { writeBatch, loadLiveState, type Batch, type RewriteListener } from './flush.ts';
 import type { EquipmentRegistry } from './registry.ts';
 import type { DecodeResult, ObservationSink, SourceStatus, TagValue } from './types.ts';
 import type { QuarantineRow } from './collect.repository.ts';
@@ -59,6 +59,8 @@ export class CollectPipeline implements ObservationSink {
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   readonly series = new Map<string, number>();
+  /** Told inside each batch's transaction which stretches of derived history it wrote (CollectService.onRewritten). */
+  readonly rewriteListeners: RewriteListener[] = [];
   /** Observations buffered per source client: one flooding device must not take the whole buffer. */
   private readonly perSource = new Map<string, number>();
   private readonly perSourceMax: number;
@@ -282,6 +284,7 @@ export class CollectPipeline implements ObservationSink {
     }
     for (const c of b.derived.counts) this.events.publish('collect.counts', { equipmentId: c.equipmentId, ts: c.ts, kind: c.kind, delta: c.delta, shiftStart: b.contexts.get(c.contextKey ?? '')?.shiftStart ?? null });
     for (const q of b.quarantine) this.events.publish('collect.quarantined', { receivedAt: q.receivedAt, equipmentPath: q.equipmentPath, reason: q.reason, topic: q.topic });
+    for (const r of b.rewritten ?? []) if (r.rebuilt) this.events.publish('collect.rewritten', { equipmentId: r.equipmentId, from: r.from, to: r.to });
   }
 
   /** Waits until everything submitted so far is stored. */

@@ -1,6 +1,13 @@
-// The performance module's face: ISO 22400 time model and KPIs, roll-ups, downtime reasons.
+// The performance module's face: ISO 22400 time model and KPIs, roll-ups, downtime reasons, early warning.
+import type { FastifyInstance } from 'fastify';
+import type { CollectService } from '../collect/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import { alertRoutes } from './alerts.routes.ts';
+import { AlertService, DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts.service.ts';
+import { analysisRoutes } from './analysis.routes.ts';
+import { OrderKpis } from './by-order.ts';
+import { markRewritten } from './performance.repository.ts';
 import { performanceRoutes } from './performance.routes.ts';
 import { DEFAULT_OPTIONS, PerformanceService, type PerformanceOptions } from './performance.service.ts';
 import { StopService } from './stops.ts';
@@ -8,22 +15,39 @@ import { StopService } from './stops.ts';
 export { computeKpis, DEFAULT_SETTINGS, type KpiSettings, type Kpis } from './kpis.ts';
 export { computeTimeModel, derivedTimes, type TimeTotals } from './time-model.ts';
 export { PerformanceService } from './performance.service.ts';
+export { AlertService } from './alerts.service.ts';
 export type { ProductResolver } from './plant-view.ts';
 
 export interface PerformanceModule extends TaktModule {
   performance: PerformanceService;
   stops: StopService;
+  alerts: AlertService;
 }
 
-export async function createPerformanceModule(ctx: AppContext, opts: Partial<PerformanceOptions> = {}): Promise<PerformanceModule> {
+/** `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed. */
+export async function createPerformanceModule(ctx: AppContext, collect: Pick<CollectService, 'onRewritten'>, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
+  // stays registered after this module stops: collect's last flush at shutdown must still mark what it rewrote
+  collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
   const performance = new PerformanceService(ctx, { ...DEFAULT_OPTIONS, ...opts });
   await performance.start();
   const stops = new StopService(ctx, performance);
+  const alerts = new AlertService(ctx, performance, { ...DEFAULT_ALERT_OPTIONS, ...opts });
+  alerts.start();
+  const byOrder = new OrderKpis(ctx, performance);
   return {
     name: 'performance',
     performance,
     stops,
-    routes: performanceRoutes(performance, stops),
-    stop: () => performance.stop(),
+    alerts,
+    routes: (app: FastifyInstance) => {
+      performanceRoutes(performance, stops)(app);
+      alertRoutes(alerts)(app);
+      analysisRoutes(performance, stops, byOrder)(app);
+    },
+    closing: () => alerts.closing(),
+    stop: async () => {
+      await alerts.stop();
+      await performance.stop();
+    },
   };
 }

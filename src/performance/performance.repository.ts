@@ -119,6 +119,25 @@ export async function clearRollups(q: Querier): Promise<void> {
   await q.query(`DELETE FROM perf_dirty`);
 }
 
+/**
+ * Marks the past hours that changed raw history touched (collect tells inside its own transaction, so no change is
+ * missed): every hour from the start to the end of each range, before the hour of `now` (the current hour is folded
+ * after it ends anyway).
+ */
+export async function markRewritten(q: Querier, ranges: Array<{ equipmentId: string; from: number; to: number }>, now: number): Promise<void> {
+  const current = Math.floor(now / 3_600_000) * 3_600_000;
+  const past = ranges.filter((r) => r.from < current);
+  if (!past.length) return;
+  await q.query(
+    `INSERT INTO perf_dirty (equipment_id, hour)
+     SELECT DISTINCT u.e, h
+     FROM unnest($1::uuid[], $2::float8[], $3::float8[]) AS u(e, a, b),
+          generate_series(perf_hour_of(to_timestamp(u.a)), perf_hour_of(to_timestamp(greatest(u.a, u.b))), interval '1 hour') AS h
+     WHERE h < to_timestamp($4)`,
+    [past.map((r) => r.equipmentId), past.map((r) => sec(r.from)), past.map((r) => sec(r.to)), sec(current)],
+  );
+}
+
 export async function readDirty(q: Querier): Promise<{ maxId: number; hours: Array<{ equipmentId: string; hour: number }> }> {
   const rows = await q.query<{ id: string; e: string; h: number }>(
     `SELECT id::text, equipment_id AS e, extract(epoch FROM hour)::float8 AS h FROM perf_dirty ORDER BY id LIMIT 100000`,

@@ -10,7 +10,8 @@ import { DEFAULT_SETTINGS } from './kpis.ts';
 import type { PerformanceService } from './performance.service.ts';
 import type { StopService } from './stops.ts';
 
-const instant = z
+/** An ISO 8601 date-time or epoch milliseconds (query and path parameters of every performance route). */
+export const instant = z
   .string()
   .max(40)
   .transform((s, ctx) => {
@@ -20,12 +21,12 @@ const instant = z
   });
 
 const HOUR = 3_600_000;
-const period = {
+export const period = {
   equipment: z.string().min(1).max(1000),
   from: instant.optional(),
   to: instant.optional(),
 };
-const window = (q: { from?: number; to?: number }, span = 24 * HOUR) => {
+export const window = (q: { from?: number; to?: number }, span = 24 * HOUR) => {
   const to = q.to ?? Date.now();
   const from = q.from ?? to - span;
   if (from >= to) throw new AppError('validation_failed', 'from must be before to', [{ path: 'querystring.from', message: 'not before to' }]);

@@ -3,6 +3,7 @@
 import { localParts, localToUtc, PlantService, type PublicEquipment } from '../plant/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
+import { BOTTLENECK_METHOD, bottleneckFigures, rankBottlenecks } from './bottleneck.ts';
 import { shiftSpans } from './calendar-windows.ts';
 import { computeKpis, DEFAULT_SETTINGS, kpiInputs, SETTING_TEXT, type KpiSettings } from './kpis.ts';
 import { PlantView, type MachineInfo, type ProductResolver } from './plant-view.ts';
@@ -146,6 +147,17 @@ export class PerformanceService {
           : undefined,
       groups,
     };
+  }
+
+  /** The machines of a line ranked by their constraint on throughput (active period method, bottleneck.ts). */
+  async bottleneck(equipment: string, from: number, to: number) {
+    if (!(to > from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
+    if (to - from > 400 * DAY) throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
+    const { eq, machines } = this.scope(equipment);
+    const end = Math.min(to, Math.max(from, this.rollup.now()));
+    const totals = await this.rollup.totals(machines, from, end);
+    const rows = rankBottlenecks(machines.map((m) => ({ id: m.id, path: m.path, name: m.name, figures: bottleneckFigures(totals.get(m.id)!) })));
+    return { equipment: { id: eq.id, path: eq.path, name: eq.name, level: eq.level }, from: iso(from), to: iso(end), method: BOTTLENECK_METHOD, machines: rows };
   }
 
   /** The contract figures, every other KPI, the inputs they come from, and the six big losses. */

@@ -18,6 +18,8 @@ export interface MachineInfo {
   calendar: PlantCalendar | null;
   calendarId: string | null;
   idealCycleTimeS: number | null;
+  /** Tags carrying the machine's alarm code: the conventional `alarm`, and tags of role `alarm` (its own or its class's). */
+  alarmTags: string[];
 }
 
 const UNIT_S: Record<string, number> = { s: 1, sec: 1, ms: 0.001, min: 60, h: 3600 };
@@ -54,6 +56,8 @@ export class PlantView {
     this.calendars = new Map(cals.map((c) => [c.id, c]));
     const products = (await this.plant.listCodes('product')) as unknown as Array<{ id: string; routing: RoutingOperation[] }>;
     this.routings = new Map(products.map((p) => [p.id, p.routing ?? []]));
+    const classes = (await this.plant.listCodes('equipmentClass')) as unknown as Array<{ id: string; tags?: Array<{ name: string; role?: string }> }>;
+    const classAlarms = new Map(classes.map((c) => [c.id, (c.tags ?? []).filter((t) => t.role === 'alarm').map((t) => t.name)]));
     this.calFns = new Map();
     this.machinesById = new Map();
     for (const e of this.equipment) {
@@ -68,6 +72,7 @@ export class PlantView {
         calendarId,
         calendar: calendarId ? this.calendars.get(calendarId) ?? null : null,
         idealCycleTimeS: machineIdealCycleTime(e.properties),
+        alarmTags: [...new Set(['alarm', ...(e.equipmentClass ? classAlarms.get(e.equipmentClass) ?? [] : []), ...e.tags.filter((t) => t.role === 'alarm').map((t) => t.name)])],
       });
     }
   }
@@ -107,6 +112,11 @@ export class PlantView {
     let f = this.calFns.get(m.id);
     if (!f) this.calFns.set(m.id, (f = calendarFn(m.calendar, m.path)));
     return f;
+  }
+
+  /** The product an order makes, when the execution module registered its resolver. */
+  productOf(equipmentId: string, orderId: string): string | null {
+    return this.resolver?.({ equipmentId, orderId, operationId: null })?.productId ?? null;
   }
 
   /** PRI of what a count was made under: the product's routing operation on this machine, else the machine's own. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { calendarFn } from './calendar-windows.ts';
+import { markRewritten } from './performance.repository.ts';
 import type { MachineInfo, PlantView } from './plant-view.ts';
 import { HOUR, Rollup } from './rollup.ts';
 import { TOTAL_KEYS, type TimeTotals } from './time-model.ts';
@@ -43,7 +44,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i });
+      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'] });
     }
     const view = {
       machines: () => machines,
@@ -108,13 +109,26 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     expect(fold.n).toBeGreaterThan(3 * 90);
     await checkRandomPeriods(r, 12, 'initial');
     // late data: collect rebuilds one machine's intervals from a past instant on and adds counts there
+    // (collect tells the roll-ups which stretches it rewrote, inside its transaction: markRewritten, as in index.ts)
     const m = machines[0];
     const cut = start + 50 * HOUR + 1234;
-    await db.query(`DELETE FROM state_intervals WHERE equipment_id = $1 AND start_ts >= to_timestamp($2)`, [m.id, cut / 1000]);
-    await db.query(`UPDATE state_intervals SET end_ts = to_timestamp($2) WHERE equipment_id = $1 AND (end_ts IS NULL OR end_ts > to_timestamp($2))`, [m.id, cut / 1000]);
+    const span = (rows: Array<{ a: number; b: number }>) => rows.map((x) => ({ equipmentId: m.id, from: x.a * 1000, to: x.b * 1000 }));
+    const deleted = await db.query<{ a: number; b: number }>(
+      `DELETE FROM state_intervals WHERE equipment_id = $1 AND start_ts >= to_timestamp($2)
+       RETURNING extract(epoch FROM start_ts)::float8 AS a, extract(epoch FROM coalesce(end_ts, start_ts))::float8 AS b`,
+      [m.id, cut / 1000],
+    );
+    const cutShort = await db.query<{ a: number; b: number }>(
+      `UPDATE state_intervals SET end_ts = to_timestamp($2) WHERE equipment_id = $1 AND (end_ts IS NULL OR end_ts > to_timestamp($2))
+       RETURNING extract(epoch FROM start_ts)::float8 AS a, extract(epoch FROM end_ts)::float8 AS b`,
+      [m.id, cut / 1000],
+    );
     await history(m, cut, now - 30_000, r, true);
-    // and an old stop gets longer on another machine (an interval closing late)
-    await db.query(`INSERT INTO production_counts (equipment_id, ts, kind, delta) VALUES ($1, to_timestamp($2), 'scrap', 7) ON CONFLICT DO NOTHING`, [machines[1].id, (start + 10 * HOUR + 5) / 1000]);
+    await markRewritten(db, [...span(deleted), ...span(cutShort), { equipmentId: m.id, from: cut, to: now - 30_000 }], now);
+    // and a late count on another machine
+    const late = start + 10 * HOUR + 5;
+    await db.query(`INSERT INTO production_counts (equipment_id, ts, kind, delta) VALUES ($1, to_timestamp($2), 'scrap', 7) ON CONFLICT DO NOTHING`, [machines[1].id, late / 1000]);
+    await markRewritten(db, [{ equipmentId: machines[1].id, from: late, to: late }], now);
     const [dirty] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM perf_dirty`);
     expect(dirty.n).toBeGreaterThan(0);
     await checkRandomPeriods(r, 12, 'after late data');

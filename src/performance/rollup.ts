@@ -1,7 +1,8 @@
 // Roll-ups: the time model per machine per hour (and per day), folded from collect's raw history by a watermark
-// that follows the clock, and re-folded for the past hours that late data touched (marked by triggers, see
-// migrations/0005_performance.sql). KPIs for a period read whole hours/days from the roll-ups and compute the
-// partial edges and the current hour from raw, so they equal a from-raw computation (test: rollup.test.ts).
+// that follows the clock, and re-folded for the past hours that late data touched (marked in perf_dirty inside
+// collect's own transactions through CollectService.onRewritten, see index.ts). KPIs for a period read whole
+// hours/days from the roll-ups and compute the partial edges and the current hour from raw, so they equal a
+// from-raw computation (test: rollup.test.ts).
 import type { Database, Querier } from '../platform/db/database.ts';
 import { intersect, union, type Span } from './intervals.ts';
 import * as repo from './performance.repository.ts';

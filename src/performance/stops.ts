@@ -3,8 +3,10 @@
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { AppContext } from '../platform/context.ts';
+import { alarmOfStop, reasonForAlarm } from './alarm-reasons.ts';
+import * as analysis from './analysis.repository.ts';
 import { shiftSpans } from './calendar-windows.ts';
 import * as repo from './performance.repository.ts';
 import type { PerformanceService } from './performance.service.ts';
@@ -30,6 +32,10 @@ export interface StopView {
   shift: string | null;
   reasonId: string | null;
   reason: string | null;
+  /** 'person': classified on the terminal or the dashboard; 'alarm': mapped from the machine's alarm code. */
+  reasonSource: 'person' | 'alarm' | null;
+  /** The alarm active when the stop began (or raised within 10 s after), if the machine publishes one. */
+  alarmCode: string | null;
   comment: string;
   /** Stops at or above the minor-stop threshold ask for a reason until they have one. */
   needsReason: boolean;
@@ -57,6 +63,11 @@ export class StopService {
       [machines.map((m) => m.id), from / 1000 - 7 * 86_400, to / 1000],
     );
     const reasonOf = (e: string, s: number) => reasonRows.find((r) => r.e === e && Math.abs(r.s - s) < 1);
+    // stops a person has not classified take the reason their alarm code maps to
+    const alarms = await analysis.loadAlarmValues(this.ctx.database, new Map(machines.map((m) => [m.id, m.alarmTags])), from - 86_400_000, Math.min(to, now));
+    const mappings = await analysis.listAlarmMappings(this.ctx.db);
+    const plantWide = await analysis.plantWideAlarmCodes(this.ctx.db);
+    const names = new Map((await this.reasons()).map((r) => [r.id, r.name]));
     const out: StopView[] = [];
     for (const m of machines) {
       const h = raw.get(m.id)!;
@@ -64,6 +75,8 @@ export class StopService {
       for (const s of listStops(h.states, now, threshold)) {
         if (s.end <= from || s.start >= to) continue;
         const r = reasonOf(m.id, s.start);
+        const alarmCode = alarmOfStop(alarms.get(m.id) ?? [], s);
+        const mapped = !r && alarmCode ? reasonForAlarm(mappings, plantWide, m, alarmCode) : null;
         const ongoing = h.states.at(-1)?.end === null && s.end === now;
         out.push({
           equipmentId: m.id,
@@ -75,10 +88,12 @@ export class StopService {
           kind: s.minor ? 'minor' : 'failure',
           states: s.states,
           shift: shifts.find((x) => x.start <= s.start && s.start < x.end)?.name ?? null,
-          reasonId: r?.reasonId ?? null,
-          reason: r?.name ?? null,
+          reasonId: r?.reasonId ?? mapped,
+          reason: r?.name ?? (mapped ? names.get(mapped) ?? mapped : null),
+          reasonSource: r ? 'person' : mapped ? 'alarm' : null,
+          alarmCode,
           comment: r?.comment ?? '',
-          needsReason: !s.minor && !r,
+          needsReason: !s.minor && !r && !mapped,
         });
       }
     }
@@ -134,5 +149,47 @@ export class StopService {
       totalSeconds: Math.round(total * 1000) / 1000,
       rows: rows.map((r) => ((cum += r.seconds), { ...r, seconds: Math.round(r.seconds * 1000) / 1000, cumulativeShare: total > 0 ? Math.round((cum / total) * 10000) / 10000 : 0 })),
     };
+  }
+
+  // ------------------------------------------------------------------------------------------- alarm codes → reasons
+
+  async alarmMappings() {
+    const rows = await analysis.listAlarmMappings(this.ctx.db);
+    return rows.map((m) => ({ ...m, path: m.scope === 'machine' ? this.perf.view.machine(m.scopeId)?.path ?? null : null }));
+  }
+
+  /** Resolves the scope of a mapping: a machine (id or path → id) or an equipment class id. */
+  private async scopeId(scope: 'machine' | 'class', target: string): Promise<string> {
+    if (scope === 'machine') {
+      const { machines } = this.perf.scope(target);
+      if (machines.length !== 1 || machines[0].path !== this.perf.view.find(target).path) throw validationFailed('name one machine', [{ path: 'target', message: 'not a machine' }]);
+      return machines[0].id;
+    }
+    const classes = await this.perf.plant.listCodes('equipmentClass');
+    if (!classes.some((c) => c.id === target)) throw notFound('equipment class', target);
+    return target;
+  }
+
+  /** Maps an alarm code of a machine or machine class to a reason (creates or changes the mapping); audited. */
+  async putAlarmMapping(actor: Actor, scope: 'machine' | 'class', target: string, alarmCode: string, reasonId: string) {
+    const scopeId = await this.scopeId(scope, target);
+    if (!(await this.reasons()).some((r) => r.id === reasonId)) throw validationFailed(`reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
+    const mapping = { scope, scopeId, alarmCode, reasonId };
+    await this.ctx.db.transaction(async (tx) => {
+      const before = await analysis.getAlarmMapping(tx, scope, scopeId, alarmCode);
+      await analysis.putAlarmMapping(tx, mapping);
+      await appendAudit(tx, actor, { action: before ? 'update' : 'create', entity: 'alarm_reason', entityId: `${scope}:${scopeId}:${alarmCode}`, before, after: mapping });
+    });
+    return mapping;
+  }
+
+  async deleteAlarmMapping(actor: Actor, scope: 'machine' | 'class', target: string, alarmCode: string): Promise<void> {
+    const scopeId = await this.scopeId(scope, target);
+    await this.ctx.db.transaction(async (tx) => {
+      const before = await analysis.getAlarmMapping(tx, scope, scopeId, alarmCode);
+      if (!before) throw notFound(`alarm code mapping of ${scope} ${target}`, alarmCode);
+      await analysis.deleteAlarmMapping(tx, scope, scopeId, alarmCode);
+      await appendAudit(tx, actor, { action: 'delete', entity: 'alarm_reason', entityId: `${scope}:${scopeId}:${alarmCode}`, before });
+    });
   }
 }

@@ -10,6 +10,8 @@ export interface EventMap {
   'collect.state': { equipmentId: string; state: string; bucket: string; since: number; online: boolean };
   /** Parts counted from a machine counter; shiftStart identifies the shift they belong to. */
   'collect.counts': { equipmentId: string; ts: number; kind: 'good' | 'scrap'; delta: number; shiftStart: number | null };
+  /** Late data made collect rebuild a machine's state intervals and counts over [from, to] (committed). */
+  'collect.rewritten': { equipmentId: string; from: number; to: number };
   'collect.quarantined': { receivedAt: number; equipmentPath: string | null; reason: string; topic: string };
   /** An operation changed on the shop floor (committed): status/phase, the machine it runs on. */
   'execution.operation': { orderId: string; seq: number; status: string; phase: string | null; equipment: string | null; action: string };
@@ -19,6 +21,8 @@ export interface EventMap {
   'execution.andon': { id: string; station: string; state: 'raised' | 'acknowledged' | 'resolved'; reason: string };
   /** A parameter-lock alarm was raised or acknowledged for a running operation. */
   'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: string; state: 'raised' | 'acknowledged' };
+  /** An early-warning alert of a performance rule was raised, cleared or acknowledged (committed). */
+  'performance.alert': { id: string; ruleId: string; equipmentId: string; severity: string; state: 'raised' | 'cleared' | 'acknowledged'; message: string; at: number };
 }
 
 export type EventName = keyof EventMap;

@@ -30,7 +30,7 @@ function schedule(orderId: string, quantity: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <SyncOperationsSchedule xmlns="${V7}" releaseID="1"><ApplicationArea><CreationDateTime>2026-11-23T06:00:00Z</CreationDateTime></ApplicationArea>
 <DataArea><Sync/><OperationsSchedule><ID>SCH-E2E</ID><OperationsType>Production</OperationsType>
-<OperationsRequest><ID>${orderId}</ID><OperationsType>Production</OperationsType><EndTime>2030-01-01T00:00:00Z</EndTime><Priority>5</Priority>
+<OperationsRequest><ID>${orderId}</ID><EndTime>2030-01-01T00:00:00Z</EndTime><OperationsType>Production</OperationsType><Priority>5</Priority>
 ${seg('S1', 'Fit board and screw housing', 'st10', mat('HSG-TOP', quantity, 'Consumed') + mat('HSG-BOT', quantity, 'Consumed') + mat('PCB-S200', quantity, 'Consumed') + mat('SCREW-M3x8', quantity * 4, 'Consumed'))}
 ${seg('S2', 'End-of-line test', 'st20', '')}
 ${seg('S3', 'Pack', 'st30', mat('BOX-S', quantity, 'Consumed') + mat('S200', quantity, 'Produced'))}
@@ -46,7 +46,7 @@ for (const kind of DB_KINDS) {
     let secret = '';
     const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token?: string) => {
       const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as string, headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers } });
-      return { status: res.statusCode, body: res.headers['content-type']?.includes('json') ? res.json() : res.body };
+      return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body };
     };
     const ok = async (method: string, url: string, body?: unknown, token?: string) => {
       const r = await call(method, url, body, {}, token);

@@ -137,6 +137,12 @@ export function MachineKpis({ id }: { id: string }) {
                             </option>
                           ))}
                         </select>
+                        {s.alarmCode && (
+                          <div className="perf-alarm" title="the alarm active when the stop began">
+                            alarm {s.alarmCode}
+                            {s.reasonSource === 'alarm' ? ' — reason mapped from the alarm code' : ''}
+                          </div>
+                        )}
                       </td>
                     </tr>
                   ))}

@@ -3,7 +3,9 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
+import { AlertsPanel } from './AlertsPanel.tsx';
 import { EChart, type PerfChartOption } from './charts.ts';
+import { OrderGroups } from './OrderGroups.tsx';
 import { Definitions, FactorBar, KpiTiles, PresetSelect, usePeriod, useTick, type PresetId } from './common.tsx';
 import { pct, type EquipmentItem, type KpiResult } from './types.ts';
 
@@ -67,6 +69,11 @@ export function Overview() {
           </select>
         </label>
       </div>
+      <p className="perf-links">
+        <Link to="/performance/bottleneck">Bottleneck of a line</Link> · <Link to="/performance/alert-rules">Early-warning rules</Link> ·{' '}
+        <Link to="/performance/alarm-reasons">Alarm codes → reasons</Link>
+      </p>
+      {selected && <AlertsPanel equipment={selected} />}
       {equipment.error ? <ErrorBanner error={equipment.error} /> : null}
       {kpis.error ? <ErrorBanner error={kpis.error} onRetry={kpis.reload} /> : null}
       {!r && (kpis.loading || equipment.loading) && <Spinner label="Computing KPIs…" />}
@@ -114,6 +121,7 @@ export function Overview() {
             <h2>Trend per {period.group}</h2>
             <EChart option={trend} shape={`${preset}`} className="perf-chart" label="OEE trend" />
           </section>
+          <OrderGroups equipment={selected} from={period.from} to={period.to} settings={{ minorStops, idle }} />
           <Definitions r={r} />
         </>
       )}

@@ -47,6 +47,8 @@ export interface Stop {
   shift: string | null;
   reasonId: string | null;
   reason: string | null;
+  reasonSource: 'person' | 'alarm' | null;
+  alarmCode: string | null;
   comment: string;
   needsReason: boolean;
 }
@@ -74,3 +76,69 @@ export interface EquipmentItem {
 
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`);
 export const hours = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
+
+// ------------------------------------------------------------------------------- early warning, bottleneck
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  equipmentId: string;
+  path: string | null;
+  machine: string | null;
+  severity: Severity;
+  message: string;
+  value: number | null;
+  threshold: number;
+  lastValue: number | null;
+  raisedAt: string;
+  clearedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  open: boolean;
+}
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  kind: 'kpi_below' | 'kpi_above' | 'state_longer_than' | 'scrap_rising';
+  metric: 'oee' | 'availability' | 'effectiveness' | 'quality' | 'scrap_ratio' | null;
+  state: string | null;
+  equipmentId: string;
+  equipment: { id: string; path: string; name: string; level: string } | null;
+  threshold: number;
+  hysteresis: number;
+  windowS: number;
+  severity: Severity;
+  enabled: boolean;
+}
+
+export interface BottleneckResult {
+  equipment: { id: string; path: string; name: string; level: string };
+  from: string;
+  to: string;
+  method: string[];
+  machines: Array<{
+    id: string;
+    path: string;
+    name: string;
+    rank: number;
+    bottleneck: boolean;
+    figures: {
+      activeS: number;
+      waitingS: number;
+      starvedOrBlockedS: number;
+      idleS: number;
+      unknownS: number;
+      pbtS: number;
+      activeShare: number | null;
+      throughputPerHour: number | null;
+      idealPerHour: number | null;
+      loading: number | null;
+      parts: number;
+    };
+  }>;
+}
