@@ -35,6 +35,10 @@ for (const kind of DB_KINDS) {
       const login = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'B-77', pin: '4321' } });
       expect(login.statusCode).toBe(200);
       operator = login.json().token;
+      // stock for the backflush at completion
+      for (const material of ['HSG-TOP', 'HSG-BOT', 'PCB-S200', 'SCREW-M3x8', 'BOX-S']) expect((await call('POST', '/api/lots', { material, quantity: 100_000 })).status).toBe(201);
+      // the simulated station is connected and listening for commands once its first values are stored
+      await eventually(async () => (await call('GET', `/api/equipment/${encodeURIComponent(ST10)}/tags`)).body.some((x: { tag: string; latest: unknown }) => x.tag === 'good' && x.latest), 20_000, 200);
     }, 60_000);
 
     afterAll(async () => {
