@@ -6,6 +6,7 @@
 //   DATABASE_URL=postgres://… npx tsx bench/trace.ts [--lots 1000000] [--layers 12] [--fan-in 5] [--window 24]
 //        [--traces 200] [--baseline 20] [--timeout-ms 2000] [--consumes 2000] [--concurrency 4]
 import os from 'node:os';
+import { operatorBench, printTx } from './operator.ts';
 import { performance as perf } from 'node:perf_hooks';
 import { MaterialLedger, traceLots, type Trace } from '../src/lots/index.ts';
 import type { Db } from '../src/platform/db/database.ts';
@@ -247,6 +248,18 @@ async function main() {
     out('|---|---|---|---|---|---|---|---|');
     out(single);
     if (parallel) out(parallel);
+    // the same through the terminal's HTTP routes (auth, validation, operation lock, audit, the answer's view)
+    const http = await operatorBench({
+      stations: Math.max(1, CONCURRENCY),
+      reports: Math.max(50, Math.round(CONSUMES / Math.max(1, CONCURRENCY) / 4)),
+      receiveLot: async (t, material, quantity) => {
+        const res = await t.app.server.inject({ method: 'POST', url: '/api/lots', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { material, quantity } });
+        return res.statusCode === 201 ? (res.json().id as string) : undefined;
+      },
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+    out('\nthrough the HTTP API of the terminal, one operator per station:');
+    printTx(http, out);
     out(`\nload average at the end: ${os.loadavg()[0]!.toFixed(1)}`);
     out(`Takt's traces return the same lots as the completed baseline queries: ${verdict.same ? 'yes' : 'NO'}`);
     out(`Takt's trace p95 ≤ ${TARGET_MS} ms in both directions: ${verdict.fast ? 'yes' : 'no'}`);

@@ -194,7 +194,24 @@ export class ShopFloor {
       await run.addQuantity(tx, { orderId, seq, kind: q.kind, quantity: q.quantity, reason: q.kind === 'scrap' ? q.reason! : null, fromGood, actor: actor.name });
       await run.addEvent(tx, { orderId, seq, kind: q.kind === 'scrap' ? 'scrap' : 'count', actor: actor.name, station: r.equipment, data: { quantity: q.quantity, reason: q.reason ?? null, fromGood } });
     });
-    return this.deps.views.operation(orderId, seq);
+    return this.figures(orderId, seq);
+  }
+
+  /** The answer to a terminal's booking: the operation's counts now (the terminal reloads the full view itself). */
+  private async figures(orderId: string, seq: number) {
+    const r = (await run.getRun(this.ctx.db, orderId, seq))!;
+    const op = (await repo.listOperations(this.ctx.db, orderId)).find((o) => o.seq === seq)!;
+    const t = await liveTotals(this.ctx.db, { orderId, seq }, r);
+    return {
+      orderId,
+      seq,
+      status: r.status,
+      phase: r.phase,
+      good: t.good,
+      scrap: t.scrap,
+      remaining: Math.max(0, Math.round((op.quantity - t.good) * 1e6) / 1e6),
+      counts: { machine: t.machine, hand: { good: t.hand.good, scrap: t.hand.scrap, scrapFromGood: t.hand.scrapFromGood }, scrapByReason: t.hand.scrapByReason },
+    };
   }
 
   /** A material lot scanned at the station: booked against the operation (wrong material or a lot on hold is refused). */
@@ -209,7 +226,7 @@ export class ShopFloor {
       await run.addEvent(tx, { orderId, seq, kind: 'consume', actor: actor.name, station: r.equipment, data: { lotId: c.lotId, materialId: c.materialId, quantity: c.quantity } });
       return c;
     });
-    return { consumed: booked, operation: await this.deps.views.operation(orderId, seq) };
+    return { consumed: booked, operation: await this.figures(orderId, seq) };
   }
 
   /**

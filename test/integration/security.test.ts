@@ -28,7 +28,7 @@ describe('route security', () => {
   it('knows every /api route and who may call it', () => {
     expect(t.app.routes.length).toBeGreaterThan(20);
     const open = t.app.routes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login']);
+    expect(open.sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/badge', 'POST /api/auth/login']);
     for (const r of t.app.routes) if (!r.public) expect(r.roles?.length, `${r.method} ${r.url}`).toBeGreaterThan(0);
   });
 

@@ -134,6 +134,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
+        c.off('error', swallow);
         c.release();
       }
     },
