@@ -84,6 +84,33 @@ describe('the Plan page in the browser', () => {
     expect(moved.diff.moved.map((m) => m.orderId)).toContain('E-TOP');
     await expect.poll(async () => (await page.getByTestId('plan-kpis').textContent()) ?? '', { timeout: 10_000 }).toContain('moved vs plan 1');
     await shot(page, 'plan-moved');
+
+    // drag the E-BOT bar of plan 2 down to another press and a little later: a new version with it pinned there
+    const p2 = (await call('GET', '/api/schedules/2')) as { assignments: Array<{ orderId: string; machine: string; start: string; end: string; eligible: string[] }>; stats: { machines: Array<{ path: string }> } };
+    const bot = p2.assignments.find((a) => a.orderId === 'E-BOT')!;
+    const rows = p2.stats.machines.map((m) => m.path);
+    const to = bot.eligible.find((m) => m !== bot.machine && m !== target)!;
+    await gantt.scrollIntoViewIfNeeded();
+    const box2 = (await gantt.boundingBox())!;
+    const min2 = Math.min(...p2.assignments.map((a) => Date.parse(a.start))) - 3_600_000;
+    const max2 = Math.max(...p2.assignments.map((a) => Date.parse(a.end))) + 3_600_000;
+    const px = (t: number) => 110 + ((t - min2) / (max2 - min2)) * (box2.width - 126);
+    const py = (path: string) => 12 + (rows.indexOf(path) + 0.5) * ((box2.height - 68) / rows.length);
+    const gx = box2.x + px((Date.parse(bot.start) + Date.parse(bot.end)) / 2);
+    await page.mouse.move(gx, box2.y + py(bot.machine));
+    await page.mouse.down();
+    await page.mouse.move(gx + 20, box2.y + py(to), { steps: 10 });
+    await page.mouse.move(gx + 40, box2.y + py(to), { steps: 5 });
+    await shot(page, 'plan-dragging');
+    await page.mouse.up();
+    await page.getByTestId('plan-versions').getByText('Plan 3').waitFor({ timeout: 15_000 });
+    await expect.poll(async () => ((await call('GET', '/api/schedules/3')) as { status: string }).status, { timeout: 30_000 }).toBe('ready');
+    const dragged = (await call('GET', '/api/schedules/3')) as { reason: string; assignments: Array<{ orderId: string; machine: string; start: string; pinned?: boolean }> };
+    expect(dragged.reason).toBe('move');
+    const placed = dragged.assignments.find((a) => a.orderId === 'E-BOT')!;
+    expect(placed).toMatchObject({ machine: to, pinned: true });
+    expect(Date.parse(placed.start)).toBeGreaterThan(Date.parse(bot.start));
+    await shot(page, 'plan-dragged');
     expect(errors).toEqual([]);
   });
 });

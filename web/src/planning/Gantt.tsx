@@ -1,6 +1,7 @@
 // Gantt chart of a schedule version: one row per machine, one bar per operation coloured by its order's due-date risk,
 // late orders outlined, the published plan as dashed ghost bars for comparison. A tap on a bar selects the operation
-// (touch-friendly; the move itself is a small form beside the chart). Zoom by pinch, wheel or the slider.
+// (the move form beside the chart); dragging a bar to another time or machine moves it directly. Zoom by pinch or
+// wheel, pan with the slider.
 import { useEffect, useMemo, useRef } from 'react';
 import { DataZoomComponent } from 'echarts/components';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
@@ -15,16 +16,32 @@ export interface GanttProps {
   ghosts?: Assignment[];
   selected?: { orderId: string; seq: number } | null;
   onSelect(a: Assignment | null): void;
+  /** A bar dropped on a machine row at a new start (ISO); only called for a real move. */
+  onDrop?(a: Assignment, machine: string, start: string): void;
+}
+
+interface Drag {
+  a: Assignment;
+  /** pointer offset from the bar's start, in ms, and where the pointer went down */
+  grabMs: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 const short = (path: string) => path.split('/').pop() ?? path;
 
-export function Gantt({ machines, assignments, ghosts, selected, onSelect }: GanttProps) {
+export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDrop }: GanttProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const drop = useRef(onDrop);
+  drop.current = onDrop;
   const rows = useMemo(() => machines.map((m) => m.path), [machines]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const byKey = useMemo(() => new Map(assignments.map((a) => [`${a.orderId}#${a.seq}`, a])), [assignments]);
 
   useEffect(() => {
@@ -35,6 +52,49 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect }: Gan
     c.on('click', (p) => {
       const d = p.data as { key?: string } | undefined;
       if (p.seriesId === 'plan' && d?.key) select.current(byKeyRef.current.get(d.key) ?? null);
+    });
+    // drag a bar: a preview follows the pointer; the drop becomes a move (time from the x, machine from the row)
+    let drag: Drag | null = null;
+    const toData = (x: number, y: number) => c.convertFromPixel({ gridIndex: 0 }, [x, y]) as number[];
+    const preview = (x: number, y: number, text: string) =>
+      c.setOption({ graphic: [{ id: 'drag', type: 'group', silent: true, children: [
+        { type: 'rect', shape: { x: x, y: y - drag!.height / 2, width: drag!.width, height: drag!.height, r: 3 }, style: { fill: 'rgba(21,101,192,0.35)', stroke: '#1565c0', lineWidth: 2, lineDash: [5, 3] } },
+        { type: 'text', style: { x: x + 4, y: y - drag!.height / 2 - 8, text, fill: '#0d47a1', fontSize: 12, fontWeight: 'bold' } },
+      ] }] });
+    const clear = () => c.setOption({ graphic: [{ id: 'drag', $action: 'remove' }] });
+    c.on('mousedown', (p) => {
+      const d = p.data as { key?: string } | undefined;
+      const a = p.seriesId === 'plan' && d?.key ? byKeyRef.current.get(d.key) : undefined;
+      const ev = p.event as unknown as { offsetX: number; offsetY: number } | undefined;
+      if (!a || !ev || !drop.current || a.running) return;
+      const [t] = toData(ev.offsetX, ev.offsetY);
+      const x0 = c.convertToPixel({ gridIndex: 0 }, [Date.parse(a.start), 0]) as number[];
+      const x1 = c.convertToPixel({ gridIndex: 0 }, [Date.parse(a.end), 0]) as number[];
+      drag = { a, grabMs: t - Date.parse(a.start), x: ev.offsetX, y: ev.offsetY, width: Math.max(6, x1[0] - x0[0]), height: 18 };
+    });
+    const zr = c.getZr();
+    zr.on('mousemove', (e) => {
+      if (!drag) return;
+      if (Math.abs(e.offsetX - drag.x) + Math.abs(e.offsetY - drag.y) < 6) return;
+      const [t, row] = toData(e.offsetX, e.offsetY);
+      const machine = rowsRef.current[Math.round(row)];
+      const at = new Date(t - drag.grabMs);
+      const ok = machine && drag.a.eligible.includes(machine);
+      const startPx = (c.convertToPixel({ gridIndex: 0 }, [at.getTime(), Math.round(row)]) as number[])[0];
+      preview(startPx, e.offsetY, ok ? `${short(machine)} · ${at.toLocaleString()}` : `${machine ? short(machine) : '–'} cannot run it`);
+    });
+    zr.on('mouseup', (e) => {
+      const d = drag;
+      drag = null;
+      clear();
+      if (!d || Math.abs(e.offsetX - d.x) + Math.abs(e.offsetY - d.y) < 6) return;
+      const [t, row] = toData(e.offsetX, e.offsetY);
+      const machine = rowsRef.current[Math.round(row)];
+      if (machine) drop.current?.(d.a, machine, new Date(t - d.grabMs).toISOString());
+    });
+    zr.on('globalout', () => {
+      drag = null;
+      clear();
     });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el);
@@ -109,7 +169,8 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect }: Gan
         splitLine: { show: true },
       },
       dataZoom: [
-        { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
+        // dragging moves bars, so the plot does not pan on drag: wheel or pinch zooms, the slider pans
+        { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter', moveOnMouseMove: false },
         { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 22, bottom: 8 },
       ],
       series: [

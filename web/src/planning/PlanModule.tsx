@@ -28,6 +28,7 @@ export default function PlanModule() {
   const [limit, setLimit] = useState(10);
   const start = useSubmit();
   const publish = useSubmit();
+  const dragMove = useSubmit();
 
   const loadList = useCallback(async () => {
     try {
@@ -113,7 +114,7 @@ export default function PlanModule() {
           )
         }
       />
-      <ErrorBanner error={start.error ?? listError ?? publish.error} />
+      <ErrorBanner error={start.error ?? listError ?? publish.error ?? dragMove.error} />
       {proposals.map((p) => (
         <Banner key={p.id} kind="warn">
           <span data-testid="plan-proposal">
@@ -191,7 +192,7 @@ export default function PlanModule() {
                       <i className="ghost" /> published plan {published.id}
                     </span>
                   )}
-                  <span>Tap a bar to move it.</span>
+                  <span>Drag a bar to another time or machine, or tap it to move it exactly.</span>
                 </div>
                 <div className="card plan-chart">
                   <Gantt
@@ -200,6 +201,13 @@ export default function PlanModule() {
                     ghosts={compare && published && published.id !== detail.id ? published.assignments : undefined}
                     selected={op}
                     onSelect={setOp}
+                    onDrop={canEdit ? (a, machine, startAt) => void dragMove.run(async () => {
+                      if (!a.eligible.includes(machine)) throw new Error(`${machine.split('/').pop()} cannot run ${a.orderId}/${a.seq}: it runs on ${a.eligible.map((m) => m.split('/').pop()).join(', ')}`);
+                      const r = await api<{ id: number }>(`/schedules/${detail.id}/move`, { method: 'POST', body: { orderId: a.orderId, seq: a.seq, machine, start: startAt } });
+                      setOp(null);
+                      setSelectedId(r.id);
+                      await loadList();
+                    }) : undefined}
                   />
                 </div>
                 {op && <MovePanel versionId={detail.id} op={op} canEdit={canEdit} onClose={() => setOp(null)} onMoved={(id) => { setSelectedId(id); void loadList(); }} />}
