@@ -3,12 +3,12 @@
 // (the move form beside the chart); dragging a bar to another time or machine moves it directly. Zoom by pinch or
 // wheel, pan with the slider.
 import { useEffect, useMemo, useRef } from 'react';
-import { DataZoomComponent } from 'echarts/components';
+import { DataZoomComponent, GraphicComponent } from 'echarts/components';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
 import { echarts, type ChartOption } from '../live/charts/echarts.ts';
 import { RISK_COLOUR, type Assignment } from './types.ts';
 
-echarts.use([DataZoomComponent]);
+echarts.use([DataZoomComponent, GraphicComponent]);
 
 export interface GanttProps {
   machines: Array<{ path: string; name: string; down: boolean }>;
