@@ -55,13 +55,19 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
     });
     // drag a bar: a preview follows the pointer; the drop becomes a move (time from the x, machine from the row)
     let drag: Drag | null = null;
+    let shown = false;
     const toData = (x: number, y: number) => c.convertFromPixel({ gridIndex: 0 }, [x, y]) as number[];
-    const preview = (x: number, y: number, text: string) =>
+    const preview = (x: number, y: number, text: string) => {
+      shown = true;
       c.setOption({ graphic: [{ id: 'drag', type: 'group', silent: true, children: [
         { type: 'rect', shape: { x: x, y: y - drag!.height / 2, width: drag!.width, height: drag!.height, r: 3 }, style: { fill: 'rgba(21,101,192,0.35)', stroke: '#1565c0', lineWidth: 2, lineDash: [5, 3] } },
         { type: 'text', style: { x: x + 4, y: y - drag!.height / 2 - 8, text, fill: '#0d47a1', fontSize: 12, fontWeight: 'bold' } },
       ] }] });
-    const clear = () => c.setOption({ graphic: [{ id: 'drag', $action: 'remove' }] });
+    };
+    const clear = () => {
+      if (shown) c.setOption({ graphic: [{ id: 'drag', $action: 'remove' }] });
+      shown = false;
+    };
     c.on('mousedown', (p) => {
       const d = p.data as { key?: string } | undefined;
       const a = p.seriesId === 'plan' && d?.key ? byKeyRef.current.get(d.key) : undefined;
