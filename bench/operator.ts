@@ -102,8 +102,14 @@ export function printTx(rows: TxFigures[], log = (s: string) => process.stdout.w
     log(`| ${r.name} | ${r.n} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${r.perSecond.toFixed(0)} | ≤ 50 ms ${r.p99 <= 50 ? '✓' : '✗'} |`);
 }
 
+/** Receives a supplier lot through the API (the lots module). */
+export async function receiveLotByApi(t: TestServer, material: string, quantity: number): Promise<string | undefined> {
+  const res = await t.app.server.inject({ method: 'POST', url: '/api/lots', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { material, quantity } });
+  return res.statusCode === 201 ? (res.json().id as string) : undefined;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await operatorBench({ stations: arg('stations', 6), reports: arg('reports', 300) });
+  const rows = await operatorBench({ stations: arg('stations', 4), reports: arg('reports', 300), receiveLot: receiveLotByApi });
   printTx(rows);
   process.exit(0);
 }

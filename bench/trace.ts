@@ -6,7 +6,7 @@
 //   DATABASE_URL=postgres://… npx tsx bench/trace.ts [--lots 1000000] [--layers 12] [--fan-in 5] [--window 24]
 //        [--traces 200] [--baseline 20] [--timeout-ms 2000] [--consumes 2000] [--concurrency 4]
 import os from 'node:os';
-import { operatorBench, printTx } from './operator.ts';
+import { operatorBench, printTx, receiveLotByApi } from './operator.ts';
 import { performance as perf } from 'node:perf_hooks';
 import { MaterialLedger, traceLots, type Trace } from '../src/lots/index.ts';
 import type { Db } from '../src/platform/db/database.ts';
@@ -252,10 +252,7 @@ async function main() {
     const http = await operatorBench({
       stations: Math.max(1, CONCURRENCY),
       reports: Math.max(50, Math.round(CONSUMES / Math.max(1, CONCURRENCY) / 4)),
-      receiveLot: async (t, material, quantity) => {
-        const res = await t.app.server.inject({ method: 'POST', url: '/api/lots', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { material, quantity } });
-        return res.statusCode === 201 ? (res.json().id as string) : undefined;
-      },
+      receiveLot: receiveLotByApi,
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     out('\nthrough the HTTP API of the terminal, one operator per station:');

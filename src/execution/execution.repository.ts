@@ -159,6 +159,11 @@ export async function listOperations(db: Db, orderId: string): Promise<Operation
   return rows.map(operationOf);
 }
 
+export async function getOperation(db: Db, orderId: string, seq: number): Promise<OperationRow | undefined> {
+  const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM order_operations WHERE order_id = ${orderId} AND seq = ${seq}`);
+  return rows[0] ? operationOf(rows[0]) : undefined;
+}
+
 export async function replaceOperations(db: Db, orderId: string, ops: PlannedOperation[], status: OrderStatus): Promise<void> {
   await db.execute(sql`DELETE FROM order_operations WHERE order_id = ${orderId}`);
   for (const op of ops)

@@ -61,6 +61,17 @@ export class ShopFloor {
 
   performance = (orderId: string, db: Db = this.ctx.db) => assemblePerformance(db, this.deps, orderId);
 
+  private reasons?: { at: number; codes: Promise<Array<{ kind: string; code: string }>> };
+  /** Whether a reason code exists: read from the table at most every 30 s (a terminal books many counts). */
+  private async isReason(kind: 'scrap' | 'pause', code: string | undefined): Promise<boolean> {
+    if (!this.reasons || Date.now() - this.reasons.at > 30_000) this.reasons = { at: Date.now(), codes: andonRepo.reasonCodes(this.ctx.db) };
+    const codes = await this.reasons.codes.catch((err) => {
+      this.reasons = undefined;
+      throw err;
+    });
+    return codes.some((c) => c.kind === kind && c.code === code);
+  }
+
   /** Runs an action in one transaction on the locked operation; events go out after the commit. */
   private async act<T>(
     actor: Actor,
@@ -73,7 +84,7 @@ export class ShopFloor {
     const result = await this.ctx.db.transaction(async (tx) => {
       const r = await run.getRun(tx, orderId, seq, true);
       if (!r) throw notFound('operation', `${orderId}/${seq}`);
-      const op = (await repo.listOperations(tx, orderId)).find((o) => o.seq === seq)!;
+      const op = (await repo.getOperation(tx, orderId, seq))!;
       const before = { ...r };
       const out = await fn(tx, op, r, (f) => events.push(f));
       const after = await run.getRun(tx, orderId, seq);
@@ -160,7 +171,7 @@ export class ShopFloor {
   }
 
   async pause(actor: Actor, orderId: string, seq: number, reason: string) {
-    if (!(await andonRepo.reasonCodes(this.ctx.db, 'pause')).some((c) => c.code === reason)) throw new AppError('validation_failed', `'${reason}' is not a pause reason`, [{ path: 'reason', message: 'unknown pause reason' }]);
+    if (!(await this.isReason('pause', reason))) throw new AppError('validation_failed', `'${reason}' is not a pause reason`, [{ path: 'reason', message: 'unknown pause reason' }]);
     await this.act(actor, orderId, seq, 'pause', async (tx, _op, r) => {
       this.requireRunning(r, 'pausing', ['running', 'setup']);
       await run.patchRun(tx, orderId, seq, { phase: 'paused', pauseReason: reason });
@@ -182,7 +193,7 @@ export class ShopFloor {
   /** Good parts counted by hand, or scrap with its reason (by default taken out of the good count). */
   async report(actor: Actor, orderId: string, seq: number, q: { kind: 'good' | 'scrap'; quantity: number; reason?: string; fromGood?: boolean }) {
     if (!Number.isFinite(q.quantity) || q.quantity <= 0 || q.quantity > 1e6) throw new AppError('validation_failed', `quantity ${q.quantity} must be above 0 and at most 1000000`, [{ path: 'quantity', message: 'out of range' }]);
-    if (q.kind === 'scrap' && !(await andonRepo.reasonCodes(this.ctx.db, 'scrap')).some((c) => c.code === q.reason))
+    if (q.kind === 'scrap' && !(await this.isReason('scrap', q.reason)))
       throw new AppError('validation_failed', q.reason ? `'${q.reason}' is not a scrap reason` : 'scrap needs a reason code', [{ path: 'reason', message: 'unknown scrap reason' }]);
     await this.act(actor, orderId, seq, q.kind === 'scrap' ? 'scrap' : 'count', async (tx, op, r) => {
       this.requireRunning(r, 'reporting quantities', ['running', 'paused']);
@@ -200,7 +211,7 @@ export class ShopFloor {
   /** The answer to a terminal's booking: the operation's counts now (the terminal reloads the full view itself). */
   private async figures(orderId: string, seq: number) {
     const r = (await run.getRun(this.ctx.db, orderId, seq))!;
-    const op = (await repo.listOperations(this.ctx.db, orderId)).find((o) => o.seq === seq)!;
+    const op = (await repo.getOperation(this.ctx.db, orderId, seq))!;
     const t = await liveTotals(this.ctx.db, { orderId, seq }, r);
     return {
       orderId,
