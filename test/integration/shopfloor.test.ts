@@ -175,7 +175,14 @@ for (const kind of DB_KINDS) {
       await call('POST', `${op('SF-2')}/resume`, undefined, operator);
       // SF-2 still holds st10: complete it to free the machine
       expect((await call('POST', `${op('SF-2')}/start`, {}, operator)).status).toBe(200);
-      expect((await call('POST', `${op('SF-2')}/complete`, {}, operator)).status).toBe(200);
+      // two terminals completing at once: one completion, one 409, the lots booked once
+      const other = await t.tokenFor(['operator']);
+      const done = await Promise.all([call('POST', `${op('SF-2')}/complete`, {}, operator), call('POST', `${op('SF-2')}/complete`, {}, other)]);
+      expect(done.map((d) => d.status).sort()).toEqual([200, 409]);
+      expect((await call('GET', '/api/orders/SF-2/events')).body.filter((e: { kind: string }) => e.kind === 'complete')).toHaveLength(1);
+      const booked = (await t.sql(`SELECT count(*)::int AS n FROM lot_consumptions WHERE order_id = 'SF-2'`)) as Array<{ n: number }>;
+      const winner = done.find((d) => d.status === 200)!.body as { backflushed: unknown[] };
+      expect(booked[0].n).toBe(winner.backflushed.length);
       expect((await call('POST', `${op('SF-4')}/setup`, { equipment: ST10 }, operator)).status).toBe(200);
       expect((await call('POST', `${op('SF-4')}/start`, {}, operator)).status).toBe(200);
       expect((await call('POST', `${op('SF-4')}/complete`, {}, operator)).status).toBe(200);
