@@ -203,6 +203,12 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect(await boss.getByTestId('order-operations').textContent()).toContain(ST30);
     await shot(boss, 'orders-1-order');
 
+    // labour: olga's time at station 30, booked on the operation
+    await boss.getByRole('link', { name: 'Labour' }).click();
+    await expect.poll(async () => boss.getByTestId('labour-sessions').textContent()).toContain('T-100 / 10');
+    expect(await boss.getByTestId('labour-totals').textContent()).toContain('olga');
+    await shot(boss, 'labour-1');
+
     // sign out of the terminal: back to the badge sign-in
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: /Sign out olga/ }).click();

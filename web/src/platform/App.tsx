@@ -77,6 +77,7 @@ const ROUTES: RouteDef[] = [
   { path: '/performance/*', render: performance },
   { path: '/shopfloor', render: floor },
   { path: '/orders/:id?', render: floor },
+  { path: '/labour', render: floor, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'quality') },
   { path: '/plan', render: plan },
   { path: '/erp/webhooks', render: erp, allowed: isAdmin },
   { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },

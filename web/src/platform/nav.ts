@@ -32,6 +32,7 @@ export const NAV: NavSection[] = [
       { to: '/orders', label: 'Orders' },
       { to: '/shopfloor', label: 'Shop floor' },
       { to: '/terminal', label: 'Terminal' },
+      { to: '/labour', label: 'Labour', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor' || r === 'quality') },
     ],
   },
   {

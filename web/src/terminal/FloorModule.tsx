@@ -1,7 +1,8 @@
 // The office side of the shop floor, loaded lazily inside the shell: /shopfloor (the supervisor's live view),
-// /orders and /orders/<id>.
+// /orders and /orders/<id>, /labour.
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
+import { LabourPage } from './LabourPage.tsx';
 import { OrderPage } from './OrderPage.tsx';
 import { OrdersPage } from './OrdersPage.tsx';
 import { ShopFloorPage } from './ShopFloorPage.tsx';
@@ -11,6 +12,7 @@ export default function FloorModule() {
   const { pathname } = useLocation();
   if (matchPath('/shopfloor', pathname)) return <ShopFloorPage />;
   if (matchPath('/orders', pathname)) return <OrdersPage />;
+  if (matchPath('/labour', pathname)) return <LabourPage />;
   const m = matchPath('/orders/:id', pathname);
   if (m) return <OrderPage key={m.id} id={m.id} />;
   return (
