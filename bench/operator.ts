@@ -77,6 +77,10 @@ export async function operatorBench(o: OperatorBenchOptions): Promise<TxFigures[
       await call('POST', `/api/operations/B-${i}/10/setup`, { equipment: m });
       await call('POST', `/api/operations/B-${i}/10/start`, {});
     }
+    // warm-up, not timed: the first requests compile the routes' code paths and fill the connection pool
+    await Promise.all(stations.map((_: string, s: number) => (async () => {
+      for (let i = 0; i < 20; i++) await call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 });
+    })()));
     const out: TxFigures[] = [];
     out.push(await measure('report count', stations.length, o.reports, (s) => call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 }).then(() => {}), progress));
     if (o.receiveLot) {
