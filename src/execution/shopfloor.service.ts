@@ -12,7 +12,7 @@ import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { CompletionHook, LotLedger } from './contracts.ts';
 import * as repo from './execution.repository.ts';
-import { assemblePerformance, liveTotals, type ShopFloorDeps } from './shopfloor.views.ts';
+import { assemblePerformance, countFigures, liveTotals, type ShopFloorDeps } from './shopfloor.views.ts';
 import * as run from './shopfloor.repository.ts';
 
 /** A machine can run an operation when one of its candidates is the machine or a work centre above it. */
@@ -213,16 +213,7 @@ export class ShopFloor {
     const r = (await run.getRun(this.ctx.db, orderId, seq))!;
     const op = (await repo.getOperation(this.ctx.db, orderId, seq))!;
     const t = await liveTotals(this.ctx.db, { orderId, seq }, r);
-    return {
-      orderId,
-      seq,
-      status: r.status,
-      phase: r.phase,
-      good: t.good,
-      scrap: t.scrap,
-      remaining: Math.max(0, Math.round((op.quantity - t.good) * 1e6) / 1e6),
-      counts: { machine: t.machine, hand: { good: t.hand.good, scrap: t.hand.scrap, scrapFromGood: t.hand.scrapFromGood }, scrapByReason: t.hand.scrapByReason },
-    };
+    return { orderId, seq, status: r.status, phase: r.phase, ...countFigures(op.quantity, t) };
   }
 
   /** A material lot scanned at the station: booked against the operation (wrong material or a lot on hold is refused). */

@@ -34,6 +34,16 @@ export async function liveTotals(db: Db, op: { seq: number; orderId: string }, r
   return { good: round(Math.max(0, machine.good + hand.good - hand.scrapFromGood)), scrap: round(machine.scrap + hand.scrap), machine, hand };
 }
 
+/** Good, scrap and what is left of a planned quantity, with where the counts came from (machine, hand, scrap reasons). */
+export function countFigures(quantity: number, t: Awaited<ReturnType<typeof liveTotals>>) {
+  return {
+    good: t.good,
+    scrap: t.scrap,
+    remaining: round(Math.max(0, quantity - t.good)),
+    counts: { machine: t.machine, hand: { good: t.hand.good, scrap: t.hand.scrap, scrapFromGood: t.hand.scrapFromGood }, scrapByReason: t.hand.scrapByReason },
+  };
+}
+
 export class ShopFloorViews {
   constructor(
     private readonly db: Db,
@@ -42,7 +52,7 @@ export class ShopFloorViews {
 
   async operation(orderId: string, seq: number, db: Db = this.db) {
     const order = await repo.getOrder(db, orderId);
-    const op = order && (await repo.listOperations(db, orderId)).find((o) => o.seq === seq);
+    const op = order && (await repo.getOperation(db, orderId, seq));
     if (!order || !op) throw notFound('operation', `${orderId}/${seq}`);
     const r = (await run.getRun(db, orderId, seq))!;
     const t = await liveTotals(db, { orderId, seq }, r);
@@ -98,10 +108,7 @@ export class ShopFloorViews {
       recipe: r.recipe,
       recipeVerified: r.recipeVerified,
       recipeCommandId: r.recipeCommandId,
-      good: t.good,
-      scrap: t.scrap,
-      remaining: round(Math.max(0, op.quantity - t.good)),
-      counts: { machine: t.machine, hand: { good: t.hand.good, scrap: t.hand.scrap, scrapFromGood: t.hand.scrapFromGood }, scrapByReason: t.hand.scrapByReason },
+      ...countFigures(op.quantity, t),
       machine,
       interrupted,
       downtime,

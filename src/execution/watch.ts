@@ -80,7 +80,7 @@ export class RunWatch {
       } catch {
         continue; // the machine left the plant model
       }
-      const op = (await repo.listOperations(this.ctx.db, r.orderId)).find((o) => o.seq === r.seq);
+      const op = await repo.getOperation(this.ctx.db, r.orderId, r.seq);
       const attributes = (await this.plant.getEquipment(eq.path).catch(() => undefined))?.attributes ?? {};
       const recipe = r.recipe ?? {};
       const names = setpointNames(recipe, attributes);
