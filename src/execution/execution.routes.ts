@@ -56,7 +56,7 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
   app.post(
     '/api/orders/import',
     {
-      config: { roles: ROLES.plantEditors },
+      config: { roles: ROLES.plantEditors, accepts: ['text/csv'] },
       schema: { tags: ['orders'], summary: 'CSV upload (order,product,quantity,due,priority), all or nothing', response: { 200: z.object({ results: z.array(outcome) }) } },
     },
     async (req) => {
@@ -118,7 +118,7 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
   app.post(
     '/api/integration/b2mml',
     {
-      config: { roles: PLANNERS },
+      config: { roles: PLANNERS, accepts: ['application/xml', 'text/xml'] },
       schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
     },
     async (req) => {

@@ -22,6 +22,8 @@ import type { ShopFloorViews } from './shopfloor.views.ts';
 /** People who work at stations; supervisors and admins may do everything an operator does. */
 const FLOOR = ['admin', 'supervisor', 'operator'] as const;
 const SUPERVISORS = ['admin', 'supervisor'] as const;
+/** The body types a work-instruction upload takes (parsed as bytes in that route's scope). */
+const INSTRUCTION_MEDIA = ['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'] as const;
 const INSTRUCTION_TYPES = /^(image\/(png|jpeg|gif|webp|svg\+xml)|application\/pdf|text\/plain)$/;
 
 export interface ShopFloorParts {
@@ -181,11 +183,11 @@ export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts:
 
   // ---- work instruction files ----
   app.register(async (scope) => {
-    scope.addContentTypeParser(['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser([...INSTRUCTION_MEDIA], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/products/:id/operations/:seq/instructions',
       {
-        config: { roles: SUPERVISORS },
+        config: { roles: SUPERVISORS, accepts: INSTRUCTION_MEDIA },
         bodyLimit: 20 * 1024 * 1024,
         schema: {
           tags: ['shop floor'],

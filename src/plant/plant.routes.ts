@@ -164,7 +164,7 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/api/plant/import',
     {
-      config: edit,
+      config: { ...edit, accepts: ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'] },
       schema: {
         tags: ['plant file'],
         summary: 'Load a plant file (JSON body, or YAML text with Content-Type application/yaml) in one transaction',

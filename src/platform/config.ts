@@ -20,6 +20,10 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
     secureCookies: z.boolean().default(false),
+    /** Takt runs behind a reverse proxy: believe its X-Forwarded-For/-Proto/-Host (off: anyone could send them). */
+    trustProxy: z.boolean().default(false),
+    /** /api/health reports degraded (503) when the data folder's filesystem has less free space than this. */
+    minFreeDiskMb: z.coerce.number().min(0).default(200),
     /** Port of the embedded MQTT broker (0 = any free port). */
     mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
     mqttHost: z.string().min(1).default('0.0.0.0'),
@@ -51,6 +55,8 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_LOG_LEVEL: 'logLevel',
   TAKT_SESSION_HOURS: 'sessionHours',
   TAKT_SECURE_COOKIES: 'secureCookies',
+  TAKT_TRUST_PROXY: 'trustProxy',
+  TAKT_MIN_FREE_DISK_MB: 'minFreeDiskMb',
   TAKT_MQTT_PORT: 'mqttPort',
   TAKT_MQTT_HOST: 'mqttHost',
   MQTT_URL: 'mqttUrl',
@@ -61,7 +67,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_COLLECT_MAX_BUFFERED: 'collectMaxBuffered',
 };
 
-const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate']);
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate', 'trustProxy']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
   const out: Partial<Record<keyof Config, unknown>> = {};

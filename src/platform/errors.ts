@@ -64,7 +64,8 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   const inner = (e?.cause as typeof e | undefined) ?? e;
   if (pgCode === '23505') return new AppError('duplicate', inner.detail ?? 'duplicate key', { constraint: inner.constraint });
   if (pgCode === '23503') return new AppError('conflict', inner.detail ?? 'referenced record missing or still in use', { constraint: inner.constraint });
-  if (pgCode === '23514' || pgCode === '22P02' || pgCode === '22003')
+  // 22021/22P05: text or JSON the database cannot store (a NUL in a body field).
+  if (pgCode === '23514' || pgCode === '22P02' || pgCode === '22003' || pgCode === '22021' || pgCode === '22P05')
     return new AppError('bad_request', inner.message ?? 'invalid value');
   return undefined;
 }

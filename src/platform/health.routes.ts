@@ -1,8 +1,23 @@
+import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { rowsOf, sql } from './db/database.ts';
+
+const MB = 1024 * 1024;
+
+/** Free megabytes on the filesystem holding the data folder (its nearest existing ancestor before the first start);
+ *  undefined for an in-memory database, which writes no files. */
+export async function freeDiskMb(dataDir: string): Promise<number | undefined> {
+  if (dataDir.startsWith('memory://')) return undefined;
+  let dir = path.resolve(dataDir);
+  while (!existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const s = await statfs(dir);
+  return Math.floor((s.bavail * s.bsize) / MB);
+}
 
 export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   fastify.withTypeProvider<ZodTypeProvider>().get(
@@ -11,7 +26,7 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { public: true },
       schema: {
         tags: ['platform'],
-        summary: 'Liveness and database reachability (open to everyone)',
+        summary: 'Liveness, database reachability and free disk space (open to everyone)',
         response: {
           200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
           503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }),
@@ -19,13 +34,20 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (_req, reply) => {
+      const degraded = (error: string) => reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error });
       try {
         await rowsOf(ctx.db, sql`SELECT 1`);
-        const sections = Object.fromEntries([...ctx.health].map(([name, fn]) => [name, fn()]));
-        return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...sections };
       } catch (err) {
-        return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error: (err as Error).message });
+        return degraded((err as Error).message);
       }
+      // A full disk stops the database and the collect pipeline from writing while SELECT 1 still answers: report it
+      // before it happens (TAKT_MIN_FREE_DISK_MB, issue #11 item 16).
+      const freeMb = await freeDiskMb(ctx.config.dataDir).catch(() => undefined);
+      if (freeMb !== undefined && freeMb < ctx.config.minFreeDiskMb)
+        return degraded(`only ${freeMb} MB free on the data folder's filesystem (minimum ${ctx.config.minFreeDiskMb} MB, TAKT_MIN_FREE_DISK_MB)`);
+      const sections = Object.fromEntries([...ctx.health].map(([name, fn]) => [name, fn()]));
+      const disk = freeMb === undefined ? {} : { disk: { freeMb, minFreeMb: ctx.config.minFreeDiskMb } };
+      return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...disk, ...sections };
     },
   );
 }

@@ -5,7 +5,7 @@ import type { CollectService } from '../../src/collect/index.ts';
 import type { MqttConnector } from '../../src/connectors/mqtt/index.ts';
 import { createModules, loadDemoPlantIfEmpty, type CollectModule, type MqttModule } from '../../src/modules.ts';
 import { createTakt, type TaktApp } from '../../src/platform/app.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig, type ConfigInput } from '../../src/platform/config.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -49,6 +49,8 @@ export interface TestServerOptions {
   collectMaxBuffered?: number;
   /** Also names Takt's MQTT client id on an external broker: reuse it to resume a persistent session. */
   sparkplugHostId?: string;
+  /** Any other settings (e.g. trustProxy, minFreeDiskMb). */
+  config?: Partial<ConfigInput>;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -70,6 +72,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       mqttHost: '127.0.0.1',
       mqttUrl: opts.mqttUrl,
       simulate: opts.simulate ?? false,
+      ...opts.config,
     },
     {},
   );

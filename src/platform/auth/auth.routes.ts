@@ -49,7 +49,9 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       throw new AppError('unauthenticated', wrong);
     }
     limiter.succeed(key);
-    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure: ctx.config.secureCookies, path: '/', expires: result.expiresAt });
+    // Secure whenever the sign-in itself came over TLS (directly, or per a trusted proxy's X-Forwarded-Proto).
+    const secure = ctx.config.secureCookies || reply.request.protocol === 'https';
+    reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
     return { token: result.token, expiresAt: result.expiresAt.toISOString(), user: result.user };
   };
 
