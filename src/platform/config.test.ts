@@ -14,6 +14,13 @@ describe('configuration', () => {
     expect(loadConfig({}, {}).port).toBe(3000);
   });
 
+  it('reads the proxy and disk settings (off and 200 MB unless set)', () => {
+    expect(loadConfig({}, {})).toMatchObject({ trustProxy: false, minFreeDiskMb: 200 });
+    expect(loadConfig({}, { TAKT_TRUST_PROXY: 'true', TAKT_MIN_FREE_DISK_MB: '500' })).toMatchObject({ trustProxy: true, minFreeDiskMb: 500 });
+    expect(loadConfig({}, { TAKT_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(() => loadConfig({}, { TAKT_MIN_FREE_DISK_MB: '-1' })).toThrow(/minFreeDiskMb/);
+  });
+
   it('explains what is wrong', () => {
     expect(() => loadConfig({}, { TAKT_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({}, { TAKT_PORT: '99999' })).toThrow(/port/);
