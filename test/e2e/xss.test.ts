@@ -66,7 +66,7 @@ describe('chart texts are never run as HTML', () => {
         ...Array.from({ length: 20 }, (_, i) => obs('meltTemperature', 200 + (i % 5), now - (40 - 2 * i) * 60_000)),
       ],
     });
-    // lots: 4 material unit, 8 material name, 5 supplier, 6 supplier lot, 7 hold reason, 9 operator (trace graph tooltips)
+    // lots: 4 material unit, 8 material name (lists only, no chart shows it), 5 supplier, 6 supplier lot, 7 hold reason, 9 operator (trace graph tooltips)
     await call('POST', '/api/materials', { id: 'XSS-MAT', name: X(8), unit: X(4) });
     await call('POST', '/api/lots', { id: 'XSS-IN', material: 'XSS-MAT', quantity: 50, location: 'store', supplier: X(5), supplierLot: X(6) });
     await call('POST', '/api/orders', { id: 'O-XSS', product: 'HSG-TOP', quantity: 100, due: new Date(now + 48 * 3_600_000).toISOString() });
@@ -96,6 +96,13 @@ describe('chart texts are never run as HTML', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    // an element built from a payload anywhere on the page (not only in a tooltip) would fetch its src, /x
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/x') problems.push(`injected element fetched ${r.url()}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /\/x$/.test(m.location().url)) problems.push(`console: ${m.text()}`);
+    });
     page.on('dialog', (d) => {
       problems.push(`dialog: ${d.message()}`);
       void d.dismiss();
