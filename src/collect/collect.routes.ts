@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sendCsv, toCsv } from '../platform/csv.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
 import type { CollectService } from './collect.service.ts';
@@ -111,9 +112,9 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
         const { from, to } = window(req.query, 24 * HOUR);
         const rows = await collect.quarantine(from, to, req.query.equipment, req.query.limit);
         if (req.query.format === 'csv') {
-          const cell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-          const lines = ['receivedAt,source,topic,equipmentPath,reason,payload', ...rows.map((r) => [r.receivedAt, r.source, r.topic, r.equipmentPath, r.reason, r.payload].map(cell).join(','))];
-          return reply.type('text/csv').header('content-disposition', 'attachment; filename="quarantine.csv"').send(`${lines.join('\n')}\n`);
+          // topics, paths and payloads come from whoever could publish: the shared writer neutralises formulas
+          const header = ['receivedAt', 'source', 'topic', 'equipmentPath', 'reason', 'payload'];
+          return sendCsv(reply, 'quarantine.csv', toCsv(header, rows.map((r) => [r.receivedAt, r.source, r.topic, r.equipmentPath, r.reason, r.payload])));
         }
         return rows;
       },

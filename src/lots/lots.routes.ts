@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
+import { sendCsv } from '../platform/csv.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { LotService } from './lots.service.ts';
 import { LOT_STATUSES, lotIdSchema, MAX_QUANTITY } from './model.ts';
@@ -27,8 +28,7 @@ const traceQuery = {
 
 function send(reply: FastifyReply, t: Trace, format: 'json' | 'csv', name: string) {
   if (format === 'json') return t;
-  const file = `trace-${t.direction}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(traceToCsv(t));
+  return sendCsv(reply, `trace-${t.direction}-${name}.csv`, traceToCsv(t));
 }
 
 export function lotsRoutes(fastify: FastifyInstance, ctx: AppContext, service = new LotService(ctx.db, ctx.events)): void {

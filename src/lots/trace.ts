@@ -1,5 +1,6 @@
 // Backward trace (everything a lot was made from, down to supplier lots) and forward trace (every lot and order a lot
 // went into: a recall), as JSON for the API and the graph view, and as CSV for a spreadsheet.
+import { toCsv } from '../platform/csv.ts';
 import type { Db } from '../platform/db/database.ts';
 import * as repo from './lots.repository.ts';
 import type { LotStatus } from './model.ts';
@@ -56,13 +57,6 @@ export async function traceLots(db: Db, roots: string[], direction: Direction, l
 
 const CSV_COLUMNS = ['depth', 'lot', 'material', 'quantity', 'initial_quantity', 'unit', 'status', 'hold_reason', 'location', 'supplier', 'supplier_lot', 'order', 'operation', 'machine', 'operator', 'made_at', 'linked_lots'];
 
-/** RFC 4180 field; text that a spreadsheet would run as a formula is prefixed with ' (CSV injection). */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * One line per lot; `linked_lots` lists the traced lots it was made from (backward) or went into (forward), with the
@@ -78,10 +72,8 @@ export function traceToCsv(t: Trace): string {
     list.push(`${to} (${Number(e.quantity.toPrecision(12))} ${unit})`.replace(/ \)$/, ')'));
     linked.set(from, list);
   }
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const n of t.nodes) {
-    const row = [n.depth, n.lot, n.materialId, n.quantity, n.initialQuantity, n.unit, n.status, n.holdReason, n.location, n.supplier, n.supplierLot, n.orderId, n.seq, n.equipment, n.operator, n.madeAt, (linked.get(n.lot) ?? []).sort().join('; ')];
-    lines.push(row.map(csvField).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(
+    CSV_COLUMNS,
+    t.nodes.map((n) => [n.depth, n.lot, n.materialId, n.quantity, n.initialQuantity, n.unit, n.status, n.holdReason, n.location, n.supplier, n.supplierLot, n.orderId, n.seq, n.equipment, n.operator, n.madeAt, (linked.get(n.lot) ?? []).sort().join('; ')]),
+  );
 }

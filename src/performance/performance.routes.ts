@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
+import { sendCsv, toCsv as writeCsv, type CsvValue } from '../platform/csv.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
 import { DEFAULT_SETTINGS } from './kpis.ts';
@@ -81,11 +82,16 @@ function toCsv(r: KpiResult): string {
   const kpiKeys = Object.keys(first.kpis);
   const inputKeys = Object.keys(first.inputs);
   const head = ['label', 'from', 'to', ...timeKeys.map((k) => `${k}_s`), 'pq', 'gq', 'sq', 'rq', ...kpiKeys, ...inputKeys];
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
-  const lines = rows.map((x) =>
-    [x.label, x.from, x.to, ...timeKeys.map((k) => x.times[k]), x.counts.pq, x.counts.gq, x.counts.sq, x.counts.rq, ...kpiKeys.map((k) => x.kpis[k]), ...inputKeys.map((k) => x.inputs[k])].map(cell).join(','),
+  // labels carry shift and equipment names; figures are typed numbers and stay raw (a negative stays a number)
+  return writeCsv(
+    head,
+    rows.map((x) => [x.label, x.from, x.to, ...timeKeys.map((k) => x.times[k]), x.counts.pq, x.counts.gq, x.counts.sq, x.counts.rq, ...kpiKeys.map((k) => cellOf(x.kpis[k])), ...inputKeys.map((k) => cellOf(x.inputs[k]))]),
   );
-  return `${[head.join(','), ...lines].join('\n')}\n`;
+}
+
+/** KPI and input values are numbers, null, or (for a few inputs) text; anything else is written as its JSON. */
+function cellOf(v: unknown): CsvValue {
+  return v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : JSON.stringify(v);
 }
 
 export function performanceRoutes(perf: PerformanceService, stops: StopService) {
@@ -108,7 +114,7 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
         const q = req.query;
         const { from, to } = window(q);
         const res = (await perf.kpis({ equipment: q.equipment, from, to, group: q.group, settings: { minorStops: q.minorStops, idle: q.idle, mtbf: q.mtbf } })) as KpiResult;
-        if (q.format === 'csv') return reply.type('text/csv').header('content-disposition', 'attachment; filename="kpis.csv"').send(toCsv(res));
+        if (q.format === 'csv') return sendCsv(reply, 'kpis.csv', toCsv(res));
         return kpiResponse.parse(res);
       },
     );

@@ -75,7 +75,7 @@ for (const kind of DB_KINDS) {
       }
       expect(q[0]).toMatchObject({ receivedAt: expect.any(String), source: expect.stringMatching(/^mqtt:/), topic: expect.any(String), reason: expect.any(String), payload: expect.any(String) });
       const csv = await t.app.server.inject({ method: 'GET', url: `/api/quarantine?format=csv&from=${new Date(now - 1000).toISOString()}`, headers: { authorization: `Bearer ${t.adminToken}` } });
-      expect(csv.body.split('\n')[0]).toBe('receivedAt,source,topic,equipmentPath,reason,payload');
+      expect(csv.body.split('\r\n')[0]).toBe('receivedAt,source,topic,equipmentPath,reason,payload');
       expect((await get('/api/collect/metrics')).quarantined).toBeGreaterThanOrEqual(bad.length);
       const health = (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json();
       expect(health).toMatchObject({ status: 'ok', collect: { quarantined: expect.any(Number), databaseAvailable: true }, mqtt: { mode: 'embedded', connected: true } });

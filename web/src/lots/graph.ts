@@ -4,6 +4,7 @@ import { GraphChart, type GraphSeriesOption } from 'echarts/charts';
 import { TooltipComponent, type TooltipComponentOption } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { escapeHtml, htmlLines } from '../platform/html.ts';
 import { qty, STATUS_COLOUR, STATUS_LABEL, type Trace, type TraceNode } from './types.ts';
 
 echarts.use([GraphChart, TooltipComponent, CanvasRenderer]);
@@ -51,7 +52,6 @@ export function graphOption(t: Trace): GraphOption {
     });
   }
   const byId = new Map(t.nodes.map((n) => [n.lot, n]));
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     tooltip: {
       trigger: 'item',
@@ -60,9 +60,10 @@ export function graphOption(t: Trace): GraphOption {
         const item = Array.isArray(p) ? p[0] : p;
         if (!item) return '';
         const d = item.data as { id?: string; source?: string; target?: string; value?: number };
-        if (item.dataType === 'edge') return esc(`${d.source} → ${d.target}: ${qty(d.value ?? 0, byId.get(d.source ?? '')?.unit ?? '')}`);
+        // Suppliers, hold reasons, units and operators are typed by people: text, never markup.
+        if (item.dataType === 'edge') return escapeHtml(`${d.source} → ${d.target}: ${qty(d.value ?? 0, byId.get(d.source ?? '')?.unit ?? '')}`);
         const n = byId.get(d.id ?? '');
-        return n ? esc(describe(n)).replace(/\n/g, '<br/>') : '';
+        return n ? htmlLines(describe(n).split('\n')) : '';
       },
     },
     animation: false,

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { DataZoomComponent, GraphicComponent } from 'echarts/components';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
 import { echarts, type ChartOption } from '../live/charts/echarts.ts';
+import { html } from '../platform/html.ts';
 import { RISK_COLOUR, type Assignment } from './types.ts';
 
 echarts.use([DataZoomComponent, GraphicComponent]);
@@ -162,7 +163,9 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
           const a = d?.key ? byKeyRef.current.get(d.key) : undefined;
           if (!a) return '';
           const t = (s: string) => new Date(s).toLocaleString();
-          return `<b>${a.orderId} / ${a.seq}</b> ${a.productId ?? ''}<br/>${short(a.machine)}: ${t(a.start)} → ${t(a.end)}<br/>due ${a.dueAt ? t(a.dueAt) : '–'} · ${a.risk}${a.setupS ? ` · setup ${Math.round(a.setupS / 60)} min` : ''}${a.running ? ' · running' : ''}${a.pinned ? ' · pinned' : ''}`;
+          // Ids are restricted to code characters today; escaped all the same, so a looser id rule cannot open a hole.
+          const flags = `${a.setupS ? ` · setup ${Math.round(a.setupS / 60)} min` : ''}${a.running ? ' · running' : ''}${a.pinned ? ' · pinned' : ''}`;
+          return html`<b>${a.orderId} / ${a.seq}</b> ${a.productId ?? ''}<br/>${short(a.machine)}: ${t(a.start)} → ${t(a.end)}<br/>due ${a.dueAt ? t(a.dueAt) : '–'} · ${a.risk}${flags}`;
         },
       },
       grid: { left: 110, right: 16, top: 12, bottom: 56 },

@@ -1,6 +1,7 @@
 // The state timeline: one band of coloured intervals over the selected range (ECharts custom series), with the
 // state, ISO 22400 bucket, start and duration in the tooltip. Intervals without data are hatched grey.
 import { useMemo } from 'react';
+import { html } from '../../platform/html.ts';
 import { BUCKET_LABEL, classOfState, STATE_COLOURS, type StateClass } from '../states.ts';
 import { formatDuration, formatTime } from '../time.ts';
 import type { StateInterval } from '../types.ts';
@@ -96,15 +97,13 @@ export function StateTimeline({ intervals, from, to }: { intervals: StateInterva
           const item = items[(p as { dataIndex: number }).dataIndex];
           if (!item) return '';
           const iv = item.interval;
-          if (item.gap) return `<strong>No data</strong><br/>${formatTime(iv.start)} to ${formatTime(iv.end!)}`;
+          if (item.gap) return html`<strong>No data</strong><br/>${formatTime(iv.start)} to ${formatTime(iv.end!)}`;
           const startMs = new Date(iv.start).getTime();
           const endMs = iv.end ? new Date(iv.end).getTime() : Date.now();
-          return [
-            `<strong>${escape(iv.state)}</strong>`,
-            escape(BUCKET_LABEL[iv.bucket] ?? iv.bucket),
-            `from ${formatTime(iv.start)}${iv.end ? ` to ${formatTime(iv.end)}` : ' (now)'}`,
-            `for ${formatDuration(endMs - startMs)}`,
-          ].join('<br/>');
+          // The state is whatever the machine reported: text, never markup.
+          return html`<strong>${iv.state}</strong><br/>${BUCKET_LABEL[iv.bucket] ?? iv.bucket}<br/>from ${formatTime(iv.start)}${
+            iv.end ? ` to ${formatTime(iv.end)}` : ' (now)'
+          }<br/>for ${formatDuration(endMs - startMs)}`;
         },
       },
       xAxis: { type: 'time', min: from, max: to, axisLabel: { fontSize: 11, hideOverlap: true }, splitLine: { show: false } },
@@ -114,8 +113,4 @@ export function StateTimeline({ intervals, from, to }: { intervals: StateInterva
   }, [intervals, from, to]);
 
   return <EChart option={option} className="echart echart-timeline" label="State timeline" testId="state-timeline" />;
-}
-
-function escape(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -1,6 +1,7 @@
 // One small chart per process value: the values over the selected range (per-minute average with its min–max band
 // for long ranges), the tag's limits as red mark lines, and the ideal for the cycle time.
 import { useMemo } from 'react';
+import { html } from '../../platform/html.ts';
 import { formatTime } from '../time.ts';
 import type { ChartOption, LineSeriesOption } from './echarts.ts';
 import { EChart } from './EChart.tsx';
@@ -113,8 +114,9 @@ export function TagChart({ tag, unit, min, max, ideal, points, rollup, from, to,
           const hit = list.find((p) => p.seriesId === 'value') ?? list[0];
           const p = hit ? points[hit.dataIndex] : undefined;
           if (!p) return '';
-          const range = rollup && p[2] !== undefined ? `<br/>min ${formatValue(p[2], unit)} · max ${formatValue(p[3], unit)}` : '';
-          return `${formatTime(p[0])}<br/><strong>${rollup ? 'avg ' : ''}${formatValue(p[1], unit)}</strong>${range}`;
+          // The unit is set by supervisors (machine, class, plant file): never markup (docs/security.md).
+          const range = rollup && p[2] !== undefined ? html`<br/>min ${formatValue(p[2], unit)} · max ${formatValue(p[3], unit)}` : '';
+          return html`${formatTime(p[0])}<br/><strong>${rollup ? 'avg ' : ''}${formatValue(p[1], unit)}</strong>` + range;
         },
       },
       xAxis: {
