@@ -14,7 +14,7 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         summary: 'Liveness and database reachability (open to everyone)',
         response: {
           200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
-          503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }),
+          503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown()),
         },
       },
     },
@@ -22,6 +22,12 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       try {
         await rowsOf(ctx.db, sql`SELECT 1`);
         const sections = Object.fromEntries([...ctx.health].map(([name, fn]) => [name, fn()]));
+        // a section that says it is degraded (collect: storing fails) makes the whole answer degraded, with its reason
+        const degraded = Object.entries(sections).filter(([, s]) => (s as { status?: unknown } | null)?.status === 'degraded');
+        if (degraded.length) {
+          const error = degraded.map(([name, s]) => `${name}: ${String((s as { reason?: unknown }).reason ?? 'degraded')}`).join('; ');
+          return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error, ...sections });
+        }
         return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...sections };
       } catch (err) {
         return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error: (err as Error).message });
