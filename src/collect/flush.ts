@@ -91,8 +91,8 @@ const STORED: Fate = { kind: 'stored' };
 const DUPLICATE: Fate = { kind: 'duplicate' };
 
 /** The reason given for a value whose instant holds a different one (same wording in memory and from the database). */
-export const conflictReason = (tag: string, stored: unknown, ts: number) =>
-  `${tag}: a different value (${String(stored)}) is already stored for ${new Date(ts).toISOString()}`;
+export const conflictReason = (tag: string, stored: unknown, value: unknown, ts: number) =>
+  `${tag}: a different value (${String(stored)}) is already stored for ${new Date(ts).toISOString()}; this one (${String(value)}) is kept in quarantine`;
 
 /**
  * Ids a transaction creates (series, contexts) become known to the pipeline only once it commits: an id from a
@@ -179,7 +179,7 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
 function judge(v: PendingValue, t: repo.TakenRow): Fate {
   if (t.num === v.num && t.txt === v.txt) return DUPLICATE;
   const stored = t.txt ?? (t.num === null ? null : typeof v.value === 'boolean' ? t.num === 1 : t.num);
-  return { kind: 'conflict', reason: conflictReason(v.tag, stored, v.ts), stored };
+  return { kind: 'conflict', reason: conflictReason(v.tag, stored, v.value, v.ts), stored };
 }
 
 /** Derived intervals and counts, rebuilds after late data, and the listeners — all in the batch's transaction. */

@@ -194,7 +194,7 @@ export class CollectPipeline implements ObservationSink {
         this.metrics.duplicates++;
         return DUPLICATE;
       }
-      const reason = conflictReason(v.tag.name, seen, v.ts);
+      const reason = conflictReason(v.tag.name, seen, v.value, v.ts);
       this.quarantine(b, {
           receivedAt: v.obs.receivedAt,
           protocol: v.obs.source.protocol,
