@@ -26,6 +26,8 @@ export interface PendingValue {
   origin?: Omit<QuarantineRow, 'reason' | 'payload'>;
   /** The submitter's answer for this value, settled once the database has decided. */
   outcome?: Outcome;
+  /** Answers given to copies of this value taken before it was written: they follow its fate. */
+  copies?: Outcome[];
 }
 
 /** What accumulates between two writes. */

@@ -7,7 +7,7 @@ import type { EventBus } from '../platform/events.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import type { Contextualizer } from './context.ts';
 import { Deriver, emptyDerived } from './derive.ts';
-import { conflictReason, writeBatch, loadLiveState, type Batch, type Fate, type RewriteListener } from './flush.ts';
+import { conflictReason, writeBatch, loadLiveState, type Batch, type Fate, type PendingValue, type RewriteListener } from './flush.ts';
 import { isRowRefusal } from './isolate.ts';
 import { collectHealth, type CollectHealth } from './health.ts';
 import type { EquipmentRegistry } from './registry.ts';
@@ -168,7 +168,7 @@ export class CollectPipeline implements ObservationSink {
     let byTag = this.seriesStates.get(equipmentId);
     if (!byTag) this.seriesStates.set(equipmentId, (byTag = new Map()));
     let st = byTag.get(tag);
-    if (!st) byTag.set(tag, (st = { recent: new Map(), seqs: new Map(), lastStamp: -Infinity, latest: -Infinity }));
+    if (!st) byTag.set(tag, (st = { recent: new Map(), unsettled: new Map(), seqs: new Map(), lastStamp: -Infinity, latest: -Infinity }));
     return st;
   }
 
@@ -192,9 +192,15 @@ export class CollectPipeline implements ObservationSink {
     if (seen !== undefined) {
       if (seen === v.value) {
         this.metrics.duplicates++;
-        return DUPLICATE;
+        // a copy of a value not yet written shares its fate: should the database quarantine that one, this one too
+        const first = st.unsettled.get(v.ts);
+        if (!first) return DUPLICATE;
+        const copy: Outcome = { status: 'duplicate' };
+        (first.copies ??= []).push(copy);
+        return copy;
       }
       const reason = conflictReason(v.tag.name, seen, v.value, v.ts);
+      this.metrics.conflicts++;
       this.quarantine(b, {
           receivedAt: v.obs.receivedAt,
           protocol: v.obs.source.protocol,
@@ -214,7 +220,9 @@ export class CollectPipeline implements ObservationSink {
     // the answer is provisional: the database write says whether it was stored, a duplicate, or a conflict
     const outcome: Outcome = { status: 'accepted' };
     const origin = { receivedAt: v.obs.receivedAt, protocol: v.obs.source.protocol, source: v.obs.source.client, topic: v.obs.topic, equipmentPath: v.eq.path };
-    b.values.push({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late, origin, outcome });
+    const pending: PendingValue = { equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late, origin, outcome };
+    b.values.push(pending);
+    st.unsettled.set(v.ts, pending);
     return outcome;
   }
 
@@ -311,6 +319,8 @@ export class CollectPipeline implements ObservationSink {
   private settle(b: Batch, fates: Fate[]): void {
     b.values.forEach((v, i) => {
       const f = fates[i];
+      const st = this.seriesStates.get(v.equipmentId)?.get(v.tag);
+      if (st?.unsettled.get(v.ts) === v) st.unsettled.delete(v.ts);
       if (f.kind === 'stored') return void this.metrics.stored++;
       if (f.kind === 'duplicate') {
         this.metrics.duplicates++;
@@ -321,8 +331,9 @@ export class CollectPipeline implements ObservationSink {
       if (f.kind === 'conflict') this.metrics.conflicts++;
       else this.metrics.refused++;
       if (v.outcome) Object.assign(v.outcome, { status: 'quarantined', reason: f.reason });
+      for (const c of v.copies ?? []) Object.assign(c, { status: 'quarantined', reason: `the same value was quarantined just before: ${f.reason}` });
       // remember what the database holds for the instant (a conflict), or nothing (a refused value was not stored)
-      const recent = this.seriesStates.get(v.equipmentId)?.get(v.tag)?.recent;
+      const recent = st?.recent;
       if (f.kind === 'conflict' && f.stored !== null) recent?.set(v.ts, f.stored);
       else if (recent?.get(v.ts) === v.value) recent.delete(v.ts);
     });
@@ -368,6 +379,8 @@ const DUPLICATE: Outcome = { status: 'duplicate' };
 
 interface SeriesState {
   recent: Map<number, TagValue>;
+  /** Values taken but not yet written, by ts: the database may still find them duplicate or conflicting. */
+  unsettled: Map<number, PendingValue>;
   seqs: Map<string, TagValue>;
   lastStamp: number;
   latest: number;
