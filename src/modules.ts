@@ -61,10 +61,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const performanceModule = await createPerformanceModule(ctx, collect);
   const live = new LiveView(collect, ctx.events, ctx.database);
   await live.start();
-  ctx.health.set('collect', () => {
-    const m = collect.pipeline.metrics;
-    return { received: m.received, stored: m.stored, duplicates: m.duplicates, quarantined: m.quarantined, late: m.late, buffered: m.buffered, databaseAvailable: m.databaseAvailable };
-  });
+  ctx.health.set('collect', () => collect.pipeline.health());
   ctx.health.set('mqtt', () => mqttModule.mqtt?.health() ?? null);
   const collectModule: CollectModule = {
     name: 'collect',

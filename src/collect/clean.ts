@@ -3,6 +3,7 @@
 import type { RegisteredEquipment, ResolvedTag, EquipmentRegistry } from './registry.ts';
 import { parseMode, parsePackmlState } from './states.ts';
 import type { Observation, TagValue } from './types.ts';
+import { escapeNul } from './isolate.ts';
 
 export interface CleanValue {
   eq: RegisteredEquipment;
@@ -22,7 +23,15 @@ const YEAR_2000 = Date.UTC(2000, 0, 1);
 export const MAX_FUTURE_MS = 5 * 60_000;
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-const fail = (reason: string, equipmentPath?: string): CleanResult => ({ ok: false, reason, equipmentPath });
+// Reasons quote what was sent; a NUL in them would make the quarantine row and the ingest answer unstorable.
+const fail = (reason: string, equipmentPath?: string): CleanResult => ({ ok: false, reason: escapeNul(reason), equipmentPath });
+
+/** PostgreSQL cannot store U+0000 in text (nor jsonb): such a string is known to be poison, so it is refused here. */
+const NUL_REASON = 'a NUL character (U+0000) cannot be stored in text';
+const text = (raw: unknown): Typed | string => {
+  const s = String(raw);
+  return s.includes('\u0000') ? NUL_REASON : { value: s, num: null, txt: s };
+};
 
 export function cleanObservation(o: Observation, registry: EquipmentRegistry): CleanResult {
   const eq = registry.byEquipmentPath(o.equipmentPath);
@@ -69,11 +78,11 @@ function cleanValue(raw: unknown, tag: ResolvedTag): Typed | string {
       return inRange(n, tag);
     }
     case 'alarm':
-      return { value: String(raw), num: null, txt: String(raw) };
+      return text(raw);
     case 'online':
       return typeof raw === 'boolean' ? { value: raw, num: raw ? 1 : 0, txt: null } : 'online must be true or false';
     default:
-      if (tag.type === 'string') return { value: String(raw), num: null, txt: String(raw) };
+      if (tag.type === 'string') return text(raw);
       if (tag.type === 'boolean') {
         if (typeof raw === 'boolean') return { value: raw, num: raw ? 1 : 0, txt: null };
         if (raw === 0 || raw === 1 || raw === 'true' || raw === 'false')

@@ -12,13 +12,32 @@ export interface ValueRow {
   contextId: number | null;
 }
 
-/** Inserts values (duplicates by series + ts are skipped) and folds the inserted numeric ones into the 1-minute roll-up. */
-export async function insertValues(q: Querier, rows: ValueRow[]): Promise<number> {
-  if (!rows.length) return 0;
-  const [r] = await q.query<{ inserted: number }>(
-    `WITH ins AS (
+/** A row of the batch that was not inserted because its (series, ts) was taken: by a stored row or by an earlier
+ *  row of the same batch. `num`/`txt` are the value that holds that instant, so the caller can tell a duplicate
+ *  (equal) from a conflict (different). `index` is the row's position in the input. */
+export interface TakenRow {
+  index: number;
+  num: number | null;
+  txt: string | null;
+}
+
+/**
+ * Inserts values, folds the inserted numeric ones into the 1-minute roll-up, and reports the rows that were not
+ * inserted with the value already holding their instant — in one statement, whatever the age of the data (issue #11
+ * item 13: the in-memory duplicate window forgets; the primary key does not). The CTEs all read the snapshot from
+ * before the INSERT, so `tag_values` in the final SELECT shows what was stored before this statement.
+ */
+export async function insertValues(q: Querier, rows: ValueRow[]): Promise<{ inserted: number; taken: TakenRow[] }> {
+  if (!rows.length) return { inserted: 0, taken: [] };
+  const res = await q.query<{ index: number | null; num: number | null; txt: string | null; inserted: number }>(
+    `WITH u AS (
+       SELECT (o - 1)::int AS i, s, to_timestamp(t) AS ts, n, x, c
+       FROM unnest($1::int4[], $2::float8[], $3::float8[], $4::text[], $5::int4[]) WITH ORDINALITY AS u(s, t, n, x, c, o)
+     ), firsts AS (
+       SELECT DISTINCT ON (s, ts) i, s, ts, n, x, c FROM u ORDER BY s, ts, i
+     ), ins AS (
        INSERT INTO tag_values (series_id, ts, num, txt, context_id)
-       SELECT s, to_timestamp(t), n, x, c FROM unnest($1::int4[], $2::float8[], $3::float8[], $4::text[], $5::int4[]) AS u(s, t, n, x, c)
+       SELECT s, ts, n, x, c FROM firsts
        ON CONFLICT DO NOTHING
        RETURNING series_id, ts, num
      ), agg AS (
@@ -34,11 +53,24 @@ export async function insertValues(q: Querier, rows: ValueRow[]): Promise<number
          last = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last ELSE r.last END,
          last_ts = greatest(r.last_ts, excluded.last_ts)
        RETURNING 1
+     ), taken AS (
+       -- rows not inserted: a later row of the batch for an instant an earlier one took, or an instant stored before
+       SELECT u.i, CASE WHEN v.series_id IS NULL THEN f.n ELSE v.num END AS num, CASE WHEN v.series_id IS NULL THEN f.x ELSE v.txt END AS txt
+       FROM u JOIN firsts f ON f.s = u.s AND f.ts = u.ts
+       LEFT JOIN tag_values v ON v.series_id = u.s AND v.ts = u.ts
+       WHERE f.i <> u.i OR NOT EXISTS (SELECT 1 FROM ins WHERE ins.series_id = u.s AND ins.ts = u.ts)
      )
-     SELECT count(*)::int AS inserted FROM ins`,
+     SELECT i AS index, num, txt, NULL::int AS inserted FROM taken
+     UNION ALL SELECT NULL, NULL, NULL, (SELECT count(*)::int FROM ins)`,
     [rows.map((r) => r.seriesId), rows.map((r) => sec(r.ts)), rows.map((r) => r.num), rows.map((r) => r.txt), rows.map((r) => r.contextId)],
   );
-  return Number(r?.inserted ?? 0);
+  const taken: TakenRow[] = [];
+  let inserted = 0;
+  for (const r of res) {
+    if (r.index === null) inserted = Number(r.inserted ?? 0);
+    else taken.push({ index: Number(r.index), num: r.num === null ? null : Number(r.num), txt: r.txt });
+  }
+  return { inserted, taken };
 }
 
 export async function ensureSeries(q: Querier, pairs: Array<{ equipmentId: string; tag: string }>): Promise<Array<{ id: number; equipmentId: string; tag: string }>> {

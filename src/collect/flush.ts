@@ -10,6 +10,8 @@ import type { EquipmentRegistry } from './registry.ts';
 import type { QuarantineRow } from './collect.repository.ts';
 import type { Bucket, MachineState, Mode, PackmlState } from './states.ts';
 import type { TagValue } from './types.ts';
+import type { Outcome } from './pipeline.ts';
+import { base64QuarantineRow, bisect, refusalReason, storableQuarantineRow } from './isolate.ts';
 
 export interface PendingValue {
   equipmentId: string;
@@ -20,6 +22,12 @@ export interface PendingValue {
   contextKey: string | null;
   value: TagValue;
   late: boolean;
+  /** Where it came from: for quarantine, should the database refuse it or hold a different value at its instant. */
+  origin?: Omit<QuarantineRow, 'reason' | 'payload'>;
+  /** The submitter's answer for this value, settled once the database has decided. */
+  outcome?: Outcome;
+  /** Answers given to copies of this value taken before it was written: they follow its fate. */
+  copies?: Outcome[];
 }
 
 /** What accumulates between two writes. */
@@ -65,59 +73,142 @@ export const REBUILD_WINDOW_MS = 7 * 86_400_000;
 
 const seriesKey = (equipmentId: string, tag: string) => `${equipmentId}|${tag}`;
 
-export async function writeBatch(database: Database, p: CollectPipeline, b: Batch): Promise<number> {
+/** What became of one value of a batch in the database. */
+export type Fate =
+  | { kind: 'stored' }
+  | { kind: 'duplicate' }
+  /** Another value holds its instant: quarantined with both (issue #11 item 13). */
+  | { kind: 'conflict'; reason: string; stored: TagValue | null }
+  /** The database refused the row itself (poison, issue #11 item 3). */
+  | { kind: 'refused'; reason: string };
+
+export interface WriteResult {
+  /** Per value of `b.values`, in order. */
+  fates: Fate[];
+  /** Everything this write put in quarantine: the batch's own rows, conflicts and refused values. */
+  quarantine: QuarantineRow[];
+}
+
+const STORED: Fate = { kind: 'stored' };
+const DUPLICATE: Fate = { kind: 'duplicate' };
+
+/** The reason given for a value whose instant holds a different one (same wording in memory and from the database). */
+export const conflictReason = (tag: string, stored: unknown, value: unknown, ts: number) =>
+  `${tag}: a different value (${String(stored)}) is already stored for ${new Date(ts).toISOString()}; this one (${String(value)}) is kept in quarantine`;
+
+/**
+ * Ids a transaction creates (series, contexts) become known to the pipeline only once it commits: an id from a
+ * rolled-back transaction would otherwise be reused and rows written under a series that does not exist.
+ */
+class TxIds {
+  private readonly fresh = new Map<string, number>();
+  constructor(private readonly known: Map<string, number>) {}
+  get = (k: string) => this.fresh.get(k) ?? this.known.get(k);
+  has = (k: string) => this.fresh.has(k) || this.known.has(k);
+  set = (k: string, id: number) => void this.fresh.set(k, id);
+  commit = () => this.fresh.forEach((id, k) => this.known.set(k, id));
+}
+interface Ids {
+  series: TxIds;
+  contexts: TxIds;
+}
+
+/**
+ * Writes a batch in one transaction. `careful` (after a write failed because of its data) isolates each part under
+ * savepoints and bisects the values and quarantine rows the database refuses (isolate.ts), so the rest is stored.
+ */
+export async function writeBatch(database: Database, p: CollectPipeline, b: Batch, careful = false): Promise<WriteResult> {
   const d = b.derived;
   // offline/online decisions become `_online` values so a rebuild replays them
   const values: PendingValue[] = [
     ...b.values,
     ...d.online.map((o) => ({ equipmentId: o.equipmentId, tag: '_online', ts: o.ts, num: o.online ? 1 : 0, txt: null, contextKey: null, value: o.online, late: false })),
   ];
-  return database.transaction(async (q) => {
+  const ids: Ids = { series: new TxIds(p.series), contexts: new TxIds(contextIds(p)) };
+  const out = await database.transaction(async (q) => {
     const missing = new Map<string, { equipmentId: string; tag: string }>();
     for (const v of values) {
       const k = seriesKey(v.equipmentId, v.tag);
-      if (!p.series.has(k)) missing.set(k, { equipmentId: v.equipmentId, tag: v.tag });
+      if (!ids.series.has(k)) missing.set(k, { equipmentId: v.equipmentId, tag: v.tag });
     }
-    for (const s of await repo.ensureSeries(q, [...missing.values()])) p.series.set(seriesKey(s.equipmentId, s.tag), s.id);
-    const ctxIds = await resolveContexts(q, p, b);
-    const ctx = (key: string | null) => (key ? ctxIds.get(key) ?? null : null);
-    const stored = await repo.insertValues(
-      q,
-      values.map((v) => ({ seriesId: p.series.get(seriesKey(v.equipmentId, v.tag))!, ts: v.ts, num: v.num, txt: v.txt, contextId: ctx(v.contextKey) })),
-    );
-    // opens before closes: an interval opened and closed within one batch must exist before it is closed
-    const opens = new Map(d.opens.map((o) => [`${o.equipmentId}|${o.start}`, o]));
-    await repo.openIntervals(q, [...opens.values()].map((o) => ({ ...o, contextId: ctx(o.contextKey) })));
-    await repo.closeIntervals(q, d.closes);
-    const counts = new Map<string, (typeof d.counts)[number]>();
-    for (const c of d.counts) {
-      const k = `${c.equipmentId}|${c.kind}|${c.ts}`;
-      const prev = counts.get(k);
-      counts.set(k, prev ? { ...prev, delta: prev.delta + c.delta } : c);
-    }
-    await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
-    await repo.insertQuarantine(q, b.quarantine);
-    const ranges: RewrittenRange[] = [
-      ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: o.start, rebuilt: false })),
-      ...d.closes.map((c) => ({ equipmentId: c.equipmentId, from: c.start, to: c.end, rebuilt: false })),
-      ...[...counts.values()].map((c) => ({ equipmentId: c.equipmentId, from: c.ts, to: c.ts, rebuilt: false })),
-    ];
-    for (const [equipmentId, from] of d.rebuilds)
-      if (Date.now() - from < REBUILD_WINDOW_MS) {
-        const r = await rebuild(q, p, equipmentId, from);
-        if (r) ranges.push(r);
-      }
-    for (const listener of p.rewriteListeners) await listener(q, ranges);
-    b.rewritten = ranges;
-    return stored - d.online.length;
+    for (const s of await repo.ensureSeries(q, [...missing.values()])) ids.series.set(seriesKey(s.equipmentId, s.tag), s.id);
+    const newContexts = [...b.contexts.values()].filter((c) => !ids.contexts.has(c.key));
+    if (newContexts.length) for (const [k, id] of await repo.ensureContexts(q, newContexts)) ids.contexts.set(k, id);
+    const ctx = (key: string | null) => (key ? ids.contexts.get(key) ?? null : null);
+    const rows = values.map((v) => ({ seriesId: ids.series.get(seriesKey(v.equipmentId, v.tag))!, ts: v.ts, num: v.num, txt: v.txt, contextId: ctx(v.contextKey) }));
+    const fates: Fate[] = new Array(values.length);
+    const writeValues = async (idx: number[]) => {
+      const { taken } = await repo.insertValues(q, idx.map((i) => rows[i]));
+      for (const t of taken) fates[idx[t.index]] = judge(values[idx[t.index]], t);
+      for (const i of idx) fates[i] ??= STORED;
+    };
+    const all = values.map((_, i) => i);
+    if (careful) await bisect(q, all, writeValues, (i, err) => (fates[i] = { kind: 'refused', reason: refusalReason(err) }));
+    else await writeValues(all);
+    const quarantine = [...b.quarantine];
+    fates.forEach((f, i) => {
+      const v = values[i];
+      if (f.kind === 'refused' || (f.kind === 'conflict' && i < b.values.length))
+        quarantine.push({
+          ...(v.origin ?? { receivedAt: Date.now(), protocol: 'collect', source: 'pipeline', topic: v.tag, equipmentPath: null }),
+          reason: f.reason,
+          payload: JSON.stringify({ tag: v.tag, value: v.value, ts: v.ts, ...(f.kind === 'conflict' ? { stored: f.stored } : {}) }),
+        });
+    });
+    let ranges: RewrittenRange[] = [];
+    const derive = async () => void (ranges = await writeDerived(q, p, d, ids, ctx));
+    if (careful)
+      await bisect(q, [d], derive, (_, err) =>
+        quarantine.push({ receivedAt: Date.now(), protocol: 'collect', source: 'pipeline', topic: 'derived records', equipmentPath: null, reason: refusalReason(err), payload: JSON.stringify({ ...d, rebuilds: [...d.rebuilds] }) }),
+      );
+    else await derive();
+    const storable = quarantine.map(storableQuarantineRow);
+    if (careful) {
+      const lastResort: QuarantineRow[] = [];
+      await bisect(q, storable, (part) => repo.insertQuarantine(q, part), (r, err) => lastResort.push(base64QuarantineRow(r, refusalReason(err))));
+      // refused even as base64: the batch fails and is retried (and health says so) rather than losing the record
+      await repo.insertQuarantine(q, lastResort);
+    } else await repo.insertQuarantine(q, storable);
+    return { fates, quarantine: storable, ranges };
   });
+  ids.series.commit();
+  ids.contexts.commit();
+  b.rewritten = out.ranges;
+  return { fates: out.fates.slice(0, b.values.length), quarantine: out.quarantine };
 }
 
-async function resolveContexts(q: Querier, p: CollectPipeline, b: Batch): Promise<Map<string, number>> {
-  const known = contextIds(p);
-  const missing = [...b.contexts.values()].filter((c) => !known.has(c.key));
-  if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) known.set(k, id);
-  return known;
+/** Duplicate when the value holding the instant is this one, conflict otherwise. */
+function judge(v: PendingValue, t: repo.TakenRow): Fate {
+  if (t.num === v.num && t.txt === v.txt) return DUPLICATE;
+  const stored = t.txt ?? (t.num === null ? null : typeof v.value === 'boolean' ? t.num === 1 : t.num);
+  return { kind: 'conflict', reason: conflictReason(v.tag, stored, v.value, v.ts), stored };
+}
+
+/** Derived intervals and counts, rebuilds after late data, and the listeners — all in the batch's transaction. */
+async function writeDerived(q: Querier, p: CollectPipeline, d: Derived, ids: Ids, ctx: (key: string | null) => number | null): Promise<RewrittenRange[]> {
+  // opens before closes: an interval opened and closed within one batch must exist before it is closed
+  const opens = new Map(d.opens.map((o) => [`${o.equipmentId}|${o.start}`, o]));
+  await repo.openIntervals(q, [...opens.values()].map((o) => ({ ...o, contextId: ctx(o.contextKey) })));
+  await repo.closeIntervals(q, d.closes);
+  const counts = new Map<string, (typeof d.counts)[number]>();
+  for (const c of d.counts) {
+    const k = `${c.equipmentId}|${c.kind}|${c.ts}`;
+    const prev = counts.get(k);
+    counts.set(k, prev ? { ...prev, delta: prev.delta + c.delta } : c);
+  }
+  await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
+  const ranges: RewrittenRange[] = [
+    ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: o.start, rebuilt: false })),
+    ...d.closes.map((c) => ({ equipmentId: c.equipmentId, from: c.start, to: c.end, rebuilt: false })),
+    ...[...counts.values()].map((c) => ({ equipmentId: c.equipmentId, from: c.ts, to: c.ts, rebuilt: false })),
+  ];
+  for (const [equipmentId, from] of d.rebuilds)
+    if (Date.now() - from < REBUILD_WINDOW_MS) {
+      const r = await rebuild(q, p, ids, equipmentId, from);
+      if (r) ranges.push(r);
+    }
+  for (const listener of p.rewriteListeners) await listener(q, ranges);
+  return ranges;
 }
 
 const CONTEXT_IDS = new WeakMap<CollectPipeline, Map<string, number>>();
@@ -129,11 +220,11 @@ function contextIds(p: CollectPipeline): Map<string, number> {
 
 /** Re-derives the state intervals and counts of one equipment from stored history, from `from` on; returns the
  *  stretch of history deleted and written again. */
-async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from: number): Promise<RewrittenRange | undefined> {
+async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: string, from: number): Promise<RewrittenRange | undefined> {
   const eq = p.registry.byEquipmentId(equipmentId);
   if (!eq) return undefined;
   const idsByRole = (roles: string[]) =>
-    [...eq.tags.values()].filter((t) => roles.includes(t.role)).map((t) => ({ tag: t, id: p.series.get(seriesKey(equipmentId, t.name)) })).filter((x) => x.id !== undefined) as Array<{ tag: (typeof eq.tags extends Map<string, infer T> ? T : never); id: number }>;
+    [...eq.tags.values()].filter((t) => roles.includes(t.role)).map((t) => ({ tag: t, id: ids.series.get(seriesKey(equipmentId, t.name)) })).filter((x) => x.id !== undefined) as Array<{ tag: (typeof eq.tags extends Map<string, infer T> ? T : never); id: number }>;
   const stateSeries = idsByRole(['state', 'mode', 'online']);
   const roleOf = new Map(stateSeries.map((s) => [s.id, s.tag.role as 'state' | 'mode' | 'online']));
   const start = (await repo.intervalStartAtOrBefore(q, equipmentId, from)) ?? from;
@@ -170,16 +261,15 @@ async function rebuild(q: Querier, p: CollectPipeline, equipmentId: string, from
       lastCounter.set(s.tag.name, { value: prev, ts });
     }
   }
-  const known = contextIds(p);
-  const missing = [...contexts.values()].filter((c) => !known.has(c.key));
-  if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) known.set(k, id);
+  const missing = [...contexts.values()].filter((c) => !ids.contexts.has(c.key));
+  if (missing.length) for (const [k, id] of await repo.ensureContexts(q, missing)) ids.contexts.set(k, id);
   let to = Math.min(start, from);
   const later = (t: number | undefined) => (to = Math.max(to, t ?? to));
   later(await repo.deleteIntervalsFrom(q, equipmentId, start));
-  await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: known.get(i.contextKey ?? '') ?? null })));
+  await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: ids.contexts.get(i.contextKey ?? '') ?? null })));
   for (const i of intervals) later(i.end ?? i.start);
   for (const kind of new Set(counterSeries.map((s) => s.tag.role))) later(await repo.deleteCountsFrom(q, equipmentId, kind, from));
-  await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: known.get(c.contextKey) ?? null })));
+  await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: ids.contexts.get(c.contextKey) ?? null })));
   for (const c of countRows) later(c.ts);
   // the live view continues from the rebuilt end state
   const m = p.deriver.machine(equipmentId);

@@ -7,7 +7,9 @@ import type { EventBus } from '../platform/events.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import type { Contextualizer } from './context.ts';
 import { Deriver, emptyDerived } from './derive.ts';
-import { writeBatch, loadLiveState, type Batch, type RewriteListener } from './flush.ts';
+import { conflictReason, writeBatch, loadLiveState, type Batch, type Fate, type PendingValue, type RewriteListener } from './flush.ts';
+import { isRowRefusal } from './isolate.ts';
+import { collectHealth, type CollectHealth } from './health.ts';
 import type { EquipmentRegistry } from './registry.ts';
 import type { DecodeResult, ObservationSink, SourceStatus, TagValue } from './types.ts';
 import type { QuarantineRow } from './collect.repository.ts';
@@ -36,6 +38,16 @@ export interface CollectMetrics {
   lastFlushRows: number;
   databaseAvailable: boolean;
   lastError: string | null;
+  /** Batches written again part by part because the database refused some of their rows (issue #11 item 3). */
+  isolations: number;
+  /** Values quarantined because the database refused them. */
+  refused: number;
+  /** Values quarantined because a different value was already stored for their instant. */
+  conflicts: number;
+  /** Failed attempts in a row at storing the current batch (0 once it is stored); > 0 means degraded. */
+  failingAttempts: number;
+  /** Since when storing fails (ISO 8601), or null. */
+  failingSince: string | null;
 }
 
 function newBatch(): Batch {
@@ -51,6 +63,7 @@ export class CollectPipeline implements ObservationSink {
   readonly metrics: CollectMetrics = {
     received: 0, stored: 0, duplicates: 0, quarantined: 0, late: 0, buffered: 0,
     flushes: 0, flushErrors: 0, lastFlushMs: 0, lastFlushRows: 0, databaseAvailable: true, lastError: null,
+    isolations: 0, refused: 0, conflicts: 0, failingAttempts: 0, failingSince: null,
   };
   private pending = newBatch();
   private flushing: Promise<void> | null = null;
@@ -155,7 +168,7 @@ export class CollectPipeline implements ObservationSink {
     let byTag = this.seriesStates.get(equipmentId);
     if (!byTag) this.seriesStates.set(equipmentId, (byTag = new Map()));
     let st = byTag.get(tag);
-    if (!st) byTag.set(tag, (st = { recent: new Map(), seqs: new Map(), lastStamp: -Infinity, latest: -Infinity }));
+    if (!st) byTag.set(tag, (st = { recent: new Map(), unsettled: new Map(), seqs: new Map(), lastStamp: -Infinity, latest: -Infinity }));
     return st;
   }
 
@@ -179,9 +192,15 @@ export class CollectPipeline implements ObservationSink {
     if (seen !== undefined) {
       if (seen === v.value) {
         this.metrics.duplicates++;
-        return DUPLICATE;
+        // a copy of a value not yet written shares its fate: should the database quarantine that one, this one too
+        const first = st.unsettled.get(v.ts);
+        if (!first) return DUPLICATE;
+        const copy: Outcome = { status: 'duplicate' };
+        (first.copies ??= []).push(copy);
+        return copy;
       }
-      const reason = `${v.tag.name}: a different value (${String(seen)}) is already stored for ${new Date(v.ts).toISOString()}`;
+      const reason = conflictReason(v.tag.name, seen, v.value, v.ts);
+      this.metrics.conflicts++;
       this.quarantine(b, {
           receivedAt: v.obs.receivedAt,
           protocol: v.obs.source.protocol,
@@ -189,7 +208,7 @@ export class CollectPipeline implements ObservationSink {
           topic: v.obs.topic,
           equipmentPath: v.eq.path,
         reason,
-        payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts }),
+        payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts, stored: seen }),
       });
       return { status: 'quarantined', reason };
     }
@@ -198,8 +217,13 @@ export class CollectPipeline implements ObservationSink {
     const late = this.deriver.apply(v, ctxKey, b.derived);
     if (late || v.ts < st.latest) this.metrics.late++;
     else st.latest = v.ts;
-    b.values.push({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late });
-    return ACCEPTED;
+    // the answer is provisional: the database write says whether it was stored, a duplicate, or a conflict
+    const outcome: Outcome = { status: 'accepted' };
+    const origin = { receivedAt: v.obs.receivedAt, protocol: v.obs.source.protocol, source: v.obs.source.client, topic: v.obs.topic, equipmentPath: v.eq.path };
+    const pending: PendingValue = { equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late, origin, outcome };
+    b.values.push(pending);
+    st.unsettled.set(v.ts, pending);
+    return outcome;
   }
 
   private quarantine(b: Batch, row: QuarantineRow): void {
@@ -241,20 +265,33 @@ export class CollectPipeline implements ObservationSink {
       const b = this.pending;
       this.pending = newBatch();
       let delay = 100;
+      let careful = false;
+      let result: Awaited<ReturnType<typeof writeBatch>>;
       for (;;) {
         const t0 = performance.now();
         try {
-          const stored = await writeBatch(this.database, this, b);
-          this.metrics.stored += stored;
-          this.metrics.duplicates += b.values.length - stored;
+          result = await writeBatch(this.database, this, b, careful);
           this.metrics.flushes++;
           this.metrics.lastFlushMs = Math.round(performance.now() - t0);
           this.metrics.lastFlushRows = b.values.length;
           this.metrics.databaseAvailable = true;
+          this.metrics.failingAttempts = 0;
+          this.metrics.failingSince = null;
           break;
         } catch (err) {
-          // Keep the batch and its submitters waiting: nothing is acknowledged until it is stored.
+          // The database refused some row of the batch: write it again part by part, at once, so the poison goes to
+          // quarantine and the rest is stored (issue #11 item 3).
+          if (!careful && isRowRefusal(err)) {
+            careful = true;
+            this.metrics.isolations++;
+            this.log.warn({ err: (err as Error).message, rows: b.values.length }, 'collect: the database refused a row of a batch; isolating it');
+            continue;
+          }
+          // Anything else (connection lost, schema, disk): keep the batch and its submitters waiting — nothing is
+          // acknowledged until it is stored — and say so in /api/health.
           this.metrics.flushErrors++;
+          this.metrics.failingAttempts++;
+          this.metrics.failingSince ??= new Date().toISOString();
           this.metrics.databaseAvailable = false;
           this.metrics.lastError = (err as Error).message;
           this.log.warn({ err: (err as Error).message, retryInMs: delay, buffered: this.metrics.buffered }, 'collect: storing a batch failed; retrying');
@@ -263,16 +300,48 @@ export class CollectPipeline implements ObservationSink {
           delay = Math.min(delay * 2, 5000);
         }
       }
+      this.settle(b, result.fates);
       this.metrics.buffered -= b.size;
       for (const [client, n] of b.sources) {
         const left = (this.perSource.get(client) ?? 0) - n;
         if (left > 0) this.perSource.set(client, left);
         else this.perSource.delete(client);
       }
+      b.quarantine = result.quarantine;
+      b.values = b.values.filter((_, i) => result.fates[i].kind === 'stored');
       b.commit();
       for (const w of this.spaceWaiters.splice(0)) w();
       this.publish(b);
     }
+  }
+
+  /** After the commit: the answers, the counters and the duplicate memory follow what the database decided. */
+  private settle(b: Batch, fates: Fate[]): void {
+    b.values.forEach((v, i) => {
+      const f = fates[i];
+      const st = this.seriesStates.get(v.equipmentId)?.get(v.tag);
+      if (st?.unsettled.get(v.ts) === v) st.unsettled.delete(v.ts);
+      if (f.kind === 'stored') return void this.metrics.stored++;
+      if (f.kind === 'duplicate') {
+        this.metrics.duplicates++;
+        if (v.outcome) Object.assign(v.outcome, { status: 'duplicate' });
+        return;
+      }
+      this.metrics.quarantined++;
+      if (f.kind === 'conflict') this.metrics.conflicts++;
+      else this.metrics.refused++;
+      if (v.outcome) Object.assign(v.outcome, { status: 'quarantined', reason: f.reason });
+      for (const c of v.copies ?? []) Object.assign(c, { status: 'quarantined', reason: `the same value was quarantined just before: ${f.reason}` });
+      // remember what the database holds for the instant (a conflict), or nothing (a refused value was not stored)
+      const recent = st?.recent;
+      if (f.kind === 'conflict' && f.stored !== null) recent?.set(v.ts, f.stored);
+      else if (recent?.get(v.ts) === v.value) recent.delete(v.ts);
+    });
+  }
+
+  /** The collect section of /api/health: degraded while storing fails. */
+  health(): CollectHealth {
+    return collectHealth(this.metrics);
   }
 
   private publish(b: Batch): void {
@@ -306,11 +375,12 @@ export class CollectPipeline implements ObservationSink {
 
 /** What became of one observation. */
 export type Outcome = { status: 'accepted' } | { status: 'duplicate' } | { status: 'quarantined'; reason: string };
-const ACCEPTED: Outcome = { status: 'accepted' };
 const DUPLICATE: Outcome = { status: 'duplicate' };
 
 interface SeriesState {
   recent: Map<number, TagValue>;
+  /** Values taken but not yet written, by ts: the database may still find them duplicate or conflicting. */
+  unsettled: Map<number, PendingValue>;
   seqs: Map<string, TagValue>;
   lastStamp: number;
   latest: number;

@@ -29,7 +29,7 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         summary: 'Liveness, database reachability and free disk space (open to everyone)',
         response: {
           200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
-          503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }),
+          503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown()),
         },
       },
     },
@@ -47,6 +47,12 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         return degraded(`only ${freeMb} MB free on the data folder's filesystem (minimum ${ctx.config.minFreeDiskMb} MB, TAKT_MIN_FREE_DISK_MB)`);
       const sections = Object.fromEntries([...ctx.health].map(([name, fn]) => [name, fn()]));
       const disk = freeMb === undefined ? {} : { disk: { freeMb, minFreeMb: ctx.config.minFreeDiskMb } };
+      // a section that says it is degraded (collect: storing fails) makes the whole answer degraded, with its reason
+      const failing = Object.entries(sections).filter(([, s]) => (s as { status?: unknown } | null)?.status === 'degraded');
+      if (failing.length) {
+        const error = failing.map(([name, s]) => `${name}: ${String((s as { reason?: unknown }).reason ?? 'degraded')}`).join('; ');
+        return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error, ...disk, ...sections });
+      }
       return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...disk, ...sections };
     },
   );

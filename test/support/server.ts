@@ -46,6 +46,9 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** PGlite: keep the data in this folder (to restart on it) instead of memory. */
   dataDir?: string;
+  /** PostgreSQL: use this schema (to restart on it) instead of a fresh one; with keepSchema, close() leaves it. */
+  schema?: string;
+  keepSchema?: boolean;
   collectMaxBuffered?: number;
   /** Also names Takt's MQTT client id on an external broker: reuse it to resume a persistent session. */
   sparkplugHostId?: string;
@@ -56,7 +59,7 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const kind = opts.db ?? 'pglite';
   const adminPassword = 'test-admin-pass';
-  const schema = kind === 'postgres' ? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const schema = kind === 'postgres' ? opts.schema ?? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const config = loadConfig(
     {
       port: 0,
@@ -126,7 +129,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     async close() {
       await app.close();
-      if (schema) {
+      if (schema && !opts.keepSchema) {
         const c = new pg.Client({ connectionString: POSTGRES_URL });
         await c.connect();
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
