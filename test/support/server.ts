@@ -5,7 +5,7 @@ import type { CollectService } from '../../src/collect/index.ts';
 import type { MqttConnector } from '../../src/connectors/mqtt/index.ts';
 import { createModules, loadDemoPlantIfEmpty, type CollectModule, type MqttModule } from '../../src/modules.ts';
 import { createTakt, type TaktApp } from '../../src/platform/app.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig, type ConfigInput } from '../../src/platform/config.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -49,6 +49,13 @@ export interface TestServerOptions {
   collectMaxBuffered?: number;
   /** Also names Takt's MQTT client id on an external broker: reuse it to resume a persistent session. */
   sparkplugHostId?: string;
+  /**
+   * TAKT_OUTBOUND_ALLOW for this server: tests that point webhooks or OPC UA browse at a local receiver open
+   * loopback here (e.g. '127.0.0.1'); by default nothing special is allowed, as in production.
+   */
+  outboundAllow?: string;
+  /** Further settings (e.g. the audit key and checkpoint files). */
+  config?: Partial<ConfigInput>;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -70,6 +77,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       mqttHost: '127.0.0.1',
       mqttUrl: opts.mqttUrl,
       simulate: opts.simulate ?? false,
+      outboundAllow: opts.outboundAllow,
+      ...opts.config,
     },
     {},
   );
