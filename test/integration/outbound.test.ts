@@ -69,7 +69,7 @@ for (const kind of DB_KINDS) {
       for (const { label, host } of [...classHosts, ...mappedHosts, ...nameHosts]) {
         const res = await call('POST', '/api/webhooks', { name: `blocked ${label} ${host}`, url: `http://${host}:${rxPort}/hook`, format: 'json' });
         expect(res.status, `${host} (${label}): ${res.body}`).toBe(422);
-        expect(res.json().message).toMatch(/refused/);
+        expect(res.json().error.message).toMatch(/refused/);
       }
       expect((await call('GET', '/api/webhooks')).json()).toEqual([]);
       expect(rxHits).toEqual([]);
@@ -112,7 +112,7 @@ for (const kind of DB_KINDS) {
         const port = host === 'localhost' || host.includes('127.0.0.0') ? tcpPort : 4840;
         const res = await call('GET', `/api/opcua/browse?endpoint=${encodeURIComponent(`opc.tcp://${host}:${port}`)}`);
         expect(res.status, `${host} (${label}): ${res.body}`).toBe(422);
-        expect(res.json().details).toMatchObject({ reason: 'outbound_blocked' });
+        expect(res.json().error.details).toMatchObject({ reason: 'outbound_blocked' });
       }
       for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', 'localhost', '[::1]']) {
         const res = await call('GET', `/api/opcua/browse?endpoint=${encodeURIComponent(`opc.tcp://${host}:${tcpPort}/ua`)}`);
