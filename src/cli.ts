@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, ConfigError } from './platform/config.ts';
 import { DataDirBusyError } from './platform/db/data-lock.ts';
 import { AppError } from './platform/errors.ts';
+import type { AuditAnchor as AuditAnchorType } from './platform/audit/anchor.ts';
 
 interface DbFlags {
   dataDir?: string;
@@ -28,6 +29,7 @@ async function withDb<T>(flags: DbFlags, fn: (ctx: Awaited<ReturnType<typeof ope
   try {
     return await fn(ctx);
   } finally {
+    ctx.uninstallAnchor();
     await ctx.database.close();
   }
 }
@@ -37,15 +39,22 @@ async function openForCli(flags: DbFlags) {
   const { openConfiguredDatabase } = await import('./platform/app.ts');
   const { migrate } = await import('./platform/db/migrate.ts');
   const { AuthService } = await import('./platform/auth/auth.service.ts');
+  const { AuditAnchor, anchorSettings, installAuditAnchor } = await import('./platform/audit/anchor.ts');
   const database = await openConfiguredDatabase(config);
+  let anchor: AuditAnchorType;
   try {
     const m = await migrate(database);
     if (m.applied.length) process.stderr.write(`migrated: ${m.applied.join(', ')}\n`);
+    // commands that write (user add, import plant …) sign their audit rows with the same key as the server
+    anchor = AuditAnchor.open(anchorSettings(config));
+    // as `takt start` does: the first checkpoint vouches for rows written before the anchor existed
+    if (!anchor.read().valid.length) await (await import('./platform/audit/audit.service.ts')).writeCheckpoint(database.db, anchor, 'start');
   } catch (err) {
     await database.close();
     throw err;
   }
-  return { config, database, db: database.db, auth: new AuthService(database.db, config.sessionHours) };
+  const uninstallAnchor = installAuditAnchor(anchor);
+  return { config, database, db: database.db, auth: new AuthService(database.db, config.sessionHours), anchor, uninstallAnchor };
 }
 
 async function readPasswordFromStdin(prompt: string): Promise<string> {
@@ -154,18 +163,39 @@ export async function main(argv: string[]): Promise<void> {
   );
 
   const audit = program.command('audit').description('the audit trail');
-  dbOptions(audit.command('verify').description('recompute the hash chain; exit 1 and name the first broken row if any was altered')).action(
+  dbOptions(
+    audit
+      .command('verify')
+      .description('recompute the hash chain, check row HMACs and signed checkpoints; exit 1 and name the first broken row if any was altered or removed'),
+  ).action(
     async (f: DbFlags) => {
       const { verifyAudit } = await import('./platform/audit/audit.service.ts');
-      await withDb(f, async ({ db }) => {
-        const r = await verifyAudit(db, (n) => process.stderr.write(`\rchecked ${n} rows`));
+      await withDb(f, async ({ db, anchor }) => {
+        const r = await verifyAudit(db, (n) => process.stderr.write(`\rchecked ${n} rows`), anchor);
         process.stderr.write('\n');
-        if (r.ok) process.stdout.write(`audit trail intact: ${r.checked} rows checked\n`);
+        const cps = r.anchor ? `, ${r.anchor.checkpoints} signed checkpoints (key ${r.anchor.keyId})` : '';
+        if (r.ok) process.stdout.write(`audit trail intact: ${r.checked} rows checked${cps}\n`);
         else {
           process.stdout.write(`audit trail BROKEN at row ${r.firstBroken!.seq}: ${r.firstBroken!.reason} (${r.checked} rows before it are intact)\n`);
           process.exitCode = 1;
         }
       });
+    },
+  );
+  dbOptions(audit.command('checkpoint').description("sign the trail's head (sequence, hash) into the checkpoint file outside the database")).action(
+    async (f: DbFlags) => {
+      const { writeCheckpoint } = await import('./platform/audit/audit.service.ts');
+      await withDb(f, async ({ db, anchor }) => {
+        const cp = await writeCheckpoint(db, anchor, 'manual');
+        process.stdout.write(`checkpoint: row ${cp.seq} hash ${cp.hash} at ${cp.at} (key ${cp.key})${anchor.checkpointFile ? ` → ${anchor.checkpointFile}` : ''}\n`);
+      });
+    },
+  );
+  dbOptions(audit.command('public-key').description('print the Ed25519 public key (PEM) with which an auditor checks the checkpoint file')).action(
+    async (f: DbFlags) => {
+      const { AuditAnchor, anchorSettings } = await import('./platform/audit/anchor.ts');
+      // no database needed: the key lives outside it
+      process.stdout.write(AuditAnchor.open(anchorSettings(configFrom(f))).publicKeyPem());
     },
   );
 

@@ -13,6 +13,7 @@ import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
 import { lotsRoutes, MaterialLedger } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
+import { OutboundGuard } from './platform/net/outbound.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
@@ -73,13 +74,15 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await collect.stop();
     },
   };
+  // one guard for webhooks and OPC UA browse, so the demo can open its own simulator's endpoint (below)
+  const outbound = new OutboundGuard(ctx.config.outboundAllow);
   let simulator: { stop(): Promise<void> } | undefined;
   const mqttModule: MqttModule = {
     name: 'mqtt',
     async listening() {
       mqttModule.mqtt = await startMqtt(ctx, collect);
       mqttModule.mqtt.inbound.onCommandReply = (_topic, payload) => commands.onReply(payload);
-      if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule);
+      if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule, outbound);
     },
     async stop() {
       await simulator?.stop();
@@ -95,19 +98,19 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     commands,
     routes: async (app) => {
       await app.register(async (scope) => ingestRoutes(collect, ctx.database)(scope));
-      await app.register(async (scope) => connectorRoutes(collect, commands, manager, () => mqttModule.mqtt)(scope));
+      await app.register(async (scope) => connectorRoutes(collect, commands, manager, () => mqttModule.mqtt, outbound)(scope));
     },
     stop: () => manager.stop(),
   };
   const executionModule = await createExecutionModule(ctx, collect, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
   const planningModule = await createPlanningModule(ctx, collect);
-  const erpModule = await createErpModule(ctx, executionModule.floor);
+  const erpModule = await createErpModule(ctx, executionModule.floor, undefined, outbound);
   return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, { name: 'lots', routes: lotsRoutes }, performanceModule, planningModule, erpModule];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
-async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ stop(): Promise<void> } | undefined> {
+async function startDemoSimulator(ctx: AppContext, m: MqttModule, outbound: OutboundGuard): Promise<{ stop(): Promise<void> } | undefined> {
   const plant = new PlantService(ctx.db, ctx.events);
   const eq = await plant.listEquipment();
   if (!eq.some((e) => e.path === 'acme/lakeside')) return undefined; // not the demo plant: nothing to simulate
@@ -132,6 +135,8 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ sto
         if (c.protocol === 'opcua' && /^opc\.tcp:\/\/(127\.0\.0\.1|localhost):\d+/.test(c.endpoint)) {
           const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
           running.push(await startOpcuaMachine({ name: e.extId, port: Number(new URL(c.endpoint.replace('opc.tcp', 'http')).port), seed: 5 }));
+          // the demo's own machine on loopback may be browsed (node picker); nothing else on loopback is opened
+          outbound.allowEntry(new URL(c.endpoint).host);
         } else if (c.protocol === 'euromap63') {
           const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
           mkdirSync(c.sessionDir, { recursive: true });

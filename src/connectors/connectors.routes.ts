@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { CollectService } from '../collect/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
+import type { OutboundGuard } from '../platform/net/outbound.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import type { CommandService } from './commands.ts';
 import type { MachineCommand } from './connector.ts';
@@ -37,7 +38,13 @@ const commandOut = z.object({
 });
 const idParams = z.object({ id: z.string().min(1).max(1000) });
 
-export function connectorRoutes(collect: CollectService, commands: CommandService, manager: ConnectorManager, mqtt: () => MqttConnector | undefined) {
+export function connectorRoutes(
+  collect: CollectService,
+  commands: CommandService,
+  manager: ConnectorManager,
+  mqtt: () => MqttConnector | undefined,
+  outbound: OutboundGuard,
+) {
   return (fastify: FastifyInstance): void => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     app.post(
@@ -99,8 +106,10 @@ export function connectorRoutes(collect: CollectService, commands: CommandServic
         }
         const { browseOpcua } = await import('./opcua/index.ts');
         try {
-          return await browseOpcua(q.endpoint, { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000 }, q.nodeId);
+          // an endpoint from the request is an SSRF probe unless checked: the guard refuses (422) or pins the address
+          return await browseOpcua(q.endpoint, { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000, guard: outbound }, q.nodeId);
         } catch (err) {
+          if (err instanceof AppError) throw err;
           throw new AppError('unprocessable', `browsing ${q.endpoint} failed: ${(err as Error).message}`);
         }
       },

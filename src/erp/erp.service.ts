@@ -31,6 +31,14 @@ export class ErpService {
     private readonly worker: DeliveryWorker,
   ) {}
 
+  /**
+   * A webhook's URL must not lead to loopback, link-local, private or other special addresses unless the allow-list
+   * opens them (issue #11 item 14); checked on create and change, and again, pinned, at every delivery and ping.
+   */
+  private async checkTarget(url: string): Promise<void> {
+    await this.worker.guard.check(url, new URL(url).protocol === 'https:' ? 443 : 80);
+  }
+
   /** Connects the source: its completions fill the outbox and its performance answers GET …/performance. */
   attach(source: PerformanceSource): void {
     this.source = source;
@@ -82,6 +90,7 @@ export class ErpService {
 
   /** Creates a webhook; the answer is the only time its secret is shown. */
   async createWebhook(actor: Actor, f: WebhookFields): Promise<Omit<PublicWebhook, 'secret'> & { secret: string }> {
+    await this.checkTarget(f.url);
     const secret = newSecret();
     const w = await this.write(() =>
       this.db.transaction(async (tx) => {
@@ -94,6 +103,7 @@ export class ErpService {
   }
 
   async updateWebhook(actor: Actor, id: string, patch: Partial<WebhookFields>): Promise<PublicWebhook> {
+    if (patch.url !== undefined) await this.checkTarget(patch.url);
     const w = await this.write(() =>
       this.db.transaction(async (tx) => {
         const t = tx as unknown as Db;
@@ -118,12 +128,13 @@ export class ErpService {
     });
   }
 
-  /** Sends a signed `ping` now (not through the outbox) and reports what the receiver answered. */
+  /** Sends a signed `ping` now (not through the outbox) and reports the receiver's status code and the time taken. */
   async ping(actor: Actor, id: string, timeoutMs: number, userAgent: string): Promise<SendResult> {
     const w = await repo.getWebhook(this.db, id);
     if (!w) throw notFound('webhook', id);
+    await this.checkTarget(w.url);
     const body = JSON.stringify({ event: 'ping', webhook: w.name, sentBy: actor.name, at: new Date().toISOString() });
-    return send({ url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body }, timeoutMs, userAgent);
+    return send({ url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body }, timeoutMs, userAgent, this.worker.guard);
   }
 
   async outbox(q: OutboxQuery): Promise<{ counts: Record<repo.MessageStatus, number>; messages: Array<Omit<MessageRow, 'body'> & { bytes: number }> }> {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import { OutboundGuard } from '../platform/net/outbound.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { erpRoutes } from './erp.routes.ts';
 import { ErpService, type PerformanceSource } from './erp.service.ts';
@@ -46,8 +47,13 @@ export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv, version: string):
  * `source` is execution's service once it reports performance (ExecutionService.performance / onCompletion); without it
  * the webhooks and the outbox work, and GET /api/orders/{id}/performance answers 503.
  */
-export async function createErpModule(ctx: AppContext, source?: PerformanceSource, options?: Partial<DeliveryOptions>): Promise<ErpModule> {
-  const worker = new DeliveryWorker(ctx.db, ctx.log, { ...deliveryOptionsFromEnv(process.env, ctx.version), ...options });
+export async function createErpModule(
+  ctx: AppContext,
+  source?: PerformanceSource,
+  options?: Partial<DeliveryOptions>,
+  outbound: OutboundGuard = new OutboundGuard(ctx.config.outboundAllow),
+): Promise<ErpModule> {
+  const worker = new DeliveryWorker(ctx.db, ctx.log, { ...deliveryOptionsFromEnv(process.env, ctx.version), ...options }, Math.random, outbound);
   const erp = new ErpService(ctx.db, worker);
   if (source) erp.attach(source);
   // Execution publishes its facts after the commit: the completion's messages are visible now.

@@ -1,7 +1,10 @@
 // The outbox's delivery worker: takes due messages, POSTs them signed to their webhook, and books the outcome.
 // A setTimeout loop (no overlapping ticks) that sleeps until the next message is due, at most `pollMs` (which also
 // picks up messages written by another Takt process), and wakes early when told something was written.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { FastifyBaseLogger } from 'fastify';
+import { OutboundGuard, pinnedLookup, type PinnedAddress } from '../platform/net/outbound.ts';
 import type { Db } from '../platform/db/database.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { claim, markDelivered, markFailed, nextDue, pruneDelivered, type ClaimedMessage } from './erp.repository.ts';
@@ -54,19 +57,48 @@ export function deliveryHeaders(r: OutgoingRequest, userAgent: string, nowMs = D
   };
 }
 
-/** One POST. 2xx is delivered; anything else (3xx included: redirects are not followed), a timeout or a network error is a failure. */
-export async function send(r: OutgoingRequest, timeoutMs: number, userAgent: string): Promise<SendResult> {
+/**
+ * One POST to the checked, pinned address (src/platform/net/outbound.ts): the URL's host is resolved and every address
+ * checked first, then the connection goes to that address (no second DNS answer), TLS still verifying the URL's name.
+ * 2xx is delivered; anything else (3xx included: redirects are not followed), a refused address, a timeout or a
+ * network error is a failure. The receiver's body is read and dropped, never reported: echoing it would turn the
+ * webhook into a way to read other hosts' pages (issue #11 item 14).
+ */
+export async function send(r: OutgoingRequest, timeoutMs: number, userAgent: string, guard: OutboundGuard): Promise<SendResult> {
   const t0 = Date.now();
+  let pinned: PinnedAddress;
+  const url = new URL(r.url);
   try {
-    const res = await fetch(r.url, { method: 'POST', headers: deliveryHeaders(r, userAgent), body: r.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text().catch(() => '');
-    const ok = res.status >= 200 && res.status < 300;
-    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, ms: Date.now() - t0 };
+    pinned = await guard.check(url, url.protocol === 'https:' ? 443 : 80);
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    return { ok: false, statusCode: null, error: (err as Error).message, ms: Date.now() - t0 };
+  }
+  try {
+    const status = await post(url, pinned, deliveryHeaders(r, userAgent), r.body, timeoutMs);
+    const ok = status >= 200 && status < 300;
+    return { ok, statusCode: status, error: ok ? null : `HTTP ${status}`, ms: Date.now() - t0 };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.code ?? e.message);
     return { ok: false, statusCode: null, error: reason, ms: Date.now() - t0 };
   }
+}
+
+/** The POST itself over node:http(s) with a pinned lookup; resolves with the status once the answer has been read. */
+function post(url: URL, pinned: PinnedAddress, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
+  const payload = Buffer.from(body);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(payload.length) }, lookup: pinnedLookup(pinned), agent: false }, (res) => {
+      res.on('error', reject);
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.resume(); // drain and drop the answer
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 export class DeliveryWorker {
@@ -84,6 +116,8 @@ export class DeliveryWorker {
     private readonly log: FastifyBaseLogger,
     options: Partial<DeliveryOptions> = {},
     private readonly random: () => number = Math.random,
+    /** Where deliveries may go (loopback and private addresses only if allowed). */
+    readonly guard: OutboundGuard = new OutboundGuard(),
   ) {
     this.options = { ...DEFAULT_DELIVERY, ...options };
   }
@@ -159,6 +193,7 @@ export class DeliveryWorker {
       { url: m.url, secret: m.secret, deliveryId: m.id, event: m.event, contentType: m.contentType, body: m.body, extraHeaders: { 'x-takt-order': m.orderId, 'x-takt-seq': String(m.seq) } },
       this.options.timeoutMs,
       this.options.userAgent,
+      this.guard,
     );
     if (res.ok) {
       await markDelivered(this.db, m.id, res.statusCode!);

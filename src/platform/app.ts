@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { AuditAnchor, anchorSettings, installAuditAnchor } from './audit/anchor.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { AuditCheckpointer } from './audit/checkpoints.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config.ts';
@@ -60,12 +62,22 @@ export async function openConfiguredDatabase(config: Config, schema?: string): P
 export async function createTakt(config: Config, opts: StartOptions): Promise<TaktApp> {
   const log = opts.logger ?? (pino({ level: config.logLevel }) as unknown as FastifyBaseLogger);
   const database = await openConfiguredDatabase(config, opts.schema);
+  let closeAnchor = async () => {};
   try {
     const m = await migrate(database);
     if (m.applied.length) log.info({ applied: m.applied }, 'database migrated');
+    // the audit anchor before the first audited write (the first admin): every new row gets its HMAC
+    const anchor = AuditAnchor.open(anchorSettings(config));
+    const uninstallAnchor = installAuditAnchor(anchor);
+    const checkpoints = new AuditCheckpointer(database.db, anchor, config.auditCheckpointMinutes, log);
+    closeAnchor = async () => {
+      await checkpoints.stop().catch((err) => log.error({ err }, 'audit shutdown checkpoint failed'));
+      uninstallAnchor();
+    };
+    await checkpoints.start();
     const auth = new AuthService(database.db, config.sessionHours);
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
-    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map() };
+    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map(), audit: checkpoints };
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
     const modules = await opts.modules(ctx);
     const stopModules = async () => {
@@ -93,10 +105,12 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
         for (const m of modules) m.closing?.();
         await app.close();
         await stopModules();
+        await closeAnchor();
         await database.close();
       },
     };
   } catch (err) {
+    await closeAnchor().catch(() => {});
     await database.close().catch(() => {});
     throw err;
   }

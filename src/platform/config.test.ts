@@ -30,4 +30,12 @@ describe('configuration', () => {
     writeFileSync(path.join(dir, 'bad.yaml'), 'prot: 3000\n');
     expect(() => loadConfig({ config: path.join(dir, 'bad.yaml') }, {})).toThrow(/Unrecognized key/i);
   });
+
+  it('reads the outbound allow-list and the audit anchor settings, refusing bad entries by name', () => {
+    const c = loadConfig({}, { TAKT_OUTBOUND_ALLOW: '10.20.0.0/16, plc.local:4840', TAKT_AUDIT_CHECKPOINT_MINUTES: '5' });
+    expect(c).toMatchObject({ outboundAllow: ['10.20.0.0/16', 'plc.local:4840'], auditCheckpointMinutes: 5 });
+    expect(loadConfig({}, {}).outboundAllow).toEqual([]);
+    expect(() => loadConfig({}, { TAKT_OUTBOUND_ALLOW: '10.0.0.0/33' })).toThrow(/outboundAllow: .*10\.0\.0\.0\/33/);
+    expect(() => loadConfig({}, { TAKT_AUDIT_KEY: 'short' })).toThrow(/auditKey: 64 hex/);
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseAllowList } from './net/outbound.ts';
 
 export const configSchema = z
   .object({
@@ -37,6 +38,29 @@ export const configSchema = z
     retentionDays: z.coerce.number().min(0).default(90),
     /** Observations the collect pipeline holds while the database is slow or away before it stops acknowledging. */
     collectMaxBuffered: z.coerce.number().int().min(10).default(200_000),
+    /**
+     * Loopback, link-local, private and other special addresses Takt may still connect to for webhooks and OPC UA
+     * browse (comma-separated CIDRs, addresses or host[:port]); empty refuses them all (docs/security/h-audit.md).
+     */
+    outboundAllow: z
+      .union([z.string(), z.array(z.string())])
+      .default('')
+      .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+      .superRefine((entries, issue) => {
+        try {
+          parseAllowList(entries);
+        } catch (err) {
+          issue.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+    /** The audit anchor's secret (64 hex characters) instead of the key file; every Takt on one database shares it. */
+    auditKey: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (32 bytes)').optional(),
+    /** Where the audit anchor's secret lives (created with mode 0600 on first start); default <dataDir>/audit.key. */
+    auditKeyFile: z.string().min(1).optional(),
+    /** The signed checkpoints of the audit trail (JSON lines); default <dataDir>/audit-checkpoints.jsonl. */
+    auditCheckpointFile: z.string().min(1).optional(),
+    /** Minutes between automatic audit checkpoints (only when the trail grew); 0 = on demand and at shutdown only. */
+    auditCheckpointMinutes: z.coerce.number().min(0).max(24 * 60).default(15),
   })
   .strict();
 
@@ -65,6 +89,11 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_RETENTION_DAYS: 'retentionDays',
   TAKT_DATABASE_SCHEMA: 'databaseSchema',
   TAKT_COLLECT_MAX_BUFFERED: 'collectMaxBuffered',
+  TAKT_OUTBOUND_ALLOW: 'outboundAllow',
+  TAKT_AUDIT_KEY: 'auditKey',
+  TAKT_AUDIT_KEY_FILE: 'auditKeyFile',
+  TAKT_AUDIT_CHECKPOINT_FILE: 'auditCheckpointFile',
+  TAKT_AUDIT_CHECKPOINT_MINUTES: 'auditCheckpointMinutes',
 };
 
 const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate', 'trustProxy']);

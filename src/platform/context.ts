@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/database.ts';
 import type { AuthService } from './auth/auth.service.ts';
 import type { EventBus } from './events.ts';
+import type { AuditCheckpointer } from './audit/checkpoints.ts';
 
 export interface AppContext {
   config: Config;
@@ -15,4 +16,6 @@ export interface AppContext {
   version: string;
   /** Named sections modules add to GET /api/health (counters, broker state); each must be cheap. */
   health: Map<string, () => unknown>;
+  /** The audit trail's anchor outside the database and its checkpoints (absent where a test builds its own context). */
+  audit?: AuditCheckpointer;
 }

@@ -26,7 +26,7 @@ describe('ERP link pages in the browser', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    server = await startTestServer({ demo: false });
+    server = await startTestServer({ demo: false, outboundAllow: '127.0.0.1' });
     browser = await launchChromium();
   });
   afterAll(async () => {

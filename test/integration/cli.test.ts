@@ -28,7 +28,7 @@ describe('takt CLI', () => {
   afterAll(() => {});
 
   it('has help on every command', () => {
-    for (const args of [['--help'], ['start', '--help'], ['user', 'add', '--help'], ['import', 'plant', '--help'], ['audit', 'verify', '--help']]) {
+    for (const args of [['--help'], ['start', '--help'], ['user', 'add', '--help'], ['import', 'plant', '--help'], ['audit', 'verify', '--help'], ['audit', 'checkpoint', '--help']]) {
       const r = takt(...args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.out).toMatch(/Usage: takt/);
@@ -74,6 +74,25 @@ describe('takt CLI', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/BROKEN at row 2/);
   });
+
+  it('signs checkpoints outside the database and finds a tail deleted by the owner', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-cli-anchor-'));
+    for (const u of ['cara', 'dan', 'eve'])
+      expect(takt('user', 'add', u, '--role', 'operator', '--password', 'password-123', '--data-dir', dir).code).toBe(0);
+    const cp = takt('audit', 'checkpoint', '--data-dir', dir);
+    expect(cp.code, cp.err).toBe(0);
+    expect(cp.out).toMatch(/checkpoint: row 3 hash [0-9a-f]{64}/);
+    expect(takt('audit', 'verify', '--data-dir', dir).out).toMatch(/intact: 3 rows checked, 2 signed checkpoints/);
+    expect(takt('audit', 'public-key', '--data-dir', dir).out).toMatch(/BEGIN PUBLIC KEY/);
+    const db = new PGlite(path.join(dir, 'pgdata'));
+    await db.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
+      DELETE FROM audit_log WHERE seq = 3;
+      ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`);
+    await db.close();
+    const r = takt('audit', 'verify', '--data-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/BROKEN at row 3: rows 3–3 are missing: the signed checkpoint/);
+  }, 300_000); // eight processes, each opening the embedded database
 
   it('starts on an empty folder with the demo plant, prints the first admin password once, and stops cleanly', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-start-'));

@@ -16,7 +16,7 @@ describe('OPC UA machine in the plant', () => {
 
   beforeAll(async () => {
     sim = await startOpcuaMachine({ seed: 3, speed: 20 });
-    t = await startTestServer({ db: 'pglite' });
+    t = await startTestServer({ db: 'pglite', outboundAllow: '127.0.0.1' });
     const cell = (await call('GET', `/api/equipment/${encodeURIComponent('acme/lakeside/moulding/imm-cell2')}`)).body;
     const n = sim.nodeIds;
     const created = await call('POST', '/api/equipment', {

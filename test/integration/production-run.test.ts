@@ -65,7 +65,7 @@ for (const kind of DB_KINDS) {
         });
       });
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-      t = await startTestServer({ db: kind, demo: true });
+      t = await startTestServer({ db: kind, demo: true, outboundAllow: '127.0.0.1' });
       sim = await startSimulator({ brokerUrl: t.mqttUrl, username: 'sim', password: await t.deviceToken(), protocol: 'uns', seed: 3, speed: 20, progressMs: 0, log: () => {} });
       // the simulated stations are connected and listening for commands once their first values are stored
       await eventually(async () => {

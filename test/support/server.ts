@@ -52,7 +52,12 @@ export interface TestServerOptions {
   collectMaxBuffered?: number;
   /** Also names Takt's MQTT client id on an external broker: reuse it to resume a persistent session. */
   sparkplugHostId?: string;
-  /** Any other settings (e.g. trustProxy, minFreeDiskMb). */
+  /**
+   * TAKT_OUTBOUND_ALLOW for this server: tests that point webhooks or OPC UA browse at a local receiver open
+   * loopback here (e.g. '127.0.0.1'); by default nothing special is allowed, as in production.
+   */
+  outboundAllow?: string;
+  /** Any other settings (e.g. trustProxy, minFreeDiskMb, the audit key and checkpoint files). */
   config?: Partial<ConfigInput>;
 }
 
@@ -75,6 +80,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       mqttHost: '127.0.0.1',
       mqttUrl: opts.mqttUrl,
       simulate: opts.simulate ?? false,
+      outboundAllow: opts.outboundAllow,
       ...opts.config,
     },
     {},

@@ -12,6 +12,7 @@ import {
   type OpcuaEndpointOptions,
 } from './client.ts';
 import type { NamespaceResolver } from './nodeids.ts';
+import { withPinnedHost, type OutboundGuard } from '../../platform/net/outbound.ts';
 
 export interface BrowseNode {
   /** Absolute node id (`nsu=<uri>;s=…`, or `i=…` in namespace 0): valid whatever index the server assigns. */
@@ -30,13 +31,23 @@ export interface BrowseNode {
 export interface BrowseOptions extends OpcuaEndpointOptions, OpcuaClientOptions {
   /** Whole operation (connect, browse, disconnect) deadline; default 15 s. */
   timeoutMs?: number;
+  /**
+   * Where a browse may go. The HTTP route passes Takt's guard: an endpoint typed into a request must not probe
+   * loopback, link-local or private addresses unless the allow-list opens them (issue #11 item 14). The endpoint's
+   * host is resolved and checked, and the client connects to the checked address, not to a second DNS answer.
+   */
+  guard?: OutboundGuard;
 }
+
+const OPCUA_PORT = 4840;
 
 const OBJECTS_FOLDER = 'i=85';
 const MASK = NodeClassMask.Object | NodeClassMask.Variable | NodeClassMask.Method;
 
 /** The children of `nodeId` (default: the Objects folder) over hierarchical references. */
 export async function browseOpcua(endpoint: string, opts: BrowseOptions = {}, nodeId?: string): Promise<BrowseNode[]> {
+  // before the try: a refusal is the caller's error (AppError), not a failed browse
+  if (opts.guard) endpoint = withPinnedHost(endpoint, await opts.guard.check(endpoint, OPCUA_PORT));
   const cm = certificateManager(opts);
   const client = createClient(opts, cm, opts, false);
   const timeout = opts.timeoutMs ?? 15_000;

@@ -22,6 +22,8 @@ const auditOut = z.object({
   hash: z.string(),
 });
 
+const checkpointOut = z.object({ v: z.literal(1), seq: z.number(), hash: z.string(), at: z.string(), reason: z.string(), key: z.string(), sig: z.string() });
+
 export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
@@ -61,10 +63,46 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { roles: ROLES.auditReaders },
       schema: {
         tags: ['audit'],
-        summary: 'Recompute the hash chain and report the first broken link',
-        response: { 200: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional() }) },
+        summary: 'Recompute the hash chain, check each row\'s HMAC and the signed checkpoints, and report the first broken row',
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            checked: z.number(),
+            firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional(),
+            anchor: z.object({ keyId: z.string(), checkpoints: z.number(), lastCheckpoint: z.object({ seq: z.number(), at: z.string() }).nullable() }).optional(),
+          }),
+        },
       },
     },
-    () => verifyAudit(ctx.db),
+    () => verifyAudit(ctx.db, undefined, ctx.audit?.anchor),
+  );
+
+  app.post(
+    '/api/audit/checkpoint',
+    {
+      config: { roles: ROLES.admin },
+      schema: {
+        tags: ['audit'],
+        summary: 'Sign the trail\'s head (sequence, hash) into the checkpoint file outside the database now',
+        response: { 201: checkpointOut },
+      },
+    },
+    async (_req, reply) => {
+      if (!ctx.audit) throw new AppError('unavailable', 'this installation has no audit anchor');
+      const cp = await ctx.audit.write('manual');
+      return reply.status(201).send(cp);
+    },
+  );
+
+  app.get(
+    '/api/audit/public-key',
+    {
+      config: { roles: ROLES.auditReaders },
+      schema: { tags: ['audit'], summary: 'The Ed25519 public key (PEM) that checks the checkpoint signatures, and its key id', response: { 200: z.object({ keyId: z.string(), publicKey: z.string() }) } },
+    },
+    () => {
+      if (!ctx.audit) throw new AppError('unavailable', 'this installation has no audit anchor');
+      return { keyId: ctx.audit.anchor.keyId, publicKey: ctx.audit.anchor.publicKeyPem() };
+    },
   );
 }

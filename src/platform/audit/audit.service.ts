@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
 import { rowsOf, sql, type Db } from '../db/database.ts';
 import type { Actor } from '../auth/principal.ts';
 import { GENESIS_HASH, rowHash, toJsonValue, type ChainedFields } from './chain.ts';
+import { currentAuditAnchor, type AuditAnchor, type Checkpoint } from './anchor.ts';
 import { auditLog } from './tables.ts';
 
 export interface AuditInput {
@@ -17,6 +18,8 @@ export interface AuditInput {
 export interface AuditRecord extends ChainedFields {
   prevHash: string;
   hash: string;
+  /** Keyed HMAC from the audit anchor (null: written without one, e.g. before migration 0013). */
+  hmac?: string | null;
 }
 
 /** Appends one entry. Call inside the transaction that makes the change, so both land or neither does. */
@@ -42,8 +45,10 @@ export async function appendAudit(tx: Db, actor: Actor, input: AuditInput): Prom
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = rowHash(prevHash, fields);
-  await tx.insert(auditLog).values({ ...fields, prevHash, hash });
-  return { ...fields, prevHash, hash };
+  // the HMAC's key is held by this process, not the database: a rewritten row cannot get a matching one (anchor.ts)
+  const hmac = currentAuditAnchor()?.rowMac(fields.seq, hash) ?? null;
+  await tx.insert(auditLog).values({ ...fields, prevHash, hash, hmac });
+  return { ...fields, prevHash, hash, hmac };
 }
 
 export interface AuditQuery {
@@ -81,10 +86,28 @@ export interface VerifyResult {
   ok: boolean;
   checked: number;
   firstBroken?: { seq: number; reason: string };
+  /** With an anchor: how many signed checkpoints were compared, and the latest. */
+  anchor?: { keyId: string; checkpoints: number; lastCheckpoint: { seq: number; at: string } | null };
 }
 
-/** Walks the whole chain in order and reports the first row whose link or content does not hold. */
-export async function verifyAudit(db: Db, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+/**
+ * Walks the whole chain in order and reports the first row whose link or content does not hold. With the anchor it
+ * also checks each row's HMAC and every signed checkpoint: a checkpoint's row must carry the recorded hash, and no
+ * checkpoint may name a row beyond the end of the trail (a deleted tail).
+ */
+export async function verifyAudit(db: Db, onProgress?: (checked: number) => void, anchor?: AuditAnchor): Promise<VerifyResult> {
+  const cps = anchor?.read() ?? { valid: [], problems: [] };
+  const last = cps.valid.reduce<Checkpoint | null>((a, c) => (a === null || c.seq >= a.seq ? c : a), null);
+  const summary = anchor && { keyId: anchor.keyId, checkpoints: cps.valid.length, lastCheckpoint: last && { seq: last.seq, at: last.at } };
+  const broken = (seq: number, reason: string, checked: number): VerifyResult => ({ ok: false, checked, firstBroken: { seq, reason }, ...(summary ? { anchor: summary } : {}) });
+  if (cps.problems.length) {
+    const p = cps.problems[0]!;
+    return broken(0, `checkpoint file line ${p.line}: ${p.reason}`, 0);
+  }
+  // Rows up to the first checkpoint may predate the anchor (no HMAC); that checkpoint's signed head hash vouches for them.
+  const legacyUntil = cps.valid.length ? Math.min(...cps.valid.map((c) => c.seq)) : 0;
+  const bySeq = new Map<number, Checkpoint[]>();
+  for (const c of cps.valid) bySeq.set(c.seq, [...(bySeq.get(c.seq) ?? []), c]);
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
@@ -98,12 +121,17 @@ export async function verifyAudit(db: Db, onProgress?: (checked: number) => void
       .limit(PAGE);
     for (const raw of page) {
       const r = normalise(raw);
-      if (r.seq !== expectedSeq)
-        return { ok: false, checked, firstBroken: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` } };
-      if (r.prevHash !== prevHash)
-        return { ok: false, checked, firstBroken: { seq: r.seq, reason: 'prev_hash does not match the hash of the row before' } };
-      if (rowHash(prevHash, r) !== r.hash)
-        return { ok: false, checked, firstBroken: { seq: r.seq, reason: 'content does not match its hash (row altered)' } };
+      if (r.seq !== expectedSeq) return broken(expectedSeq, `row ${expectedSeq} is missing (next row is ${r.seq})`, checked);
+      if (r.prevHash !== prevHash) return broken(r.seq, 'prev_hash does not match the hash of the row before', checked);
+      if (rowHash(prevHash, r) !== r.hash) return broken(r.seq, 'content does not match its hash (row altered)', checked);
+      if (anchor) {
+        if (r.hmac == null) {
+          if (r.seq > legacyUntil) return broken(r.seq, 'row has no HMAC (written or rewritten without the audit key)', checked);
+        } else if (!anchor.rowMacMatches(r.seq, r.hash, r.hmac))
+          return broken(r.seq, 'HMAC does not match (row rewritten and its hashes recomputed without the audit key)', checked);
+        const cp = bySeq.get(r.seq)?.find((c) => c.hash !== r.hash);
+        if (cp) return broken(r.seq, `hash differs from the signed checkpoint of ${cp.at} (the trail was rewritten up to this row)`, checked);
+      }
       prevHash = r.hash;
       expectedSeq++;
       checked++;
@@ -111,7 +139,21 @@ export async function verifyAudit(db: Db, onProgress?: (checked: number) => void
     onProgress?.(checked);
     if (page.length < PAGE) break;
   }
-  return { ok: true, checked };
+  if (last && last.seq > checked)
+    return broken(checked + 1, `rows ${checked + 1}–${last.seq} are missing: the signed checkpoint of ${last.at} recorded ${last.seq} rows, the trail ends at ${checked}`, checked);
+  return { ok: true, checked, ...(summary ? { anchor: summary } : {}) };
+}
+
+/** The trail's head: the last row's sequence number and hash (0 and the genesis hash when empty). */
+export async function auditHead(db: Db): Promise<{ seq: number; hash: string }> {
+  const [last] = await db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/** Signs the current head into the checkpoint file. */
+export async function writeCheckpoint(db: Db, anchor: AuditAnchor, reason: string): Promise<Checkpoint> {
+  const head = await auditHead(db);
+  return anchor.append(head.seq, head.hash, reason);
 }
 
 export async function auditCount(db: Db): Promise<number> {

@@ -15,6 +15,8 @@ export const auditLog = pgTable(
     reason: text('reason'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** HMAC of (seq, hash) with the audit key held outside the database (anchor.ts); null before migration 0013. */
+    hmac: text('hmac'),
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.seq)],
 );

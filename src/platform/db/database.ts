@@ -97,7 +97,9 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // only when missing: a role without CREATE on the database (docs/security) may still use an existing schema
+      const exists = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (!exists.rowCount) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     } finally {
       await c.end();
     }

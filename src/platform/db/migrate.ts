@@ -20,9 +20,13 @@ export function listMigrations(dir = MIGRATIONS_DIR): string[] {
 
 export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
   // Several Takt instances may start at once against one server: the advisory lock lets one migrate at a time.
-  await database.execScript(`
-    CREATE TABLE IF NOT EXISTS takt_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-  `);
+  // Only create the journal when it is missing: Takt may run as a role without CREATE rights (docs/security), and
+  // CREATE … IF NOT EXISTS checks those rights before it looks.
+  const [journal] = await rowsOf<{ present: boolean }>(database.db, sql`SELECT to_regclass('takt_migrations') IS NOT NULL AS present`);
+  if (!journal?.present)
+    await database.execScript(`
+      CREATE TABLE IF NOT EXISTS takt_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+    `);
   const applied: string[] = [];
   const files = listMigrations(dir);
   const done = new Set(
