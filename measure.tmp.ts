@@ -1,0 +1,22 @@
+// Measures /api/health latency while a maximal B2MML document is in flight (not a test).
+import { startTestServer } from '/work/wt-intake/test/support/server.ts';
+const kind = (process.argv[2] ?? 'pglite') as 'pglite';
+const n = Number(process.argv[3] ?? 3000);
+const t = await startTestServer({ db: kind });
+const V6 = 'http://www.mesa.org/xml/B2MML-V0600';
+const req = (i: number) => `<ProductionRequest><ID>M-${i}</ID><Priority>5</Priority><SegmentRequirement><ID>M-${i}-10</ID><ProcessSegmentID>MOULD</ProcessSegmentID><MaterialProducedRequirement><MaterialDefinitionID>NOPE-${i % 3}</MaterialDefinitionID><Quantity><QuantityString>10</QuantityString><UnitOfMeasure>pcs</UnitOfMeasure></Quantity></MaterialProducedRequirement></SegmentRequirement></ProductionRequest>`;
+const products = (await (await fetch(`${t.url}/api/products`, { headers: { authorization: `Bearer ${t.adminToken}` } })).json()) as Array<{ id: string }>;
+const p = products[0].id;
+const doc = `<?xml version="1.0"?>\n<ProductionSchedule xmlns="${V6}"><ID>S</ID>${Array.from({ length: n }, (_, i) => req(i).replace(`NOPE-${i % 3}`, i % 2 ? p : `NOPE-${i % 3}`)).join('')}</ProductionSchedule>`;
+console.log('doc bytes', doc.length, 'product', p);
+const t0 = performance.now();
+let done = false;
+const intake = fetch(`${t.url}/api/integration/b2mml`, { method: 'POST', body: doc, headers: { 'content-type': 'application/xml', authorization: `Bearer ${t.adminToken}` } }).then(async (r) => { done = true; return [r.status, (await r.text()).slice(0, 200)]; });
+const { spawn } = await import('node:child_process');
+const poller = spawn('node', ['/tmp/intake/poller.mjs', `${t.url}/api/health`], { stdio: ['pipe', 'inherit', 'inherit'] });
+await intake;
+poller.stdin.end();
+await new Promise((r) => poller.on('exit', r));
+console.log('intake', await intake, 'took', Math.round(performance.now() - t0), 'ms');
+await t.close();
+process.exit(0);
