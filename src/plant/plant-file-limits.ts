@@ -59,7 +59,10 @@ export function parsePlantFileLimited(input: string | unknown, limits: PlantFile
   if (typeof input === 'string') {
     try {
       doc = parseYaml(input, { maxAliasCount: 100 });
-    } catch {
+    } catch (err) {
+      // The YAML parser recurses per level: a hostile nesting overflows its stack before our depth check can run. It
+      // reports that as a parse error carrying the engine's RangeError message.
+      if (err instanceof RangeError || /Maximum call stack size exceeded/.test(String((err as Error).message))) throw tooMany('levels of nesting', limits.maxDepth + 1, limits.maxDepth, PLANT_FILE_SETTINGS.maxDepth, true);
       // parsePlantFile words the syntax error with its line and column (and throws it)
       doc = parsePlantFile(input);
     }
