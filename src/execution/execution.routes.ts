@@ -29,7 +29,7 @@ const outcome = z.object({
 });
 
 /** Orders written between two yields to the event loop: each is its own transaction, so other requests get in between. */
-const WRITE_BATCH = 25;
+const WRITE_BATCH = 5;
 
 const isText = (body: unknown, type: string | undefined, want: RegExp, what: string): string => {
   if (typeof body !== 'string' || !want.test(type ?? '')) throw new AppError('unsupported_media_type', `send ${what}`);

@@ -8,7 +8,7 @@ import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { bodyLimitHook } from '../platform/limits.ts';
 import { OFFLOAD_ABOVE_CHARS, offload } from '../platform/offload.ts';
 import { exportPlant, importPlant, plantFileToText, type PlantFile } from './plant-file.ts';
-import { parsePlantFileLimited, PLANT_FILE_JOB, PLANT_FILE_SETTINGS, plantFileLimits } from './plant-file-limits.ts';
+import { checkPlantShape, parsePlantFileLimited, PLANT_FILE_JOB, PLANT_FILE_SETTINGS, plantFileLimits } from './plant-file-limits.ts';
 import type { CodeEntity } from './plant.repository.ts';
 import { PlantService, redacted } from './plant.service.ts';
 import * as s from './schemas.ts';
@@ -182,6 +182,9 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       // YAML parsing and the schema check of a large file run in a worker thread; a JSON body is parsed already.
       const large = Number(req.headers['content-length']) > OFFLOAD_ABOVE_CHARS;
+      // A parsed JSON body is checked here first (an iterative, linear walk): copying a hostile nesting to a worker
+      // would overflow the stack of the copy itself.
+      if (typeof req.body !== 'string') checkPlantShape(req.body, limits);
       const file = large ? await offload<PlantFile>(PLANT_FILE_JOB, 'parsePlantFileLimited', [req.body, limits]) : parsePlantFileLimited(req.body, limits);
       const counts = await importPlant(ctx.db, actorOf(principalOf(req)), file);
       ctx.events.publish('plant.changed', { entity: 'plant', entityId: '*', action: 'import' });

@@ -126,7 +126,7 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses plant files over the entry or nesting limit with 422, in place and in the worker; bad YAML stays a 400', async () => {
-      const many = (n: number, pad = '') => `materials:\n${Array.from({ length: n }, (_, i) => `  - { id: LIM-${i}, name: "m ${i}${pad}", unit: kg }`).join('\n')}\n`;
+      const many = (n: number, pad = '') => `materials:\n${Array.from({ length: n }, (_, i) => `  - { id: LIM-${i}, name: "m ${i}", description: "${pad}", unit: kg }`).join('\n')}\n`;
       for (const p of ['', 'y'.repeat(300)]) {
         const r = await post('/api/plant/import', many(LIMITS.TAKT_PLANT_FILE_MAX_ITEMS + 1, p), 'application/yaml');
         expect(r.status).toBe(422);
