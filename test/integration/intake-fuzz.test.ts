@@ -51,7 +51,7 @@ describe('bulk routes, fuzzed over HTTP', () => {
       fc.asyncProperty(fc.boolean(), fc.array(line, { maxLength: 30 }), async (header, lines) => {
         await send('/api/orders/import', 'text/csv', [header ? 'order,product,quantity,due,priority' : 'x', ...lines].join('\n'));
       }),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
   }, 120_000);
 
@@ -60,7 +60,7 @@ describe('bulk routes, fuzzed over HTTP', () => {
       fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 5 }).map((v) => ['application/json', JSON.stringify(v) ?? 'null'] as const), fc.array(junk, { maxLength: 12 }).map((p) => ['application/yaml', `materials:\n  - ${p.join('')}`] as const)), async ([type, body]) => {
         await send('/api/plant/import', type, body);
       }),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
     expect((await t.app.server.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
   }, 120_000);
