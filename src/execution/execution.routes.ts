@@ -5,12 +5,17 @@ import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, validationFailed } from '../platform/errors.ts';
+import { bodyLimitHook } from '../platform/limits.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
-import { identify, mapSchedule } from './b2mml.ts';
+import { OFFLOAD_ABOVE_CHARS, offload, yieldToLoop } from '../platform/offload.ts';
+import type { MappedSchedule } from './b2mml.ts';
+import { B2MML_JOB, checkSchedule } from './b2mml-job.ts';
+import { b2mmlLimits, B2MML_SETTINGS } from './b2mml-limits.ts';
 import { ExecutionService, type RequestOutcome } from './execution.service.ts';
-import { fromBody, orderBodySchema, orderIdSchema, parseOrdersCsv } from './intake.ts';
+import { fromBody, orderBodySchema, orderIdSchema, type CsvParse } from './intake.ts';
 import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
-import { validateB2mml } from './xsd.ts';
+import { csvLimits, CSV_JOB, CSV_SETTINGS, parseOrdersCsvLimited } from './intake-limits.ts';
+import { schemaFolder } from './xsd.ts';
 
 /** Who may send plans: planners and the ERP's integration token. */
 const PLANNERS = ['admin', 'supervisor', 'integration'] as const;
@@ -23,6 +28,9 @@ const outcome = z.object({
   version: z.number().optional(),
 });
 
+/** Orders written between two yields to the event loop: each is its own transaction, so other requests get in between. */
+const WRITE_BATCH = 5;
+
 const isText = (body: unknown, type: string | undefined, want: RegExp, what: string): string => {
   if (typeof body !== 'string' || !want.test(type ?? '')) throw new AppError('unsupported_media_type', `send ${what}`);
   return body;
@@ -32,6 +40,9 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const read = { roles: ROLES.anyone };
   const orderParams = z.object({ id: orderIdSchema });
+  // Read once at start: a bad value stops the start (platform/limits.ts) instead of surfacing on the first upload.
+  const xmlLimits = b2mmlLimits();
+  const csv = csvLimits();
 
   app.post(
     '/api/orders',
@@ -57,11 +68,13 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
     '/api/orders/import',
     {
       config: { roles: ROLES.plantEditors, accepts: ['text/csv'] },
+      bodyLimit: csv.maxBytes,
+      preParsing: bodyLimitHook(csv.maxBytes, CSV_SETTINGS.maxBytes),
       schema: { tags: ['orders'], summary: 'CSV upload (order,product,quantity,due,priority), all or nothing', response: { 200: z.object({ results: z.array(outcome) }) } },
     },
     async (req) => {
       const text = isText(req.body, req.headers['content-type'], /^text\/csv/i, 'the orders as Content-Type: text/csv');
-      const parsed = parseOrdersCsv(text);
+      const parsed = text.length > OFFLOAD_ABOVE_CHARS ? await offload<CsvParse>(CSV_JOB, 'parseOrdersCsvLimited', [text, csv]) : parseOrdersCsvLimited(text, csv);
       if (parsed.issues.length) throw validationFailed(`nothing was imported: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, parsed.issues);
       return { results: await service.receive(actorOf(principalOf(req)), parsed.orders, 'atomic', parsed.labels) };
     },
@@ -119,26 +132,28 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
     '/api/integration/b2mml',
     {
       config: { roles: PLANNERS, accepts: ['application/xml', 'text/xml'] },
+      bodyLimit: xmlLimits.maxBytes,
+      preParsing: bodyLimitHook(xmlLimits.maxBytes, B2MML_SETTINGS.maxBytes),
       schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
     },
     async (req) => {
       const text = isText(req.body, req.headers['content-type'], /^(application|text)\/xml/i, 'B2MML as Content-Type: application/xml');
-      const doc = identify(text);
-      const errors = await validateB2mml(text, doc.version);
-      if (errors.length)
-        throw new AppError(
-          'unprocessable',
-          `not valid against the B2MML ${doc.version} schema: ${errors.slice(0, 5).map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; ')}`,
-          errors.slice(0, 50).map((e) => ({ path: e.line ? `line ${e.line}` : '(document)', message: e.message })),
-        );
-      const mapped = mapSchedule(text, doc);
+      const folder = schemaFolder();
+      const mapped =
+        text.length > OFFLOAD_ABOVE_CHARS
+          ? await offload<MappedSchedule>(B2MML_JOB, 'checkSchedule', [text, xmlLimits, folder])
+          : await checkSchedule(text, xmlLimits, folder);
       const actor = actorOf(principalOf(req));
       const results: RequestOutcome[] = [];
-      for (const r of mapped.requests) {
-        if (!r.order) results.push({ orderId: r.requestId, requestId: r.requestId, result: 'rejected', reason: r.problem });
-        else results.push(...(await service.receive(actor, [r.order], 'each')));
+      // Bounded steps: a batch of orders (one transaction each), then other requests get the event loop and the database.
+      for (let i = 0; i < mapped.requests.length; i += WRITE_BATCH) {
+        if (i > 0) await yieldToLoop();
+        for (const r of mapped.requests.slice(i, i + WRITE_BATCH)) {
+          if (!r.order) results.push({ orderId: r.requestId, requestId: r.requestId, result: 'rejected', reason: r.problem });
+          else results.push(...(await service.receive(actor, [r.order], 'each')));
+        }
       }
-      return { version: doc.version, verb: doc.verb, schedules: mapped.scheduleIds, results };
+      return { version: mapped.version, verb: mapped.verb, schedules: mapped.scheduleIds, results };
     },
   );
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, fromDatabaseError, notFound, validationFailed, type FieldIssue } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
+import { yieldToLoop } from '../platform/offload.ts';
 import { PlantService, type RoutingOperation } from '../plant/index.ts';
 import * as repo from './execution.repository.ts';
 import { candidatesFor, decompose, fingerprintOf, quantityProblem, type OrderInput, type PlantView, type ProductView } from './model.ts';
@@ -64,6 +65,8 @@ export class ExecutionService {
         const out: RequestOutcome[] = [];
         const issues: FieldIssue[] = [];
         for (const [i, input] of inputs.entries()) {
+          // A long import holds the transaction, but not the event loop: other requests are parsed and answered meanwhile.
+          if (i > 0 && i % 50 === 0) await yieldToLoop();
           const r = await this.applyOne(tx, actor, input, m);
           if (r.result === 'rejected') issues.push({ path: labels?.[i] ?? `[${i}]`, message: r.reason ?? 'rejected' });
           out.push(r);

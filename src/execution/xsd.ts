@@ -35,6 +35,10 @@ function load(folder: string, version: B2mmlVersion, entryFile = ENTRY[version])
   return loaded;
 }
 
+const PAGE = 64 * 1024;
+/** WASM pages for a document of `chars` characters: 64 MiB for the schemas plus room for the tree, at most 4 GiB. */
+export const memoryPagesFor = (chars: number) => Math.min(65_536, Math.ceil((64 * 1024 * 1024 + chars * 16) / PAGE));
+
 export interface SchemaError {
   line: number | null;
   message: string;
@@ -43,7 +47,15 @@ export interface SchemaError {
 /** Validates the document (against the schedule schema, or `entryFile` of the version's folder); returns the schema errors (empty when valid). */
 export async function validateB2mml(xml: string, version: B2mmlVersion, folder = schemaFolder(), entryFile = ENTRY[version]): Promise<SchemaError[]> {
   const { entry, preload } = load(folder, version, entryFile);
-  const res = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: entry, preload });
+  let res: Awaited<ReturnType<typeof validateXML>>;
+  try {
+    // libxml2 holds the document's tree beside the schemas: its WASM memory grows with the document (the fixed 32 MiB
+    // default failed on a 19 MB document, issue #11 item 15). The bytes are bounded by TAKT_B2MML_MAX_BYTES.
+    res = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: entry, preload, maxMemoryPages: memoryPagesFor(xml.length) });
+  } catch (err) {
+    // An exit status other than valid/invalid: libxml2 gave up (out of memory, limits), which is the document's doing.
+    throw new AppError('unprocessable', `the XSD validator could not process the document (too large or too complex): ${String((err as Error).message).split('\n')[0].slice(0, 300)}`);
+  }
   if (res.valid) return [];
   // The schemas themselves produce import warnings; only the document's own errors count.
   const errors = res.errors.filter((e) => e.loc?.fileName === 'document.xml' || !e.loc).map((e) => ({ line: e.loc?.lineNumber ?? null, message: e.message.trim() }));

@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
-import { exportPlant, importPlant, parsePlantFile, plantFileToText } from './plant-file.ts';
+import { bodyLimitHook } from '../platform/limits.ts';
+import { OFFLOAD_ABOVE_CHARS, offload } from '../platform/offload.ts';
+import { exportPlant, importPlant, plantFileToText, type PlantFile } from './plant-file.ts';
+import { checkPlantShape, parsePlantFileLimited, PLANT_FILE_JOB, PLANT_FILE_SETTINGS, plantFileLimits } from './plant-file-limits.ts';
 import type { CodeEntity } from './plant.repository.ts';
 import { PlantService, redacted } from './plant.service.ts';
 import * as s from './schemas.ts';
@@ -161,10 +164,14 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     );
   }
 
+  // Read once at start: a bad value stops the start (platform/limits.ts) instead of surfacing on the first upload.
+  const limits = plantFileLimits();
   app.post(
     '/api/plant/import',
     {
       config: { ...edit, accepts: ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'] },
+      bodyLimit: limits.maxBytes,
+      preParsing: bodyLimitHook(limits.maxBytes, PLANT_FILE_SETTINGS.maxBytes),
       schema: {
         tags: ['plant file'],
         summary: 'Load a plant file (JSON body, or YAML text with Content-Type application/yaml) in one transaction',
@@ -173,7 +180,13 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const counts = await importPlant(ctx.db, actorOf(principalOf(req)), parsePlantFile(req.body));
+      // YAML parsing and the schema check of a large file run in a worker thread; a JSON body is parsed already.
+      const large = Number(req.headers['content-length']) > OFFLOAD_ABOVE_CHARS;
+      // A parsed JSON body is checked here first (an iterative, linear walk): copying a hostile nesting to a worker
+      // would overflow the stack of the copy itself.
+      if (typeof req.body !== 'string') checkPlantShape(req.body, limits);
+      const file = large ? await offload<PlantFile>(PLANT_FILE_JOB, 'parsePlantFileLimited', [req.body, limits]) : parsePlantFileLimited(req.body, limits);
+      const counts = await importPlant(ctx.db, actorOf(principalOf(req)), file);
       ctx.events.publish('plant.changed', { entity: 'plant', entityId: '*', action: 'import' });
       return counts;
     },

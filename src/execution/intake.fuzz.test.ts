@@ -1,0 +1,160 @@
+// Fuzz and property tests of the bulk order inputs (issue #11): random CSV, mutated B2MML documents and the limits
+// scan. Every input ends in a result or a 4xx AppError with a reason, never another error; runs are bounded.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { AppError, httpStatusOf } from '../platform/errors.ts';
+import { checkSchedule } from './b2mml-job.ts';
+import { b2mmlLimits, scanXml, type B2mmlLimits } from './b2mml-limits.ts';
+import { CSV_HEADER } from './intake.ts';
+import { csvLimits, parseOrdersCsvLimited } from './intake-limits.ts';
+import { schemaFolder } from './xsd.ts';
+
+const LIMITS: B2mmlLimits = { ...b2mmlLimits({}), maxRequests: 50, maxSegments: 100, maxAttributes: 200, maxDepth: 40 };
+const folder = schemaFolder();
+const example = readFileSync(path.join(folder, 'examples', 'production-schedule.v0600.xml'), 'utf8');
+const example7 = readFileSync(path.join(folder, 'examples', 'operations-schedule.v0701.xml'), 'utf8');
+
+/** Fails the property unless `err` is an AppError answered with a 4xx and a message. */
+function expectClientError(err: unknown): void {
+  if (!(err instanceof AppError)) throw err;
+  const status = httpStatusOf(err.code);
+  expect(status, err.message).toBeGreaterThanOrEqual(400);
+  expect(status, err.message).toBeLessThan(500);
+  expect(err.message.length).toBeGreaterThan(5);
+}
+
+const nasty = fc.constantFrom('\0', '"', '""', ',', '\n', '\r\n', '\uFEFF', ' ', 'x'.repeat(5000), '2030-01-01', '-1', '1e400', 'NaN', ';', '\t');
+
+describe('CSV order import, fuzzed', () => {
+  const limits = { ...csvLimits({}), maxRows: 30 };
+  it('answers every random file with orders or issues (or a 422 over the row limit), never anything else', () => {
+    const cell = fc.oneof(fc.string({ maxLength: 20 }), nasty, fc.integer().map(String));
+    const line = fc.oneof(fc.array(cell, { maxLength: 8 }).map((c) => c.join(',')), fc.string({ maxLength: 200 }));
+    const file = fc.tuple(fc.oneof(fc.constant(CSV_HEADER.join(',')), fc.string({ maxLength: 40 })), fc.array(line, { maxLength: 40 }), fc.constantFrom('\n', '\r\n'));
+    fc.assert(
+      fc.property(file, ([header, lines, eol]) => {
+        let r;
+        try {
+          r = parseOrdersCsvLimited([header, ...lines].join(eol), limits);
+        } catch (err) {
+          expectClientError(err);
+          expect((err as AppError).details).toMatchObject({ setting: 'TAKT_CSV_MAX_ROWS' });
+          return;
+        }
+        expect(r.orders.length + r.issues.length).toBeGreaterThan(0);
+        for (const o of r.orders) {
+          expect(o.id).toMatch(/^[A-Za-z0-9_.:-]{1,100}$/);
+          expect(Number.isFinite(o.quantity) && o.quantity > 0).toBe(true);
+        }
+        for (const i of r.issues) expect(i.path).toMatch(/^line \d+/);
+      }),
+      { numRuns: 200 },
+    );
+  }, 30_000);
+
+  it('keeps valid rows valid whatever the quoting and spacing', () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,20}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 20 }), fc.boolean(), (ids, quoted) => {
+        const q = (s: string) => (quoted ? `"${s.replace(/"/g, '""')}"` : s);
+        const r = parseOrdersCsvLimited([CSV_HEADER.join(','), ...ids.map((x, i) => `${q(x)}, P1 ,${i + 1},,`)].join('\n'), limits);
+        expect(r.issues).toEqual([]);
+        expect(r.orders.map((o) => o.id)).toEqual(ids);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('B2MML limits scan', () => {
+  it('counts requests, segments, attributes and depth as the XML parser sees them', () => {
+    const seg = fc.record({ attrs: fc.nat(3), nested: fc.nat(4) });
+    const req = fc.array(seg, { maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(req, { maxLength: 12 }), fc.constantFrom('', 'b:'), (reqs, p) => {
+        const s = (x: { attrs: number; nested: number }) =>
+          `<${p}SegmentRequirement${Array.from({ length: x.attrs }, (_, i) => ` a${i}="v>'${i}"`).join('')}>${'<X>'.repeat(x.nested)}t${'</X>'.repeat(x.nested)}<!-- <ProductionRequest> --><![CDATA[<SegmentRequirement>]]></${p}SegmentRequirement>`;
+        const text = `<?xml version="1.0"?><${p}ProductionSchedule xmlns${p ? ':b' : ''}="urn:x">${reqs.map((r) => `<${p}ProductionRequest>${r.map(s).join('')}<Empty/></${p}ProductionRequest>`).join('')}</${p}ProductionSchedule>`;
+        const counts = scanXml(text, b2mmlLimits({}));
+        const all = reqs.flat();
+        expect(counts.requests).toBe(reqs.length);
+        expect(counts.segments).toBe(all.length);
+        expect(counts.attributes).toBe(1 + all.reduce((a, x) => a + x.attrs, 0));
+        const deepest = Math.max(0, ...all.map((x) => x.nested));
+        expect(counts.depth).toBe(reqs.length === 0 ? 1 : all.length === 0 ? 2 : 3 + deepest);
+        // the parser agrees on the element counts
+        const parsed = new XMLParser({ removeNSPrefix: true, isArray: () => true }).parse(text);
+        const list = parsed.ProductionSchedule[0].ProductionRequest ?? [];
+        expect(list.length).toBe(reqs.length);
+      }),
+      { numRuns: 60 },
+    );
+  }, 30_000);
+
+  it('stops at the first element over a limit and names its setting', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 5 }), (limit, over) => {
+        const text = `<S>${'<ProductionRequest/>'.repeat(limit + over)}</S>`;
+        if (over === 0) return void expect(scanXml(text, { ...LIMITS, maxRequests: limit }).requests).toBe(limit);
+        expect(() => scanXml(text, { ...LIMITS, maxRequests: limit })).toThrow(/TAKT_B2MML_MAX_REQUESTS/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/** Random edits of a valid document: deletions and insertions of elements, attributes, text, DTDs, deep nesting. */
+const mutation = fc.oneof(
+  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 200 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom(
+        '<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+        '<!ENTITY x SYSTEM "file:///etc/passwd">',
+        '&x;',
+        '<?xml-stylesheet href="x"?>',
+        '<xi:include href="/etc/passwd"/>',
+        '<ProductionRequest><ID>Z</ID></ProductionRequest>',
+        '<SegmentRequirement/>',
+        ' foo="bar"',
+        '\0',
+        ']]>',
+        '<![CDATA[<x>]]>',
+        '<!-- c -->',
+        '</ProductionSchedule>',
+        '<Quantity><QuantityString>-1e999</QuantityString></Quantity>',
+      ),
+      fc.integer({ min: 1, max: 80 }).map((n) => '<a>'.repeat(n) + '</a>'.repeat(n)),
+      fc.integer({ min: 1, max: 3000 }).map((n) => '<a b="1" '.repeat(n)),
+      fc.integer({ min: 1000, max: 200_000 }).map((n) => 'x'.repeat(n)),
+      fc.string({ maxLength: 30 }),
+    ),
+  }),
+);
+
+describe('B2MML intake, fuzzed', () => {
+  it('answers every mutation of a valid schedule with a mapping or a 4xx with a reason', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(example, example7), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (base, edits) => {
+        let text = base;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          text = e.op === 'delete' ? text.slice(0, at) + text.slice(at + e.len) : text.slice(0, at) + e.text + text.slice(at);
+        }
+        try {
+          const m = await checkSchedule(text, LIMITS, folder);
+          expect(m.requests.length).toBeLessThanOrEqual(LIMITS.maxRequests);
+          for (const r of m.requests) expect(r.order !== undefined || (r.problem ?? '').length > 0).toBe(true);
+        } catch (err) {
+          expectClientError(err);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 60_000);
+});
