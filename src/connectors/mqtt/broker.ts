@@ -153,7 +153,7 @@ export class EmbeddedBroker {
     if (!client || !this.inbound?.wants(topic)) return done(null);
     const stored = this.inbound.handle(topic, payload, client.id, qos);
     if (qos === 0) {
-      stored.catch((err) => this.opts.log.warn({ client: client.id, topic, err }, 'mqtt: QoS 0 message not stored'));
+      stored.catch((err) => this.opts.log.debug({ client: client.id, topic, err }, 'mqtt: QoS 0 message not stored')); // at most once: dropped by design when storage is away
       return done(null);
     }
     stored

@@ -51,7 +51,7 @@ export class ExternalBrokerClient {
           const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
           const stored = inbound.handle(topic, payload, `broker:${this.clientId}`, packet.qos);
           if (packet.qos > 0 && packet.messageId !== undefined) this.pendingAcks.set(packet.messageId, stored);
-          else stored.catch((err) => this.log.warn({ topic, err }, 'mqtt: QoS 0 message not stored'));
+          else stored.catch((err) => this.log.debug({ topic, err }, 'mqtt: QoS 0 message not stored'));
         }
       } catch (err) {
         this.log.error({ topic, err }, 'mqtt: message could not be handled');
