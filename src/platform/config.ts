@@ -27,7 +27,10 @@ export const configSchema = z
     minFreeDiskMb: z.coerce.number().min(0).default(200),
     /** Port of the embedded MQTT broker (0 = any free port). */
     mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
-    mqttHost: z.string().min(1).default('0.0.0.0'),
+    /** Address the embedded MQTT broker listens on; unset: the same as `host` (one setting keeps both on one interface). */
+    mqttHost: z.string().min(1).optional(),
+    /** Largest MQTT packet (bytes) a signed-in client may send to the embedded broker; before sign-in 64 KiB. */
+    mqttMaxPacket: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(1024 * 1024),
     /** Use this broker instead of the embedded one, e.g. mqtt://broker.plant.local:1883 (credentials in the URL). */
     mqttUrl: z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
     /** Sparkplug host application id (spBv1.0/STATE/<id>). */
@@ -83,6 +86,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_MIN_FREE_DISK_MB: 'minFreeDiskMb',
   TAKT_MQTT_PORT: 'mqttPort',
   TAKT_MQTT_HOST: 'mqttHost',
+  TAKT_MQTT_MAX_PACKET: 'mqttMaxPacket',
   MQTT_URL: 'mqttUrl',
   TAKT_SPARKPLUG_HOST_ID: 'sparkplugHostId',
   TAKT_SIMULATE: 'simulate',

@@ -8,7 +8,11 @@ import type { Observation } from '../../collect/types.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/guard.ts';
+import { hasControl, jsonDeeperThan, MAX_JSON_DEPTH } from '../mqtt/limits.ts';
 import { parseTs } from '../mqtt/uns.ts';
+
+/** 10,000 records of a few hundred bytes each; a larger body is answered 413 before it is read into memory whole. */
+export const INGEST_BODY_LIMIT = 8 * 1024 * 1024;
 
 const recordSchema = z.object({
   equipment: z.string().min(1).max(1000),
@@ -35,6 +39,16 @@ type IngestResult = z.infer<typeof resultSchema>;
 
 export function ingestRoutes(collect: CollectService, database: Database) {
   return (fastify: FastifyInstance): void => {
+    // Nesting depth is checked on the raw text before JSON.parse (issue #11 item 2): a value nested 10,000 deep parses,
+    // then overflows the stack of the first recursive walk (validation, quarantine) and the answer was a 500. This
+    // scope is this route's own, so the parser applies here only; parsing itself stays Fastify's (prototype-safe).
+    const parseJson = fastify.getDefaultJsonParser('error', 'error');
+    fastify.removeContentTypeParser('application/json');
+    fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (req, body, done) => {
+      if (jsonDeeperThan(body as string, MAX_JSON_DEPTH))
+        return done(new AppError('bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels: records are flat and values are scalars`), undefined);
+      parseJson(req, body as string, done);
+    });
     fastify.withTypeProvider<ZodTypeProvider>().post(
       '/api/ingest',
       {
@@ -64,6 +78,12 @@ export function ingestRoutes(collect: CollectService, database: Database) {
           const ts = parseTs(r.ts);
           if (typeof ts === 'string') {
             results[index] = { index, status: 'quarantined', reason: ts };
+            return;
+          }
+          // NUL and other control characters are never part of a path, tag or value (and PostgreSQL text refuses NUL)
+          const bad = (['equipment', 'tag', 'value'] as const).find((k) => hasControl(r[k]));
+          if (bad) {
+            results[index] = { index, status: 'quarantined', reason: `${bad} contains control characters (such as NUL)` };
             return;
           }
           // device tokens bound to equipment may only write below it

@@ -2,11 +2,16 @@
 // PUBLISH into the unified namespace or Sparkplug is acknowledged only once the pipeline has stored it: aedes sends
 // PUBACK after authorizePublish calls back, so holding that callback until commit gives "no acknowledged message lost"
 // and natural backpressure when the database is slow.
+// Every hook catches what it calls: an exception inside an aedes hook is uncaught and ends the process, and with it
+// HTTP and MQTT for the whole plant (issue #11 item 2). Topic scoping per token is in scope.ts, the packet size
+// cap in packet-guard.ts.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../../platform/auth/principal.ts';
+import { guardPacketSize, type PacketGuard } from './packet-guard.ts';
+import { publishRefusal, subscribeRefusal, type SparkplugMap } from './scope.ts';
 
 export interface InboundHandler {
   /** Is this topic data for the pipeline (takt/v1/…, spBv1.0/…)? */
@@ -21,6 +26,10 @@ export interface BrokerOptions {
   port: number;
   host: string;
   authenticate: (token: string) => Promise<Principal | undefined>;
+  /** The plant model's Sparkplug mapping, to scope tokens bound to equipment. */
+  sparkplug: SparkplugMap;
+  /** Largest packet (bytes) a signed-in client may send (TAKT_MQTT_MAX_PACKET); before sign-in PRE_AUTH_MAX_PACKET. */
+  maxPacket: number;
   log: FastifyBaseLogger;
 }
 
@@ -34,6 +43,7 @@ export class EmbeddedBroker {
   readonly internalPassword = randomBytes(24).toString('base64url');
   private server?: net.Server;
   private inbound?: InboundHandler;
+  private readonly guards = new WeakMap<object, PacketGuard>();
   port = 0;
 
   constructor(private readonly opts: BrokerOptions) {}
@@ -42,9 +52,34 @@ export class EmbeddedBroker {
   private async create(): Promise<void> {
     if (this.aedes) return;
     this.aedes = await Aedes.createBroker({
-      authenticate: (client, username, password, done) => void this.authenticate(client as AuthedClient, username, password, done),
-      authorizePublish: (client, packet, done) => this.authorizePublish(client as AuthedClient | null, packet.topic, packet.payload as Buffer, packet.qos, done),
-      authorizeSubscribe: (client, sub, done) => this.authorizeSubscribe(client as AuthedClient, sub.topic, (err) => done(err, err ? null : sub)),
+      authenticate: (client, username, password, done) =>
+        void this.authenticate(client as AuthedClient, username, password, done).catch((err) => this.hookFailed('authenticate', client, err)),
+      authorizePublish: (client, packet, done) => {
+        let answered = false;
+        const once = (err?: Error | null) => {
+          if (answered) return;
+          answered = true;
+          done(err);
+        };
+        try {
+          this.authorizePublish(client as AuthedClient | null, packet.topic, packet.payload as Buffer, packet.qos, once);
+        } catch (err) {
+          this.hookFailed('authorizePublish', client, err);
+          once(new Error('message could not be handled'));
+        }
+      },
+      // MQTT 3.1.1 §3.9.3: a refused filter is answered with return code 0x80 in the SUBACK (aedes: sub = null)
+      authorizeSubscribe: (client, sub, done) => {
+        let refusal: string | undefined;
+        try {
+          refusal = subscribeRefusal((client as AuthedClient).takt, sub.topic, this.opts.sparkplug);
+        } catch (err) {
+          this.hookFailed('authorizeSubscribe', client, err);
+          refusal = 'subscription could not be checked';
+        }
+        if (refusal) this.opts.log.info({ client: client?.id, topic: sub.topic }, `mqtt: refused subscription: ${refusal}`);
+        done(null, refusal ? null : sub);
+      },
     });
     this.aedes.on('clientError', (client, err) => this.opts.log.debug({ client: client?.id, err: err.message }, 'mqtt client error'));
     this.aedes.on('clientDisconnect', (client) => this.inbound?.clientGone?.(client.id));
@@ -56,7 +91,18 @@ export class EmbeddedBroker {
 
   async listen(port = this.opts.port): Promise<number> {
     await this.create();
-    this.server = net.createServer(this.aedes.handle as (socket: net.Socket) => void);
+    this.server = net.createServer((socket) => {
+      try {
+        const guard = guardPacketSize(socket, this.opts.maxPacket, (why) =>
+          this.opts.log.warn({ remote: socket.remoteAddress, ...why }, 'mqtt: connection closed: packet larger than allowed'),
+        );
+        const client = this.aedes.handle(socket, undefined as never);
+        this.guards.set(client, guard);
+      } catch (err) {
+        this.hookFailed('connection', undefined, err);
+        socket.destroy();
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, this.opts.host, () => {
@@ -80,6 +126,7 @@ export class EmbeddedBroker {
     const secret = password?.toString('utf8') ?? '';
     if (username === INTERNAL_USERNAME && secret === this.internalPassword) {
       client.takt = 'internal';
+      this.guards.get(client)?.authenticated();
       return done(null, true);
     }
     if (!secret) return refuse('no password: use an API token (role device or integration) as the MQTT password');
@@ -87,6 +134,7 @@ export class EmbeddedBroker {
       const p = await this.opts.authenticate(secret);
       if (!p || !p.roles.some((r) => r === 'device' || r === 'integration')) return refuse('the password is not a valid device or integration token');
       client.takt = p;
+      this.guards.get(client)?.authenticated();
       done(null, true);
     } catch (err) {
       const e = new Error('authentication unavailable') as AuthenticateError;
@@ -96,21 +144,8 @@ export class EmbeddedBroker {
     }
   }
 
-  /** A device token bound to equipment may only publish below it; commands and host STATE are Takt's own. */
-  private allowedToPublish(client: AuthedClient | null, topic: string): string | undefined {
-    if (!client || client.takt === 'internal') return undefined;
-    const p = client.takt;
-    if (!p) return 'not authenticated';
-    if ((/\/_cmd\//.test(topic) && !/\/_cmd\/[^/]+\/reply$/.test(topic)) || topic.startsWith('spBv1.0/STATE/'))
-      return 'commands and host state are published by Takt only (machines answer on …/_cmd/<name>/reply)';
-    if (p.roles.includes('device') && p.equipmentPath) {
-      if (topic.startsWith('takt/v1/') && !(topic.startsWith(`takt/v1/${p.equipmentPath}/`))) return `this device token may only publish below takt/v1/${p.equipmentPath}/`;
-    }
-    return undefined;
-  }
-
   private authorizePublish(client: AuthedClient | null, topic: string, payload: Buffer, qos: 0 | 1 | 2, done: (err?: Error | null) => void): void {
-    const refusal = this.allowedToPublish(client, topic);
+    const refusal = client ? publishRefusal(client.takt, topic, this.opts.sparkplug) : undefined;
     if (refusal) {
       this.opts.log.info({ client: client?.id, topic }, `mqtt: refused publish: ${refusal}`);
       return done(new Error(refusal));
@@ -118,24 +153,20 @@ export class EmbeddedBroker {
     if (!client || !this.inbound?.wants(topic)) return done(null);
     const stored = this.inbound.handle(topic, payload, client.id, qos);
     if (qos === 0) {
-      stored.catch(() => {});
+      stored.catch((err) => this.opts.log.debug({ client: client.id, topic, err }, 'mqtt: QoS 0 message not stored')); // at most once: dropped by design when storage is away
       return done(null);
     }
-    stored.then(
-      () => done(null),
-      (err: Error) => done(err), // not stored → no PUBACK; the device sends it again
-    );
+    stored
+      .then(
+        () => done(null),
+        (err: Error) => done(err), // not stored → no PUBACK; the device sends it again
+      )
+      .catch((err) => this.hookFailed('authorizePublish', client, err));
   }
 
-  private authorizeSubscribe(client: AuthedClient, topic: string, done: (err: Error | null) => void): void {
-    if (client.takt === 'internal') return done(null);
-    const p = client.takt;
-    if (!p) return done(new Error('not authenticated'));
-    if (p.roles.includes('integration')) return done(null);
-    // devices listen for their commands (UNS _cmd topics, Sparkplug NCMD/DCMD) and the host's STATE
-    if (/^takt\/v1\/.+\/_cmd\/(#|\+|[^/]+)$/.test(topic) && (!p.equipmentPath || topic.startsWith(`takt/v1/${p.equipmentPath}/`))) return done(null);
-    if (/^spBv1\.0\/[^/]+\/(NCMD|DCMD)\//.test(topic) || topic.startsWith('spBv1.0/STATE/')) return done(null);
-    done(new Error(`a device may subscribe to its command topics only, not ${topic}`));
+  /** A hook failed where it must not (a bug, not the client's doing): log it and keep the broker running. */
+  private hookFailed(hook: string, client: Client | null | undefined, err: unknown): void {
+    this.opts.log.error({ client: client?.id, err }, `mqtt: ${hook} failed`);
   }
 
   /** Publishes as the broker itself (commands, Sparkplug rebirth requests, STATE). */

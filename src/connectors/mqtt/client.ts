@@ -45,11 +45,16 @@ export class ExternalBrokerClient {
     };
     client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
       const topic = packet.topic;
-      if (inbound.wants(topic)) {
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        const stored = inbound.handle(topic, payload, `broker:${this.clientId}`, packet.qos);
-        if (packet.qos > 0 && packet.messageId !== undefined) this.pendingAcks.set(packet.messageId, stored);
-        else stored.catch(() => {});
+      // inbound.handle never throws for what a machine sent; a bug there must still not end the process (issue #11)
+      try {
+        if (inbound.wants(topic)) {
+          const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+          const stored = inbound.handle(topic, payload, `broker:${this.clientId}`, packet.qos);
+          if (packet.qos > 0 && packet.messageId !== undefined) this.pendingAcks.set(packet.messageId, stored);
+          else stored.catch((err) => this.log.debug({ topic, err }, 'mqtt: QoS 0 message not stored'));
+        }
+      } catch (err) {
+        this.log.error({ topic, err }, 'mqtt: message could not be handled');
       }
       done();
     };

@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { EmbeddedBroker, INTERNAL_USERNAME } from './broker.ts';
 import { ExternalBrokerClient, redact } from './client.ts';
 import { createInbound, type MqttInbound } from './inbound.ts';
+import { registrySparkplugMap } from './scope.ts';
 
 export { decodeUns, UNS_PREFIX } from './uns.ts';
 export { INTERNAL_USERNAME } from './broker.ts';
@@ -21,13 +22,16 @@ export interface MqttConnector {
   stop(): Promise<void>;
 }
 
+/** TAKT_MQTT_HOST, else the HTTP server's address: restricting TAKT_HOST to one interface restricts both. */
+const mqttHost = (ctx: AppContext) => ctx.config.mqttHost ?? ctx.config.host;
+
 const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
 
 export async function startMqtt(ctx: AppContext, collect: CollectService): Promise<MqttConnector> {
   const { config, log } = ctx;
   if (config.mqttUrl) {
     let client!: ExternalBrokerClient;
-    const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => client.publish(t, p, q, r));
+    const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => client.publish(t, p, q, r), config.mqttMaxPacket);
     client = new ExternalBrokerClient(config.mqttUrl, `takt-${config.sparkplugHostId}`, log);
     await client.start(inbound);
     return {
@@ -38,8 +42,15 @@ export async function startMqtt(ctx: AppContext, collect: CollectService): Promi
       stop: () => client.stop(inbound),
     };
   }
-  const broker = new EmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, authenticate: (t) => ctx.auth.authenticate(t), log });
-  const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => broker.publish(t, p, q, r));
+  const broker = new EmbeddedBroker({
+    port: config.mqttPort,
+    host: mqttHost(ctx),
+    authenticate: (t) => ctx.auth.authenticate(t),
+    sparkplug: registrySparkplugMap(collect.registry),
+    maxPacket: config.mqttMaxPacket,
+    log,
+  });
+  const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => broker.publish(t, p, q, r), config.mqttMaxPacket);
   broker.setInbound(inbound);
   let port: number;
   try {
@@ -65,7 +76,7 @@ async function finishEmbedded(broker: EmbeddedBroker, port: number, inbound: Mqt
     inbound,
     broker,
     publish: (t, p, q, r) => broker.publish(t, p, q, r),
-    health: () => ({ mode: 'embedded', url: `mqtt://${ctx.config.mqttHost}:${port}`, connected: true, sparkplugNodes: inbound.host.nodes().length }),
+    health: () => ({ mode: 'embedded', url: `mqtt://${mqttHost(ctx)}:${port}`, connected: true, sparkplugNodes: inbound.host.nodes().length }),
     async stop() {
       await broker.close();
     },

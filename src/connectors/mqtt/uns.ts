@@ -1,6 +1,7 @@
 // Unified-namespace JSON over MQTT: topic takt/v1/<equipment path>/<tag>, payload a bare value, {value, ts?, seq?, unit?},
 // or {ts?, values: {tag: value, …}} on tag `_batch`. Decoding only: checking values is the pipeline's clean stage.
 import { payloadText, type DecodeResult, type SourceRef } from '../../collect/index.ts';
+import { excerpt, jsonDeeperThan, MAX_JSON_DEPTH } from './limits.ts';
 
 export const UNS_PREFIX = 'takt/v1/';
 export const UNS_SUBSCRIPTION = 'takt/v1/#';
@@ -21,16 +22,21 @@ export function parseTs(ts: unknown): number | undefined | string {
 /** Is this a Takt command topic (takt/v1/<path>/_cmd/<name>)? Those go to machines, not into the pipeline. */
 export const isCommandTopic = (topic: string) => /\/_cmd\/[^/]+$/.test(topic);
 
-function rejection(out: DecodeResult, source: SourceRef, topic: string, payload: Buffer, receivedAt: number, reason: string): DecodeResult {
-  out.rejections.push({ source, topic, reason, payload: payloadText(payload), receivedAt });
+function rejection(out: DecodeResult, source: SourceRef, topic: string, payload: Buffer, receivedAt: number, reason: string, cut = false): DecodeResult {
+  const text = cut ? excerpt(payload) : payloadText(payload);
+  out.rejections.push({ source, topic, reason, payload: text, receivedAt });
   return out;
 }
+
+/** Largest UNS payload decoded (the embedded broker's packet cap is the first line; this one also covers MQTT_URL). */
+export const DEFAULT_MAX_UNS_PAYLOAD = 1024 * 1024;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // The hot path of ingestion (tens of thousands of messages a second): plain checks, no schema library, no closures.
-export function decodeUns(topic: string, payload: Buffer, source: SourceRef, receivedAt: number): DecodeResult {
+export function decodeUns(topic: string, payload: Buffer, source: SourceRef, receivedAt: number, maxBytes = DEFAULT_MAX_UNS_PAYLOAD): DecodeResult {
   const out: DecodeResult = { observations: [], rejections: [] };
+  if (payload.length > maxBytes) return rejection(out, source, topic, payload, receivedAt, `payload of ${payload.length} bytes is larger than ${maxBytes}`, true);
   const slash = topic.lastIndexOf('/');
   if (!topic.startsWith(UNS_PREFIX) || slash <= UNS_PREFIX.length || slash === topic.length - 1 || topic.includes('//'))
     return rejection(out, source, topic, payload, receivedAt, 'topic must be takt/v1/<equipment path>/<tag>');
@@ -41,6 +47,9 @@ export function decodeUns(topic: string, payload: Buffer, source: SourceRef, rec
   let doc: unknown = trimmed; // a bare string such as Execute
   const c = trimmed.charCodeAt(0);
   const jsonish = c === 123 /* { */ || c === 91 /* [ */ || c === 34 /* " */;
+  // Depth before parsing: a deep value parses, but every recursive walk after it overflows the stack (issue #11).
+  if ((c === 123 || c === 91) && jsonDeeperThan(trimmed, MAX_JSON_DEPTH))
+    return rejection(out, source, topic, payload, receivedAt, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, true);
   if (jsonish || c === 45 || (c >= 48 && c <= 57) || trimmed === 'true' || trimmed === 'false' || trimmed === 'null') {
     try {
       doc = JSON.parse(trimmed);
@@ -55,6 +64,8 @@ export function decodeUns(topic: string, payload: Buffer, source: SourceRef, rec
     const ts = parseTs(doc.ts);
     if (typeof ts === 'string') return rejection(out, source, topic, payload, receivedAt, ts);
     const seq = Number.isInteger(doc.seq) ? (doc.seq as number) : undefined;
+    // every message is accounted for: one that carries nothing is not dropped silently
+    if (Object.keys(doc.values).length === 0) return rejection(out, source, topic, payload, receivedAt, 'a _batch payload has no values');
     for (const t of Object.keys(doc.values)) {
       if (t.includes('/') || t === '') {
         rejection(out, source, topic, payload, receivedAt, `tag name '${t}' in _batch is not a single topic level`);
