@@ -150,8 +150,8 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule): Promise<{ sto
 
 /** Demo people: an operator and a supervisor who sign in at the terminal with badge and PIN. */
 export const DEMO_PEOPLE = [
-  { username: 'olivia', displayName: 'Olivia (operator)', roles: ['operator' as const], badge: '1001', pin: '1234' },
-  { username: 'sam', displayName: 'Sam (shift supervisor)', roles: ['supervisor' as const], badge: '2001', pin: '2345' },
+  { username: 'olivia', displayName: 'Olivia (operator)', roles: ['operator' as const], badge: '1001', pin: '104729' },
+  { username: 'sam', displayName: 'Sam (shift supervisor)', roles: ['supervisor' as const], badge: '2001', pin: '230519' },
 ];
 
 /** On an empty plant, `takt start` loads the demo plant so a new user has something to look at. */

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { passwordSchema } from './auth/policy.ts';
 
 export const configSchema = z
   .object({
@@ -15,11 +16,18 @@ export const configSchema = z
       .optional(),
     /** PostgreSQL only: keep Takt's tables in this schema (created if missing) instead of public. */
     databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').optional(),
-    adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
-    demo: z.boolean().default(true),
+    /** The first admin's password on an empty database: the same rule as every password (auth/policy.ts). */
+    adminPassword: passwordSchema.optional(),
+    /** Load the demo plant with its demo people (known badge PINs) into an empty database; npm start sets it. */
+    demo: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
     secureCookies: z.boolean().default(false),
+    /**
+     * Believe X-Forwarded-For / X-Forwarded-Host from the connecting peer. Off by default: anyone could otherwise pick the
+     * address the sign-in limits count against. Turn it on only behind a reverse proxy that sets these headers.
+     */
+    trustProxy: z.boolean().default(false),
     /** Port of the embedded MQTT broker (0 = any free port). */
     mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
     mqttHost: z.string().min(1).default('0.0.0.0'),
@@ -51,6 +59,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_LOG_LEVEL: 'logLevel',
   TAKT_SESSION_HOURS: 'sessionHours',
   TAKT_SECURE_COOKIES: 'secureCookies',
+  TAKT_TRUST_PROXY: 'trustProxy',
   TAKT_MQTT_PORT: 'mqttPort',
   TAKT_MQTT_HOST: 'mqttHost',
   MQTT_URL: 'mqttUrl',
@@ -61,7 +70,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_COLLECT_MAX_BUFFERED: 'collectMaxBuffered',
 };
 
-const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate']);
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate', 'trustProxy']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
   const out: Partial<Record<keyof Config, unknown>> = {};

@@ -26,7 +26,8 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: 20 * 1024 * 1024,
-    trustProxy: true,
+    // proxy headers only when configured (TAKT_TRUST_PROXY): otherwise a client could choose its own req.ip
+    trustProxy: ctx.config.trustProxy,
     // Per-request lines would drown the log once machines post data; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
