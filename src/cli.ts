@@ -68,11 +68,12 @@ export async function main(argv: string[]): Promise<void> {
       .description('run Takt: HTTP server and web app, embedded database unless DATABASE_URL is set')
       .option('--port <n>', 'HTTP port (default 3000; env TAKT_PORT)')
       .option('--host <addr>', 'address to listen on (default 0.0.0.0; env TAKT_HOST)')
-      .option('--no-demo', 'do not load the demo plant into an empty database'),
+      .option('--demo', 'load the demo plant, its simulator and demo people with published badge PINs into an empty database (env TAKT_DEMO; npm start sets it) — not for production')
+      .option('--no-demo', 'do not load the demo (the default: an empty database stays empty apart from the first admin)'),
   ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
     const { startServer } = await import('./start.ts');
-    const { port, host, dataDir, databaseUrl, config } = f;
-    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo: f.demo === false ? false : undefined }));
+    const { port, host, dataDir, databaseUrl, config, demo } = f;
+    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo }));
   });
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (f: DbFlags) => {

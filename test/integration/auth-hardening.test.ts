@@ -109,3 +109,36 @@ describe('proxy headers', () => {
     );
   });
 });
+
+describe('demo credentials', () => {
+  it('a plain start leaves an empty database empty: no demo people, no plant, and health says demoCredentials false', async () => {
+    const t = await startTestServer({ db: 'pglite', demo: false, listen: false });
+    try {
+      const health = (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json();
+      expect(health.demoCredentials).toBe(false);
+      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{ username: string }>;
+      expect(users.map((u) => u.username)).toEqual(['admin']);
+      const eq = (await t.app.server.inject({ method: 'GET', url: '/api/equipment', headers: { authorization: `Bearer ${t.adminToken}` } })).json();
+      expect(eq).toEqual([]);
+      expect((await post(t, '/api/auth/badge', { badge: '1001', pin: '104729' })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with the demo, health says demoCredentials true until the demo PINs are changed', async () => {
+    const t = await startTestServer({ db: 'pglite', demo: true, listen: false });
+    try {
+      const health = async () => (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json().demoCredentials;
+      expect(await health()).toBe(true);
+      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{ id: string; badge: string | null }>;
+      for (const u of users.filter((x) => x.badge === '1001' || x.badge === '2001')) {
+        const res = await t.app.server.inject({ method: 'PATCH', url: `/api/users/${u.id}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { pin: '583920' } });
+        expect(res.statusCode).toBe(200);
+      }
+      expect(await health()).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+});

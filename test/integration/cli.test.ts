@@ -75,10 +75,10 @@ describe('takt CLI', () => {
     expect(r.out).toMatch(/BROKEN at row 2/);
   });
 
-  it('starts on an empty folder with the demo plant, prints the first admin password once, and stops cleanly', async () => {
+  it('starts on an empty folder with --demo: the demo plant, the demo-credentials flag, the first admin password printed once; stops cleanly', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-start-'));
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'start', '--port', String(port), '--data-dir', dir], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'start', '--demo', '--port', String(port), '--data-dir', dir], { cwd: ROOT, env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -89,6 +89,7 @@ describe('takt CLI', () => {
         health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
       }
       expect(health?.status).toBe(200);
+      expect((await health!.json()).demoCredentials).toBe(true);
       for (let i = 0; i < 40 && !/password: \S+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       const password = /password: (\S+)/.exec(out)?.[1];
       expect(password).toBeTruthy();

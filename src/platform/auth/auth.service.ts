@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import * as repo from './auth.repository.ts';
 import { dummyPasswordHash, hashPassword, newToken, randomPassword, tokenHash, verifyPassword } from './passwords.ts';
+import { demoCredentialsActive } from './demo-people.ts';
 import { passwordSchema, pinSchema } from './policy.ts';
 import { PERSON_ROLES, TOKEN_ROLES, SYSTEM_ACTOR, type Actor, type Principal, type Role } from './principal.ts';
 
@@ -87,10 +88,22 @@ export class AuthService {
     private readonly sessionHours: number,
   ) {}
 
+  private demoCheck: Promise<boolean> | undefined;
+
+  /** After a change to people (committed or not) the demo check runs again. */
+  private peopleChanged<T>(change: Promise<T>): Promise<T> {
+    return change.finally(() => (this.demoCheck = undefined));
+  }
+
+  /** Whether the published demo badge PINs still sign in; cached, re-checked after any change to people. */
+  demoCredentials(): Promise<boolean> {
+    return (this.demoCheck ??= demoCredentialsActive(this.db).catch(() => ((this.demoCheck = undefined), false)));
+  }
+
   async createUser(actor: Actor, input: z.infer<typeof userCreateSchema>): Promise<PublicUser> {
     const passwordHash = await hashPassword(input.password);
     const pinHash = input.pin ? await hashPassword(input.pin) : null;
-    return this.db.transaction(async (tx) => {
+    return this.peopleChanged(this.db.transaction(async (tx) => {
       if (await repo.findUserByName(tx, input.username))
         throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
       if (input.badge && (await repo.findUserByBadge(tx, input.badge)))
@@ -107,14 +120,14 @@ export class AuthService {
       const after = publicUser(row);
       await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
       return after;
-    });
+    }));
   }
 
   async updateUser(actor: Actor, id: string, input: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
     const { password, reason, pin, ...fields } = input;
     const passwordHash = password ? await hashPassword(password) : undefined;
     const pinHash = pin === undefined ? undefined : pin === null ? null : await hashPassword(pin);
-    return this.db.transaction(async (tx) => {
+    return this.peopleChanged(this.db.transaction(async (tx) => {
       const existing = await repo.findUserById(tx, id);
       if (!existing) throw notFound('user', id);
       if (fields.badge) {
@@ -134,7 +147,7 @@ export class AuthService {
         reason,
       });
       return after;
-    });
+    }));
   }
 
   async setPassword(actor: Actor, username: string, password: string): Promise<void> {
