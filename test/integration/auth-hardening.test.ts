@@ -1,9 +1,13 @@
 // Sign-in hardening (issue #11 item 7): the limits hold under parallel requests and spoofed proxy headers, badge PINs
 // resist guessing without letting a guesser lock the owner out for good, and every sign-in lands in the audit trail.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../../src/platform/auth/rate-limit.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 type Inject = TestServer['app']['server']['inject'];
 const post = (t: TestServer, url: string, payload: unknown, headers: Record<string, string> = {}) =>
@@ -137,6 +141,30 @@ describe('demo credentials', () => {
         expect(res.statusCode).toBe(200);
       }
       expect(await health()).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('takt sim --password', () => {
+  it('connects to Takt\'s broker without --username (the username defaults) and its data arrives', { timeout: 120_000 }, async () => {
+    const t = await startTestServer({ db: 'pglite', demo: false });
+    try {
+      const token = await t.deviceToken();
+      const before = t.collect.pipeline.metrics.received;
+      // spawn, not spawnSync: the broker runs in this process and must keep answering
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'sim', '--url', t.mqttUrl, '--password', token, '--machines', '1', '--protocol', 'uns', '--duration', '4', '--speed', '60'], {
+        cwd: ROOT,
+        env: { ...process.env, TAKT_CONFIG: '' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const r = { status, stderr };
+      expect(r.status, r.stderr).toBe(0);
+      expect(Number(/published (\d+) messages/.exec(r.stderr)?.[1])).toBeGreaterThan(0);
+      expect(t.collect.pipeline.metrics.received).toBeGreaterThan(before);
     } finally {
       await t.close();
     }

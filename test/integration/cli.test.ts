@@ -44,6 +44,13 @@ describe('takt CLI', () => {
     const badRole = takt('user', 'add', 'bob', '--role', 'wizard', '--password', 'whatever-123', '--data-dir', dataDir);
     expect(badRole.code).toBe(2);
     expect(badRole.err).toMatch(/roles/);
+    const short = takt('user', 'add', 'carl', '--role', 'operator', '--password', '12345678', '--data-dir', dataDir);
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(/password: at least 10 characters/);
+    const common = takt('user', 'add', 'carl', '--role', 'operator', '--password', 'Password123!', '--data-dir', dataDir);
+    expect(common.code).toBe(2);
+    expect(common.err).toMatch(/password: .*common passwords/);
+    expect(takt('user', 'add', '--help').out).toMatch(/at least 10 characters and not a common password/);
     expect(takt('user', 'list', '--data-dir', dataDir).out).toMatch(/ann\s+supervisor,quality/);
     const imp = takt('import', 'plant', path.join(ROOT, 'demo/plant.yaml'), '--data-dir', dataDir);
     expect(imp.code).toBe(0);
