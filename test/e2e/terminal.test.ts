@@ -12,7 +12,7 @@ import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts
 
 const ST30 = 'acme/lakeside/assembly/line1/st30';
 const BADGE = 'B-7731';
-const PIN = '2468';
+const PIN = '246813';
 // a 1×1 PNG: the work-instruction image shown inline
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/0Q6iXQAAAABJRU5ErkJggg==', 'base64');
 
