@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
+import { PASSWORD_RULE } from './platform/auth/policy.ts';
 import { loadConfig, ConfigError } from './platform/config.ts';
 import { DataDirBusyError } from './platform/db/data-lock.ts';
 import { AppError } from './platform/errors.ts';
@@ -20,6 +21,9 @@ const dbOptions = (cmd: Command) =>
     .addOption(new Option('--config <file>', 'config file, YAML or JSON (env TAKT_CONFIG; default ./takt.config.yaml if present)'));
 
 const configFrom = (f: DbFlags) => loadConfig({ dataDir: f.dataDir, databaseUrl: f.databaseUrl, config: f.config });
+
+/** The MQTT username `takt sim` uses with --password alone. */
+const SIM_USERNAME = 'takt-sim';
 
 const cliActor = () => ({ id: null, name: `cli:${os.userInfo().username}` });
 
@@ -77,11 +81,12 @@ export async function main(argv: string[]): Promise<void> {
       .description('run Takt: HTTP server and web app, embedded database unless DATABASE_URL is set')
       .option('--port <n>', 'HTTP port (default 3000; env TAKT_PORT)')
       .option('--host <addr>', 'address to listen on (default 0.0.0.0; env TAKT_HOST)')
-      .option('--no-demo', 'do not load the demo plant into an empty database'),
+      .option('--demo', 'load the demo plant, its simulator and demo people with published badge PINs into an empty database (env TAKT_DEMO; npm start sets it) — not for production')
+      .option('--no-demo', 'do not load the demo (the default: an empty database stays empty apart from the first admin)'),
   ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
     const { startServer } = await import('./start.ts');
-    const { port, host, dataDir, databaseUrl, config } = f;
-    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo: f.demo === false ? false : undefined }));
+    const { port, host, dataDir, databaseUrl, config, demo } = f;
+    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo }));
   });
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (f: DbFlags) => {
@@ -96,11 +101,11 @@ export async function main(argv: string[]): Promise<void> {
       .argument('<username>')
       .requiredOption('--role <roles>', 'comma-separated: admin, supervisor, operator, quality, maintenance')
       .option('--name <display name>')
-      .option('--password <password>', 'the password (prefer stdin, which keeps it out of shell history)')
+      .option('--password <password>', `the password, ${PASSWORD_RULE} (prefer stdin, which keeps it out of shell history)`)
       .option('--badge <badge>', 'badge id for the operator terminal'),
   ).action(async (username: string, f: DbFlags & { role: string; name?: string; password?: string; badge?: string }) => {
     const { userCreateSchema } = await import('./platform/auth/auth.service.ts');
-    const password = f.password ?? (await readPasswordFromStdin('password: '));
+    const password = f.password ?? (await readPasswordFromStdin(`password (${PASSWORD_RULE}): `));
     const input = userCreateSchema.parse({ username, roles: f.role.split(',').map((r) => r.trim()), displayName: f.name, password, badge: f.badge });
     await withDb(f, async ({ auth }) => {
       const u = await auth.createUser(cliActor(), input);
@@ -108,10 +113,10 @@ export async function main(argv: string[]): Promise<void> {
     });
   });
   dbOptions(
-    user.command('passwd').description("set a user's password (from --password or stdin)").argument('<username>').option('--password <password>'),
+    user.command('passwd').description(`set a user's password (from --password or stdin; ${PASSWORD_RULE})`).argument('<username>').option('--password <password>'),
   ).action(async (username: string, f: DbFlags & { password?: string }) => {
     const { passwordSchema } = await import('./platform/auth/auth.service.ts');
-    const password = passwordSchema.parse(f.password ?? (await readPasswordFromStdin('new password: ')));
+    const password = passwordSchema.parse(f.password ?? (await readPasswordFromStdin(`new password (${PASSWORD_RULE}): `)));
     await withDb(f, async ({ auth }) => {
       await auth.setPassword(cliActor(), username, password);
       process.stdout.write(`password of ${username} changed; their sessions were ended\n`);
@@ -203,7 +208,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('sim')
     .description('simulate machines publishing over MQTT (UNS JSON and Sparkplug B) — the demo plant, or N synthetic machines')
     .option('--url <url>', 'broker URL', 'mqtt://127.0.0.1:1883')
-    .option('--username <name>', 'MQTT username')
+    .option('--username <name>', `MQTT username (default ${SIM_USERNAME} when --password is given)`)
     .option('--password <secret>', 'MQTT password: an API token with role device or integration for Takt\'s broker')
     .option('--plant <file>', 'plant file whose machines to simulate (default: the demo plant)')
     .option('--machines <n>', 'simulate N synthetic machines instead (load tests)')
@@ -249,6 +254,8 @@ export async function main(argv: string[]): Promise<void> {
       }
       const { runSimCommand } = await import('./sim/index.ts');
       const { mqtt: _mqtt, opcuaPort: _p, opcuaName: _n, euromap63Dir: _d, ...simOpts } = opts;
+      // MQTT 3.1.1 §3.1.2.9: a password needs a username; Takt's broker reads the token from the password, any name will do
+      if (simOpts.password && !simOpts.username) simOpts.username = SIM_USERNAME;
       process.exitCode = await runSimCommand(simOpts);
       await stopExtra();
     });

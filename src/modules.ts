@@ -14,6 +14,7 @@ import { createExecutionModule, ExecutionService, fromBody } from './execution/i
 import { lotsRoutes, MaterialLedger } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import { OutboundGuard } from './platform/net/outbound.ts';
+import { DEMO_PEOPLE } from './platform/auth/demo-people.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
@@ -150,13 +151,13 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule, outbound: Outb
   return { stop: async () => void (await Promise.all(running.map((r) => r.stop().catch(() => {})))) };
 }
 
-/** Demo people: an operator and a supervisor who sign in at the terminal with badge and PIN. */
-export const DEMO_PEOPLE = [
-  { username: 'olivia', displayName: 'Olivia (operator)', roles: ['operator' as const], badge: '1001', pin: '1234' },
-  { username: 'sam', displayName: 'Sam (shift supervisor)', roles: ['supervisor' as const], badge: '2001', pin: '2345' },
-];
+export { DEMO_PEOPLE };
 
-/** On an empty plant, `takt start` loads the demo plant so a new user has something to look at. */
+/**
+ * Only when the demo is asked for (`npm start`, `takt start --demo`, TAKT_DEMO=true): an empty plant gets the demo
+ * plant, its people with their published badge PINs and a few orders. A plain `takt start` leaves an empty database
+ * empty (only the first admin), so no known shop-floor credentials exist in production (issue #11 item 9).
+ */
 export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   if (!ctx.config.demo) return;
   const plant = new PlantService(ctx.db, ctx.events);

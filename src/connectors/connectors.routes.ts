@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CollectService } from '../collect/index.ts';
+import { redactConnections } from '../plant/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import type { OutboundGuard } from '../platform/net/outbound.ts';
@@ -125,7 +126,8 @@ export function connectorRoutes(
         const eq = collect.equipment(decodeURIComponent(req.params.id));
         const m = collect.pipeline.deriver.machines.get(eq.id);
         return {
-          configured: eq.connections,
+          // connection passwords never leave the server (as in the plant API and export); any role may read this route
+          configured: redactConnections(eq.connections),
           mqtt: { broker: mqtt()?.health() ?? null, lastData: m?.lastSeen ? new Date(m.lastSeen).toISOString() : null, online: m?.online ?? false },
           connectors: manager.health(eq.id).map((h) => ({
             ...h,

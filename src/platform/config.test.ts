@@ -21,6 +21,18 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { TAKT_MIN_FREE_DISK_MB: '-1' })).toThrow(/minFreeDiskMb/);
   });
 
+  it('is safe by default: no demo credentials, proxy headers not trusted; both can be turned on', () => {
+    expect(loadConfig({}, {})).toMatchObject({ demo: false, trustProxy: false });
+    expect(loadConfig({}, { TAKT_DEMO: 'true', TAKT_TRUST_PROXY: 'true' })).toMatchObject({ demo: true, trustProxy: true });
+    expect(loadConfig({ demo: true }, {}).demo).toBe(true);
+  });
+
+  it('holds the first admin password to the password rule', () => {
+    expect(() => loadConfig({}, { TAKT_ADMIN_PASSWORD: 'short-pw' })).toThrow(/adminPassword: at least 10/);
+    expect(() => loadConfig({}, { TAKT_ADMIN_PASSWORD: 'password123!' })).toThrow(/adminPassword: .*common/);
+    expect(loadConfig({}, { TAKT_ADMIN_PASSWORD: 'blue-forklift-42' }).adminPassword).toBe('blue-forklift-42');
+  });
+
   it('explains what is wrong', () => {
     expect(() => loadConfig({}, { TAKT_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({}, { TAKT_PORT: '99999' })).toThrow(/port/);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseAllowList } from './net/outbound.ts';
+import { passwordSchema } from './auth/policy.ts';
 
 export const configSchema = z
   .object({
@@ -16,8 +17,10 @@ export const configSchema = z
       .optional(),
     /** PostgreSQL only: keep Takt's tables in this schema (created if missing) instead of public. */
     databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').optional(),
-    adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
-    demo: z.boolean().default(true),
+    /** The first admin's password on an empty database: the same rule as every password (auth/policy.ts). */
+    adminPassword: passwordSchema.optional(),
+    /** Load the demo plant with its demo people (known badge PINs) into an empty database; npm start sets it. */
+    demo: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
     secureCookies: z.boolean().default(false),

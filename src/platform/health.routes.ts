@@ -26,7 +26,7 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { public: true },
       schema: {
         tags: ['platform'],
-        summary: 'Liveness, database reachability and free disk space (open to everyone)',
+        summary: 'Liveness, database reachability, free disk space, and whether the published demo credentials still work (open to everyone)',
         response: {
           200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
           503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown()),
@@ -53,7 +53,9 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         const error = failing.map(([name, s]) => `${name}: ${String((s as { reason?: unknown }).reason ?? 'degraded')}`).join('; ');
         return reply.status(503).send({ status: 'degraded' as const, database: ctx.database.kind, version: ctx.version, error, ...disk, ...sections });
       }
-      return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), ...disk, ...sections };
+      // demoCredentials: the sign-in pages show a "not for production" banner while the README's badge PINs work
+      const demoCredentials = await ctx.auth.demoCredentials();
+      return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), demoCredentials, ...disk, ...sections };
     },
   );
 }

@@ -140,7 +140,7 @@ describe('machine commands in the browser', () => {
       const token = await server.tokenFor(['operator']);
       const res = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       const me = (await res.json()) as { user: { username: string } };
-      await signIn(page, server, { username: me.user.username, password: 'password-123' });
+      await signIn(page, server, { username: me.user.username, password: server.userPassword });
       await page.goto(`${server.url}/live/${encodeURIComponent(st10.id)}`);
       const panel = page.getByTestId('commands-panel');
       await panel.getByTestId('command-history').waitFor();

@@ -12,7 +12,7 @@ import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts
 
 const ST30 = 'acme/lakeside/assembly/line1/st30';
 const BADGE = 'B-7731';
-const PIN = '2468';
+const PIN = '246813';
 // a 1×1 PNG: the work-instruction image shown inline
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/0Q6iXQAAAABJRU5ErkJggg==', 'base64');
 
@@ -221,11 +221,11 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect((await call('POST', '/api/orders', { id: 'S-200', product: 'S200', quantity: 5 })).status).toBe(201);
     expect((await call('POST', '/api/orders/S-200/release')).status).toBe(200);
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true })).newPage();
-    // straight to the station: the badge sign-in signs in at the station too (demo supervisor: badge 2001, PIN 2345)
+    // straight to the station: the badge sign-in signs in at the station too (demo supervisor: badge 2001, PIN 230519)
     await page.goto(`${server.url}/terminal/${encodeURIComponent(ST20)}`);
     await page.getByLabel('Badge').fill('2001');
     await page.getByLabel('Badge').press('Enter');
-    for (const d of '2345') await page.getByRole('button', { name: `Digit ${d}` }).click();
+    for (const d of '230519') await page.getByRole('button', { name: `Digit ${d}` }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(async () => page.getByTestId('signed-in').textContent()).toContain('sam');
     // the tester does not answer the download (no machine in the test): the recipe stays unconfirmed

@@ -44,6 +44,13 @@ describe('takt CLI', () => {
     const badRole = takt('user', 'add', 'bob', '--role', 'wizard', '--password', 'whatever-123', '--data-dir', dataDir);
     expect(badRole.code).toBe(2);
     expect(badRole.err).toMatch(/roles/);
+    const short = takt('user', 'add', 'carl', '--role', 'operator', '--password', '12345678', '--data-dir', dataDir);
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(/password: at least 10 characters/);
+    const common = takt('user', 'add', 'carl', '--role', 'operator', '--password', 'Password123!', '--data-dir', dataDir);
+    expect(common.code).toBe(2);
+    expect(common.err).toMatch(/password: .*common passwords/);
+    expect(takt('user', 'add', '--help').out).toMatch(/at\s+least\s+10\s+characters\s+and\s+not\s+a\s+common\s+password/);
     expect(takt('user', 'list', '--data-dir', dataDir).out).toMatch(/ann\s+supervisor,quality/);
     const imp = takt('import', 'plant', path.join(ROOT, 'demo/plant.yaml'), '--data-dir', dataDir);
     expect(imp.code).toBe(0);
@@ -78,7 +85,7 @@ describe('takt CLI', () => {
   it('signs checkpoints outside the database and finds a tail deleted by the owner', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-cli-anchor-'));
     for (const u of ['cara', 'dan', 'eve'])
-      expect(takt('user', 'add', u, '--role', 'operator', '--password', 'password-123', '--data-dir', dir).code).toBe(0);
+      expect(takt('user', 'add', u, '--role', 'operator', '--password', 'tester-pass-4711', '--data-dir', dir).code).toBe(0);
     const cp = takt('audit', 'checkpoint', '--data-dir', dir);
     expect(cp.code, cp.err).toBe(0);
     expect(cp.out).toMatch(/checkpoint: row 3 hash [0-9a-f]{64}/);
@@ -94,20 +101,21 @@ describe('takt CLI', () => {
     expect(r.out).toMatch(/BROKEN at row 3: rows 3–3 are missing: the signed checkpoint/);
   }, 300_000); // eight processes, each opening the embedded database
 
-  it('starts on an empty folder with the demo plant, prints the first admin password once, and stops cleanly', async () => {
+  it('starts on an empty folder with --demo: the demo plant, the demo-credentials flag, the first admin password printed once; stops cleanly', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-start-'));
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'start', '--port', String(port), '--data-dir', dir], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'start', '--demo', '--port', String(port), '--data-dir', dir], { cwd: ROOT, env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     try {
       let health: Response | undefined;
-      for (let i = 0; i < 120 && !health; i++) {
+      for (let i = 0; i < 360 && !health; i++) {
         await new Promise((r) => setTimeout(r, 250));
         health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
       }
       expect(health?.status).toBe(200);
+      expect((await health!.json()).demoCredentials).toBe(true);
       for (let i = 0; i < 40 && !/password: \S+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       const password = /password: (\S+)/.exec(out)?.[1];
       expect(password).toBeTruthy();

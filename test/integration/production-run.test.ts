@@ -104,9 +104,9 @@ for (const kind of DB_KINDS) {
         [20, [`${LINE}/st20`]],
         [30, [`${LINE}/st30`]],
       ]);
-      const olivia = (await t.app.server.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { username: 'ole', roles: ['operator'], password: 'password-123', badge: 'E2E', pin: '2468' } })).statusCode;
+      const olivia = (await t.app.server.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { username: 'ole', roles: ['operator'], password: 'password-123', badge: 'E2E', pin: '246813' } })).statusCode;
       expect(olivia).toBe(201);
-      const op = (await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'E2E', pin: '2468' } })).json().token as string;
+      const op = (await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'E2E', pin: '246813' } })).json().token as string;
 
       // station 10: the recipe (torque) is downloaded and confirmed by the machine, production counted by the machine
       const s10 = await ok('POST', '/api/operations/E2E-1/10/setup', { equipment: `${LINE}/st10` }, op);

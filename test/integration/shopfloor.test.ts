@@ -30,9 +30,9 @@ for (const kind of DB_KINDS) {
       t = await startTestServer({ db: kind, demo: true });
       sim = await startSimulator({ brokerUrl: t.mqttUrl, username: 'sim', password: await t.deviceToken(), protocol: 'uns', seed: 3, speed: 20, progressMs: 0, log: () => {} });
       device = await connectMqtt(t.mqttUrl, { username: 'tester', password: await t.deviceToken() });
-      const u = await call('POST', '/api/users', { username: 'opa', roles: ['operator'], password: 'password-123', badge: 'B-77', pin: '4321' });
+      const u = await call('POST', '/api/users', { username: 'opa', roles: ['operator'], password: 'password-123', badge: 'B-77', pin: '432179' });
       expect(u.status).toBe(201);
-      const login = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'B-77', pin: '4321' } });
+      const login = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'B-77', pin: '432179' } });
       expect(login.statusCode).toBe(200);
       operator = login.json().token;
       // stock for the backflush at completion
@@ -48,7 +48,7 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses a wrong PIN or an unknown badge without saying which', async () => {
-      for (const payload of [{ badge: 'B-77', pin: '0000' }, { badge: 'nobody', pin: '4321' }]) {
+      for (const payload of [{ badge: 'B-77', pin: '0000' }, { badge: 'nobody', pin: '432179' }]) {
         const res = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload });
         expect(res.statusCode).toBe(401);
         expect(res.json().error.message).toBe('unknown badge or wrong PIN');

@@ -21,6 +21,8 @@ export interface TestServer {
   adminUsername: string;
   adminPassword: string;
   adminToken: string;
+  /** The password of the users tokenFor creates (passes the password rules). */
+  userPassword: string;
   /** The MQTT broker machines use (embedded: a free port on 127.0.0.1), set once listening. */
   mqttUrl: string;
   /** A device API token, usable as MQTT password. */
@@ -64,6 +66,7 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const kind = opts.db ?? 'pglite';
   const adminPassword = 'test-admin-pass';
+  const userPassword = 'tester-pass-4711';
   const schema = kind === 'postgres' ? opts.schema ?? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const config = loadConfig(
     {
@@ -121,6 +124,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     adminUsername: 'admin',
     adminPassword,
     adminToken,
+    userPassword,
     sql: (text, params = []) => app.ctx.database.query(text, params),
     async tokenFor(roles) {
       const username = `u${++n}_${roles.join('_')}`;
@@ -128,10 +132,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         method: 'POST',
         url: '/api/users',
         headers: { authorization: `Bearer ${adminToken}` },
-        payload: { username, roles, password: 'password-123' },
+        payload: { username, roles, password: userPassword },
       });
       if (res.statusCode !== 201) throw new Error(res.body);
-      return login(username, 'password-123');
+      return login(username, userPassword);
     },
     async close() {
       await app.close();

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { ROLES, SESSION_COOKIE, principalOf } from '../http/guard.ts';
 import { actorOf } from './principal.ts';
 import { tokenCreateSchema, userCreateSchema, userPatchSchema } from './auth.service.ts';
-import { LoginLimiter } from './rate-limit.ts';
+import { SignInGate, type SignInMethod } from './sign-in.ts';
 
 const userOut = z.object({
   id: z.string(),
@@ -33,22 +33,11 @@ const idParams = z.object({ id: z.uuid('must be a UUID') });
 
 export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const limiter = new LoginLimiter();
+  const gate = new SignInGate(ctx.db, ctx.auth, ctx.log);
 
-  type SignedIn = NonNullable<Awaited<ReturnType<typeof ctx.auth.login>>>;
-  /** Rate limit per name and address, then the session cookie: shared by password and badge sign-in. */
-  const signIn = async (key: string, ip: string, check: () => Promise<SignedIn | undefined>, wrong: string, reply: import('fastify').FastifyReply) => {
-    const wait = limiter.retryAfterMs(key, ip);
-    if (wait > 0) {
-      const retryAfterS = Math.ceil(wait / 1000);
-      throw new AppError('rate_limited', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
-    }
-    const result = await check();
-    if (!result) {
-      limiter.fail(key, ip);
-      throw new AppError('unauthenticated', wrong);
-    }
-    limiter.succeed(key);
+  /** Password and badge sign-in answer alike: a bearer token, and the same token as the session cookie. */
+  const signIn = async (method: SignInMethod, identity: string, secret: string, ip: string, reply: import('fastify').FastifyReply) => {
+    const result = await gate.signIn(method, identity, secret, ip);
     // Secure whenever the sign-in itself came over TLS (directly, or per a trusted proxy's X-Forwarded-Proto).
     const secure = ctx.config.secureCookies || reply.request.protocol === 'https';
     reply.setCookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
@@ -66,7 +55,7 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: userOut }) },
       },
     },
-    (req, reply) => signIn(req.body.username, req.ip, () => ctx.auth.login(req.body.username, req.body.password), 'wrong username or password', reply),
+    (req, reply) => signIn('password', req.body.username, req.body.password, req.ip, reply),
   );
 
   app.post(
@@ -80,7 +69,7 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: userOut }) },
       },
     },
-    (req, reply) => signIn(`badge:${req.body.badge}`, req.ip, () => ctx.auth.loginBadge(req.body.badge, req.body.pin), 'unknown badge or wrong PIN', reply),
+    (req, reply) => signIn('badge', req.body.badge, req.body.pin, req.ip, reply),
   );
 
   app.post(

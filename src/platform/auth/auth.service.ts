@@ -6,10 +6,13 @@ import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import * as repo from './auth.repository.ts';
 import { dummyPasswordHash, hashPassword, newToken, randomPassword, tokenHash, verifyPassword } from './passwords.ts';
+import { demoCredentialsActive } from './demo-people.ts';
+import { passwordSchema, pinSchema } from './policy.ts';
 import { PERSON_ROLES, TOKEN_ROLES, SYSTEM_ACTOR, type Actor, type Principal, type Role } from './principal.ts';
 
+export { passwordSchema };
+
 export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only, 1–64 characters');
-export const passwordSchema = z.string().min(8, 'at least 8 characters').max(256);
 
 export const userCreateSchema = z
   .object({
@@ -18,7 +21,7 @@ export const userCreateSchema = z
     roles: z.array(z.enum(PERSON_ROLES)).min(1, 'at least one role'),
     password: passwordSchema,
     badge: z.string().min(1).max(64).optional(),
-    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').optional(),
+    pin: pinSchema.optional(),
   })
   .strict();
 
@@ -29,7 +32,7 @@ export const userPatchSchema = z
     active: z.boolean().optional(),
     password: passwordSchema.optional(),
     badge: z.string().min(1).max(64).nullable().optional(),
-    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
+    pin: pinSchema.nullable().optional(),
     reason: z.string().max(1000).optional(),
   })
   .strict();
@@ -64,6 +67,10 @@ export const publicUser = (u: repo.UserRow): PublicUser => ({
   updatedAt: u.updatedAt.toISOString(),
 });
 
+export type SignInOutcome =
+  | { ok: true; token: string; expiresAt: Date; user: PublicUser }
+  | { ok: false; reason: string; user?: PublicUser };
+
 export const publicToken = (t: repo.TokenRow) => ({
   id: t.id,
   name: t.name,
@@ -81,10 +88,22 @@ export class AuthService {
     private readonly sessionHours: number,
   ) {}
 
+  private demoCheck: Promise<boolean> | undefined;
+
+  /** After a change to people (committed or not) the demo check runs again. */
+  private peopleChanged<T>(change: Promise<T>): Promise<T> {
+    return change.finally(() => (this.demoCheck = undefined));
+  }
+
+  /** Whether the published demo badge PINs still sign in; cached, re-checked after any change to people. */
+  demoCredentials(): Promise<boolean> {
+    return (this.demoCheck ??= demoCredentialsActive(this.db).catch(() => ((this.demoCheck = undefined), false)));
+  }
+
   async createUser(actor: Actor, input: z.infer<typeof userCreateSchema>): Promise<PublicUser> {
     const passwordHash = await hashPassword(input.password);
     const pinHash = input.pin ? await hashPassword(input.pin) : null;
-    return this.db.transaction(async (tx) => {
+    return this.peopleChanged(this.db.transaction(async (tx) => {
       if (await repo.findUserByName(tx, input.username))
         throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
       if (input.badge && (await repo.findUserByBadge(tx, input.badge)))
@@ -101,14 +120,14 @@ export class AuthService {
       const after = publicUser(row);
       await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
       return after;
-    });
+    }));
   }
 
   async updateUser(actor: Actor, id: string, input: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
     const { password, reason, pin, ...fields } = input;
     const passwordHash = password ? await hashPassword(password) : undefined;
     const pinHash = pin === undefined ? undefined : pin === null ? null : await hashPassword(pin);
-    return this.db.transaction(async (tx) => {
+    return this.peopleChanged(this.db.transaction(async (tx) => {
       const existing = await repo.findUserById(tx, id);
       if (!existing) throw notFound('user', id);
       if (fields.badge) {
@@ -128,7 +147,7 @@ export class AuthService {
         reason,
       });
       return after;
-    });
+    }));
   }
 
   async setPassword(actor: Actor, username: string, password: string): Promise<void> {
@@ -147,32 +166,24 @@ export class AuthService {
     return { created: true, password: pw };
   }
 
-  /** Checks the password and opens a session. Returns undefined on bad credentials (the caller rate-limits). */
-  async login(username: string, password: string) {
-    const user = await repo.findUserByName(this.db, username);
-    if (!user || !user.active) {
-      await verifyPassword(password, await dummyPasswordHash());
-      return undefined;
+  /**
+   * Checks a password (kind 'password', by username) or a badge PIN (kind 'badge') and opens a session. A failure says
+   * why for the audit trail; the caller (sign-in.ts) limits attempts and never shows the reason to the client.
+   */
+  async signIn(kind: 'password' | 'badge', identity: string, secret: string): Promise<SignInOutcome> {
+    const user = kind === 'password' ? await repo.findUserByName(this.db, identity) : await repo.findUserByBadge(this.db, identity);
+    const stored = kind === 'password' ? user?.passwordHash : user?.pinHash;
+    if (!user || !user.active || !stored) {
+      // spend the same time as a real check, so timing does not reveal which usernames or badges exist
+      await verifyPassword(secret, await dummyPasswordHash());
+      const reason = !user ? (kind === 'password' ? 'unknown user' : 'unknown badge') : !user.active ? 'inactive user' : 'no PIN set';
+      return { ok: false, reason, user: user && publicUser(user) };
     }
-    if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+    if (!(await verifyPassword(secret, stored))) return { ok: false, reason: kind === 'password' ? 'wrong password' : 'wrong PIN', user: publicUser(user) };
     const { token, hash } = newToken('takt_s');
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
     await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });
-    return { token, expiresAt, user: publicUser(user) };
-  }
-
-  /** Shop-floor sign-in: badge (scanned or typed) and PIN. Undefined on bad credentials (the caller rate-limits). */
-  async loginBadge(badge: string, pin: string) {
-    const user = await repo.findUserByBadge(this.db, badge);
-    if (!user || !user.active || !user.pinHash) {
-      await verifyPassword(pin, await dummyPasswordHash());
-      return undefined;
-    }
-    if (!(await verifyPassword(pin, user.pinHash))) return undefined;
-    const { token, hash } = newToken('takt_s');
-    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
-    await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });
-    return { token, expiresAt, user: publicUser(user) };
+    return { ok: true, token, expiresAt, user: publicUser(user) };
   }
 
   logout = (token: string) => repo.deleteSession(this.db, tokenHash(token));

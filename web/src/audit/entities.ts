@@ -18,6 +18,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   calendar: 'Shift calendar',
   user: 'User',
   api_token: 'API token',
+  sign_in: 'Sign-in',
 };
 
 /** Link to the record's own page, when the web shell has one. */

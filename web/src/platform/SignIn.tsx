@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { Button } from './components.tsx';
+import { DemoCredentialsBanner } from './demoCredentials.tsx';
 import { TextField } from './forms.tsx';
 import { Logo } from './layout.tsx';
 import { navigate, useLocation } from './router.tsx';
@@ -42,6 +43,7 @@ export function SignIn() {
           <span className="signin-tag">Manufacturing Execution System</span>
         </div>
         <h1 id="signin-title">Sign in</h1>
+        <DemoCredentialsBanner className="banner banner-warn" />
         {error && (
           <div className="banner banner-error" role="alert" data-testid="signin-error">
             {error}

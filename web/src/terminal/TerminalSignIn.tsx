@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../platform/api.ts';
 import { useAuth } from '../platform/auth.tsx';
+import { DemoCredentialsBanner } from '../platform/demoCredentials.tsx';
 import { floorApi, stationApi } from './floor.ts';
 import { Keypad } from './Keypad.tsx';
 
@@ -38,6 +39,7 @@ export function TerminalSignIn({ station, stationName }: { station?: string; sta
     <div className="t-signin">
       <h1>{stationName ?? 'Station terminal'}</h1>
       <p className="t-lead">Scan your badge, then enter your PIN.</p>
+      <DemoCredentialsBanner className="t-demo" />
       {error && (
         <div className="t-error" role="alert">
           {error}
