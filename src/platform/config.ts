@@ -46,7 +46,7 @@ export const configSchema = z
     collectMaxBuffered: z.coerce.number().int().min(10).default(200_000),
     /**
      * Loopback, link-local, private and other special addresses Takt may still connect to for webhooks and OPC UA
-     * browse (comma-separated CIDRs, addresses or host[:port]); empty refuses them all (docs/security/h-audit.md).
+     * browse (comma-separated CIDRs, addresses or host[:port]); empty refuses them all (docs/security.md).
      */
     outboundAllow: z
       .union([z.string(), z.array(z.string())])

@@ -1,5 +1,5 @@
 // The built web app under Takt's Content-Security-Policy: sign in and walk the main pages (live tiles over SSE,
-// ECharts on the performance pages, forms) and see no policy violation and no page error (docs/security/h-http.md).
+// ECharts on the performance pages, forms) and see no policy violation and no page error (docs/security.md).
 // Needs web/dist (the test command builds it first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';

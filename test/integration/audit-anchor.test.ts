@@ -93,7 +93,7 @@ for (const kind of DB_KINDS) {
       it('runs as a non-owner role: INSERT and SELECT on the trail, but DELETE, UPDATE, TRUNCATE and ALTER are refused', async () => {
         const role = `takt_app_${randomBytes(4).toString('hex')}`;
         const schema = ((await t.sql('SELECT current_schema() AS s')) as Array<{ s: string }>)[0]!.s;
-        // the grants of docs/security/h-audit.md, in the test's schema
+        // the grants of docs/security.md, in the test's schema
         for (const stmt of [
           `CREATE ROLE ${role} LOGIN`,
           `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,

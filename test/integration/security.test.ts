@@ -1,7 +1,7 @@
 // Every route refuses callers without a token (401) and callers of the wrong role (403), in every spelling of its
 // path; cookie-signed state changes come only from the same origin; every route takes only the body types it lists;
 // every response carries the security headers. The route list comes from the server itself, so a new route without a
-// role check, or one that forgets a rule, fails here (docs/security/h-http.md).
+// role check, or one that forgets a rule, fails here (docs/security.md).
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ROLES } from '../../src/platform/auth/principal.ts';

@@ -2,7 +2,7 @@
 // (`takt token add --equipment <path>`) reaches only topics that belong to that equipment or below it, on every
 // namespace Takt serves: the UNS (takt/v1/<path>/…, command topics …/_cmd/<name> and their …/reply) and Sparkplug B
 // (spBv1.0/<group>/<type>/<node>[/<device>], mapped to equipment by the plant model's sparkplug connections).
-// Rules (docs/security/h-mqtt.md):
+// Rules (docs/security.md):
 //   - commands (UNS _cmd, Sparkplug NCMD/DCMD) and host STATE are published by Takt only, whatever the token;
 //   - every token may subscribe to host STATE (Sparkplug 3.0 §5.13: edge nodes watch their primary host);
 //   - bound token: publishes data/replies only for its equipment; a Sparkplug edge node topic counts as its own only

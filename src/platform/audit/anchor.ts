@@ -9,7 +9,7 @@
 //
 // Checkpoints are Ed25519-signed (node:crypto) rather than HMAC'd: an auditor checks them with the public key alone
 // (`takt audit public-key`), without holding the secret that could forge them. Both keys derive from one 32-byte
-// secret by HKDF, so there is one thing to keep: the key file (mode 0600) or TAKT_AUDIT_KEY. See docs/security/h-audit.md.
+// secret by HKDF, so there is one thing to keep: the key file (mode 0600) or TAKT_AUDIT_KEY. See docs/security.md.
 import { createHash, createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

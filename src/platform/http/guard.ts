@@ -1,7 +1,7 @@
 // Every route states who may call it; a route without a role list (and not marked public) fails at start-up.
 // Who may call is decided from the route the router matched, never from the raw URL: the router decodes the path
 // (/%61pi/users matches /api/users), so a prefix test on req.url let every spelling but the plain one through
-// (issue #11 item 1, docs/security/h-http.md).
+// (issue #11 item 1, docs/security.md).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { AuthService } from '../auth/auth.service.ts';

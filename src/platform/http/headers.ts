@@ -1,5 +1,5 @@
 // Security headers on every response: API answers, errors, static files, the web app's fallback page, CSV/XML
-// downloads and the hijacked server-sent event streams (docs/security/h-http.md, issue #11 item 4).
+// downloads and the hijacked server-sent event streams (docs/security.md, issue #11 item 4).
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 

@@ -1,5 +1,5 @@
 // Checks every request gets before any route sees it: no NUL characters, and only the body types the matched route
-// documents (docs/security/h-http.md, issue #11 items 1 and 10).
+// documents (docs/security.md, issue #11 items 1 and 10).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 

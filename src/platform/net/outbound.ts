@@ -4,7 +4,7 @@
 // *resolved* addresses — every one the name resolves to — and the connection is then made to the checked address
 // (pinned), so a name that resolves to a public address at the check and to 127.0.0.1 a moment later (DNS
 // rebinding) cannot slip through. An allow-list (TAKT_OUTBOUND_ALLOW / outboundAllow) opens ranges or hosts that a
-// plant needs, typically its machine network. See docs/security/h-audit.md.
+// plant needs, typically its machine network. See docs/security.md.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { AppError } from '../errors.ts';
