@@ -4,31 +4,15 @@
 import type { CollectMetrics } from './pipeline.ts';
 
 /** The collect section of /api/health: degraded while storing fails, with the reason. */
-export interface CollectHealth {
-  status: 'ok' | 'degraded';
-  reason?: string;
-  received: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  late: number;
-  buffered: number;
-  databaseAvailable: boolean;
-  failingSince: string | null;
-}
+const SHOWN = ['received', 'stored', 'duplicates', 'quarantined', 'late', 'buffered', 'databaseAvailable', 'failingSince'] as const;
+
+export type CollectHealth = { status: 'ok' | 'degraded'; reason?: string } & Pick<CollectMetrics, (typeof SHOWN)[number]>;
 
 export function collectHealth(m: CollectMetrics): CollectHealth {
   const degraded = m.failingAttempts > 0;
   return {
     status: degraded ? 'degraded' : 'ok',
     ...(degraded ? { reason: `storing collected data has failed ${m.failingAttempts} time(s) since ${m.failingSince}: ${m.lastError}; ${m.buffered} observation(s) wait, unacknowledged` } : {}),
-    received: m.received,
-    stored: m.stored,
-    duplicates: m.duplicates,
-    quarantined: m.quarantined,
-    late: m.late,
-    buffered: m.buffered,
-    databaseAvailable: m.databaseAvailable,
-    failingSince: m.failingSince,
+    ...(Object.fromEntries(SHOWN.map((k) => [k, m[k]])) as Pick<CollectMetrics, (typeof SHOWN)[number]>),
   };
 }
