@@ -74,7 +74,7 @@ for (const kind of DB_KINDS) {
       expect(await storedAt(ST10, 'torque', good)).toEqual([{ num: 0.92, txt: null }]);
       expect(await storedAt(IMM01, 'alarm', bad)).toEqual([]);
       const [q] = await quarantinedAt(bad);
-      expect(q.reason).toMatch(/NUL character/);
+      expect(q.reason).toMatch(/NUL/);
       expect(q.payload).toContain('\\u0000'); // escaped, so the quarantine row itself is storable
       // and data keeps flowing afterwards, from the same device too
       const later = nextTs();
@@ -98,7 +98,7 @@ for (const kind of DB_KINDS) {
       const r = await within(inject('POST', '/api/ingest', { key: `nul-${kind}`, records }), 10_000, 'ingest');
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['accepted', 'quarantined', 'quarantined', 'quarantined', 'quarantined', 'accepted']);
-      expect(r.body.results[1].reason).toMatch(/NUL character/);
+      expect(r.body.results[1].reason).toMatch(/NUL/);
       for (const x of r.body.results as Array<{ reason?: string }>) expect(x.reason ?? '').not.toContain('\u0000'); // nor do the answers
       expect(await storedAt(ST10, 'torque', ts[0])).toEqual([{ num: 0.9, txt: null }]);
       expect(await storedAt(IMM01, 'meltTemperature', ts[5])).toEqual([{ num: 232, txt: null }]);

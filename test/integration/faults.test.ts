@@ -113,6 +113,7 @@ describe('faults', () => {
         kind === 'pglite'
           ? { TAKT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'takt-kill-')), TAKT_ADMIN_PASSWORD: 'kill-test-pass' }
           : { DATABASE_URL: POSTGRES_URL, TAKT_DATABASE_SCHEMA: schema, TAKT_ADMIN_PASSWORD: 'kill-test-pass' };
+      env.TAKT_DEMO = 'true'; // the demo plant knows the station the device publishes for
       env.TAKT_MQTT_PORT = String(await freePort());
       let takt = await startTaktProcess(env);
       const login = await fetch(`${takt.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'kill-test-pass' }) });

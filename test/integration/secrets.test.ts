@@ -27,7 +27,7 @@ for (const kind of DB_KINDS) {
     beforeAll(async () => {
       const brokerPassword = unique('mqtt-pass');
       const brokerUrl = MOSQUITTO.replace('mqtt://', `mqtt://takt-secrets:${brokerPassword}@`);
-      t = await startTestServer({ db: kind, demo: true, mqttUrl: brokerUrl });
+      t = await startTestServer({ db: kind, demo: true, mqttUrl: brokerUrl, outboundAllow: '127.0.0.1' });
       secrets.set(brokerPassword, 'external MQTT broker password');
       const admin = { authorization: `Bearer ${t.adminToken}` };
       const call = async (method: 'POST' | 'GET', url: string, payload?: object, headers: Record<string, string> = admin) => {
@@ -54,7 +54,7 @@ for (const kind of DB_KINDS) {
       await t.app.server.inject({ method: 'PATCH', url: `/api/equipment/${machine.id}`, headers: admin, payload: { name: 'IMM 99 (OPC UA)' } });
 
       // webhook signing secret (shown once, in the POST answer only)
-      const hook = await call('POST', '/api/webhooks', { name: 'erp', url: 'https://erp.example.com/takt', format: 'json' });
+      const hook = await call('POST', '/api/webhooks', { name: 'erp', url: 'https://127.0.0.1:9/takt', format: 'json' });
       secrets.set(hook.secret, 'webhook signing secret');
 
       // a user with password, badge and PIN, signed in both ways

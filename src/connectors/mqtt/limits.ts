@@ -79,7 +79,7 @@ export function screenDecoded(r: DecodeResult): DecodeResult {
       source: { ...o.source, client: escapeControls(o.source.client) },
       topic: escapeControls(o.topic),
       reason: `${bad} contains control characters (such as NUL)`,
-      payload: JSON.stringify({ equipment: o.equipmentPath, tag: o.tag, value: o.value ?? null, unit: o.unit }),
+      payload: JSON.stringify({ equipment: o.equipmentPath, tag: o.tag, value: o.value ?? null, unit: o.unit, ts: o.ts }),
       receivedAt: o.receivedAt,
     });
   }
