@@ -29,12 +29,22 @@ export interface B2mmlDocument {
 
 const ROOTS: Record<B2mmlVersion, string> = { V0600: 'ProductionSchedule', V0701: 'OperationsSchedule' };
 
+/** The parser is stricter than its validator in places (an XML declaration cut short passes the one and throws in the
+ *  other): whatever it refuses is the sender's malformed XML, a 400 — never an internal error. */
+function parseXml(text: string, options: ConstructorParameters<typeof XMLParser>[0]): Record<string, unknown> {
+  try {
+    return new XMLParser(options).parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new AppError('bad_request', `malformed XML: ${(err as Error).message}`);
+  }
+}
+
 /** Well-formed? Which generation and which verb? Refuses anything but a schedule in a known namespace. */
 export function identify(text: string): B2mmlDocument {
   refuseDtd(text);
   const check = XMLValidator.validate(text);
   if (check !== true) throw new AppError('bad_request', `malformed XML at line ${check.err.line}, column ${check.err.col}: ${check.err.msg}`);
-  const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, htmlEntities: false, parseTagValue: false }).parse(text);
+  const raw = parseXml(text, { ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, htmlEntities: false, parseTagValue: false });
   const rootKey = Object.keys(raw).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (!rootKey) throw new AppError('bad_request', 'the XML has no root element');
   const [prefix, local] = rootKey.includes(':') ? rootKey.split(':', 2) : [undefined, rootKey];
@@ -114,7 +124,7 @@ export interface MappedSchedule {
 
 /** The document's schedules (a verb may carry several) → one mapped request per Production/OperationsRequest. */
 export function mapSchedule(text: string, doc: B2mmlDocument): MappedSchedule {
-  const parsed = new XMLParser({
+  const parsed = parseXml(text, {
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     removeNSPrefix: true,
@@ -122,7 +132,7 @@ export function mapSchedule(text: string, doc: B2mmlDocument): MappedSchedule {
     htmlEntities: false,
     parseTagValue: false,
     isArray: (name) => ARRAYS.has(name),
-  }).parse(text) as Node;
+  }) as Node;
   const root = arr(parsed[doc.root])[0] ?? {};
   const noun = ROOTS[doc.version];
   const schedules = doc.verb ? arr((root.DataArea as Node | undefined)?.[noun]) : [root];
