@@ -3,14 +3,18 @@
 //
 //   npx tsx bench/schedule.ts --set ta01-50|la01-40|mk01-10|ft06,ft10 --time-limit 10 [--seed 1]
 //
-// Instances come from ../shared/bench/scheduling relative to the repository root (see its README).
+// Instances come from ../shared/bench/scheduling relative to the repository root (see its README), or from
+// TAKT_BENCH_SCHEDULING. They are benchmark data only: the product and its tests never read them (issue #13; the tests'
+// few instances are in test/fixtures/scheduling).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSchedule, parseBenchmark, solve, type BenchFormat } from '../src/scheduling/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'bench', 'scheduling');
+const dataDir = process.env.TAKT_BENCH_SCHEDULING
+  ? path.resolve(process.env.TAKT_BENCH_SCHEDULING)
+  : path.resolve(repoRoot, '..', 'shared', 'bench', 'scheduling');
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,6 +68,11 @@ async function main(): Promise<void> {
   const timeLimit = Number(arg('time-limit', '10'));
   const seed = Number(arg('seed', '1'));
   if (!(timeLimit > 0)) throw new Error('--time-limit must be a positive number of seconds');
+  if (!existsSync(path.join(dataDir, 'jssp', 'bounds.csv')) && !existsSync(path.join(dataDir, 'fjsp', 'bounds.csv'))) {
+    console.error(`bench:schedule: no benchmark instances at ${dataDir} (expected jssp/ and fjsp/ with bounds.csv).`);
+    console.error('They are not part of the repository: place the benchmark set there or set TAKT_BENCH_SCHEDULING to its folder.');
+    process.exit(2);
+  }
   const names = expandSet(spec);
   const boundCache = new Map<BenchFormat, ReturnType<typeof bounds>>();
   console.log(`takt scheduling benchmark: set ${spec} (${names.length} instances), ${timeLimit} s per instance, seed ${seed}, one thread`);

@@ -1,5 +1,5 @@
 // PackML machine states (ISA-TR88.00.02, V2022 numbering) and their ISO 22400-2 time buckets.
-// See shared/reference/standards.md §2. A machine without data is 'unknown' — never counted as running.
+// See docs/standards.md §2. A machine without data is 'unknown' — never counted as running.
 
 export const PACKML_STATES = [
   'Undefined', 'Clearing', 'Stopped', 'Starting', 'Idle', 'Suspended', 'Execute', 'Stopping', 'Aborting',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { schemaFolder } from '../execution/xsd.ts';
+import { B2MML_EXAMPLES } from '../../test/fixtures/fixtures.ts';
 import type { OrderPerformance } from '../execution/index.ts';
 import { sampleOrder } from './sample.ts';
 import { quantityText, renderPerformance, toJsonPerformance, toOperationsPerformance, toProductionPerformance } from './documents.ts';
@@ -27,7 +27,7 @@ async function expectValid(xml: string, version: 'V0600' | 'V0701') {
 // libxml2 (WASM) validates each document in ~0.1–1 s: allow for a busy machine.
 describe('V0600 ProductionPerformance', { timeout: 60_000 }, () => {
   it('the MESA example itself validates (the check is real)', async () => {
-    await expectValid(readFileSync(path.join(schemaFolder(), 'examples/production-performance.v0600.xml'), 'utf8'), 'V0600');
+    await expectValid(readFileSync(path.join(B2MML_EXAMPLES, 'production-performance.v0600.xml'), 'utf8'), 'V0600');
   });
 
   it('a finished order with several operations, lots, decimals and markup characters is valid and complete', async () => {
@@ -88,7 +88,7 @@ describe('V0600 ProductionPerformance', { timeout: 60_000 }, () => {
 
 describe('V0701 OperationsPerformance', { timeout: 60_000 }, () => {
   it('the MESA example itself validates', async () => {
-    await expectValid(readFileSync(path.join(schemaFolder(), 'examples/operations-performance.v0701.xml'), 'utf8'), 'V0701');
+    await expectValid(readFileSync(path.join(B2MML_EXAMPLES, 'operations-performance.v0701.xml'), 'utf8'), 'V0701');
   });
 
   it('a finished order: OperationsType Production, MaterialActual Produced/Consumed with lots', async () => {

@@ -1,7 +1,7 @@
 // Results back to the ERP: what was actually done for an order as B2MML documents (pure functions, no I/O).
 // V0600 ProductionPerformance (ISA-95.00.02-2010 production performance) and V0701 OperationsPerformance
 // (ISA-95.00.02-2013 operations performance, OperationsType Production). The element order follows the XSD sequences
-// in ../shared/reference/b2mml; every document these functions produce is validated against them in the unit tests.
+// in MESA's schemas (schemas/b2mml); every document these functions produce is validated against them in the unit tests.
 import { XMLBuilder } from 'fast-xml-parser';
 import type { OperationPerformance, OrderPerformance } from '../execution/index.ts';
 

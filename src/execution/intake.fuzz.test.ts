@@ -11,11 +11,12 @@ import { b2mmlLimits, scanXml, type B2mmlLimits } from './b2mml-limits.ts';
 import { CSV_HEADER } from './intake.ts';
 import { csvLimits, parseOrdersCsvLimited } from './intake-limits.ts';
 import { schemaFolder } from './xsd.ts';
+import { B2MML_EXAMPLES } from '../../test/fixtures/fixtures.ts';
 
 const LIMITS: B2mmlLimits = { ...b2mmlLimits({}), maxRequests: 50, maxSegments: 100, maxAttributes: 200, maxDepth: 40 };
 const folder = schemaFolder();
-const example = readFileSync(path.join(folder, 'examples', 'production-schedule.v0600.xml'), 'utf8');
-const example7 = readFileSync(path.join(folder, 'examples', 'operations-schedule.v0701.xml'), 'utf8');
+const example = readFileSync(path.join(B2MML_EXAMPLES, 'production-schedule.v0600.xml'), 'utf8');
+const example7 = readFileSync(path.join(B2MML_EXAMPLES, 'operations-schedule.v0701.xml'), 'utf8');
 
 /** Fails the property unless `err` is an AppError answered with a 4xx and a message. */
 function expectClientError(err: unknown): void {

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { durationSeconds, identify, mapSchedule, refuseDtd } from './b2mml.ts';
 import { parseOrdersCsv, splitCsvLine } from './intake.ts';
 import { decompose, fingerprintOf, quantityProblem, resolveEquipmentId, type OrderInput, type PlantView, type ProductView } from './model.ts';
-import { schemaFolder, validateB2mml } from './xsd.ts';
+import { validateB2mml } from './xsd.ts';
+import { B2MML_EXAMPLES as examples } from '../../test/fixtures/fixtures.ts';
 
-const examples = path.join(schemaFolder(), 'examples');
 const plant: PlantView = {
   equipment: [
     { id: 'u1', path: 'a/s/cell1', extId: 'cell1', level: 'workCenter', equipmentClass: null },

@@ -10,9 +10,9 @@ import type { B2mmlVersion } from './b2mml.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENTRY: Record<B2mmlVersion, string> = { V0600: 'B2MML-V0600-ProductionSchedule.xsd', V0701: 'B2MML-OperationsSchedule.xsd' };
 
-/** `TAKT_B2MML_SCHEMAS`, or `../shared/reference/b2mml` next to the repository. */
+/** `TAKT_B2MML_SCHEMAS`, or the copy of MESA's schemas shipped in the repository (`schemas/b2mml`, see its README). */
 export function schemaFolder(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TAKT_B2MML_SCHEMAS ? path.resolve(env.TAKT_B2MML_SCHEMAS) : path.resolve(ROOT, '../shared/reference/b2mml');
+  return env.TAKT_B2MML_SCHEMAS ? path.resolve(env.TAKT_B2MML_SCHEMAS) : path.join(ROOT, 'schemas', 'b2mml');
 }
 
 interface Loaded {

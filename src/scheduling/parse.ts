@@ -1,4 +1,5 @@
-// Parsers for the benchmark formats of /work/shared/bench/scheduling (see its README):
+// Parsers for the two public job-shop benchmark formats (docs/scheduling.md § CLI; samples in
+// test/fixtures/scheduling):
 //   jssp: `jobs machines`, then one line per job of `machine duration` pairs, machines from 0;
 //   fjsp (Brandimarte): `jobs machines [avg]`, then one line per job: operation count, then per operation
 //         `k` followed by k `machine duration` pairs, machines from 1.

@@ -9,6 +9,7 @@ import { solveInWorker } from './worker-runner.ts';
 import { runSolveCommand } from './solve-command.ts';
 import { ModelError, type Problem, type SolveResult } from './model.ts';
 import { TABU_PARAMS } from './jobshop.ts';
+import { SCHEDULING_INSTANCES } from '../../test/fixtures/fixtures.ts';
 
 const FT06 = `6 6
 2 1 0 3 1 6 3 7 5 3 4 6
@@ -39,7 +40,7 @@ describe('solve: job shop (tabu engine)', () => {
   });
 
   it('is deterministic per seed', () => {
-    const p = parseJssp(readFileSync(path.resolve(__dirname, '../../../shared/bench/scheduling/jssp/la16.txt'), 'utf8'));
+    const p = parseJssp(readFileSync(path.join(SCHEDULING_INSTANCES, 'la16.txt'), 'utf8'));
     const a = solve(p, { ...LIMITS, maxIterations: 1500, seed: 7 });
     const b = solve(p, { ...LIMITS, maxIterations: 1500, seed: 7 });
     expect(b.schedule).toEqual(a.schedule);
@@ -48,7 +49,7 @@ describe('solve: job shop (tabu engine)', () => {
   });
 
   it('keeps incremental heads and tails equal to a full recomputation', () => {
-    const p = parseJssp(readFileSync(path.resolve(__dirname, '../../../shared/bench/scheduling/jssp/la21.txt'), 'utf8'));
+    const p = parseJssp(readFileSync(path.join(SCHEDULING_INSTANCES, 'la21.txt'), 'utf8'));
     TABU_PARAMS.debugVerify = true; // throws on the first mismatch
     try {
       checked(p, solve(p, { ...LIMITS, maxIterations: 3000, seed: 2 }));
@@ -70,7 +71,7 @@ describe('solve: job shop (tabu engine)', () => {
     const res = checked(p, solve(p, { ...LIMITS, maxIterations: 2000 }));
     // lower bound: total min work 3+2+2+3+4 = 14 over 2 machines = 7; job 0 alone is 5
     expect(res.schedule.makespan).toBeLessThanOrEqual(8);
-    const mk01 = parseFjsp(readFileSync(path.resolve(__dirname, '../../../shared/bench/scheduling/fjsp/mk01.txt'), 'utf8'));
+    const mk01 = parseFjsp(readFileSync(path.join(SCHEDULING_INSTANCES, 'mk01.txt'), 'utf8'));
     const r2 = checked(mk01, solve(mk01, { ...LIMITS, maxIterations: 5000, seed: 3 }));
     expect(r2.schedule.makespan).toBeLessThanOrEqual(42);
   });

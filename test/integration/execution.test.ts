@@ -2,10 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaFolder } from '../../src/execution/xsd.ts';
+import { B2MML_EXAMPLES as EXAMPLES } from '../fixtures/fixtures.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
-const EXAMPLES = path.join(schemaFolder(), 'examples');
 const V6 = 'http://www.mesa.org/xml/B2MML-V0600';
 const V7 = 'http://www.mesa.org/xml/B2MML';
 

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaFolder } from '../../src/execution/xsd.ts';
+import { B2MML_EXAMPLES } from '../fixtures/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const example = readFileSync(path.join(schemaFolder(), 'examples', 'production-schedule.v0600.xml'), 'utf8');
+const example = readFileSync(path.join(B2MML_EXAMPLES, 'production-schedule.v0600.xml'), 'utf8');
 const junk = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.constantFrom('\0', '"', ',', '\n', '<', '>', '&', '&x;', '<!DOCTYPE a [<!ENTITY x "y">]>', ': ', '- ', '*a', '&a ', '{', '['),
