@@ -1,7 +1,7 @@
 // Limits of the B2MML intake and the one-pass scan that enforces them before any parser or the XSD validator runs:
 // those are super-linear or recursive on hostile shapes (issue #11 item 15: 200k attributes took 12.8 s, a 19 MB
 // document exhausted the validator). Settings: docs/execution.md "Limits".
-import { intSetting, tooMany } from '../platform/limits.ts';
+import { readLimits, tooMany } from '../platform/limits.ts';
 
 export interface B2mmlLimits {
   /** Body size, answered 413 by the route's bodyLimit. */
@@ -25,13 +25,7 @@ export const B2MML_SETTINGS = {
 } as const satisfies Record<keyof B2mmlLimits, string>;
 
 export function b2mmlLimits(env: NodeJS.ProcessEnv = process.env): B2mmlLimits {
-  return {
-    maxBytes: intSetting(env, B2MML_SETTINGS.maxBytes, 10 * 1024 * 1024),
-    maxRequests: intSetting(env, B2MML_SETTINGS.maxRequests, 5_000),
-    maxSegments: intSetting(env, B2MML_SETTINGS.maxSegments, 50_000),
-    maxAttributes: intSetting(env, B2MML_SETTINGS.maxAttributes, 50_000),
-    maxDepth: intSetting(env, B2MML_SETTINGS.maxDepth, 64),
-  };
+  return readLimits(env, B2MML_SETTINGS, { maxBytes: 10 * 1024 * 1024, maxRequests: 5_000, maxSegments: 50_000, maxAttributes: 50_000, maxDepth: 64 });
 }
 
 export interface XmlCounts {

@@ -1,6 +1,6 @@
 // Limits of the CSV order import (issue #11 item 15): the body size (413) and the number of rows (422). The import is
 // all or nothing in one transaction, so the row limit also bounds how long it holds the database.
-import { intSetting, tooMany } from '../platform/limits.ts';
+import { readLimits, tooMany } from '../platform/limits.ts';
 import { parseOrdersCsv, type CsvParse } from './intake.ts';
 
 export interface CsvLimits {
@@ -11,7 +11,7 @@ export interface CsvLimits {
 export const CSV_SETTINGS = { maxBytes: 'TAKT_CSV_MAX_BYTES', maxRows: 'TAKT_CSV_MAX_ROWS' } as const satisfies Record<keyof CsvLimits, string>;
 
 export function csvLimits(env: NodeJS.ProcessEnv = process.env): CsvLimits {
-  return { maxBytes: intSetting(env, CSV_SETTINGS.maxBytes, 2 * 1024 * 1024), maxRows: intSetting(env, CSV_SETTINGS.maxRows, 5_000) };
+  return readLimits(env, CSV_SETTINGS, { maxBytes: 2 * 1024 * 1024, maxRows: 5_000 });
 }
 
 export const CSV_JOB = new URL('./intake-limits.ts', import.meta.url);

@@ -1,7 +1,7 @@
 // Limits of the plant-file import (issue #11 item 15): body size (413), entries and nesting (422). The import runs in
 // one transaction, so the entry limit also bounds how long it holds the database. Settings: docs/plant-file.md.
 import { parse as parseYaml } from 'yaml';
-import { intSetting, tooMany } from '../platform/limits.ts';
+import { readLimits, tooMany } from '../platform/limits.ts';
 import { parsePlantFile, type PlantFile } from './plant-file.ts';
 
 export interface PlantFileLimits {
@@ -19,11 +19,7 @@ export const PLANT_FILE_SETTINGS = {
 } as const satisfies Record<keyof PlantFileLimits, string>;
 
 export function plantFileLimits(env: NodeJS.ProcessEnv = process.env): PlantFileLimits {
-  return {
-    maxBytes: intSetting(env, PLANT_FILE_SETTINGS.maxBytes, 5 * 1024 * 1024),
-    maxItems: intSetting(env, PLANT_FILE_SETTINGS.maxItems, 20_000),
-    maxDepth: intSetting(env, PLANT_FILE_SETTINGS.maxDepth, 48),
-  };
+  return readLimits(env, PLANT_FILE_SETTINGS, { maxBytes: 5 * 1024 * 1024, maxItems: 20_000, maxDepth: 48 });
 }
 
 export const PLANT_FILE_JOB = new URL('./plant-file-limits.ts', import.meta.url);

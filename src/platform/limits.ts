@@ -11,6 +11,11 @@ export function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: numbe
   return n;
 }
 
+/** Every limit of one input from its settings: each key's environment variable, or its default. */
+export function readLimits<K extends string>(env: NodeJS.ProcessEnv, settings: Record<K, string>, defaults: Record<K, number>): Record<K, number> {
+  return Object.fromEntries((Object.keys(settings) as K[]).map((k) => [k, intSetting(env, settings[k], defaults[k])])) as Record<K, number>;
+}
+
 export interface LimitDetails {
   setting: string;
   limit: number;
