@@ -76,10 +76,10 @@ describe('V0600 ProductionPerformance', { timeout: 60_000 }, () => {
   });
 
   it('an operation confirmation carries only that operation; a bare order and a cancelled one are valid', async () => {
-    const one = toProductionPerformance(sampleOrder(), { onlySeq: 20, documentId: 'WO-1001-op-20' });
+    const one = toProductionPerformance(sampleOrder(), { onlySeq: 20 });
     await expectValid(one, 'V0600');
     const doc = parser.parse(one).ProductionPerformance as N;
-    expect(doc.ID).toBe('WO-1001-op-20');
+    expect(doc.ID).toBe('WO-1001-OP20'); // the one ID scheme: <order>-OP<seq> for a confirmation
     expect(doc.ProductionResponse.SegmentResponse.map((s: N) => s.ID)).toEqual(['WO-1001-020-R']);
     await expectValid(toProductionPerformance(sampleOrder({ operations: [], scheduleId: null, requestId: null, materialId: null, startedAt: null })), 'V0600');
     await expectValid(toProductionPerformance(sampleOrder({ status: 'cancelled' })), 'V0600');

@@ -16,8 +16,6 @@ export interface DocumentOptions {
   publishedAt?: string;
   /** Only this operation's SegmentResponse (an operation confirmation); all operations when absent. */
   onlySeq?: number | null;
-  /** Document ID; defaults to PERF-<order>. */
-  documentId?: string;
   /** JSON only: the event the document reports (operation.completed, order.completed). */
   event?: string;
 }
@@ -64,6 +62,14 @@ function compact(o: El): El {
 }
 
 export const responseId = (orderId: string) => `${orderId}-R`;
+
+/**
+ * The one document ID scheme (docs/erp.md "Document IDs"): `<order>-ORDER` for the order's performance (what
+ * `GET /api/orders/{id}/performance` answers and what an order.completed webhook carries), `<order>-OP<seq>` for an
+ * operation confirmation (operation.completed). The same order's documents are found under the same stem whichever
+ * way they were obtained.
+ */
+export const documentId = (orderId: string, seq?: number | null) => (seq === null || seq === undefined ? `${orderId}-ORDER` : `${orderId}-OP${seq}`);
 export const segmentResponseId = (orderId: string, seq: number) => `${orderId}-${String(seq).padStart(3, '0')}-R`;
 
 function operationsOf(perf: OrderPerformance, onlySeq: number | null | undefined): OperationPerformance[] {
@@ -140,7 +146,7 @@ export function toProductionPerformance(perf: OrderPerformance, opts: DocumentOp
     'ProductionPerformance',
     compact({
       '@_xmlns': NS_V0600,
-      ID: opts.documentId ?? `PERF-${perf.orderId}`,
+      ID: documentId(perf.orderId, opts.onlySeq),
       Description: `Production performance of order ${perf.orderId}: ${quantityText(perf.goodQuantity)} good, ${quantityText(perf.scrapQuantity)} scrap ${perf.unit}`,
       PublishedDate: instant(opts.publishedAt) ?? new Date().toISOString(),
       ProductionScheduleID: perf.scheduleId,
@@ -196,7 +202,7 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
     'OperationsPerformance',
     compact({
       '@_xmlns': NS_V0701,
-      ID: opts.documentId ?? `PERF-${perf.orderId}`,
+      ID: documentId(perf.orderId, opts.onlySeq),
       Description: `Operations performance of order ${perf.orderId}: ${quantityText(perf.goodQuantity)} good, ${quantityText(perf.scrapQuantity)} scrap ${perf.unit}`,
       PublishedDate: instant(opts.publishedAt) ?? new Date().toISOString(),
       StartTime: instant(perf.startedAt),
@@ -213,7 +219,7 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
 /** The JSON form: the performance itself (restricted to one operation when asked), with what it is about. */
 export function toJsonPerformance(perf: OrderPerformance, opts: DocumentOptions = {}): string {
   const operations = operationsOf(perf, opts.onlySeq);
-  return JSON.stringify({ id: opts.documentId ?? `PERF-${perf.orderId}`, ...(opts.event ? { event: opts.event } : {}), publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(), ...perf, operations });
+  return JSON.stringify({ id: documentId(perf.orderId, opts.onlySeq), ...(opts.event ? { event: opts.event } : {}), publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(), ...perf, operations });
 }
 
 export const CONTENT_TYPES: Record<PerformanceFormat, string> = {

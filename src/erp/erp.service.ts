@@ -63,8 +63,8 @@ export class ErpService {
     for (const w of hooks) {
       let doc = rendered.get(w.format);
       if (!doc) {
-        const documentId = event.kind === 'operation' ? `${perf.orderId}-OP${event.seq}` : `${perf.orderId}-ORDER`;
-        doc = renderPerformance(perf, w.format, { onlySeq, publishedAt, documentId, event: name });
+        // The ID follows from the order and the operation (documentId): the same scheme as GET …/performance.
+        doc = renderPerformance(perf, w.format, { onlySeq, publishedAt, event: name });
         rendered.set(w.format, doc);
       }
       await repo.enqueue(tx, { id: randomUUID(), webhookId: w.id, orderId: perf.orderId, event: name, operationSeq: onlySeq, contentType: doc.contentType, body: doc.body });

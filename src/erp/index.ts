@@ -8,7 +8,7 @@ import { erpRoutes } from './erp.routes.ts';
 import { ErpService, type PerformanceSource } from './erp.service.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 
-export { toOperationsPerformance, toProductionPerformance, toJsonPerformance, renderPerformance, PERFORMANCE_FORMATS, type PerformanceFormat } from './documents.ts';
+export { documentId, toOperationsPerformance, toProductionPerformance, toJsonPerformance, renderPerformance, PERFORMANCE_FORMATS, type PerformanceFormat } from './documents.ts';
 export { ErpService, type PerformanceSource, type PublicWebhook } from './erp.service.ts';
 export { DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 export { sign, verify } from './signature.ts';

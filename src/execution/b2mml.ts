@@ -41,9 +41,13 @@ function parseXml(text: string, options: ConstructorParameters<typeof XMLParser>
 
 /** Well-formed? Which generation and which verb? Refuses anything but a schedule in a known namespace. */
 export function identify(text: string): B2mmlDocument {
+  if (text.trim() === '') throw new AppError('bad_request', 'the body is empty: send a B2MML schedule (Content-Type: application/xml)');
   refuseDtd(text);
   const check = XMLValidator.validate(text);
-  if (check !== true) throw new AppError('bad_request', `malformed XML at line ${check.err.line}, column ${check.err.col}: ${check.err.msg}`);
+  if (check !== true) {
+    const where = [check.err.line ? `line ${check.err.line}` : null, check.err.col ? `column ${check.err.col}` : null].filter(Boolean).join(', ');
+    throw new AppError('bad_request', `malformed XML${where ? ` at ${where}` : ''}: ${check.err.msg}`);
+  }
   const raw = parseXml(text, { ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, htmlEntities: false, parseTagValue: false });
   const rootKey = Object.keys(raw).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (!rootKey) throw new AppError('bad_request', 'the XML has no root element');
@@ -85,25 +89,60 @@ export function durationSeconds(d: string | null): number | null {
   return days * 86400 + h * 3600 + min * 60 + s;
 }
 
+/**
+ * A number as B2MML sends it. QuantityString and ValueString are xs:string in MESA's schemas (AnyGenericValueType);
+ * the sibling DataType says which XML Schema type the text is in, and its lexical space is what counts (XML Schema
+ * Part 2 §3.2.3 decimal, §3.2.5 double/float, §3.3.13 integer) — never JavaScript's Number(), which reads `0x10` as 16,
+ * `1e2` as 100 and `''` as 0. DataType double or float: an optional exponent is allowed (`1e2`); the integer types:
+ * digits only; anything else or none (decimal, Quantity, Numeric …): xs:decimal, no exponent. Leading and trailing
+ * white space is collapsed as those types do. INF and NaN are valid doubles but no quantity: refused too.
+ */
+export type XsdNumber = { value: number; problem?: undefined } | { value?: undefined; problem: string };
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const DOUBLE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+const INTEGER_TYPES = /^(integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
+
+export function xsdNumber(text: string | null, dataType: string | null): XsdNumber {
+  if (text === null) return { problem: 'no value' };
+  const t = text.trim();
+  const [type, lexical] = dataType && /^(double|float)$/i.test(dataType) ? [dataType.toLowerCase(), DOUBLE] : dataType && INTEGER_TYPES.test(dataType) ? ['integer', INTEGER] : ['decimal', DECIMAL];
+  if (!lexical.test(t)) return { problem: `'${text.slice(0, 40)}' is not an xs:${type} (DataType ${dataType ?? '(none): read as decimal'})` };
+  const value = Number(t);
+  if (!Number.isFinite(value)) return { problem: `'${text.slice(0, 40)}' is not a finite number` };
+  return { value };
+}
+
 interface Quantity {
   value: number;
   unit: string | null;
+  /** Why the text is not a number of its DataType (value is NaN then). */
+  problem?: string;
 }
 function quantityOf(node: Node): Quantity | null {
   const q = arr(node.Quantity).find((x) => !txt(x.Key) || /^good$/i.test(txt(x.Key)!)) ?? arr(node.Quantity)[0];
   if (!q) return null;
-  const s = txt(q.QuantityString);
-  return { value: s === null ? Number.NaN : Number(s), unit: txt(q.UnitOfMeasure) };
+  const n = xsdNumber(txt(q.QuantityString), txt(q.DataType));
+  return { value: n.value ?? Number.NaN, unit: txt(q.UnitOfMeasure), ...(n.problem ? { problem: n.problem } : {}) };
 }
 
-function parameterOf(p: Node): ParameterValue | null {
+const NUMERIC_TYPES = /^(double|float|decimal|integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
+
+/** A parameter; a numeric DataType whose text is not in that type's lexical space is a problem, not a silent string. */
+function parameterOf(p: Node): { param: ParameterValue | null; problem?: string } {
   const name = txt(p.ID);
-  if (!name) return null;
+  if (!name) return { param: null };
   const v = arr(p.Value)[0];
   const raw = v ? txt(v.ValueString) : null;
   const type = v ? txt(v.DataType) : null;
-  const numeric = raw !== null && type !== null && /^(double|float|decimal|integer|int|long|short)$/i.test(type) && Number.isFinite(Number(raw));
-  return { name, target: numeric ? Number(raw) : raw, ...(v && txt(v.UnitOfMeasure) ? { unit: txt(v.UnitOfMeasure)! } : {}) };
+  let target: unknown = raw;
+  if (raw !== null && type !== null && NUMERIC_TYPES.test(type)) {
+    const n = xsdNumber(raw, type);
+    if (n.problem) return { param: null, problem: `parameter '${name}': ${n.problem}` };
+    target = n.value;
+  }
+  return { param: { name, target, ...(v && txt(v.UnitOfMeasure) ? { unit: txt(v.UnitOfMeasure)! } : {}) } };
 }
 
 const use = (s: string | null) => (s ?? 'consumed').toLowerCase();
@@ -157,31 +196,43 @@ function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: stri
   const cancel = doc.verb === 'Cancel' || state === 'Cancelled';
   const segs = arr(r.SegmentRequirement);
   const produced: Array<{ id: string; q: Quantity | null }> = [];
-  const segments: SegmentInput[] = segs.map((s, j) => {
+  const problems: string[] = [];
+  let detailed = false;
+  const mapped: SegmentInput[] = segs.map((s, j) => {
     const materials: MaterialLine[] = [];
     const take = (m: Node, u: string) => {
       const id = txt(m.MaterialDefinitionID);
       if (!id) return;
       const q = quantityOf(m);
+      if (q?.problem) problems.push(`material '${id}': quantity ${q.problem}`);
       if (u === 'produced') produced.push({ id, q });
       else materials.push({ materialId: id, quantity: q?.value ?? Number.NaN, unit: q?.unit ?? null, use: u });
     };
     for (const m of arr(s.MaterialProducedRequirement)) take(m, 'produced');
     for (const m of arr(s.MaterialConsumedRequirement)) take(m, 'consumed');
     for (const m of arr(s.MaterialRequirement)) take(m, use(txt(m.MaterialUse)));
-    const params = [...arr(s.SegmentParameter), ...arr(s.ProductionParameter).flatMap((pp) => arr(pp.Parameter))]
-      .map(parameterOf)
-      .filter((p): p is ParameterValue => !!p);
+    const params: ParameterValue[] = [];
+    for (const raw of [...arr(s.SegmentParameter), ...arr(s.ProductionParameter).flatMap((pp) => arr(pp.Parameter))]) {
+      const { param, problem } = parameterOf(raw);
+      if (problem) problems.push(problem);
+      if (param) params.push(param);
+    }
+    const equipmentIds = arr(s.EquipmentRequirement).flatMap((e) => arr(e.EquipmentID).map(txt)).filter((x): x is string => !!x);
+    if (materials.length || params.length || equipmentIds.length) detailed = true;
     return {
       id: txt(s.ID) ?? `${requestId}-${(j + 1) * 10}`,
       name: txt(s.ProcessSegmentID) ?? txt(s.OperationsSegmentID) ?? txt(s.ID) ?? `segment ${j + 1}`,
-      equipmentIds: arr(s.EquipmentRequirement).flatMap((e) => arr(e.EquipmentID).map(txt)).filter((x): x is string => !!x),
+      equipmentIds,
       materials,
       parameters: params,
       durationS: durationSeconds(txt(s.Duration)),
       latestEnd: txt(s.LatestEndTime),
     };
   });
+  // A request that names only the product — no segment, or one that says nothing but what to make — is an order for
+  // the product as a REST order is: its operations, materials and parameters come from the product's routing
+  // (docs/execution.md). Taking it as one operation of its own would leave it without a bill of materials.
+  const segments = segs.length <= 1 && !detailed ? [] : mapped;
   const latest = segs.map((s) => txt(s.LatestEndTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
   const earliest = segs.map((s) => txt(s.EarliestStartTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
   const priority = txt(r.Priority);
@@ -198,6 +249,7 @@ function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: stri
     cancel,
   };
   if (cancel) return { requestId, order: { ...base, product: '', quantity: 0, unit: null } };
+  if (problems.length) return { requestId, problem: problems.join('; ') };
   const products = [...new Set(produced.map((p) => p.id))];
   if (products.length === 0) return { requestId, problem: 'no produced material requirement (MaterialUse Produced): the product is unknown' };
   if (products.length > 1) return { requestId, problem: `several produced materials (${products.join(', ')}): one product per order` };

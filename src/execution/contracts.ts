@@ -71,7 +71,7 @@ export interface LotLedger {
 export interface OperationPerformance {
   seq: number;
   name: string;
-  /** ProcessSegmentID: the segment the ERP sent, else the routing step's name */
+  /** ProcessSegmentID: the process segment the ERP named (SegmentRequirement/ProcessSegmentID), null for a routing step (its name is used) */
   segmentId: string | null;
   status: 'created' | 'released' | 'running' | 'completed' | 'cancelled';
   equipment: string | null;

@@ -1,5 +1,5 @@
 // HTTP face of execution: orders in (JSON, CSV, B2MML), release, cancel, and the dispatch list of a work centre.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
@@ -10,9 +10,10 @@ import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { OFFLOAD_ABOVE_CHARS, offload, yieldToLoop } from '../platform/offload.ts';
 import type { MappedSchedule } from './b2mml.ts';
 import { B2MML_JOB, checkSchedule } from './b2mml-job.ts';
+import { xmlText } from './b2mml-text.ts';
 import { b2mmlLimits, B2MML_SETTINGS } from './b2mml-limits.ts';
 import { ExecutionService, type RequestOutcome } from './execution.service.ts';
-import { fromBody, orderBodySchema, orderIdSchema, type CsvParse } from './intake.ts';
+import { fromBody, orderBodySchema, orderIdSchema, withUnknownProducts, type CsvParse } from './intake.ts';
 import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
 import { csvLimits, CSV_JOB, CSV_SETTINGS, parseOrdersCsvLimited } from './intake-limits.ts';
 import { schemaFolder } from './xsd.ts';
@@ -30,6 +31,16 @@ const outcome = z.object({
 
 /** Orders written between two yields to the event loop: each is its own transaction, so other requests get in between. */
 const WRITE_BATCH = 5;
+
+/**
+ * Several orders in one call are applied one by one, so some can be rejected while the others are taken. The answer
+ * says so where an ERP that looks only at the status or the headers sees it: `Takt-Rejected: <n>` on every such answer,
+ * and 207 Multi-Status instead of 200/201 when n > 0 (the body's `results` say which and why; docs/execution.md).
+ */
+function withRejections(reply: FastifyReply, results: RequestOutcome[], status: number): FastifyReply {
+  const rejected = results.filter((r) => r.result === 'rejected').length;
+  return reply.header('Takt-Rejected', String(rejected)).status(rejected > 0 ? 207 : status);
+}
 
 const isText = (body: unknown, type: string | undefined, want: RegExp, what: string): string => {
   if (typeof body !== 'string' || !want.test(type ?? '')) throw new AppError('unsupported_media_type', `send ${what}`);
@@ -52,7 +63,7 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
         tags: ['orders'],
         summary: 'Create or update production orders (one object or an array); idempotent by order id',
         body: z.union([orderBodySchema, z.array(orderBodySchema).min(1).max(1000)]),
-        response: { 200: z.object({ results: z.array(outcome) }), 201: z.object({ results: z.array(outcome) }) },
+        response: { 200: z.object({ results: z.array(outcome) }), 201: z.object({ results: z.array(outcome) }), 207: z.object({ results: z.array(outcome) }) },
       },
     },
     async (req, reply) => {
@@ -60,7 +71,7 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
       const results: RequestOutcome[] = Array.isArray(req.body)
         ? await service.receive(actor, req.body.map((b) => fromBody(b)), 'each')
         : [await service.receiveOne(actor, fromBody(req.body))];
-      return reply.status(results.some((r) => r.result === 'created') ? 201 : 200).send({ results });
+      return withRejections(reply, results, results.some((r) => r.result === 'created') ? 201 : 200).send({ results });
     },
   );
 
@@ -75,7 +86,11 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
     async (req) => {
       const text = isText(req.body, req.headers['content-type'], /^text\/csv/i, 'the orders as Content-Type: text/csv');
       const parsed = text.length > OFFLOAD_ABOVE_CHARS ? await offload<CsvParse>(CSV_JOB, 'parseOrdersCsvLimited', [text, csv]) : parseOrdersCsvLimited(text, csv);
-      if (parsed.issues.length) throw validationFailed(`nothing was imported: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, parsed.issues);
+      if (parsed.issues.length) {
+        // Every error of the file at once, including unknown products on lines that have other errors too.
+        const issues = withUnknownProducts(parsed, await service.unknownProducts(parsed.products.map((p) => p.product)));
+        throw validationFailed(`nothing was imported: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      }
       return { results: await service.receive(actorOf(principalOf(req)), parsed.orders, 'atomic', parsed.labels) };
     },
   );
@@ -128,32 +143,39 @@ export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, servi
     (req) => service.dispatch(decodeURIComponent(req.params.id)),
   );
 
-  app.post(
-    '/api/integration/b2mml',
-    {
-      config: { roles: PLANNERS, accepts: ['application/xml', 'text/xml'] },
-      bodyLimit: xmlLimits.maxBytes,
-      preParsing: bodyLimitHook(xmlLimits.maxBytes, B2MML_SETTINGS.maxBytes),
-      schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
-    },
-    async (req) => {
-      const text = isText(req.body, req.headers['content-type'], /^(application|text)\/xml/i, 'B2MML as Content-Type: application/xml');
-      const folder = schemaFolder();
-      const mapped =
-        text.length > OFFLOAD_ABOVE_CHARS
-          ? await offload<MappedSchedule>(B2MML_JOB, 'checkSchedule', [text, xmlLimits, folder])
-          : await checkSchedule(text, xmlLimits, folder);
-      const actor = actorOf(principalOf(req));
-      const results: RequestOutcome[] = [];
-      // Bounded steps: a batch of orders (one transaction each), then other requests get the event loop and the database.
-      for (let i = 0; i < mapped.requests.length; i += WRITE_BATCH) {
-        if (i > 0) await yieldToLoop();
-        for (const r of mapped.requests.slice(i, i + WRITE_BATCH)) {
-          if (!r.order) results.push({ orderId: r.requestId, requestId: r.requestId, result: 'rejected', reason: r.problem });
-          else results.push(...(await service.receive(actor, [r.order], 'each')));
+  // B2MML arrives as bytes: its encoding is the document's (BOM, charset, declaration), not always UTF-8 (b2mml-text.ts).
+  void fastify.register(async (scope) => {
+    scope.removeContentTypeParser(['application/xml', 'text/xml']);
+    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/integration/b2mml',
+      {
+        config: { roles: PLANNERS, accepts: ['application/xml', 'text/xml'] },
+        bodyLimit: xmlLimits.maxBytes,
+        preParsing: bodyLimitHook(xmlLimits.maxBytes, B2MML_SETTINGS.maxBytes),
+        schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
+      },
+      async (req, reply) => {
+        const type = req.headers['content-type'];
+        if (!Buffer.isBuffer(req.body) || !/^(application|text)\/xml/i.test(type ?? '')) throw new AppError('unsupported_media_type', 'send B2MML as Content-Type: application/xml');
+        const text = xmlText(req.body, type);
+        const folder = schemaFolder();
+        const mapped =
+          text.length > OFFLOAD_ABOVE_CHARS
+            ? await offload<MappedSchedule>(B2MML_JOB, 'checkSchedule', [text, xmlLimits, folder])
+            : await checkSchedule(text, xmlLimits, folder);
+        const actor = actorOf(principalOf(req));
+        const results: RequestOutcome[] = [];
+        // Bounded steps: a batch of orders (one transaction each), then other requests get the event loop and the database.
+        for (let i = 0; i < mapped.requests.length; i += WRITE_BATCH) {
+          if (i > 0) await yieldToLoop();
+          for (const r of mapped.requests.slice(i, i + WRITE_BATCH)) {
+            if (!r.order) results.push({ orderId: r.requestId, requestId: r.requestId, result: 'rejected', reason: r.problem });
+            else results.push(...(await service.receive(actor, [r.order], 'each')));
+          }
         }
-      }
-      return { version: mapped.version, verb: mapped.verb, schedules: mapped.scheduleIds, results };
-    },
-  );
+        return withRejections(reply, results, 200).send({ version: mapped.version, verb: mapped.verb, schedules: mapped.scheduleIds, results });
+      },
+    );
+  });
 }

@@ -18,6 +18,8 @@ export interface RequestOutcome {
   result: IntakeResult;
   reason?: string;
   version?: number;
+  /** The body field a rejection is about (internal: a single REST order's 400 names it). */
+  field?: string;
 }
 
 export type PublicOrder = Omit<repo.OrderRow, 'fingerprint'>;
@@ -26,9 +28,17 @@ export type PublicOperation = Omit<repo.OperationRow, 'orderId'>;
 const publicOrder = ({ fingerprint: _f, ...o }: repo.OrderRow): PublicOrder => o;
 const publicOperation = ({ orderId: _o, ...op }: repo.OperationRow): PublicOperation => op;
 const STARTED = new Set(['running', 'completed']);
+const withoutField = ({ field: _f, ...r }: RequestOutcome): RequestOutcome => r;
 
-/** A business refusal of one request (becomes `rejected` with this reason, or a 4xx for single calls). */
-class Refusal extends Error {}
+/** A business refusal of one request (becomes `rejected` with this reason, or a 4xx for single calls naming `field`). */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly field = 'id',
+  ) {
+    super(message);
+  }
+}
 
 interface Master {
   plant: PlantView;
@@ -68,13 +78,18 @@ export class ExecutionService {
           // A long import holds the transaction, but not the event loop: other requests are parsed and answered meanwhile.
           if (i > 0 && i % 50 === 0) await yieldToLoop();
           const r = await this.applyOne(tx, actor, input, m);
-          if (r.result === 'rejected') issues.push({ path: labels?.[i] ?? `[${i}]`, message: r.reason ?? 'rejected' });
-          out.push(r);
+          const at = labels?.[i] ?? `[${i}]`;
+          if (r.result === 'rejected') issues.push({ path: r.field && r.field !== 'id' ? `${at}.${r.field}` : at, message: r.reason ?? 'rejected' });
+          out.push(withoutField(r));
         }
         if (issues.length) throw validationFailed(`nothing was imported: ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, issues);
         return out;
       });
     }
+    return (await this.receiveEach(actor, inputs)).map(withoutField);
+  }
+
+  private async receiveEach(actor: Actor, inputs: OrderInput[]): Promise<RequestOutcome[]> {
     const out: RequestOutcome[] = [];
     for (const input of inputs) {
       const once = () => this.db.transaction(async (tx) => this.applyOne(tx, actor, input, await this.master(tx)));
@@ -90,7 +105,7 @@ export class ExecutionService {
       // A savepoint per order: a refusal inside leaves the surrounding transaction usable.
       return await tx.transaction(async (sp) => ({ ...base, ...(await this.applyInTx(sp, actor, input, m)) }));
     } catch (err) {
-      if (err instanceof Refusal) return { ...base, result: 'rejected', reason: err.message };
+      if (err instanceof Refusal) return { ...base, result: 'rejected', reason: err.message, field: err.field };
       throw err;
     }
   }
@@ -106,13 +121,13 @@ export class ExecutionService {
       return { result: 'cancelled', version: after.version };
     }
     const problem = quantityProblem(input.quantity);
-    if (problem) throw new Refusal(problem);
+    if (problem) throw new Refusal(problem, 'quantity');
     if (input.priority !== null && (!Number.isInteger(input.priority) || input.priority < 0 || input.priority > 1_000_000))
-      throw new Refusal(`priority ${input.priority} must be a whole number from 0 to 1000000`);
-    for (const d of [input.due, input.startAfter]) if (d !== null && Number.isNaN(Date.parse(d))) throw new Refusal(`'${d}' is not a date-time`);
+      throw new Refusal(`priority ${input.priority} must be a whole number from 0 to 1000000`, 'priority');
+    for (const [field, d] of [['due', input.due], ['startAfter', input.startAfter]] as const) if (d !== null && Number.isNaN(Date.parse(d))) throw new Refusal(`'${d}' is not a date-time`, field);
     const product = m.products.find((p) => p.id === input.product) ?? m.products.find((p) => p.materialId === input.product);
-    if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`);
-    if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`);
+    if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`, 'product');
+    if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`, 'unit');
     const unknownMaterials = [...new Set(input.segments.flatMap((s) => s.materials.map((x) => x.materialId)).filter((id) => !m.materials.has(id)))];
     if (unknownMaterials.length) throw new Refusal(`unknown material definition(s): ${unknownMaterials.join(', ')}`);
     for (const s of input.segments)
@@ -157,9 +172,19 @@ export class ExecutionService {
 
   /** One order from the REST API: a refusal is a 4xx rather than a `rejected` outcome. */
   async receiveOne(actor: Actor, input: OrderInput): Promise<RequestOutcome> {
-    const [r] = await this.receive(actor, [input], 'each');
-    if (r.result === 'rejected') throw new AppError(/unknown/.test(r.reason ?? '') ? 'validation_failed' : 'conflict', r.reason ?? 'rejected', [{ path: 'id', message: r.reason ?? '' }]);
-    return r;
+    const [r] = await this.receiveEach(actor, [input]);
+    if (r.result === 'rejected') {
+      const { field = 'id', reason = 'rejected' } = r;
+      // The order's own state (started, cancelled) is a conflict; anything wrong with a field of the body is a 400 naming it.
+      throw new AppError(field === 'id' ? 'conflict' : 'validation_failed', reason, [{ path: field, message: reason }]);
+    }
+    return withoutField(r);
+  }
+
+  /** Which of these ids name neither a product nor the material a product makes (as intake looks them up). */
+  async unknownProducts(ids: string[]): Promise<Set<string>> {
+    const { products } = await this.master(this.db);
+    return new Set(ids.filter((id) => !products.some((p) => p.id === id || p.materialId === id)));
   }
 
   list = async (f: repo.OrderFilter) => (await repo.listOrders(this.db, f)).map(publicOrder);

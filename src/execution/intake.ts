@@ -65,6 +65,22 @@ export interface CsvParse {
   /** `line N` per order, for errors found later (unknown product …) */
   labels: string[];
   issues: FieldIssue[];
+  /** Every row's product id that is well-formed, with its line: checked against the plant even when the row has other errors. */
+  products: Array<{ at: string; product: string }>;
+}
+
+/** A plain decimal (12, 12.5, .5): no exponent, no hexadecimal, no Infinity — what a spreadsheet writes for a quantity. */
+const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * Adds an error for every well-formed product id the plant does not know (`unknown` holds them), so a file with a bad
+ * quantity and an unknown product on one line lists both; issues stay in line order, fields in column order.
+ */
+export function withUnknownProducts(parsed: CsvParse, unknown: ReadonlySet<string>): FieldIssue[] {
+  const more = parsed.products.filter((p) => unknown.has(p.product)).map((p) => ({ path: `${p.at}.product`, message: `unknown product or material definition '${p.product}'` }));
+  const line = (path: string) => Number(/^line (\d+)/.exec(path)?.[1] ?? 0);
+  const column = (path: string) => CSV_HEADER.indexOf(path.split('.')[1] as (typeof CSV_HEADER)[number]);
+  return [...parsed.issues, ...more].sort((a, b) => line(a.path) - line(b.path) || column(a.path) - column(b.path));
 }
 
 /** `order,product,quantity,due,priority`; every bad row is reported with its line number (the header is line 1). */
@@ -73,9 +89,11 @@ export function parseOrdersCsv(text: string): CsvParse {
   const issues: FieldIssue[] = [];
   const orders: OrderInput[] = [];
   const labels: string[] = [];
+  const products: CsvParse['products'] = [];
+  if (text.replace(/^\uFEFF/, '').trim() === '') return { orders, labels, products, issues: [{ path: 'line 1', message: `the file is empty: expected the header '${CSV_HEADER.join(',')}' and a line per order` }] };
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   if (header.join(',') !== CSV_HEADER.join(','))
-    return { orders, labels, issues: [{ path: 'line 1', message: `the header must be '${CSV_HEADER.join(',')}', not '${lines[0] ?? ''}'` }] };
+    return { orders, labels, products, issues: [{ path: 'line 1', message: `the header must be '${CSV_HEADER.join(',')}', not '${lines[0] ?? ''}'` }] };
   const seen = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
@@ -90,11 +108,12 @@ export function parseOrdersCsv(text: string): CsvParse {
     const before = issues.length;
     if (!orderIdSchema.safeParse(id).success) bad('order', `'${id}' is not an order id (letters, digits and _ . : - only)`);
     if (!codeRef.safeParse(product).success) bad('product', `'${product}' is not a product id`);
-    const quantity = Number(qty);
-    if (qty === '' || !Number.isFinite(quantity) || quantity <= 0) bad('quantity', `'${qty}' must be a number above 0`);
+    else products.push({ at, product });
+    const quantity = PLAIN_DECIMAL.test(qty) ? Number(qty) : Number.NaN;
+    if (!Number.isFinite(quantity) || quantity <= 0) bad('quantity', `'${qty}' must be a decimal number above 0 (e.g. 12 or 12.5)`);
     else if (quantity > MAX_QUANTITY) bad('quantity', `${qty} is absurd (above ${MAX_QUANTITY})`);
     if (due !== '' && (!instant.safeParse(due).success && !/^\d{4}-\d{2}-\d{2}$/.test(due))) bad('due', `'${due}' must be a date (YYYY-MM-DD) or an ISO 8601 date-time with offset`);
-    const priority = prio === '' ? null : Number(prio);
+    const priority = prio === '' ? null : /^\d+$/.test(prio) ? Number(prio) : Number.NaN;
     if (priority !== null && (!Number.isInteger(priority) || priority < 0 || priority > 1_000_000)) bad('priority', `'${prio}' must be a whole number from 0 to 1000000`);
     if (seen.has(id)) bad('order', `order '${id}' already appears on line ${seen.get(id)}`);
     seen.set(id, i + 1);
@@ -118,5 +137,5 @@ export function parseOrdersCsv(text: string): CsvParse {
     });
   }
   if (orders.length === 0 && issues.length === 0) issues.push({ path: 'line 2', message: 'the file holds no orders' });
-  return { orders, labels, issues };
+  return { orders, labels, issues, products };
 }

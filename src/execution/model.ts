@@ -29,7 +29,9 @@ export interface ParameterValue {
 
 /** A segment requirement as the ERP sent it (B2MML SegmentRequirement). */
 export interface SegmentInput {
+  /** SegmentRequirement/ID (the requirement's own id) */
   id: string;
+  /** ProcessSegmentID (V0600: else OperationsSegmentID or the ID): the process segment, the operation's name */
   name: string;
   /** EquipmentRequirement/EquipmentID values */
   equipmentIds: string[];
@@ -62,6 +64,7 @@ export interface OrderInput {
 export interface PlannedOperation {
   seq: number;
   name: string;
+  /** The process segment the ERP named for this operation (B2MML ProcessSegmentID); null for a routing step. */
   segmentId: string | null;
   workCenter: string | null;
   equipmentClass: string | null;
@@ -138,7 +141,9 @@ export function decompose(order: Pick<OrderInput, 'quantity' | 'segments'> & { d
     return {
       seq: (i + 1) * 10,
       name: seg.name,
-      segmentId: seg.id,
+      // The ISA-95 process segment the ERP named (SegmentRequirement/ProcessSegmentID), which the performance documents
+      // report back as SegmentResponse/ProcessSegmentID — not the SegmentRequirement's own ID, which no ERP matches on.
+      segmentId: seg.name,
       workCenter: sent.length ? null : (step?.workCenter ?? null),
       equipmentClass: sent.length ? null : (step?.equipmentClass ?? null),
       candidates: sent.length ? [...new Set(sent)].sort() : fromRouting,

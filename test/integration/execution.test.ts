@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import { validatePerformance } from '../../src/erp/index.ts';
 import { B2MML_EXAMPLES as EXAMPLES } from '../fixtures/fixtures.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -57,7 +59,7 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token?: string) => {
       const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as string, headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers } });
-      return { status: res.statusCode, body: res.body ? (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body) : undefined };
+      return { status: res.statusCode, headers: res.headers, body: res.body ? (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body) : undefined };
     };
     const xml = (doc: string) => call('POST', '/api/integration/b2mml', doc, { 'content-type': 'application/xml' });
     const results = (r: { body: { results: Array<{ orderId: string; result: string; reason?: string }> } }) =>
@@ -121,7 +123,8 @@ for (const kind of DB_KINDS) {
         { id: 'B-5', segments: [{ id: 'B-5-10', process: 'MOULD', produced: ['HOUSING-BLK', 5], consumed: [['NO-SUCH-MAT', 1, 'kg']] }] },
       ];
       const r6 = await xml(v0600('SCH-B6', reqs));
-      expect(r6.status, JSON.stringify(r6.body)).toBe(200);
+      expect(r6.status, JSON.stringify(r6.body)).toBe(207); // three of five rejected: Multi-Status, counted in a header
+      expect(r6.headers['takt-rejected']).toBe('3');
       expect(results(r6)).toEqual({ 'B-1': 'created', 'B-2': 'created', 'B-3': 'rejected', 'B-4': 'rejected', 'B-5': 'rejected' });
       const reasons = r6.body.results.map((x: { reason?: string }) => x.reason ?? '').join(' | ');
       expect(reasons).toMatch(/unknown product or material definition 'UNKNOWN-MAT'/);
@@ -229,7 +232,7 @@ for (const kind of DB_KINDS) {
       expect(paths).toEqual(['line 3.quantity', 'line 4.due', 'line 4.priority']);
       const unknown = await csv('order,product,quantity,due,priority\nC-1,HOUSING-BLK,100,2030-05-01,1\nC-2,NOPE,5,,\n');
       expect(unknown.status).toBe(400);
-      expect(unknown.body.error.details).toEqual([{ path: 'line 3', message: "unknown product or material definition 'NOPE'" }]);
+      expect(unknown.body.error.details).toEqual([{ path: 'line 3.product', message: "unknown product or material definition 'NOPE'" }]);
       expect((await call('GET', '/api/orders/C-1')).status).toBe(404); // nothing half-applied
       const good = await csv('order,product,quantity,due,priority\r\nC-1,HOUSING-BLK,100,2030-05-01,1\r\n"C-2",HOUSING-BLK,5,2030-05-02T06:00:00Z,\r\n');
       expect(good.status).toBe(200);
@@ -254,6 +257,109 @@ for (const kind of DB_KINDS) {
       const doc = v0701('SCH-S', [{ id: 'S-1', segments: [{ id: 'S-1-10', process: "M'; DELETE FROM order_operations; --", produced: ["HOUSING-BLK'--", 1] }] }]);
       expect(results(await xml(doc))).toEqual({ 'S-1': 'rejected' });
       expect((await call('GET', '/api/orders/R-1')).body.operations.length).toBe(2);
+    });
+
+    // issue #12 items 11–14: B2MML documents and intake an ERP can rely on
+    const OPS_FIELDS = ['seq', 'name', 'segmentId', 'candidates', 'materials', 'parameters', 'setupTimeS', 'runTimeS', 'workCenter', 'equipmentClass'] as const;
+    const opsOf = async (id: string) =>
+      ((await call('GET', `/api/orders/${id}`)).body.operations as Array<Record<string, unknown>>).map((o) => Object.fromEntries(OPS_FIELDS.map((k) => [k, o[k]])));
+    const productOnlyV0701 = (id: string, qty: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<OperationsSchedule xmlns="${V7}"><ID>SCH-${id}</ID><OperationsType>Production</OperationsType><OperationsRequest><ID>${id}</ID><OperationsType>Production</OperationsType>
+  <SegmentRequirement><ID>${id}-SR</ID><ProcessSegmentID>MOULD</ProcessSegmentID><OperationsDefinitionID>OD-1</OperationsDefinitionID><OperationsSegmentID>OS-1</OperationsSegmentID>
+    <MaterialRequirement><ID>MR-1</ID><MaterialDefinitionID>HOUSING-BLK</MaterialDefinitionID><MaterialUse>Produced</MaterialUse><Quantity><QuantityString>${qty}</QuantityString><DataType>double</DataType><UnitOfMeasure>pcs</UnitOfMeasure></Quantity></MaterialRequirement>
+  </SegmentRequirement></OperationsRequest></OperationsSchedule>`;
+
+    it('a B2MML request that names only the product gets the routing\'s operations, materials and parameters, and releases', async () => {
+      expect((await call('POST', '/api/orders', { id: 'PO-REST', product: 'HOUSING-BLK', quantity: 1000 })).status).toBe(201);
+      const rest = await opsOf('PO-REST');
+      expect(rest.map((o) => o.name)).toEqual(['Mould', 'Pack']);
+      expect(rest[0]!.materials).toEqual([{ materialId: 'PP-GRANULATE-BLK', quantity: 5.1, unit: 'kg', use: 'consumed' }]); // 0.0051 kg × 1000
+      const docs: Array<[string, string]> = [
+        ['PO-V6', v0600('SCH-PO6', [{ id: 'PO-V6', segments: [{ id: 'PO-V6-10', process: 'MOULD', produced: ['HOUSING-BLK', 1000] }] }])],
+        ['PO-V7', productOnlyV0701('PO-V7', '1000')],
+      ];
+      for (const [id, doc] of docs) {
+        const r = await xml(doc);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(results(r)).toEqual({ [id]: 'created' });
+        expect(await opsOf(id)).toEqual(rest);
+        const released = await call('POST', `/api/orders/${id}/release`);
+        expect(released.status, JSON.stringify(released.body)).toBe(200);
+      }
+    });
+
+    it('performance documents carry the process segment in ProcessSegmentID (the ERP\'s, else the routing step\'s), XSD-valid in both versions', async () => {
+      const doc = v0600('SCH-PS', [{ id: 'PS-1', segments: [
+        { id: 'PS-1-SR10', process: 'Mould', produced: ['HOUSING-BLK', 10], consumed: [['PP-GRANULATE-BLK', 0.051, 'kg']] },
+        { id: 'PS-1-SR20', process: 'Pack', consumed: [['LID-BLK', 10, 'pcs']] },
+      ] }]);
+      expect(results(await xml(doc))).toEqual({ 'PS-1': 'created' });
+      expect((await call('POST', '/api/orders', { id: 'PS-REST', product: 'HOUSING-BLK', quantity: 10 })).status).toBe(201);
+      const parser = new XMLParser({ parseTagValue: false, isArray: (n) => n === 'SegmentResponse' });
+      for (const id of ['PS-1', 'PS-REST'])
+        for (const [format, version, root, response] of [['b2mml-v0600', 'V0600', 'ProductionPerformance', 'ProductionResponse'], ['b2mml-v0701', 'V0701', 'OperationsPerformance', 'OperationsResponse']] as const) {
+          const r = await call('GET', `/api/orders/${id}/performance?format=${format}`);
+          expect(r.status, String(r.body)).toBe(200);
+          expect(await validatePerformance(r.body as string, version)).toEqual([]);
+          const segs = parser.parse(r.body as string)[root][response].SegmentResponse as Array<{ ProcessSegmentID: string; Description: string }>;
+          // the routing of HOUSING-BLK is Mould, Pack; the ERP named the same process segments
+          expect(segs.map((x) => x.ProcessSegmentID), `${id} ${format}`).toEqual(['Mould', 'Pack']);
+          expect(r.body as string).not.toContain('PS-1-SR10');
+        }
+    });
+
+    it('reads quantities by their DataType\'s lexical form, UTF-16 with a BOM, an empty body, and flags partly rejected documents', async () => {
+      // 0x10 is no xs:decimal (it used to become 16); 1e2 is a valid xs:double (DataType double): 100
+      const hex = await xml(v0600('SCH-HEX', [{ id: 'Q-HEX', segments: [{ id: 'Q-HEX-10', process: 'MOULD', produced: ['HOUSING-BLK', '0x10' as unknown as number] }] }]));
+      expect(hex.status).toBe(207);
+      expect(hex.headers['takt-rejected']).toBe('1');
+      expect(hex.body.results[0]).toMatchObject({ orderId: 'Q-HEX', result: 'rejected', reason: expect.stringMatching(/'0x10' is not an xs:decimal/) });
+      expect((await call('GET', '/api/orders/Q-HEX')).status).toBe(404);
+      const exp = await xml(productOnlyV0701('Q-EXP', '1e2'));
+      expect(exp.status, JSON.stringify(exp.body)).toBe(200);
+      expect(exp.headers['takt-rejected']).toBe('0');
+      expect((await call('GET', '/api/orders/Q-EXP')).body).toMatchObject({ quantity: 100 });
+
+      const utf16 = (order: string) => v0600(`SCH-${order}`, [{ id: order, segments: [{ id: `${order}-10`, process: 'Prüfen', produced: ['HOUSING-BLK', 7] }] }]).replace('encoding="UTF-8"', 'encoding="UTF-16"');
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16('U16-LE'), 'utf16le')]);
+      const be = Buffer.from(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16('U16-BE'), 'utf16le')]).swap16());
+      for (const [id, bytes] of [['U16-LE', le], ['U16-BE', be]] as const) {
+        const r = await xml(bytes as unknown as string);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(results(r)).toEqual({ [id]: 'created' });
+        expect((await call('GET', `/api/orders/${id}`)).body).toMatchObject({ quantity: 7 });
+      }
+      const ebcdic = await xml(v0600('SCH-E', []).replace('encoding="UTF-8"', 'encoding="EBCDIC-CP-US"'));
+      expect(ebcdic.status).toBe(415);
+      expect(ebcdic.body.error.message).toMatch(/encoding 'ebcdic-cp-us'/);
+
+      for (const body of ['', '  \n']) {
+        const empty = await xml(body);
+        expect(empty.status).toBe(400);
+        expect(empty.body.error.message).toMatch(/the body is empty/);
+        expect(empty.body.error.message).not.toMatch(/undefined/);
+      }
+    });
+
+    it('names the field of a refused REST order, and lists every error of a CSV line', async () => {
+      const unknown = await call('POST', '/api/orders', { id: 'F-1', product: 'NOPE', quantity: 1 });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.details).toEqual([{ path: 'product', message: "unknown product or material definition 'NOPE'" }]);
+      const unit = await call('POST', '/api/orders', { id: 'F-2', product: 'HOUSING-BLK', quantity: 1, unit: 'kg' });
+      expect(unit.status).toBe(400);
+      expect(unit.body.error.details[0].path).toBe('unit');
+      // a REST array with a rejected order: 207 and the count, like a B2MML document
+      const mixed = await call('POST', '/api/orders', [{ id: 'F-3', product: 'HOUSING-BLK', quantity: 1 }, { id: 'F-4', product: 'NOPE', quantity: 1 }]);
+      expect(mixed.status).toBe(207);
+      expect(mixed.headers['takt-rejected']).toBe('1');
+
+      const csv = await call('POST', '/api/orders/import', 'order,product,quantity,due,priority\nF-5,NOPE,0x10,2030-05-01,1\nF-6,HOUSING-BLK,5,,\nF-7,GONE,1e2,,x\n', { 'content-type': 'text/csv' });
+      expect(csv.status).toBe(400);
+      expect(csv.body.error.details.map((d: { path: string }) => d.path)).toEqual(['line 2.product', 'line 2.quantity', 'line 4.product', 'line 4.quantity', 'line 4.priority']);
+      expect((await call('GET', '/api/orders/F-6')).status).toBe(404);
+      const empty = await call('POST', '/api/orders/import', '', { 'content-type': 'text/csv' });
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.message).toMatch(/the file is empty/);
     });
   });
 }
