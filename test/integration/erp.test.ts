@@ -295,6 +295,28 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', '/api/orders/bad%20id/performance')).status).toBe(400);
     });
 
+    it('the API and the webhooks give the same order\'s documents IDs of one scheme: <order>-ORDER, <order>-OP<seq>', async () => {
+      erp.erp.attach({ performance: async (id) => order(id), onCompletion: () => {} });
+      const idOf = (body: string) =>
+        body.trimStart().startsWith('{') ? (JSON.parse(body) as { id: string }).id : /<(?:ProductionPerformance|OperationsPerformance)\b[^>]*>\s*<ID>([^<]+)<\/ID>/.exec(body)?.[1];
+      const formats = ['b2mml-v0600', 'b2mml-v0701', 'json'] as const;
+      for (const format of formats) {
+        await webhook(`ids-${format}`, '/ids', { format });
+        const api = await call('GET', `/api/orders/WO-ID1/performance?format=${format}`);
+        expect(api.status).toBe(200);
+        expect(idOf(api.body), format).toBe('WO-ID1-ORDER'); // was PERF-WO-ID1
+      }
+      await complete(order('WO-ID1', { status: 'running', completedAt: null }), 'operation', 10);
+      await complete(order('WO-ID1'), 'order');
+      const listed = await messages('?order=WO-ID1');
+      expect(listed).toHaveLength(6);
+      const pushed = await Promise.all(listed.map(async (m) => {
+        const full = (await call('GET', `/api/outbox/${m.id}`)).json() as { event: string; body: string };
+        return `${full.event} ${idOf(full.body)}`;
+      }));
+      expect(pushed.sort()).toEqual([...formats.map(() => 'operation.completed WO-ID1-OP10'), ...formats.map(() => 'order.completed WO-ID1-ORDER')].sort());
+    });
+
     it('security: roles, validation, no secrets in the outbox', async () => {
       const w = await webhook('erp-sec', '/sec');
       await complete(order('WO-S1'), 'order');
