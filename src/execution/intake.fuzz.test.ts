@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { AppError, httpStatusOf } from '../platform/errors.ts';
+import { identify, mapSchedule } from './b2mml.ts';
 import { checkSchedule } from './b2mml-job.ts';
 import { b2mmlLimits, scanXml, type B2mmlLimits } from './b2mml-limits.ts';
 import { CSV_HEADER } from './intake.ts';
@@ -171,4 +172,71 @@ describe('B2MML intake, fuzzed', () => {
         },
       );
   });
+});
+
+// issue #12 item 14: quantities in their lexical space, encodings, nesting
+describe('B2MML quantities and encodings, property-tested', () => {
+  const withQuantity = (q: string, dataType?: string) =>
+    example.replace('<QuantityString>5000</QuantityString>', `<QuantityString>${q}</QuantityString>${dataType ? `<DataType>${dataType}</DataType>` : ''}`);
+  // An xs:decimal built from its parts (sign, digits, fraction), so the expected value does not come from the code's grammar.
+  const decimal = fc
+    .record({ sign: fc.constantFrom('', '+'), int: fc.stringMatching(/^[0-9]{1,6}$/), frac: fc.option(fc.stringMatching(/^[0-9]{1,4}$/)), pad: fc.constantFrom('', ' ', '\n ') })
+    .filter((d) => Number(`${d.int}.${d.frac ?? '0'}`) > 0);
+  const notDecimal = fc.oneof(
+    fc.stringMatching(/^[0-9]{1,4}$/).map((d) => `0x${d}`),
+    fc.tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom('e', 'E', 'e+', 'E-'), fc.stringMatching(/^[0-9]{1,2}$/)).map(([m, e, x]) => `${m}${e}${x}`),
+    fc.tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom(',', '_', ' ', '..'), fc.stringMatching(/^[0-9]{1,3}$/)).map(([a, sep, b]) => `${a}${sep}${b}`),
+    fc.constantFrom('Infinity', 'INF', 'NaN', '0b101', '0o17', '1/2', '½', '٣'),
+  );
+
+  it('a decimal QuantityString is read as exactly that decimal; anything outside xs:decimal is rejected, never guessed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(decimal.map((d) => ({ ok: true as const, d })), notDecimal.map((s) => ({ ok: false as const, s }))), async (c) => {
+        const text = c.ok ? `${c.d.pad}${c.d.sign}${c.d.int}${c.d.frac === null ? '' : `.${c.d.frac}`}${c.d.pad}` : c.s;
+        // QuantityString is xs:string in the schema (nothing for the XSD check to add): identification and mapping only
+        const doc = withQuantity(text);
+        const r = mapSchedule(doc, identify(doc)).requests[0];
+        if (c.ok) expect(r.order?.quantity, text).toBe(Number(`${c.d.int}.${c.d.frac ?? '0'}`));
+        else expect(r, text).toMatchObject({ problem: expect.stringMatching(/is not an xs:decimal|not a finite number/) });
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
+
+  it('the same schedule in UTF-8 (with or without BOM) and UTF-16 LE/BE with BOM maps to the same orders; broken bytes are a 4xx', async () => {
+    const { xmlText } = await import('./b2mml-text.ts');
+    const text = example.replace('Housing, black', 'Gehäuse, schwarz — 黒');
+    const want = (await checkSchedule(text, LIMITS, folder)).requests;
+    const utf16 = (le: boolean) => {
+      const b = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
+      return le ? b : Buffer.from(b).swap16();
+    };
+    const forms: Buffer[] = [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), utf16(true), utf16(false)];
+    for (const bytes of forms) expect((await checkSchedule(xmlText(bytes, 'application/xml'), LIMITS, folder)).requests).toEqual(want);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...forms), fc.nat(), fc.integer({ min: 0, max: 255 }), async (bytes, at, byte) => {
+        const broken = Buffer.from(bytes);
+        broken[at % Math.min(broken.length, 400)] = byte; // in the declaration, the root and the first elements
+        try {
+          await checkSchedule(xmlText(broken, 'application/xml'), LIMITS, folder);
+        } catch (err) {
+          expectClientError(err);
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 120_000);
+
+  it('nesting past the limit is a 422 naming the setting, and past the parser\'s own bound (limit raised) a 400 — never another error', async () => {
+    const deep = (n: number) => example.replace('<ID>SCH-2024-06-01</ID>', `<ID>SCH-2024-06-01</ID>${'<a>'.repeat(n)}${'</a>'.repeat(n)}`);
+    await checkSchedule(deep(100), LIMITS, folder).then(() => expect.unreachable(), (err) => expect((err as AppError).message).toMatch(/TAKT_B2MML_MAX_DEPTH/));
+    for (const n of [200, 20_000])
+      await checkSchedule(deep(n), { ...LIMITS, maxDepth: 1e9 }, folder).then(
+        () => expect.unreachable(),
+        (err) => {
+          expectClientError(err);
+          expect(httpStatusOf((err as AppError).code)).toBe(400);
+        },
+      );
+  }, 60_000);
 });
