@@ -44,8 +44,10 @@ export interface LotLedger {
     b: { materialId: string; quantity: number; orderId: string; seq: number; equipment: string | null; location?: string | null },
   ): Promise<ConsumedLot[]>;
   /**
-   * Creates the produced lot. Its parents (genealogy) are every lot consumed by the order so far, with the quantities;
-   * it records the machine, operation, operator and the parameters it was made with.
+   * Creates the produced lot. Its parents (genealogy) are every lot consumed by the order so far, with the quantities,
+   * and every lot the order consumes later (consume and backflush link to the order's produced lots): the genealogy
+   * is complete whatever order the operations complete in. It records the machine, operation, operator and the
+   * parameters it was made with.
    */
   produce(
     tx: Db,

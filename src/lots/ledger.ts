@@ -1,5 +1,8 @@
 // The lot ledger execution books material in: consume (scan), backflush (FIFO from the bill of materials) and
-// produce (a new lot whose parents are everything the order consumed). Always inside the caller's transaction, so a
+// produce (a new lot whose parents are everything the order consumed). The genealogy does not depend on the order of
+// bookings: a lot consumed after the order produced a lot becomes a parent of that lot too, so a recall from any lot
+// the order consumed reaches every lot it produced, even when operations complete out of sequence. The bookings of
+// one order are serialised (an advisory lock) so a scan racing a completion cannot miss the produced lot. Always inside the caller's transaction, so a
 // refusal leaves nothing half-applied; the lot row is locked (SELECT … FOR UPDATE) so two terminals racing for the
 // same lot serialise: the second sees what the first left.
 import type { ConsumedLot, LotLedger, ProducedLot } from '../execution/index.ts';
@@ -35,13 +38,14 @@ export class MaterialLedger implements LotLedger {
     const left = lot.quantity - quantity;
     const usedUp = left <= EPSILON * Math.max(1, lot.initialQuantity);
     const after = { quantity: usedUp ? 0 : left, status: usedUp ? ('consumed' as const) : lot.status };
-    const at = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
+    const { at, linkedTo } = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
     await appendAudit(tx, actor, {
       action: 'consume',
       entity: 'material_lot',
       entityId: lot.id,
       before: { quantity: lot.quantity, status: lot.status },
-      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment },
+      // linkedTo: lots the order had produced already, now children of this lot (the genealogy stays complete)
+      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment, linkedTo },
     });
     return { lotId: lot.id, materialId: lot.materialId, quantity, unit: lot.unit, supplierLot: lot.supplierLot, method: c.method, at, seq: c.seq };
   }
@@ -53,6 +57,7 @@ export class MaterialLedger implements LotLedger {
   ): Promise<ConsumedLot> {
     checkLotId(c.lotId);
     checkQuantity(c.quantity);
+    await repo.lockOrderBookings(tx, c.orderId);
     // one round trip: lock the lot and check the operation (an operator waits on every scan)
     const locked = await repo.lockForBooking(tx, c.lotId, c.orderId, c.seq);
     if (!locked) {
@@ -77,6 +82,7 @@ export class MaterialLedger implements LotLedger {
     b: { materialId: string; quantity: number; orderId: string; seq: number; equipment: string | null; location?: string | null },
   ): Promise<ConsumedLot[]> {
     checkQuantity(b.quantity);
+    await repo.lockOrderBookings(tx, b.orderId);
     const material = await this.material(tx, b.materialId);
     await this.checkOperation(tx, b.orderId, b.seq);
     const lots = await repo.lockFifo(tx, b.materialId, b.location ?? null, BACKFLUSH_MAX_LOTS);
@@ -117,6 +123,7 @@ export class MaterialLedger implements LotLedger {
     const material = await this.material(tx, p.materialId);
     if (p.unit !== material.unit) throw new AppError('unprocessable', `${p.materialId} is counted in ${material.unit}, a lot of it cannot be made in ${p.unit}`);
     await this.checkOperation(tx, p.orderId, p.seq);
+    await repo.lockOrderBookings(tx, p.orderId);
     const id = p.lotId ?? (await this.freeNumber(tx));
     const parents = await repo.consumedTotals(tx, p.orderId);
     const lot = await repo.insertLot(tx, {
