@@ -9,6 +9,7 @@ import { yieldToLoop } from '../platform/offload.ts';
 import { PlantService, type RoutingOperation } from '../plant/index.ts';
 import * as repo from './execution.repository.ts';
 import { candidatesFor, decompose, fingerprintOf, quantityProblem, type OrderInput, type PlantView, type ProductView } from './model.ts';
+import { wholeProblem } from './units.ts';
 
 export type IntakeResult = 'created' | 'updated' | 'unchanged' | 'cancelled' | 'rejected';
 
@@ -27,16 +28,30 @@ const publicOrder = ({ fingerprint: _f, ...o }: repo.OrderRow): PublicOrder => o
 const publicOperation = ({ orderId: _o, ...op }: repo.OperationRow): PublicOperation => op;
 const STARTED = new Set(['running', 'completed']);
 
-/** A business refusal of one request (becomes `rejected` with this reason, or a 4xx for single calls). */
-class Refusal extends Error {}
+/**
+ * A business refusal of one request (becomes `rejected` with this reason, or a 4xx for single calls). `field` names
+ * the input at fault when the request itself is invalid (a 400 for a single call) rather than in conflict.
+ */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 interface Master {
   plant: PlantView;
   products: ProductView[];
-  materials: Set<string>;
+  /** material id → its unit */
+  materials: Map<string, string>;
 }
 
 export class ExecutionService {
+  /** Why a `rejected` outcome was refused, for receiveOne's status and field (not part of the outcome sent out). */
+  private readonly refusals = new WeakMap<RequestOutcome, Refusal>();
+
   constructor(
     private readonly db: Db,
     private readonly events: EventBus,
@@ -50,7 +65,7 @@ export class ExecutionService {
     return {
       plant: { equipment: equipment.map((e) => ({ id: e.id, path: e.path, extId: e.extId, level: e.level, equipmentClass: e.equipmentClass })) },
       products: products.map((p) => ({ id: p.id, unit: p.unit, materialId: p.materialId, routing: normaliseRouting(p.routing as unknown[]) })),
-      materials: new Set(materials.map((m) => m.id)),
+      materials: new Map(materials.map((m) => [m.id, m.unit])),
     };
   }
 
@@ -90,7 +105,11 @@ export class ExecutionService {
       // A savepoint per order: a refusal inside leaves the surrounding transaction usable.
       return await tx.transaction(async (sp) => ({ ...base, ...(await this.applyInTx(sp, actor, input, m)) }));
     } catch (err) {
-      if (err instanceof Refusal) return { ...base, result: 'rejected', reason: err.message };
+      if (err instanceof Refusal) {
+        const out: RequestOutcome = { ...base, result: 'rejected', reason: err.message };
+        this.refusals.set(out, err);
+        return out;
+      }
       throw err;
     }
   }
@@ -113,11 +132,14 @@ export class ExecutionService {
     const product = m.products.find((p) => p.id === input.product) ?? m.products.find((p) => p.materialId === input.product);
     if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`);
     if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`);
+    // A product counted in pieces is ordered in whole pieces (units.ts), whatever the channel: REST, CSV or B2MML.
+    const fraction = wholeProblem(input.quantity, product.unit);
+    if (fraction) throw new Refusal(fraction, 'quantity');
     const unknownMaterials = [...new Set(input.segments.flatMap((s) => s.materials.map((x) => x.materialId)).filter((id) => !m.materials.has(id)))];
     if (unknownMaterials.length) throw new Refusal(`unknown material definition(s): ${unknownMaterials.join(', ')}`);
     for (const s of input.segments)
       for (const x of s.materials) {
-        const bad = quantityProblem(x.quantity);
+        const bad = quantityProblem(x.quantity) ?? wholeProblem(x.quantity, x.unit ?? m.materials.get(x.materialId));
         if (bad) throw new Refusal(`segment '${s.id}', material '${x.materialId}': ${bad}`);
       }
 
@@ -158,7 +180,11 @@ export class ExecutionService {
   /** One order from the REST API: a refusal is a 4xx rather than a `rejected` outcome. */
   async receiveOne(actor: Actor, input: OrderInput): Promise<RequestOutcome> {
     const [r] = await this.receive(actor, [input], 'each');
-    if (r.result === 'rejected') throw new AppError(/unknown/.test(r.reason ?? '') ? 'validation_failed' : 'conflict', r.reason ?? 'rejected', [{ path: 'id', message: r.reason ?? '' }]);
+    if (r.result === 'rejected') {
+      const why = this.refusals.get(r);
+      const invalid = why?.field !== undefined || /unknown/.test(r.reason ?? '');
+      throw new AppError(invalid ? 'validation_failed' : 'conflict', r.reason ?? 'rejected', [{ path: why?.field ?? 'id', message: r.reason ?? '' }]);
+    }
     return r;
   }
 

@@ -5,7 +5,7 @@
 // one order are serialised (an advisory lock) so a scan racing a completion cannot miss the produced lot. Always inside the caller's transaction, so a
 // refusal leaves nothing half-applied; the lot row is locked (SELECT … FOR UPDATE) so two terminals racing for the
 // same lot serialise: the second sees what the first left.
-import type { ConsumedLot, LotLedger, ProducedLot } from '../execution/index.ts';
+import { checkWhole, type ConsumedLot, type LotLedger, type ProducedLot } from '../execution/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -68,6 +68,8 @@ export class MaterialLedger implements LotLedger {
     const lot = locked.lot;
     const refusal = unusable(lot);
     if (refusal) throw refusal;
+    // a lot of pieces gives whole pieces (execution/units.ts)
+    checkWhole(c.quantity, lot.unit);
     // An empty list means the operation names no material (no BOM line): any lot may be booked against it.
     if (c.allowedMaterials.length && !c.allowedMaterials.includes(lot.materialId))
       throw new AppError('unprocessable', `lot ${lot.id} is ${lot.materialId}, this operation needs ${oneOf(c.allowedMaterials)}`);
