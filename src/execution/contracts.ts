@@ -37,7 +37,10 @@ export interface LotLedger {
     actor: Actor,
     c: { lotId: string; quantity: number; allowedMaterials: string[]; orderId: string; seq: number; equipment: string | null; method: 'scan' | 'backflush' },
   ): Promise<ConsumedLot>;
-  /** Books `quantity` of a material from available lots, oldest first (FIFO), preferring `location`; refuses when there is not enough. */
+  /**
+   * Books `quantity` of a material from available lots, oldest first (FIFO), preferring `location`; refuses when there
+   * is not enough. A counted material (units.ts) is booked in whole pieces: `quantity` rounded up.
+   */
   backflush(
     tx: Db,
     actor: Actor,

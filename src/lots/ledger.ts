@@ -5,7 +5,7 @@
 // one order are serialised (an advisory lock) so a scan racing a completion cannot miss the produced lot. Always inside the caller's transaction, so a
 // refusal leaves nothing half-applied; the lot row is locked (SELECT … FOR UPDATE) so two terminals racing for the
 // same lot serialise: the second sees what the first left.
-import { checkWhole, type ConsumedLot, type LotLedger, type ProducedLot } from '../execution/index.ts';
+import { checkWhole, isCountable, type ConsumedLot, type LotLedger, type ProducedLot } from '../execution/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -86,17 +86,21 @@ export class MaterialLedger implements LotLedger {
     checkQuantity(b.quantity);
     await repo.lockOrderBookings(tx, b.orderId);
     const material = await this.material(tx, b.materialId);
+    // A counted material is drawn in whole pieces (execution/units.ts): the bill of materials' share of a carton
+    // (0.5 per unit × 3 units = 1.5) books the cartons started (2). The tolerance absorbs floating-point dust.
+    const quantity = isCountable(material.unit) ? Math.ceil(b.quantity - 1e-6) : b.quantity;
+    if (quantity <= 0) return [];
     await this.checkOperation(tx, b.orderId, b.seq);
     const lots = await repo.lockFifo(tx, b.materialId, b.location ?? null, BACKFLUSH_MAX_LOTS);
     const available = lots.reduce((s, l) => s + l.quantity, 0);
-    if (available + EPSILON * Math.max(1, b.quantity) < b.quantity) {
+    if (available + EPSILON * Math.max(1, quantity) < quantity) {
       const where = lots.length === BACKFLUSH_MAX_LOTS ? ` in the oldest ${BACKFLUSH_MAX_LOTS} lots` : ` in ${lots.length} available lot${lots.length === 1 ? '' : 's'}`;
-      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(b.quantity, material.unit)} cannot be backflushed`);
+      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(quantity, material.unit)} cannot be backflushed`);
     }
     const out: ConsumedLot[] = [];
-    let need = b.quantity;
+    let need = quantity;
     for (const lot of lots) {
-      if (need <= EPSILON * Math.max(1, b.quantity)) break;
+      if (need <= EPSILON * Math.max(1, quantity)) break;
       const q = Math.min(need, lot.quantity);
       out.push(await this.take(tx, actor, lot, q, { ...b, method: 'backflush' }));
       need -= q;

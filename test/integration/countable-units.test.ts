@@ -5,8 +5,11 @@
 //   POST /api/integration/b2mml (order quantity and segment materials: that request rejected)
 //   POST /api/operations/{o}/{s}/quantities (good and scrap: 400)       POST /api/operations/{o}/{s}/consume (400)
 //   POST /api/lots (receive: 400)                                      POST /api/lots/{id}/adjust (stock count: 400)
-// A measured unit (kg) takes fractions on the same routes.
+// A measured unit (kg) takes fractions on the same routes. A backflush (derived from the bill of materials, not
+// entered) of a counted material books the whole pieces started.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MaterialLedger } from '../../src/lots/index.ts';
+import type { Db } from '../../src/platform/db/database.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const LINE = 'acme/lakeside/assembly/line1';
@@ -118,6 +121,15 @@ for (const kind of DB_KINDS) {
       await ok('POST', `${op}/consume`, { lotId: 'PP-F1', quantity: 0.75 }, operator);
       expect((await ok('GET', '/api/lots/TOP-F1')).quantity).toBe(6);
       expect((await ok('GET', '/api/lots/PP-F1')).quantity).toBe(1.5);
+
+      // a backflush of 1.5 cartons (half a carton per unit, three units) books the 2 cartons started; 0.75 kg stays 0.75 kg
+      await ok('POST', '/api/lots', { id: 'BOX-F1', material: 'BOX-S', quantity: 10 });
+      const ledger = new MaterialLedger(t.app.ctx.events);
+      const flush = (materialId: string, quantity: number) =>
+        t.app.ctx.db.transaction((tx) => ledger.backflush(tx as unknown as Db, { id: null, name: 'tester' }, { materialId, quantity, orderId: 'U-20', seq: 10, equipment: null }));
+      expect((await flush('BOX-S', 1.5)).map((c) => [c.lotId, c.quantity])).toEqual([['BOX-F1', 2]]);
+      expect((await flush('PP-GRAN-BK', 0.75)).map((c) => [c.lotId, c.quantity])).toEqual([['PP-F1', 0.75]]);
+      expect((await ok('GET', '/api/lots/BOX-F1')).quantity).toBe(8);
     });
   });
 }

@@ -1,6 +1,7 @@
 // Issue #12 item 7: a recall never misses a finished lot, whatever order the operations complete in. On PGlite and
 // PostgreSQL: the op 30-before-op 10 case through the operator terminal, with hand-computed edges, and a property test
 // over random interleavings of scans, backflushes and productions booked through the ledger.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaterialLedger, traceLots } from '../../src/lots/index.ts';
@@ -72,6 +73,12 @@ for (const kind of DB_KINDS) {
         ['BOX-R1', 5],
         ['TOP-R1', 5],
       ]);
+      // genealogies booked before this rule: the old ledger left no BOT-R1 edge and TOP-R1 at 1; migration 0014 completes them
+      await t.sql(`DELETE FROM lot_genealogy WHERE child_lot = 'FIN-R1' AND parent_lot = 'BOT-R1'`);
+      await t.sql(`UPDATE lot_genealogy SET quantity = 1 WHERE child_lot = 'FIN-R1' AND parent_lot = 'TOP-R1'`);
+      await t.sql(readFileSync(new URL('../../migrations/0014_lot_genealogy_complete.sql', import.meta.url), 'utf8'));
+      const repaired = (await t.sql(`SELECT parent_lot, quantity FROM lot_genealogy WHERE child_lot = 'FIN-R1' ORDER BY parent_lot`)) as typeof edges;
+      expect(repaired.map((e) => [e.parent_lot, Number(e.quantity)])).toEqual(edges.map((e) => [e.parent_lot, Number(e.quantity)]));
       // the recall of the housing supplier lot reaches the finished lot, and the backward trace reaches the housings
       const recall = await ok('GET', '/api/lots/trace?supplierLot=HSG-RECALL-1');
       expect(recall.nodes.map((n: { lot: string }) => n.lot).sort()).toEqual(['FIN-R1', 'TOP-R1']);
