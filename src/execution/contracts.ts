@@ -37,15 +37,20 @@ export interface LotLedger {
     actor: Actor,
     c: { lotId: string; quantity: number; allowedMaterials: string[]; orderId: string; seq: number; equipment: string | null; method: 'scan' | 'backflush' },
   ): Promise<ConsumedLot>;
-  /** Books `quantity` of a material from available lots, oldest first (FIFO), preferring `location`; refuses when there is not enough. */
+  /**
+   * Books `quantity` of a material from available lots, oldest first (FIFO), preferring `location`; refuses when there
+   * is not enough. A counted material (units.ts) is booked in whole pieces: `quantity` rounded up.
+   */
   backflush(
     tx: Db,
     actor: Actor,
     b: { materialId: string; quantity: number; orderId: string; seq: number; equipment: string | null; location?: string | null },
   ): Promise<ConsumedLot[]>;
   /**
-   * Creates the produced lot. Its parents (genealogy) are every lot consumed by the order so far, with the quantities;
-   * it records the machine, operation, operator and the parameters it was made with.
+   * Creates the produced lot. Its parents (genealogy) are every lot consumed by the order so far, with the quantities,
+   * and every lot the order consumes later (consume and backflush link to the order's produced lots): the genealogy
+   * is complete whatever order the operations complete in. It records the machine, operation, operator and the
+   * parameters it was made with.
    */
   produce(
     tx: Db,

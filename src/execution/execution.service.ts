@@ -9,6 +9,7 @@ import { yieldToLoop } from '../platform/offload.ts';
 import { PlantService, type RoutingOperation } from '../plant/index.ts';
 import * as repo from './execution.repository.ts';
 import { candidatesFor, decompose, fingerprintOf, quantityProblem, type OrderInput, type PlantView, type ProductView } from './model.ts';
+import { wholeProblem } from './units.ts';
 
 export type IntakeResult = 'created' | 'updated' | 'unchanged' | 'cancelled' | 'rejected';
 
@@ -43,7 +44,8 @@ class Refusal extends Error {
 interface Master {
   plant: PlantView;
   products: ProductView[];
-  materials: Set<string>;
+  /** material id → its unit */
+  materials: Map<string, string>;
 }
 
 export class ExecutionService {
@@ -60,7 +62,7 @@ export class ExecutionService {
     return {
       plant: { equipment: equipment.map((e) => ({ id: e.id, path: e.path, extId: e.extId, level: e.level, equipmentClass: e.equipmentClass })) },
       products: products.map((p) => ({ id: p.id, unit: p.unit, materialId: p.materialId, routing: normaliseRouting(p.routing as unknown[]) })),
-      materials: new Set(materials.map((m) => m.id)),
+      materials: new Map(materials.map((m) => [m.id, m.unit])),
     };
   }
 
@@ -128,11 +130,14 @@ export class ExecutionService {
     const product = m.products.find((p) => p.id === input.product) ?? m.products.find((p) => p.materialId === input.product);
     if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`, 'product');
     if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`, 'unit');
+    // A product counted in pieces is ordered in whole pieces (units.ts), whatever the channel: REST, CSV or B2MML.
+    const fraction = wholeProblem(input.quantity, product.unit);
+    if (fraction) throw new Refusal(fraction, 'quantity');
     const unknownMaterials = [...new Set(input.segments.flatMap((s) => s.materials.map((x) => x.materialId)).filter((id) => !m.materials.has(id)))];
     if (unknownMaterials.length) throw new Refusal(`unknown material definition(s): ${unknownMaterials.join(', ')}`);
     for (const s of input.segments)
       for (const x of s.materials) {
-        const bad = quantityProblem(x.quantity);
+        const bad = quantityProblem(x.quantity) ?? wholeProblem(x.quantity, x.unit ?? m.materials.get(x.materialId));
         if (bad) throw new Refusal(`segment '${s.id}', material '${x.materialId}': ${bad}`);
       }
 

@@ -6,3 +6,4 @@ export { ExecutionService, type IntakeResult, type PublicOperation, type PublicO
 export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
 export { fromBody } from './intake.ts';
+export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';

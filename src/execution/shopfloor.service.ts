@@ -13,6 +13,7 @@ import * as andonRepo from './andon.repository.ts';
 import type { CompletionHook, LotLedger } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import { assemblePerformance, countFigures, liveTotals, type ShopFloorDeps } from './shopfloor.views.ts';
+import { checkWhole } from './units.ts';
 import * as run from './shopfloor.repository.ts';
 
 /** A machine can run an operation when one of its candidates is the machine or a work centre above it. */
@@ -196,6 +197,8 @@ export class ShopFloor {
     if (q.kind === 'scrap' && !(await this.isReason('scrap', q.reason)))
       throw new AppError('validation_failed', q.reason ? `'${q.reason}' is not a scrap reason` : 'scrap needs a reason code', [{ path: 'reason', message: 'unknown scrap reason' }]);
     await this.act(actor, orderId, seq, q.kind === 'scrap' ? 'scrap' : 'count', async (tx, op, r) => {
+      // 2.5 housings are not a count: a quantity in a counted unit (pcs, EA, …) is a whole number (units.ts)
+      checkWhole(q.quantity, op.unit);
       this.requireRunning(r, 'reporting quantities', ['running', 'paused']);
       const fromGood = q.kind === 'scrap' && q.fromGood !== false;
       if (fromGood) {

@@ -1,8 +1,11 @@
 // The lot ledger execution books material in: consume (scan), backflush (FIFO from the bill of materials) and
-// produce (a new lot whose parents are everything the order consumed). Always inside the caller's transaction, so a
+// produce (a new lot whose parents are everything the order consumed). The genealogy does not depend on the order of
+// bookings: a lot consumed after the order produced a lot becomes a parent of that lot too, so a recall from any lot
+// the order consumed reaches every lot it produced, even when operations complete out of sequence. The bookings of
+// one order are serialised (an advisory lock) so a scan racing a completion cannot miss the produced lot. Always inside the caller's transaction, so a
 // refusal leaves nothing half-applied; the lot row is locked (SELECT … FOR UPDATE) so two terminals racing for the
 // same lot serialise: the second sees what the first left.
-import type { ConsumedLot, LotLedger, ProducedLot } from '../execution/index.ts';
+import { checkWhole, isCountable, type ConsumedLot, type LotLedger, type ProducedLot } from '../execution/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -35,13 +38,14 @@ export class MaterialLedger implements LotLedger {
     const left = lot.quantity - quantity;
     const usedUp = left <= EPSILON * Math.max(1, lot.initialQuantity);
     const after = { quantity: usedUp ? 0 : left, status: usedUp ? ('consumed' as const) : lot.status };
-    const at = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
+    const { at, linkedTo } = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
     await appendAudit(tx, actor, {
       action: 'consume',
       entity: 'material_lot',
       entityId: lot.id,
       before: { quantity: lot.quantity, status: lot.status },
-      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment },
+      // linkedTo: lots the order had produced already, now children of this lot (the genealogy stays complete)
+      after: { ...after, consumed: quantity, orderId: c.orderId, seq: c.seq, method: c.method, equipment: c.equipment, linkedTo },
     });
     return { lotId: lot.id, materialId: lot.materialId, quantity, unit: lot.unit, supplierLot: lot.supplierLot, method: c.method, at, seq: c.seq };
   }
@@ -53,6 +57,7 @@ export class MaterialLedger implements LotLedger {
   ): Promise<ConsumedLot> {
     checkLotId(c.lotId);
     checkQuantity(c.quantity);
+    await repo.lockOrderBookings(tx, c.orderId);
     // one round trip: lock the lot and check the operation (an operator waits on every scan)
     const locked = await repo.lockForBooking(tx, c.lotId, c.orderId, c.seq);
     if (!locked) {
@@ -63,6 +68,8 @@ export class MaterialLedger implements LotLedger {
     const lot = locked.lot;
     const refusal = unusable(lot);
     if (refusal) throw refusal;
+    // a lot of pieces gives whole pieces (execution/units.ts)
+    checkWhole(c.quantity, lot.unit);
     // An empty list means the operation names no material (no BOM line): any lot may be booked against it.
     if (c.allowedMaterials.length && !c.allowedMaterials.includes(lot.materialId))
       throw new AppError('unprocessable', `lot ${lot.id} is ${lot.materialId}, this operation needs ${oneOf(c.allowedMaterials)}`);
@@ -77,18 +84,23 @@ export class MaterialLedger implements LotLedger {
     b: { materialId: string; quantity: number; orderId: string; seq: number; equipment: string | null; location?: string | null },
   ): Promise<ConsumedLot[]> {
     checkQuantity(b.quantity);
+    await repo.lockOrderBookings(tx, b.orderId);
     const material = await this.material(tx, b.materialId);
+    // A counted material is drawn in whole pieces (execution/units.ts): the bill of materials' share of a carton
+    // (0.5 per unit × 3 units = 1.5) books the cartons started (2). The tolerance absorbs floating-point dust.
+    const quantity = isCountable(material.unit) ? Math.ceil(b.quantity - 1e-6) : b.quantity;
+    if (quantity <= 0) return [];
     await this.checkOperation(tx, b.orderId, b.seq);
     const lots = await repo.lockFifo(tx, b.materialId, b.location ?? null, BACKFLUSH_MAX_LOTS);
     const available = lots.reduce((s, l) => s + l.quantity, 0);
-    if (available + EPSILON * Math.max(1, b.quantity) < b.quantity) {
+    if (available + EPSILON * Math.max(1, quantity) < quantity) {
       const where = lots.length === BACKFLUSH_MAX_LOTS ? ` in the oldest ${BACKFLUSH_MAX_LOTS} lots` : ` in ${lots.length} available lot${lots.length === 1 ? '' : 's'}`;
-      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(b.quantity, material.unit)} cannot be backflushed`);
+      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(quantity, material.unit)} cannot be backflushed`);
     }
     const out: ConsumedLot[] = [];
-    let need = b.quantity;
+    let need = quantity;
     for (const lot of lots) {
-      if (need <= EPSILON * Math.max(1, b.quantity)) break;
+      if (need <= EPSILON * Math.max(1, quantity)) break;
       const q = Math.min(need, lot.quantity);
       out.push(await this.take(tx, actor, lot, q, { ...b, method: 'backflush' }));
       need -= q;
@@ -117,6 +129,7 @@ export class MaterialLedger implements LotLedger {
     const material = await this.material(tx, p.materialId);
     if (p.unit !== material.unit) throw new AppError('unprocessable', `${p.materialId} is counted in ${material.unit}, a lot of it cannot be made in ${p.unit}`);
     await this.checkOperation(tx, p.orderId, p.seq);
+    await repo.lockOrderBookings(tx, p.orderId);
     const id = p.lotId ?? (await this.freeNumber(tx));
     const parents = await repo.consumedTotals(tx, p.orderId);
     const lot = await repo.insertLot(tx, {

@@ -123,6 +123,15 @@ export async function operationExists(db: Db, orderId: string, seq: number): Pro
   return rows.length > 0;
 }
 
+/**
+ * Serialises the bookings of one order (consume, backflush, produce) until the transaction ends. Without it a lot
+ * consumed while a completion produces the order's lot could miss that lot: each transaction would not yet see the
+ * other's row, and the genealogy would lack the edge. Taken before any lot row lock, always in this order.
+ */
+export async function lockOrderBookings(db: Db, orderId: string): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(72530012, hashtext(${orderId}))`);
+}
+
 /** Locks a lot for a booking and says in the same round trip whether the operation it is booked against exists. */
 export async function lockForBooking(db: Db, lotId: string, orderId: string, seq: number): Promise<{ lot: Lot; operation: boolean } | undefined> {
   const rows = await rowsOf<Record<string, unknown>>(
@@ -133,21 +142,37 @@ export async function lockForBooking(db: Db, lotId: string, orderId: string, seq
   return rows[0] ? { lot: lotOf(rows[0]), operation: rows[0].operation_exists === true } : undefined;
 }
 
-/** Books a consumption: the lot's new quantity/status and the consumption row, in one statement. */
+/**
+ * Books a consumption: the lot's new quantity/status, the consumption row, and the genealogy edges from the lot to
+ * every lot its order has produced already, in one statement. Those edges are what keeps a recall complete when
+ * operations finish out of order (packing before fitting): a lot consumed after the order's finished lot was made is
+ * still a parent of it. An edge that exists (the lot was consumed before the finished lot was made, and again after)
+ * grows by the quantity, so an edge always carries everything the order took from the parent, whatever the order of
+ * bookings. Returns when it was booked and the produced lots it was linked to.
+ */
 export async function book(
   db: Db,
   c: { lotId: string; left: number; status: LotStatus; orderId: string; seq: number; quantity: number; unit: string; method: 'scan' | 'backflush'; actor: string; equipment: string | null },
-): Promise<string> {
-  const [r] = await rowsOf<{ at: unknown }>(
+): Promise<{ at: string; linkedTo: string[] }> {
+  const [r] = await rowsOf<{ at: unknown; linked: string[] | null }>(
     db,
     sql`WITH u AS (
           UPDATE material_lots SET quantity = ${c.left}, status = ${c.status}, updated_at = now(), row_version = row_version + 1
           WHERE id = ${c.lotId} RETURNING id
+        ),
+        booked AS (
+          INSERT INTO lot_consumptions (lot_id, order_id, seq, quantity, unit, method, actor, equipment)
+          SELECT u.id, ${c.orderId}, ${c.seq}, ${c.quantity}, ${c.unit}, ${c.method}, ${c.actor}, ${c.equipment} FROM u RETURNING at
+        ),
+        linked AS (
+          INSERT INTO lot_genealogy (child_lot, parent_lot, quantity)
+          SELECT p.id, u.id, ${c.quantity}::float8 FROM u JOIN material_lots p ON p.order_id = ${c.orderId} AND p.id <> u.id
+          ON CONFLICT (child_lot, parent_lot) DO UPDATE SET quantity = lot_genealogy.quantity + EXCLUDED.quantity
+          RETURNING child_lot
         )
-        INSERT INTO lot_consumptions (lot_id, order_id, seq, quantity, unit, method, actor, equipment)
-        SELECT u.id, ${c.orderId}, ${c.seq}, ${c.quantity}, ${c.unit}, ${c.method}, ${c.actor}, ${c.equipment} FROM u RETURNING at`,
+        SELECT (SELECT at FROM booked) AS at, (SELECT array_agg(child_lot ORDER BY child_lot) FROM linked) AS linked`,
   );
-  return iso(r!.at);
+  return { at: iso(r!.at), linkedTo: r!.linked ?? [] };
 }
 
 export async function consumedBy(db: Db, orderId: string): Promise<ConsumedLot[]> {

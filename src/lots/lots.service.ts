@@ -3,6 +3,7 @@
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
+import { checkWhole } from '../execution/index.ts';
 import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { MaterialLedger } from './ledger.ts';
@@ -39,6 +40,7 @@ export class LotService {
       const unit = input.unit ?? material.unit;
       if (unit !== material.unit)
         throw validationFailed(`${material.id} is counted in ${material.unit}: receive the lot in ${material.unit}, not ${unit}`, [{ path: 'unit', message: `must be ${material.unit}` }]);
+      checkWhole(input.quantity, unit);
       const id = input.id ?? (await this.ledger.freeNumber(tx));
       const lot = await repo.insertLot(tx, {
         id,
@@ -104,6 +106,7 @@ export class LotService {
   adjust(actor: Actor, id: string, quantity: number, reason: string): Promise<Lot> {
     if (!Number.isFinite(quantity) || quantity < 0) throw validationFailed(`quantity must be 0 or more (got ${quantity})`, [{ path: 'quantity', message: 'must be 0 or more' }]);
     return this.change(actor, id, 'adjust', reason, (lot) => {
+      checkWhole(quantity, lot.unit);
       if (lot.status === 'scrapped' || lot.status === 'consumed') throw new AppError('conflict', `lot ${id} is ${lot.status}: its quantity can no longer be adjusted`);
       if (quantity > lot.initialQuantity + EPSILON)
         throw new AppError('conflict', `lot ${id} was received with ${amount(lot.initialQuantity, lot.unit)}: it cannot hold ${amount(quantity, lot.unit)}`);
