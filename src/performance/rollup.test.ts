@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { calendarFn } from './calendar-windows.ts';
+import { DEFAULT_CONVENTIONS } from './conventions.ts';
 import { markRewritten } from './performance.repository.ts';
 import type { MachineInfo, PlantView } from './plant-view.ts';
 import { HOUR, Rollup } from './rollup.ts';
@@ -44,7 +45,9 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'] });
+      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'],
+        // the third machine under the non-default plant conventions: maintenance repairs, no stops without an order
+        conventions: i === 2 ? { maintenanceMode: 'unplanned', stopWithoutOrder: 'idle', mtbfDivisor: 'failures' } : DEFAULT_CONVENTIONS });
     }
     const view = {
       machines: () => machines,
