@@ -1,5 +1,6 @@
 // KPIs of ISO 22400-2 (§6, KPI descriptions) from the time model totals, with the common-practice alternatives as
-// named settings. Every ratio is null when its denominator is zero (no planned time, no parts, no failures).
+// named settings. Every ratio is null when its denominator is zero (no planned time, no parts, no failures; MTBF with
+// ISO's divisor FE + 1 has one without failures too, and is null only with neither operating time nor failures).
 import { DEFAULT_CONVENTIONS, type PlantConventions } from './conventions.ts';
 import { derivedTimes, type TimeTotals } from './time-model.ts';
 

@@ -37,7 +37,8 @@ function cachedCalendar(fn: CalendarFn, a: number, b: number): CalendarFn {
 
 export class Rollup {
   private chain: Promise<unknown> = Promise.resolve();
-  /** Machines whose folded hours hold a stop still going on and still short: re-folded until it ends or grows. */
+  /** Hours to re-fold at the next fold, per machine: a stop still going on and still short (until it ends or grows),
+   *  the hour counting a failure still going on, or one whose length a later range learnt. */
   private provisional = new Map<string, Set<number>>();
   readonly now: () => number;
 
