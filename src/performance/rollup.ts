@@ -40,6 +40,8 @@ export class Rollup {
   /** Hours to re-fold at the next fold, per machine: a stop still going on and still short (until it ends or grows),
    *  the hour counting a failure still going on, or one whose length a later range learnt. */
   private provisional = new Map<string, Set<number>>();
+  /** Hours counting a failure that ended, whose length a later range learnt: re-folded before the fold returns. */
+  private learnt = new Map<string, Set<number>>();
   readonly now: () => number;
 
   constructor(
@@ -97,7 +99,8 @@ export class Rollup {
     const stops = stopsOf(h.states, now, this.opts.minorStopThresholdS);
     const last = h.states.at(-1);
     const open = last && last.end === null ? stops.get(last) : undefined;
-    const mark = (t: number) => this.provisional.set(m.id, (this.provisional.get(m.id) ?? new Set<number>()).add(floorTo(t, HOUR)));
+    const markIn = (set: Map<string, Set<number>>, t: number) => set.set(m.id, (set.get(m.id) ?? new Set<number>()).add(floorTo(t, HOUR)));
+    const mark = (t: number) => markIn(this.provisional, t);
     if (open?.minor && open.start < b) mark(open.start);
     // A failure's whole restoration time (failureWholeS) is held by the hour that counts it (its first second of
     // planned busy time). Re-fold that hour when it lies before this range while the failure reaches into it (the
@@ -106,7 +109,9 @@ export class Rollup {
       if (stop.minor || stop.end <= a || stop.start >= b) continue;
       const ongoing = stop === open;
       const first = firstInside(pbtWindows(calendar(stop.start, stop.end)).pbt, stop.start, stop.end);
-      if (first !== undefined && first < b && (ongoing || first < a)) mark(first);
+      if (first === undefined || first >= b) continue;
+      if (ongoing) mark(first); // next fold
+      else if (first < a) markIn(this.learnt, first); // this fold (foldNow), so a read right after sees it
     }
     const counts = this.countRows(m, h.counts);
     const rows: Array<{ equipmentId: string; hour: number; t: TimeTotals }> = [];
@@ -164,6 +169,32 @@ export class Rollup {
     });
   }
 
+  /** Re-folds these past hours of their machines (widened by the minor-stop threshold) inside the folded range. */
+  private async refold(hours: Array<{ equipmentId: string; hour: number }>, fs: repo.FoldState): Promise<void> {
+    const byMachine = new Map<string, number[]>();
+    for (const d of hours) if (d.hour >= fs.from && d.hour < fs.until) byMachine.set(d.equipmentId, [...(byMachine.get(d.equipmentId) ?? []), d.hour]);
+    for (const [id, hs] of byMachine) {
+      const m = this.plant.machine(id);
+      if (!m) continue;
+      // a stop within the minor-stop threshold of a change may have changed its class (minor ↔ failure)
+      for (const [a, b] of contiguous(hs)) {
+        const lo = Math.max(fs.from, floorTo(a - this.tailMs(), HOUR));
+        const hi = Math.min(fs.until, ceilTo(b + this.tailMs(), HOUR));
+        await this.foldRange([m], lo, hi);
+      }
+    }
+  }
+
+  /** Re-folds the hours whose failures' whole length was learnt by the folds just done (each step goes further back). */
+  private async refoldLearnt(fs: repo.FoldState): Promise<void> {
+    for (let guard = 0; this.learnt.size && guard < 100; guard++) {
+      const hours = [...this.learnt].flatMap(([equipmentId, hs]) => [...hs].map((hour) => ({ equipmentId, hour })));
+      this.learnt.clear();
+      await this.refold(hours, fs);
+    }
+    this.learnt.clear();
+  }
+
   private async foldNow(): Promise<void> {
     const machines = this.plant.machines();
     const target = floorTo(this.now() - SETTLE_MS, HOUR);
@@ -185,18 +216,7 @@ export class Rollup {
         fs = { ...fs, from: earliest };
         await repo.writeFold(this.database, fs);
       }
-      const byMachine = new Map<string, number[]>();
-      for (const d of dirty.hours) if (d.hour >= fs.from && d.hour < fs.until) byMachine.set(d.equipmentId, [...(byMachine.get(d.equipmentId) ?? []), d.hour]);
-      for (const [id, hours] of byMachine) {
-        const m = this.plant.machine(id);
-        if (!m) continue;
-        // a stop within the minor-stop threshold of a change may have changed its class (minor ↔ failure)
-        for (const [a, b] of contiguous(hours)) {
-          const lo = Math.max(fs.from, floorTo(a - this.tailMs(), HOUR));
-          const hi = Math.min(fs.until, ceilTo(b + this.tailMs(), HOUR));
-          await this.foldRange([m], lo, hi);
-        }
-      }
+      await this.refold(dirty.hours, fs);
       await repo.deleteDirty(this.database, dirty.maxId);
     }
     if (fs.until < target) {
@@ -207,6 +227,7 @@ export class Rollup {
         await repo.writeFold(this.database, fs);
       }
     }
+    await this.refoldLearnt(fs);
   }
 
   // ------------------------------------------------------------------------------------- reads
