@@ -60,7 +60,7 @@ export class OrderKpis {
     const ids = machines.map((m) => m.id);
     const threshold = this.perf.opts.minorStopThresholdS;
     const intervals = await loadOrderIntervals(this.ctx.database, ids, from, end);
-    const raw = await loadRaw(this.ctx.database, ids, from, end, threshold * 1000);
+    const raw = await loadRaw(this.ctx.database, ids, from, end, threshold * 1000, this.perf.rollup.conventions);
     const out = new Map<string, Map<string, TimeTotals>>();
     for (const m of machines) {
       const h = raw.get(m.id)!;
@@ -123,9 +123,9 @@ export class OrderKpis {
         label: g.key ?? (q.group === 'order' ? 'no order' : 'no product known'),
         orders: [...g.orderIds].sort(),
         machines: [...g.machines].sort(),
-        ...this.perf.figures(g.t, q.settings),
+        ...this.perf.figures(g.t, q.settings, this.perf.view.conventionsOf(eq)),
       })),
-      definitions: this.perf.definitions(q.settings),
+      definitions: this.perf.definitions(q.settings, this.perf.view.conventionsOf(eq)),
     };
   }
 }

@@ -1,5 +1,7 @@
 // KPIs of ISO 22400-2 (§6, KPI descriptions) from the time model totals, with the common-practice alternatives as
-// named settings. Every ratio is null when its denominator is zero (no planned time, no parts, no failures).
+// named settings. Every ratio is null when its denominator is zero (no planned time, no parts, no failures; MTBF with
+// ISO's divisor FE + 1 has one without failures too, and is null only with neither operating time nor failures).
+import { DEFAULT_CONVENTIONS, type PlantConventions } from './conventions.ts';
 import { derivedTimes, type TimeTotals } from './time-model.ts';
 
 export interface KpiSettings {
@@ -26,8 +28,8 @@ export const SETTING_TEXT = {
     exclude: 'idle / no-demand time (ADOT) is left out of planned busy time (common practice)',
   },
   mtbf: {
-    operating: 'MTBF = AUPT / failures: operating time between failures (ISO 22400-2)',
-    uptime: 'MTBF = (PBT − failure time) / failures: uptime per failure (common practice)',
+    operating: 'MTBF = AUPT / intervals between failures: operating time between failures (ISO 22400-2)',
+    uptime: 'MTBF = (PBT − failure time) / intervals between failures: uptime per failure (common practice)',
   },
 } as const;
 
@@ -69,6 +71,8 @@ export interface KpiInputs {
   idealS: number;
   failures: number;
   failureS: number;
+  /** Σ whole restoration times of the failures counted in the period (ISO 22400-2 Σ TTR). */
+  failureWholeS: number;
 }
 
 export function kpiInputs(t: TimeTotals, s: KpiSettings = DEFAULT_SETTINGS): KpiInputs {
@@ -92,11 +96,23 @@ export function kpiInputs(t: TimeTotals, s: KpiSettings = DEFAULT_SETTINGS): Kpi
     idealS: t.idealS,
     failures: t.failures,
     failureS: t.failureS,
+    failureWholeS: t.failureWholeS,
   };
 }
 
-export function computeKpis(t: TimeTotals, s: KpiSettings = DEFAULT_SETTINGS): Kpis {
+/**
+ * How many intervals between failures MTBF divides by: ISO 22400-2 MTBF = Σ TBF(i) / (FE + 1), i = 1 … FE + 1 (FE
+ * failures split the operating time into FE + 1 stretches; with none, MTBF is the whole operating time), or FE
+ * (common practice; null without failures). The plant's `mtbfDivisor` convention chooses (conventions.ts).
+ */
+export function mtbfIntervals(failures: number, divisor: PlantConventions['mtbfDivisor']): number {
+  return divisor === 'failures' ? failures : failures + 1;
+}
+
+export function computeKpis(t: TimeTotals, s: KpiSettings = DEFAULT_SETTINGS, c: Pick<PlantConventions, 'mtbfDivisor'> = DEFAULT_CONVENTIONS): Kpis {
   const x = kpiInputs(t, s);
+  const intervals = mtbfIntervals(x.failures, c.mtbfDivisor);
+  const betweenFailures = s.mtbf === 'uptime' ? x.pbt - x.failureS : x.aupt;
   const availability = ratio(x.apt, x.pbt); // ISO 22400-2 Availability = APT / PBT
   const effectiveness = ratio(x.idealS, x.apt); // ISO 22400-2 Effectiveness = PRI × PQ / APT (Σ over products)
   const quality = ratio(x.gq, x.pq); // ISO 22400-2 Quality ratio = GQ / PQ
@@ -114,7 +130,9 @@ export function computeKpis(t: TimeTotals, s: KpiSettings = DEFAULT_SETTINGS): K
     scrapRatio: ratio(x.sq, x.pq), // ISO 22400-2 SQ / PQ
     reworkRatio: ratio(x.rq, x.pq), // ISO 22400-2 RQ / PQ
     firstPassYield: ratio(x.pq - x.sq - x.rq, x.pq), // ISO 22400-2 GP / IP, with every part inspected: (PQ − SQ − RQ) / PQ
-    mtbf: s.mtbf === 'uptime' ? ratio(x.pbt - x.failureS, x.failures) : ratio(x.aupt, x.failures),
-    mttr: ratio(x.failureS, x.failures), // ISO 22400-2 MTTR = Σ TTR / FE
+    // ISO 22400-2 MTBF = Σ TBF / (FE + 1), TBF in operating time (AUPT); null with neither time nor failures
+    mtbf: x.failures > 0 || betweenFailures > 0 ? ratio(betweenFailures, intervals) : null,
+    // ISO 22400-2 MTTR = Σ TTR / FE: each failure with its whole time to restoration, in the period where it began
+    mttr: ratio(x.failureWholeS, x.failures),
   };
 }

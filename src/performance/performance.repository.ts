@@ -1,6 +1,7 @@
 // SQL of the performance module: raw history (collect's state intervals and counts, read only), the roll-up tables,
 // the fold watermark and the dirty hours. Timestamps travel as float8 epoch seconds.
 import type { Querier } from '../platform/db/database.ts';
+import { applyConventions, rebuckets, type PlantConventions } from './conventions.ts';
 import { EXTERNAL_STATES, TOTAL_KEYS, zeroTotals, type StateSpan, type TimeTotals } from './time-model.ts';
 
 const sec = (ms: number) => ms / 1000;
@@ -12,6 +13,7 @@ const COLUMN: Record<(typeof TOTAL_KEYS)[number], string> = {
   adet: 'adet', asut: 'asut', apt: 'apt', unknown: 'unknown', failureS: 'failure_s', minorStopS: 'minor_stop_s',
   externalS: 'external_s', failures: 'failures', minorStops: 'minor_stops', good: 'good', scrap: 'scrap', rework: 'rework',
   idealS: 'ideal_s', noIdealQ: 'no_ideal_q', outsideApt: 'outside_apt', outsideGood: 'outside_good', outsideScrap: 'outside_scrap',
+  failureWholeS: 'failure_whole_s', pdotGood: 'pdot_good', pdotScrap: 'pdot_scrap',
 };
 const COLS = TOTAL_KEYS.map((k) => COLUMN[k]);
 
@@ -23,48 +25,91 @@ export interface RawCount {
   operationId: string | null;
 }
 
+export type RawState = StateSpan & {
+  /** The order on the unit when the interval began (collect's context), for the stopWithoutOrder convention. */
+  orderId: string | null;
+};
+
 export interface RawHistory {
-  states: StateSpan[];
+  states: RawState[];
   counts: RawCount[];
 }
 
+type StateRow = { e: string; s: number; t: number | null; state: string; bucket: string; o: string | null };
+const toState = (r: StateRow): RawState => ({ start: r.s * 1000, end: r.t === null ? null : r.t * 1000, state: r.state, bucket: r.bucket, orderId: r.o });
+
 /**
  * State intervals overlapping [from, to + tail) and counts in [from, to) of some machines. A stop that began before
- * `from` is followed back to its first interval (its length and first planned second decide how it counts).
+ * `from` is followed back to its first interval, and one that goes on after `to + tail` forward to its last (its
+ * length decides whether it is minor, and its whole length is its time to restoration). `conventions` gives each
+ * machine's plant conventions: buckets are re-assigned by them (conventions.ts) before stops are followed.
  */
-export async function loadRaw(q: Querier, ids: string[], from: number, to: number, tailMs: number): Promise<Map<string, RawHistory>> {
+export async function loadRaw(
+  q: Querier,
+  ids: string[],
+  from: number,
+  to: number,
+  tailMs: number,
+  conventions?: (equipmentId: string) => PlantConventions | undefined,
+): Promise<Map<string, RawHistory>> {
   const out = new Map<string, RawHistory>(ids.map((id) => [id, { states: [], counts: [] }]));
   if (!ids.length) return out;
+  const conv = (id: string, x: RawState) => {
+    const c = conventions?.(id);
+    return c && rebuckets(c) ? applyConventions(x, c) : x;
+  };
   // the one interval that started at or before `from` (intervals do not overlap), then those starting after it:
   // both index range scans on (equipment_id, start_ts), however long the history before `from`
-  const rows = await q.query<{ e: string; s: number; t: number | null; state: string; bucket: string }>(
-    `SELECT u.e, extract(epoch FROM x.start_ts)::float8 AS s, extract(epoch FROM x.end_ts)::float8 AS t, x.state, x.bucket
+  const rows = await q.query<StateRow>(
+    `SELECT u.e, extract(epoch FROM x.start_ts)::float8 AS s, extract(epoch FROM x.end_ts)::float8 AS t, x.state, x.bucket, c.order_id AS o
      FROM unnest($1::uuid[]) AS u(e)
      CROSS JOIN LATERAL (
-       (SELECT start_ts, end_ts, state, bucket FROM state_intervals WHERE equipment_id = u.e AND start_ts <= to_timestamp($3) ORDER BY start_ts DESC LIMIT 1)
+       (SELECT start_ts, end_ts, state, bucket, context_id FROM state_intervals WHERE equipment_id = u.e AND start_ts <= to_timestamp($3) ORDER BY start_ts DESC LIMIT 1)
        UNION ALL
-       (SELECT start_ts, end_ts, state, bucket FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp($3) AND start_ts < to_timestamp($2))
+       (SELECT start_ts, end_ts, state, bucket, context_id FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp($3) AND start_ts < to_timestamp($2))
      ) x
+     LEFT JOIN collect_contexts c ON c.id = x.context_id
      WHERE x.end_ts IS NULL OR x.end_ts > to_timestamp($3)
      ORDER BY u.e, x.start_ts`,
     [ids, sec(to + tailMs), sec(from)],
   );
-  for (const r of rows) out.get(r.e)!.states.push({ start: r.s * 1000, end: r.t === null ? null : r.t * 1000, state: r.state, bucket: r.bucket });
+  for (const r of rows) out.get(r.e)!.states.push(conv(r.e, toState(r)));
   // follow stops back: the interval that ends where the first loaded one starts, while it is part of the same stop
-  let heads = [...out].filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0])).map(([id, h]) => ({ id, start: h.states[0].start }));
+  let heads = [...out].filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0])).map(([id, h]) => ({ id, at: h.states[0].start }));
   for (let guard = 0; heads.length && guard < 1000; guard++) {
-    const prev = await q.query<{ e: string; s: number; t: number | null; state: string; bucket: string }>(
-      `SELECT u.e, extract(epoch FROM p.start_ts)::float8 AS s, extract(epoch FROM p.end_ts)::float8 AS t, p.state, p.bucket
+    const prev = await q.query<StateRow>(
+      `SELECT u.e, extract(epoch FROM p.start_ts)::float8 AS s, extract(epoch FROM p.end_ts)::float8 AS t, p.state, p.bucket, c.order_id AS o
        FROM unnest($1::uuid[], $2::float8[]) AS u(e, st)
        CROSS JOIN LATERAL (SELECT * FROM state_intervals WHERE equipment_id = u.e AND start_ts < to_timestamp(u.st - 1e-5) ORDER BY start_ts DESC LIMIT 1) p
-       WHERE abs(extract(epoch FROM p.end_ts)::float8 - u.st) < 1e-5 AND p.bucket = 'adet' AND p.state <> ALL($3::text[])`,
-      [heads.map((h) => h.id), heads.map((h) => sec(h.start)), [...EXTERNAL_STATES]],
+       LEFT JOIN collect_contexts c ON c.id = p.context_id
+       WHERE abs(extract(epoch FROM p.end_ts)::float8 - u.st) < 1e-5`,
+      [heads.map((h) => h.id), heads.map((h) => sec(h.at))],
     );
     heads = [];
     for (const r of prev) {
-      const h = out.get(r.e)!;
-      h.states.unshift({ start: r.s * 1000, end: r.t === null ? null : r.t * 1000, state: r.state, bucket: r.bucket });
-      heads.push({ id: r.e, start: r.s * 1000 });
+      const x = conv(r.e, toState(r));
+      if (!isStop(x)) continue;
+      out.get(r.e)!.states.unshift(x);
+      heads.push({ id: r.e, at: x.start });
+    }
+  }
+  // follow stops forward: the interval that starts where the last loaded one ends, while it is part of the same stop
+  let tails = [...out].filter(([, h]) => { const l = h.states.at(-1); return l && l.end !== null && isStop(l); }).map(([id, h]) => ({ id, at: h.states.at(-1)!.end! }));
+  for (let guard = 0; tails.length && guard < 1000; guard++) {
+    const next = await q.query<StateRow>(
+      `SELECT u.e, extract(epoch FROM n.start_ts)::float8 AS s, extract(epoch FROM n.end_ts)::float8 AS t, n.state, n.bucket, c.order_id AS o
+       FROM unnest($1::uuid[], $2::float8[]) AS u(e, st)
+       CROSS JOIN LATERAL (SELECT * FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp(u.st - 1e-5) ORDER BY start_ts LIMIT 1) n
+       LEFT JOIN collect_contexts c ON c.id = n.context_id
+       WHERE abs(extract(epoch FROM n.start_ts)::float8 - u.st) < 1e-5`,
+      [tails.map((h) => h.id), tails.map((h) => sec(h.at))],
+    );
+    tails = [];
+    for (const r of next) {
+      const x = conv(r.e, toState(r));
+      if (!isStop(x)) continue;
+      out.get(r.e)!.states.push(x);
+      if (x.end !== null) tails.push({ id: r.e, at: x.end });
     }
   }
   // kind is named so the key (equipment_id, kind, ts) serves the time range

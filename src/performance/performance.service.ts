@@ -5,7 +5,9 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { BOTTLENECK_METHOD, bottleneckFigures, rankBottlenecks } from './bottleneck.ts';
 import { shiftSpans } from './calendar-windows.ts';
+import { CONVENTION_TEXT, DEFAULT_CONVENTIONS, type PlantConventions } from './conventions.ts';
 import { computeKpis, DEFAULT_SETTINGS, kpiInputs, SETTING_TEXT, type KpiSettings } from './kpis.ts';
+import { sixBigLosses, type SixBigLosses } from './losses.ts';
 import { PlantView, type MachineInfo, type ProductResolver } from './plant-view.ts';
 import { Rollup } from './rollup.ts';
 import { addTotals, derivedTimes, zeroTotals, type TimeTotals } from './time-model.ts';
@@ -123,6 +125,7 @@ export class PerformanceService {
     if (!(q.to > q.from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
     if (q.to - q.from > 400 * DAY) throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
     const { eq, machines } = this.scope(q.equipment);
+    const conv = this.view.conventionsOf(eq);
     await this.rollup.fold();
     const to = Math.min(q.to, Math.max(q.from, this.rollup.now()));
     const perMachine = await this.rollup.totals(machines, q.from, to, false);
@@ -131,7 +134,7 @@ export class PerformanceService {
       ? await Promise.all(
           this.groups(eq, q.from, to, q.group).map(async (g) => {
             const t = [...(await this.rollup.totals(machines, g.from, g.to, false)).values()].reduce((acc, x) => addTotals(acc, x), zeroTotals());
-            return { label: g.label, from: iso(g.from), to: iso(g.to), ...this.figures(t, q.settings) };
+            return { label: g.label, from: iso(g.from), to: iso(g.to), ...this.figures(t, q.settings, conv) };
           }),
         )
       : undefined;
@@ -139,11 +142,11 @@ export class PerformanceService {
       equipment: { id: eq.id, path: eq.path, name: eq.name, level: eq.level },
       from: iso(q.from),
       to: iso(to),
-      ...this.figures(total, q.settings),
-      definitions: this.definitions(q.settings),
+      ...this.figures(total, q.settings, conv),
+      definitions: this.definitions(q.settings, conv),
       machines:
         machines.length > 1 || eq.level !== 'machine'
-          ? machines.map((m) => ({ id: m.id, path: m.path, name: m.name, ...this.figures(perMachine.get(m.id)!, q.settings) }))
+          ? machines.map((m) => ({ id: m.id, path: m.path, name: m.name, ...this.figures(perMachine.get(m.id)!, q.settings, m.conventions) }))
           : undefined,
       groups,
     };
@@ -161,8 +164,8 @@ export class PerformanceService {
   }
 
   /** The contract figures, every other KPI, the inputs they come from, and the six big losses. */
-  figures(t: TimeTotals, s: KpiSettings) {
-    const k = computeKpis(t, s);
+  figures(t: TimeTotals, s: KpiSettings, c: PlantConventions = DEFAULT_CONVENTIONS) {
+    const k = computeKpis(t, s, c);
     const x = kpiInputs(t, s);
     const d = derivedTimes(t);
     const r = (v: number) => Math.round(v * 1000) / 1000;
@@ -181,32 +184,31 @@ export class PerformanceService {
         pbtUsed: r(x.pbt), aptUsed: r(x.apt), adetUsed: r(x.adet), auptUsed: r(x.aupt), aubtUsed: r(x.aubt),
         idealS: r(t.idealS), noIdealQ: t.noIdealQ, failures: t.failures, failureS: r(t.failureS), minorStops: t.minorStops,
         minorStopS: r(t.minorStopS), externalS: r(t.externalS), outsideApt: r(t.outsideApt), outsideGood: t.outsideGood, outsideScrap: t.outsideScrap,
+        failureWholeS: r(t.failureWholeS), pdotGood: t.pdotGood, pdotScrap: t.pdotScrap,
       },
-      // Nakajima's six big losses in seconds of planned busy time (standards §1)
-      sixBigLosses: {
-        breakdowns: r(t.failureS),
-        setupAndAdjustment: r(t.asut),
-        idlingAndMinorStops: r(t.minorStopS + t.externalS + (s.idle === 'iso' ? t.adot : 0)),
-        reducedSpeed: r(x.apt - t.idealS), // negative when faster than ideal
-        processDefects: r(x.pq > 0 ? (t.idealS * x.sq) / x.pq : 0),
-        reducedYield: 0, // start-up scrap is not told apart from other scrap yet
-        fullyProductive: r(x.pq > 0 ? (t.idealS * x.gq) / x.pq : 0),
-      },
+      // Nakajima's six big losses in seconds of planned busy time (standards §1; invariants in losses.ts)
+      sixBigLosses: Object.fromEntries(Object.entries(sixBigLosses(t, s)).map(([key, v]) => [key, r(v)])) as Record<keyof SixBigLosses, number>,
     };
   }
 
-  definitions(s: KpiSettings) {
+  definitions(s: KpiSettings, c: PlantConventions = DEFAULT_CONVENTIONS) {
     return {
       settings: s,
-      text: [SETTING_TEXT.minorStops[s.minorStops], SETTING_TEXT.idle[s.idle], SETTING_TEXT.mtbf[s.mtbf]],
+      /** The plant's conventions (equipment properties, inherited; for a line or site: its own). */
+      conventions: c,
+      text: [
+        SETTING_TEXT.minorStops[s.minorStops], SETTING_TEXT.idle[s.idle], SETTING_TEXT.mtbf[s.mtbf],
+        CONVENTION_TEXT.maintenanceMode[c.maintenanceMode], CONVENTION_TEXT.stopWithoutOrder[c.stopWithoutOrder], CONVENTION_TEXT.mtbfDivisor[c.mtbfDivisor],
+      ],
       minorStopThresholdS: this.opts.minorStopThresholdS,
       formulas: {
         availability: 'APT / PBT',
         effectiveness: 'Σ(PRI × PQ) / APT — PRI of the product run (routing), else the machine property idealCycleTime',
         quality: 'GQ / PQ',
         oee: 'availability × effectiveness × quality',
-        mtbf: s.mtbf === 'uptime' ? '(PBT − failure time) / failures' : 'AUPT / failures',
-        mttr: 'failure time / failures',
+        mtbf: `${s.mtbf === 'uptime' ? '(PBT − failure time)' : 'AUPT'} / ${c.mtbfDivisor === 'failures' ? 'failures' : '(failures + 1)'}`,
+        mttr: 'Σ whole restoration time (in planned busy time) of the failures that began in the period / failures',
+        pdot: 'parts counted in breaks, planned downtime and maintenance mode are reported in inputs.pdotGood/pdotScrap, not in PQ',
         outsidePot: 'time and parts outside the shift calendar (POT) are reported in inputs.outside*, not in the KPIs',
       },
       defaults: DEFAULT_SETTINGS,

@@ -4,6 +4,7 @@
 import type { Level, PlantService, PublicEquipment, RoutingOperation } from '../plant/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { calendarFn, type PlantCalendar } from './calendar-windows.ts';
+import { conventionsFrom, type PlantConventions } from './conventions.ts';
 import type { CalendarFn } from './time-model.ts';
 
 /** What runs on a machine under an order/operation (from the execution module once it registers). */
@@ -18,6 +19,8 @@ export interface MachineInfo {
   calendar: PlantCalendar | null;
   calendarId: string | null;
   idealCycleTimeS: number | null;
+  /** The plant's time-model conventions for this machine (its own properties, else its nearest ancestor's). */
+  conventions: PlantConventions;
   /** Tags carrying the machine's alarm code: the conventional `alarm`, and tags of role `alarm` (its own or its class's). */
   alarmTags: string[];
 }
@@ -72,9 +75,17 @@ export class PlantView {
         calendarId,
         calendar: calendarId ? this.calendars.get(calendarId) ?? null : null,
         idealCycleTimeS: machineIdealCycleTime(e.properties),
+        conventions: this.conventionsOf(e),
         alarmTags: [...new Set(['alarm', ...(e.equipmentClass ? classAlarms.get(e.equipmentClass) ?? [] : []), ...e.tags.filter((t) => t.role === 'alarm').map((t) => t.name)])],
       });
     }
+  }
+
+  /** Conventions in force for a piece of equipment: set as properties on it or an ancestor (nearest wins). */
+  conventionsOf(e: PublicEquipment): PlantConventions {
+    const chain: Array<Record<string, unknown>> = [];
+    for (let x: PublicEquipment | undefined = e; x; x = x.parentId ? this.byId.get(x.parentId) : undefined) chain.push(x.properties);
+    return conventionsFrom(chain);
   }
 
   private calendarIdOf(e: PublicEquipment | undefined): string | null {

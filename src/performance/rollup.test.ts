@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { calendarFn } from './calendar-windows.ts';
+import { DEFAULT_CONVENTIONS } from './conventions.ts';
 import { markRewritten } from './performance.repository.ts';
 import type { MachineInfo, PlantView } from './plant-view.ts';
 import { HOUR, Rollup } from './rollup.ts';
@@ -44,7 +45,9 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'] });
+      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'],
+        // the third machine under the non-default plant conventions: maintenance repairs, no stops without an order
+        conventions: i === 2 ? { maintenanceMode: 'unplanned', stopWithoutOrder: 'idle', mtbfDivisor: 'failures' } : DEFAULT_CONVENTIONS });
     }
     const view = {
       machines: () => machines,
@@ -134,5 +137,38 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     await checkRandomPeriods(r, 12, 'after late data');
     // whole folded range at once
     expectSame(await rollup.totals(machines, start - HOUR, now), await rollup.fromRaw(machines, start - HOUR, now), 'everything');
+  }, 60_000);
+
+  it('the hour counting a failure learns its whole restoration time when late data lengthens it hours later', async () => {
+    // A machine planned around the clock: Execute h0–h0+10m, Held h0+10m–h0+50m, Stopped h0+50m–h0+3h10m (one failure
+    // of 3 h, counted in hour h0 with failureWholeS 10 800 s), Execute until h0+5h. Late data then lengthens the
+    // Stopped interval to h0+4h10m and collect marks only that stretch: hour h0 must now hold 14 400 s (ISO 22400-2
+    // MTTR: the whole restoration time, where the failure began), read through the roll-ups as from raw.
+    const id = randomUUID();
+    await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, 'm9', 'p/m9', 'machine', 'm9')`, [id]);
+    const m9: MachineInfo = { id, path: 'p/m9', name: 'm9', level: 'machine', equipmentClass: null, calendarId: null, calendar: null, idealCycleTimeS: 20, alarmTags: ['alarm'], conventions: DEFAULT_CONVENTIONS };
+    machines.push(m9);
+    const h0 = Math.floor((now - 30 * HOUR) / HOUR) * HOUR;
+    const min = 60_000;
+    const rows: Array<[number, number, string, string]> = [
+      [h0, h0 + 10 * min, 'Execute', 'apt'], [h0 + 10 * min, h0 + 50 * min, 'Held', 'adet'],
+      [h0 + 50 * min, h0 + 190 * min, 'Stopped', 'adet'], [h0 + 190 * min, h0 + 300 * min, 'Execute', 'apt'],
+    ];
+    await db.query(
+      `INSERT INTO state_intervals (equipment_id, start_ts, end_ts, state, bucket)
+       SELECT $1, to_timestamp(s / 1000), to_timestamp(e / 1000), st, b FROM unnest($2::float8[], $3::float8[], $4::text[], $5::text[]) AS u(s, e, st, b)`,
+      [id, rows.map((x) => x[0]), rows.map((x) => x[1]), rows.map((x) => x[2]), rows.map((x) => x[3])],
+    );
+    await markRewritten(db, [{ equipmentId: id, from: h0, to: h0 + 300 * min }], now);
+    const whole = async () => {
+      const viaRollup = (await rollup.totals([m9], h0, h0 + HOUR)).get(id)!;
+      const raw = (await rollup.fromRaw([m9], h0, h0 + HOUR)).get(id)!;
+      return [viaRollup.failures, viaRollup.failureWholeS, raw.failureWholeS];
+    };
+    expect(await whole()).toEqual([1, 10800, 10800]);
+    await db.query(`UPDATE state_intervals SET end_ts = to_timestamp($2) WHERE equipment_id = $1 AND state = 'Stopped'`, [id, (h0 + 250 * min) / 1000]);
+    await db.query(`UPDATE state_intervals SET start_ts = to_timestamp($2) WHERE equipment_id = $1 AND start_ts = to_timestamp($3)`, [id, (h0 + 250 * min) / 1000, (h0 + 190 * min) / 1000]);
+    await markRewritten(db, [{ equipmentId: id, from: h0 + 190 * min, to: h0 + 250 * min }], now);
+    expect(await whole()).toEqual([1, 14400, 14400]);
   }, 60_000);
 });

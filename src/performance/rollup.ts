@@ -4,10 +4,10 @@
 // hours/days from the roll-ups and compute the partial edges and the current hour from raw, so they equal a
 // from-raw computation (test: rollup.test.ts).
 import type { Database, Querier } from '../platform/db/database.ts';
-import { intersect, union, type Span } from './intervals.ts';
+import { firstInside, intersect, union, type Span } from './intervals.ts';
 import * as repo from './performance.repository.ts';
 import type { MachineInfo, PlantView } from './plant-view.ts';
-import { addTotals, computeTimeModel, stopsOf, zeroTotals, type CalendarFn, type CountRow, type TimeTotals } from './time-model.ts';
+import { addTotals, computeTimeModel, pbtWindows, stopsOf, zeroTotals, type CalendarFn, type CountRow, type TimeTotals } from './time-model.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -37,8 +37,11 @@ function cachedCalendar(fn: CalendarFn, a: number, b: number): CalendarFn {
 
 export class Rollup {
   private chain: Promise<unknown> = Promise.resolve();
-  /** Machines whose folded hours hold a stop still going on and still short: re-folded until it ends or grows. */
-  private provisional = new Map<string, number>();
+  /** Hours to re-fold at the next fold, per machine: a stop still going on and still short (until it ends or grows),
+   *  the hour counting a failure still going on, or one whose length a later range learnt. */
+  private provisional = new Map<string, Set<number>>();
+  /** Hours counting a failure that ended, whose length a later range learnt: re-folded before the fold returns. */
+  private learnt = new Map<string, Set<number>>();
   readonly now: () => number;
 
   constructor(
@@ -75,13 +78,16 @@ export class Rollup {
 
   private tailMs = () => this.opts.minorStopThresholdS * 1000;
 
+  /** Each machine's plant conventions, by which the raw intervals are re-bucketed as they load (conventions.ts). */
+  readonly conventions = (id: string) => this.plant.machine(id)?.conventions;
+
   /** Totals per machine over [from, to) computed from raw data only (the reference the roll-ups must match). */
   async fromRaw(machines: MachineInfo[], from: number, to: number, q: Querier = this.database): Promise<Map<string, TimeTotals>> {
     const now = this.now();
     const out = new Map<string, TimeTotals>();
     for (let i = 0; i < machines.length; i += 50) {
       const chunk = machines.slice(i, i + 50);
-      const raw = await repo.loadRaw(q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs());
+      const raw = await repo.loadRaw(q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs(), this.conventions);
       for (const m of chunk) out.set(m.id, this.modelOf(m, raw.get(m.id)!, from, to, now));
     }
     return out;
@@ -93,7 +99,20 @@ export class Rollup {
     const stops = stopsOf(h.states, now, this.opts.minorStopThresholdS);
     const last = h.states.at(-1);
     const open = last && last.end === null ? stops.get(last) : undefined;
-    if (open?.minor && open.start < b) this.provisional.set(m.id, Math.min(this.provisional.get(m.id) ?? Infinity, floorTo(open.start, HOUR)));
+    const markIn = (set: Map<string, Set<number>>, t: number) => set.set(m.id, (set.get(m.id) ?? new Set<number>()).add(floorTo(t, HOUR)));
+    const mark = (t: number) => markIn(this.provisional, t);
+    if (open?.minor && open.start < b) mark(open.start);
+    // A failure's whole restoration time (failureWholeS) is held by the hour that counts it (its first second of
+    // planned busy time). Re-fold that hour when it lies before this range while the failure reaches into it (the
+    // range may have learnt how long it lasts), and while the failure still goes on (it grows).
+    for (const stop of new Set(stops.values())) {
+      if (stop.minor || stop.end <= a || stop.start >= b) continue;
+      const ongoing = stop === open;
+      const first = firstInside(pbtWindows(calendar(stop.start, stop.end)).pbt, stop.start, stop.end);
+      if (first === undefined || first >= b) continue;
+      if (ongoing) mark(first); // next fold
+      else if (first < a) markIn(this.learnt, first); // this fold (foldNow), so a read right after sees it
+    }
     const counts = this.countRows(m, h.counts);
     const rows: Array<{ equipmentId: string; hour: number; t: TimeTotals }> = [];
     let si = 0;
@@ -122,7 +141,7 @@ export class Rollup {
       const chunk = machines.slice(i, i + 20);
       for (let s = a; s < b; s += step) {
         const e = Math.min(b, s + step);
-        const raw = await repo.loadRaw(this.database, chunk.map((m) => m.id), s, e, this.tailMs());
+        const raw = await repo.loadRaw(this.database, chunk.map((m) => m.id), s, e, this.tailMs(), this.conventions);
         const rows = chunk.flatMap((m) => this.hourRows(m, raw.get(m.id)!, s, e, now));
         const days = new Map<string, { equipmentId: string; day: number }>();
         for (const r of rows) days.set(`${r.equipmentId}|${floorTo(r.hour, DAY)}`, { equipmentId: r.equipmentId, day: floorTo(r.hour, DAY) });
@@ -150,6 +169,32 @@ export class Rollup {
     });
   }
 
+  /** Re-folds these past hours of their machines (widened by the minor-stop threshold) inside the folded range. */
+  private async refold(hours: Array<{ equipmentId: string; hour: number }>, fs: repo.FoldState): Promise<void> {
+    const byMachine = new Map<string, number[]>();
+    for (const d of hours) if (d.hour >= fs.from && d.hour < fs.until) byMachine.set(d.equipmentId, [...(byMachine.get(d.equipmentId) ?? []), d.hour]);
+    for (const [id, hs] of byMachine) {
+      const m = this.plant.machine(id);
+      if (!m) continue;
+      // a stop within the minor-stop threshold of a change may have changed its class (minor ↔ failure)
+      for (const [a, b] of contiguous(hs)) {
+        const lo = Math.max(fs.from, floorTo(a - this.tailMs(), HOUR));
+        const hi = Math.min(fs.until, ceilTo(b + this.tailMs(), HOUR));
+        await this.foldRange([m], lo, hi);
+      }
+    }
+  }
+
+  /** Re-folds the hours whose failures' whole length was learnt by the folds just done (each step goes further back). */
+  private async refoldLearnt(fs: repo.FoldState): Promise<void> {
+    for (let guard = 0; this.learnt.size && guard < 100; guard++) {
+      const hours = [...this.learnt].flatMap(([equipmentId, hs]) => [...hs].map((hour) => ({ equipmentId, hour })));
+      this.learnt.clear();
+      await this.refold(hours, fs);
+    }
+    this.learnt.clear();
+  }
+
   private async foldNow(): Promise<void> {
     const machines = this.plant.machines();
     const target = floorTo(this.now() - SETTLE_MS, HOUR);
@@ -162,7 +207,7 @@ export class Rollup {
     }
     // late data: recompute the past hours it touched
     const dirty = await repo.readDirty(this.database);
-    for (const [equipmentId, hour] of this.provisional) dirty.hours.push({ equipmentId, hour });
+    for (const [equipmentId, hours] of this.provisional) for (const hour of hours) dirty.hours.push({ equipmentId, hour });
     this.provisional.clear();
     if (dirty.hours.length) {
       const earliest = Math.min(...dirty.hours.map((d) => d.hour));
@@ -171,18 +216,7 @@ export class Rollup {
         fs = { ...fs, from: earliest };
         await repo.writeFold(this.database, fs);
       }
-      const byMachine = new Map<string, number[]>();
-      for (const d of dirty.hours) if (d.hour >= fs.from && d.hour < fs.until) byMachine.set(d.equipmentId, [...(byMachine.get(d.equipmentId) ?? []), d.hour]);
-      for (const [id, hours] of byMachine) {
-        const m = this.plant.machine(id);
-        if (!m) continue;
-        // a stop within the minor-stop threshold of a change may have changed its class (minor ↔ failure)
-        for (const [a, b] of contiguous(hours)) {
-          const lo = Math.max(fs.from, floorTo(a - this.tailMs(), HOUR));
-          const hi = Math.min(fs.until, ceilTo(b + this.tailMs(), HOUR));
-          await this.foldRange([m], lo, hi);
-        }
-      }
+      await this.refold(dirty.hours, fs);
       await repo.deleteDirty(this.database, dirty.maxId);
     }
     if (fs.until < target) {
@@ -193,6 +227,7 @@ export class Rollup {
         await repo.writeFold(this.database, fs);
       }
     }
+    await this.refoldLearnt(fs);
   }
 
   // ------------------------------------------------------------------------------------- reads

@@ -55,7 +55,7 @@ export class StopService {
     const { machines } = this.perf.scope(equipment);
     const now = this.perf.rollup.now();
     const threshold = this.perf.opts.minorStopThresholdS;
-    const raw = await repo.loadRaw(this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000);
+    const raw = await repo.loadRaw(this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000, this.perf.rollup.conventions);
     const reasonRows = await this.ctx.database.query<{ e: string; s: number; reasonId: string; name: string; comment: string }>(
       `SELECT r.equipment_id AS e, extract(epoch FROM r.start_ts)::float8 * 1000 AS s, r.reason_id AS "reasonId", p.name, r.comment
        FROM perf_stop_reasons r JOIN perf_reasons p ON p.id = r.reason_id

@@ -25,7 +25,8 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
     expect(k.quality).toBeCloseTo(0.985714, 6);
     expect(k.oee).toBeCloseTo(0.958333, 6);
     expect(k.scrapRatio).toBeCloseTo(20 / 1400, 9);
-    expect(k.mtbf).toBeNull(); // no failure
+    expect(k.mtbf).toBe(28800); // no failure: ISO 22400-2 divides by FE + 1 = 1 interval, the whole operating time
+    expect(computeKpis(t, undefined, { mtbfDivisor: 'failures' }).mtbf).toBeNull(); // common practice: nothing to divide by
   });
 
   it('a shift with breaks and planned maintenance', () => {
@@ -58,9 +59,11 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
   it('a failure spanning a shift boundary is counted once, its time split between the shifts', () => {
     // Shifts Early 06–14 and Late 14–22. Execute until 13:30; a breakdown Aborting 13:30–13:31, Aborted 13:31–14:20,
     // Clearing 14:20–14:25, Stopped 14:25–14:30 (one stop of 60 min: a failure); Execute 14:30–22:00.
-    // Early: APT 27 000, ADET 1800, 1 failure (it starts there): MTTR 1800, MTBF = AUPT / 1 = 27 000
-    // Late:  APT 27 000, ADET 1800, 0 failures: MTTR and MTBF undefined (null)
-    // Day:   APT 54 000, ADET 3600, 1 failure: MTTR 3600, MTBF 54 000; uptime MTBF (57 600 − 3600) / 1 = 54 000
+    // Early: APT 27 000, ADET 1800, 1 failure (it starts there) with its whole 3600 s to restoration: MTTR 3600
+    //        (ISO 22400-2 MTTR = Σ TTR / FE, each TTR whole); MTBF = AUPT / (FE + 1) = 27 000 / 2 = 13 500
+    // Late:  APT 27 000, ADET 1800, 0 failures: MTTR undefined (null); MTBF = 27 000 / 1
+    // Day:   APT 54 000, ADET 3600, 1 failure: MTTR 3600, MTBF 54 000 / 2 = 27 000; uptime MTBF (57 600 − 3600) / 2
+    // With the common-practice divisor (FE): Early 27 000, Late null, Day 54 000.
     const cal: CalendarFn = (from, to) => ({ pot: [{ start: Math.max(from, at('06:00')), end: Math.min(to, at('22:00')) }], planned: [] });
     const states = [
       span('06:00', '13:30', 'Execute', 'apt'),
@@ -75,10 +78,15 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
     const d = model(states, [], '06:00', '22:00', cal);
     expect([e.apt, e.adet, e.failures, e.failureS]).toEqual([27000, 1800, 1, 1800]);
     expect([l.apt, l.adet, l.failures, l.failureS]).toEqual([27000, 1800, 0, 1800]);
-    expect(computeKpis(e)).toMatchObject({ mttr: 1800, mtbf: 27000 });
-    expect(computeKpis(l)).toMatchObject({ mttr: null, mtbf: null });
-    expect(computeKpis(d)).toMatchObject({ mttr: 3600, mtbf: 54000 });
-    expect(computeKpis(d, { minorStops: 'availability', idle: 'iso', mtbf: 'uptime' }).mtbf).toBe(54000);
+    expect([e.failureWholeS, l.failureWholeS, d.failureWholeS]).toEqual([3600, 0, 3600]);
+    expect(computeKpis(e)).toMatchObject({ mttr: 3600, mtbf: 13500 });
+    expect(computeKpis(l)).toMatchObject({ mttr: null, mtbf: 27000 });
+    expect(computeKpis(d)).toMatchObject({ mttr: 3600, mtbf: 27000 });
+    expect(computeKpis(d, { minorStops: 'availability', idle: 'iso', mtbf: 'uptime' }).mtbf).toBe(27000);
+    const fe = { mtbfDivisor: 'failures' } as const;
+    expect([computeKpis(e, undefined, fe).mtbf, computeKpis(l, undefined, fe).mtbf, computeKpis(d, undefined, fe).mtbf]).toEqual([27000, null, 54000]);
+    // a 10:30–14:15 window holds the failure's start: its whole 3600 s, not the 2700 s inside the window
+    expect(computeKpis(model(states, [], '10:30', '14:15', cal)).mttr).toBe(3600);
     expect(addTotals(addTotals(zeroTotals(), e), l)).toEqual(d);
   });
 

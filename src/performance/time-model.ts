@@ -9,8 +9,13 @@
 // - Time outside POT is outside the model: whatever the machine did there is reported as `outside` (with the
 //   machine's own buckets in `outsideBuckets`), and parts counted there go to `outsideCounts`, not to PQ — so
 //   effectiveness never compares parts made on a Saturday with production time on a Friday.
-// - Breaks and planned downtime are PDOT whatever the machine did; parts counted in them (in POT) count in PQ.
-// - Maintenance mode (bucket pdot) inside PBT is PDOT as well (`pdotState`).
+// - Breaks and planned downtime are PDOT whatever the machine did; parts counted in them are treated like the time:
+//   they go to `pdotGood`/`pdotScrap`, not to PQ (so effectiveness never divides break parts by production time).
+// - Maintenance mode (bucket pdot) inside PBT is PDOT as well (`pdotState`), and so are parts counted in it — unless
+//   the plant's conventions make it an unplanned repair (conventions.ts, applied before this model runs).
+// - MTTR (ISO 22400-2 MTTR = Σ TTR / FE): a failure counts once, in the period holding its first second of planned
+//   busy time, with its whole restoration time in planned busy time (`failureWholeS`), even the part after the
+//   period ends — so a breakdown across a shift change has the same MTTR in either shift's report.
 // - A stop is a maximal run of back-to-back ADET intervals that are not external (Suspended = starved/blocked).
 //   A stop shorter than the minor-stop threshold (its whole length, not the part in the period) is a minor stop,
 //   otherwise a failure. A stop is counted once, in the period holding its first second of planned busy time.
@@ -67,6 +72,8 @@ export interface TimeTotals {
   externalS: number;
   failures: number;
   minorStops: number;
+  /** Σ whole planned-busy-time length of the failures counted in this period (also the part outside it). */
+  failureWholeS: number;
   good: number;
   scrap: number;
   rework: number;
@@ -77,12 +84,15 @@ export interface TimeTotals {
   outsideApt: number;
   outsideGood: number;
   outsideScrap: number;
+  /** Parts counted in planned downtime (breaks, planned windows, maintenance mode): not in PQ. */
+  pdotGood: number;
+  pdotScrap: number;
 }
 
 export const TOTAL_KEYS = [
   'period', 'outside', 'pot', 'pdotPlanned', 'pdotState', 'adot', 'adet', 'asut', 'apt', 'unknown',
   'failureS', 'minorStopS', 'externalS', 'failures', 'minorStops', 'good', 'scrap', 'rework', 'idealS', 'noIdealQ',
-  'outsideApt', 'outsideGood', 'outsideScrap',
+  'outsideApt', 'outsideGood', 'outsideScrap', 'failureWholeS', 'pdotGood', 'pdotScrap',
 ] as const satisfies ReadonlyArray<keyof TimeTotals>;
 
 export const zeroTotals = (): TimeTotals => Object.fromEntries(TOTAL_KEYS.map((k) => [k, 0])) as unknown as TimeTotals;
@@ -153,10 +163,13 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
 
   const stops = input.stops ?? stopsOf(input.states, input.now, input.minorStopThresholdS);
   const counted = new Set<Stop>();
+  /** Maintenance-mode time: PDOT, for the parts counted in it as much as for the time. */
+  const pdotStates: Span[] = [];
   const add = (a: number, b: number, s: StateSpan | undefined, stop: Stop | undefined) => {
     if (b <= a) return;
     const inPbt = overlap(pbt, a, b) / ms;
     const bucket = s?.bucket ?? 'unknown';
+    if (bucket === 'pdot') pdotStates.push({ start: a, end: b });
     if (bucket === 'apt') t.outsideApt += (b - a - overlap(pot, a, b)) / ms;
     switch (bucket) {
       case 'pdot': t.pdotState += inPbt; break;
@@ -186,10 +199,15 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
       counted.add(stop);
       // counted where the stop first costs planned busy time (for stops reaching outside the period: the calendar there)
       const inside = stop.start >= from && stop.end <= to;
-      const first = firstInside(inside ? pbt : pbtWindows(input.calendar(stop.start, stop.end)).pbt, stop.start, stop.end);
+      const stopPbt = inside ? pbt : pbtWindows(input.calendar(stop.start, stop.end)).pbt;
+      const first = firstInside(stopPbt, stop.start, stop.end);
       if (first !== undefined && first >= from && first < to) {
         if (stop.minor) t.minorStops++;
-        else t.failures++;
+        else {
+          t.failures++;
+          // ISO 22400-2 MTTR: the whole time to restoration of each failure, not the part inside this period
+          t.failureWholeS += overlap(stopPbt, stop.start, stop.end) / ms;
+        }
       }
     }
   }
@@ -201,6 +219,13 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
     if (!inPot) {
       if (c.kind === 'good') t.outsideGood += c.delta;
       else t.outsideScrap += c.delta;
+      continue;
+    }
+    // parts and time alike: a part counted in planned downtime is not produced in planned busy time (ISO 22400-2
+    // PQ is the quantity produced in the order's production time); it is reported, not dropped
+    if (contains(planned, c.ts) || contains(pdotStates, c.ts)) {
+      if (c.kind === 'good') t.pdotGood += c.delta;
+      else t.pdotScrap += c.delta;
       continue;
     }
     t[c.kind] += c.delta;

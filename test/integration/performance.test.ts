@@ -54,7 +54,7 @@ for (const kind of DB_KINDS) {
       // scrap counter 0 → 10. PQ 260, GQ 250, SQ 10; PRI 12 s → Σ PRI × PQ = 3120 s
       // POT = PBT = 3600 (no break 07–08); APT 3000; ADET 600
       // A = 3000 / 3600 = 0.833333; E = 3120 / 3000 = 1.04; Q = 250 / 260 = 0.961538; OEE = 0.833333
-      // MTTR = 600 / 1; MTBF = AUPT / failures = 3000
+      // MTTR = 600 / 1; MTBF = AUPT / (failures + 1) = 3000 / 2 = 1500 (ISO 22400-2: FE + 1 intervals)
       await submit([
         ['state', 'Execute', at('07:00')], ['good', 0, at('07:00')], ['scrap', 0, at('07:00')],
         ['good', 100, at('07:20')], ['state', 'Held', at('07:30')], ['state', 'Execute', at('07:40')],
@@ -68,7 +68,7 @@ for (const kind of DB_KINDS) {
       expect(k.quality).toBeCloseTo(0.961538, 6);
       expect(k.oee).toBeCloseTo(0.833333, 6);
       expect(k.mttr).toBe(600);
-      expect(k.mtbf).toBe(3000);
+      expect(k.mtbf).toBe(1500);
       expect(k.definitions.settings).toEqual({ minorStops: 'availability', idle: 'iso', mtbf: 'operating' });
       expect(k.inputs.idealS).toBe(3120);
       // the hour is folded into the roll-up, and the roll-up gives the same answer as the raw data
