@@ -97,7 +97,7 @@ export interface CommandRecord {
   completedAt: string | null;
 }
 
-export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'backoff' | 'failed';
+export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';
 
 export interface ConnectorHealth {
   protocol: string;
