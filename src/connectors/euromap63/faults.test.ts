@@ -143,9 +143,9 @@ describe('EUROMAP 63: a press that restarts keeping its folder, or stops answeri
     const h = await connector(dir, { staleAfterS: 3 });
     await waitFor(caughtUp(p, h, 5), 10_000, 'shots before');
     expect(await fsp.readFile(path.join(dir, 'TKTHBT.JOB'), 'latin1')).toContain('CYCLIC TIME 00:00:01'); // staleAfterS / 3
-    const lastBefore = p.reported().at(-1)!.counter;
     const requestsBefore = p.requests();
     await p.reboot(150, { keepFolder: true });
+    const lastBefore = p.reported().at(-1)!.counter; // the last row written before the reboot
     expect(await fsp.readdir(dir)).toContain('TKTREP.JOB'); // the marker the old detection relied on is still there
     // the press produces on without jobs: nothing is reported until Takt has sent them again
     await waitFor(() => h.c.health().reconnects === 1 && h.c.health().state === 'connected' && p.reported().some((r) => r.counter > lastBefore + 1), 15_000, 'jobs re-sent');
