@@ -26,6 +26,26 @@ export function parsePackmlState(v: unknown): PackmlState | undefined {
   return undefined;
 }
 
+/**
+ * States that confirm a stop or start command (PackML, ISA-TR88.00.02): Stop is confirmed once the machine is down
+ * (Stopped, or Aborted/Held when it went down another way), Start once it is starting or executing (Starting can last
+ * minutes on a press that heats up). One rule for every protocol.
+ */
+export const COMMAND_CONFIRM_STATES: Readonly<Record<'stop' | 'start', readonly PackmlState[]>> = {
+  stop: ['Stopped', 'Aborted', 'Held'],
+  start: ['Starting', 'Execute'],
+};
+
+/**
+ * The PackML state a reported value confirms a stop/start command with, or undefined. The value is read by
+ * parsePackmlState — the very normaliser the collect pipeline stores states with — so a machine that reports
+ * `STOPPED`, ` stopped ` or 2 confirms a stop exactly when the pipeline records it as Stopped.
+ */
+export function confirmsCommand(kind: 'stop' | 'start', reported: unknown): PackmlState | undefined {
+  const s = parsePackmlState(reported);
+  return s && COMMAND_CONFIRM_STATES[kind].includes(s) ? s : undefined;
+}
+
 export const MODES = ['Production', 'Maintenance', 'Manual', 'Setup'] as const;
 export type Mode = (typeof MODES)[number];
 

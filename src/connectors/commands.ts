@@ -1,7 +1,7 @@
 // Commands back to machines: stop, start, write and read parameters — authorised by the route, audited here, sent over
 // the machine's own protocol, confirmed by reading back, and recorded with their outcome.
 import { randomUUID } from 'node:crypto';
-import type { CollectService } from '../collect/index.ts';
+import { confirmsCommand, type CollectService } from '../collect/index.ts';
 import type { TagValue } from '../collect/types.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import { sql } from '../platform/db/database.ts';
@@ -36,9 +36,6 @@ export function sameValue(got: TagValue, sent: TagValue): boolean {
   return String(got) === String(sent);
 }
 
-/** States a machine reports once a stop or start has taken effect (PackML). */
-const STOPPED = new Set(['Stopped', 'Stopping', 'Aborted', 'Aborting', 'Held', 'Holding', 'Idle', 'Complete']);
-const STARTED = new Set(['Execute', 'Starting', 'Unholding', 'Resetting']);
 
 export class CommandService {
   private replies = new Map<string, (r: { status: 'ok' | 'rejected'; reason?: string }) => void>();
@@ -104,7 +101,10 @@ export class CommandService {
     if (!mqtt) return { status: 'failed', detail: 'MQTT is not running' };
     const expected: Record<string, (v: TagValue) => boolean> = {};
     if (cmd.kind === 'writeParameters') for (const [k, v] of Object.entries(cmd.parameters)) expected[k] = (x) => sameValue(x, v);
-    else expected.state = (x) => (cmd.kind === 'stop' ? STOPPED : STARTED).has(String(x));
+    else {
+      const kind = cmd.kind;
+      expected.state = (x) => confirmsCommand(kind, x) !== undefined; // the same rule as every connector's (collect/states.ts)
+    }
     const confirmed = this.awaitReadBack(eq.id, expected, timeoutMs);
     const replied = new Promise<CommandResult>((resolve) =>
       this.replies.set(id, (r) => r.status === 'rejected' && resolve({ status: 'rejected', detail: r.reason ?? 'rejected by the machine' })),

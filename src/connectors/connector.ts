@@ -4,7 +4,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ObservationSink, TagValue } from '../collect/types.ts';
 
-export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'backoff' | 'failed';
+/** stale: was connected, but the machine stopped answering or reporting within its limit; reconnecting meanwhile. */
+export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';
 
 export interface ConnectorHealth {
   protocol: string;

@@ -112,6 +112,11 @@ export const connectionSchema = z.discriminatedUnion('protocol', [
       mapping: z.record(z.string().min(1).max(100), tagNameSchema).optional(),
       responseTimeoutS: z.number().positive().max(3600).default(30),
       pollIntervalMs: z.number().int().min(50).max(60_000).default(500),
+      /**
+       * Without a sign of life (heartbeat report changing, report rows) for this long the connection is stale: the
+       * machine turns Unknown and Takt re-establishes its jobs. The heartbeat comes every staleAfterS / 3 s.
+       */
+      staleAfterS: z.number().int().min(3).max(3600).default(30),
     })
     .strict(),
 ]);

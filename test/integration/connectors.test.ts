@@ -1,7 +1,11 @@
 // HTTP ingest and commands back to machines, on PGlite and PostgreSQL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSparkplug } from '../../src/connectors/sparkplug/index.ts';
+import { startEuromap63Press, type PressHandle } from '../../src/sim/euromap63/index.ts';
 import { connectMqtt, eventually, publish } from '../support/mqtt.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -120,6 +124,85 @@ for (const kind of DB_KINDS) {
         return r.body.mqtt.lastData ? r.body : undefined;
       });
       expect(c).toMatchObject({ configured: [], mqtt: { broker: { mode: 'embedded', connected: true }, online: true }, connectors: [] });
+    });
+
+    // Issue #12 item 10: a press that reboots and keeps its session folder lost its jobs; Takt must notice, send them
+    // again and count the shots made meanwhile; a press that stops answering is shown stale, not connected and Idle.
+    describe('EUROMAP 63 press that restarts keeping its folder', () => {
+      let press: PressHandle;
+      let root: string;
+      let id: string;
+      const goodsWithTs = async () =>
+        (await call('GET', `/api/equipment/${id}/tags/good/values?from=${new Date(Date.now() - 600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`)).body as Array<{ ts: string; value: number }>;
+      const goods = async () => (await goodsWithTs()).map((x) => x.value);
+      const health = async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors[0];
+
+      beforeAll(async () => {
+        root = mkdtempSync(path.join(os.tmpdir(), 'takt-em63-'));
+        const sessionDir = path.join(root, 'IMM11');
+        press = await startEuromap63Press({ sessionDir, speed: 400, seed: 11 });
+        const cell = (await call('GET', `/api/equipment/${encodeURIComponent('acme/lakeside/moulding/imm-cell2')}`)).body;
+        const created = await call('POST', '/api/equipment', {
+          parentId: cell.id,
+          extId: 'imm11',
+          level: 'machine',
+          name: 'IMM 11 (EUROMAP 63)',
+          equipmentClass: 'imm',
+          connections: [{ protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 1, pollIntervalMs: 50, staleAfterS: 3 }],
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        id = created.body.id;
+      });
+      afterAll(async () => {
+        await press?.stop();
+        rmSync(root, { recursive: true, force: true });
+      });
+
+      it('re-sends the jobs and stores the shots; the part count includes those made while the jobs were lost', async () => {
+        await eventually(async () => (await health())?.state === 'connected', 30_000);
+        await eventually(async () => press.reported().length >= 5 && (await goods()).includes(press.reported().at(-1)!.counter), 30_000);
+        const firstStored = Math.min(...(await goods()));
+        await press.reboot(150, { keepFolder: true });
+        const lastBefore = press.reported().at(-1)!.counter; // the last row written before the reboot
+        await eventually(async () => {
+          const h = await health();
+          return h.reconnects >= 1 && h.state === 'connected' && press.reported().some((r) => r.counter > lastBefore + 1) && (await goods()).includes(press.reported().at(-1)!.counter);
+        }, 30_000);
+        expect((await health()).lastError).toMatch(/no heartbeat and no report/);
+        const stored = await goods();
+        const firstAfter = Math.min(...stored.filter((g) => g > lastBefore));
+        // every row the press wrote is stored once; the shots made without a job have no row …
+        expect(new Set(stored).size).toBe(stored.length);
+        expect(stored).toEqual(expect.arrayContaining(press.reported().map((r) => r.counter).filter((c) => c <= Math.max(...stored))));
+        const missing = firstAfter - lastBefore - 1;
+        expect(missing).toBeGreaterThan(0);
+        expect(stored.filter((g) => g > lastBefore && g < firstAfter)).toEqual([]);
+        // … yet they are counted: the deltas of ActCntCyc add up to every shot from the first stored row to the last
+        // (up to the newest row read above: the press produces on meanwhile)
+        const lastTs = (await goodsWithTs()).find((v) => v.value === Math.max(...stored))!.ts;
+        const counts = await eventually(async () => {
+          const rows = (await t.sql(`SELECT delta::int AS d FROM production_counts WHERE equipment_id = $1 AND kind = 'good' AND ts <= $2::timestamptz ORDER BY ts`, [id, lastTs])) as Array<{ d: number }>;
+          const sum = rows.reduce((a, r) => a + r.d, 0);
+          return sum === Math.max(...stored) - firstStored ? rows.map((r) => r.d) : undefined;
+        }, 15_000);
+        expect(counts).toContain(missing + 1);
+        // and the press was never shown Idle while its shots went unreported
+        const states = (await call('GET', `/api/equipment/${id}/states`)).body as Array<{ state: string }>;
+        expect(states.map((x) => x.state)).not.toContain('Idle');
+      });
+
+      it('shows a press that stops answering as stale, the machine Unknown', async () => {
+        press.hang(Infinity);
+        await eventually(async () => (await health()).state === 'stale', 30_000);
+        const tile = await eventually(async () => {
+          const tiles = (await call('GET', '/api/live/machines')).body as Array<{ equipmentId: string; state: string; online: boolean }>;
+          const m = tiles.find((x) => x.equipmentId === id);
+          return m && !m.online ? m : undefined;
+        }, 15_000);
+        expect(tile?.state).toBe('Unknown');
+        press.hang(0);
+        await eventually(async () => (await health()).state === 'connected', 30_000);
+      });
     });
   });
 }

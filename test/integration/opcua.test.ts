@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpcuaMachine, type OpcuaMachineHandle } from '../../src/sim/opcua/index.ts';
 import { eventually } from '../support/mqtt.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 describe('OPC UA machine in the plant', () => {
   let t: TestServer;
@@ -87,3 +87,63 @@ describe('OPC UA machine in the plant', () => {
     await eventually(async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors.length === 0, 15_000);
   });
 });
+
+// Issue #12 item 9: a machine that reports its PackML state in capitals (`STOPPED`) is stored as Stopped by the
+// pipeline — and a stop/start over OPC UA is confirmed by the same reading, never left to time out.
+for (const kind of DB_KINDS) {
+  describe(`OPC UA stop/start confirmed by a state reported in capitals, on ${kind}`, () => {
+    let t: TestServer;
+    let sim: OpcuaMachineHandle;
+    let id: string;
+    const call = async (method: string, url: string, body?: unknown) => {
+      const res = await t.app.server.inject({ method: method as 'POST', url, payload: body as object, headers: { authorization: `Bearer ${t.adminToken}` } });
+      return { status: res.statusCode, body: res.json() };
+    };
+
+    beforeAll(async () => {
+      sim = await startOpcuaMachine({ seed: 5, speed: 20, name: 'imm10', stateCase: 'upper' });
+      t = await startTestServer({ db: kind });
+      const cell = (await call('GET', `/api/equipment/${encodeURIComponent('acme/lakeside/moulding/imm-cell2')}`)).body;
+      const n = sim.nodeIds;
+      const created = await call('POST', '/api/equipment', {
+        parentId: cell.id,
+        extId: 'imm10',
+        level: 'machine',
+        name: 'IMM 10 (OPC UA, states in capitals)',
+        equipmentClass: 'imm',
+        connections: [
+          {
+            protocol: 'opcua',
+            endpoint: sim.endpoint,
+            samplingIntervalMs: 100,
+            items: [{ nodeId: n.state, tag: 'state' }],
+            methods: { stop: { objectId: n.machine, methodId: n.stop }, start: { objectId: n.machine, methodId: n.start } },
+          },
+        ],
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      id = created.body.id;
+      await eventually(async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors[0]?.state === 'connected', 30_000);
+    });
+    afterAll(async () => {
+      await t?.close();
+      await sim?.stop();
+    });
+
+    it('confirms Stop by STOPPED and Start by STARTING/EXECUTE, recording the state as the pipeline stores it', async () => {
+      const stop = await call('POST', `/api/equipment/${id}/commands`, { command: 'stop', timeoutS: 10 });
+      expect(stop.body, JSON.stringify(stop.body)).toMatchObject({ protocol: 'opcua', kind: 'stop', status: 'confirmed', readBack: { state: 'Stopped' } });
+      expect(sim.server.sim.get('state')).toBe('Stopped');
+      // the machine said it in capitals: the pipeline stored the same state the confirmation read
+      await eventually(async () => {
+        const s = (await call('GET', `/api/equipment/${id}/states`)).body as Array<{ state: string }>;
+        return s.some((x) => x.state === 'Stopped');
+      }, 15_000);
+      const start = await call('POST', `/api/equipment/${id}/commands`, { command: 'start', timeoutS: 10 });
+      expect(start.body.status, JSON.stringify(start.body)).toBe('confirmed');
+      expect(['Starting', 'Execute']).toContain(start.body.readBack.state);
+      const history = (await call('GET', `/api/equipment/${id}/commands`)).body as Array<{ kind: string; status: string }>;
+      expect(history.map((c) => [c.kind, c.status])).toEqual([['start', 'confirmed'], ['stop', 'confirmed']]);
+    });
+  });
+}

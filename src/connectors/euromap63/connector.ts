@@ -6,7 +6,8 @@ import type { Observation, ObservationSink, Rejection } from '../../collect/type
 import { Backoff, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
 import { AlarmTracker } from './alarms.ts';
 import { isMissing, nodeFiles, type FileOps } from './files.ts';
-import { abortJob, alarmJob, file, JOBS, reportJob, reportParameters } from './jobs.ts';
+import { counterWentBack, HeartbeatReader } from './heartbeat.ts';
+import { abortJob, alarmJob, file, heartbeatJob, JOBS, reportJob, reportParameters } from './jobs.ts';
 import { ReportStream } from './report.ts';
 import { readLog, SessionClient, SessionStopped } from './session.ts';
 import { runCommand } from './commands.ts';
@@ -24,8 +25,12 @@ export interface Euromap63Options {
   keepaliveMs?: number;
 }
 
-/** The session folder or the machine is gone: reconnect (CONNECT and the jobs again). */
-class ConnectionLost extends Error {}
+/** The session folder or the machine is gone: reconnect (CONNECT and the jobs again). `stale`: no answer or no sign of life. */
+class ConnectionLost extends Error {
+  constructor(message: string, readonly stale = false) {
+    super(message);
+  }
+}
 
 export class Euromap63Connector implements Connector {
   readonly protocol = 'euromap63';
@@ -53,6 +58,19 @@ export class Euromap63Connector implements Connector {
   private draining: ReportStream | null = null;
   private readonly alarms: AlarmTracker;
   private lastLogged = '';
+  private readonly staleMs: number;
+  private readonly heartbeat = new HeartbeatReader();
+  /** The press runs Takt's heartbeat job (false when it refused CYCLIC TIME: then only rows and the keep-alive count). */
+  private heartbeatOn = true;
+  /** Takt's clock when the press last showed it works Takt's jobs: heartbeat changed, report rows came, jobs (re)started. */
+  private lifeAt = 0;
+  private lastHeartbeatCounter: number | undefined;
+  /** ActCntCyc of the newest report row delivered. */
+  private lastRowCounter: number | undefined;
+  /** Since when the heartbeat's counter is ahead of the report's rows (shots made that the report does not show). */
+  private aheadSince: number | null = null;
+  /** Set once the connection went stale; cleared when the jobs run again. Failed reconnects meanwhile stay 'stale'. */
+  private stale = false;
 
   constructor(readonly settings: Euromap63Settings, readonly ctx: ConnectorContext, opts: Euromap63Options = {}) {
     this.files = opts.files ?? nodeFiles;
@@ -60,6 +78,7 @@ export class Euromap63Connector implements Connector {
     this.backoff = opts.backoff ?? new Backoff(Math.min(1000, this.timeoutMs), 30_000);
     this.rotateBytes = opts.rotateBytes ?? 4 * 1024 * 1024;
     this.keepaliveMs = opts.keepaliveMs ?? 60_000;
+    this.staleMs = settings.staleAfterS * 1000;
     this.h = initialHealth('euromap63', ctx.equipmentPath, settings.sessionDir);
     this.mapsState = Object.values(settings.mapping ?? {}).includes('state');
     this.session = new SessionClient(settings.sessionDir, this.files, Math.max(5, Math.min(settings.pollIntervalMs, 100)), () => this.stopped);
@@ -150,9 +169,9 @@ export class Euromap63Connector implements Connector {
         } catch (err) {
           if (this.stopped || err instanceof SessionStopped) break;
           this.fail(err);
-          this.h.state = 'backoff';
+          this.h.state = this.stale ? 'stale' : 'backoff';
           await this.pause(this.backoff.next());
-          if (!this.stopped) this.h.state = 'connecting';
+          if (!this.stopped && !this.stale) this.h.state = 'connecting';
           continue;
         }
       }
@@ -161,15 +180,16 @@ export class Euromap63Connector implements Connector {
       } catch (err) {
         if (this.stopped || err instanceof SessionStopped) break;
         this.fail(err);
-        if (err instanceof ConnectionLost) this.lose(err.message);
+        if (err instanceof ConnectionLost) this.lose(err.message, err.stale);
       }
       await this.pause(this.settings.pollIntervalMs);
     }
   }
 
-  private lose(reason: string): void {
+  private lose(reason: string, stale: boolean): void {
     this.connected = false;
-    this.h.state = 'connecting';
+    if (stale) this.stale = true;
+    this.h.state = this.stale ? 'stale' : 'connecting';
     this.h.connectedSince = null;
     this.alarms.forget();
     if (this.onlineReported) this.sink?.sourceStatus({ source: this.source(), equipmentPath: this.ctx.equipmentPath, online: false, at: this.ctx.now(), reason });
@@ -190,6 +210,8 @@ export class Euromap63Connector implements Connector {
     await this.withSession(async () => {
       const params = reportParameters(this.settings.reportParameters, this.settings.mapping);
       const jobs: Array<[string, string]> = [[JOBS.abort, abortJob()], [JOBS.report, reportJob(params)], [JOBS.alarms, alarmJob()]];
+      // the heartbeat every staleAfterS / 3 s: three chances to be seen before the connection counts as stale
+      if (this.heartbeatOn) jobs.push([JOBS.heartbeat, heartbeatJob(this.settings.staleAfterS / 3)]);
       for (const [job, text] of jobs) {
         await this.files.remove(this.path(file(job, 'LOG')));
         await this.files.writeAtomic(this.path(file(job, 'JOB')), text);
@@ -200,10 +222,18 @@ export class Euromap63Connector implements Connector {
       for (let i = 2; i < rsp.length; i++) if (!rsp[i].ok) throw new Error(`the machine refused ${file(jobs[i - 1][0], 'JOB')}: ${rsp[i].text}`);
       for (const [job] of jobs.slice(1)) {
         const errors = await readLog(this.files, this.path(file(job, 'LOG')), started + this.timeoutMs, () => this.stopped);
-        if (errors?.length) throw new Error(`${file(job, 'LOG')}: ${errors.join(' | ')}`);
+        if (errors?.length && job === JOBS.heartbeat) {
+          // a controller without CYCLIC TIME: run without the heartbeat (rows and the keep-alive remain as signs of life)
+          this.heartbeatOn = false;
+          this.fail(new Error(`${file(job, 'LOG')}: ${errors.join(' | ')} — running without a heartbeat: a restart that keeps the folder is only noticed by counters and the keep-alive`));
+        } else if (errors?.length) throw new Error(`${file(job, 'LOG')}: ${errors.join(' | ')}`);
       }
     });
     this.connected = true;
+    this.stale = false;
+    this.lifeAt = this.ctx.now();
+    this.aheadSince = null;
+    this.heartbeat.reset();
     if (this.everConnected) this.h.reconnects++;
     this.everConnected = true;
     this.h.state = 'connected';
@@ -258,16 +288,17 @@ export class Euromap63Connector implements Connector {
       }
     }
     const now = this.ctx.now();
+    await this.checkLife(now);
     await this.checkIdle(now);
     const a = await this.alarms.read(this.files, this.path(file(JOBS.alarms, 'DAT')), now).catch((err) => this.fileError(err, JOBS.alarms));
     if (a && (a.observations.length || a.rejections.length)) await this.submit(a.observations, a.rejections);
     a?.commit();
-    if (Date.now() - this.lastRequestAt > this.keepaliveMs) {
+    if (Date.now() - this.lastRequestAt > Math.min(this.keepaliveMs, this.heartbeatOn ? Infinity : this.staleMs)) {
       await this.withSession(async () => {
         const rsp = await this.session.request(['CONNECT'], this.timeoutMs).catch((err) => {
-          throw new ConnectionLost(`keep-alive: ${(err as Error).message}`);
+          throw new ConnectionLost(`keep-alive: ${(err as Error).message}`, true);
         });
-        if (!rsp[0].ok) throw new ConnectionLost(`keep-alive: ${rsp[0].text}`);
+        if (!rsp[0].ok) throw new ConnectionLost(`keep-alive: ${rsp[0].text}`, true);
       });
     }
   }
@@ -279,7 +310,46 @@ export class Euromap63Connector implements Connector {
     if (r === null) return true;
     if (r.observations.length || r.rejections.length) await this.submit(r.observations, r.rejections);
     r.commit();
+    if (r.rows > 0) this.lifeAt = this.ctx.now();
+    if (stream === this.report) for (const o of r.observations) if (o.seq !== undefined) this.rowCounter(o.seq); // ActCntCyc of the row, whatever its tag
     return r.atEnd;
+  }
+
+  /**
+   * Signs that the press restarted or stopped working its folder while the job files stayed (issue #12 item 10):
+   * the heartbeat stops changing (its jobs are gone, or it is hung), its cycle counter goes back (restart), or it is
+   * ahead of the per-shot report for longer than the limit (the report job is gone while the press produces). Each
+   * re-establishes the jobs; the first two also make the connection stale (the machine turns Unknown, not Idle).
+   */
+  private async checkLife(now: number): Promise<void> {
+    if (this.heartbeatOn) {
+      const beat = await this.heartbeat.read(this.files, this.path(file(JOBS.heartbeat, 'DAT'))).catch((err) => this.fileError(err, file(JOBS.heartbeat, 'DAT')));
+      if (beat) {
+        const prev = this.lastHeartbeatCounter;
+        if (beat.counter !== undefined) this.lastHeartbeatCounter = beat.counter;
+        if (beat.changed) {
+          this.lifeAt = now;
+          if (beat.counter !== undefined && counterWentBack(prev, beat.counter)) throw new ConnectionLost(`the cycle counter went back from ${prev} to ${beat.counter}: the press restarted`);
+        }
+      }
+      const c = this.lastHeartbeatCounter;
+      if (c !== undefined && this.lastRowCounter !== undefined && c > this.lastRowCounter) this.aheadSince ??= now;
+      else this.aheadSince = null;
+      if (this.aheadSince !== null && now - this.aheadSince > this.staleMs)
+        throw new ConnectionLost(`the press counts cycle ${c} but its report stopped at ${this.lastRowCounter}: its report job is gone`);
+      // without a heartbeat an idle press is silent too: then the keep-alive (every staleAfterS) is the only check
+      if (now - this.lifeAt > this.staleMs)
+        throw new ConnectionLost(`no heartbeat and no report from the press for ${this.settings.staleAfterS} s: it restarted and lost its jobs, or stopped answering`, true);
+    }
+  }
+
+  private rowCounter(n: number): void {
+    const prev = this.lastRowCounter;
+    this.lastRowCounter = n;
+    if (counterWentBack(prev, n)) {
+      // rows still come, so the jobs run: note the restart; the pipeline counts from the new baseline (collect/counters.ts)
+      this.fail(new Error(`the cycle counter went back from ${prev} to ${n}: the press restarted or its counter was reset`));
+    }
   }
 
   private fileError(err: unknown, name: string): undefined {
@@ -308,6 +378,9 @@ export class Euromap63Connector implements Connector {
   /** No shot for a while: the press is idle (see shotState). */
   private async checkIdle(now: number): Promise<void> {
     if (this.mapsState || this.derivedState !== 'Execute' || now - this.lastShotTs < this.idleAfterMs()) return;
+    // Idle only while the heartbeat shows the press alive and its counter where the last shot left it: a press that
+    // lost its report job keeps counting, and one that is silent is not idle but unknown (checkLife)
+    if (this.heartbeatOn && (this.lastHeartbeatCounter === undefined || this.lastHeartbeatCounter !== this.lastRowCounter)) return;
     this.derivedState = 'Idle';
     const source = { protocol: 'euromap63', client: this.ctx.equipmentPath };
     await this.sink!.submit({

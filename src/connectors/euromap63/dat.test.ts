@@ -59,7 +59,7 @@ describe('job files', () => {
     expect(text).toContain('REPORT TKTREP APPEND "TKTREP.DAT" START IMMEDIATE STOP NEVER CYCLIC SHOT 1');
     expect(text).toContain('PARAMETERS DATE,TIME,ActCntCyc,ActTimCyc,ActTmpOil,SetTmpBrlZn[1,3],@ActTmpMld;\r\n');
     expect(text.split('\r\n').every((l) => !l.includes('\n'))).toBe(true);
-    expect(abortJob()).toBe('JOB TKTABT RESPONSE "TKTABT.LOG";\r\nABORT JOB TKTREP;\r\nABORT JOB TKTALM;\r\n');
+    expect(abortJob()).toBe('JOB TKTABT RESPONSE "TKTABT.LOG";\r\nABORT JOB TKTREP;\r\nABORT JOB TKTALM;\r\nABORT JOB TKTHBT;\r\n');
   });
 
   it('quotes strings, writes booleans as 1/0', () => {

@@ -4,8 +4,8 @@ import type { TagValue } from '../../collect/types.ts';
 
 export const CRLF = '\r\n';
 
-/** Takt's jobs: cyclic report, current alarms, abort of both, parameter download, read-back (one-shot report). */
-export const JOBS = { report: 'TKTREP', alarms: 'TKTALM', abort: 'TKTABT', set: 'TKTSET', readBack: 'TKTRDB' } as const;
+/** Takt's jobs: cyclic report, current alarms, heartbeat, abort of those, parameter download, read-back (one-shot report). */
+export const JOBS = { report: 'TKTREP', alarms: 'TKTALM', heartbeat: 'TKTHBT', abort: 'TKTABT', set: 'TKTSET', readBack: 'TKTRDB' } as const;
 export const file = (job: string, ext: 'JOB' | 'LOG' | 'DAT' | 'OLD') => `${job}.${ext}`;
 
 /** Standard names (`ActTmpOil`, `SetTmpBrlZn[1,3]`) and vendor names (`@Foo`): no room for `;`, quotes or line ends. */
@@ -62,9 +62,25 @@ export function alarmJob(): string {
   return jobHead(JOBS.alarms) + `EVENT ${JOBS.alarms} CURRENT_ALARMS REWRITE "${file(JOBS.alarms, 'DAT')}" START IMMEDIATE STOP NEVER;${CRLF}`;
 }
 
+/**
+ * The heartbeat: a report by time (CYCLIC TIME hh:mm:ss, standards.md §6) that the press rewrites every `seconds`
+ * whether it produces or not, with its clock and cycle counter. A heartbeat file that stops changing means the press
+ * lost its jobs (a restart that kept the folder) or stopped working the folder; a counter that goes back means it
+ * restarted; a counter ahead of the per-shot report means shots are made that the report no longer shows.
+ */
+export function heartbeatJob(seconds: number): string {
+  const s = Math.max(1, Math.min(86_399, Math.round(seconds)));
+  const hms = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return (
+    jobHead(JOBS.heartbeat) +
+    `REPORT ${JOBS.heartbeat} REWRITE "${file(JOBS.heartbeat, 'DAT')}" START IMMEDIATE STOP NEVER CYCLIC TIME ${hms}${CRLF}` +
+    ` PARAMETERS DATE,TIME,ActCntCyc;${CRLF}`
+  );
+}
+
 /** Aborts Takt's own jobs of an earlier connection (errors such as "no such job" are expected and ignored). */
 export function abortJob(): string {
-  return jobHead(JOBS.abort) + `ABORT JOB ${JOBS.report};${CRLF}ABORT JOB ${JOBS.alarms};${CRLF}`;
+  return jobHead(JOBS.abort) + [JOBS.report, JOBS.alarms, JOBS.heartbeat].map((j) => `ABORT JOB ${j};${CRLF}`).join('');
 }
 
 /** Parameter download: one SET per parameter. */

@@ -39,7 +39,7 @@ export async function startConnector(
   refuseFirst = 0,
 ): Promise<Harness> {
   let refusals = refuseFirst;
-  const full: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 2, pollIntervalMs: 20, ...settings };
+  const full: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 2, pollIntervalMs: 20, staleAfterS: 30, ...settings };
   const c = new Euromap63Connector(full, { equipmentId: 'e1', equipmentPath: 'acme/plant/moulding/imm63', log: quietLog, now: Date.now }, {
     backoff: new Backoff(50, 200, () => 0.5),
     ...opts,

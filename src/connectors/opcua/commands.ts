@@ -1,20 +1,13 @@
 // Commands over OPC UA: Stop/Start through the machine's methods (Part 4 §5.11 Call), parameters through Write
 // (Part 4 §5.10.4) — each confirmed by reading back from the machine, never by trusting the request alone.
 import { AttributeIds, DataType, Variant, VariantArrayType, type ClientSession, type DataValue } from 'node-opcua';
+import { confirmsCommand } from '../../collect/index.ts';
 import type { TagValue } from '../../collect/types.ts';
 import type { CommandResult, MachineCommand } from '../connector.ts';
 import { errorText, TimeoutError, withTimeout, type OpcuaSettings } from './client.ts';
 import type { NamespaceResolver } from './nodeids.ts';
 import { decodeDataValue, severity, statusName } from './values.ts';
 
-/**
- * States that confirm a command, by PackML name (ISA-TR88.00.02), PackML state number, or OPC 40001-1 Machinery
- * state (standards.md §2). Stop is confirmed once the machine is down; Start once it is starting or executing.
- */
-export const CONFIRM_STATES: Record<'stop' | 'start', Set<string>> = {
-  stop: new Set(['Stopped', 'Aborted', 'Held', '2', '9', '11', 'NotExecuting']),
-  start: new Set(['Starting', 'Execute', '3', '6', 'Executing']),
-};
 const POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,14 +59,15 @@ async function callMethod(
   const stateItem = settings.items.find((i) => i.tag === 'state');
   if (!stateItem) return { status: 'confirmed', detail: `${kind} returned ${statusName(res.statusCode)}; no state tag among the items to read back` };
   const nodeId = resolver.resolve(stateItem.nodeId);
-  const want = CONFIRM_STATES[kind];
   let last: TagValue | undefined;
   for (;;) {
     const [dv] = await readValues(session, [nodeId], left);
     const r = decodeDataValue(dv);
     if (r.ok) {
       last = r.value;
-      if (want.has(String(r.value))) return { status: 'confirmed', readBack: { state: r.value } };
+      // the state as the pipeline stores it (any case, PackML number): the read-back names it the same way
+      const state = confirmsCommand(kind, r.value);
+      if (state) return { status: 'confirmed', readBack: { state } };
     }
     if (Date.now() + POLL_MS > deadline)
       return { status: 'timed_out', detail: `${kind} was accepted but the state is ${last === undefined ? 'unreadable' : `'${String(last)}'`}`, ...(last !== undefined ? { readBack: { state: last } } : {}) };

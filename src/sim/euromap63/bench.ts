@@ -91,7 +91,7 @@ export async function benchEuromap63(opts: Euromap63BenchOptions): Promise<Eurom
   for (let i = 0; i < opts.presses; i++) {
     const sessionDir = path.join(root, `P${String(i).padStart(4, '0')}`);
     presses.push(await startEuromap63Press({ sessionDir, seed: i + 1, speed, pollMs: 20 }));
-    const settings: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 10, pollIntervalMs: pollMs };
+    const settings: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 10, pollIntervalMs: pollMs, staleAfterS: 30 };
     const c = createEuromap63Connector(settings, { equipmentId: `p${i}`, equipmentPath: `bench/em63/p${i}`, log: quietLog, now: Date.now }, { rotateBytes: Infinity });
     await c.start(sink);
     connectors.push(c);

@@ -52,8 +52,16 @@ export interface PressHandle {
   alarmChanges(): Array<{ value: string; ts: number }>;
   injected(): { garbage: number; wrongColumns: number; halfWritten: number; withheld: number; locks: number };
   requests(): number;
-  /** Restart: the folder is cleared, jobs are forgotten, requests are ignored for `downMs`. */
-  reboot(downMs?: number): Promise<void>;
+  /**
+   * Restart: jobs are forgotten and requests are ignored for `downMs`; the press keeps cycling meanwhile (nothing is
+   * reported). The folder is cleared unless `keepFolder` (job files, logs and reports stay, as on a press whose share
+   * survives the reboot); `resetCounter` starts ActCntCyc again from 0.
+   */
+  reboot(downMs?: number, opts?: { keepFolder?: boolean; resetCounter?: boolean }): Promise<void>;
+  /** The press stops answering and writing anything for `ms` (Infinity: until stop), its jobs kept; it keeps cycling. */
+  hang(ms: number): void;
+  /** The press's cycle counter now (also while nothing is reported). */
+  counter(): number;
   withholdNext(n: number): void;
 }
 
@@ -66,7 +74,7 @@ const PROCESS = [
   { name: '@ActTmpMld', target: 60, min: 55, max: 65, unit: '°C' },
 ];
 
-interface Report { name: string; mode: 'REWRITE' | 'APPEND'; file: string; every: number; params: string[]; count: number }
+interface Report { name: string; mode: 'REWRITE' | 'APPEND'; file: string; every: number; params: string[]; count: number; everyMs?: number; lastAt?: number }
 interface Held { queue: string; until: number; lockedAway: boolean }
 
 export async function startEuromap63Press(opts: PressOptions): Promise<PressHandle> {
@@ -80,7 +88,9 @@ export async function startEuromap63Press(opts: PressOptions): Promise<PressHand
     alarmChanges: () => [...press.alarmLog],
     injected: () => ({ ...press.inj }),
     requests: () => press.requestCount,
-    reboot: (downMs = 200) => press.reboot(downMs),
+    reboot: (downMs = 200, o = {}) => press.reboot(downMs, o),
+    hang: (ms) => void (press.downUntil = Date.now() + ms),
+    counter: () => press.cycleCounter,
     withholdNext: (n) => void (press.withhold += n),
   };
 }
@@ -110,7 +120,7 @@ class Press {
   private alarms = new Map<string, { ts: number; text: string; cycle: number }>();
   private forced = '';
   private held = new Map<string, Held>();
-  private downUntil = 0;
+  downUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
   private alarmWrites: Promise<void> = Promise.resolve();
@@ -154,12 +164,18 @@ class Press {
     return path.join(this.opts.sessionDir, name);
   }
 
-  async reboot(downMs: number): Promise<void> {
+  get cycleCounter(): number {
+    return this.counter;
+  }
+
+  async reboot(downMs: number, o: { keepFolder?: boolean; resetCounter?: boolean } = {}): Promise<void> {
     await this.busy;
     this.downUntil = Date.now() + downMs;
     this.reports.clear();
     this.events.clear();
     this.held.clear();
+    if (o.resetCounter) this.counter = 0;
+    if (o.keepFolder) return;
     for (const f of await fsp.readdir(this.opts.sessionDir)) await fsp.rm(this.p(f), { force: true, recursive: true });
   }
 
@@ -181,6 +197,7 @@ class Press {
       } else if (c.tag === 'alarm') this.alarmChange(String(c.value).replace(/^E/, ''), ALARMS[String(c.value)] ?? '', this.clockAt(c.ts), up);
       else if (typeof c.value === 'number' && c.tag !== 'good' && c.tag !== 'scrap') this.values.set(c.tag, c.value);
     }
+    if (up) this.timedReports(this.clockAt(simNow), out);
     for (const [file, text] of out) await this.append(file, text, wall);
     for (const [file, h] of this.held) if (h.until <= wall) await this.release(file, h);
   }
@@ -211,6 +228,18 @@ class Press {
       written = true;
     }
     if (written) this.reportedShots.push({ counter: this.counter, ts, cycleTime: this.cycleTime });
+  }
+
+  /** CYCLIC TIME reports: a row every `everyMs` of the machine clock, whether the press produces or not. */
+  private timedReports(clock: number, out: Map<string, string>): void {
+    for (const r of this.reports.values()) {
+      if (!r.everyMs || (r.lastAt !== undefined && clock - r.lastAt < r.everyMs)) continue;
+      r.lastAt = clock;
+      const row = this.row(r.params, clock);
+      if (typeof row !== 'string') continue;
+      if (r.mode === 'REWRITE') out.set(r.file, `\u0000REWRITE${headerLines(r.params)}${row}`);
+      else out.set(r.file, (out.get(r.file) ?? '') + row);
+    }
   }
 
   /** A DAT row of the parameters at the machine-clock instant `ts`, or the unknown parameters. */
@@ -343,11 +372,12 @@ class Press {
       case 'report': {
         const row = this.row(cmd.params, this.clockAt(this.model.now));
         if (typeof row !== 'string') return `ERROR 10 "unknown parameter ${row.unknown.join(',')}"`;
-        if (cmd.cyclicShots === null) {
+        if (cmd.cyclicShots === null && !cmd.cyclicTimeS) {
           void fsp.writeFile(this.p(cmd.file), headerLines(cmd.params) + row, 'latin1');
           return verb;
         }
-        this.reports.set(cmd.name, { name: cmd.name, mode: cmd.mode, file: cmd.file, every: cmd.cyclicShots, params: cmd.params, count: 0 });
+        if (cmd.cyclicTimeS) this.reports.set(cmd.name, { name: cmd.name, mode: cmd.mode, file: cmd.file, every: 0, params: cmd.params, count: 0, everyMs: cmd.cyclicTimeS * 1000 });
+        else this.reports.set(cmd.name, { name: cmd.name, mode: cmd.mode, file: cmd.file, every: cmd.cyclicShots ?? 1, params: cmd.params, count: 0 });
         return verb;
       }
       case 'event':

@@ -31,7 +31,7 @@ export function commands(text: string): string[] {
 }
 
 export type JobCommand =
-  | { kind: 'report'; name: string; mode: 'REWRITE' | 'APPEND'; file: string; cyclicShots: number | null; params: string[] }
+  | { kind: 'report'; name: string; mode: 'REWRITE' | 'APPEND'; file: string; cyclicShots: number | null; cyclicTimeS?: number; params: string[] }
   | { kind: 'event'; name: string; file: string }
   | { kind: 'set'; param: string; raw: string }
   | { kind: 'abort'; name: string | null }
@@ -44,11 +44,14 @@ export function parseJobCommand(c: string): JobCommand {
   if (m) {
     const opts = m[4].toUpperCase();
     let cyclicShots: number | null = null;
+    let cyclicTimeS: number | undefined;
     const cyc = /CYCLIC SHOT (\d+)/.exec(opts);
+    const time = /CYCLIC TIME (\d{2}):(\d{2}):(\d{2})/.exec(opts);
     if (cyc) cyclicShots = Math.max(1, Number(cyc[1]));
-    else if (/CYCLIC/.test(opts)) return { kind: 'error', code: 4, text: 'only CYCLIC SHOT is supported' };
+    else if (time) cyclicTimeS = Math.max(1, Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]));
+    else if (/CYCLIC/.test(opts)) return { kind: 'error', code: 4, text: 'only CYCLIC SHOT n and CYCLIC TIME hh:mm:ss are supported' };
     const params = splitOutside(m[5], ',').map((p) => p.trim()).filter((p) => p !== '');
-    return { kind: 'report', name: m[1], mode: m[2].toUpperCase() as 'REWRITE' | 'APPEND', file: m[3], cyclicShots, params };
+    return { kind: 'report', name: m[1], mode: m[2].toUpperCase() as 'REWRITE' | 'APPEND', file: m[3], cyclicShots, ...(cyclicTimeS ? { cyclicTimeS } : {}), params };
   }
   m = /^EVENT (\S+) CURRENT_ALARMS REWRITE "([^"]+)"/i.exec(c);
   if (m) return { kind: 'event', name: m[1], file: m[2] };

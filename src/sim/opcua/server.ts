@@ -39,6 +39,8 @@ export interface OpcuaMachineOptions {
   /** The one user/password the server accepts besides anonymous (default takt / takt-secret). */
   user?: { username: string; password: string };
   allowAnonymous?: boolean;
+  /** The State node spells the PackML name in this case ('STOPPED', 'stopped'); default as PackML writes it. */
+  stateCase?: 'upper' | 'lower';
   /** Bench only: this many Double variables under `<name>.Bench`, all changing every benchIntervalMs. */
   benchVariables?: number;
   benchIntervalMs?: number;
@@ -280,6 +282,7 @@ export class OpcuaSimServer {
   }
 
   private variant(tag: MachineTag, value: SimValue): Variant {
+    if (tag === 'state' && typeof value === 'string' && this.opts.stateCase) value = this.opts.stateCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
     return new Variant({ dataType: DATA_TYPES[tag], value });
   }
 

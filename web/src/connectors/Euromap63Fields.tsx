@@ -30,6 +30,15 @@ export function euromap63Fields(d: Euromap63Draft, ctx: FieldsContext) {
         />
         <TextField label="Response timeout (s)" inputMode="decimal" value={d.responseTimeoutS} onValue={(v) => set({ responseTimeoutS: v })} readOnly={readOnly} error={err('responseTimeoutS')} />
         <TextField label="Poll interval (ms)" inputMode="numeric" value={d.pollIntervalMs} onValue={(v) => set({ pollIntervalMs: v })} readOnly={readOnly} error={err('pollIntervalMs')} />
+        <TextField
+          label="Stale after (s)"
+          inputMode="numeric"
+          value={d.staleAfterS}
+          onValue={(v) => set({ staleAfterS: v })}
+          readOnly={readOnly}
+          error={err('staleAfterS')}
+          hint="No heartbeat or report for this long: shown stale, jobs sent again."
+        />
       </div>
       <TextAreaField
         label="Report parameters (optional)"

@@ -45,6 +45,7 @@ export interface Euromap63Draft {
   mapping: KV[];
   responseTimeoutS: string;
   pollIntervalMs: string;
+  staleAfterS: string;
 }
 /** A connection of a protocol this screen does not know yet: edited as JSON. */
 export interface RawDraft {
@@ -61,7 +62,7 @@ const kvRows = (r: Record<string, string> | undefined): KV[] => Object.entries(r
 export function emptyDraft(protocol: Protocol): ConnectionDraft {
   if (protocol === 'sparkplug') return { protocol, group: '', node: '', device: '', metrics: [] };
   if (protocol === 'euromap63')
-    return { protocol, sessionDir: '', timezone: 'UTC', reportParameters: '', mapping: [], responseTimeoutS: '30', pollIntervalMs: '500' };
+    return { protocol, sessionDir: '', timezone: 'UTC', reportParameters: '', mapping: [], responseTimeoutS: '30', pollIntervalMs: '500', staleAfterS: '30' };
   return {
     protocol,
     endpoint: 'opc.tcp://',
@@ -109,6 +110,7 @@ export function toDrafts(conns: Connection[] | undefined): ConnectionDraft[] {
         mapping: kvRows(c.mapping),
         responseTimeoutS: s(c.responseTimeoutS ?? 30),
         pollIntervalMs: s(c.pollIntervalMs ?? 500),
+        staleAfterS: s(c.staleAfterS ?? 30),
       };
     return { protocol: 'raw', json: JSON.stringify(c, null, 2) };
   });
@@ -204,6 +206,7 @@ export function fromDrafts(drafts: ConnectionDraft[]): { value: Connection[]; er
       timezone: d.timezone.trim() || 'UTC',
       responseTimeoutS: 30,
       pollIntervalMs: int('pollIntervalMs', d.pollIntervalMs, 50, 60_000, 500)!,
+      staleAfterS: int('staleAfterS', d.staleAfterS, 3, 3600, 30)!,
     };
     if (d.responseTimeoutS.trim()) {
       const t = parseDecimal(d.responseTimeoutS);

@@ -63,6 +63,8 @@ export interface Euromap63Connection {
   mapping?: Record<string, string>;
   responseTimeoutS: number;
   pollIntervalMs: number;
+  /** No heartbeat or report for this long: the connection is stale and the jobs are sent again (default 30). */
+  staleAfterS?: number;
 }
 
 export type Connection = SparkplugConnection | OpcuaConnection | Euromap63Connection;
@@ -97,7 +99,7 @@ export interface CommandRecord {
   completedAt: string | null;
 }
 
-export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'backoff' | 'failed';
+export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';
 
 export interface ConnectorHealth {
   protocol: string;

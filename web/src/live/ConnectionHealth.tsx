@@ -11,6 +11,7 @@ const REFRESH_MS = 5000;
 const STATE_LABEL: Record<ConnectorState, string> = {
   connected: 'Connected',
   connecting: 'Connecting',
+  stale: 'Stale (no answer)',
   backoff: 'Retrying',
   failed: 'Failed',
   stopped: 'Stopped',
