@@ -44,7 +44,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'] });
+      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, commissionedAt: i === 2 ? start + 10 * HOUR + 1234 : null, alarmTags: ['alarm'] });
     }
     const view = {
       machines: () => machines,
