@@ -127,6 +127,8 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule, outbound: Outb
       seed: 1,
       speed: 1,
       progressMs: 0,
+      // the demo's machines work their shifts: no parts in breaks, at night or at weekends (issue #12 item 6)
+      calendars: true,
       log: (line) => ctx.log.debug(`sim: ${line}`),
     }),
   );

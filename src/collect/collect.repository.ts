@@ -233,6 +233,26 @@ export async function valuesSince(q: Querier, seriesIds: number[], from: number)
   );
 }
 
+/**
+ * Silences in one machine's timestamped history from `from` on: pairs of consecutive data instants (any of these
+ * series) more than `limitMs` apart, starting from the last instant before `from`. Epoch ms.
+ */
+export async function silencesSince(q: Querier, seriesIds: number[], from: number, limitMs: number): Promise<Array<{ a: number; b: number }>> {
+  if (!seriesIds.length) return [];
+  const rows = await q.query<{ a: number; b: number }>(
+    `WITH before AS (
+       SELECT max(v.ts) AS t FROM unnest($1::int4[]) AS s(id)
+       CROSS JOIN LATERAL (SELECT ts FROM tag_values WHERE series_id = s.id AND ts < to_timestamp($2) ORDER BY ts DESC LIMIT 1) v
+     ), instants AS (
+       SELECT DISTINCT ts FROM tag_values WHERE series_id = ANY($1::int4[]) AND ts >= coalesce((SELECT t FROM before), to_timestamp($2))
+     ), pairs AS (SELECT lag(ts) OVER (ORDER BY ts) AS a, ts AS b FROM instants)
+     SELECT extract(epoch FROM a)::float8 AS a, extract(epoch FROM b)::float8 AS b FROM pairs
+     WHERE a IS NOT NULL AND extract(epoch FROM b - a) * 1000 > $3 ORDER BY a`,
+    [seriesIds, sec(from), limitMs],
+  );
+  return rows.map((r) => ({ a: r.a * 1000, b: r.b * 1000 }));
+}
+
 export async function readStates(q: Querier, equipmentId: string, from: number, to: number) {
   return q.query<{ state: string; bucket: string; start: Date; end: Date | null }>(
     `SELECT state, bucket, start_ts AS start, end_ts AS "end" FROM state_intervals

@@ -43,11 +43,15 @@ export interface LiveMachine {
   current?: OpenInterval;
   /** Receipt time of the latest data (for staleness). */
   lastSeen: number;
+  /** The data's own timestamp of the latest value taken in time order (for silences in timestamped history). */
+  lastData?: number;
+  /** Inside a silence of the data (set only while its Unknown interval is opened). */
+  silent?: boolean;
   counters: Map<string, { value: number; ts: number }>;
 }
 
 /** The state as it counts: a machine that is offline is 'Unknown', whatever it said last. */
-export const effectiveState = (m: Pick<LiveMachine, 'state' | 'online'>): MachineState => (!m.online || !m.state ? 'Unknown' : m.state);
+export const effectiveState = (m: Pick<LiveMachine, 'state' | 'online' | 'silent'>): MachineState => (!m.online || m.silent || !m.state ? 'Unknown' : m.state);
 
 export class Deriver {
   readonly machines = new Map<string, LiveMachine>();
@@ -62,19 +66,23 @@ export class Deriver {
   }
 
   /** Applies one clean value; returns true if it arrived late (older than what was derived already). */
-  apply(v: CleanValue, contextKey: string | null, out: Derived): boolean {
+  apply(v: CleanValue, contextKey: string | null, out: Derived, contextKeyAt: (ts: number) => string | null = () => contextKey): boolean {
     const m = this.machine(v.eq.id);
     m.lastSeen = Math.max(m.lastSeen, v.obs.receivedAt);
     const role = v.tag.role;
+    const silence = () => this.silence(m, v.ts, v.eq.staleAfterS * 1000, contextKeyAt, out);
     if (role === 'online' && v.value === true && !m.online && m.current && v.ts < m.current.start) return this.late(out, m.equipmentId, v.ts);
     if (role === 'state' || role === 'mode' || role === 'online') {
       if (m.current && v.ts < m.current.start) return this.late(out, m.equipmentId, v.ts);
+      if (role !== 'online') silence();
       if (role === 'state') m.state = v.value as PackmlState;
       else if (role === 'mode') m.mode = v.value as Mode;
       else m.online = v.value as boolean;
       this.transition(m, v.ts, contextKey, out);
       return false;
     }
+    const lastCount = role === 'good' || role === 'scrap' ? m.counters.get(v.tag.name) : undefined;
+    if (!lastCount || v.ts >= lastCount.ts) silence();
     // data flowing again means a source that had gone quiet is back
     if (!m.online && (!m.current || v.ts >= m.current.start)) {
       m.online = true;
@@ -89,6 +97,26 @@ export class Deriver {
       if (delta > 0) out.counts.push({ equipmentId: m.equipmentId, ts: v.ts, kind: role, delta, contextKey });
     }
     return false;
+  }
+
+  /**
+   * Silence judged on the data's own timestamps (issue #12 item 3): when the next value in time order comes more than
+   * the stale limit after the machine's previous one, the machine was Unknown from that previous value until this one —
+   * the same rule the live sweep applies on arrival (offline from the time of the last data), so backfilled,
+   * store-and-forward and late history get the same unknown time as live data. Not stored as `_online` values: a
+   * rebuild finds the silences again from the stored data (values filling the hole later remove it).
+   */
+  private silence(m: LiveMachine, ts: number, limitMs: number, contextKeyAt: (ts: number) => string | null, out: Derived): void {
+    const last = m.lastData;
+    if (last !== undefined && ts <= last) return;
+    m.lastData = ts;
+    if (last === undefined || ts - last <= limitMs || !m.online || !m.current) return;
+    const at = Math.max(last, m.current.start);
+    if (at >= ts) return;
+    m.silent = true;
+    this.transition(m, at, contextKeyAt(at), out);
+    m.silent = false;
+    this.transition(m, ts, contextKeyAt(ts), out);
   }
 
   /** The source of this equipment went offline or came back (Sparkplug death/birth, staleness). */
@@ -139,10 +167,10 @@ export class Deriver {
 export function replayIntervals(
   equipmentId: string,
   initial: { state?: PackmlState; mode?: Mode; online?: boolean },
-  events: Array<{ ts: number; role: 'state' | 'mode' | 'online'; value: unknown }>,
+  events: Array<{ ts: number; role: 'state' | 'mode' | 'online' | 'silent'; value: unknown }>,
   contextKeyAt: (ts: number) => string | null,
 ): { intervals: Array<OpenInterval & { end: number | null }>; final: Pick<LiveMachine, 'state' | 'mode' | 'online'> } {
-  const m = { state: initial.state, mode: initial.mode ?? ('Production' as Mode), online: initial.online ?? true };
+  const m = { state: initial.state, mode: initial.mode ?? ('Production' as Mode), online: initial.online ?? true, silent: false };
   const intervals: Array<OpenInterval & { end: number | null }> = [];
   const push = (ts: number) => {
     const state = effectiveState(m);
@@ -162,8 +190,9 @@ export function replayIntervals(
   for (const e of events) {
     if (e.role === 'state') m.state = e.value as PackmlState;
     else if (e.role === 'mode') m.mode = e.value as Mode;
+    else if (e.role === 'silent') m.silent = e.value as boolean;
     else m.online = e.value as boolean;
     push(e.ts);
   }
-  return { intervals, final: m };
+  return { intervals, final: { state: m.state, mode: m.mode, online: m.online } };
 }

@@ -107,6 +107,7 @@ class TxIds {
   has = (k: string) => this.fresh.has(k) || this.known.has(k);
   set = (k: string, id: number) => void this.fresh.set(k, id);
   commit = () => this.fresh.forEach((id, k) => this.known.set(k, id));
+  entries = () => [...this.known, ...this.fresh];
 }
 interface Ids {
   series: TxIds;
@@ -198,7 +199,8 @@ async function writeDerived(q: Querier, p: CollectPipeline, d: Derived, ids: Ids
   }
   await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
   const ranges: RewrittenRange[] = [
-    ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: o.start, rebuilt: false })),
+    // an interval opened in the past (history posted afterwards) stays open until now: the hours up to now change
+    ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: Math.max(o.start, Date.now()), rebuilt: false })),
     ...d.closes.map((c) => ({ equipmentId: c.equipmentId, from: c.start, to: c.end, rebuilt: false })),
     ...[...counts.values()].map((c) => ({ equipmentId: c.equipmentId, from: c.ts, to: c.ts, rebuilt: false })),
   ];
@@ -235,11 +237,19 @@ async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: st
     else if (role === 'mode') initial.mode = r.txt as Mode;
     else initial.online = r.num === 1;
   }
-  const events = (await repo.valuesSince(q, [...roleOf.keys()], start)).map((r) => ({
+  const events: Array<{ ts: number; role: 'state' | 'mode' | 'online' | 'silent'; value: unknown }> = (await repo.valuesSince(q, [...roleOf.keys()], start)).map((r) => ({
     ts: repo.epochMs(r.ts),
     role: roleOf.get(r.seriesId)!,
     value: roleOf.get(r.seriesId) === 'online' ? r.num === 1 : r.txt,
   }));
+  // silences of the data's own timestamps (derive.ts, issue #12 item 3) are found again from the stored data, so a
+  // hole that late values filled is no longer Unknown; `_online` is Takt's own record, not the machine's data
+  const dataSeries = ids.series.entries().filter(([k]) => k.startsWith(`${equipmentId}|`) && k !== seriesKey(equipmentId, '_online')).map(([, id]) => id);
+  for (const g of await repo.silencesSince(q, dataSeries, start, eq.staleAfterS * 1000)) {
+    events.push({ ts: Math.max(g.a, start), role: 'silent', value: true }, { ts: g.b, role: 'silent', value: false });
+  }
+  // stable: at one instant the machine's values come first, then the silence that starts there
+  events.sort((x, y) => x.ts - y.ts);
   const contexts: Batch['contexts'] = new Map();
   const keyAt = (ts: number) => {
     const c = p.contexts.at(equipmentId, ts);
@@ -267,7 +277,7 @@ async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: st
   const later = (t: number | undefined) => (to = Math.max(to, t ?? to));
   later(await repo.deleteIntervalsFrom(q, equipmentId, start));
   await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: ids.contexts.get(i.contextKey ?? '') ?? null })));
-  for (const i of intervals) later(i.end ?? i.start);
+  for (const i of intervals) later(i.end ?? Math.max(i.start, Date.now()));
   for (const kind of new Set(counterSeries.map((s) => s.tag.role))) later(await repo.deleteCountsFrom(q, equipmentId, kind, from));
   await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: ids.contexts.get(c.contextKey) ?? null })));
   for (const c of countRows) later(c.ts);
@@ -303,6 +313,7 @@ export async function loadLiveState(database: Database, p: CollectPipeline): Pro
     const m = p.deriver.machine(eq.id);
     const ts = repo.epochMs(r.ts);
     m.lastSeen = Math.max(m.lastSeen, ts);
+    if (tag.role !== 'online') m.lastData = Math.max(m.lastData ?? -Infinity, ts);
     if (tag.role === 'state') m.state = (r.txt ?? undefined) as PackmlState | undefined;
     else if (tag.role === 'mode') m.mode = (r.txt ?? 'Production') as Mode;
     else if (tag.role === 'online') m.online = r.num === 1;

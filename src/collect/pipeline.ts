@@ -214,7 +214,7 @@ export class CollectPipeline implements ObservationSink {
     }
     remember(st.recent, v.ts, v.value, this.recentPerSeries);
     const ctxKey = this.contextKeyAt(v.eq.id, v.ts, b);
-    const late = this.deriver.apply(v, ctxKey, b.derived);
+    const late = this.deriver.apply(v, ctxKey, b.derived, (ts) => this.contextKeyAt(v.eq.id, ts, b));
     if (late || v.ts < st.latest) this.metrics.late++;
     else st.latest = v.ts;
     // the answer is provisional: the database write says whether it was stored, a duplicate, or a conflict

@@ -55,6 +55,7 @@ export class OrderKpis {
 
   /** Totals per (machine, order) over [from, to) from the raw history; '' = no order. */
   async totalsByOrder(machines: MachineInfo[], from: number, to: number): Promise<Map<string, Map<string, TimeTotals>>> {
+    await this.perf.rollup.fold(); // knows each machine's commissioning (first data) afterwards
     const now = this.perf.rollup.now();
     const end = Math.max(from, Math.min(to, now));
     const ids = machines.map((m) => m.id);
@@ -74,7 +75,7 @@ export class OrderKpis {
           .map((c) => ({ ts: c.ts, kind: c.kind, delta: c.delta, idealCycleTimeS: this.perf.view.idealCycleTime(m, c.orderId, c.operationId) }));
         perOrder.set(
           orderId,
-          computeTimeModel({ from, to: end, now, states: h.states, counts, calendar: restrict(this.perf.view.calendarFn(m), s), minorStopThresholdS: threshold }),
+          computeTimeModel({ from, to: end, now, states: h.states, counts, calendar: restrict(this.perf.rollup.calendarFn(m), s), minorStopThresholdS: threshold }),
         );
       }
       out.set(m.id, perOrder);

@@ -134,6 +134,20 @@ export async function earliestData(q: Querier): Promise<number | undefined> {
   return r?.t == null ? undefined : r.t * 1000;
 }
 
+/** Per machine, its first raw data (the earliest state interval or count); machines without any are left out. */
+export async function firstDataByMachine(q: Querier, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query<{ e: string; t: number | null }>(
+    `SELECT u.e, extract(epoch FROM least(
+       (SELECT start_ts FROM state_intervals WHERE equipment_id = u.e ORDER BY start_ts LIMIT 1),
+       (SELECT ts FROM production_counts WHERE equipment_id = u.e AND kind = 'good' ORDER BY ts LIMIT 1),
+       (SELECT ts FROM production_counts WHERE equipment_id = u.e AND kind = 'scrap' ORDER BY ts LIMIT 1)))::float8 AS t
+     FROM unnest($1::uuid[]) AS u(e)`,
+    [ids],
+  );
+  return new Map(rows.filter((r) => r.t !== null).map((r) => [r.e, r.t! * 1000]));
+}
+
 // ------------------------------------------------------------------------------------------- fold state
 
 export interface FoldState {

@@ -53,6 +53,7 @@ const figures = {
   quality: nullableNumber,
   mtbf: nullableNumber,
   mttr: nullableNumber,
+  warnings: z.array(z.object({ code: z.enum(['ideal_cycle_too_slow']), message: z.string() })),
   times: timesSchema,
   counts: countsSchema,
   kpis: z.record(z.string(), nullableNumber),

@@ -11,6 +11,7 @@ import { sixBigLosses, type SixBigLosses } from './losses.ts';
 import { PlantView, type MachineInfo, type ProductResolver } from './plant-view.ts';
 import { Rollup } from './rollup.ts';
 import { addTotals, derivedTimes, zeroTotals, type TimeTotals } from './time-model.ts';
+import { kpiWarnings } from './warnings.ts';
 
 export interface PerformanceOptions {
   /** Stops shorter than this are minor stops (micro-stops), longer ones failures. */
@@ -176,6 +177,8 @@ export class PerformanceService {
       quality: round(k.quality),
       mtbf: round(k.mtbf, 3),
       mttr: round(k.mttr, 3),
+      /** Figures not to be read as good news, e.g. effectiveness above 100 % (warnings.ts). */
+      warnings: kpiWarnings(k),
       times: Object.fromEntries(Object.entries(d).map(([key, v]) => [key, r(v)])) as Record<keyof typeof d, number>,
       counts: { pq: x.pq, gq: x.gq, sq: x.sq, rq: x.rq },
       kpis: Object.fromEntries(Object.entries(k).map(([key, v]) => [key, round(v)])),

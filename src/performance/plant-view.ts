@@ -21,6 +21,8 @@ export interface MachineInfo {
   idealCycleTimeS: number | null;
   /** The plant's time-model conventions for this machine (its own properties, else its nearest ancestor's). */
   conventions: PlantConventions;
+  /** Its `commissionedAt` property (epoch ms), if set: its planned time starts there rather than at its first data. */
+  commissionedAt: number | null;
   /** Tags carrying the machine's alarm code: the conventional `alarm`, and tags of role `alarm` (its own or its class's). */
   alarmTags: string[];
 }
@@ -35,6 +37,14 @@ export function machineIdealCycleTime(props: Record<string, unknown>): number | 
     if (p && Number.isFinite(v) && v > 0) return v * (UNIT_S[p.unit ?? unitDefault] ?? 1);
   }
   return null;
+}
+
+/** The machine's `commissionedAt` property (an ISO 8601 date or instant, or epoch ms) in epoch ms, if set. */
+export function machineCommissionedAt(props: Record<string, unknown>): number | null {
+  const p = props.commissionedAt as { value?: unknown } | string | number | undefined;
+  const v = typeof p === 'object' && p !== null ? p.value : p;
+  const t = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? t : null;
 }
 
 export class PlantView {
@@ -76,6 +86,7 @@ export class PlantView {
         calendar: calendarId ? this.calendars.get(calendarId) ?? null : null,
         idealCycleTimeS: machineIdealCycleTime(e.properties),
         conventions: this.conventionsOf(e),
+        commissionedAt: machineCommissionedAt(e.properties),
         alarmTags: [...new Set(['alarm', ...(e.equipmentClass ? classAlarms.get(e.equipmentClass) ?? [] : []), ...e.tags.filter((t) => t.role === 'alarm').map((t) => t.name)])],
       });
     }

@@ -45,7 +45,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, alarmTags: ['alarm'],
+      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, commissionedAt: i === 2 ? start + 10 * HOUR + 1234 : null, alarmTags: ['alarm'],
         // the third machine under the non-default plant conventions: maintenance repairs, no stops without an order
         conventions: i === 2 ? { maintenanceMode: 'unplanned', stopWithoutOrder: 'idle', mtbfDivisor: 'failures' } : DEFAULT_CONVENTIONS });
     }
@@ -146,7 +146,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     // MTTR: the whole restoration time, where the failure began), read through the roll-ups as from raw.
     const id = randomUUID();
     await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, 'm9', 'p/m9', 'machine', 'm9')`, [id]);
-    const m9: MachineInfo = { id, path: 'p/m9', name: 'm9', level: 'machine', equipmentClass: null, calendarId: null, calendar: null, idealCycleTimeS: 20, alarmTags: ['alarm'], conventions: DEFAULT_CONVENTIONS };
+    const m9: MachineInfo = { id, path: 'p/m9', name: 'm9', level: 'machine', equipmentClass: null, calendarId: null, calendar: null, idealCycleTimeS: 20, alarmTags: ['alarm'], conventions: DEFAULT_CONVENTIONS, commissionedAt: null };
     machines.push(m9);
     const h0 = Math.floor((now - 30 * HOUR) / HOUR) * HOUR;
     const min = 60_000;

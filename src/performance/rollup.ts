@@ -4,6 +4,7 @@
 // hours/days from the roll-ups and compute the partial edges and the current hour from raw, so they equal a
 // from-raw computation (test: rollup.test.ts).
 import type { Database, Querier } from '../platform/db/database.ts';
+import { fromCommissioning } from './calendar-windows.ts';
 import { firstInside, intersect, union, type Span } from './intervals.ts';
 import * as repo from './performance.repository.ts';
 import type { MachineInfo, PlantView } from './plant-view.ts';
@@ -43,6 +44,10 @@ export class Rollup {
   /** Hours counting a failure that ended, whose length a later range learnt: re-folded before the fold returns. */
   private learnt = new Map<string, Set<number>>();
   readonly now: () => number;
+  /** First raw data per machine (its commissioning unless the plant model sets a date), loaded by each fold. */
+  private firstData: Map<string, number> | undefined;
+  /** The commissioning each machine's folded hours were computed with (to re-fold when it changes). */
+  private foldedCommissioning = new Map<string, number>();
 
   constructor(
     private readonly database: Database,
@@ -61,6 +66,23 @@ export class Rollup {
 
   // ------------------------------------------------------------------------------------- time model per machine
 
+  /**
+   * When a machine's planned time starts (issue #12 item 6): its `commissionedAt` property if set, else its first
+   * data; Infinity while it has neither (never commissioned: no planned time at all).
+   */
+  commissioning(m: MachineInfo): number {
+    return m.commissionedAt ?? this.firstData?.get(m.id) ?? Infinity;
+  }
+
+  /** The machine's calendar from its commissioning on (calendar-windows.ts). */
+  calendarFn(m: MachineInfo): CalendarFn {
+    return fromCommissioning(this.plant.calendarFn(m), this.commissioning(m));
+  }
+
+  private async loadFirstData(q: Querier = this.database): Promise<void> {
+    this.firstData = await repo.firstDataByMachine(q, this.plant.machines().map((m) => m.id));
+  }
+
   private countRows(m: MachineInfo, counts: repo.RawCount[]): CountRow[] {
     const cache = new Map<string, number | null>();
     return counts.map((c) => {
@@ -72,7 +94,7 @@ export class Rollup {
   }
 
   /** Totals of one machine over [from, to) from its raw history. */
-  private modelOf(m: MachineInfo, h: repo.RawHistory, from: number, to: number, now: number, calendar = this.plant.calendarFn(m)): TimeTotals {
+  private modelOf(m: MachineInfo, h: repo.RawHistory, from: number, to: number, now: number, calendar = this.calendarFn(m)): TimeTotals {
     return computeTimeModel({ from, to, now, states: h.states, counts: this.countRows(m, h.counts), calendar, minorStopThresholdS: this.opts.minorStopThresholdS });
   }
 
@@ -84,6 +106,7 @@ export class Rollup {
   /** Totals per machine over [from, to) computed from raw data only (the reference the roll-ups must match). */
   async fromRaw(machines: MachineInfo[], from: number, to: number, q: Querier = this.database): Promise<Map<string, TimeTotals>> {
     const now = this.now();
+    if (!this.firstData) await this.loadFirstData(q);
     const out = new Map<string, TimeTotals>();
     for (let i = 0; i < machines.length; i += 50) {
       const chunk = machines.slice(i, i + 50);
@@ -95,7 +118,7 @@ export class Rollup {
 
   /** Hour rows [a, b) of one machine from its raw history (loaded for the range). */
   hourRows(m: MachineInfo, h: repo.RawHistory, a: number, b: number, now: number): Array<{ equipmentId: string; hour: number; t: TimeTotals }> {
-    const calendar = cachedCalendar(this.plant.calendarFn(m), a - DAY, b + DAY);
+    const calendar = cachedCalendar(this.calendarFn(m), a - DAY, b + DAY);
     const stops = stopsOf(h.states, now, this.opts.minorStopThresholdS);
     const last = h.states.at(-1);
     const open = last && last.end === null ? stops.get(last) : undefined;
@@ -204,6 +227,19 @@ export class Rollup {
       const start = Math.min(target, earliest === undefined ? target : floorTo(earliest, HOUR));
       fs = { from: start, until: start };
       await repo.writeFold(this.database, fs);
+    }
+    // a machine's commissioning moved (its first data arrived, or earlier data came late): the hours between the old
+    // and the new instant change between outside and planned. After a start, the hours before it are folded again
+    // once (roll-ups from an older version counted them as unknown).
+    await this.loadFirstData();
+    for (const m of machines) {
+      const c = this.commissioning(m);
+      const prev = this.foldedCommissioning.get(m.id);
+      this.foldedCommissioning.set(m.id, c);
+      if (prev === c || (prev === undefined && !Number.isFinite(c))) continue;
+      const lo = Math.max(fs.from, prev === undefined ? fs.from : floorTo(Math.min(prev, c), HOUR));
+      const hi = Math.min(fs.until, ceilTo(prev === undefined ? c : Math.max(prev, c), HOUR));
+      if (lo < hi) await this.foldRange([m], lo, hi);
     }
     // late data: recompute the past hours it touched
     const dirty = await repo.readDirty(this.database);

@@ -3,6 +3,7 @@
 // validates the same file strictly anyway.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { SimCalendar } from './calendar.ts';
 
 export type SimProtocol = 'uns' | 'sparkplug';
 export type ProtocolChoice = SimProtocol | 'mixed';
@@ -30,6 +31,8 @@ export interface MachineSpec {
   /** Numeric routing parameters only: each becomes a process-value tag. */
   parameters: ProcessParamSpec[];
   protocol: SimProtocol;
+  /** The shift calendar of the plant file that applies (the nearest ancestor's `calendar`), if any. */
+  calendar?: SimCalendar;
 }
 
 export const DEFAULT_IDEAL_CYCLE_S = 20;
@@ -114,6 +117,11 @@ export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixe
       }
     }
   }
+  const calendars = new Map(arr(doc.calendars).filter((c) => typeof c.id === 'string').map((c) => [String(c.id), c as unknown as SimCalendar]));
+  const calendarOf = (n: Node | undefined): SimCalendar | undefined => {
+    for (let x = n; x; x = x.parent) if (typeof x.entry.calendar === 'string') return calendars.get(x.entry.calendar);
+    return undefined;
+  };
   const roundRobin = new Map<string, number>();
   const areaOrder: string[] = [];
   const specs: MachineSpec[] = [];
@@ -153,6 +161,7 @@ export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixe
       setupTimeS: num(choice?.op.setupTimeS) ?? 0,
       parameters,
       protocol: protocol === 'mixed' ? 'uns' : protocol,
+      ...(calendarOf(m) ? { calendar: calendarOf(m) } : {}),
       ...(protocol === 'mixed' && (attrs.simProtocol === 'uns' || attrs.simProtocol === 'sparkplug') ? { forced: attrs.simProtocol } : {}),
     } as MachineSpec);
   }

@@ -1,6 +1,7 @@
 // Runs the virtual machines against a broker. The behaviour model is pure (machine.ts); this file maps simulated
 // time onto the wall clock with one coalesced scheduler tick for all machines, and groups them onto connections.
 import { fileURLToPath } from 'node:url';
+import { plannedAt, type PlannedAt } from './calendar.ts';
 import { MachineModel, type TagChange } from './machine.ts';
 import { loadPlantFile, syntheticMachines, type MachineSpec, type ProtocolChoice } from './plant.ts';
 import { UnsPublisher } from './publish-uns.ts';
@@ -26,6 +27,9 @@ export interface SimOptions {
   counterResets?: boolean;
   /** Multiplies changeover (setup) durations; default 1. */
   setupScale?: number;
+  /** Machines with a shift calendar in the plant file produce only in its planned time (shifts minus breaks and
+   *  planned downtime) and wait Idle outside it; the demo plant turns this on. */
+  calendars?: boolean;
   /** Scheduler tick in wall ms (default 100): all machines advance together on it. */
   tickMs?: number;
   /** Progress line interval in wall ms (default 5000; 0 = none). */
@@ -61,6 +65,11 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
   const wall0 = Date.now();
   const simNow = () => wall0 + (Date.now() - wall0) * speed;
   const toWall = (c: TagChange): TagChange => ({ ...c, ts: Math.round(wall0 + (c.ts - wall0) / speed) });
+  // the calendar is in wall-clock time (published timestamps are wall-clock instants); the model runs in simulated time
+  const simCalendar = (cal: PlannedAt) => (t: number) => {
+    const c = cal(wall0 + (t - wall0) / speed);
+    return { planned: c.planned, until: wall0 + (c.until - wall0) * speed };
+  };
 
   const machines = specs.map((spec) => {
     const model = new MachineModel(spec, {
@@ -68,6 +77,7 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
       startMs: wall0,
       counterResets: opts.counterResets,
       setupScale: opts.setupScale,
+      ...(opts.calendars && spec.calendar ? { calendar: simCalendar(plannedAt(spec.calendar, spec.path)) } : {}),
     });
     const device: SimDevice = {
       spec,

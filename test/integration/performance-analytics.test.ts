@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PerformanceModule } from '../../src/performance/index.ts';
 import { localToUtc } from '../../src/plant/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { setStaleAfter } from '../support/stale.ts';
 
 const LINE1 = 'acme/lakeside/assembly/line1'; // calendar two-shift (Europe/Berlin), no break 06:00–11:30
 const ST10 = `${LINE1}/st10`; // idealCycleTime 12 s, class screw-station
@@ -49,6 +50,8 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, listen: false });
+      // the histories below send a state only when it changes: a day's limit keeps their pauses from being silences
+      await setStaleAfter(t, [ST10, ST20, ST30], 86_400);
     });
     afterAll(async () => t?.close());
 

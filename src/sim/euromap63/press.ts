@@ -23,6 +23,9 @@ export interface PressFaults {
   lockMs?: number;
 }
 
+/** The simulated press's ideal cycle (s) unless `cycleTimeS` is given: the demo plant's imm06 matches it. */
+export const EUROMAP63_SIM_CYCLE_S = 20;
+
 export interface PressOptions {
   sessionDir: string;
   seed?: number;
@@ -133,7 +136,7 @@ class Press {
     this.clock0 = opts.clockStartMs ?? this.w0;
     const seed = opts.seed ?? 1;
     this.rng = new SimRng(seed ^ 0x63);
-    this.model = new MachineModel({ idealCycleTimeS: opts.cycleTimeS ?? 20, setupTimeS: 600, parameters: PROCESS }, { seed, startMs: this.clock0 });
+    this.model = new MachineModel({ idealCycleTimeS: opts.cycleTimeS ?? EUROMAP63_SIM_CYCLE_S, setupTimeS: 600, parameters: PROCESS }, { seed, startMs: this.clock0 });
     this.counter = 1000 + this.rng.int(100_000);
     for (const c of this.model.snapshot()) if (typeof c.value === 'number') this.values.set(c.tag, c.value);
     this.cycleTime = this.values.get('cycle_time') ?? 0;

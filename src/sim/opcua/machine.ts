@@ -36,6 +36,9 @@ export interface CommandOutcome {
   reason?: string;
 }
 
+/** The simulated press's ideal cycle (s): the demo plant's idealCycleTime of the machine it stands for matches it. */
+export const OPCUA_SIM_CYCLE_S = 20;
+
 export class OpcuaSimMachine {
   private readonly model: MachineModel;
   private readonly values = new Map<string, SimValue>();
@@ -53,7 +56,7 @@ export class OpcuaSimMachine {
     this.lastWall = opts.wallNow;
     this.model = new MachineModel(
       {
-        idealCycleTimeS: 20,
+        idealCycleTimeS: OPCUA_SIM_CYCLE_S,
         setupTimeS: 600,
         parameters: [
           { name: 'meltTemperature', target: 230, min: 220, max: 240, unit: '°C' },

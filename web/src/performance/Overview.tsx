@@ -6,7 +6,7 @@ import { Link } from '../platform/router.tsx';
 import { AlertsPanel } from './AlertsPanel.tsx';
 import { EChart, type PerfChartOption } from './charts.ts';
 import { OrderGroups } from './OrderGroups.tsx';
-import { Definitions, FactorBar, KpiTiles, PresetSelect, usePeriod, useTick, type PresetId } from './common.tsx';
+import { Definitions, EffectivenessCell, FactorBar, KpiTiles, PresetSelect, usePeriod, useTick, type PresetId } from './common.tsx';
 import { pct, type EquipmentItem, type KpiResult } from './types.ts';
 
 export function Overview() {
@@ -103,8 +103,14 @@ export function Overview() {
                       </td>
                       {[m.oee, m.availability, m.effectiveness, m.quality].map((v, i) => (
                         <td key={i}>
-                          {pct(v)}
-                          <FactorBar value={v} />
+                          {i === 2 ? (
+                            <EffectivenessCell r={m} bar />
+                          ) : (
+                            <>
+                              {pct(v)}
+                              <FactorBar value={v} />
+                            </>
+                          )}
                         </td>
                       ))}
                       <td>

@@ -1,6 +1,6 @@
 // Shared bits of the performance pages: period presets, the KPI tiles, factor bars, the definitions used.
 import { useEffect, useMemo, useState } from 'react';
-import { pct, type KpiResult } from './types.ts';
+import { pct, type Figures, type KpiResult } from './types.ts';
 
 export const PRESETS = [
   { id: '8h', label: 'Last 8 hours', ms: 8 * 3_600_000, group: 'shift' },
@@ -53,6 +53,26 @@ export function FactorBar({ value }: { value: number | null }) {
   );
 }
 
+/** The warning that an effectiveness above 100 % measures a too slow ideal cycle time, not a good machine. */
+export const idealTooSlow = (r: Pick<Figures, 'warnings'>) => r.warnings?.find((w) => w.code === 'ideal_cycle_too_slow');
+
+/** An effectiveness figure: flagged rather than shown as a good figure when it is above 100 % (issue #12 item 6). */
+export function EffectivenessCell({ r, bar = false }: { r: Pick<Figures, 'effectiveness' | 'warnings'>; bar?: boolean }) {
+  const w = idealTooSlow(r);
+  if (w)
+    return (
+      <span className="perf-flag" title={w.message} data-testid="ideal-too-slow">
+        {pct(r.effectiveness)} ⚠ ideal cycle time too slow
+      </span>
+    );
+  return (
+    <>
+      {pct(r.effectiveness)}
+      {bar && <FactorBar value={r.effectiveness} />}
+    </>
+  );
+}
+
 export function KpiTiles({ r }: { r: KpiResult }) {
   const f = r.definitions.formulas;
   const tiles: Array<[string, string, string]> = [
@@ -63,13 +83,20 @@ export function KpiTiles({ r }: { r: KpiResult }) {
     ['MTBF', r.mtbf === null ? '—' : `${Math.round(r.mtbf / 60)} min`, f.mtbf],
     ['MTTR', r.mttr === null ? '—' : `${Math.round(r.mttr / 60)} min`, f.mttr],
   ];
+  const tooSlow = idealTooSlow(r);
   return (
     <div className="perf-kpis" data-testid="perf-kpis">
       {tiles.map(([label, v, d]) => (
-        <div key={label} className="perf-kpi" title={d}>
+        <div key={label} className="perf-kpi" title={label === 'Effectiveness' && tooSlow ? tooSlow.message : d}>
           <div className="d">{label}</div>
           <div className="v">{v}</div>
-          <div className="d">{d}</div>
+          {label === 'Effectiveness' && tooSlow ? (
+            <div className="d perf-flag" data-testid="ideal-too-slow">
+              ⚠ ideal cycle time too slow
+            </div>
+          ) : (
+            <div className="d">{d}</div>
+          )}
         </div>
       ))}
     </div>

@@ -19,6 +19,8 @@ export interface Figures {
   quality: number | null;
   mtbf: number | null;
   mttr: number | null;
+  /** Figures not to be read as good news (effectiveness above 100 %: the ideal cycle time is too slow). */
+  warnings?: Array<{ code: 'ideal_cycle_too_slow'; message: string }>;
   times: Times;
   counts: { pq: number; gq: number; sq: number; rq: number };
   kpis: Record<string, number | null>;
