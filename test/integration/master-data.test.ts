@@ -1,16 +1,16 @@
 // Issue #12 item 1: every master-data change, whatever route or command made it, is in force in every module that
 // caches master data when the change answers — no debounce, no sleep, no poll in these tests; on PGlite and PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutionModule } from '../../src/execution/index.ts';
 import type { ConnectorsModule } from '../../src/modules.ts';
-import { importPlant, parsePlantFile, type PlantFile } from '../../src/plant/index.ts';
-import { openDatabase } from '../../src/platform/db/database.ts';
-import { EventBus } from '../../src/platform/events.ts';
-import { shareMasterData } from '../../src/platform/master-data.ts';
+import { parsePlantFile, type PlantFile } from '../../src/plant/index.ts';
 import { DB_KINDS, POSTGRES_URL, startTestServer, type TestServer } from '../support/server.ts';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const M1 = 'mdx/s1/l1/m1';
 const DAY = 86_400_000;
 
@@ -128,24 +128,72 @@ for (const kind of DB_KINDS) {
       }
     });
 
-    it('an import by another process on the same database (takt import plant) reaches this one', async () => {
+    it("execution's run watch follows a machine deleted and imported again (new id) when the import answers", async () => {
+      // a running operation with process limits temp 10–20 on mdy/m1 (no recipe: nothing to download)
+      const file = parsePlantFile(
+        JSON.stringify({
+          version: 1,
+          materials: [{ id: 'mdy-resin', name: 'Resin', unit: 'kg' }],
+          equipment: [{ id: 'mdy', level: 'enterprise', name: 'MDY', children: [{ id: 'm1', level: 'machine', name: 'M1', tags: [{ name: 'temp', unit: 'C' }] }] }],
+          products: [
+            {
+              id: 'mdy-part',
+              name: 'Part',
+              routing: [{ seq: 10, name: 'mould', workCenter: 'mdy/m1', idealCycleTimeS: 10, parameters: [{ name: 'temp', min: 10, max: 20 }], bom: [{ materialId: 'mdy-resin', quantity: 1 }] }],
+            },
+          ],
+        }),
+      );
+      expect((await call('POST', '/api/plant/import', file)).status).toBe(200);
+      expect((await call('POST', '/api/orders', { id: 'MDY-1', product: 'mdy-part', quantity: 5 })).status).toBe(201);
+      const released = await call('POST', '/api/orders/MDY-1/release');
+      expect(released.status, JSON.stringify(released.body)).toBe(200);
+      const setup = await call('POST', '/api/operations/MDY-1/10/setup', { equipment: 'mdy/m1' });
+      expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+      const started = await call('POST', '/api/operations/MDY-1/10/start', {});
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+
+      // the machine leaves the plant model and comes back from the plant file: same path, a new id
+      const old = (await call('GET', `/api/equipment/${encodeURIComponent('mdy/m1')}`)).body as { id: string };
+      expect((await call('DELETE', `/api/equipment/${old.id}`)).status).toBe(204);
+      expect((await call('POST', '/api/plant/import', file)).status).toBe(200);
+      const now = (await call('GET', `/api/equipment/${encodeURIComponent('mdy/m1')}`)).body as { id: string };
+      expect(now.id).not.toBe(old.id);
+
+      // a temperature of 30 from the machine under its new id raises the parameter-lock alarm against the operation
+      const stored = await call('POST', '/api/ingest', { records: [{ equipment: 'mdy/m1', tag: 'temp', value: 30 }] });
+      expect(stored.body).toMatchObject({ accepted: 1, quarantined: 0 });
+      const exec = t.app.modules.get('execution') as ExecutionModule;
+      await exec.watch.settled();
+      const alarms = (await call('GET', '/api/alarms?orderId=MDY-1')).body as Array<{ kind: string; parameter: string; value: unknown }>;
+      expect(alarms).toEqual([expect.objectContaining({ kind: 'out_of_limits', parameter: 'temp', value: 30 })]);
+    });
+
+    it('takt import plant on the PostgreSQL database of a running Takt reaches its caches (NOTIFY)', async () => {
       if (kind !== 'postgres') return; // PGlite's data folder is held by one process: the CLI cannot run beside Takt
-      const schema = (await t.sql('SELECT current_schema() AS s'))[0] as { s: string };
-      const other = await openDatabase({ databaseUrl: POSTGRES_URL, schema: schema.s, poolSize: 2 });
+      const { s: schema } = (await t.sql('SELECT current_schema() AS s'))[0] as { s: string };
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'takt-md-cli-'));
       try {
+        const file = path.join(dir, 'plant.json');
+        writeFileSync(file, JSON.stringify(plantFile('09:45', ['m1', 'm3'])));
         // resolves when this server has reloaded with what the other process announced
         const reloaded = new Promise<void>((resolve) => {
           const off = t.app.ctx.events.masterData.subscribe('test', () => (off(), resolve()));
         });
-        const events = new EventBus();
-        await shareMasterData(other, events.masterData, { listen: false });
-        await importPlant(other.db, events, { id: null, name: 'cli:test' }, plantFile('09:45', ['m1', 'm3']), 'takt import plant');
+        const cli = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'import', 'plant', file, '--database-url', POSTGRES_URL, '--data-dir', dir], {
+          cwd: ROOT,
+          env: { ...process.env, TAKT_CONFIG: '', DATABASE_URL: '', TAKT_DATABASE_SCHEMA: schema, TAKT_LOG_LEVEL: 'warn' },
+        });
+        let err = '';
+        cli.stderr.on('data', (d) => (err += d));
+        const code = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
+        expect(code, err).toBe(0);
         await reloaded;
         expect(t.collect.equipment('mdx/s1/l1/m3').path).toBe('mdx/s1/l1/m3');
         expect((await kpis('mdx/s1/l1/m3')).body.inputs).toMatchObject({ pdotPlanned: 2700 });
       } finally {
-        await other.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, 120_000);
   });
 }
