@@ -193,7 +193,8 @@ async function listenOn(url: string, channel: string, onMessage: (payload: strin
     timer.unref();
   };
   const connect = async (first: boolean) => {
-    const c = new pg.Client({ connectionString: url });
+    // keep-alive notices a silently dead peer; the timeout keeps a reconnection from hanging on one
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000 });
     c.on('error', () => {}); // a lost connection also ends it: 'end' below reconnects
     c.on('notification', (m) => m.channel === channel && m.payload !== undefined && onMessage(m.payload));
     try {
