@@ -7,7 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionModule } from '../../src/execution/index.ts';
 import type { ConnectorsModule } from '../../src/modules.ts';
-import { parsePlantFile, type PlantFile } from '../../src/plant/index.ts';
+import { importPlant, parsePlantFile, type PlantFile } from '../../src/plant/index.ts';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { EventBus } from '../../src/platform/events.ts';
+import { tcpProxy } from '../support/processes.ts';
 import { DB_KINDS, POSTGRES_URL, startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -197,3 +200,29 @@ for (const kind of DB_KINDS) {
     }, 120_000);
   });
 }
+
+describe.runIf(DB_KINDS.includes('postgres'))('master data after a lost LISTEN connection, on postgres', () => {
+  it('reloads everything once the connection is back: changes announced meanwhile were lost', async () => {
+    const proxy = await tcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
+    const url = new URL(POSTGRES_URL);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const t = await startTestServer({ db: 'postgres', databaseUrl: url.toString(), demo: false, listen: false });
+    const { s: schema } = (await t.sql('SELECT current_schema() AS s'))[0] as { s: string };
+    const other = await openDatabase({ databaseUrl: POSTGRES_URL, schema, poolSize: 1 });
+    try {
+      proxy.cut();
+      // another process changes the plant while this Takt cannot hear it (and announces nothing it could hear)
+      await importPlant(other.db, new EventBus(), { id: null, name: 'cli:test' }, plantFile('09:30'), 'import while cut off');
+      const reloaded = new Promise<unknown>((resolve) => {
+        const off = t.app.ctx.events.masterData.subscribe('test', (changes) => (off(), resolve(changes)));
+      });
+      proxy.restore();
+      expect(await reloaded).toEqual([{ entity: 'plant', entityId: '*', action: 'reconnected' }]);
+      expect(t.collect.equipment(M1).path).toBe(M1);
+    } finally {
+      await other.close();
+      await t.close();
+      await proxy.close();
+    }
+  }, 120_000);
+});
