@@ -151,9 +151,14 @@ export async function main(argv: string[]): Promise<void> {
   dbOptions(imp.command('plant').description('load a plant file (YAML or JSON) in one transaction').argument('<file>')).action(
     async (file: string, f: DbFlags) => {
       const { importPlant, parsePlantFile } = await import('./plant/index.ts');
+      const { EventBus } = await import('./platform/events.ts');
+      const { shareMasterData } = await import('./platform/master-data.ts');
       const parsed = parsePlantFile(readFileSync(file, 'utf8'));
-      await withDb(f, async ({ db }) => {
-        const counts = await importPlant(db, cliActor(), parsed, `takt import plant ${file}`);
+      await withDb(f, async ({ db, database }) => {
+        // a Takt running on the same PostgreSQL database reloads its plant model on this import (platform/master-data.ts)
+        const events = new EventBus();
+        await shareMasterData(database, events.masterData, { listen: false });
+        const counts = await importPlant(db, events, cliActor(), parsed, `takt import plant ${file}`);
         process.stdout.write(`${JSON.stringify(counts)}\n`);
       });
     },

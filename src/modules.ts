@@ -57,10 +57,16 @@ function connectorFactories(ctx: AppContext): Map<string, ConnectorFactory> {
 }
 
 export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
+  // Every module that keeps master data in memory subscribes here, in this order (the connectors and execution read
+  // collect's registry); a change answers once all of them have reloaded (platform/master-data.ts).
+  const masterData = ctx.events.masterData;
+  const unsubscribe: Array<() => void> = [];
   const collect = new CollectService(ctx);
   await collect.start();
+  unsubscribe.push(masterData.subscribe('collect', () => collect.reload()));
   // before any connector delivers data: performance learns of every stretch of history collect rewrites
   const performanceModule = await createPerformanceModule(ctx, collect);
+  unsubscribe.push(masterData.subscribe('performance', (changes) => performanceModule.performance.reloadPlant(changes)));
   const live = new LiveView(collect, ctx.events, ctx.database);
   await live.start();
   ctx.health.set('collect', () => collect.pipeline.health());
@@ -92,6 +98,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   const manager = new ConnectorManager(ctx, collect, connectorFactories(ctx));
   await manager.start();
+  unsubscribe.push(masterData.subscribe('connectors', () => manager.resync()));
   const commands = new CommandService(ctx, collect, manager, () => mqttModule.mqtt);
   const connectorsModule: ConnectorsModule = {
     name: 'connectors',
@@ -105,9 +112,29 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   const executionModule = await createExecutionModule(ctx, collect, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
+  unsubscribe.push(masterData.subscribe('execution', () => executionModule.watch.reload()));
   const planningModule = await createPlanningModule(ctx, collect);
   const erpModule = await createErpModule(ctx, executionModule.floor, undefined, outbound);
-  return [{ name: 'plant', routes: plantRoutes }, collectModule, mqttModule, connectorsModule, executionModule, { name: 'lots', routes: lotsRoutes }, performanceModule, planningModule, erpModule];
+  // last in the list, so stopped first: no reload starts on modules that are stopping
+  const masterDataModule: TaktModule = {
+    name: 'master-data',
+    async stop() {
+      for (const off of unsubscribe) off();
+      await masterData.settled();
+    },
+  };
+  return [
+    { name: 'plant', routes: plantRoutes },
+    collectModule,
+    mqttModule,
+    connectorsModule,
+    executionModule,
+    { name: 'lots', routes: lotsRoutes },
+    performanceModule,
+    planningModule,
+    erpModule,
+    masterDataModule,
+  ];
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
@@ -164,7 +191,7 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   if (!ctx.config.demo) return;
   const plant = new PlantService(ctx.db, ctx.events);
   if ((await plant.listEquipment()).length > 0) return;
-  const counts = await importPlant(ctx.db, SYSTEM_ACTOR, parsePlantFile(readFileSync(DEMO_PLANT_FILE, 'utf8')), 'demo plant on first start');
+  const counts = await importPlant(ctx.db, ctx.events, SYSTEM_ACTOR, parsePlantFile(readFileSync(DEMO_PLANT_FILE, 'utf8')), 'demo plant on first start');
   ctx.log.info({ created: counts.created }, 'empty plant: loaded the demo plant');
   // people for the shop-floor terminal of the demo plant: they sign in with badge and PIN (README)
   const existing = new Set((await ctx.auth.listUsers()).map((u) => u.username));

@@ -1,4 +1,5 @@
-// Wires the collect module: registry and calendars from the plant model (reloaded when it changes), the pipeline,
+// Wires the collect module: registry and calendars from the plant model (reloaded on every change before the change
+// answers, platform/master-data.ts), the pipeline,
 // and the reads behind the time-series routes.
 import type { AppContext } from '../platform/context.ts';
 import { notFound } from '../platform/errors.ts';
@@ -16,8 +17,6 @@ export class CollectService {
   readonly contexts: Contextualizer;
   readonly pipeline: CollectPipeline;
   private readonly plant: PlantService;
-  private unsubscribe?: () => void;
-  private reloadTimer?: NodeJS.Timeout;
   private retentionTimer?: NodeJS.Timeout;
 
   constructor(
@@ -36,11 +35,6 @@ export class CollectService {
   async start(): Promise<void> {
     await this.reload();
     await this.pipeline.init();
-    // plant edits arrive in bursts (an import touches hundreds of records): reload once per burst
-    this.unsubscribe = this.ctx.events.subscribe('plant.changed', () => {
-      clearTimeout(this.reloadTimer);
-      this.reloadTimer = setTimeout(() => void this.reload().catch((err) => this.ctx.log.error({ err }, 'collect: reloading the plant model failed')), 200);
-    });
     // retention: raw values beyond the configured age go once an hour; the one-minute roll-ups stay
     if (this.ctx.config.retentionDays > 0) {
       this.retentionTimer = setInterval(() => void this.prune().catch((err) => this.ctx.log.warn({ err }, 'collect: retention failed')), 3_600_000);
@@ -52,6 +46,7 @@ export class CollectService {
     await repo.pruneValues(this.ctx.database, now - this.ctx.config.retentionDays * 86_400_000);
   }
 
+  /** Reads the registry and calendars again: called on every master-data change (modules.ts, platform/master-data.ts). */
   async reload(): Promise<void> {
     const equipment: PublicEquipment[] = await this.plant.listEquipment();
     const classes = (await this.plant.listCodes('equipmentClass')) as unknown as ClassTags[];
@@ -61,8 +56,6 @@ export class CollectService {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
-    clearTimeout(this.reloadTimer);
     clearInterval(this.retentionTimer);
     await this.pipeline.stop();
   }

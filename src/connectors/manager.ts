@@ -16,7 +16,6 @@ interface Running {
 
 export class ConnectorManager {
   private running = new Map<string, Running>();
-  private unsubscribe?: () => void;
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -26,11 +25,17 @@ export class ConnectorManager {
   ) {}
 
   async start(): Promise<void> {
-    await this.sync();
-    // after the collect registry has reloaded (it debounces plant changes), bring the connectors in step
-    this.unsubscribe = this.ctx.events.subscribe('plant.changed', () => {
-      setTimeout(() => void (this.syncing = this.syncing.then(() => this.sync()).catch((err) => this.ctx.log.error({ err }, 'connectors: sync failed'))), 400);
-    });
+    await this.resync();
+  }
+
+  /**
+   * Brings the connectors in step with collect's registry, after the syncs already queued: called on every
+   * master-data change once the registry has reloaded (modules.ts, platform/master-data.ts).
+   */
+  resync(): Promise<void> {
+    const next = this.syncing.then(() => this.sync());
+    this.syncing = next.catch((err) => this.ctx.log.error({ err }, 'connectors: sync failed'));
+    return next;
   }
 
   /** Starts what is configured and not running, restarts what changed, stops what is gone. */
@@ -68,7 +73,6 @@ export class ConnectorManager {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
     await this.syncing.catch(() => {});
     for (const r of this.running.values()) await r.connector.stop().catch(() => {});
     this.running.clear();

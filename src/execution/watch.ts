@@ -39,6 +39,7 @@ export class RunWatch {
   private byEquipment = new Map<string, Watched>();
   private offs: Array<() => void> = [];
   private queue: Promise<void> = Promise.resolve();
+  private reloading: Promise<void> = Promise.resolve();
   /** open alarms known in memory (order/seq/parameter/kind), so a drifting value does not write once per sample */
   private open = new Map<string, number>();
 
@@ -69,8 +70,17 @@ export class RunWatch {
     return this.queue;
   }
 
-  /** Reads the running operations again (after any change of one). */
-  async reload(equipmentId?: string): Promise<void> {
+  /**
+   * Reads the running operations again: after any change of one, and on every master-data change (a machine's id,
+   * path or setpoint names). One at a time, so an older read never overwrites a newer one.
+   */
+  reload(equipmentId?: string): Promise<void> {
+    const next = this.reloading.then(() => this.reloadNow(equipmentId));
+    this.reloading = next.catch(() => {});
+    return next;
+  }
+
+  private async reloadNow(equipmentId?: string): Promise<void> {
     const running = await run.runningOn(this.ctx.db);
     const next = new Map<string, Watched>();
     for (const r of running) {

@@ -55,32 +55,38 @@ export class PerformanceService {
 
   async start(): Promise<void> {
     await this.view.reload();
-    const later = (fn: () => Promise<void>, what: string) => {
-      this.background = this.background.then(fn).catch((err) => this.ctx.log.warn({ err }, `performance: ${what} failed`));
-    };
-    let reload: NodeJS.Timeout | undefined;
     let fold: NodeJS.Timeout | undefined;
     this.unsubscribe.push(
-      // calendars, routings and machines shape the roll-ups: rebuild them (reads fall back to raw meanwhile)
-      this.ctx.events.subscribe('plant.changed', (e) => {
-        if (!['equipment', 'calendar', 'product'].includes(e.entity)) return;
-        clearTimeout(reload);
-        reload = setTimeout(() => later(async () => (await this.view.reload(), await this.rollup.rebuild()), 'rebuilding roll-ups'), 500);
-      }),
       // a state change may close an interval in a past hour or come from a rebuild after late data
       this.ctx.events.subscribe('collect.state', () => {
         if (fold) return;
-        fold = setTimeout(() => ((fold = undefined), later(() => this.rollup.fold(), 'folding roll-ups')), 1000);
+        fold = setTimeout(() => ((fold = undefined), this.later(() => this.rollup.fold(), 'folding roll-ups')), 1000);
       }),
     );
-    const tick = setInterval(() => later(() => this.rollup.fold(), 'folding roll-ups'), this.opts.foldEveryMs);
+    const tick = setInterval(() => this.later(() => this.rollup.fold(), 'folding roll-ups'), this.opts.foldEveryMs);
     tick.unref();
     this.timers.push(tick);
-    this.stopTimers = () => (clearTimeout(reload), clearTimeout(fold));
-    later(() => this.rollup.fold(), 'first fold');
+    this.stopTimers = () => clearTimeout(fold);
+    this.later(() => this.rollup.fold(), 'first fold');
   }
 
   private stopTimers = () => {};
+
+  private later(fn: () => Promise<void>, what: string): void {
+    this.background = this.background.then(fn).catch((err) => this.ctx.log.warn({ err }, `performance: ${what} failed`));
+  }
+
+  /**
+   * A master-data change (modules.ts, platform/master-data.ts): the plant view is read again before this returns, and
+   * the roll-ups' rebuild under the new machines, calendars and routings is queued ahead of every later fold — each
+   * KPI read folds first, so none can see roll-ups of the old model. Materials shape neither: no rebuild for them.
+   */
+  async reloadPlant(changes: ReadonlyArray<{ entity: string }>): Promise<void> {
+    await this.view.reload();
+    if (changes.length && changes.every((c) => c.entity === 'material')) return;
+    const rebuilt = this.rollup.rebuild().catch((err) => this.ctx.log.warn({ err }, 'performance: rebuilding roll-ups failed'));
+    this.background = this.background.then(() => rebuilt); // stop() waits for it
+  }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe) u();

@@ -6,6 +6,7 @@ import { appendAudit } from '../platform/audit/audit.service.ts';
 import { canonicalJson } from '../platform/audit/chain.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
+import type { EventBus } from '../platform/events.ts';
 import { validationFailed, zodIssuesToFields, type FieldIssue } from '../platform/errors.ts';
 import * as repo from './plant.repository.ts';
 import { checkProductRefs, loadKnownSets, publicCode, publicEquipment, redacted, redactConnections, restoreSecrets } from './plant.service.ts';
@@ -193,8 +194,19 @@ function uniqueIds(list: Array<{ id: string }>, at: string, what: string): Field
   return out;
 }
 
-/** Merges the file into the plant in one transaction: creates what is new, updates what changed, audits both. */
-export async function importPlant(db: Db, actor: Actor, file: PlantFile, reason = 'plant file import'): Promise<ImportCounts> {
+/**
+ * Merges the file into the plant in one transaction: creates what is new, updates what changed, audits both. Resolves
+ * once the change is in force in every module that caches master data (`events.masterData`, after the commit), so a
+ * caller may send data for the new machines or read their KPIs at once.
+ */
+export async function importPlant(db: Db, events: EventBus, actor: Actor, file: PlantFile, reason = 'plant file import'): Promise<ImportCounts> {
+  const counts = await mergePlantFile(db, actor, file, reason);
+  if (Object.keys(counts.created).length || Object.keys(counts.updated).length)
+    await events.masterData.changed({ entity: 'plant', entityId: '*', action: 'import' });
+  return counts;
+}
+
+async function mergePlantFile(db: Db, actor: Actor, file: PlantFile, reason: string): Promise<ImportCounts> {
   return db.transaction(async (tx) => {
     const known = await loadKnownSets(tx);
     const existing = new Map((await repo.listEquipment(tx)).map((r) => [r.path, r]));

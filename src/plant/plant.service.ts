@@ -109,8 +109,9 @@ export class PlantService {
     private readonly events: EventBus,
   ) {}
 
-  private changed(entity: string, entityId: string, action: string) {
-    this.events.publish('plant.changed', { entity, entityId, action });
+  /** After the commit: resolves once every module that caches master data has the change in force. */
+  private changed(entity: string, entityId: string, action: string): Promise<void> {
+    return this.events.masterData.changed({ entity, entityId, action });
   }
 
   // ---------------------------------------------------------------- equipment
@@ -160,7 +161,7 @@ export class PlantService {
       const after = publicEquipment(row);
       await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: redacted(after) });
       return after;
-    }).then((r) => (this.changed('equipment', r.id, 'create'), r));
+    }).then(async (r) => (await this.changed('equipment', r.id, 'create'), r));
   }
 
   async updateEquipment(actor: Actor, id: string, patch: EquipmentPatch): Promise<PublicEquipment> {
@@ -190,7 +191,7 @@ export class PlantService {
       const after = publicEquipment(row);
       await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: id, before: redacted(publicEquipment(before)), after: redacted(after), reason });
       return after;
-    }).then((r) => (this.changed('equipment', r.id, 'update'), r));
+    }).then(async (r) => (await this.changed('equipment', r.id, 'update'), r));
   }
 
   async deleteEquipment(actor: Actor, id: string, reason?: string): Promise<void> {
@@ -202,7 +203,7 @@ export class PlantService {
       await repo.deleteEquipment(tx, id);
       await appendAudit(tx, actor, { action: 'delete', entity: 'equipment', entityId: id, before: redacted(publicEquipment(before)), reason });
     });
-    this.changed('equipment', id, 'delete');
+    await this.changed('equipment', id, 'delete');
   }
 
   // ------------------------------------------------------ code-keyed master data
@@ -230,7 +231,7 @@ export class PlantService {
       await appendAudit(tx, actor, { action: 'create', entity: AUDIT_ENTITY[e], entityId: input.id, after });
       return after;
     });
-    this.changed(AUDIT_ENTITY[e], input.id, 'create');
+    await this.changed(AUDIT_ENTITY[e], input.id, 'create');
     return out;
   }
 
@@ -244,7 +245,7 @@ export class PlantService {
       await appendAudit(tx, actor, { action: 'update', entity: AUDIT_ENTITY[e], entityId: id, before: publicCode<E>(before), after, reason });
       return after;
     });
-    this.changed(AUDIT_ENTITY[e], id, 'update');
+    await this.changed(AUDIT_ENTITY[e], id, 'update');
     return out;
   }
 
@@ -258,7 +259,7 @@ export class PlantService {
       await repo.deleteCode(tx, e, id);
       await appendAudit(tx, actor, { action: 'delete', entity: AUDIT_ENTITY[e], entityId: id, before: publicCode(before), reason });
     });
-    this.changed(AUDIT_ENTITY[e], id, 'delete');
+    await this.changed(AUDIT_ENTITY[e], id, 'delete');
   }
 }
 

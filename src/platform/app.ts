@@ -15,6 +15,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { EventBus } from './events.ts';
 import { healthRoutes } from './health.routes.ts';
+import { shareMasterData } from './master-data.ts';
 import { buildServer, type RouteModule } from './http/server.ts';
 import type { RouteInfo } from './http/guard.ts';
 
@@ -78,6 +79,8 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     const auth = new AuthService(database.db, config.sessionHours);
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
     const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map(), audit: checkpoints };
+    // other instances and `takt import plant` on the same PostgreSQL database change master data too
+    await shareMasterData(database, ctx.events.masterData, { listen: true, onError: (err) => log.error({ err }, 'reloading master data changed elsewhere failed') });
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
     const modules = await opts.modules(ctx);
     const stopModules = async () => {

@@ -1,9 +1,9 @@
 // Typed events in one map (house rule 5). Modules publish facts here and react to each other's facts here.
 import { EventEmitter } from 'node:events';
+import { MasterDataChanges } from './master-data.ts';
 
 export interface EventMap {
   'audit.appended': { seq: number; entity: string; entityId: string; action: string; actor: string };
-  'plant.changed': { entity: string; entityId: string; action: string };
   /** Values just committed by the collect pipeline (late values excluded: they do not change the present). */
   'collect.stored': { values: Array<{ equipmentId: string; tag: string; ts: number; value: number | string | boolean }> };
   /** A machine's effective state changed (PackML state, or Unknown when its source went offline). */
@@ -29,6 +29,11 @@ export type EventName = keyof EventMap;
 
 export class EventBus {
   private readonly emitter = new EventEmitter();
+  /**
+   * Master-data changes are not a fire-and-forget event: the change's author awaits every cache's reload
+   * (master-data.ts). They travel with the bus so that every PlantService, wherever it is built, reaches them.
+   */
+  readonly masterData = new MasterDataChanges();
 
   constructor() {
     this.emitter.setMaxListeners(0);

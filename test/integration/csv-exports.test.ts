@@ -64,9 +64,6 @@ for (const kind of DB_KINDS) {
         await ledger.produce(db, { id: null, name: 'csv' }, { lotId: 'CSV-OUT', materialId: 'HSG-TOP', quantity: 10, unit: 'pcs', orderId: 'O-CSV', seq: 10, equipment: 'imm01', operator: PAYLOADS[1], parameters: {} });
       });
       await call('POST', '/api/lots/CSV-IN/hold', { reason: PAYLOADS[3] });
-      // performance learns of new equipment a moment after the change (a debounced reload; issue #12 item 1 makes it
-      // synchronous): wait until the KPI route knows the new enterprise
-      for (let tries = 0; (await get(FEEDERS['/api/performance/kpis'].url)).statusCode === 404 && tries < 300; tries++) await new Promise((r) => setTimeout(r, 100));
     });
     afterAll(async () => t?.close());
 

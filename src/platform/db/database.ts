@@ -1,4 +1,5 @@
 // One PostgreSQL dialect everywhere: embedded PGlite (default, data under ./data) or a PostgreSQL server via DATABASE_URL.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,6 +30,16 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Several raw statements in one transaction (the collect pipeline's batch writes). */
   transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only (other processes can share it; PGlite's data folder is locked to one): tells every process that
+   * listens on `topic` in this database and schema (NOTIFY).
+   */
+  notify?(topic: string, payload: string): Promise<void>;
+  /**
+   * PostgreSQL only: LISTENs on `topic` over a connection of its own, reconnecting every second while it is lost;
+   * `onGap` runs after each reconnection, since what was sent meanwhile is lost. Ended by `close()`.
+   */
+  listen?(topic: string, onMessage: (payload: string) => void, onGap: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +125,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
   const probe = await pool.connect();
   probe.release();
   const db = drizzleNodePg(pool) as unknown as Db;
+  const listeners: Array<() => Promise<void>> = [];
   const safeUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return {
     kind: 'postgres',
@@ -156,9 +168,54 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         c.release();
       }
     },
+    notify: async (topic, payload) => void (await pool.query('SELECT pg_notify($1, $2)', [channelOf(topic, schema), payload])),
+    async listen(topic, onMessage, onGap) {
+      listeners.push(await listenOn(url, channelOf(topic, schema), onMessage, onGap));
+    },
     async close() {
+      for (const stop of listeners.splice(0)) await stop();
       await pool.end();
     },
+  };
+}
+
+/** NOTIFY channels are per database, not per schema: the schema is part of the channel (hashed: names stop at 63). */
+const channelOf = (topic: string, schema: string | undefined) => `${topic}_${createHash('sha256').update(schema ?? '').digest('hex').slice(0, 16)}`;
+
+async function listenOn(url: string, channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    client = undefined;
+    if (closed) return;
+    timer = setTimeout(() => void connect(false).catch(retry), 1000);
+    timer.unref();
+  };
+  const connect = async (first: boolean) => {
+    // keep-alive notices a silently dead peer; the timeout keeps a reconnection from hanging on one
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    c.on('error', () => {}); // a lost connection also ends it: 'end' below reconnects
+    c.on('notification', (m) => m.channel === channel && m.payload !== undefined && onMessage(m.payload));
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
+    }
+    if (closed) return void (await c.end().catch(() => {}));
+    client = c;
+    c.on('end', () => client === c && retry());
+    if (!first) onGap();
+  };
+  await connect(true);
+  return async () => {
+    closed = true;
+    clearTimeout(timer);
+    const c = client;
+    client = undefined;
+    await c?.end().catch(() => {});
   };
 }
 
