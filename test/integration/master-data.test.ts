@@ -20,6 +20,9 @@ const DAY = 86_400_000;
 /** A day two days back (UTC date): its 06:00–14:00 shift is over. */
 const pastDay = () => new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
 
+/** In service long before the test's day: planned from the calendar even before its first data (docs/performance.md). */
+const COMMISSIONED = { commissionedAt: { value: '2020-01-01T00:00:00Z' } };
+
 /** A plant of its own: one machine under a one-shift UTC calendar, every day 06:00–14:00 with one break. */
 function plantFile(breakEnd: string, machines: string[] = ['m1']): PlantFile {
   return parsePlantFile(
@@ -39,7 +42,7 @@ function plantFile(breakEnd: string, machines: string[] = ['m1']): PlantFile {
           level: 'enterprise',
           name: 'MDX',
           calendar: 'mdx-cal',
-          children: [{ id: 's1', level: 'site', name: 'S1', children: [{ id: 'l1', level: 'line', name: 'L1', children: machines.map((m) => ({ id: m, level: 'machine', name: m.toUpperCase() })) }] }],
+          children: [{ id: 's1', level: 'site', name: 'S1', children: [{ id: 'l1', level: 'line', name: 'L1', children: machines.map((m) => ({ id: m, level: 'machine', name: m.toUpperCase(), properties: COMMISSIONED })) }] }],
         },
       ],
     }),

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToUtc } from '../../src/plant/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { setStaleAfter } from '../support/stale.ts';
 
 const LINE1 = 'acme/lakeside/assembly/line1'; // calendar two-shift (Europe/Berlin): Early 06–14 (lunch 11:30–12:00), Late 14–22 (dinner 18:00–18:30)
 
@@ -42,19 +43,17 @@ for (const kind of DB_KINDS) {
       });
     const kpis = (path: string, from: number, to: number, extra = '') =>
       inject('GET', `/api/performance/kpis?equipment=${encodeURIComponent(path)}&from=${iso(from)}&to=${iso(to)}${extra}`);
-    /** Sets properties of a machine (its conventions) and waits until performance has reloaded the plant model. */
+    /** Sets properties of a machine (its conventions), keeping the others: in force when the PATCH answers (master-data rule). */
     const setProperties = async (path: string, properties: Record<string, { value: unknown; unit?: string }>, check: (k: { definitions: { conventions: Record<string, string> } }) => boolean) => {
-      const eq = ((await inject('GET', '/api/equipment')) as Array<{ id: string; path: string }>).find((e) => e.path === path)!;
-      await inject('PATCH', `/api/equipment/${eq.id}`, { properties, reason: 'conventions test' });
-      for (let i = 0; i < 100; i++) {
-        if (check(await kpis(path, at('06:00'), at('07:00')))) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the new conventions never reached performance');
+      const eq = (await inject('GET', `/api/equipment/${encodeURIComponent(path)}`)) as { id: string; properties: Record<string, unknown> };
+      await inject('PATCH', `/api/equipment/${eq.id}`, { properties: { ...eq.properties, ...properties }, reason: 'conventions test' });
+      expect(check(await kpis(path, at('06:00'), at('07:00')))).toBe(true);
     };
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, listen: false });
+      // the histories below send a state only when it changes: a day's limit keeps their pauses from being silences
+      await setStaleAfter(t, ['st10', 'st20', 'st30'].map((m) => `${LINE1}/${m}`), 86_400);
     });
     afterAll(async () => t?.close());
 

@@ -95,12 +95,7 @@ for (const kind of DB_KINDS) {
       // PBT 18 900, all unknown, availability 0. imm02: no data and no date → no planned time, availability null.
       const eq = await call('GET', `/api/equipment/${encodeURIComponent(IMM01)}`);
       await call('PATCH', `/api/equipment/${eq.id}`, { properties: { ...eq.properties, commissionedAt: { value: new Date(at('08:00')).toISOString() } } });
-      const perf = (t.app.modules.get('performance') as unknown as { performance: { view: { machine(id: string): { commissionedAt: number | null } | undefined } } }).performance;
-      const deadline = Date.now() + 10_000;
-      while (perf.view.machine(eq.id)?.commissionedAt !== at('08:00')) {
-        if (Date.now() > deadline) throw new Error('the commissioning date did not reach performance');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // in force when the PATCH answers (the master-data rule): no wait
       const k = await early(IMM01);
       expect(k.times).toMatchObject({ pot: 21600, pdot: 2700, pbt: 18900, unknown: 18900, apt: 0 });
       expect(k.inputs.outside).toBe(7200);

@@ -1,4 +1,4 @@
-// Sets machines' stale limit (`staleAfterS`) through the plant API and waits until collect uses it. Hand-written test
+// Sets machines' stale limit (`staleAfterS`) through the plant API in force in collect when each PATCH answers. Hand-written test
 // histories that send a state only when it changes need a limit longer than their longest pause, or the pause is a
 // silence (Unknown, docs/collect.md) — as it would be live.
 import type { TestServer } from './server.ts';
@@ -13,9 +13,7 @@ export async function setStaleAfter(t: TestServer, paths: string[], seconds: num
     const eq = await call('GET', `/api/equipment/${encodeURIComponent(path)}`);
     await call('PATCH', `/api/equipment/${eq.id}`, { properties: { ...eq.properties, staleAfterS: { value: seconds, unit: 's' } } });
   }
-  const deadline = Date.now() + 10_000;
-  while (paths.some((p) => t.collect.pipeline.registry.byEquipmentPath(p)?.staleAfterS !== seconds)) {
-    if (Date.now() > deadline) throw new Error('the stale limit did not reach collect');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // in force when the PATCH answers (the master-data rule, docs/architecture.md)
+  for (const p of paths)
+    if (t.collect.pipeline.registry.byEquipmentPath(p)?.staleAfterS !== seconds) throw new Error(`the stale limit of ${p} did not reach collect`);
 }
