@@ -8,7 +8,8 @@ export async function startServer(config: Config): Promise<void> {
   const { ctx } = takt;
   const url = `http://localhost:${config.port}`;
   if (takt.firstAdminPassword) {
-    process.stdout.write(
+    // to stderr: stdout carries only log lines (JSON lines when not a terminal, for whatever collects them)
+    process.stderr.write(
       `\n  First start: sign in at ${url} as "admin" with password: ${takt.firstAdminPassword}\n` +
         '  (shown only this once; change it with `npx takt user passwd admin`)\n\n',
     );
@@ -26,6 +27,15 @@ export async function startServer(config: Config): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // handlers first: a stop that comes while the broker and simulators are still starting must still be clean
-  await takt.listen();
+  try {
+    await takt.listen();
+  } catch (err) {
+    // start completely or not at all: a port in use (MQTT, HTTP, the demo's simulator) closes what did start
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await takt.close().catch((e: unknown) => ctx.log.error({ err: e }, 'closing after a failed start'));
+    throw err;
+  }
   ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
 }

@@ -11,6 +11,7 @@ export { defaultPkiDir, type OpcuaSettings, type OpcuaClientOptions, type OpcuaE
 export { NamespaceResolver, parseNodeId, nodeIdError } from './nodeids.ts';
 export { decodeDataValue } from './values.ts';
 export { CONFIRM_STATES } from './commands.ts';
+export { routeOpcuaLogs } from './logging.ts';
 
 /**
  * @param settings the parsed `opcua` connection of a piece of equipment (src/plant/schemas.ts)
