@@ -12,10 +12,8 @@ export function chooseLogFormat(setting: LogFormat | undefined, stdoutIsTTY: boo
   return setting ?? (stdoutIsTTY ? 'pretty' : 'json');
 }
 
-export interface LogDestination {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
+/** Where log lines go: process.stdout, or any writable stream (tests); isTTY tells a terminal from a pipe. */
+export type LogDestination = NodeJS.WritableStream & { isTTY?: boolean };
 
 /**
  * The process's root logger. Both formats write synchronously, so the last lines before an exit (a port in use, a
@@ -29,7 +27,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, out
         ? pino.destination({ fd: 1, sync: true })
         : out
       : pretty({
-          destination: out === process.stdout ? 1 : (out as NodeJS.WritableStream),
+          destination: out === process.stdout ? 1 : out,
           sync: true,
           colorize: out.isTTY === true,
           translateTime: 'UTC:HH:MM:ss.l',
