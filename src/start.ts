@@ -1,7 +1,7 @@
 // `takt start`: the long-running server with a clean shutdown.
 import { createModules, loadDemoPlantIfEmpty } from './modules.ts';
 import { createTakt } from './platform/app.ts';
-import type { Config } from './platform/config.ts';
+import { ConfigError, type Config } from './platform/config.ts';
 
 export async function startServer(config: Config): Promise<void> {
   const takt = await createTakt(config, { modules: createModules, seedEmptyPlant: loadDemoPlantIfEmpty });
@@ -30,12 +30,15 @@ export async function startServer(config: Config): Promise<void> {
   try {
     await takt.listen();
   } catch (err) {
-    // start completely or not at all: a port in use (MQTT, HTTP, the demo's simulator) closes what did start
+    // start completely or not at all: a port in use (MQTT, HTTP, the demo's simulator) closes what did start.
+    // The reason first: closing may wait on a connector in the middle of connecting, up to the forced exit.
     stopping = true;
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const code = err instanceof ConfigError ? 2 : 1;
+    process.stderr.write(`takt: ${(err as Error).message}\n`);
+    const force = setTimeout(() => process.exit(code), 10_000);
     force.unref();
     await takt.close().catch((e: unknown) => ctx.log.error({ err: e }, 'closing after a failed start'));
-    throw err;
+    process.exit(code);
   }
   ctx.log.info(`Takt ${ctx.version} on ${url} — database: ${ctx.database.kind} at ${ctx.database.location}`);
 }
