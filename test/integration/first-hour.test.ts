@@ -60,17 +60,6 @@ describe('a listener that cannot open stops Takt, naming the setting', () => {
       await held.release();
     }
   }, 180_000);
-
-  it('demo OPC UA simulator port in use (TAKT_DEMO_OPCUA_PORT): exits instead of connecting the demo to that server', async () => {
-    const held = await holdPort();
-    try {
-      const t = spawnTakt(['--demo'], { TAKT_PORT: String(await freePort()), TAKT_MQTT_PORT: String(await freePort()), TAKT_DEMO_OPCUA_PORT: String(held.port) });
-      expect(await t.exited, t.out.stdout + t.out.stderr).not.toBe(0);
-      expect(t.out.stderr).toContain(`takt: demo OPC UA simulator port ${held.port} is in use (TAKT_DEMO_OPCUA_PORT`);
-    } finally {
-      await held.release();
-    }
-  }, 300_000); // the whole demo (database, broker, simulated plant) starts first
 });
 
 for (const kind of DB_KINDS)
