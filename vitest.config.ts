@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // child Takt processes inherit it: their simulators ignore the demo's shifts, so no test depends on the hour
+          env: { TAKT_SIM_CALENDARS: 'false' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -21,6 +23,8 @@ export default defineConfig({
           name: 'browser',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // child Takt processes inherit it: their simulators ignore the demo's shifts, so no test depends on the hour
+          env: { TAKT_SIM_CALENDARS: 'false' },
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -86,7 +86,12 @@ export async function main(argv: string[]): Promise<void> {
   ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
     const { startServer } = await import('./start.ts');
     const { port, host, dataDir, databaseUrl, config, demo } = f;
-    await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo }));
+    try {
+      await startServer(loadConfig({ port, host, dataDir, databaseUrl, config, demo }));
+    } catch (err) {
+      // whatever a failed start left behind (timers, sockets of a half-started connector) must not keep it alive
+      process.exit(reportError(err));
+    }
   });
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(async (f: DbFlags) => {
@@ -284,17 +289,26 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    process.exitCode = 2;
-    if (err instanceof ConfigError || err instanceof DataDirBusyError) process.stderr.write(`takt: ${err.message}\n`);
-    else if (err instanceof AppError) {
-      process.stderr.write(`takt: ${err.message}\n`);
-      if (Array.isArray(err.details)) for (const d of err.details as Array<{ path: string; message: string }>) process.stderr.write(`  ${d.path}: ${d.message}\n`);
-    } else if ((err as { name?: string }).name === 'ZodError') {
-      for (const i of (err as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues)
-        process.stderr.write(`takt: ${i.path.join('.') || 'input'}: ${i.message}\n`);
-    } else {
-      process.stderr.write(`takt: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = reportError(err);
   }
+}
+
+/** Writes a failed command's error to stderr as `takt: …` and returns its exit code (2: bad input or setting). */
+function reportError(err: unknown): number {
+  if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+    process.stderr.write(`takt: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof AppError) {
+    process.stderr.write(`takt: ${err.message}\n`);
+    if (Array.isArray(err.details)) for (const d of err.details as Array<{ path: string; message: string }>) process.stderr.write(`  ${d.path}: ${d.message}\n`);
+    return 2;
+  }
+  if ((err as { name?: string }).name === 'ZodError') {
+    for (const i of (err as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues)
+      process.stderr.write(`takt: ${i.path.join('.') || 'input'}: ${i.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`takt: ${(err as Error).message}\n`);
+  return 1;
 }

@@ -1,6 +1,7 @@
 // The business modules that make up Takt, in the order they start; their routes follow the platform's own.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
@@ -13,11 +14,13 @@ import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
 import { lotsRoutes, MaterialLedger } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
+import type { Config } from './platform/config.ts';
+import { listenerError } from './platform/listen.ts';
 import { OutboundGuard } from './platform/net/outbound.ts';
 import { DEMO_PEOPLE } from './platform/auth/demo-people.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
 import type { AppContext } from './platform/context.ts';
-import { importPlant, parsePlantFile, PlantService, plantRoutes } from './plant/index.ts';
+import { importPlant, parsePlantFile, PlantService, plantRoutes, type PlantFile } from './plant/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 
@@ -35,14 +38,38 @@ export interface ConnectorsModule extends TaktModule {
   commands: CommandService;
 }
 
+/**
+ * Folders of the plant model (an EUROMAP 63 session folder) written as relative paths live under this instance's data
+ * folder, not wherever Takt was started from: two instances with their own data folders never share one. Takt's own
+ * folders there are created, so a new one is never reported missing; absolute paths (a press's network share) are the
+ * machine's and only used. An in-memory database gets a temporary folder of its own, removed by dispose().
+ */
+export function instanceFolders(config: Pick<Config, 'dataDir'>): { resolve(dir: string): string; dispose(): void } {
+  const memory = config.dataDir.startsWith('memory://');
+  let base: string | undefined;
+  return {
+    resolve(dir) {
+      if (path.isAbsolute(dir)) return dir;
+      base ??= memory ? mkdtempSync(path.join(os.tmpdir(), 'takt-instance-')) : path.resolve(config.dataDir);
+      const full = path.resolve(base, dir);
+      if (!path.relative(base, full).startsWith('..')) mkdirSync(full, { recursive: true });
+      return full;
+    },
+    dispose() {
+      if (memory && base) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Protocols whose connectors the plant model's `connections` start (MQTT and Sparkplug go through the broker). */
-function connectorFactories(ctx: AppContext): Map<string, ConnectorFactory> {
+function connectorFactories(ctx: AppContext, folders: ReturnType<typeof instanceFolders>): Map<string, ConnectorFactory> {
   const pkiDir = path.join(ctx.config.dataDir.startsWith('memory://') ? os.tmpdir() : ctx.config.dataDir, 'opcua-pki');
   return new Map<string, ConnectorFactory>([
     [
       'opcua',
       lazyFactory('opcua', async () => {
-        const { createOpcuaConnector } = await import('./connectors/opcua/index.ts');
+        const { createOpcuaConnector, routeOpcuaLogs } = await import('./connectors/opcua/index.ts');
+        routeOpcuaLogs(ctx.log);
         return (settings, c) => createOpcuaConnector(settings as Parameters<typeof createOpcuaConnector>[0], c, { pkiDir });
       }),
     ],
@@ -50,7 +77,10 @@ function connectorFactories(ctx: AppContext): Map<string, ConnectorFactory> {
       'euromap63',
       lazyFactory('euromap63', async () => {
         const { createEuromap63Connector } = await import('./connectors/euromap63/index.ts');
-        return (settings, c) => createEuromap63Connector(settings as Parameters<typeof createEuromap63Connector>[0], c);
+        return (settings, c) => {
+          const s = settings as Parameters<typeof createEuromap63Connector>[0];
+          return createEuromap63Connector({ ...s, sessionDir: folders.resolve(s.sessionDir) }, c);
+        };
       }),
     ],
   ]);
@@ -83,20 +113,21 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   };
   // one guard for webhooks and OPC UA browse, so the demo can open its own simulator's endpoint (below)
   const outbound = new OutboundGuard(ctx.config.outboundAllow);
+  const folders = instanceFolders(ctx.config);
   let simulator: { stop(): Promise<void> } | undefined;
   const mqttModule: MqttModule = {
     name: 'mqtt',
     async listening() {
       mqttModule.mqtt = await startMqtt(ctx, collect);
       mqttModule.mqtt.inbound.onCommandReply = (_topic, payload) => commands.onReply(payload);
-      if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule, outbound);
+      if (ctx.config.simulate) simulator = await startDemoSimulator(ctx, mqttModule, outbound, folders.resolve);
     },
     async stop() {
       await simulator?.stop();
       await mqttModule.mqtt?.stop();
     },
   };
-  const manager = new ConnectorManager(ctx, collect, connectorFactories(ctx));
+  const manager = new ConnectorManager(ctx, collect, connectorFactories(ctx, folders));
   await manager.start();
   unsubscribe.push(masterData.subscribe('connectors', () => manager.resync()));
   const commands = new CommandService(ctx, collect, manager, () => mqttModule.mqtt);
@@ -108,7 +139,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await app.register(async (scope) => ingestRoutes(collect, ctx.database)(scope));
       await app.register(async (scope) => connectorRoutes(collect, commands, manager, () => mqttModule.mqtt, outbound)(scope));
     },
-    stop: () => manager.stop(),
+    // after the broker and the demo's simulators (the mqtt module, before this one) listen
+    listening: async () => manager.started(),
+    async stop() {
+      await manager.stop();
+      folders.dispose();
+    },
   };
   const executionModule = await createExecutionModule(ctx, collect, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
@@ -138,7 +174,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
 }
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
-async function startDemoSimulator(ctx: AppContext, m: MqttModule, outbound: OutboundGuard): Promise<{ stop(): Promise<void> } | undefined> {
+async function startDemoSimulator(
+  ctx: AppContext,
+  m: MqttModule,
+  outbound: OutboundGuard,
+  folder: (dir: string) => string,
+): Promise<{ stop(): Promise<void> } | undefined> {
   const plant = new PlantService(ctx.db, ctx.events);
   const eq = await plant.listEquipment();
   if (!eq.some((e) => e.path === 'acme/lakeside')) return undefined; // not the demo plant: nothing to simulate
@@ -155,29 +196,79 @@ async function startDemoSimulator(ctx: AppContext, m: MqttModule, outbound: Outb
       speed: 1,
       progressMs: 0,
       // the demo's machines work their shifts: no parts in breaks, at night or at weekends (issue #12 item 6)
-      calendars: true,
+      calendars: ctx.config.simCalendars,
       log: (line) => ctx.log.debug(`sim: ${line}`),
     }),
   );
+  const stopAll = async () => void (await Promise.all(running.map((r) => r.stop().catch(() => {}))));
   for (const e of eq)
     for (const c of e.connections) {
+      let port = 0;
       try {
-        if (c.protocol === 'opcua' && /^opc\.tcp:\/\/(127\.0\.0\.1|localhost):\d+/.test(c.endpoint)) {
+        if (c.protocol === 'opcua' && LOOPBACK_OPCUA.test(c.endpoint)) {
+          const { routeOpcuaLogs } = await import('./connectors/opcua/index.ts');
+          routeOpcuaLogs(ctx.log);
           const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
-          running.push(await startOpcuaMachine({ name: e.extId, port: Number(new URL(c.endpoint.replace('opc.tcp', 'http')).port), seed: 5 }));
+          port = Number(new URL(c.endpoint.replace('opc.tcp', 'http')).port);
+          running.push(await startOpcuaMachine({ name: e.extId, port, seed: 5 }));
           // the demo's own machine on loopback may be browsed (node picker); nothing else on loopback is opened
           outbound.allowEntry(new URL(c.endpoint).host);
         } else if (c.protocol === 'euromap63') {
           const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
-          mkdirSync(c.sessionDir, { recursive: true });
-          running.push(await startEuromap63Press({ sessionDir: c.sessionDir, timezone: c.timezone, seed: 6 }));
+          running.push(await startEuromap63Press({ sessionDir: folder(c.sessionDir), timezone: c.timezone, seed: 6 }));
         }
       } catch (err) {
+        const stop = listenerError(err, {
+          what: 'demo OPC UA simulator',
+          port,
+          portSetting: `TAKT_DEMO_OPCUA_PORT, or the free port chosen when the demo plant was loaded: ${e.path}'s OPC UA endpoint`,
+        });
+        // a port someone else holds would connect this demo to their server: stop rather than run half a demo
+        if (port && stop !== err) {
+          await stopAll();
+          throw stop;
+        }
         ctx.log.warn({ err: (err as Error).message }, `demo simulator for ${e.path} (${c.protocol}) did not start`);
       }
     }
   ctx.log.info('demo plant simulator running (TAKT_SIMULATE=false to turn it off)');
-  return { stop: async () => void (await Promise.all(running.map((r) => r.stop().catch(() => {})))) };
+  return { stop: stopAll };
+}
+
+/** The demo's simulated OPC UA presses: an endpoint on this machine (the simulator serves it). */
+const LOOPBACK_OPCUA = /^opc\.tcp:\/\/(127\.0\.0\.1|localhost):(\d+)/;
+
+const freeTcpPort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Gives the demo plant's simulated OPC UA presses this instance's own ports before it is stored: the first takes
+ * TAKT_DEMO_OPCUA_PORT when set, the others (and the first when unset) a free port. The port in the plant file is a
+ * placeholder; two demo instances never reach each other's simulator (issue #13).
+ */
+export async function placeDemoOpcuaPorts(file: PlantFile, demoOpcuaPort: number): Promise<string[]> {
+  const endpoints: string[] = [];
+  const visit = async (node: unknown): Promise<void> => {
+    if (Array.isArray(node)) for (const n of node) await visit(n);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.protocol === 'opcua' && typeof o.endpoint === 'string' && LOOPBACK_OPCUA.test(o.endpoint)) {
+        const port = !endpoints.length && demoOpcuaPort ? demoOpcuaPort : await freeTcpPort();
+        const endpoint = o.endpoint.replace(LOOPBACK_OPCUA, (_all, host: string) => `opc.tcp://${host}:${port}`);
+        o.endpoint = endpoint;
+        endpoints.push(endpoint);
+      }
+      for (const v of Object.values(o)) await visit(v);
+    }
+  };
+  await visit(file.equipment);
+  return endpoints;
 }
 
 export { DEMO_PEOPLE };
@@ -191,8 +282,10 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   if (!ctx.config.demo) return;
   const plant = new PlantService(ctx.db, ctx.events);
   if ((await plant.listEquipment()).length > 0) return;
-  const counts = await importPlant(ctx.db, ctx.events, SYSTEM_ACTOR, parsePlantFile(readFileSync(DEMO_PLANT_FILE, 'utf8')), 'demo plant on first start');
-  ctx.log.info({ created: counts.created }, 'empty plant: loaded the demo plant');
+  const file = parsePlantFile(readFileSync(DEMO_PLANT_FILE, 'utf8'));
+  const opcua = await placeDemoOpcuaPorts(file, ctx.config.demoOpcuaPort);
+  const counts = await importPlant(ctx.db, ctx.events, SYSTEM_ACTOR, file, 'demo plant on first start');
+  ctx.log.info({ created: counts.created, opcua }, 'empty plant: loaded the demo plant');
   // people for the shop-floor terminal of the demo plant: they sign in with badge and PIN (README)
   const existing = new Set((await ctx.auth.listUsers()).map((u) => u.username));
   for (const u of DEMO_PEOPLE)

@@ -41,7 +41,15 @@ export interface ConnectorContext {
   equipmentPath: string;
   log: FastifyBaseLogger;
   now(): number;
+  /**
+   * Until this time (ms since epoch) a machine not reached yet is the expected start-up order (Takt's connectors
+   * start before the demo's simulators listen): logged at debug, not warn. Health reports it all the same.
+   */
+  quietUntil?: () => number;
 }
+
+/** True while a connector that never reached its machine should stay quiet about it (ConnectorContext.quietUntil). */
+export const inStartupGrace = (ctx: ConnectorContext, everConnected: boolean): boolean => !everConnected && ctx.now() < (ctx.quietUntil?.() ?? 0);
 
 export interface Connector {
   readonly protocol: string;

@@ -105,7 +105,8 @@ export function connectorRoutes(
           const conn = collect.equipment(q.equipment).connections.find((c) => c.protocol === 'opcua' && c.endpoint === q.endpoint);
           if (conn && conn.protocol === 'opcua') (username = username ?? conn.username), (password = conn.password);
         }
-        const { browseOpcua } = await import('./opcua/index.ts');
+        const { browseOpcua, routeOpcuaLogs } = await import('./opcua/index.ts');
+        routeOpcuaLogs(app.log);
         try {
           // an endpoint from the request is an SSRF probe unless checked: the guard refuses (422) or pins the address
           return await browseOpcua(q.endpoint, { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000, guard: outbound }, q.nodeId);

@@ -14,17 +14,28 @@ interface Running {
   connector: Connector;
 }
 
+/**
+ * A machine not reached yet is start-up order, not a fault, while Takt starts (its connectors start before the
+ * broker and the demo's simulators listen) and for STARTUP_GRACE_MS once it listens; START_LIMIT_MS caps the wait
+ * when nothing ever says Takt started.
+ */
+export const STARTUP_GRACE_MS = 10_000;
+const START_LIMIT_MS = 120_000;
+
 export class ConnectorManager {
   private running = new Map<string, Running>();
   private syncing: Promise<void> = Promise.resolve();
+  private quietUntil = 0;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly collect: CollectService,
     private readonly factories: Map<string, ConnectorFactory>,
+    private readonly startupGraceMs = STARTUP_GRACE_MS,
   ) {}
 
   async start(): Promise<void> {
+    this.quietUntil = Date.now() + START_LIMIT_MS;
     await this.resync();
   }
 
@@ -36,6 +47,11 @@ export class ConnectorManager {
     const next = this.syncing.then(() => this.sync());
     this.syncing = next.catch((err) => this.ctx.log.error({ err }, 'connectors: sync failed'));
     return next;
+  }
+
+  /** Takt listens and its simulators run: a machine still not reached after the grace is worth a warning. */
+  started(): void {
+    this.quietUntil = Date.now() + this.startupGraceMs;
   }
 
   /** Starts what is configured and not running, restarts what changed, stops what is gone. */
@@ -57,6 +73,7 @@ export class ConnectorManager {
         equipmentPath: w.path,
         log: this.ctx.log.child({ connector: w.settings.protocol, equipment: w.path }),
         now: Date.now,
+        quietUntil: () => this.quietUntil,
       });
       this.running.set(key, { key, equipmentId: w.equipmentId, protocol: w.settings.protocol, connector });
       await connector.start(this.collect.pipeline).catch((err) => this.ctx.log.error({ err }, `connector ${w.settings.protocol} for ${w.path} failed to start`));

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AuditAnchor, anchorSettings, installAuditAnchor } from './audit/anchor.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
@@ -17,6 +16,8 @@ import { EventBus } from './events.ts';
 import { healthRoutes } from './health.routes.ts';
 import { shareMasterData } from './master-data.ts';
 import { buildServer, type RouteModule } from './http/server.ts';
+import { listenerError } from './listen.ts';
+import { createLogger } from './log.ts';
 import type { RouteInfo } from './http/guard.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,7 +62,7 @@ export async function openConfiguredDatabase(config: Config, schema?: string): P
 }
 
 export async function createTakt(config: Config, opts: StartOptions): Promise<TaktApp> {
-  const log = opts.logger ?? (pino({ level: config.logLevel }) as unknown as FastifyBaseLogger);
+  const log = opts.logger ?? createLogger(config);
   const database = await openConfiguredDatabase(config, opts.schema);
   let closeAnchor = async () => {};
   try {
@@ -100,7 +101,10 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
       routes,
       firstAdminPassword: admin.created && !config.adminPassword ? admin.password : undefined,
       async listen() {
-        const address = await app.listen({ port: config.port, host: config.host });
+        const address = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
+          throw listenerError(err, { what: 'HTTP', port: config.port, portSetting: 'TAKT_PORT or --port', host: config.host, hostSetting: 'TAKT_HOST or --host' });
+        });
+        // a listener that cannot open (MQTT broker, demo simulator) rejects here: the caller closes and stops
         for (const m of modules) await m.listening?.();
         return address;
       },

@@ -22,14 +22,19 @@ export const configSchema = z
     /** Load the demo plant with its demo people (known badge PINs) into an empty database; npm start sets it. */
     demo: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Log lines as JSON (one object a line) or readable text; unset: readable on a terminal, JSON otherwise (platform/log.ts). */
+    logFormat: z.enum(['json', 'pretty']).optional(),
     sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
     secureCookies: z.boolean().default(false),
     /** Takt runs behind a reverse proxy: believe its X-Forwarded-For/-Proto/-Host (off: anyone could send them). */
     trustProxy: z.boolean().default(false),
     /** /api/health reports degraded (503) when the data folder's filesystem has less free space than this. */
     minFreeDiskMb: z.coerce.number().min(0).default(200),
-    /** Port of the embedded MQTT broker (0 = any free port). */
-    mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
+    /**
+     * Port of the embedded MQTT broker (0 = any free port). Unset: 1883, or a free port when 1883 is taken; set and
+     * taken: Takt stops naming the setting (platform/listen.ts).
+     */
+    mqttPort: z.coerce.number().int().min(0).max(65535).optional(),
     /** Address the embedded MQTT broker listens on; unset: the same as `host` (one setting keeps both on one interface). */
     mqttHost: z.string().min(1).optional(),
     /** Largest MQTT packet (bytes) a signed-in client may send to the embedded broker; before sign-in 64 KiB. */
@@ -40,6 +45,16 @@ export const configSchema = z
     sparkplugHostId: z.string().regex(/^[^+#/]{1,64}$/, 'no + # or /').default('takt'),
     /** Run the plant simulator against the demo plant (npm start). */
     simulate: z.boolean().default(true),
+    /**
+     * The simulator's machines work their calendar's shifts: no cycle that would end in a break, at night, at a weekend
+     * or in planned downtime (issue #12 item 6). The test suite turns it off so no test depends on the time of day.
+     */
+    simCalendars: z.boolean().default(true),
+    /**
+     * Port of the demo's simulated OPC UA press, written into the demo plant when it is loaded into an empty database
+     * (0 = a free port chosen then), so two demo instances never share one simulator.
+     */
+    demoOpcuaPort: z.coerce.number().int().min(0).max(65535).default(0),
     /** Raw time-series values older than this many days are removed (roll-ups stay); 0 keeps everything. */
     retentionDays: z.coerce.number().min(0).default(90),
     /** Observations the collect pipeline holds while the database is slow or away before it stops acknowledging. */
@@ -83,6 +98,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_ADMIN_PASSWORD: 'adminPassword',
   TAKT_DEMO: 'demo',
   TAKT_LOG_LEVEL: 'logLevel',
+  TAKT_LOG_FORMAT: 'logFormat',
   TAKT_SESSION_HOURS: 'sessionHours',
   TAKT_SECURE_COOKIES: 'secureCookies',
   TAKT_TRUST_PROXY: 'trustProxy',
@@ -93,6 +109,8 @@ const ENV_MAP: Record<string, keyof Config> = {
   MQTT_URL: 'mqttUrl',
   TAKT_SPARKPLUG_HOST_ID: 'sparkplugHostId',
   TAKT_SIMULATE: 'simulate',
+  TAKT_SIM_CALENDARS: 'simCalendars',
+  TAKT_DEMO_OPCUA_PORT: 'demoOpcuaPort',
   TAKT_RETENTION_DAYS: 'retentionDays',
   TAKT_DATABASE_SCHEMA: 'databaseSchema',
   TAKT_COLLECT_MAX_BUFFERED: 'collectMaxBuffered',
@@ -103,7 +121,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   TAKT_AUDIT_CHECKPOINT_MINUTES: 'auditCheckpointMinutes',
 };
 
-const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate', 'trustProxy']);
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'secureCookies', 'simulate', 'simCalendars', 'trustProxy']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<keyof Config, unknown>> {
   const out: Partial<Record<keyof Config, unknown>> = {};

@@ -83,6 +83,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       mqttHost: '127.0.0.1',
       mqttUrl: opts.mqttUrl,
       simulate: opts.simulate ?? false,
+      // no test depends on the time of day: the simulator ignores the demo's shifts (TAKT_SIM_CALENDARS)
+      simCalendars: false,
       outboundAllow: opts.outboundAllow,
       ...opts.config,
     },

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { Connection } from '../../plant/index.ts';
 import type { Observation, ObservationSink, Rejection } from '../../collect/types.ts';
-import { Backoff, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
+import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
 import { AlarmTracker } from './alarms.ts';
 import { isMissing, nodeFiles, type FileOps } from './files.ts';
 import { counterWentBack, HeartbeatReader } from './heartbeat.ts';
@@ -145,6 +145,8 @@ export class Euromap63Connector implements Connector {
     const msg = err instanceof Error ? err.message : String(err);
     this.h.errors++;
     this.h.lastError = msg;
+    // a press (or the demo's simulated one) not answering yet during start-up is the expected order, not a fault
+    if (inStartupGrace(this.ctx, this.everConnected)) return void this.ctx.log.debug(`EUROMAP 63 ${this.ctx.equipmentPath}: ${msg}`);
     if (msg !== this.lastLogged) this.ctx.log.warn(`EUROMAP 63 ${this.ctx.equipmentPath}: ${msg}`);
     this.lastLogged = msg;
   }

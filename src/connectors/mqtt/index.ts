@@ -2,6 +2,7 @@
 // and Sparkplug B into the collect pipeline.
 import type { CollectService } from '../../collect/index.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { listenerError } from '../../platform/listen.ts';
 import { EmbeddedBroker, INTERNAL_USERNAME } from './broker.ts';
 import { ExternalBrokerClient, redact } from './client.ts';
 import { createInbound, type MqttInbound } from './inbound.ts';
@@ -27,6 +28,9 @@ const mqttHost = (ctx: AppContext) => ctx.config.mqttHost ?? ctx.config.host;
 
 const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
 
+/** The MQTT port (MQTT 5.0 §4.2: 1883 is IANA's port for MQTT without TLS) the embedded broker takes when TAKT_MQTT_PORT is unset. */
+export const DEFAULT_MQTT_PORT = 1883;
+
 export async function startMqtt(ctx: AppContext, collect: CollectService): Promise<MqttConnector> {
   const { config, log } = ctx;
   if (config.mqttUrl) {
@@ -42,8 +46,9 @@ export async function startMqtt(ctx: AppContext, collect: CollectService): Promi
       stop: () => client.stop(inbound),
     };
   }
+  const wanted = config.mqttPort ?? DEFAULT_MQTT_PORT;
   const broker = new EmbeddedBroker({
-    port: config.mqttPort,
+    port: wanted,
     host: mqttHost(ctx),
     authenticate: (t) => ctx.auth.authenticate(t),
     sparkplug: registrySparkplugMap(collect.registry),
@@ -56,9 +61,11 @@ export async function startMqtt(ctx: AppContext, collect: CollectService): Promi
   try {
     port = await broker.listen();
   } catch (err) {
-    // Another broker (say, a Mosquitto already on 1883) must not stop Takt from starting with its defaults.
-    if (!isAddrInUse(err) || config.mqttPort === 0 || process.env.TAKT_MQTT_PORT) throw err;
-    log.warn(`MQTT port ${config.mqttPort} is in use (another broker?); the embedded broker takes a free port instead — set TAKT_MQTT_PORT or MQTT_URL to choose`);
+    // Another broker (say, a Mosquitto already on 1883) must not stop Takt from starting with its defaults; a port
+    // someone chose must not be swapped behind their back (their devices point at it): stop, naming the setting.
+    if (!isAddrInUse(err) || config.mqttPort !== undefined)
+      throw listenerError(err, { what: 'MQTT', port: wanted, portSetting: 'TAKT_MQTT_PORT', host: mqttHost(ctx), hostSetting: config.mqttHost ? 'TAKT_MQTT_HOST' : 'TAKT_HOST' });
+    log.warn(`MQTT port ${wanted} is in use (another broker?); the embedded broker takes a free port instead — set TAKT_MQTT_PORT or MQTT_URL to choose`);
     port = await broker.listen(0);
   }
   return finishEmbedded(broker, port, inbound, ctx);

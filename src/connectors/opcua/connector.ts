@@ -14,7 +14,7 @@
 // re-created subscription sends every item's current value first (Part 4 §5.12.1.1), so each tag is current again.
 import type { ClientSession, ClientSubscription, DataValue, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import type { Observation, ObservationSink, Rejection, SourceRef } from '../../collect/types.ts';
-import { Backoff, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
+import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
 import {
   certificateManager,
   createClient,
@@ -58,6 +58,7 @@ export class OpcuaConnector implements Connector {
   private interrupt: ((reason: string) => void) | null = null;
   private lastSign = 0;
   private online: boolean | null = null;
+  private everConnected = false;
   private buffer: DecodeBatch = { observations: [], rejections: [] };
   private flushScheduled = false;
   /**
@@ -116,6 +117,7 @@ export class OpcuaConnector implements Connector {
         await this.connect();
         if (!this.running) break;
         this.h.state = 'connected';
+        this.everConnected = true;
         this.h.connectedSince = this.ctx.now();
         this.backoff.reset();
         this.setOnline(true);
@@ -134,7 +136,9 @@ export class OpcuaConnector implements Connector {
       this.h.state = configError ? 'failed' : 'backoff';
       this.h.connectedSince = null;
       const delay = this.backoff.next();
-      this.ctx.log.warn(`OPC UA ${this.h.target} (${this.ctx.equipmentPath}): ${reason}; retrying in ${delay} ms`);
+      // a server not up yet during start-up is the expected order (the demo's simulator starts after the connectors)
+      const level = inStartupGrace(this.ctx, this.everConnected) ? 'debug' : 'warn';
+      this.ctx.log[level](`OPC UA ${this.h.target} (${this.ctx.equipmentPath}): ${reason}; retrying in ${delay} ms`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
         this.interrupt = () => (clearTimeout(t), resolve());

@@ -10,6 +10,7 @@ export { OpcuaConnector, type OpcuaConnectorOptions } from './connector.ts';
 export { defaultPkiDir, type OpcuaSettings, type OpcuaClientOptions, type OpcuaEndpointOptions } from './client.ts';
 export { NamespaceResolver, parseNodeId, nodeIdError } from './nodeids.ts';
 export { decodeDataValue } from './values.ts';
+export { routeOpcuaLogs } from './logging.ts';
 
 /**
  * @param settings the parsed `opcua` connection of a piece of equipment (src/plant/schemas.ts)
