@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PerformanceModule } from '../../src/performance/index.ts';
 import { localToUtc } from '../../src/plant/index.ts';
+import { pastWeekday, submitHistory } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 
@@ -11,14 +12,6 @@ const LINE1 = 'acme/lakeside/assembly/line1'; // calendar two-shift (Europe/Berl
 const ST10 = `${LINE1}/st10`; // idealCycleTime 12 s, class screw-station
 const ST20 = `${LINE1}/st20`; // 15 s
 const ST30 = `${LINE1}/st30`; // 8 s
-
-/** A weekday at least two days ago (local date in Berlin), so its Early shift 06:00–14:00 is over. */
-function pastWeekday(): string {
-  for (let d = 2; ; d++) {
-    const t = new Date(Date.now() - d * 86_400_000);
-    if (t.getUTCDay() >= 1 && t.getUTCDay() <= 5) return t.toISOString().slice(0, 10);
-  }
-}
 
 for (const kind of DB_KINDS) {
   describe(`performance analytics on ${kind}`, () => {
@@ -33,19 +26,7 @@ for (const kind of DB_KINDS) {
       if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
       return res.statusCode === 204 ? undefined : res.json();
     };
-    const submit = (path: string, values: Array<[string, number | string, number]>) =>
-      t.collect.pipeline.submit({
-        rejections: [],
-        observations: values.map(([tag, value, ts]) => ({
-          source: { protocol: 'test', client: 'analytics-test' },
-          topic: `test/${tag}`,
-          equipmentPath: path,
-          tag,
-          value,
-          ts,
-          receivedAt: Date.now(),
-        })),
-      });
+    const submit = (path: string, values: Array<[string, number | string, number]>) => submitHistory(t, 'analytics-test', path, values);
     const perf = () => t.app.modules.get('performance') as PerformanceModule;
 
     beforeAll(async () => {

@@ -3,19 +3,11 @@
 // without an order under the plant's conventions (equipment properties).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToUtc } from '../../src/plant/index.ts';
+import { pastWeekday, submitHistory } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 
 const LINE1 = 'acme/lakeside/assembly/line1'; // calendar two-shift (Europe/Berlin): Early 06–14 (lunch 11:30–12:00), Late 14–22 (dinner 18:00–18:30)
-
-/** A weekday at least two days ago (local date in Berlin), so its shifts are over. */
-function pastWeekday(): string {
-  for (let d = 2; ; d++) {
-    const t = new Date(Date.now() - d * 86_400_000);
-    const wd = t.getUTCDay();
-    if (wd >= 1 && wd <= 5) return t.toISOString().slice(0, 10);
-  }
-}
 
 for (const kind of DB_KINDS) {
   describe(`performance conventions on ${kind}`, () => {
@@ -28,19 +20,7 @@ for (const kind of DB_KINDS) {
       if (res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
       return res.json();
     };
-    const submit = (path: string, values: Array<[string, number | string, number]>) =>
-      t.collect.pipeline.submit({
-        rejections: [],
-        observations: values.map(([tag, value, ts]) => ({
-          source: { protocol: 'test', client: 'perf-conventions' },
-          topic: `test/${tag}`,
-          equipmentPath: path,
-          tag,
-          value,
-          ts,
-          receivedAt: Date.now(),
-        })),
-      });
+    const submit = (path: string, values: Array<[string, number | string, number]>) => submitHistory(t, 'perf-conventions', path, values);
     const kpis = (path: string, from: number, to: number, extra = '') =>
       inject('GET', `/api/performance/kpis?equipment=${encodeURIComponent(path)}&from=${iso(from)}&to=${iso(to)}${extra}`);
     /** Sets properties of a machine (its conventions), keeping the others: in force when the PATCH answers (master-data rule). */

@@ -3,6 +3,7 @@
 // before its commissioning (its first data, or its `commissionedAt` date) is not planned (item 6). Both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToUtc } from '../../src/plant/index.ts';
+import { pastWeekday } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 
@@ -13,14 +14,6 @@ const ST10 = 'acme/lakeside/assembly/line1/st10';
 // calendar three-shift: Early 06:00–14:00 with breaks 09:00–09:15 and 12:00–12:30
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 const IMM02 = 'acme/lakeside/moulding/imm-cell1/imm02';
-
-/** A weekday at least two days ago, so its Early shift is over. */
-function pastWeekday(): string {
-  for (let d = 2; ; d++) {
-    const t = new Date(Date.now() - d * 86_400_000);
-    if (t.getUTCDay() >= 1 && t.getUTCDay() <= 5) return t.toISOString().slice(0, 10);
-  }
-}
 
 for (const kind of DB_KINDS) {
   describe(`silences in timestamped history on ${kind}`, () => {

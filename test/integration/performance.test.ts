@@ -2,20 +2,12 @@
 // data correcting them, aggregates, groups, CSV, and stop reasons with the Pareto; on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToUtc } from '../../src/plant/index.ts';
+import { pastWeekday } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10'; // calendar two-shift (Europe/Berlin), idealCycleTime 12 s
 const LINE1 = 'acme/lakeside/assembly/line1';
-
-/** A weekday at least two days ago (local date in Berlin), so its Early shift 06:00–14:00 is over. */
-function pastWeekday(): string {
-  for (let d = 2; ; d++) {
-    const t = new Date(Date.now() - d * 86_400_000);
-    const wd = t.getUTCDay();
-    if (wd >= 1 && wd <= 5) return t.toISOString().slice(0, 10);
-  }
-}
 
 for (const kind of DB_KINDS) {
   describe(`performance on ${kind}`, () => {
