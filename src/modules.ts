@@ -12,7 +12,7 @@ import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connecto
 import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
-import { lotsRoutes, MaterialLedger } from './lots/index.ts';
+import { LotService, lotsRoutes, MaterialLedger, type ReceiveInput } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
 import { listenerError } from './platform/listen.ts';
@@ -290,8 +290,34 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   const existing = new Set((await ctx.auth.listUsers()).map((u) => u.username));
   for (const u of DEMO_PEOPLE)
     if (!existing.has(u.username)) await ctx.auth.createUser(SYSTEM_ACTOR, { ...u, password: randomBytes(12).toString('base64url') });
-  // with the simulator on (npm start), a few released orders so the terminals and dispatch lists have work
-  if (ctx.config.simulate) await seedDemoOrders(ctx);
+  // with the simulator on (npm start), a few released orders so the terminals and dispatch lists have work, and the
+  // material lots their bills of materials need, so an operator can scan them and complete (README walkthrough)
+  if (ctx.config.simulate) {
+    await seedDemoOrders(ctx);
+    await seedDemoLots(ctx);
+  }
+}
+
+const MOULDING = 'acme/lakeside/moulding';
+const LINE1 = 'acme/lakeside/assembly/line1';
+
+/**
+ * The demo's material in stock: one lot of every material the demo orders consume, at the area whose stations use it,
+ * enough for all five orders (DEMO-1001 … DEMO-1005). The README's walkthrough scans DEMO-PP-1 at IMM 01.
+ */
+export const DEMO_LOTS: readonly ReceiveInput[] = [
+  { id: 'DEMO-PP-1', materialId: 'PP-GRAN-BK', quantity: 500, location: MOULDING, supplier: 'PolyChem', supplierLot: 'PC-2611-07' },
+  { id: 'DEMO-MB-1', materialId: 'MB-RED-02', quantity: 25, location: MOULDING, supplier: 'ColorMix', supplierLot: 'CM-4471' },
+  { id: 'DEMO-TOP-1', materialId: 'HSG-TOP', quantity: 1000, location: LINE1 },
+  { id: 'DEMO-BOT-1', materialId: 'HSG-BOT', quantity: 1000, location: LINE1 },
+  { id: 'DEMO-PCB-1', materialId: 'PCB-S200', quantity: 1000, location: LINE1, supplier: 'Boardworks', supplierLot: 'BW-S200-118' },
+  { id: 'DEMO-SCREW-1', materialId: 'SCREW-M3x8', quantity: 5000, location: LINE1, supplier: 'Schraubwerk', supplierLot: 'FX-3381' },
+  { id: 'DEMO-BOX-1', materialId: 'BOX-S', quantity: 1000, location: LINE1, supplier: 'CartonCo', supplierLot: 'CC-0925' },
+];
+
+async function seedDemoLots(ctx: AppContext): Promise<void> {
+  const lots = new LotService(ctx.db, ctx.events);
+  for (const lot of DEMO_LOTS) await lots.receive(SYSTEM_ACTOR, lot).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo lot ${lot.id} was not received`));
 }
 
 /** Released demo orders: housings on the presses and sensor units on the assembly line, due over the next days. */

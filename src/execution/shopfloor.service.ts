@@ -191,7 +191,10 @@ export class ShopFloor {
     return this.deps.views.operation(orderId, seq);
   }
 
-  /** Good parts counted by hand, or scrap with its reason (by default taken out of the good count). */
+  /**
+   * Good parts counted by hand, or scrap with its reason: in addition to the good count, or taken out of it only when
+   * asked (`fromGood: true`, the machine counted those parts as good). The default never conflicts with the counts.
+   */
   async report(actor: Actor, orderId: string, seq: number, q: { kind: 'good' | 'scrap'; quantity: number; reason?: string; fromGood?: boolean }) {
     if (!Number.isFinite(q.quantity) || q.quantity <= 0 || q.quantity > 1e6) throw new AppError('validation_failed', `quantity ${q.quantity} must be above 0 and at most 1000000`, [{ path: 'quantity', message: 'out of range' }]);
     if (q.kind === 'scrap' && !(await this.isReason('scrap', q.reason)))
@@ -200,7 +203,7 @@ export class ShopFloor {
       // 2.5 housings are not a count: a quantity in a counted unit (pcs, EA, …) is a whole number (units.ts)
       checkWhole(q.quantity, op.unit);
       this.requireRunning(r, 'reporting quantities', ['running', 'paused']);
-      const fromGood = q.kind === 'scrap' && q.fromGood !== false;
+      const fromGood = q.kind === 'scrap' && q.fromGood === true;
       if (fromGood) {
         const t = await liveTotals(tx, op, r);
         if (q.quantity > t.good) throw new AppError('conflict', `only ${t.good} good parts are counted on ${opLabel(orderId, seq)}: ${q.quantity} cannot be scrapped from them`);

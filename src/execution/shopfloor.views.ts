@@ -10,6 +10,7 @@ import * as andonRepo from './andon.repository.ts';
 import type { LotLedger, OperationPerformance, OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import * as run from './shopfloor.repository.ts';
+import { isCountable } from './units.ts';
 
 export interface ShopFloorDeps {
   collect: CollectService;
@@ -89,6 +90,8 @@ export class ShopFloorViews {
       orderQuantity: order.quantity,
       quantity: op.quantity,
       unit: op.unit,
+      // whole numbers only (pcs, EA, …): the terminal's keypads offer a decimal point only where this is false
+      countable: isCountable(op.unit),
       priority: order.priority,
       dueAt: op.dueAt ?? order.dueAt,
       status: r.status,

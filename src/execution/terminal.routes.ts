@@ -96,7 +96,7 @@ export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts:
       config: { roles: FLOOR },
       schema: {
         tags: ['shop floor'],
-        summary: 'Good parts counted by hand, or scrap with its reason (by default taken from the good count)',
+        summary: 'Good parts counted by hand, or scrap with its reason (taken from the good count only with fromGood: true)',
         params: opParams,
         body: z.object({ kind: z.enum(['good', 'scrap']), quantity: z.number(), reason: z.string().max(64).optional(), fromGood: z.boolean().optional() }).strict(),
       },

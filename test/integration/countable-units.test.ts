@@ -116,7 +116,7 @@ for (const kind of DB_KINDS) {
       expect((await ok('GET', '/api/lots/TOP-F1')).quantity).toBe(8);
       // whole pieces and a fraction of a kilogram go in
       expect((await ok('POST', `${op}/quantities`, { kind: 'good', quantity: 3 }, operator)).good).toBe(3);
-      expect((await ok('POST', `${op}/quantities`, { kind: 'scrap', quantity: 1, reason: 'damaged' }, operator)).good).toBe(2);
+      expect((await ok('POST', `${op}/quantities`, { kind: 'scrap', quantity: 1, reason: 'damaged', fromGood: true }, operator)).good).toBe(2);
       await ok('POST', `${op}/consume`, { lotId: 'TOP-F1', quantity: 2 }, operator);
       await ok('POST', `${op}/consume`, { lotId: 'PP-F1', quantity: 0.75 }, operator);
       expect((await ok('GET', '/api/lots/TOP-F1')).quantity).toBe(6);

@@ -113,7 +113,7 @@ for (const kind of DB_KINDS) {
       expect(s10.download).toMatchObject({ status: 'confirmed', readBack: { 'torque.sp': 0.9 } });
       await ok('POST', '/api/operations/E2E-1/10/start', {}, op);
       await eventually(async () => (await call('GET', '/api/operations/E2E-1/10')).body.counts.machine.good >= 3, 30_000, 300);
-      await ok('POST', '/api/operations/E2E-1/10/quantities', { kind: 'scrap', quantity: 1, reason: 'damaged' }, op);
+      await ok('POST', '/api/operations/E2E-1/10/quantities', { kind: 'scrap', quantity: 1, reason: 'damaged', fromGood: true }, op);
       // scanned: a board lot; the wrong material and a lot on hold are refused with the reason
       const wrong = await call('POST', '/api/operations/E2E-1/10/consume', { lotId: 'BOX-A', quantity: 1 }, {}, op);
       expect(wrong.status).toBe(422);

@@ -87,7 +87,7 @@ for (const kind of DB_KINDS) {
       const before = (await call('GET', op('SF-1'))).body;
       expect((await call('POST', `${op('SF-1')}/quantities`, { kind: 'scrap', quantity: 1, reason: 'flux' }, operator)).status).toBe(400);
       expect((await call('POST', `${op('SF-1')}/quantities`, { kind: 'scrap', quantity: -2, reason: 'damaged' }, operator)).status).toBe(400);
-      expect((await call('POST', `${op('SF-1')}/quantities`, { kind: 'scrap', quantity: 1e6, reason: 'damaged' }, operator)).status).toBe(409);
+      expect((await call('POST', `${op('SF-1')}/quantities`, { kind: 'scrap', quantity: 1e6, reason: 'damaged', fromGood: true }, operator)).status).toBe(409);
       const scrapped = await call('POST', `${op('SF-1')}/quantities`, { kind: 'scrap', quantity: 2, reason: 'damaged' }, operator);
       expect(scrapped.status).toBe(200);
       expect(scrapped.body.counts.scrapByReason).toEqual([{ reason: 'damaged', quantity: 2 }]);
@@ -202,6 +202,16 @@ for (const kind of DB_KINDS) {
       expect(counted.body.good).toBe(40);
       const scrap = await call('POST', `${op('SF-4', 20)}/quantities`, { kind: 'scrap', quantity: 3, reason: 'dimension', fromGood: false }, operator);
       expect(scrap.body).toMatchObject({ good: 40, scrap: 3 });
+      // by default scrap is added to the counts, so following the defaults never conflicts: more scrap than good parts
+      const more = await call('POST', `${op('SF-4', 20)}/quantities`, { kind: 'scrap', quantity: 100, reason: 'dimension' }, operator);
+      expect(more.status, JSON.stringify(more.body)).toBe(200);
+      expect(more.body).toMatchObject({ good: 40, scrap: 103 });
+      // taken from the good count only when asked, and never more than was counted good
+      const tooMany = await call('POST', `${op('SF-4', 20)}/quantities`, { kind: 'scrap', quantity: 41, reason: 'dimension', fromGood: true }, operator);
+      expect(tooMany.status).toBe(409);
+      expect(tooMany.body.error.message).toBe("only 40 good parts are counted on operation 20 of order 'SF-4': 41 cannot be scrapped from them");
+      const fromGood = await call('POST', `${op('SF-4', 20)}/quantities`, { kind: 'scrap', quantity: 5, reason: 'dimension', fromGood: true }, operator);
+      expect(fromGood.body).toMatchObject({ good: 35, scrap: 108 });
     }, 60_000);
   });
 }

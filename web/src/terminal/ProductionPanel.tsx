@@ -74,7 +74,6 @@ export function ProductionPanel({
       {dialog === 'scrap' && (
         <ScrapDialog
           op={op}
-          fromGoodDefault={hasCounter}
           onClose={close}
           onScrap={(reason, quantity, fromGood) => call(opApi(op.orderId, op.seq, 'quantities'), { kind: 'scrap', quantity, reason, fromGood })}
         />

@@ -70,7 +70,7 @@ export function TerminalSignIn({ station, stationName }: { station?: string; sta
         <div className="t-pin-dots" aria-label="PIN" data-testid="pin-dots">
           {pin ? '●'.repeat(pin.length) : <span className="muted">PIN</span>}
         </div>
-        <Keypad label="PIN pad" value={pin} onChange={(v) => (setStep('pin'), setPin(v))} onEnter={() => void submit()} maxLength={8} />
+        <Keypad label="PIN pad" value={pin} onChange={(v) => (setStep('pin'), setPin(v))} onEnter={() => void submit()} maxLength={8} pin />
         <button type="button" className="t-btn t-btn-primary t-btn-wide" disabled={!badge.trim() || pin.length < 4 || busy} onClick={() => void submit()}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -6,7 +6,11 @@ import { qty, useReasons } from './floor.ts';
 import { Keypad } from './Keypad.tsx';
 import type { OperationView, ReasonCode } from './types.ts';
 
-function TDialog({ title, onClose, children, footer }: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode }) {
+/**
+ * A dialog that fits the screen: the head, the error banner and the action buttons stay in view, the body scrolls
+ * between them (a long error at 1024×768 never pushes the action off-screen).
+ */
+function TDialog({ title, onClose, children, footer, banner }: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode; banner?: ReactNode }) {
   const id = useId();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -22,6 +26,7 @@ function TDialog({ title, onClose, children, footer }: { title: string; onClose(
             ✕
           </button>
         </div>
+        {banner && <div className="t-dialog-banner">{banner}</div>}
         <div className="t-dialog-body">{children}</div>
         {footer && <div className="t-dialog-foot">{footer}</div>}
       </div>
@@ -64,25 +69,32 @@ function Reasons({ list, value, onPick }: { list: ReasonCode[]; value: string | 
   );
 }
 
-export function ScrapDialog({ op, fromGoodDefault, onClose, onScrap }: { op: OperationView; fromGoodDefault: boolean; onClose(): void; onScrap(reason: string, quantity: number, fromGood: boolean): Promise<unknown> }) {
+/**
+ * Scrap: the reason, the quantity on the keypad (empty to start with), and whether these parts were already counted
+ * as good. That box starts unticked (scrap is then added to the counts, which never conflicts); ticked, it takes the
+ * parts off the good count, and only as many as are counted good.
+ */
+export function ScrapDialog({ op, onClose, onScrap }: { op: OperationView; onClose(): void; onScrap(reason: string, quantity: number, fromGood: boolean): Promise<unknown> }) {
   const reasons = useReasons('scrap');
   const [reason, setReason] = useState<string | null>(null);
-  const [amount, setAmount] = useState('1');
-  const [fromGood, setFromGood] = useState(fromGoodDefault);
+  const [amount, setAmount] = useState('');
+  const [fromGood, setFromGood] = useState(false);
   const { busy, run, banner } = useAction(onClose);
   const n = Number(amount);
-  const ok = reason !== null && Number.isFinite(n) && n > 0;
+  const entered = amount !== '' && Number.isFinite(n) && n > 0;
+  const tooMany = fromGood && entered && n > op.good;
+  const ok = reason !== null && entered && !tooMany;
   return (
     <TDialog
       title="Record scrap"
       onClose={onClose}
+      banner={banner}
       footer={
         <button type="button" className="t-btn t-btn-danger t-btn-wide" disabled={!ok || busy} onClick={() => void run(() => onScrap(reason!, n, fromGood))}>
-          Record {ok ? qty(n) : ''} scrap
+          Record {entered ? qty(n) : ''} scrap
         </button>
       }
     >
-      {banner}
       <h3>Reason</h3>
       <Reasons list={reasons} value={reason} onPick={setReason} />
       <div className="t-split">
@@ -92,11 +104,16 @@ export function ScrapDialog({ op, fromGoodDefault, onClose, onScrap }: { op: Ope
             {amount || '0'}
           </div>
           <label className="t-check">
-            <input type="checkbox" checked={fromGood} onChange={(e) => setFromGood(e.target.checked)} />
-            These parts were counted as good (take them off the good count: {qty(op.good)})
+            <input type="checkbox" checked={fromGood} disabled={op.good <= 0 && !fromGood} onChange={(e) => setFromGood(e.target.checked)} />
+            These parts were already counted as good: take them off the good count ({qty(op.good)} good so far)
           </label>
+          {tooMany && (
+            <div className="t-warn" data-testid="scrap-too-many">
+              Only {qty(op.good)} parts are counted good: take off at most {qty(op.good)}, or untick the box.
+            </div>
+          )}
         </div>
-        <Keypad label="Scrap quantity" value={amount} onChange={setAmount} decimal />
+        <Keypad label="Scrap quantity" value={amount} onChange={setAmount} decimal={!op.countable} />
       </div>
     </TDialog>
   );
@@ -111,13 +128,13 @@ export function CountDialog({ op, onClose, onCount }: { op: OperationView; onClo
     <TDialog
       title="Count good parts"
       onClose={onClose}
+      banner={banner}
       footer={
         <button type="button" className="t-btn t-btn-go t-btn-wide" disabled={!ok || busy} onClick={() => void run(() => onCount(n))}>
           Add {ok ? qty(n) : ''} good
         </button>
       }
     >
-      {banner}
       <div className="t-split">
         <div>
           <p className="t-lead">
@@ -127,7 +144,7 @@ export function CountDialog({ op, onClose, onCount }: { op: OperationView; onClo
             {amount || '0'}
           </div>
         </div>
-        <Keypad label="Good quantity" value={amount} onChange={setAmount} onEnter={() => ok && void run(() => onCount(n))} decimal />
+        <Keypad label="Good quantity" value={amount} onChange={setAmount} onEnter={() => ok && void run(() => onCount(n))} decimal={!op.countable} />
       </div>
     </TDialog>
   );
@@ -137,8 +154,7 @@ export function PauseDialog({ onClose, onPause }: { onClose(): void; onPause(rea
   const reasons = useReasons('pause');
   const { busy, run, banner } = useAction(onClose);
   return (
-    <TDialog title="Pause: why?" onClose={onClose}>
-      {banner}
+    <TDialog title="Pause: why?" onClose={onClose} banner={banner}>
       <Reasons list={reasons} value={null} onPick={(code) => !busy && void run(() => onPause(code))} />
     </TDialog>
   );
@@ -153,13 +169,13 @@ export function AndonDialog({ onClose, onRaise }: { onClose(): void; onRaise(rea
     <TDialog
       title="Call for help (andon)"
       onClose={onClose}
+      banner={banner}
       footer={
         <button type="button" className="t-btn t-btn-andon t-btn-wide" disabled={!reason || busy} onClick={() => void run(() => onRaise(reason!, message.trim()))}>
           Call now
         </button>
       }
     >
-      {banner}
       <Reasons list={reasons} value={reason} onPick={setReason} />
       <label htmlFor="t-andon-msg">Message (optional)</label>
       <input id="t-andon-msg" className="t-input" value={message} maxLength={1000} onChange={(e) => setMessage(e.target.value)} />
@@ -175,6 +191,7 @@ export function CompleteDialog({ op, onClose, onComplete }: { op: OperationView;
     <TDialog
       title="Complete the operation?"
       onClose={onClose}
+      banner={banner}
       footer={
         <>
           <button type="button" className="t-btn" onClick={onClose}>
@@ -186,7 +203,6 @@ export function CompleteDialog({ op, onClose, onComplete }: { op: OperationView;
         </>
       }
     >
-      {banner}
       <p className="t-lead">
         Order {op.orderId} / {op.seq} {op.name}: <strong>{qty(op.good)}</strong> good and <strong>{qty(op.scrap)}</strong> scrap of {qty(op.quantity)} {op.unit}.
         {op.remaining > 0 ? ` ${qty(op.remaining)} ${op.unit} are still missing.` : ''} The counts are frozen when you complete.

@@ -104,6 +104,8 @@ export interface OperationView {
   orderQuantity: number;
   quantity: number;
   unit: string;
+  /** The unit counts whole things (pcs, EA, …): quantities are whole numbers (src/execution/units.ts). */
+  countable: boolean;
   priority: number;
   dueAt: string | null;
   status: OrderStatus;
