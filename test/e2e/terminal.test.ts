@@ -110,12 +110,26 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await page.getByRole('button', { name: 'Add 12 good' }).click();
     await expect.poll(async () => prod.getByTestId('count-good').textContent()).toBe('12');
 
-    // scrap 2 with a reason (not taken from the good count)
+    // scrap 2 with a reason (not taken from the good count): the keypad starts empty, C clears it, ⌫ deletes a digit,
+    // pieces have no decimal point, and "counted as good" starts unticked
     await prod.getByRole('button', { name: 'Scrap' }).click();
     const scrap = page.getByRole('dialog');
     await scrap.getByRole('radio', { name: 'Damaged in handling' }).click();
+    expect(await scrap.getByTestId('scrap-amount').textContent()).toBe('0');
+    expect(await scrap.getByRole('checkbox').isChecked()).toBe(false);
+    expect(await scrap.getByRole('button', { name: 'Decimal point' }).count()).toBe(0);
+    for (const d of '12') await scrap.getByRole('button', { name: `Digit ${d}` }).click();
+    expect(await scrap.getByTestId('scrap-amount').textContent()).toBe('12');
+    await scrap.getByRole('button', { name: 'Clear' }).click();
+    for (const d of '25') await scrap.getByRole('button', { name: `Digit ${d}` }).click();
     await scrap.getByRole('button', { name: 'Delete last digit' }).click();
-    await scrap.getByRole('button', { name: 'Digit 2' }).click();
+    expect(await scrap.getByTestId('scrap-amount').textContent()).toBe('2');
+    // ticked, it takes them off the good count, and never more than are counted good
+    await scrap.getByRole('checkbox').setChecked(true);
+    for (const d of '0') await scrap.getByRole('button', { name: `Digit ${d}` }).click();
+    expect(await scrap.getByRole('button', { name: 'Record 20 scrap' }).isDisabled()).toBe(true);
+    expect(await scrap.getByTestId('scrap-too-many').textContent()).toContain('Only 12 parts are counted good');
+    await scrap.getByRole('button', { name: 'Delete last digit' }).click();
     await scrap.getByRole('checkbox').setChecked(false);
     expect(await smallTargets(page)).toEqual([]);
     await shot(page, 'terminal-4-scrap');
