@@ -84,6 +84,9 @@ export interface AlarmRow {
   lastSeenAt: string;
   acknowledgedBy: string | null;
   acknowledgedAt: string | null;
+  /** Closed without an acknowledgement because its operation completed (then `closedReason` says so). */
+  closedAt: string | null;
+  closedReason: string | null;
 }
 
 const alarmOf = (r: Record<string, unknown>): AlarmRow => ({
@@ -99,35 +102,56 @@ const alarmOf = (r: Record<string, unknown>): AlarmRow => ({
   lastSeenAt: iso(r.last_seen_at)!,
   acknowledgedBy: (r.acknowledged_by as string) ?? null,
   acknowledgedAt: iso(r.acknowledged_at),
+  closedAt: iso(r.closed_at),
+  closedReason: (r.closed_reason as string) ?? null,
 });
 
 /**
- * Records a deviation: a new alarm when the operation has no unacknowledged one for this parameter and kind, else the
- * open one's latest value and time. Returns the alarm and whether it is new.
+ * Records a deviation: a new alarm when the operation has no open one for this parameter and kind, else the open
+ * one's latest value and time. Returns the alarm and whether it is new; undefined when the operation is no longer in
+ * production: a value that arrived just before its completion must not raise an alarm nobody would close (the row
+ * lock waits for a completion in progress and then sees it completed).
  */
 export async function upsertAlarm(
   db: Db,
   a: { orderId: string; seq: number; equipment: string; parameter: string; kind: AlarmRow['kind']; value: unknown; reference: unknown; at: string },
-): Promise<{ alarm: AlarmRow; raised: boolean }> {
+): Promise<{ alarm: AlarmRow; raised: boolean } | undefined> {
   const open = await rowsOf<Record<string, unknown>>(
     db,
     sql`UPDATE operation_alarms SET value = ${JSON.stringify(a.value)}::jsonb, last_seen_at = greatest(last_seen_at, ${a.at}::timestamptz)
-        WHERE order_id = ${a.orderId} AND seq = ${a.seq} AND parameter = ${a.parameter} AND kind = ${a.kind} AND acknowledged_at IS NULL RETURNING *`,
+        WHERE order_id = ${a.orderId} AND seq = ${a.seq} AND parameter = ${a.parameter} AND kind = ${a.kind} AND acknowledged_at IS NULL AND closed_at IS NULL RETURNING *`,
   );
   if (open[0]) return { alarm: alarmOf(open[0]), raised: false };
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`INSERT INTO operation_alarms (id, order_id, seq, equipment, parameter, kind, value, reference, raised_at, last_seen_at)
-        VALUES (${randomUUID()}::uuid, ${a.orderId}, ${a.seq}, ${a.equipment}, ${a.parameter}, ${a.kind}, ${JSON.stringify(a.value)}::jsonb,
-                ${JSON.stringify(a.reference)}::jsonb, ${a.at}::timestamptz, ${a.at}::timestamptz) RETURNING *`,
+        SELECT ${randomUUID()}::uuid, ${a.orderId}, ${a.seq}, ${a.equipment}, ${a.parameter}, ${a.kind}, ${JSON.stringify(a.value)}::jsonb,
+               ${JSON.stringify(a.reference)}::jsonb, ${a.at}::timestamptz, ${a.at}::timestamptz
+        FROM order_operations WHERE order_id = ${a.orderId} AND seq = ${a.seq} AND status = 'running' FOR SHARE RETURNING *`,
   );
-  return { alarm: alarmOf(rows[0]), raised: true };
+  return rows[0] ? { alarm: alarmOf(rows[0]), raised: true } : undefined;
+}
+
+/** Closes the operation's open alarms (its production ended); returns them as they were before and after. */
+export async function closeAlarmsOf(db: Db, orderId: string, seq: number, reason: string): Promise<Array<{ before: AlarmRow; after: AlarmRow }>> {
+  const before = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`SELECT * FROM operation_alarms WHERE order_id = ${orderId} AND seq = ${seq} AND acknowledged_at IS NULL AND closed_at IS NULL ORDER BY raised_at FOR UPDATE`,
+  );
+  if (!before.length) return [];
+  const after = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`UPDATE operation_alarms SET closed_at = now(), closed_reason = ${reason}
+        WHERE order_id = ${orderId} AND seq = ${seq} AND acknowledged_at IS NULL AND closed_at IS NULL RETURNING *`,
+  );
+  const byId = new Map(after.map((r) => [r.id as string, alarmOf(r)]));
+  return before.map(alarmOf).flatMap((b) => (byId.has(b.id) ? [{ before: b, after: byId.get(b.id)! }] : []));
 }
 
 export async function acknowledgeAlarm(db: Db, id: string, by: string): Promise<AlarmRow | undefined> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
-    sql`UPDATE operation_alarms SET acknowledged_by = ${by}, acknowledged_at = now() WHERE id = ${id}::uuid AND acknowledged_at IS NULL RETURNING *`,
+    sql`UPDATE operation_alarms SET acknowledged_by = ${by}, acknowledged_at = now() WHERE id = ${id}::uuid AND acknowledged_at IS NULL AND closed_at IS NULL RETURNING *`,
   );
   return rows[0] ? alarmOf(rows[0]) : undefined;
 }
@@ -140,7 +164,7 @@ export async function getAlarm(db: Db, id: string): Promise<AlarmRow | undefined
 export async function listAlarms(db: Db, f: { open?: boolean; equipment?: string; orderId?: string; seq?: number; limit: number }): Promise<AlarmRow[]> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
-    sql`SELECT * FROM operation_alarms WHERE (${f.open ?? false} = false OR acknowledged_at IS NULL)
+    sql`SELECT * FROM operation_alarms WHERE (${f.open ?? false} = false OR (acknowledged_at IS NULL AND closed_at IS NULL))
           AND (${f.equipment ?? null}::text IS NULL OR equipment = ${f.equipment ?? null}::text OR equipment LIKE ${`${f.equipment ?? ''}/%`})
           AND (${f.orderId ?? null}::text IS NULL OR order_id = ${f.orderId ?? null}::text)
           AND (${f.seq ?? null}::int IS NULL OR seq = ${f.seq ?? null}::int)

@@ -47,6 +47,7 @@ export class AndonService {
       const before = await andonRepo.getAlarm(tx, id);
       if (!before) throw notFound('alarm', id);
       const after = await andonRepo.acknowledgeAlarm(tx, id, actor.name);
+      if (!after && before.closedAt) throw new AppError('conflict', `alarm ${id} was closed already (${before.closedReason ?? 'closed'} at ${before.closedAt})`);
       if (!after) throw new AppError('conflict', `alarm ${id} was acknowledged already by ${before.acknowledgedBy}`);
       await appendAudit(tx, actor, { action: 'acknowledge', entity: 'operation_alarm', entityId: id, before, after });
       return after;

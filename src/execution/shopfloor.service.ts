@@ -239,8 +239,8 @@ export class ShopFloor {
 
   /**
    * Completes the operation: final counts frozen, the bill of materials backflushed for what was not scanned, the
-   * produced lot created (last operation of the order), labour closed, the order completed with its last operation,
-   * and the completion hooks called — all in one transaction.
+   * produced lot created (last operation of the order), labour closed, its open parameter alarms closed, the order
+   * completed with its last operation, and the completion hooks called — all in one transaction.
    */
   async complete(actor: Actor, orderId: string, seq: number, opts: { lotId?: string; location?: string | null } = {}) {
     const ledger = this.ledger;
@@ -281,6 +281,11 @@ export class ShopFloor {
       const people = await run.closeLabourOf(tx, orderId, seq);
       for (const p of people) await run.openLabour(tx, { username: p.username, station: p.station, orderId: null, seq: null });
       await run.addEvent(tx, { orderId, seq, kind: 'complete', actor: actor.name, station: r.equipment, data: { good: t.good, scrap: t.scrap, backflushed, produced } });
+      // The parameter lock watched this operation's production only: its alarms nobody acknowledged close with it.
+      for (const { before, after } of await andonRepo.closeAlarmsOf(tx, orderId, seq, 'operation completed')) {
+        await appendAudit(tx, actor, { action: 'close', entity: 'operation_alarm', entityId: after.id, before, after, reason: 'operation completed' });
+        later(() => this.publish('execution.alarm', { id: after.id, orderId, seq, equipment: after.equipment, parameter: after.parameter, kind: after.kind, state: 'closed' }));
+      }
       const orderDone = ops.every((o) => o.seq === seq || o.status === 'completed' || o.status === 'cancelled');
       if (orderDone) {
         await run.setOrderRunStatus(tx, orderId, 'completed');

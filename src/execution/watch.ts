@@ -57,7 +57,7 @@ export class RunWatch {
     await this.reload();
     this.offs.push(this.ctx.events.subscribe('collect.stored', (e) => this.onValues(e)));
     this.offs.push(this.ctx.events.subscribe('collect.state', (e) => this.onState(e)));
-    this.offs.push(this.ctx.events.subscribe('execution.alarm', (e) => e.state === 'acknowledged' && this.open.delete(`${e.orderId}/${e.seq}/${e.parameter}/${e.kind}`)));
+    this.offs.push(this.ctx.events.subscribe('execution.alarm', (e) => e.state !== 'raised' && this.open.delete(`${e.orderId}/${e.seq}/${e.parameter}/${e.kind}`)));
   }
 
   stop(): void {
@@ -120,7 +120,7 @@ export class RunWatch {
       if (last !== undefined && v.ts - last < 10_000) continue; // an open alarm: refresh its last value every 10 s at most
       this.open.set(key, v.ts);
       this.enqueue(async () => {
-        const { alarm, raised } = await andonRepo.upsertAlarm(this.ctx.db, {
+        const recorded = await andonRepo.upsertAlarm(this.ctx.db, {
           orderId: w.orderId,
           seq: w.seq,
           equipment: w.path,
@@ -130,7 +130,8 @@ export class RunWatch {
           reference: dev.reference,
           at: new Date(v.ts).toISOString(),
         });
-        if (!raised) return;
+        if (!recorded?.raised) return;
+        const { alarm } = recorded;
         await run.addEvent(this.ctx.db, { orderId: w.orderId, seq: w.seq, kind: 'deviation', actor: 'system', station: w.path, data: { parameter: dev.parameter, kind: dev.kind, value: v.value, reference: dev.reference } });
         this.ctx.events.publish('execution.alarm', { id: alarm.id, orderId: w.orderId, seq: w.seq, equipment: w.path, parameter: dev.parameter, kind: dev.kind, state: 'raised' });
       });

@@ -20,7 +20,7 @@ export interface EventMap {
   /** An andon call was raised, acknowledged or resolved. */
   'execution.andon': { id: string; station: string; state: 'raised' | 'acknowledged' | 'resolved'; reason: string };
   /** A parameter-lock alarm was raised or acknowledged for a running operation. */
-  'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: string; state: 'raised' | 'acknowledged' };
+  'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: string; state: 'raised' | 'acknowledged' | 'closed' };
   /** An early-warning alert of a performance rule was raised, cleared or acknowledged (committed). */
   'performance.alert': { id: string; ruleId: string; equipmentId: string; severity: string; state: 'raised' | 'cleared' | 'acknowledged'; message: string; at: number };
 }

@@ -85,7 +85,9 @@ describe('live plant in the browser', () => {
 
       // The tile turns to Held (red, current data) without a reload.
       await expect.poll(() => tile.getAttribute('data-state'), { timeout: 15_000 }).toBe('Held');
-      await expect.poll(() => tile.getByTestId('tile-state').textContent(), { timeout: 5_000 }).toContain('Held');
+      // in the operator's words; the PackML name is the tooltip
+      await expect.poll(() => tile.getByTestId('tile-state').textContent(), { timeout: 5_000 }).toBe('Fault');
+      expect(await tile.getByTestId('tile-state').getAttribute('title')).toBe('PackML state: Held');
       expect(await tile.getAttribute('class')).toContain('tile-stop');
       expect(await tile.getAttribute('data-stale')).toBe('false');
       expect(await page.getByTestId('live-summary').locator('[data-class="stop"] .summary-n').textContent()).toBe('1');

@@ -136,6 +136,20 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', op('SF-1'))).body.good).toBe(frozen.good);
       expect((await call('GET', '/api/orders/SF-1')).body.status).toBe('running'); // operations 20 and 30 still to run
 
+      // the parameter lock watched the operation's production only: its alarms nobody acknowledged closed with it
+      const open = alarms.filter((a) => a !== alarms[0]) as unknown as Array<{ id: string }>;
+      expect(open.length).toBeGreaterThanOrEqual(1);
+      expect((await call('GET', '/api/alarms?open=true&orderId=SF-1')).body).toEqual([]);
+      const all = (await call('GET', '/api/alarms?orderId=SF-1')).body as Array<{ id: string; acknowledgedAt: string | null; closedAt: string | null; closedReason: string | null }>;
+      for (const a of open) expect(all.find((x) => x.id === a.id)).toMatchObject({ acknowledgedAt: null, closedReason: 'operation completed', closedAt: expect.any(String) });
+      expect(all.find((x) => x.id === first.id)).toMatchObject({ closedAt: null, acknowledgedBy: 'opa' });
+      const late = await call('POST', `/api/alarms/${open[0].id}/acknowledge`, undefined, operator);
+      expect(late.status).toBe(409);
+      expect(late.body.error.message).toMatch(/closed already \(operation completed/);
+      expect((await call('GET', `/api/stations/${encodeURIComponent(ST10)}`, undefined, operator)).body.alarms).toEqual([]);
+      const closing = (await call('GET', `/api/audit?entity=operation_alarm&entityId=${open[0].id}`)).body;
+      expect(closing).toContainEqual(expect.objectContaining({ action: 'close', actor: 'opa', reason: 'operation completed' }));
+
       // the journal, and labour booked on the operation
       const kinds = (await call('GET', '/api/orders/SF-1/events')).body.map((e: { kind: string }) => e.kind);
       expect(kinds).toEqual(expect.arrayContaining(['setup', 'recipe', 'start', 'scrap', 'pause', 'resume', 'andon', 'deviation', 'complete']));

@@ -1,5 +1,5 @@
-// One machine live (/live/<equipment id>): state header, a chart per process value with its limits, the state
-// timeline, its quarantined messages and its tags. The range is 1 h, 8 h or 24 h; new values are appended as they
+// One machine live (/live/<equipment id>): state header, a chart per process value with its limits (the running
+// recipe's while an operation runs, else the plant model's), the state timeline, its quarantined messages and its tags. The range is 1 h, 8 h or 24 h; new values are appended as they
 // arrive, and everything is reloaded after a reconnect.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../platform/api.ts';
@@ -9,14 +9,16 @@ import { useResource } from '../platform/hooks.ts';
 import { Link, navigate, useLocation } from '../platform/router.tsx';
 import type { Equipment } from '../platform/types.ts';
 import { StateTimeline } from './charts/StateTimeline.tsx';
+import { useShopfloorStream } from '../terminal/floor.ts';
 import { CommandsPanel } from './CommandsPanel.tsx';
+import { chartLimits, type RunningOperation } from './limits.ts';
 import { ConnectionHealthPanel } from './ConnectionHealth.tsx';
 import { formatValue, TagChart, type SeriesPoint } from './charts/TagChart.tsx';
 import { Legend, StreamBadge, useDisconnectedFor } from './common.tsx';
-import { CycleTime, DataAge, formatCount, stateLabel, TimeInState } from './MachineTile.tsx';
+import { CycleTime, DataAge, formatCount, TimeInState } from './MachineTile.tsx';
 import { idealCycleTimeS, staleAfterMs, withClientStaleness } from './plant.ts';
 import { QuarantineTable } from './QuarantineTable.tsx';
-import { BUCKET_LABEL, classOfMachine, STATE_CLASS_LABEL } from './states.ts';
+import { BUCKET_LABEL, classOfMachine, machineWord, packmlTitle, stateWord, STATE_CLASS_LABEL } from './states.ts';
 import type { LiveMachine, QuarantineEntry, StateInterval, TagInfo, TagPoint, ValueEvent } from './types.ts';
 import { useLiveMachines } from './useLiveMachines.ts';
 
@@ -77,6 +79,14 @@ export function MachinePage({ id }: { id: string }) {
     [tags.data],
   );
   const chartTagKey = chartTags.map((t) => t.tag).join('\u0000');
+
+  // The operation running on the machine (its recipe's limits are what the parameter lock watches), re-read when an
+  // operation on this machine changes.
+  const station = useResource<{ current: RunningOperation | null }>(eq?.level === 'machine' ? `/stations/${encodeURIComponent(eq.path)}` : null);
+  useShopfloorStream((e) => {
+    if (e.type === 'operation' && eq && e.data.equipment === eq.path) void station.reload();
+  }, eq?.level === 'machine');
+  const running = station.data?.current ?? null;
 
   const loadHistory = useCallback(async () => {
     const mine = ++loadSeq.current;
@@ -311,32 +321,35 @@ export function MachinePage({ id }: { id: string }) {
           <Spinner label="Loading values…" />
         ) : (
           <div className="tag-charts">
-            {chartTags.map((t) => (
-              <figure key={t.tag} className="tag-chart">
-                <figcaption>
-                  <strong>{t.tag}</strong>
-                  <span className="tag-latest">{formatValue(toNumber((latest.current.get(t.tag) ?? t.latest)?.value), t.unit)}</span>
-                  {(t.min !== null || t.max !== null) && (
-                    <span className="muted small">
-                      limits {t.min ?? '—'} … {t.max ?? '—'}
-                      {t.unit ? ` ${t.unit}` : ''}
-                    </span>
-                  )}
-                </figcaption>
-                <TagChart
-                  tag={t.tag}
-                  unit={t.unit}
-                  min={t.min}
-                  max={t.max}
-                  ideal={t.role === 'cycle_time' ? ideal : null}
-                  points={series.current.get(t.tag) ?? []}
-                  rollup={rollup}
-                  from={from}
-                  to={to}
-                  version={version}
-                />
-              </figure>
-            ))}
+            {chartTags.map((t) => {
+              const lim = chartLimits(t, running);
+              return (
+                <figure key={t.tag} className="tag-chart" data-testid="tag-chart" data-tag={t.tag} data-limits={lim.source}>
+                  <figcaption>
+                    <strong>{t.tag}</strong>
+                    <span className="tag-latest">{formatValue(toNumber((latest.current.get(t.tag) ?? t.latest)?.value), t.unit)}</span>
+                    {lim.source !== 'none' && (
+                      <span className="muted small" data-testid="chart-limits">
+                        {lim.label}: {lim.min ?? '—'} … {lim.max ?? '—'}
+                        {t.unit ? ` ${t.unit}` : ''}
+                      </span>
+                    )}
+                  </figcaption>
+                  <TagChart
+                    tag={t.tag}
+                    unit={t.unit}
+                    min={lim.min}
+                    max={lim.max}
+                    ideal={t.role === 'cycle_time' ? ideal : null}
+                    points={series.current.get(t.tag) ?? []}
+                    rollup={rollup}
+                    from={from}
+                    to={to}
+                    version={version}
+                  />
+                </figure>
+              );
+            })}
           </div>
         )}
       </section>
@@ -404,9 +417,15 @@ function MachineHeader({ machine, ideal }: { machine: LiveMachine; ideal: number
   return (
     <div className="machine-head" data-testid="machine-head" data-state={machine.state}>
       <div className={`machine-state tile-${cls}`}>
-        <div className="machine-state-name">{offline ? (machine.stale && machine.online ? 'No data' : 'Offline') : stateLabel(machine)}</div>
+        <div className="machine-state-name" title={packmlTitle(machine)} data-testid="machine-state">
+          {machineWord(machine)}
+        </div>
         <div className="machine-state-sub">
-          {offline ? (machine.state !== 'Unknown' ? `last known: ${machine.state}` : STATE_CLASS_LABEL.offline) : BUCKET_LABEL[machine.bucket] ?? machine.bucket}
+          {offline
+            ? machine.state !== 'Unknown'
+              ? `last known: ${stateWord(machine.state, machine.bucket)}`
+              : STATE_CLASS_LABEL.offline
+            : `${BUCKET_LABEL[machine.bucket] ?? machine.bucket} · PackML ${machine.state}`}
         </div>
       </div>
       <dl className="machine-stats">

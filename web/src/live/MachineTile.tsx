@@ -2,7 +2,7 @@
 // the ideal, alarm, and how old its data is. Stale or offline machines are grey and hatched, never "running".
 import { memo } from 'react';
 import { Link } from '../platform/router.tsx';
-import { classOfMachine, isOffline, STATE_CLASS_LABEL } from './states.ts';
+import { classOfMachine, isOffline, machineWord, packmlTitle, stateWord, STATE_CLASS_LABEL } from './states.ts';
 import { formatAge, formatDuration, since, useNow } from './time.ts';
 import type { LiveMachine } from './types.ts';
 
@@ -49,16 +49,11 @@ export function CycleTime({ actual, ideal }: { actual: number | null; ideal: num
   );
 }
 
-export function stateLabel(m: LiveMachine): string {
-  if (m.state === 'Unknown' || !m.online) return 'Offline';
-  return m.state;
-}
-
 export const MachineTile = memo(function MachineTile({ machine, ideal }: { machine: LiveMachine; ideal: number | null }) {
   const cls = classOfMachine(machine);
   const offline = cls === 'offline';
-  const label = stateLabel(machine);
-  const lastKnown = offline && machine.state !== 'Unknown' ? machine.state : null;
+  const label = machineWord(machine);
+  const lastKnown = offline && machine.state !== 'Unknown' ? stateWord(machine.state, machine.bucket) : null;
   return (
     <Link
       to={`/live/${encodeURIComponent(machine.equipmentId)}`}
@@ -75,8 +70,8 @@ export const MachineTile = memo(function MachineTile({ machine, ideal }: { machi
           {machine.name}
         </div>
         <div className="tile-state">
-          <span className="tile-state-name" data-testid="tile-state">
-            {offline ? (machine.stale && machine.online ? 'No data' : 'Offline') : label}
+          <span className="tile-state-name" data-testid="tile-state" title={packmlTitle(machine)}>
+            {label}
           </span>
           {!offline && (
             <span className="tile-time" title="Time in this state">
@@ -84,13 +79,8 @@ export const MachineTile = memo(function MachineTile({ machine, ideal }: { machi
             </span>
           )}
         </div>
-        <div className="tile-sub">
-          {offline ? (
-            lastKnown ? <>last known: {lastKnown}</> : STATE_CLASS_LABEL.offline
-          ) : (
-            STATE_CLASS_LABEL[cls]
-          )}
-        </div>
+        {/* One state label a tile: the word above says it; only a machine without current data says more. */}
+        {offline && <div className="tile-sub">{lastKnown ? <>last known: {lastKnown}</> : STATE_CLASS_LABEL.offline}</div>}
       </div>
       <dl className="tile-metrics">
         <div>

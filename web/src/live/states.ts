@@ -15,15 +15,49 @@ export const STATE_CLASS_LABEL: Record<StateClass, string> = {
   offline: 'Offline / no data',
 };
 
-/** The states each colour stands for, for the legend. */
+/** The states each colour stands for, for the legend, in the operators' words (PackML names in brackets). */
 export const STATE_CLASS_STATES: Record<StateClass, string> = {
-  run: 'Execute, Completing',
-  stop: 'Held, Aborted, Stopped (and their transitions)',
-  wait: 'Suspended',
-  setup: 'Starting, Unholding, setup mode',
-  idle: 'Idle, Complete, Resetting, planned downtime',
-  offline: 'Unknown, no recent data',
+  run: 'Running, finishing (Execute, Completing)',
+  stop: 'Stopped, fault, emergency stop (Stopped, Held, Aborted and their transitions)',
+  wait: 'Waiting for material or the next station (Suspended)',
+  setup: 'Starting, resuming, setup mode (Starting, Unholding)',
+  idle: 'Idle, finished, resetting, planned downtime (Idle, Complete, Resetting)',
+  offline: 'No recent data (Unknown)',
 };
+
+/**
+ * What an operator calls a PackML state (ISA-TR88.00.02): the word on tiles, headers and the shop floor. The PackML
+ * name is a secondary detail (tooltip, legend).
+ */
+const STATE_WORD: Record<string, string> = {
+  Execute: 'Running',
+  Completing: 'Finishing',
+  Complete: 'Finished',
+  Held: 'Fault',
+  Holding: 'Fault',
+  Unholding: 'Resuming',
+  Suspended: 'Waiting',
+  Suspending: 'Waiting',
+  Unsuspending: 'Resuming',
+  Stopped: 'Stopped',
+  Stopping: 'Stopping',
+  Aborted: 'Emergency stop',
+  Aborting: 'Emergency stop',
+  Clearing: 'Clearing fault',
+  Starting: 'Starting',
+  Resetting: 'Resetting',
+  Idle: 'Idle',
+  Undefined: 'No data',
+  Unknown: 'No data',
+};
+
+/** The operator's word for a state: setup mode says so; a stop in planned downtime is a planned stop. */
+export function stateWord(state: string, bucket?: Bucket | string): string {
+  const word = STATE_WORD[state] ?? state;
+  if (bucket === 'asut' && word !== 'No data') return 'Setup';
+  if (bucket === 'pdot' && BY_STATE[state] !== 'run' && word !== 'No data') return 'Planned stop';
+  return word;
+}
 
 const BY_STATE: Record<string, StateClass> = {
   Execute: 'run',
@@ -57,6 +91,20 @@ export function classOfState(state: string, bucket?: Bucket): StateClass {
 /** Whether the machine's data can be trusted as current. */
 export function isOffline(m: Pick<LiveMachine, 'state' | 'online' | 'stale'>): boolean {
   return !m.online || m.stale || m.state === 'Unknown';
+}
+
+/**
+ * The word a machine shows everywhere (live plant, machine page, shop floor): its state in plain words while its data
+ * is current, "No data" when it went quiet, "Offline" when it is disconnected.
+ */
+export function machineWord(m: Pick<LiveMachine, 'state' | 'bucket' | 'online' | 'stale'>): string {
+  if (isOffline(m)) return m.stale && m.online ? 'No data' : 'Offline';
+  return stateWord(m.state, m.bucket);
+}
+
+/** The tooltip that names the PackML state behind the word. */
+export function packmlTitle(m: Pick<LiveMachine, 'state' | 'bucket'>): string {
+  return m.state === 'Unknown' ? 'PackML state: unknown (no data)' : `PackML state: ${m.state}`;
 }
 
 /** Colour class of a machine: stale or offline machines are grey whatever their last state was. */

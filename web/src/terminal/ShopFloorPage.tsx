@@ -1,12 +1,14 @@
 // The supervisor's shop floor: every station with what runs on it (phase, counts, interruption, people), open andon
 // calls with acknowledge / resolve, and open parameter alarms — live through the shop-floor stream, new calls
-// highlighted without sound.
+// highlighted without sound. A station's machine state comes from the same live machines as the Live plant (same
+// words, colours and counts), so the two pages never tell different stories.
 import { useCallback, useRef, useState } from 'react';
 import { api, errorMessage } from '../platform/api.ts';
 import { hasRole, useAuth } from '../platform/auth.tsx';
 import { Button, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { Link } from '../platform/router.tsx';
-import { classOfState, STATE_COLOURS } from '../live/states.ts';
+import { countByClass } from '../live/common.tsx';
+import { classOfMachine, machineWord, packmlTitle, STATE_COLOURS } from '../live/states.ts';
 import type { LiveMachine } from '../live/types.ts';
 import { useNow } from '../live/time.ts';
 import { alarmText, hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
@@ -16,7 +18,7 @@ const NEW_FOR_MS = 60_000;
 
 export function ShopFloorPage() {
   const { user } = useAuth();
-  const [stations, setStations] = useState<StationView[] | null>(null);
+  const [stations, setStations] = useState<Array<{ view: StationView; machine: LiveMachine }> | null>(null);
   const [calls, setCalls] = useState<AndonCall[]>([]);
   const [alarms, setAlarms] = useState<Alarm[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -39,7 +41,11 @@ export function ShopFloorPage() {
       // Calls already open when the page opened are not "new"; every later one is highlighted for a minute.
       for (const c of open) if (!firstSeen.current.has(c.id)) firstSeen.current.set(c.id, loaded.current ? t : 0);
       loaded.current = true;
-      setStations(views.filter((v): v is StationView => v !== null).sort((a, b) => a.station.path.localeCompare(b.station.path, undefined, { numeric: true })));
+      setStations(
+        machines
+          .flatMap((machine, i) => (views[i] ? [{ view: views[i], machine }] : []))
+          .sort((a, b) => a.view.station.path.localeCompare(b.view.station.path, undefined, { numeric: true })),
+      );
       setCalls(open);
       setAlarms(openAlarms);
       setError(null);
@@ -68,12 +74,14 @@ export function ShopFloorPage() {
   const floorRole = hasRole(user, 'admin', 'supervisor', 'operator');
 
   if (!stations) return error ? <ErrorBanner error={error} onRetry={() => void load()} /> : <Spinner label="Loading the shop floor…" />;
-  const running = stations.filter((s) => s.current);
+  // Running is counted as on the Live plant (current data, a running state); orders are counted apart.
+  const running = countByClass(stations.map((s) => s.machine)).run;
+  const withOrder = stations.filter((s) => s.view.current).length;
   return (
     <div className="page">
       <PageHeader
         title="Shop floor"
-        subtitle={`${running.length} of ${stations.length} stations busy · ${calls.length} open andon call${calls.length === 1 ? '' : 's'} · ${alarms.length} open alarm${alarms.length === 1 ? '' : 's'} · ${live ? 'live' : 'reconnecting…'}`}
+        subtitle={`${running} of ${stations.length} machines running · ${withOrder} with an order · ${calls.length} open andon call${calls.length === 1 ? '' : 's'} · ${alarms.length} open alarm${alarms.length === 1 ? '' : 's'} · ${live ? 'live' : 'reconnecting…'}`}
       />
       {error ? <div className="banner banner-warn">Showing the last known state: {errorMessage(error)}</div> : null}
       <ErrorBanner error={actionError} />
@@ -124,19 +132,27 @@ export function ShopFloorPage() {
       )}
 
       <section className="sf-grid" data-testid="stations">
-        {stations.map((v) => {
+        {stations.map(({ view: v, machine }) => {
           const s = v.station;
-          const c = STATE_COLOURS[classOfState(s.state, s.bucket as never)];
+          const cls = classOfMachine(machine);
+          const c = STATE_COLOURS[cls];
           const op = v.current;
           const pct = op && op.quantity > 0 ? Math.min(100, (op.good / op.quantity) * 100) : 0;
           return (
-            <article key={s.path} className={`sf-station${v.andon.length ? ' sf-station-call' : ''}`} data-testid="station-card" style={{ borderTopColor: c.bg }}>
+            <article
+              key={s.path}
+              className={`sf-station${v.andon.length ? ' sf-station-call' : ''}`}
+              data-testid="station-card"
+              data-path={s.path}
+              data-class={cls}
+              style={{ borderTopColor: c.bg }}
+            >
               <div className="sf-station-head">
                 <Link to={stationUrl(s.path)} className="sf-station-name">
                   {s.name}
                 </Link>
-                <span className="sf-state" style={{ background: c.bg, color: c.fg }}>
-                  {s.state}
+                <span className="sf-state" data-testid="station-state" style={{ background: c.bg, color: c.fg }} title={packmlTitle(machine)}>
+                  {machineWord(machine)}
                 </span>
               </div>
               {op ? (
@@ -157,7 +173,9 @@ export function ShopFloorPage() {
                   </div>
                 </>
               ) : (
-                <div className="muted">Idle · {v.queue.length} in the queue</div>
+                <div className={cls === 'run' ? 'sf-no-order' : 'muted'} data-testid="station-no-order">
+                  {cls === 'run' ? 'Running without an order' : 'No order'} · {v.queue.length} in the queue
+                </div>
               )}
               <div className="small muted">{v.operators.length ? `Signed in: ${v.operators.map((o) => o.username).join(', ')}` : 'Nobody signed in'}</div>
               {v.andon.length > 0 && <div className="sf-call-count">{v.andon.length} open call{v.andon.length === 1 ? '' : 's'}</div>}
