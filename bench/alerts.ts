@@ -5,6 +5,7 @@
 //   DATABASE_URL=postgres://… npx tsx bench/alerts.ts [--machines 200]
 import { randomUUID } from 'node:crypto';
 import { performance as perf } from 'node:perf_hooks';
+import { createCollectHistory } from '../src/collect/index.ts';
 import { SYSTEM_ACTOR } from '../src/platform/auth/principal.ts';
 import type { AppContext } from '../src/platform/context.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
@@ -63,7 +64,7 @@ async function main() {
 
   const events = new EventBus();
   const ctx = { database, db: database.db, events, log: quiet } as unknown as AppContext;
-  const performance = new PerformanceService(ctx, { minorStopThresholdS: 300, foldEveryMs: 3_600_000 });
+  const performance = new PerformanceService(ctx, createCollectHistory(), { minorStopThresholdS: 300, foldEveryMs: 3_600_000 });
   await performance.start();
   const f0 = perf.now();
   await performance.rollup.fold();

@@ -4,6 +4,7 @@
 //   DATABASE_URL=postgres://… npx tsx bench/kpi.ts [--machines 200] [--days 90]
 import { randomUUID } from 'node:crypto';
 import { performance as perf } from 'node:perf_hooks';
+import { createCollectHistory } from '../src/collect/index.ts';
 import { EventBus } from '../src/platform/events.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -95,7 +96,7 @@ async function main() {
   const view = new PlantView(new PlantService(database.db, new EventBus()));
   await view.reload();
   const now = Date.now();
-  const rollup = new Rollup(database, view, {
+  const rollup = new Rollup(database, view, createCollectHistory(), {
     minorStopThresholdS: 300,
     now: () => now,
     progress: (d, total) => d % 40 === 0 && log(`  folded ${d}/${total} machines`),

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CollectService, collectRoutes, LiveView } from './collect/index.ts';
+import { CollectService, collectRoutes, createCollectHistory, LiveView } from './collect/index.ts';
 import { CommandService } from './connectors/commands.ts';
 import { connectorRoutes } from './connectors/connectors.routes.ts';
 import { ingestRoutes } from './connectors/http/ingest.ts';
@@ -93,9 +93,11 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const unsubscribe: Array<() => void> = [];
   const collect = new CollectService(ctx);
   await collect.start();
+  // the port through which performance and execution read machine history: one definition of a good count
+  const history = createCollectHistory();
   unsubscribe.push(masterData.subscribe('collect', () => collect.reload()));
   // before any connector delivers data: performance learns of every stretch of history collect rewrites
-  const performanceModule = await createPerformanceModule(ctx, collect);
+  const performanceModule = await createPerformanceModule(ctx, collect, history);
   unsubscribe.push(masterData.subscribe('performance', (changes) => performanceModule.performance.reloadPlant(changes)));
   const live = new LiveView(collect, ctx.events, ctx.database);
   await live.start();
@@ -146,7 +148,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       folders.dispose();
     },
   };
-  const executionModule = await createExecutionModule(ctx, collect, commands);
+  const executionModule = await createExecutionModule(ctx, collect, history, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
   unsubscribe.push(masterData.subscribe('execution', () => executionModule.watch.reload()));
   const planningModule = await createPlanningModule(ctx, collect);

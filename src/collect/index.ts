@@ -7,3 +7,4 @@ export type { RewriteListener, RewrittenRange } from './flush.ts';
 export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus } from './types.ts';
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';
 export { COMMAND_CONFIRM_STATES, confirmsCommand, PACKML_STATES, parsePackmlState, type PackmlState } from './states.ts';
+export { alarmCode, createCollectHistory, operationContextAt, operationKey, type AlarmValueAt, type CollectHistory, type HistoryCount, type HistorySpan } from './history.ts';

@@ -1,7 +1,7 @@
 // The execution module put together: orders (intake, release, dispatch) and the shop floor (terminal, andon,
 // parameter lock, labour), with the lot ledger plugged in when the lots module is present.
 import type { ServerResponse } from 'node:http';
-import type { CollectService } from '../collect/index.ts';
+import type { CollectHistory, CollectService } from '../collect/index.ts';
 import type { CommandService } from '../connectors/commands.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
@@ -24,12 +24,20 @@ export interface ExecutionModule extends TaktModule {
   setLedger(ledger: LotLedger): void;
 }
 
-export async function createExecutionModule(ctx: AppContext, collect: CollectService, commands: CommandService, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
+/** `history` is collect's history port: an operation's machine counts and downtime are read through it only. */
+export async function createExecutionModule(
+  ctx: AppContext,
+  collect: CollectService,
+  history: CollectHistory,
+  commands: CommandService,
+  opts: { recipeTimeoutMs?: number } = {},
+): Promise<ExecutionModule> {
   let ledger: LotLedger | undefined;
   const plant = new PlantService(ctx.db, ctx.events);
   const watch = new RunWatch(ctx, collect, plant);
   const deps: ShopFloorDeps = {
     collect,
+    history,
     commands,
     plant,
     ledger: () => ledger,
@@ -41,7 +49,8 @@ export async function createExecutionModule(ctx: AppContext, collect: CollectSer
         )
       ).map((p) => ({ id: p.id, name: p.name, materialId: p.material_id }))[0],
     views: undefined as unknown as ShopFloorViews,
-    onRunChanged: (equipmentId) => void watch.reload(equipmentId).catch((err) => ctx.log.warn({ err }, 'execution: reloading running operations failed')),
+    // awaited by the action, so the machine's data carries the operation once setup answers (collect/history.ts)
+    onRunChanged: (equipmentId) => watch.reload(equipmentId).catch((err) => ctx.log.warn({ err }, 'execution: reloading running operations failed')),
     recipeTimeoutMs: opts.recipeTimeoutMs,
   };
   deps.views = new ShopFloorViews(ctx.db, () => deps);

@@ -1,5 +1,5 @@
 // SQL of the shop floor: an operation's run (claim, phase changes, completion), its journal, hand-entered quantities,
-// machine counts while it ran, labour sessions, andon calls and parameter-lock alarms. Bound parameters only.
+// labour sessions, andon calls and parameter-lock alarms. Bound parameters only.
 import { randomUUID } from 'node:crypto';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 
@@ -154,36 +154,6 @@ export async function handTotals(db: Db, orderId: string, seq: number): Promise<
   }
   t.scrapByReason = [...byReason].map(([reason, quantity]) => ({ reason, quantity })).sort((a, b) => b.quantity - a.quantity);
   return t;
-}
-
-/** Parts the machine counted between two instants (production_counts from its counters). */
-export async function machineCounts(db: Db, equipmentPath: string, from: string, to: string | null): Promise<{ good: number; scrap: number }> {
-  const rows = await rowsOf<{ kind: string; n: number }>(
-    db,
-    sql`SELECT c.kind, sum(c.delta)::float8 AS n FROM production_counts c JOIN equipment e ON e.id = c.equipment_id
-        WHERE e.path = ${equipmentPath} AND c.ts >= ${from}::timestamptz AND (${to}::timestamptz IS NULL OR c.ts < ${to}::timestamptz)
-        GROUP BY c.kind`,
-  );
-  return { good: Number(rows.find((r) => r.kind === 'good')?.n ?? 0), scrap: Number(rows.find((r) => r.kind === 'scrap')?.n ?? 0) };
-}
-
-/** Down time (ISO 22400 ADET and unknown) of a machine between two instants, with the stops. */
-export async function downtime(db: Db, equipmentPath: string, from: string, to: string | null) {
-  const rows = await rowsOf<{ start_ts: string; end_ts: string | null; state: string; bucket: string }>(
-    db,
-    sql`SELECT greatest(s.start_ts, ${from}::timestamptz) AS start_ts, least(s.end_ts, ${to}::timestamptz) AS end_ts, s.state, s.bucket
-        FROM state_intervals s JOIN equipment e ON e.id = s.equipment_id
-        WHERE e.path = ${equipmentPath} AND s.bucket IN ('adet', 'unknown')
-          AND (s.end_ts IS NULL OR s.end_ts > ${from}::timestamptz) AND (${to}::timestamptz IS NULL OR s.start_ts < ${to}::timestamptz)
-        ORDER BY s.start_ts`,
-  );
-  const now = Date.now();
-  const stops = rows.map((r) => {
-    const start = new Date(r.start_ts).getTime();
-    const end = r.end_ts ? new Date(r.end_ts).getTime() : now;
-    return { start: iso(r.start_ts)!, end: iso(r.end_ts), state: r.state, bucket: r.bucket, seconds: Math.max(0, Math.round((end - start) / 1000)) };
-  });
-  return { seconds: stops.reduce((s, x) => s + x.seconds, 0), stops };
 }
 
 // ---- labour -------------------------------------------------------------------------------------------------------

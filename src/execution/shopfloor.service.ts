@@ -129,7 +129,7 @@ export class ShopFloor {
       await run.openLabour(tx, { username: actor.name, station: eq.path, orderId, seq });
       await run.addEvent(tx, { orderId, seq, kind: 'setup', actor: actor.name, station: eq.path });
     });
-    this.deps.onRunChanged?.(eq.id);
+    await this.deps.onRunChanged?.(eq.id);
     const recipe = (await run.getRun(this.ctx.db, orderId, seq))!.recipe ?? {};
     const download = Object.keys(recipe).length ? await this.downloadRecipe(actor, orderId, seq) : null;
     return { operation: await this.deps.views.operation(orderId, seq), download };
@@ -167,7 +167,7 @@ export class ShopFloor {
       await run.patchRun(tx, orderId, seq, { phase: 'running', startedAt: true });
       await run.addEvent(tx, { orderId, seq, kind: 'start', actor: actor.name, station: r.equipment, data: override ? { override } : {} });
     });
-    this.deps.onRunChanged?.(this.deps.collect.equipment((await run.getRun(this.ctx.db, orderId, seq))!.equipment!).id);
+    await this.deps.onRunChanged?.(this.deps.collect.equipment((await run.getRun(this.ctx.db, orderId, seq))!.equipment!).id);
     return this.deps.views.operation(orderId, seq);
   }
 
@@ -205,7 +205,7 @@ export class ShopFloor {
       this.requireRunning(r, 'reporting quantities', ['running', 'paused']);
       const fromGood = q.kind === 'scrap' && q.fromGood === true;
       if (fromGood) {
-        const t = await liveTotals(tx, op, r);
+        const t = await liveTotals(this.deps, tx, op, r);
         if (q.quantity > t.good) throw new AppError('conflict', `only ${t.good} good parts are counted on ${opLabel(orderId, seq)}: ${q.quantity} cannot be scrapped from them`);
       }
       await run.addQuantity(tx, { orderId, seq, kind: q.kind, quantity: q.quantity, reason: q.kind === 'scrap' ? q.reason! : null, fromGood, actor: actor.name });
@@ -218,7 +218,7 @@ export class ShopFloor {
   private async figures(orderId: string, seq: number) {
     const r = (await run.getRun(this.ctx.db, orderId, seq))!;
     const op = (await repo.getOperation(this.ctx.db, orderId, seq))!;
-    const t = await liveTotals(this.ctx.db, { orderId, seq }, r);
+    const t = await liveTotals(this.deps, this.ctx.db, { orderId, seq }, r);
     return { orderId, seq, status: r.status, phase: r.phase, ...countFigures(op.quantity, t) };
   }
 
@@ -249,7 +249,7 @@ export class ShopFloor {
       if (r.status === 'completed') throw new AppError('conflict', `${opLabel(orderId, seq)} was completed already (${r.completedAt} by ${r.completedBy})`);
       this.requireRunning(r, 'completing', ['running', 'paused']);
       equipmentId = this.deps.collect.equipment(r.equipment!).id;
-      const t = await liveTotals(tx, op, r);
+      const t = await liveTotals(this.deps, tx, op, r);
       const backflushed = [];
       if (ledger) {
         const already = (await ledger.consumedBy(tx, orderId)).filter((c) => c.seq === seq);
@@ -300,7 +300,7 @@ export class ShopFloor {
       }
       return { good: t.good, scrap: t.scrap, backflushed, produced, orderCompleted: orderDone };
     });
-    if (equipmentId) this.deps.onRunChanged?.(equipmentId);
+    if (equipmentId) await this.deps.onRunChanged?.(equipmentId);
     return { ...result, operation: await this.deps.views.operation(orderId, seq) };
   }
 

@@ -1,7 +1,7 @@
 // What the terminal and the supervisor see: an operation with its live counts (machine + hand), cycle time,
 // interruption and downtime, journal, alarms and materials; a station with its queue, people and calls; and the
 // record of an order as actually made (for the ERP).
-import type { CollectService } from '../collect/index.ts';
+import type { CollectHistory, CollectService } from '../collect/index.ts';
 import type { CommandService } from '../connectors/commands.ts';
 import { sql, rowsOf, type Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/errors.ts';
@@ -9,11 +9,14 @@ import type { PlantService } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { LotLedger, OperationPerformance, OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
+import { downtime as machineDowntime, machineCounts, type RunHistoryDeps } from './run-history.ts';
 import * as run from './shopfloor.repository.ts';
 import { isCountable } from './units.ts';
 
 export interface ShopFloorDeps {
   collect: CollectService;
+  /** collect's history port: the machine's counts and downtime of an operation */
+  history: CollectHistory;
   commands: CommandService;
   plant: PlantService;
   /** The lot ledger, once the lots module is there. */
@@ -21,16 +24,19 @@ export interface ShopFloorDeps {
   productOf(db: Db, orderId: string): Promise<{ id: string; name: string; materialId: string | null } | undefined>;
   views: ShopFloorViews;
   /** An operation started, stopped or moved on a machine: the order context of its data changes. */
-  onRunChanged?(equipmentId: string): void;
+  onRunChanged?(equipmentId: string): Promise<void> | void;
   recipeTimeoutMs?: number;
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
-/** Good and scrap of an operation: the machine's counts since production started plus what was entered by hand. */
-export async function liveTotals(db: Db, op: { seq: number; orderId: string }, r: run.RunRow) {
+/**
+ * Good and scrap of an operation: the machine's counts of the operation (from its setup start, the one definition in
+ * collect/history.ts) plus what was entered by hand.
+ */
+export async function liveTotals(d: RunHistoryDeps, db: Db, op: { seq: number; orderId: string }, r: run.RunRow) {
   if (r.status === 'completed') return { good: r.goodQty, scrap: r.scrapQty, machine: null, hand: await run.handTotals(db, op.orderId, op.seq) };
-  const machine = r.equipment && r.startedAt ? await run.machineCounts(db, r.equipment, r.startedAt, r.completedAt) : { good: 0, scrap: 0 };
+  const machine = await machineCounts(d, db, r);
   const hand = await run.handTotals(db, op.orderId, op.seq);
   return { good: round(Math.max(0, machine.good + hand.good - hand.scrapFromGood)), scrap: round(machine.scrap + hand.scrap), machine, hand };
 }
@@ -56,18 +62,18 @@ export class ShopFloorViews {
     const op = order && (await repo.getOperation(db, orderId, seq));
     if (!order || !op) throw notFound('operation', `${orderId}/${seq}`);
     const r = (await run.getRun(db, orderId, seq))!;
-    const t = await liveTotals(db, { orderId, seq }, r);
     const d = this.deps();
+    const t = await liveTotals(d, db, { orderId, seq }, r);
     const product = await d.productOf(db, orderId);
     let machine: { state: string; bucket: string; since: string | null; cycleTimeS: number | null } | null = null;
-    let downtime: Awaited<ReturnType<typeof run.downtime>> | null = null;
+    let downtime: Awaited<ReturnType<typeof machineDowntime>> | null = null;
     if (r.equipment) {
       const m = d.collect.machineStates().find((x) => x.eq.path === r.equipment);
       const cycle = r.status === 'running' ? (await d.collect.tags(r.equipment).catch(() => [])).find((x) => x.tag === 'cycle_time')?.latest : undefined;
       machine = m
         ? { state: m.state, bucket: m.bucket, since: m.since ? new Date(m.since).toISOString() : null, cycleTimeS: typeof cycle?.value === 'number' ? cycle.value : null }
         : null;
-      if (r.startedAt) downtime = await run.downtime(db, r.equipment, r.startedAt, r.completedAt);
+      if (r.startedAt) downtime = await machineDowntime(d, db, r.equipment, r.startedAt, r.completedAt);
     }
     const interrupted = r.status === 'running' && r.phase === 'running' && machine !== null && (machine.bucket === 'adet' || machine.bucket === 'unknown');
     const ledger = d.ledger?.();
@@ -174,7 +180,7 @@ export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: str
   const operations: OperationPerformance[] = [];
   for (const op of ops) {
     const r = (await run.getRun(db, orderId, op.seq))!;
-    const t = await liveTotals(db, { orderId, seq: op.seq }, r);
+    const t = await liveTotals(d, db, { orderId, seq: op.seq }, r);
     const units = new Map(op.parameters.map((p) => [p.name, p.unit]));
     operations.push({
       seq: op.seq,

@@ -1,7 +1,7 @@
 // What execution learns from the machines while operations run: the order context of their data (collect's
 // contextualiser asks), the parameter lock (a setpoint changed at the machine or a process value outside its limits
 // raises an alarm against the operation), and interruptions (the machine went down while the operation ran).
-import type { CollectService } from '../collect/index.ts';
+import { operationContextAt, type CollectService } from '../collect/index.ts';
 import { sameValue } from '../connectors/commands.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
@@ -52,7 +52,8 @@ export class RunWatch {
   async start(): Promise<void> {
     this.collect.contexts.setOrderContextProvider((equipmentId, ts) => {
       const w = this.byEquipment.get(equipmentId);
-      return w && ts >= w.from ? { orderId: w.orderId, operationId: `${w.orderId}/${w.seq}` } : {};
+      // the one definition of which parts belong to an operation: from its setup start (collect/history.ts)
+      return w ? operationContextAt({ orderId: w.orderId, seq: w.seq, setupStart: w.from }, ts) : {};
     });
     await this.reload();
     this.offs.push(this.ctx.events.subscribe('collect.stored', (e) => this.onValues(e)));

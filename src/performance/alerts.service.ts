@@ -172,7 +172,7 @@ export class AlertService {
     const w = rule.windowS * 1000;
     if (rule.kind === 'state_longer_than') {
       // enough history to tell whether the run is longer than the threshold
-      const raw = await loadRaw(this.ctx.database, machines.map((m) => m.id), now - rule.threshold * 1000 - 60_000, now, 0);
+      const raw = await loadRaw(this.perf.history, this.ctx.database, machines.map((m) => m.id), now - rule.threshold * 1000 - 60_000, now, 0);
       for (const m of machines) out.set(m.id, secondsInState(raw.get(m.id)!.states, now, rule.state!));
       return out;
     }

@@ -7,7 +7,6 @@
 import { ExecutionService } from '../execution/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
-import { loadOrderIntervals } from './analysis.repository.ts';
 import { intersect, union, type Span } from './intervals.ts';
 import type { KpiSettings } from './kpis.ts';
 import { loadRaw } from './performance.repository.ts';
@@ -60,8 +59,8 @@ export class OrderKpis {
     const end = Math.max(from, Math.min(to, now));
     const ids = machines.map((m) => m.id);
     const threshold = this.perf.opts.minorStopThresholdS;
-    const intervals = await loadOrderIntervals(this.ctx.database, ids, from, end);
-    const raw = await loadRaw(this.ctx.database, ids, from, end, threshold * 1000, this.perf.rollup.conventions);
+    const intervals = await this.perf.history.spans(this.ctx.database, ids, from, end);
+    const raw = await loadRaw(this.perf.history, this.ctx.database, ids, from, end, threshold * 1000, this.perf.rollup.conventions);
     const out = new Map<string, Map<string, TimeTotals>>();
     for (const m of machines) {
       const h = raw.get(m.id)!;

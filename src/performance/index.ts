@@ -1,6 +1,6 @@
 // The performance module's face: ISO 22400 time model and KPIs, roll-ups, downtime reasons, early warning.
 import type { FastifyInstance } from 'fastify';
-import type { CollectService } from '../collect/index.ts';
+import type { CollectHistory, CollectService } from '../collect/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import { alertRoutes } from './alerts.routes.ts';
@@ -24,11 +24,19 @@ export interface PerformanceModule extends TaktModule {
   alerts: AlertService;
 }
 
-/** `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed. */
-export async function createPerformanceModule(ctx: AppContext, collect: Pick<CollectService, 'onRewritten'>, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
+/**
+ * `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed; `history` is
+ * collect's history port, the only way performance reads the machines' states, counts and alarm values.
+ */
+export async function createPerformanceModule(
+  ctx: AppContext,
+  collect: Pick<CollectService, 'onRewritten'>,
+  history: CollectHistory,
+  opts: Partial<PerformanceOptions & AlertOptions> = {},
+): Promise<PerformanceModule> {
   // stays registered after this module stops: collect's last flush at shutdown must still mark what it rewrote
   collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
-  const performance = new PerformanceService(ctx, { ...DEFAULT_OPTIONS, ...opts });
+  const performance = new PerformanceService(ctx, history, { ...DEFAULT_OPTIONS, ...opts });
   await performance.start();
   const stops = new StopService(ctx, performance);
   const alerts = new AlertService(ctx, performance, { ...DEFAULT_ALERT_OPTIONS, ...opts });

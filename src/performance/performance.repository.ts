@@ -1,5 +1,6 @@
-// SQL of the performance module: raw history (collect's state intervals and counts, read only), the roll-up tables,
-// the fold watermark and the dirty hours. Timestamps travel as float8 epoch seconds.
+// SQL of the performance module: the roll-up tables, the fold watermark and the dirty hours; raw history (state
+// intervals and counts) is collect's, read through its history port. Timestamps travel as float8 epoch seconds.
+import type { CollectHistory, HistoryCount, HistorySpan } from '../collect/index.ts';
 import type { Querier } from '../platform/db/database.ts';
 import { applyConventions, rebuckets, type PlantConventions } from './conventions.ts';
 import { EXTERNAL_STATES, TOTAL_KEYS, zeroTotals, type StateSpan, type TimeTotals } from './time-model.ts';
@@ -17,34 +18,25 @@ const COLUMN: Record<(typeof TOTAL_KEYS)[number], string> = {
 };
 const COLS = TOTAL_KEYS.map((k) => COLUMN[k]);
 
-export interface RawCount {
-  ts: number;
-  kind: 'good' | 'scrap';
-  delta: number;
-  orderId: string | null;
-  operationId: string | null;
-}
+export type RawCount = HistoryCount;
 
-export type RawState = StateSpan & {
-  /** The order on the unit when the interval began (collect's context), for the stopWithoutOrder convention. */
-  orderId: string | null;
-};
+/** A state interval with the order on the unit when it began (collect's context), for the stopWithoutOrder convention. */
+export type RawState = StateSpan & HistorySpan;
 
 export interface RawHistory {
   states: RawState[];
   counts: RawCount[];
 }
 
-type StateRow = { e: string; s: number; t: number | null; state: string; bucket: string; o: string | null };
-const toState = (r: StateRow): RawState => ({ start: r.s * 1000, end: r.t === null ? null : r.t * 1000, state: r.state, bucket: r.bucket, orderId: r.o });
-
 /**
- * State intervals overlapping [from, to + tail) and counts in [from, to) of some machines. A stop that began before
- * `from` is followed back to its first interval, and one that goes on after `to + tail` forward to its last (its
- * length decides whether it is minor, and its whole length is its time to restoration). `conventions` gives each
- * machine's plant conventions: buckets are re-assigned by them (conventions.ts) before stops are followed.
+ * State intervals overlapping [from, to + tail) and counts in [from, to) of some machines, read through collect's
+ * history port. A stop that began before `from` is followed back to its first interval, and one that goes on after
+ * `to + tail` forward to its last (its length decides whether it is minor, and its whole length is its time to
+ * restoration). `conventions` gives each machine's plant conventions: buckets are re-assigned by them
+ * (conventions.ts) before stops are followed.
  */
 export async function loadRaw(
+  history: CollectHistory,
   q: Querier,
   ids: string[],
   from: number,
@@ -58,95 +50,36 @@ export async function loadRaw(
     const c = conventions?.(id);
     return c && rebuckets(c) ? applyConventions(x, c) : x;
   };
-  // the one interval that started at or before `from` (intervals do not overlap), then those starting after it:
-  // both index range scans on (equipment_id, start_ts), however long the history before `from`
-  const rows = await q.query<StateRow>(
-    `SELECT u.e, extract(epoch FROM x.start_ts)::float8 AS s, extract(epoch FROM x.end_ts)::float8 AS t, x.state, x.bucket, c.order_id AS o
-     FROM unnest($1::uuid[]) AS u(e)
-     CROSS JOIN LATERAL (
-       (SELECT start_ts, end_ts, state, bucket, context_id FROM state_intervals WHERE equipment_id = u.e AND start_ts <= to_timestamp($3) ORDER BY start_ts DESC LIMIT 1)
-       UNION ALL
-       (SELECT start_ts, end_ts, state, bucket, context_id FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp($3) AND start_ts < to_timestamp($2))
-     ) x
-     LEFT JOIN collect_contexts c ON c.id = x.context_id
-     WHERE x.end_ts IS NULL OR x.end_ts > to_timestamp($3)
-     ORDER BY u.e, x.start_ts`,
-    [ids, sec(to + tailMs), sec(from)],
-  );
-  for (const r of rows) out.get(r.e)!.states.push(conv(r.e, toState(r)));
+  for (const [id, spans] of await history.spans(q, ids, from, to + tailMs)) out.get(id)!.states.push(...spans.map((x) => conv(id, x)));
   // follow stops back: the interval that ends where the first loaded one starts, while it is part of the same stop
-  let heads = [...out].filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0])).map(([id, h]) => ({ id, at: h.states[0].start }));
+  let heads = [...out].filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0])).map(([equipmentId, h]) => ({ equipmentId, at: h.states[0].start }));
   for (let guard = 0; heads.length && guard < 1000; guard++) {
-    const prev = await q.query<StateRow>(
-      `SELECT u.e, extract(epoch FROM p.start_ts)::float8 AS s, extract(epoch FROM p.end_ts)::float8 AS t, p.state, p.bucket, c.order_id AS o
-       FROM unnest($1::uuid[], $2::float8[]) AS u(e, st)
-       CROSS JOIN LATERAL (SELECT * FROM state_intervals WHERE equipment_id = u.e AND start_ts < to_timestamp(u.st - 1e-5) ORDER BY start_ts DESC LIMIT 1) p
-       LEFT JOIN collect_contexts c ON c.id = p.context_id
-       WHERE abs(extract(epoch FROM p.end_ts)::float8 - u.st) < 1e-5`,
-      [heads.map((h) => h.id), heads.map((h) => sec(h.at))],
-    );
+    const prev = await history.adjacentSpans(q, heads, 'before');
     heads = [];
-    for (const r of prev) {
-      const x = conv(r.e, toState(r));
+    for (const { equipmentId, ...r } of prev) {
+      const x = conv(equipmentId, r);
       if (!isStop(x)) continue;
-      out.get(r.e)!.states.unshift(x);
-      heads.push({ id: r.e, at: x.start });
+      out.get(equipmentId)!.states.unshift(x);
+      heads.push({ equipmentId, at: x.start });
     }
   }
   // follow stops forward: the interval that starts where the last loaded one ends, while it is part of the same stop
-  let tails = [...out].filter(([, h]) => { const l = h.states.at(-1); return l && l.end !== null && isStop(l); }).map(([id, h]) => ({ id, at: h.states.at(-1)!.end! }));
+  let tails = [...out].filter(([, h]) => { const l = h.states.at(-1); return l && l.end !== null && isStop(l); }).map(([equipmentId, h]) => ({ equipmentId, at: h.states.at(-1)!.end! }));
   for (let guard = 0; tails.length && guard < 1000; guard++) {
-    const next = await q.query<StateRow>(
-      `SELECT u.e, extract(epoch FROM n.start_ts)::float8 AS s, extract(epoch FROM n.end_ts)::float8 AS t, n.state, n.bucket, c.order_id AS o
-       FROM unnest($1::uuid[], $2::float8[]) AS u(e, st)
-       CROSS JOIN LATERAL (SELECT * FROM state_intervals WHERE equipment_id = u.e AND start_ts > to_timestamp(u.st - 1e-5) ORDER BY start_ts LIMIT 1) n
-       LEFT JOIN collect_contexts c ON c.id = n.context_id
-       WHERE abs(extract(epoch FROM n.start_ts)::float8 - u.st) < 1e-5`,
-      [tails.map((h) => h.id), tails.map((h) => sec(h.at))],
-    );
+    const next = await history.adjacentSpans(q, tails, 'after');
     tails = [];
-    for (const r of next) {
-      const x = conv(r.e, toState(r));
+    for (const { equipmentId, ...r } of next) {
+      const x = conv(equipmentId, r);
       if (!isStop(x)) continue;
-      out.get(r.e)!.states.push(x);
-      if (x.end !== null) tails.push({ id: r.e, at: x.end });
+      out.get(equipmentId)!.states.push(x);
+      if (x.end !== null) tails.push({ equipmentId, at: x.end });
     }
   }
-  // kind is named so the key (equipment_id, kind, ts) serves the time range
-  const counts = await q.query<{ e: string; t: number; kind: 'good' | 'scrap'; delta: string | number; o: string | null; op: string | null }>(
-    `SELECT c.equipment_id AS e, extract(epoch FROM c.ts)::float8 AS t, c.kind, c.delta, x.order_id AS o, x.operation_id AS op
-     FROM production_counts c LEFT JOIN collect_contexts x ON x.id = c.context_id
-     WHERE c.equipment_id = ANY($1::uuid[]) AND c.kind IN ('good', 'scrap') AND c.ts >= to_timestamp($2) AND c.ts < to_timestamp($3)
-     ORDER BY c.equipment_id, c.ts`,
-    [ids, sec(from), sec(to)],
-  );
-  for (const r of counts) out.get(r.e)!.counts.push({ ts: r.t * 1000, kind: r.kind, delta: Number(r.delta), orderId: r.o, operationId: r.op });
+  for (const [id, counts] of await history.counts(q, ids, from, to)) out.get(id)!.counts = counts;
   return out;
 }
 
 const isStop = (s: StateSpan) => s.bucket === 'adet' && !EXTERNAL_STATES.has(s.state);
-
-/** The earliest instant with raw data (state or count), if any. */
-export async function earliestData(q: Querier): Promise<number | undefined> {
-  const [r] = await q.query<{ t: number | null }>(
-    `SELECT extract(epoch FROM least((SELECT min(start_ts) FROM state_intervals), (SELECT min(ts) FROM production_counts)))::float8 AS t`,
-  );
-  return r?.t == null ? undefined : r.t * 1000;
-}
-
-/** Per machine, its first raw data (the earliest state interval or count); machines without any are left out. */
-export async function firstDataByMachine(q: Querier, ids: string[]): Promise<Map<string, number>> {
-  if (!ids.length) return new Map();
-  const rows = await q.query<{ e: string; t: number | null }>(
-    `SELECT u.e, extract(epoch FROM least(
-       (SELECT start_ts FROM state_intervals WHERE equipment_id = u.e ORDER BY start_ts LIMIT 1),
-       (SELECT ts FROM production_counts WHERE equipment_id = u.e AND kind = 'good' ORDER BY ts LIMIT 1),
-       (SELECT ts FROM production_counts WHERE equipment_id = u.e AND kind = 'scrap' ORDER BY ts LIMIT 1)))::float8 AS t
-     FROM unnest($1::uuid[]) AS u(e)`,
-    [ids],
-  );
-  return new Map(rows.filter((r) => r.t !== null).map((r) => [r.e, r.t! * 1000]));
-}
 
 // ------------------------------------------------------------------------------------------- fold state
 

@@ -1,5 +1,6 @@
 // Business rules of performance: which machines a request covers, periods and groups (shift/day/week), KPIs with
 // their inputs and definitions, the six big losses, and keeping the roll-ups current (fold job, rebuilds).
+import type { CollectHistory } from '../collect/index.ts';
 import { localParts, localToUtc, PlantService, type PublicEquipment } from '../plant/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
@@ -46,11 +47,13 @@ export class PerformanceService {
 
   constructor(
     private readonly ctx: AppContext,
+    /** collect's history port: the only way to the machines' states, counts and alarm values */
+    readonly history: CollectHistory,
     readonly opts: PerformanceOptions = DEFAULT_OPTIONS,
   ) {
     this.plant = new PlantService(ctx.db, ctx.events);
     this.view = new PlantView(this.plant);
-    this.rollup = new Rollup(ctx.database, this.view, { minorStopThresholdS: opts.minorStopThresholdS });
+    this.rollup = new Rollup(ctx.database, this.view, history, { minorStopThresholdS: opts.minorStopThresholdS });
   }
 
   async start(): Promise<void> {

@@ -2,6 +2,7 @@
 // after late data rewrites part of the past (as collect's rebuild does). PGlite in memory, real migrations.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollectHistory } from '../collect/index.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { calendarFn } from './calendar-windows.ts';
@@ -55,7 +56,7 @@ describe('roll-ups agree with a from-raw recomputation', () => {
       calendarFn: (m: MachineInfo) => calendarFn(m.calendar, m.path),
       idealCycleTime: (m: MachineInfo, order: string | null) => (order ? 30 : m.idealCycleTimeS),
     } as unknown as PlantView;
-    rollup = new Rollup(db, view, { minorStopThresholdS: 300, now: () => now }); // one clock: open intervals end at the same now
+    rollup = new Rollup(db, view, createCollectHistory(), { minorStopThresholdS: 300, now: () => now }); // one clock: open intervals end at the same now
   }, 60_000);
   afterAll(async () => db?.close());
 

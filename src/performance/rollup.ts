@@ -3,6 +3,7 @@
 // collect's own transactions through CollectService.onRewritten, see index.ts). KPIs for a period read whole
 // hours/days from the roll-ups and compute the partial edges and the current hour from raw, so they equal a
 // from-raw computation (test: rollup.test.ts).
+import type { CollectHistory } from '../collect/index.ts';
 import type { Database, Querier } from '../platform/db/database.ts';
 import { fromCommissioning } from './calendar-windows.ts';
 import { firstInside, intersect, union, type Span } from './intervals.ts';
@@ -52,6 +53,8 @@ export class Rollup {
   constructor(
     private readonly database: Database,
     private readonly plant: PlantView,
+    /** collect's history port: the raw history every figure is folded from */
+    readonly history: CollectHistory,
     private readonly opts: RollupOptions,
   ) {
     this.now = opts.now ?? Date.now;
@@ -80,7 +83,7 @@ export class Rollup {
   }
 
   private async loadFirstData(q: Querier = this.database): Promise<void> {
-    this.firstData = await repo.firstDataByMachine(q, this.plant.machines().map((m) => m.id));
+    this.firstData = await this.history.firstData(q, this.plant.machines().map((m) => m.id));
   }
 
   private countRows(m: MachineInfo, counts: repo.RawCount[]): CountRow[] {
@@ -110,7 +113,7 @@ export class Rollup {
     const out = new Map<string, TimeTotals>();
     for (let i = 0; i < machines.length; i += 50) {
       const chunk = machines.slice(i, i + 50);
-      const raw = await repo.loadRaw(q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs(), this.conventions);
+      const raw = await repo.loadRaw(this.history, q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs(), this.conventions);
       for (const m of chunk) out.set(m.id, this.modelOf(m, raw.get(m.id)!, from, to, now));
     }
     return out;
@@ -164,7 +167,7 @@ export class Rollup {
       const chunk = machines.slice(i, i + 20);
       for (let s = a; s < b; s += step) {
         const e = Math.min(b, s + step);
-        const raw = await repo.loadRaw(this.database, chunk.map((m) => m.id), s, e, this.tailMs(), this.conventions);
+        const raw = await repo.loadRaw(this.history, this.database, chunk.map((m) => m.id), s, e, this.tailMs(), this.conventions);
         const rows = chunk.flatMap((m) => this.hourRows(m, raw.get(m.id)!, s, e, now));
         const days = new Map<string, { equipmentId: string; day: number }>();
         for (const r of rows) days.set(`${r.equipmentId}|${floorTo(r.hour, DAY)}`, { equipmentId: r.equipmentId, day: floorTo(r.hour, DAY) });
@@ -223,7 +226,7 @@ export class Rollup {
     const target = floorTo(this.now() - SETTLE_MS, HOUR);
     let fs = await repo.readFold(this.database);
     if (!fs) {
-      const earliest = await repo.earliestData(this.database);
+      const earliest = await this.history.earliestData(this.database);
       const start = Math.min(target, earliest === undefined ? target : floorTo(earliest, HOUR));
       fs = { from: start, until: start };
       await repo.writeFold(this.database, fs);

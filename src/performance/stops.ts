@@ -55,7 +55,7 @@ export class StopService {
     const { machines } = this.perf.scope(equipment);
     const now = this.perf.rollup.now();
     const threshold = this.perf.opts.minorStopThresholdS;
-    const raw = await repo.loadRaw(this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000, this.perf.rollup.conventions);
+    const raw = await repo.loadRaw(this.perf.history, this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000, this.perf.rollup.conventions);
     const reasonRows = await this.ctx.database.query<{ e: string; s: number; reasonId: string; name: string; comment: string }>(
       `SELECT r.equipment_id AS e, extract(epoch FROM r.start_ts)::float8 * 1000 AS s, r.reason_id AS "reasonId", p.name, r.comment
        FROM perf_stop_reasons r JOIN perf_reasons p ON p.id = r.reason_id
@@ -64,7 +64,7 @@ export class StopService {
     );
     const reasonOf = (e: string, s: number) => reasonRows.find((r) => r.e === e && Math.abs(r.s - s) < 1);
     // stops a person has not classified take the reason their alarm code maps to
-    const alarms = await analysis.loadAlarmValues(this.ctx.database, new Map(machines.map((m) => [m.id, m.alarmTags])), from - 86_400_000, Math.min(to, now));
+    const alarms = await this.perf.history.alarmValues(this.ctx.database, new Map(machines.map((m) => [m.id, m.alarmTags])), from - 86_400_000, Math.min(to, now));
     const mappings = await analysis.listAlarmMappings(this.ctx.db);
     const plantWide = await analysis.plantWideAlarmCodes(this.ctx.db);
     const names = new Map((await this.reasons()).map((r) => [r.id, r.name]));
@@ -109,7 +109,7 @@ export class StopService {
     const stop = (await this.list(machines[0].id, start - 1, start + 1)).find((s) => Math.abs(Date.parse(s.start) - start) < 1);
     if (!stop) throw notFound(`stop of ${machines[0].path} starting at`, new Date(start).toISOString());
     const m = machines[0];
-    const exact = (await repo.loadRaw(this.ctx.database, [m.id], start - 1, start + 1, 0)).get(m.id)!.states.find((s) => Math.abs(s.start - start) < 1)?.start ?? start;
+    const exact = (await repo.loadRaw(this.perf.history, this.ctx.database, [m.id], start - 1, start + 1, 0)).get(m.id)!.states.find((s) => Math.abs(s.start - start) < 1)?.start ?? start;
     await this.ctx.db.transaction(async (tx) => {
       const [before] = await rowsOf<{ reasonId: string; comment: string }>(
         tx,
