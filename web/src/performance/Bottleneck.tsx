@@ -43,7 +43,7 @@ export function Bottleneck() {
   }, [r]);
 
   return (
-    <div>
+    <div className="page">
       <PageHeader title="Bottleneck" subtitle="Which machine of a line constrains its throughput — active period method" />
       <p>
         <Link to="/performance">Back to the performance overview</Link>

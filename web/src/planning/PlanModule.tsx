@@ -88,7 +88,7 @@ export default function PlanModule() {
   const machines = detail?.stats.machines ?? [];
   const shown = detail && (detail.status === 'ready' || detail.status === 'published' || detail.status === 'superseded');
   return (
-    <div className="plan-page">
+    <div className="page">
       <PageHeader
         title="Plan"
         subtitle="Finite-capacity schedule of the released orders: shift calendars, changeovers by product family, machines down and running work included"

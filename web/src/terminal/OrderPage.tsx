@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { Badge, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { Link } from '../platform/router.tsx';
 import { opApi, PHASE_LABEL, qty, stationUrl, usePoll, useShopfloorStream } from './floor.ts';
 import { STATUS_TONE } from './OrdersPage.tsx';
@@ -52,7 +53,7 @@ export function OrderPage({ id }: { id: string }) {
             Order {o.id} <Badge tone={STATUS_TONE[o.status]}>{o.status}</Badge>
           </>
         }
-        subtitle={`${o.productId} · ${qty(o.quantity)} ${o.unit} · priority ${o.priority}${o.dueAt ? ` · due ${new Date(o.dueAt).toLocaleString()}` : ''} · from ${o.source}`}
+        subtitle={`${o.productId} · ${qty(o.quantity)} ${o.unit} · priority ${o.priority}${o.dueAt ? ` · due ${formatDateTime(o.dueAt)}` : ''} · from ${o.source}`}
         actions={
           <>
             <Link to="/orders" className="btn btn-secondary">
@@ -100,8 +101,8 @@ export function OrderPage({ id }: { id: string }) {
                   <td>{v?.equipment ? <Link to={stationUrl(v.equipment)}>{v.equipment}</Link> : op.candidates.join(', ')}</td>
                   <td>{v ? qty(v.good) : '–'}</td>
                   <td>{v ? qty(v.scrap) : '–'}</td>
-                  <td>{v?.startedAt ? new Date(v.startedAt).toLocaleString() : '–'}</td>
-                  <td>{v?.completedAt ? `${new Date(v.completedAt).toLocaleString()} (${v.completedBy})` : '–'}</td>
+                  <td>{v?.startedAt ? formatDateTime(v.startedAt) : '–'}</td>
+                  <td>{v?.completedAt ? `${formatDateTime(v.completedAt)} (${v.completedBy})` : '–'}</td>
                 </tr>
               );
             })}
