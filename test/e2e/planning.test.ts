@@ -41,6 +41,8 @@ describe('the Plan page in the browser', () => {
     await page.getByRole('link', { name: 'Plan', exact: true }).click();
     await page.waitForURL(/\/plan$/);
     await page.getByText('No plan yet').waitFor();
+    // says what is true: three released orders wait for a plan
+    await expect.poll(async () => page.getByTestId('plan-empty').textContent()).toBe('3 released orders are waiting to be planned: press New plan to schedule them.');
     await page.getByLabel('Search time (s)').fill('2');
     await page.getByRole('button', { name: 'New plan' }).click();
     // progress while it computes, then the chart
