@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { canEditPlant, useAuth } from '../platform/auth.tsx';
 import { Banner, Button, Empty, ErrorBanner, PageHeader, Spinner, useToast } from '../platform/components.tsx';
-import { formatDateTime } from '../platform/format.ts';
+import { formatDateTime, formatTimesIn } from '../platform/format.ts';
 import { useResource, useSubmit } from '../platform/hooks.ts';
 import { Gantt } from './Gantt.tsx';
 import { MovePanel } from './MovePanel.tsx';
@@ -121,7 +121,7 @@ export default function PlanModule() {
         <Banner key={p.id} kind="warn">
           <span data-testid="plan-proposal">
             Takt proposes a repaired plan ({REASON_LABEL[p.reason]}
-            {p.reasonDetail ? `: ${p.reasonDetail}` : ''}) that keeps {p.stats.kept ?? 0} operations in place.{' '}
+            {p.reasonDetail ? `: ${formatTimesIn(p.reasonDetail)}` : ''}) that keeps {p.stats.kept ?? 0} operations in place.{' '}
           </span>
           <Button variant="ghost" onClick={() => setSelectedId(p.id)}>
             Review plan {p.id}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatTime, fromLocalInput, toLocalInput } from './format.ts';
+import { formatDateTime, formatTime, formatTimesIn, fromLocalInput, toLocalInput } from './format.ts';
 
 describe('one time formatter', () => {
   it('writes times in 24-hour form whatever the locale', () => {
@@ -8,6 +8,13 @@ describe('one time formatter', () => {
     expect(formatTime(new Date(Date.UTC(2026, 11, 2, 0, 5, 9)), 'UTC')).toBe('00:05:09');
     expect(formatDateTime(t, 'UTC')).toMatch(/14:05:09/);
     expect(formatDateTime(t, 'UTC')).not.toMatch(/AM|PM/i);
+  });
+
+  it('formats the instants quoted in server text', () => {
+    const text = 'Moved by hand: E-TOP/10 to imm03 at 2026-12-02T11:48:00.000Z';
+    expect(formatTimesIn(text)).toBe(`Moved by hand: E-TOP/10 to imm03 at ${formatDateTime('2026-12-02T11:48:00.000Z')}`);
+    expect(formatTimesIn('from 2026-12-24T06:00:00+01:00 on')).not.toMatch(/T06:00/);
+    expect(formatTimesIn('order 2026-12 lot L-1')).toBe('order 2026-12 lot L-1');
   });
 
   it('says "—" for no time and repeats text it cannot read', () => {

@@ -45,6 +45,11 @@ export function formatDate(v: When, timeZone?: string): string {
   return d ? format('date', timeZone).format(d) : String(v);
 }
 
+/** Server text that quotes instants (e.g. "moved … at 2026-12-02T11:48:00.000Z"): each ISO instant formatted as above. */
+export function formatTimesIn(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (iso) => formatDateTime(iso));
+}
+
 export function formatRelative(iso: string | null | undefined): string {
   if (!iso) return 'never';
   const ms = Date.now() - new Date(iso).getTime();
