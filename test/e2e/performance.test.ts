@@ -67,7 +67,15 @@ describe('performance dashboards in the browser', () => {
     await panel.getByRole('link', { name: 'Early-warning rules' }).click();
     await expect.poll(async () => (await page.getByTestId('rules-table').textContent()) ?? '', { timeout: 10_000 }).toContain('adet longer than 10 min');
     await page.goto(`${server.url}/performance/bottleneck`);
+    // the assembly line (chosen first) has reported nothing: no ranking of machines that all read "—"
+    const noData = page.getByTestId('bottleneck-no-data');
+    await noData.waitFor({ timeout: 20_000 });
+    expect(await noData.textContent()).toMatch(/No data to rank.*None of the \d+ machines/);
+    expect(await page.getByTestId('bottleneck-table').count()).toBe(0);
+    // the moulding cell with IMM 01's states: ranked, IMM 01 the bottleneck
+    await page.getByTestId('bottleneck-scope').selectOption({ label: 'acme/lakeside/moulding/imm-cell1 (workCenter)' });
     await page.getByTestId('bottleneck-table').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('bottleneck-table').locator('tbody tr').first().textContent()).toMatch(/^1IMM 01.*bottleneck/);
     expect(await page.getByTestId('bottleneck-method').textContent()).toMatch(/Active period method/);
     await shot(page, 'performance-bottleneck');
     // alarm codes → reasons: map E205 of every injection moulding machine

@@ -34,13 +34,15 @@ describe('the Plan page in the browser', () => {
   });
 
   it('a supervisor creates a plan, sees the Gantt chart and publishes it', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await signIn(page, server, { username: 'sue', password: 'password-123' });
     await page.getByRole('link', { name: 'Plan', exact: true }).click();
     await page.waitForURL(/\/plan$/);
     await page.getByText('No plan yet').waitFor();
+    // says what is true: three released orders wait for a plan
+    await expect.poll(async () => page.getByTestId('plan-empty').textContent()).toBe('3 released orders are waiting to be planned: press New plan to schedule them.');
     await page.getByLabel('Search time (s)').fill('2');
     await page.getByRole('button', { name: 'New plan' }).click();
     // progress while it computes, then the chart
@@ -83,6 +85,9 @@ describe('the Plan page in the browser', () => {
     expect(moved.assignments.find((a) => a.orderId === 'E-TOP')).toMatchObject({ machine: target, pinned: true });
     expect(moved.diff.moved.map((m) => m.orderId)).toContain('E-TOP');
     await expect.poll(async () => (await page.getByTestId('plan-kpis').textContent()) ?? '', { timeout: 10_000 }).toContain('moved vs plan 1');
+    // "moved by hand … at <time>": formatted, not an ISO timestamp
+    await expect.poll(async () => (await page.getByTestId('plan-versions').textContent()) ?? '').toMatch(/Moved by hand.* at [A-Z][a-z]{2} \d{2}, \d{4}, \d{2}:\d{2}:\d{2}/);
+    expect(await page.getByTestId('plan-versions').textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
     await shot(page, 'plan-moved');
 
     // drag the E-BOT bar of plan 2 down to another press and a little later: a new version with it pinned there

@@ -137,7 +137,8 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await expect.poll(async () => prod.getByTestId('count-scrap').textContent()).toBe('2');
     expect(await prod.getByTestId('count-good').textContent()).toBe('12');
     expect(await prod.getByTestId('count-remaining').textContent()).toBe('8');
-    expect(await prod.getByTestId('scrap-reasons').textContent()).toContain('damaged 2');
+    // the reason's label, not its code
+    await expect.poll(async () => prod.getByTestId('scrap-reasons').textContent()).toContain('Damaged in handling 2');
 
     // pause with a reason, then resume
     await prod.getByRole('button', { name: 'Pause' }).click();
@@ -159,7 +160,7 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await expect.poll(async () => page.getByTestId('consume-error').textContent()).toBe(refused.json.error.message);
 
     // andon: the operator calls, the supervisor sees it live on the shop floor and acknowledges it
-    const boss = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const boss = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })).newPage();
     await signIn(boss, server);
     await boss.goto(`${server.url}/shopfloor`);
     await boss.getByTestId('andon-calls').waitFor();
@@ -213,7 +214,14 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await expect.poll(async () => boss.getByTestId('orders').textContent()).toContain('T-100');
     await boss.getByTestId('orders').getByRole('link', { name: 'T-100' }).click();
     await expect.poll(async () => boss.getByTestId('order-operations').textContent()).toContain('Pack service kit');
-    await expect.poll(async () => boss.getByTestId('journal').textContent()).toContain('complete');
+    await expect.poll(async () => boss.getByTestId('journal').textContent()).toContain('Completed');
+    // the journal in words: reason labels, 24-hour times, no JSON and no ISO timestamps
+    const journal = (await boss.getByTestId('journal').textContent()) ?? '';
+    expect(journal).toContain('Scrapped 2');
+    expect(journal).toContain('Damaged in handling');
+    expect(journal).toContain('Help called');
+    expect(journal).not.toMatch(/[{}"]|\d{4}-\d{2}-\d{2}T\d{2}:|\b[AP]M\b/);
+    for (const when of await boss.getByTestId('journal').locator('tbody tr td:first-child').allTextContents()) expect(when).toMatch(/, \d{2}:\d{2}:\d{2}$/);
     expect(await boss.getByTestId('order-operations').textContent()).toContain(ST30);
     await shot(boss, 'orders-1-order');
 

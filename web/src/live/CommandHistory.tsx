@@ -1,5 +1,6 @@
 // The commands sent to one machine, newest first, as the server lists them.
 import type { CommandRecord } from '../connectors/types.ts';
+import { formatDate } from '../platform/format.ts';
 import { KIND_LABEL, StatusBadge, Values } from './CommandOutcome.tsx';
 import { formatDuration, formatTime } from './time.ts';
 
@@ -23,7 +24,7 @@ export function CommandHistory({ records }: { records: CommandRecord[] }) {
             <tr key={c.id} data-kind={c.kind} data-status={c.status}>
               <td className="nowrap">
                 {formatTime(c.requestedAt)}
-                <div className="muted small">{new Date(c.requestedAt).toLocaleDateString()}</div>
+                <div className="muted small">{formatDate(c.requestedAt)}</div>
               </td>
               <td>
                 <strong>{KIND_LABEL[c.kind] ?? c.kind}</strong>

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { ErrorBanner, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { PROTOCOL_LABELS, type Connection, type ConnectionsHealth, type ConnectorHealth, type ConnectorState } from '../connectors/types.ts';
 import { formatAge, formatDuration, useNow } from './time.ts';
 
@@ -29,7 +30,7 @@ function where(c: Connection): string {
 function Age({ iso, now }: { iso: string | null; now: number }) {
   if (!iso) return <span className="muted">never</span>;
   const ms = now - new Date(iso).getTime();
-  return <span title={new Date(iso).toLocaleString()}>{formatAge(ms)} ago</span>;
+  return <span title={formatDateTime(iso)}>{formatAge(ms)} ago</span>;
 }
 
 export function ConnectionHealthPanel({ equipmentId }: { equipmentId: string }) {

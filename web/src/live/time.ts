@@ -57,8 +57,5 @@ export function since(iso: string | null | undefined, nowMs: number): number {
   return nowMs - new Date(iso).getTime();
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-export function formatTime(iso: string | number): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : timeFmt.format(d);
-}
+/** Times of day come from the app's one formatter (24-hour). */
+export { formatTime } from '../platform/format.ts';

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../platform/api.ts';
 import { hasRole, useUser } from '../platform/auth.tsx';
 import { Badge, Button, ErrorBanner, Modal, PageHeader, Spinner, useToast } from '../platform/components.tsx';
 import { formatDateTime } from '../platform/format.ts';
+import { LotId } from './LotId.tsx';
 import { SelectField, TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
@@ -106,8 +107,8 @@ export function LotsPage() {
             <tbody>
               {lots.data.map((l) => (
                 <tr key={l.id}>
-                  <td className="mono">
-                    <Link to={traceHref(l.id)}>{l.id}</Link>
+                  <td>
+                    <LotId id={l.id} to={traceHref(l.id)} />
                   </td>
                   <td>{l.materialId}</td>
                   <td>
@@ -118,7 +119,7 @@ export function LotsPage() {
                     {l.holdReason && <div className="muted small">{l.holdReason}</div>}
                   </td>
                   <td>{l.location ?? '—'}</td>
-                  <td className="mono">{l.supplierLot ?? '—'}</td>
+                  <td>{l.supplierLot ? <LotId id={l.supplierLot} /> : '—'}</td>
                   <td>{l.producedBy ? `order ${l.producedBy.orderId}${l.producedBy.equipment ? ` · ${l.producedBy.equipment}` : ''}` : l.supplier ?? 'received'}</td>
                   <td className="small">{formatDateTime(l.createdAt)}</td>
                   <td className="cell-actions">

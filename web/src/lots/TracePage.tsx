@@ -7,6 +7,7 @@ import { formatDateTime } from '../platform/format.ts';
 import { TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link, navigate, useLocation } from '../platform/router.tsx';
+import { LotId } from './LotId.tsx';
 import { TraceGraph } from './TraceGraph.tsx';
 import { qty, STATUS_COLOUR, STATUS_LABEL, STATUS_TONE, type Direction, type Trace } from './types.ts';
 
@@ -50,7 +51,7 @@ export function TracePage() {
         </form>
         <form className="card lots-search-box" onSubmit={(e) => go(e, { supplierLot: recallDraft.trim() })} aria-label="Recall by supplier lot">
           <TextField label="Recall: supplier lot" value={recallDraft} onValue={setRecallDraft} autoCapitalize="none" />
-          <Button type="submit" variant="danger" disabled={!recallDraft.trim()}>
+          <Button type="submit" variant="primary" disabled={!recallDraft.trim()}>
             Find affected
           </Button>
         </form>
@@ -102,7 +103,15 @@ export function TracePage() {
                   {t.orders.map((o) => (
                     <li key={o.orderId}>
                       <span className="mono">{o.orderId}</span> {o.productId && <span className="muted">{o.productId}</span>} {o.status && <Badge>{o.status}</Badge>}{' '}
-                      <span className="small muted">lots {o.lots.join(', ')}</span>
+                      <span className="small muted">
+                        lots{' '}
+                        {o.lots.map((l, i) => (
+                          <span key={l}>
+                            {i > 0 && ', '}
+                            <LotId id={l} />
+                          </span>
+                        ))}
+                      </span>
                     </li>
                   ))}
                 </ul>
@@ -127,15 +136,15 @@ export function TracePage() {
                 {t.nodes.slice(0, 1000).map((n) => (
                   <tr key={n.lot}>
                     <td>{n.depth}</td>
-                    <td className="mono">
-                      <Link to={href({ lot: n.lot, direction })}>{n.lot}</Link>
+                    <td>
+                      <LotId id={n.lot} to={href({ lot: n.lot, direction })} />
                     </td>
                     <td>{n.materialId}</td>
                     <td>{qty(n.quantity, n.unit)}</td>
                     <td>
                       <Badge tone={STATUS_TONE[n.status]}>{STATUS_LABEL[n.status]}</Badge>
                     </td>
-                    <td className="mono">{n.supplierLot ?? '—'}</td>
+                    <td>{n.supplierLot ? <LotId id={n.supplierLot} /> : '—'}</td>
                     <td>{n.received ? n.supplier ?? 'received' : `${n.orderId}/${n.seq ?? '?'}${n.equipment ? ` · ${n.equipment}` : ''}${n.operator ? ` · ${n.operator}` : ''}`}</td>
                     <td className="small">{formatDateTime(n.madeAt)}</td>
                   </tr>

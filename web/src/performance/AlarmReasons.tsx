@@ -45,7 +45,7 @@ export function AlarmReasons() {
     });
 
   return (
-    <div>
+    <div className="page">
       <PageHeader title="Alarm codes → downtime reasons" subtitle="Stops that begin with a mapped alarm get their reason without asking the operator" />
       <p>
         <Link to="/performance">Back to the performance overview</Link>

@@ -89,7 +89,7 @@ export function AlertRules() {
 
   const kpi = draft && (draft.kind === 'kpi_below' || draft.kind === 'kpi_above');
   return (
-    <div>
+    <div className="page">
       <PageHeader
         title="Early-warning rules"
         subtitle="Rules on KPIs and machine states, evaluated every 30 s on the roll-ups; alerts show live on the performance overview"

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { Button, ErrorBanner } from '../platform/components.tsx';
+import { formatDateTime } from '../platform/format.ts';
 import { Link } from '../platform/router.tsx';
 import type { Alert } from './types.ts';
 
@@ -97,7 +98,7 @@ export function AlertsPanel({ equipment }: { equipment: string }) {
             <span className={`badge ${a.severity === 'critical' ? 'badge-danger' : 'badge-info'}`}>{a.severity}</span>
             <span className="msg">{a.message}</span>
             <span className="meta">
-              {a.ruleName} · since {new Date(a.raisedAt).toLocaleString()}
+              {a.ruleName} · since {formatDateTime(a.raisedAt)}
               {a.acknowledgedBy ? ` · seen by ${a.acknowledgedBy}` : ''}
             </span>
             {!a.acknowledgedBy && (

@@ -1,7 +1,8 @@
 // Bottleneck view (/performance/bottleneck): the machines of a line ranked by their constraint on throughput with
 // the active period method — a stacked bar of active vs waiting time per machine, the ranking, and the method.
 import { useMemo, useState } from 'react';
-import { ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
+import { Empty, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
+import { formatDateTime } from '../platform/format.ts';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
 import { EChart, type PerfChartOption } from './charts.ts';
@@ -20,6 +21,8 @@ export function Bottleneck() {
   const selected = scope || lines.find((e) => e.level === 'line')?.id || lines[0]?.id || '';
   const res = useResource<BottleneckResult>(selected ? '/performance/bottleneck' : null, { equipment: selected, from: period.from, to: period.to });
   const r = res.data;
+  // a machine has something to rank only when it was active or waiting in the period; with none, there is no ranking
+  const hasData = !!r && r.machines.some((m) => m.figures.activeShare !== null);
 
   const chart = useMemo<PerfChartOption>(() => {
     const rows = r?.machines ?? [];
@@ -43,7 +46,7 @@ export function Bottleneck() {
   }, [r]);
 
   return (
-    <div>
+    <div className="page">
       <PageHeader title="Bottleneck" subtitle="Which machine of a line constrains its throughput — active period method" />
       <p>
         <Link to="/performance">Back to the performance overview</Link>
@@ -64,7 +67,16 @@ export function Bottleneck() {
       {equipment.error ? <ErrorBanner error={equipment.error} /> : null}
       {res.error ? <ErrorBanner error={res.error} onRetry={res.reload} /> : null}
       {!r && res.loading && <Spinner label="Ranking machines…" />}
-      {r && (
+      {r && !hasData && (
+        <section className="card perf-section" data-testid="bottleneck-no-data">
+          <Empty title="No data to rank">
+            {r.machines.length === 0
+              ? `${r.equipment.name} has no machines.`
+              : `None of the ${r.machines.length} machines of ${r.equipment.name} reported a state between ${formatDateTime(r.from)} and ${formatDateTime(r.to)}, so none can be named the bottleneck. Pick a longer period, or check the machines' connections on the live plant.`}
+          </Empty>
+        </section>
+      )}
+      {r && hasData && (
         <>
           <section className="card perf-section">
             <h2>Active and waiting time per machine</h2>
@@ -109,15 +121,17 @@ export function Bottleneck() {
               </table>
             </div>
           </section>
-          <section className="card perf-section">
-            <h2>How the ranking is made</h2>
-            <ul className="perf-method" data-testid="bottleneck-method">
-              {r.method.map((t) => (
-                <li key={t}>{t}</li>
-              ))}
-            </ul>
-          </section>
         </>
+      )}
+      {r && (
+        <section className="card perf-section">
+          <h2>How the ranking is made</h2>
+          <ul className="perf-method" data-testid="bottleneck-method">
+            {r.method.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        </section>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { api, errorMessage } from '../platform/api.ts';
 import { ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { Link } from '../platform/router.tsx';
 import { StateTimeline } from '../live/charts/StateTimeline.tsx';
 import type { StateInterval } from '../live/types.ts';
@@ -85,7 +86,7 @@ export function MachineKpis({ id }: { id: string }) {
   const ideal = r && r.counts.pq > 0 ? r.inputs.idealS / r.counts.pq : null;
   const target = r && ideal ? Math.floor(r.times.pbt / ideal) : null;
   return (
-    <div>
+    <div className="page">
       <PageHeader title={r ? r.equipment.name : 'Machine'} subtitle={<Link to="/performance">← Performance overview</Link>} actions={<PresetSelect value={preset} onChange={setPreset} />} />
       {kpis.error ? <ErrorBanner error={kpis.error} onRetry={kpis.reload} /> : null}
       {!r && kpis.loading && <Spinner label="Computing KPIs…" />}
@@ -124,7 +125,7 @@ export function MachineKpis({ id }: { id: string }) {
                 <tbody>
                   {(stops.data ?? []).map((s) => (
                     <tr key={s.start}>
-                      <td>{new Date(s.start).toLocaleString()}</td>
+                      <td>{formatDateTime(s.start)}</td>
                       <td>{hours(s.durationS)}</td>
                       <td>{s.kind === 'minor' ? 'minor stop' : 'failure'}</td>
                       <td>{s.states.join(' → ')}</td>

@@ -40,7 +40,7 @@ export function Overview() {
   }, [r]);
 
   return (
-    <div>
+    <div className="page">
       <PageHeader title="Performance" subtitle="ISO 22400-2 OEE and its factors, computed from machine states, counts and shift calendars" />
       <div className="perf-controls">
         <label>

@@ -7,6 +7,7 @@ import { DataZoomComponent, GraphicComponent } from 'echarts/components';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
 import { echarts, type ChartOption } from '../live/charts/echarts.ts';
 import { html } from '../platform/html.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { RISK_COLOUR, type Assignment } from './types.ts';
 
 echarts.use([DataZoomComponent, GraphicComponent]);
@@ -88,7 +89,7 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
       const at = new Date(t - drag.grabMs);
       const ok = machine && drag.a.eligible.includes(machine);
       const startPx = (c.convertToPixel({ gridIndex: 0 }, [at.getTime(), Math.round(row)]) as number[])[0];
-      preview(startPx, e.offsetY, ok ? `${short(machine)} · ${at.toLocaleString()}` : `${machine ? short(machine) : '–'} cannot run it`);
+      preview(startPx, e.offsetY, ok ? `${short(machine)} · ${formatDateTime(at)}` : `${machine ? short(machine) : '–'} cannot run it`);
     });
     zr.on('mouseup', (e) => {
       const d = drag;
@@ -162,7 +163,7 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
           const d = (p as { data?: { key?: string } }).data;
           const a = d?.key ? byKeyRef.current.get(d.key) : undefined;
           if (!a) return '';
-          const t = (s: string) => new Date(s).toLocaleString();
+          const t = (s: string) => formatDateTime(s);
           // Ids are restricted to code characters today; escaped all the same, so a looser id rule cannot open a hole.
           const flags = `${a.setupS ? ` · setup ${Math.round(a.setupS / 60)} min` : ''}${a.running ? ' · running' : ''}${a.pinned ? ' · pinned' : ''}`;
           return html`<b>${a.orderId} / ${a.seq}</b> ${a.productId ?? ''}<br/>${short(a.machine)}: ${t(a.start)} → ${t(a.end)}<br/>due ${a.dueAt ? t(a.dueAt) : '–'} · ${a.risk}${flags}`;

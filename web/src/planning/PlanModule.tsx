@@ -5,8 +5,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { canEditPlant, useAuth } from '../platform/auth.tsx';
 import { Banner, Button, Empty, ErrorBanner, PageHeader, Spinner, useToast } from '../platform/components.tsx';
-import { formatDateTime } from '../platform/format.ts';
-import { useSubmit } from '../platform/hooks.ts';
+import { formatDateTime, formatTimesIn } from '../platform/format.ts';
+import { useResource, useSubmit } from '../platform/hooks.ts';
 import { Gantt } from './Gantt.tsx';
 import { MovePanel } from './MovePanel.tsx';
 import { duration, REASON_LABEL, RISK_COLOUR, RISK_LABEL, type Assignment, type Version, type VersionSummary } from './types.ts';
@@ -26,6 +26,8 @@ export default function PlanModule() {
   const [op, setOp] = useState<Assignment | null>(null);
   const [objective, setObjective] = useState('lexicographic');
   const [limit, setLimit] = useState(10);
+  // released orders are what a plan schedules: the empty page says how many wait
+  const released = useResource<Array<{ id: string }>>(versions?.length === 0 ? '/orders' : null, { status: 'released', limit: 10_000 });
   const start = useSubmit();
   const publish = useSubmit();
   const dragMove = useSubmit();
@@ -88,7 +90,7 @@ export default function PlanModule() {
   const machines = detail?.stats.machines ?? [];
   const shown = detail && (detail.status === 'ready' || detail.status === 'published' || detail.status === 'superseded');
   return (
-    <div className="plan-page">
+    <div className="page">
       <PageHeader
         title="Plan"
         subtitle="Finite-capacity schedule of the released orders: shift calendars, changeovers by product family, machines down and running work included"
@@ -119,7 +121,7 @@ export default function PlanModule() {
         <Banner key={p.id} kind="warn">
           <span data-testid="plan-proposal">
             Takt proposes a repaired plan ({REASON_LABEL[p.reason]}
-            {p.reasonDetail ? `: ${p.reasonDetail}` : ''}) that keeps {p.stats.kept ?? 0} operations in place.{' '}
+            {p.reasonDetail ? `: ${formatTimesIn(p.reasonDetail)}` : ''}) that keeps {p.stats.kept ?? 0} operations in place.{' '}
           </span>
           <Button variant="ghost" onClick={() => setSelectedId(p.id)}>
             Review plan {p.id}
@@ -134,7 +136,17 @@ export default function PlanModule() {
       {!versions ? (
         <Spinner label="Loading plans…" />
       ) : versions.length === 0 ? (
-        <Empty title="No plan yet">Release orders, then start a new plan.</Empty>
+        <Empty title="No plan yet">
+          <span data-testid="plan-empty">
+            {released.error
+              ? 'Release orders, then start a new plan.'
+              : !released.data
+              ? 'Counting the released orders…'
+              : released.data.length === 0
+                ? 'No released orders to plan: release orders, then start a new plan.'
+                : `${released.data.length === 1 ? '1 released order is' : `${released.data.length} released orders are`} waiting to be planned${canEdit ? ': press New plan to schedule them.' : '.'}`}
+          </span>
+        </Empty>
       ) : (
         <div className="plan-layout">
           <aside>

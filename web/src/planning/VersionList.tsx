@@ -1,6 +1,6 @@
 // The schedule versions, newest first: status, why it was made, and its headline figures. A running one shows progress.
 import { Badge } from '../platform/components.tsx';
-import { formatRelative } from '../platform/format.ts';
+import { formatRelative, formatTimesIn } from '../platform/format.ts';
 import { duration, REASON_LABEL, type VersionSummary } from './types.ts';
 
 const TONE: Record<string, string> = { running: 'info', ready: 'warn', published: 'ok', superseded: 'neutral', failed: 'danger' };
@@ -28,7 +28,7 @@ export function VersionList({ versions, selected, onSelect }: { versions: Versio
             </span>
             <span className="plan-version-meta">
               {REASON_LABEL[v.reason]}
-              {v.reasonDetail ? `: ${v.reasonDetail}` : ''} · {formatRelative(v.createdAt)} · {v.createdBy}
+              {v.reasonDetail ? `: ${formatTimesIn(v.reasonDetail)}` : ''} · {formatRelative(v.createdAt)} · {v.createdBy}
             </span>
             {v.status === 'running' && <ProgressBar v={v} />}
             {(v.status === 'ready' || v.status === 'published' || v.status === 'superseded') && (

@@ -46,7 +46,7 @@ function CalendarForm({ initial, readOnly, onSaved, onCancel }: FormProps<Calend
         <TextField label="Time zone" value={timezone} onValue={setTimezone} readOnly={readOnly} error={errors.timezone} hint="IANA name, e.g. Europe/Berlin" />
       </div>
       <ShiftsEditor shifts={shifts} onChange={setShifts} readOnly={readOnly} errors={errors} />
-      <DowntimeEditor items={downtime} onChange={setDowntime} readOnly={readOnly} errors={errors} />
+      <DowntimeEditor items={downtime} onChange={setDowntime} readOnly={readOnly} errors={errors} timeZone={timezone.trim()} />
       <HolidaysEditor days={holidays} onChange={setHolidays} readOnly={readOnly} error={errorFor(errors, 'holidays')} />
       {!readOnly && <FormFoot creating={!initial} busy={busy} onCancel={onCancel} />}
     </form>

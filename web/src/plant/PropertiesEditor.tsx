@@ -11,15 +11,16 @@ export interface PropRow {
 export function toRows(props: Properties | undefined): PropRow[] {
   return Object.entries(props ?? {}).map(([name, p]) => ({
     name,
-    value: typeof p?.value === 'string' ? p.value : JSON.stringify(p?.value ?? ''),
+    // no value (null, as the demo's class properties are) is an empty field, not `""` or `null`
+    value: p?.value === null || p?.value === undefined ? '' : typeof p.value === 'string' ? p.value : JSON.stringify(p.value),
     unit: p?.unit ?? '',
   }));
 }
 
-/** Numbers and booleans typed as text are stored as such; everything else stays a string. */
+/** Numbers and booleans typed as text are stored as such; an empty field is no value (null); the rest stays a string. */
 function parseValue(s: string): unknown {
   const t = s.trim();
-  if (t === '') return '';
+  if (t === '') return null;
   if (t === 'true' || t === 'false') return t === 'true';
   if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(t)) return Number(t);
   if (t.startsWith('{') || t.startsWith('[')) {
@@ -95,7 +96,7 @@ function PropRowInputs({
   return (
     <>
       <input aria-label={`Property ${index + 1} name`} value={row.name} readOnly={readOnly} onChange={(e) => onChange(index, { name: e.target.value })} />
-      <input aria-label={`Property ${index + 1} value`} value={row.value} readOnly={readOnly} onChange={(e) => onChange(index, { value: e.target.value })} />
+      <input aria-label={`Property ${index + 1} value`} value={row.value} placeholder="—" readOnly={readOnly} onChange={(e) => onChange(index, { value: e.target.value })} />
       <input aria-label={`Property ${index + 1} unit`} value={row.unit} readOnly={readOnly} onChange={(e) => onChange(index, { unit: e.target.value })} />
       {readOnly ? <div /> : (
         <button type="button" className="icon-btn" aria-label={`Remove property ${index + 1}`} onClick={onRemove}>

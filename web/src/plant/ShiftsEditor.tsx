@@ -1,7 +1,7 @@
 // Editors for a calendar's shifts (with breaks), planned downtime windows and holidays.
 import { Button } from '../platform/components.tsx';
 import { ChipGroup, errorFor, TextField, type FieldErrors } from '../platform/forms.tsx';
-import { fromLocalInput, toLocalInput } from '../platform/format.ts';
+import { fromLocalInput, isTimeZone, toLocalInput } from '../platform/format.ts';
 import type { Break, PlannedDowntime, Shift } from '../platform/types.ts';
 
 const DAYS = [
@@ -74,12 +74,17 @@ export function ShiftsEditor({ shifts, onChange, readOnly, errors }: { shifts: S
   );
 }
 
-export function DowntimeEditor({ items, onChange, readOnly, errors }: { items: PlannedDowntime[]; onChange(d: PlannedDowntime[]): void; readOnly: boolean; errors: FieldErrors }) {
+/** Planned downtime windows, shown and entered in the calendar's own time zone (not the browser's). */
+export function DowntimeEditor({ items, onChange, readOnly, errors, timeZone }: { items: PlannedDowntime[]; onChange(d: PlannedDowntime[]): void; readOnly: boolean; errors: FieldErrors; timeZone: string }) {
+  const zone = isTimeZone(timeZone) ? timeZone : undefined;
   const set = (i: number, patch: Partial<PlannedDowntime>) => onChange(items.map((d, n) => (n === i ? { ...d, ...patch } : d)));
   return (
     <section aria-label="Planned downtime">
       <div className="section-head">
         <h3>Planned downtime</h3>
+        <span className="muted small" data-testid="downtime-zone">
+          {zone ? `times in ${zone}, the calendar's time zone` : `times in this browser's zone: ${timeZone ? `'${timeZone}' is not a time zone` : 'no time zone given'}`}
+        </span>
         {!readOnly && (
           <Button variant="ghost" onClick={() => onChange([...items, { from: '', to: '', reason: '' }])}>
             + Add window
@@ -89,8 +94,8 @@ export function DowntimeEditor({ items, onChange, readOnly, errors }: { items: P
       {items.length === 0 && <div className="muted small">None planned.</div>}
       {items.map((d, i) => (
         <div key={i} className="form-grid downtime-row">
-          <TextField label="From" type="datetime-local" value={toLocalInput(d.from)} onValue={(v) => set(i, { from: fromLocalInput(v) })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.from`]} />
-          <TextField label="To" type="datetime-local" value={toLocalInput(d.to)} onValue={(v) => set(i, { to: fromLocalInput(v) })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.to`]} />
+          <TextField label="From" type="datetime-local" value={toLocalInput(d.from, zone)} onValue={(v) => set(i, { from: fromLocalInput(v, zone) })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.from`]} />
+          <TextField label="To" type="datetime-local" value={toLocalInput(d.to, zone)} onValue={(v) => set(i, { to: fromLocalInput(v, zone) })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.to`]} />
           <TextField label="Reason" value={d.reason} onValue={(v) => set(i, { reason: v })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.reason`]} />
           <TextField label="Equipment path (optional)" value={d.equipmentPath ?? ''} onValue={(v) => set(i, { equipmentPath: v || undefined })} readOnly={readOnly} error={errors[`plannedDowntime.${i}.equipmentPath`]} />
           {!readOnly && (

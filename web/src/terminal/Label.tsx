@@ -2,6 +2,7 @@
 // Code 128 barcode (SVG, scales to any printer). Without a produced lot (the lots module is not installed, or this was
 // not the order's last operation) the label is a move ticket for the order's operation.
 import { barsB } from './code128.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { qty } from './floor.ts';
 import type { CompleteResult } from './types.ts';
 
@@ -57,7 +58,7 @@ export function LotLabel({ label }: { label: LabelData }) {
         <dt>Order</dt>
         <dd>{label.order}</dd>
         <dt>Date</dt>
-        <dd>{new Date(label.date).toLocaleString()}</dd>
+        <dd>{formatDateTime(label.date)}</dd>
       </dl>
     </div>
   );

@@ -1,6 +1,7 @@
 // Pieces of the operation panels: what is made (title), how (work instructions with images and PDFs), how much
 // (good / scrap / remaining in large digits with a progress bar) and how long (cycle time and standard times).
 import { useState } from 'react';
+import { formatDateTime, formatTime } from '../platform/format.ts';
 import { hms, PHASE_LABEL, qty, secondsSince } from './floor.ts';
 import type { OperationView } from './types.ts';
 
@@ -13,7 +14,7 @@ export function OperationTitle({ op }: { op: OperationView }) {
         </div>
         <div className="t-sub">
           Order <strong>{op.orderId}</strong> · operation {op.seq} <strong>{op.name}</strong> · {qty(op.quantity)} {op.unit}
-          {op.dueAt ? ` · due ${new Date(op.dueAt).toLocaleString()}` : ''}
+          {op.dueAt ? ` · due ${formatDateTime(op.dueAt)}` : ''}
         </div>
       </div>
       <span className={`t-phase t-phase-${op.phase ?? 'none'}`} data-testid="op-phase">
@@ -131,7 +132,7 @@ export function Interrupted({ op }: { op: OperationView }) {
       <strong>Interrupted: the machine is {op.machine?.bucket === 'unknown' ? 'not reporting' : `down (${op.machine?.state ?? 'stopped'})`}</strong>
       <div>
         Downtime during this operation: {hms(op.downtime?.seconds ?? 0)}
-        {last ? ` · current stop since ${new Date(last.start).toLocaleTimeString()}` : ''}
+        {last ? ` · current stop since ${formatTime(last.start)}` : ''}
       </div>
     </div>
   );

@@ -4,22 +4,20 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { Badge, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
+import { formatDateTime } from '../platform/format.ts';
+import { describeJournalEntry, type ReasonLabel } from '../platform/journal.ts';
 import { Link } from '../platform/router.tsx';
-import { opApi, PHASE_LABEL, qty, stationUrl, usePoll, useShopfloorStream } from './floor.ts';
+import { opApi, PHASE_LABEL, qty, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
 import { STATUS_TONE } from './OrdersPage.tsx';
 import type { JournalEntry, OperationView, Order, OrderOperation } from './types.ts';
-
-const summary = (e: JournalEntry) =>
-  Object.entries(e.data ?? {})
-    .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
 
 export function OrderPage({ id }: { id: string }) {
   const enc = encodeURIComponent(id);
   const order = useResource<Order & { operations: OrderOperation[] }>(`/orders/${enc}`);
   const journal = useResource<JournalEntry[]>(`/orders/${enc}/events`);
   const [ops, setOps] = useState<Record<number, OperationView>>({});
+  const reasons = [...useReasons('scrap'), ...useReasons('pause'), ...useReasons('andon')];
+  const reasonLabel: ReasonLabel = (kind, code) => reasons.find((r) => r.kind === kind && r.code === code)?.label ?? code;
   const [b2mml, setB2mml] = useState(false);
   const seqs = (order.data?.operations ?? []).map((o) => o.seq).join(',');
 
@@ -52,7 +50,7 @@ export function OrderPage({ id }: { id: string }) {
             Order {o.id} <Badge tone={STATUS_TONE[o.status]}>{o.status}</Badge>
           </>
         }
-        subtitle={`${o.productId} · ${qty(o.quantity)} ${o.unit} · priority ${o.priority}${o.dueAt ? ` · due ${new Date(o.dueAt).toLocaleString()}` : ''} · from ${o.source}`}
+        subtitle={`${o.productId} · ${qty(o.quantity)} ${o.unit} · priority ${o.priority}${o.dueAt ? ` · due ${formatDateTime(o.dueAt)}` : ''} · from ${o.source}`}
         actions={
           <>
             <Link to="/orders" className="btn btn-secondary">
@@ -100,8 +98,8 @@ export function OrderPage({ id }: { id: string }) {
                   <td>{v?.equipment ? <Link to={stationUrl(v.equipment)}>{v.equipment}</Link> : op.candidates.join(', ')}</td>
                   <td>{v ? qty(v.good) : '–'}</td>
                   <td>{v ? qty(v.scrap) : '–'}</td>
-                  <td>{v?.startedAt ? new Date(v.startedAt).toLocaleString() : '–'}</td>
-                  <td>{v?.completedAt ? `${new Date(v.completedAt).toLocaleString()} (${v.completedBy})` : '–'}</td>
+                  <td>{v?.startedAt ? formatDateTime(v.startedAt) : '–'}</td>
+                  <td>{v?.completedAt ? `${formatDateTime(v.completedAt)} (${v.completedBy})` : '–'}</td>
                 </tr>
               );
             })}
@@ -123,16 +121,19 @@ export function OrderPage({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {(journal.data ?? []).map((e) => (
-              <tr key={e.id}>
-                <td>{new Date(e.at).toLocaleString()}</td>
-                <td>{e.seq}</td>
-                <td>{e.kind}</td>
-                <td>{e.actor}</td>
-                <td>{e.station ?? ''}</td>
-                <td className="small">{summary(e)}</td>
-              </tr>
-            ))}
+            {(journal.data ?? []).map((e) => {
+              const { what, details } = describeJournalEntry(e, reasonLabel);
+              return (
+                <tr key={e.id}>
+                  <td className="nowrap">{formatDateTime(e.at)}</td>
+                  <td>{e.seq}</td>
+                  <td>{what}</td>
+                  <td>{e.actor}</td>
+                  <td>{e.station ?? '—'}</td>
+                  <td className="small">{details}</td>
+                </tr>
+              );
+            })}
             {journal.data?.length === 0 && (
               <tr>
                 <td colSpan={6} className="muted">

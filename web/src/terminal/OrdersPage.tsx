@@ -6,6 +6,7 @@ import { canEditPlant, useAuth } from '../platform/auth.tsx';
 import { Badge, Button, ConfirmDialog, ErrorBanner, PageHeader, Spinner } from '../platform/components.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
+import { formatDateTime } from '../platform/format.ts';
 import { qty } from './floor.ts';
 import type { Order, OrderStatus } from './types.ts';
 
@@ -79,7 +80,7 @@ export function OrdersPage() {
                   <td>
                     {qty(o.quantity)} {o.unit}
                   </td>
-                  <td>{o.dueAt ? new Date(o.dueAt).toLocaleString() : '–'}</td>
+                  <td>{o.dueAt ? formatDateTime(o.dueAt) : '–'}</td>
                   <td>{o.priority}</td>
                   <td>
                     <Badge tone={STATUS_TONE[o.status]}>{o.status}</Badge>

@@ -3,7 +3,7 @@
 import { useRef, useState } from 'react';
 import { errorMessage } from '../platform/api.ts';
 import { CompleteDialog, CountDialog, PauseDialog, ScrapDialog } from './dialogs.tsx';
-import { opApi, qty } from './floor.ts';
+import { opApi, qty, useReasons } from './floor.ts';
 import { Counts, Instructions, Interrupted, OperationTitle, Times } from './OperationParts.tsx';
 import type { CompleteResult, OperationView } from './types.ts';
 
@@ -27,6 +27,8 @@ export function ProductionPanel({
   onCompleted(r: CompleteResult): void;
 }) {
   const [dialog, setDialog] = useState<Dialog>(null);
+  const scrapReasons = useReasons('scrap');
+  const scrapLabel = (code: string) => scrapReasons.find((r) => r.code === code)?.label ?? code;
   const paused = op.phase === 'paused';
   const close = () => setDialog(null);
   /** Dialog actions throw to the dialog (which shows the message), then the station reloads. */
@@ -44,7 +46,7 @@ export function ProductionPanel({
       <Times op={op} now={now} />
       {op.counts.scrapByReason.length > 0 && (
         <div className="t-sub" data-testid="scrap-reasons">
-          Scrap by reason: {op.counts.scrapByReason.map((r) => `${r.reason} ${qty(r.quantity)}`).join(' · ')}
+          Scrap by reason: {op.counts.scrapByReason.map((r) => `${scrapLabel(r.reason)} ${qty(r.quantity)}`).join(' · ')}
         </div>
       )}
       <div className="t-actions t-actions-main">

@@ -11,6 +11,7 @@ import { countByClass } from '../live/common.tsx';
 import { classOfMachine, machineWord, packmlTitle, STATE_COLOURS } from '../live/states.ts';
 import type { LiveMachine } from '../live/types.ts';
 import { useNow } from '../live/time.ts';
+import { formatTime } from '../platform/format.ts';
 import { alarmText, hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
 import type { Alarm, AndonCall, StationView } from './types.ts';
 
@@ -123,7 +124,7 @@ export function ShopFloorPage() {
               <div className="sf-call-text">
                 <strong>{a.parameter}</strong> {alarmText(a)} at{' '}
                 <Link to={stationUrl(a.equipment)}>{a.equipment}</Link> · order {a.orderId}/{a.seq}
-                <div className="small">since {new Date(a.raisedAt).toLocaleTimeString()}, last seen {new Date(a.lastSeenAt).toLocaleTimeString()}</div>
+                <div className="small">since {formatTime(a.raisedAt)}, last seen {formatTime(a.lastSeenAt)}</div>
               </div>
               {floorRole && <Button onClick={() => void step(`/alarms/${a.id}/acknowledge`)}>Acknowledge</Button>}
             </div>

@@ -13,6 +13,7 @@ import { ProductionPanel } from './ProductionPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
 import type { CommandRecord, CompleteResult, OperationView, StationView } from './types.ts';
 import { useNow } from '../live/time.ts';
+import { formatDateTime } from '../platform/format.ts';
 import { alarmText, hms, qty, secondsSince, useReasons } from './floor.ts';
 
 export function StationScreen({ station }: { station: string }) {
@@ -212,7 +213,7 @@ export function StationScreen({ station }: { station: string }) {
                   </div>
                   <div className="t-sub">
                     Order {q.orderId} / {q.seq} · {qty(q.quantity)} {q.unit} · priority {q.priority}
-                    {q.dueAt ? ` · due ${new Date(q.dueAt).toLocaleString()}` : ''} · setup {hms(q.setupTimeS)} · run {hms(q.runTimeS)}
+                    {q.dueAt ? ` · due ${formatDateTime(q.dueAt)}` : ''} · setup {hms(q.setupTimeS)} · run {hms(q.runTimeS)}
                   </div>
                 </div>
                 <button type="button" className="t-btn t-btn-primary" disabled={busy !== null} onClick={() => void setup(q.orderId, q.seq)} aria-label={`Set up ${q.orderId} / ${q.seq}`}>

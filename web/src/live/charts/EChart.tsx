@@ -2,6 +2,7 @@
 // merged into the chart on every change (cheap for appended data); a new `shape` replaces the option wholesale.
 import { useEffect, useRef } from 'react';
 import { echarts, type ChartOption } from './echarts.ts';
+import './charts.css';
 
 export function EChart({
   option,

@@ -7,6 +7,7 @@ import { formatDuration, formatTime } from '../time.ts';
 import type { StateInterval } from '../types.ts';
 import { echarts, type ChartOption, type CustomSeriesOption } from './echarts.ts';
 import { EChart } from './EChart.tsx';
+import './charts.css';
 
 let hatch: HTMLCanvasElement | null = null;
 /** Grey diagonal stripes for "no data", the same pattern the tiles use. */
