@@ -125,7 +125,7 @@ describe.each(DB_KINDS)('the README walkthrough on the demo plant (%s)', (db) =>
         await expect.poll(async () => Number(await prod.getByTestId('count-good').textContent()), { timeout: 90_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
       },
       // 6. Tap **Scrap**, pick **Short shot / incomplete part**, type `2` … tap **Record 2 scrap**: the panel lists
-      //    `short-shot 2` under scrap by reason, and **Scrap** counts them with the rejects the press reports itself.
+      //    `Short shot / incomplete part 2` under scrap by reason, and **Scrap** counts them with the rejects the press reports itself.
       async ({ bold: [scrap, reason, record, scrapCount], code: [amount, byReason] }) => {
         const goodBefore = Number(await prod.getByTestId('count-good').textContent());
         const scrapBefore = Number(await prod.getByTestId('count-scrap').textContent());
