@@ -7,3 +7,4 @@ export type { RewriteListener, RewrittenRange } from './flush.ts';
 export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus } from './types.ts';
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';
 export { COMMAND_CONFIRM_STATES, confirmsCommand, PACKML_STATES, parsePackmlState, type PackmlState } from './states.ts';
+export type { CollectEvents, StoredValue } from './events.ts';
