@@ -23,6 +23,14 @@ beforeAll(async () => {
     stream.send('hello', { n: 1 });
     opened({ stream, cleanups: () => cleanups });
   });
+  app.get('/late', async (req, reply) => {
+    // like a route that reads its snapshot first: the client may be gone before the stream opens
+    await new Promise<void>((r) => req.raw.socket.once('close', () => r()));
+    const stream = openEventStream(req, reply, options);
+    let cleanups = 0;
+    stream.onClose(() => cleanups++);
+    opened({ stream, cleanups: () => cleanups });
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as net.AddressInfo).port;
 });
@@ -85,6 +93,16 @@ describe('openEventStream', () => {
     let lateCleanup = false;
     stream.onClose(() => (lateCleanup = true));
     expect(lateCleanup).toBe(true);
+  });
+
+  it('is closed at once when the client left before the route opened it', async () => {
+    const server = nextStream({ heartbeatMs: 10 });
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(`GET /late HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, () => setTimeout(() => socket.destroy(), 20));
+    const { stream, cleanups } = await server;
+    expect(stream.closed).toBe(true);
+    expect(cleanups()).toBe(1);
   });
 
   it('close() ends the response for the client and runs the cleanup once', async () => {

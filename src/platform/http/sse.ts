@@ -64,6 +64,8 @@ export function openEventStream(req: FastifyRequest, reply: FastifyReply, opts: 
   write(': connected\n\n');
   // 'close' on the response: the client went away, or the response ended (close(), server shutdown)
   res.on('close', finish);
+  // a route that awaited something first (its snapshot) may open the stream after the client already left
+  if (res.destroyed || req.raw.destroyed) finish();
   return {
     send(event, data) {
       // an event name is the route's constant; a line break in it would forge fields (§9.2.6)
