@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchEuromap63 } from '../src/sim/euromap63/index.ts';
-import { benchOpcua } from '../src/sim/opcua/index.ts';
+import { benchEuromap63 } from './lib/euromap63.ts';
+import { benchOpcua } from './lib/opcua.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sendCsv, toCsv } from '../platform/csv.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
+import { openEventStream } from '../platform/http/sse.ts';
 import type { CollectService } from './collect.service.ts';
 import type { LiveView } from './live.ts';
 
@@ -142,21 +143,15 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
       },
       (req, reply) => {
         const only = req.query.equipment ? collect.equipment(req.query.equipment).id : undefined;
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-        for (const t of live.tiles()) send('machine', t);
-        const off = live.subscribe((e) => {
-          if (e.type === 'end') return void res.end();
-          if (e.type === 'value' && e.data.equipmentId !== only) return;
-          send(e.type, e.data);
-        });
-        const beat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-        req.raw.on('close', () => {
-          clearInterval(beat);
-          off();
-        });
+        const stream = openEventStream(req, reply);
+        for (const t of live.tiles()) stream.send('machine', t);
+        stream.onClose(
+          live.subscribe((e) => {
+            if (e.type === 'end') return stream.close();
+            if (e.type === 'value' && e.data.equipmentId !== only) return;
+            stream.send(e.type, e.data);
+          }),
+        );
       },
     );
   };

@@ -8,3 +8,4 @@ export { payloadText, type DecodeResult, type Observation, type ObservationSink,
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';
 export { COMMAND_CONFIRM_STATES, confirmsCommand, PACKML_STATES, parsePackmlState, type PackmlState } from './states.ts';
 export { alarmCode, createCollectHistory, operationContextAt, operationKey, type AlarmValueAt, type CollectHistory, type HistoryCount, type HistorySpan } from './history.ts';
+export type { CollectEvents, StoredValue } from './events.ts';

@@ -7,7 +7,7 @@ import { B2MML_EXAMPLES } from '../../test/fixtures/fixtures.ts';
 import type { OrderPerformance } from '../execution/index.ts';
 import { sampleOrder } from './sample.ts';
 import { quantityText, renderPerformance, toJsonPerformance, toOperationsPerformance, toProductionPerformance } from './documents.ts';
-import { validatePerformance } from './xsd.ts';
+import { validatePerformance } from './index.ts';
 
 /** The same order half-way: moulding done, assembly running, packing not started, no end time. */
 function runningOrder(): OrderPerformance {

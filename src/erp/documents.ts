@@ -4,9 +4,7 @@
 // in MESA's schemas (schemas/b2mml); every document these functions produce is validated against them in the unit tests.
 import { XMLBuilder } from 'fast-xml-parser';
 import type { OperationPerformance, OrderPerformance } from '../execution/index.ts';
-
-export const NS_V0600 = 'http://www.mesa.org/xml/B2MML-V0600';
-export const NS_V0701 = 'http://www.mesa.org/xml/B2MML';
+import { B2MML_NOUNS, NS_V0600, NS_V0701 } from '../platform/b2mml/index.ts';
 
 export const PERFORMANCE_FORMATS = ['b2mml-v0600', 'b2mml-v0701', 'json'] as const;
 export type PerformanceFormat = (typeof PERFORMANCE_FORMATS)[number];
@@ -143,7 +141,7 @@ export function toProductionPerformance(perf: OrderPerformance, opts: DocumentOp
     ResponseState: STATE_V0600[perf.status],
   });
   return render(
-    'ProductionPerformance',
+    B2MML_NOUNS.performance.V0600,
     compact({
       '@_xmlns': NS_V0600,
       ID: documentId(perf.orderId, opts.onlySeq),
@@ -199,7 +197,7 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
     SegmentResponse: segments,
   });
   return render(
-    'OperationsPerformance',
+    B2MML_NOUNS.performance.V0701,
     compact({
       '@_xmlns': NS_V0701,
       ID: documentId(perf.orderId, opts.onlySeq),

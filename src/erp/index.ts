@@ -1,6 +1,7 @@
 // The ERP link's face: performance documents (B2MML V0600 / V0701 / JSON) and their delivery to webhooks via an outbox.
 import { z } from 'zod';
 import type { TaktModule } from '../platform/app.ts';
+import { schemaFolder, validateB2mml, type B2mmlVersion, type SchemaError } from '../platform/b2mml/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { OutboundGuard } from '../platform/net/outbound.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
@@ -12,7 +13,11 @@ export { documentId, toOperationsPerformance, toProductionPerformance, toJsonPer
 export { ErpService, type PerformanceSource, type PublicWebhook } from './erp.service.ts';
 export { DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 export { sign, verify } from './signature.ts';
-export { validatePerformance } from './xsd.ts';
+
+/** Schema errors of a ProductionPerformance (V0600) or OperationsPerformance (V0701) document; empty when valid. */
+export function validatePerformance(xml: string, version: B2mmlVersion, folder = schemaFolder()): Promise<SchemaError[]> {
+  return validateB2mml(xml, version, 'performance', folder);
+}
 
 export interface ErpModule extends TaktModule {
   erp: ErpService;

@@ -1,9 +1,9 @@
 // The CPU-heavy part of the B2MML intake as one function: limits scan, DTD refusal, well-formedness, XSD validation,
 // mapping. Runs in place for small documents and in a worker thread (platform/offload.ts) for large ones.
+import { validateB2mml } from '../platform/b2mml/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { identify, mapSchedule, type MappedSchedule } from './b2mml.ts';
 import { scanXml, type B2mmlLimits } from './b2mml-limits.ts';
-import { validateB2mml } from './xsd.ts';
 
 export const B2MML_JOB = new URL('./b2mml-job.ts', import.meta.url);
 
@@ -11,7 +11,7 @@ export async function checkSchedule(text: string, limits: B2mmlLimits, schemaFol
   // Counted before anything parses the text: the parsers are the part that big or odd documents overwhelm.
   scanXml(text, limits);
   const doc = identify(text);
-  const errors = await validateB2mml(text, doc.version, schemaFolder);
+  const errors = await validateB2mml(text, doc.version, 'schedule', schemaFolder);
   if (errors.length)
     throw new AppError(
       'unprocessable',

@@ -1,12 +1,10 @@
 // B2MML schedules in (MESA B2MML V0600 ProductionSchedule, V0701 OperationsSchedule; bare or in an OAGIS verb such as
 // ProcessProductionSchedule / SyncOperationsSchedule): safety checks on the raw text, then mapping to OrderInput.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { B2MML_NOUNS, NS_V0600, NS_V0701, versionOfNamespace, type B2mmlVersion } from '../platform/b2mml/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { MaterialLine, OrderInput, OrderSource, ParameterValue, SegmentInput } from './model.ts';
 
-export const NS_V0600 = 'http://www.mesa.org/xml/B2MML-V0600';
-export const NS_V0701 = 'http://www.mesa.org/xml/B2MML';
-export type B2mmlVersion = 'V0600' | 'V0701';
 export const VERBS = ['Process', 'Sync', 'Change', 'Cancel'] as const;
 export type Verb = (typeof VERBS)[number];
 
@@ -26,8 +24,6 @@ export interface B2mmlDocument {
   verb: Verb | null;
   root: string;
 }
-
-const ROOTS: Record<B2mmlVersion, string> = { V0600: 'ProductionSchedule', V0701: 'OperationsSchedule' };
 
 /** The parser is stricter than its validator in places (an XML declaration cut short passes the one and throws in the
  *  other): whatever it refuses is the sender's malformed XML, a 400 — never an internal error. */
@@ -53,10 +49,10 @@ export function identify(text: string): B2mmlDocument {
   if (!rootKey) throw new AppError('bad_request', 'the XML has no root element');
   const [prefix, local] = rootKey.includes(':') ? rootKey.split(':', 2) : [undefined, rootKey];
   const ns = (raw[rootKey] as Record<string, unknown>)?.[prefix ? `@_xmlns:${prefix}` : '@_xmlns'];
-  const version: B2mmlVersion | undefined = ns === NS_V0600 ? 'V0600' : ns === NS_V0701 ? 'V0701' : undefined;
+  const version = versionOfNamespace(ns);
   if (!version)
     throw new AppError('unsupported_media_type', `root element '${local}' is in namespace '${String(ns ?? '(none)')}': expected B2MML V0600 (${NS_V0600}) or V0701 (${NS_V0701})`);
-  const noun = ROOTS[version];
+  const noun = B2MML_NOUNS.schedule[version];
   if (local === noun) return { version, verb: null, root: local };
   const verb = VERBS.find((v) => local === `${v}${noun}`);
   if (!verb) throw new AppError('unprocessable', `'${local}' is not accepted here: send ${noun} or ${VERBS.map((v) => v + noun).join(', ')} (${version})`);
@@ -173,7 +169,7 @@ export function mapSchedule(text: string, doc: B2mmlDocument): MappedSchedule {
     isArray: (name) => ARRAYS.has(name),
   }) as Node;
   const root = arr(parsed[doc.root])[0] ?? {};
-  const noun = ROOTS[doc.version];
+  const noun = B2MML_NOUNS.schedule[doc.version];
   const schedules = doc.verb ? arr((root.DataArea as Node | undefined)?.[noun]) : [root];
   const source: OrderSource = doc.version === 'V0600' ? 'b2mml-v0600' : 'b2mml-v0701';
   const out: MappedSchedule = { version: doc.version, verb: doc.verb, scheduleIds: [], requests: [] };

@@ -16,7 +16,7 @@ import { ExecutionService, type RequestOutcome } from './execution.service.ts';
 import { fromBody, orderBodySchema, orderIdSchema, withUnknownProducts, type CsvParse } from './intake.ts';
 import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
 import { csvLimits, CSV_JOB, CSV_SETTINGS, parseOrdersCsvLimited } from './intake-limits.ts';
-import { schemaFolder } from './xsd.ts';
+import { schemaFolder } from '../platform/b2mml/index.ts';
 
 /** Who may send plans: planners and the ERP's integration token. */
 const PLANNERS = ['admin', 'supervisor', 'integration'] as const;

@@ -11,7 +11,7 @@ import { checkSchedule } from './b2mml-job.ts';
 import { b2mmlLimits, scanXml, type B2mmlLimits } from './b2mml-limits.ts';
 import { CSV_HEADER } from './intake.ts';
 import { csvLimits, parseOrdersCsvLimited } from './intake-limits.ts';
-import { schemaFolder } from './xsd.ts';
+import { schemaFolder } from '../platform/b2mml/index.ts';
 import { B2MML_EXAMPLES } from '../../test/fixtures/fixtures.ts';
 
 const LIMITS: B2mmlLimits = { ...b2mmlLimits({}), maxRequests: 50, maxSegments: 100, maxAttributes: 200, maxDepth: 40 };

@@ -6,7 +6,7 @@ import { durationSeconds, identify, mapSchedule, refuseDtd, xsdNumber } from './
 import { xmlText } from './b2mml-text.ts';
 import { parseOrdersCsv, splitCsvLine, withUnknownProducts } from './intake.ts';
 import { decompose, fingerprintOf, quantityProblem, resolveEquipmentId, type OrderInput, type PlantView, type ProductView } from './model.ts';
-import { validateB2mml } from './xsd.ts';
+import { validateB2mml } from '../platform/b2mml/index.ts';
 import { B2MML_EXAMPLES as examples } from '../../test/fixtures/fixtures.ts';
 
 const plant: PlantView = {
@@ -212,7 +212,7 @@ describe('B2MML mapping', () => {
   });
 
   it('answers unavailable when the schema folder is missing, never accepting unvalidated', async () => {
-    await expect(validateB2mml('<x/>', 'V0600', '/nonexistent/b2mml')).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(validateB2mml('<x/>', 'V0600', 'schedule', '/nonexistent/b2mml')).rejects.toMatchObject({ code: 'unavailable' });
   });
 });
 

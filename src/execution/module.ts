@@ -1,10 +1,10 @@
 // The execution module put together: orders (intake, release, dispatch) and the shop floor (terminal, andon,
 // parameter lock, labour), with the lot ledger plugged in when the lots module is present.
-import type { ServerResponse } from 'node:http';
 import type { CollectHistory, CollectService } from '../collect/index.ts';
 import type { CommandService } from '../connectors/commands.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import type { EventStream } from '../platform/http/sse.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import { PlantService } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
@@ -57,7 +57,7 @@ export async function createExecutionModule(
   const floor = new ShopFloor(ctx, deps);
   const andon = new AndonService(ctx, (s) => collect.equipment(s).path);
   const orders = new ExecutionService(ctx.db, ctx.events);
-  const streams = new Set<ServerResponse>();
+  const streams = new Set<EventStream>();
   await watch.start();
   return {
     name: 'execution',
@@ -70,7 +70,7 @@ export async function createExecutionModule(
       terminalRoutes(app, c, { floor, views: deps.views, andon, streams });
     },
     closing: () => {
-      for (const s of streams) s.end();
+      for (const s of streams) s.close();
     },
     stop: async () => watch.stop(),
   };

@@ -2,14 +2,16 @@
 // labour sessions, andon calls and parameter-lock alarms. Bound parameters only.
 import { randomUUID } from 'node:crypto';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
+import type { OperationPhase } from './events.ts';
+import type { OrderStatus } from './model.ts';
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 
 export interface RunRow {
   orderId: string;
   seq: number;
-  status: string;
-  phase: 'setup' | 'running' | 'paused' | null;
+  status: OrderStatus;
+  phase: OperationPhase | null;
   equipment: string | null;
   pauseReason: string | null;
   setupStartedAt: string | null;
@@ -28,7 +30,7 @@ export interface RunRow {
 const runOf = (r: Record<string, unknown>): RunRow => ({
   orderId: r.order_id as string,
   seq: Number(r.seq),
-  status: r.status as string,
+  status: r.status as OrderStatus,
   phase: (r.phase as RunRow['phase']) ?? null,
   equipment: (r.equipment as string | null) ?? null,
   pauseReason: (r.pause_reason as string | null) ?? null,

@@ -1,7 +1,6 @@
 // HTTP face of the shop floor: the station terminal (queue, setup with recipe download, start, pause, counts, scrap,
 // lots, completion), andon calls, parameter-lock alarms, labour, work-instruction files and a live stream.
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,8 +9,8 @@ import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import type { EventName } from '../platform/events.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
+import { openEventStream, type EventStream } from '../platform/http/sse.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { AndonService } from './andon.service.ts';
 import { orderIdSchema } from './intake.ts';
@@ -30,7 +29,7 @@ export interface ShopFloorParts {
   floor: ShopFloor;
   views: ShopFloorViews;
   andon: AndonService;
-  streams: Set<ServerResponse>;
+  streams: Set<EventStream>;
 }
 
 export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts: ShopFloorParts): void {
@@ -228,19 +227,10 @@ export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts:
 
   // ---- live ----
   app.get('/api/shopfloor/stream', { config: { roles: ROLES.anyPerson }, schema: { tags: ['shop floor'], summary: 'Server-sent events: operation, order, andon, alarm' } }, (req, reply) => {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    parts.streams.add(res);
-    const offs = (['execution.operation', 'execution.order', 'execution.andon', 'execution.alarm'] as EventName[]).map((name) =>
-      ctx.events.subscribe(name, (data) => res.write(`event: ${name.slice('execution.'.length)}\ndata: ${JSON.stringify(data)}\n\n`)),
-    );
-    res.write(': connected\n\n');
-    const beat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-    req.raw.on('close', () => {
-      clearInterval(beat);
-      for (const off of offs) off();
-      parts.streams.delete(res);
-    });
+    const stream = openEventStream(req, reply);
+    parts.streams.add(stream);
+    stream.onClose(() => parts.streams.delete(stream));
+    for (const name of ['execution.operation', 'execution.order', 'execution.andon', 'execution.alarm'] as const)
+      stream.onClose(ctx.events.subscribe(name, (data) => stream.send(name.slice('execution.'.length), data)));
   });
 }

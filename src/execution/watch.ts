@@ -7,6 +7,7 @@ import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import type { PlantService } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
+import type { OperationPhase } from './events.ts';
 import * as repo from './execution.repository.ts';
 import { setpointNames } from './shopfloor.service.ts';
 import * as run from './shopfloor.repository.ts';
@@ -15,7 +16,7 @@ interface Watched {
   orderId: string;
   seq: number;
   path: string;
-  phase: string | null;
+  phase: OperationPhase | null;
   /** from when the machine's data belongs to the operation (setup start), epoch ms */
   from: number;
   /** machine setpoint tag → [recipe parameter, value written] */

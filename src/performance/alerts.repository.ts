@@ -1,6 +1,6 @@
 // SQL of early warning: the rules (perf_alert_rules) and the alerts they raised (perf_alerts, one row per episode).
 import { rowsOf, sql, type Db, type Querier } from '../platform/db/database.ts';
-import type { AlertRule } from './alert-rules.ts';
+import type { AlertRule, Severity } from './alert-rules.ts';
 
 const RULE_COLUMNS = sql`id, name, kind, metric, state, equipment_id AS "equipmentId", threshold, hysteresis, window_s AS "windowS", severity, enabled`;
 
@@ -38,7 +38,7 @@ export interface AlertRow {
   ruleName: string;
   kind: string;
   equipmentId: string;
-  severity: string;
+  severity: Severity;
   message: string;
   value: number | null;
   threshold: number;

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
 import { ROLES } from '../platform/http/guard.ts';
+import { openEventStream } from '../platform/http/sse.ts';
 import { RULE_KINDS, RULE_METRICS, SEVERITIES } from './alert-rules.ts';
 import type { AlertService } from './alerts.service.ts';
 import { instant } from './performance.routes.ts';
@@ -92,17 +93,9 @@ export function alertRoutes(alerts: AlertService) {
       { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Server-sent events: alert (raised, cleared, acknowledged); the open alerts first as snapshot' } },
       async (req, reply) => {
         const open = await alerts.alerts({ status: 'open' });
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-        send('snapshot', open);
-        const off = alerts.subscribe((e) => (e ? send('alert', e) : res.end()));
-        const beat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-        req.raw.on('close', () => {
-          clearInterval(beat);
-          off();
-        });
+        const stream = openEventStream(req, reply);
+        stream.send('snapshot', open);
+        stream.onClose(alerts.subscribe((e) => (e ? stream.send('alert', e) : stream.close())));
       },
     );
   };

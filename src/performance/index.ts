@@ -16,6 +16,7 @@ export { computeKpis, DEFAULT_SETTINGS, type KpiSettings, type Kpis } from './kp
 export { computeTimeModel, derivedTimes, type TimeTotals } from './time-model.ts';
 export { PerformanceService } from './performance.service.ts';
 export { AlertService } from './alerts.service.ts';
+export type { PerformanceEvents } from './events.ts';
 export type { ProductResolver } from './plant-view.ts';
 
 export interface PerformanceModule extends TaktModule {

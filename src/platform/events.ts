@@ -1,28 +1,11 @@
 // Typed events in one map (house rule 5). Modules publish facts here and react to each other's facts here.
+// The platform declares its own events; each module declares its events with its own types in its `events.ts`, merged
+// into this interface (`declare module '../platform/events.ts' { interface EventMap extends XEvents {} }`).
 import { EventEmitter } from 'node:events';
 import { MasterDataChanges } from './master-data.ts';
 
 export interface EventMap {
   'audit.appended': { seq: number; entity: string; entityId: string; action: string; actor: string };
-  /** Values just committed by the collect pipeline (late values excluded: they do not change the present). */
-  'collect.stored': { values: Array<{ equipmentId: string; tag: string; ts: number; value: number | string | boolean }> };
-  /** A machine's effective state changed (PackML state, or Unknown when its source went offline). */
-  'collect.state': { equipmentId: string; state: string; bucket: string; since: number; online: boolean };
-  /** Parts counted from a machine counter; shiftStart identifies the shift they belong to. */
-  'collect.counts': { equipmentId: string; ts: number; kind: 'good' | 'scrap'; delta: number; shiftStart: number | null };
-  /** Late data made collect rebuild a machine's state intervals and counts over [from, to] (committed). */
-  'collect.rewritten': { equipmentId: string; from: number; to: number };
-  'collect.quarantined': { receivedAt: number; equipmentPath: string | null; reason: string; topic: string };
-  /** An operation changed on the shop floor (committed): status/phase, the machine it runs on. */
-  'execution.operation': { orderId: string; seq: number; status: string; phase: string | null; equipment: string | null; action: string };
-  /** An order's status changed (released, running, completed, cancelled). */
-  'execution.order': { orderId: string; status: string; action: string };
-  /** An andon call was raised, acknowledged or resolved. */
-  'execution.andon': { id: string; station: string; state: 'raised' | 'acknowledged' | 'resolved'; reason: string };
-  /** A parameter-lock alarm was raised or acknowledged for a running operation. */
-  'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: string; state: 'raised' | 'acknowledged' | 'closed' };
-  /** An early-warning alert of a performance rule was raised, cleared or acknowledged (committed). */
-  'performance.alert': { id: string; ruleId: string; equipmentId: string; severity: string; state: 'raised' | 'cleared' | 'acknowledged'; message: string; at: number };
 }
 
 export type EventName = keyof EventMap;

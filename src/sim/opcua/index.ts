@@ -34,5 +34,3 @@ export async function startOpcuaMachine(opts: OpcuaMachineOptions = {}): Promise
     restart: (downMs) => server.restart(downMs),
   };
 }
-
-export { benchOpcua, type OpcuaBenchOptions, type OpcuaBenchResult } from './bench.ts';

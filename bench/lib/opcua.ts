@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { AttributeIds, ClientMonitoredItemGroup, OPCUACertificateManager, OPCUAClient, TimestampsToReturn } from 'node-opcua';
-import type { DecodeResult, ObservationSink } from '../../collect/types.ts';
-import { Backoff } from '../../connectors/connector.ts';
-import { createOpcuaConnector, NamespaceResolver } from '../../connectors/opcua/index.ts';
-import { connectionSchema } from '../../plant/schemas.ts';
-import { OpcuaSimServer } from './server.ts';
+import type { DecodeResult, ObservationSink } from '../../src/collect/index.ts';
+import { Backoff } from '../../src/connectors/connector.ts';
+import { createOpcuaConnector, NamespaceResolver } from '../../src/connectors/opcua/index.ts';
+import { connectionSchema } from '../../src/plant/schemas.ts';
+import { OpcuaSimServer } from '../../src/sim/opcua/index.ts';
 
 export interface OpcuaBenchResult {
   connectorValuesPerS: number;
@@ -129,7 +129,7 @@ async function startServerHere(items: number, interval: number): Promise<Started
 }
 
 function startServerProcess(items: number, interval: number): Promise<StartedServer> {
-  const child = fork(new URL('./bench-server.ts', import.meta.url).pathname, [], {
+  const child = fork(new URL('./opcua-server.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, TAKT_BENCH_ITEMS: String(items), TAKT_BENCH_INTERVAL_MS: String(interval) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -5,16 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../platform/errors.ts';
-import { B2MML_EXAMPLES } from '../../test/fixtures/fixtures.ts';
-import { schemaFolder, validateB2mml } from './xsd.ts';
+import { AppError } from '../errors.ts';
+import { B2MML_EXAMPLES } from '../../../test/fixtures/fixtures.ts';
+import { B2MML_DOCUMENTS, B2MML_ENTRY_SCHEMAS, B2MML_NAMESPACES, B2MML_VERSIONS, schemaFolder, validateB2mml, versionOfNamespace } from './index.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// The entry schemas src/execution/xsd.ts and src/erp/xsd.ts load.
-const ENTRIES = {
-  V0600: ['B2MML-V0600-ProductionSchedule.xsd', 'B2MML-V0600-ProductionPerformance.xsd'],
-  V0701: ['B2MML-OperationsSchedule.xsd', 'B2MML-OperationsPerformance.xsd'],
-} as const;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+// The entry schemas the intake (schedules) and the ERP documents (performance) load, per generation.
+const ENTRIES = Object.fromEntries(B2MML_VERSIONS.map((v) => [v, B2MML_DOCUMENTS.map((k) => B2MML_ENTRY_SCHEMAS[k][v])]));
 
 /** Every file an entry schema reaches through xsd:include / xsd:import, itself included. */
 function closure(dir: string, entry: string): Set<string> {
@@ -29,6 +26,19 @@ function closure(dir: string, entry: string): Set<string> {
   }
   return seen;
 }
+
+describe('B2MML namespaces', () => {
+  it('names each generation by the target namespace of its MESA schemas, and nothing else', () => {
+    for (const v of B2MML_VERSIONS) {
+      for (const k of B2MML_DOCUMENTS) {
+        const xsd = readFileSync(path.join(schemaFolder({}), v, B2MML_ENTRY_SCHEMAS[k][v]), 'utf8');
+        expect(/targetNamespace\s*=\s*"([^"]+)"/.exec(xsd)?.[1], `${v} ${k}`).toBe(B2MML_NAMESPACES[v]);
+      }
+      expect(versionOfNamespace(B2MML_NAMESPACES[v])).toBe(v);
+    }
+    for (const other of ['http://www.mesa.org/xml/B2MML-V0500', '', undefined, null, 42]) expect(versionOfNamespace(other)).toBeUndefined();
+  });
+});
 
 describe('B2MML schema folder', () => {
   it('defaults to schemas/b2mml inside the repository, never a folder beside it', () => {
@@ -60,13 +70,13 @@ describe('B2MML schema folder', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'takt-xsd-'));
     expect(schemaFolder({ TAKT_B2MML_SCHEMAS: empty })).toBe(path.resolve(empty));
     const xml = readFileSync(path.join(B2MML_EXAMPLES, 'production-schedule.v0600.xml'), 'utf8');
-    const err = await validateB2mml(xml, 'V0600', schemaFolder({ TAKT_B2MML_SCHEMAS: empty })).catch((e: unknown) => e);
+    const err = await validateB2mml(xml, 'V0600', 'schedule', schemaFolder({ TAKT_B2MML_SCHEMAS: empty })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('unavailable');
   });
 
   it('validates the MESA examples with the shipped schemas (the default folder is usable)', { timeout: 60_000 }, async () => {
-    expect(await validateB2mml(readFileSync(path.join(B2MML_EXAMPLES, 'production-schedule.v0600.xml'), 'utf8'), 'V0600')).toEqual([]);
-    expect(await validateB2mml(readFileSync(path.join(B2MML_EXAMPLES, 'operations-schedule.v0701.xml'), 'utf8'), 'V0701')).toEqual([]);
+    expect(await validateB2mml(readFileSync(path.join(B2MML_EXAMPLES, 'production-schedule.v0600.xml'), 'utf8'), 'V0600', 'schedule')).toEqual([]);
+    expect(await validateB2mml(readFileSync(path.join(B2MML_EXAMPLES, 'operations-schedule.v0701.xml'), 'utf8'), 'V0701', 'schedule')).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { DecodeResult, ObservationSink } from '../../collect/types.ts';
-import { createEuromap63Connector, type Euromap63Settings } from '../../connectors/euromap63/index.ts';
-import { startEuromap63Press, type PressHandle } from './press.ts';
+import type { DecodeResult, ObservationSink } from '../../src/collect/index.ts';
+import { createEuromap63Connector, type Euromap63Settings } from '../../src/connectors/euromap63/index.ts';
+import { startEuromap63Press, type PressHandle } from '../../src/sim/euromap63/index.ts';
 
 export interface Euromap63BenchOptions {
   presses: number;

@@ -1,6 +1,6 @@
 // Child-process entry for benchOpcua: runs the simulated server in its own process, so the clients being measured
 // do not share an event loop with it. Reports its endpoint and node ids over IPC; exits when told to or orphaned.
-import { OpcuaSimServer } from './server.ts';
+import { OpcuaSimServer } from '../../src/sim/opcua/index.ts';
 
 const items = Number(process.env.TAKT_BENCH_ITEMS ?? 100);
 const interval = Number(process.env.TAKT_BENCH_INTERVAL_MS ?? 100);

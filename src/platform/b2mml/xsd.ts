@@ -4,11 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
-import { AppError } from '../platform/errors.ts';
-import type { B2mmlVersion } from './b2mml.ts';
+import { AppError } from '../errors.ts';
+import { B2MML_ENTRY_SCHEMAS, type B2mmlDocumentKind, type B2mmlVersion } from './namespaces.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ENTRY: Record<B2mmlVersion, string> = { V0600: 'B2MML-V0600-ProductionSchedule.xsd', V0701: 'B2MML-OperationsSchedule.xsd' };
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** `TAKT_B2MML_SCHEMAS`, or the copy of MESA's schemas shipped in the repository (`schemas/b2mml`, see its README). */
 export function schemaFolder(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,7 +20,7 @@ interface Loaded {
 }
 const cache = new Map<string, Loaded>();
 
-function load(folder: string, version: B2mmlVersion, entryFile = ENTRY[version]): Loaded {
+function load(folder: string, version: B2mmlVersion, entryFile: string): Loaded {
   const dir = path.join(folder, version);
   const key = `${dir}#${entryFile}`;
   const hit = cache.get(key);
@@ -44,9 +43,9 @@ export interface SchemaError {
   message: string;
 }
 
-/** Validates the document (against the schedule schema, or `entryFile` of the version's folder); returns the schema errors (empty when valid). */
-export async function validateB2mml(xml: string, version: B2mmlVersion, folder = schemaFolder(), entryFile = ENTRY[version]): Promise<SchemaError[]> {
-  const { entry, preload } = load(folder, version, entryFile);
+/** Validates the document against the entry schema of its kind and generation; returns the schema errors (empty when valid). */
+export async function validateB2mml(xml: string, version: B2mmlVersion, kind: B2mmlDocumentKind, folder = schemaFolder()): Promise<SchemaError[]> {
+  const { entry, preload } = load(folder, version, B2MML_ENTRY_SCHEMAS[kind][version]);
   let res: Awaited<ReturnType<typeof validateXML>>;
   try {
     // libxml2 holds the document's tree beside the schemas: its WASM memory grows with the document (the fixed 32 MiB

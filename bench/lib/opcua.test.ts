@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchOpcua } from './index.ts';
+import { benchOpcua } from './opcua.ts';
 
 describe('benchOpcua', () => {
   it('measures the connector next to a bare subscription (smoke run)', async () => {
