@@ -43,13 +43,20 @@ function routedPages(): string[] {
 const PAGES = routedPages();
 const fileName = (path: string) => path.replace(/^\//, '').replace(/[^\w-]+/g, '-') || 'home';
 
-/** The page has rendered: no spinner or "Loading …" line left. */
+/** The page has rendered: no spinner or "Loading …" line left, for a whole second (a module chunk arriving, then its
+ * panels fetching, leave short gaps between spinners). */
 async function loaded(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => !!document.querySelector('#root > *') && !document.querySelector('.loading') && !/Loading[^\n]*…/.test(document.body.innerText),
-    undefined,
-    { timeout: 20_000 },
-  );
+  const busy = () =>
+    page.evaluate(() => !document.querySelector('#root > *') || !!document.querySelector('.loading') || /Loading[^\n]*…/.test(document.body.innerText));
+  const deadline = Date.now() + 30_000;
+  let quietSince = 0;
+  while (Date.now() < deadline) {
+    if (await busy()) quietSince = 0;
+    else if (!quietSince) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 1000) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()} still loading after 30 s`);
 }
 
 /** The layout issues once the page settles: data arriving later may fill a panel, but not after 10 s. */
@@ -96,6 +103,7 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
   });
 
   const check = async (name: string): Promise<void> => {
+    await loaded(page);
     const issues = [...(await settledIssues(page)), ...errors.take()];
     await fullPageShot(page, join(SHOTS, viewport.name, `${name}.png`));
     expect(issues, formatIssues(issues)).toEqual([]);
@@ -110,7 +118,6 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
   it.each(PAGES)('%s', async (path) => {
     await page.goto(`${server.url}${path}`);
     await page.locator('main.main').waitFor();
-    await loaded(page);
     await check(fileName(path));
   });
 
@@ -122,7 +129,6 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
   ] as const)('%s', async (_what, path, name) => {
     await page.goto(`${server.url}${path()}`);
     await page.locator('main.main').waitFor();
-    await loaded(page);
     await check(name);
   });
 
@@ -139,13 +145,11 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
     for (const d of DEMO_BADGE.pin) await page.getByRole('button', { name: `Digit ${d}` }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('stations').getByRole('button').first().waitFor();
-    await loaded(page);
     await check('terminal-stations');
     await page.getByTestId('stations').getByRole('button', { name: /IMM 01/ }).click();
     await page.getByRole('button', { name: 'Sign in here' }).click();
     await expect.poll(async () => page.getByTestId('signed-in').textContent()).toContain('olivia');
     await page.getByTestId('queue').waitFor();
-    await loaded(page);
     await check('terminal-station');
   });
 });
