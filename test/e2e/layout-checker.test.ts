@@ -77,11 +77,19 @@ describe('layout checker', () => {
       expect(rules(issues)).toEqual(['empty-panel section#trend', 'empty-panel div#k.kpi-card']);
       expect(issues[0].detail).toBe('panel "Trend per shift" shows nothing');
     });
+    it('flags a panel whose chart has no height, and one with a table without rows', async () => {
+      const issues = await issuesOf(
+        '<section id="states"><h2>States</h2><div class="echart" style="height: 0"><canvas width="300" height="0" style="width: 300px; height: 0"></canvas></div></section>' +
+          '<section id="stops"><h2>Stops</h2><table><thead><tr><th>Start</th><th>Duration</th></tr></thead><tbody></tbody></table></section>',
+      );
+      expect(rules(issues)).toEqual(['empty-panel section#states', 'empty-panel section#stops']);
+    });
     it('passes panels with text, a chart or a form field', async () => {
       expect(
         await issuesOf(
           '<section><h2>Trend</h2><p>No shifts in this period.</p></section>' +
             '<section><h2>Trend</h2><canvas width="100" height="50"></canvas></section>' +
+            '<section><h2>Stops</h2><table><thead><tr><th>Start</th></tr></thead><tbody><tr><td>10:05</td></tr></tbody></table></section>' +
             '<div class="card"><h3>Find</h3><input aria-label="Lot"></div>',
         ),
       ).toEqual([]);

@@ -5,7 +5,8 @@
 //  - clipped-button: an enabled button that cannot be reached — cut off by an ancestor that clips without scrolling,
 //    beyond the viewport where the document cannot scroll, or whose own label is cut;
 //  - empty-panel: a visible panel (section, article, fieldset, or a class named …panel, …card, …section, …tile) with
-//    no text besides its heading and no chart, canvas, picture or form field;
+//    no text besides its headings (and a table's column heads) and no chart, canvas, picture or form field that has a
+//    size;
 //  - error: a console error or an uncaught page error (collected from the moment watchErrors is called).
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -168,9 +169,11 @@ function inPage(): LayoutIssue[] {
       (el) => ['SECTION', 'ARTICLE', 'FIELDSET'].includes(el.tagName) || [...el.classList].some((c) => panelClass.test(c)),
     );
     const media = 'canvas, svg, img, video, iframe, object, input, select, textarea';
-    const heading = 'h1, h2, h3, h4, h5, h6, legend, [class*=head], [class*=title]';
+    // a table's column heads alone are a heading too: a table without rows shows nothing
+    const heading = 'h1, h2, h3, h4, h5, h6, legend, thead, th, [class*=head], [class*=title]';
     for (const p of panels) {
-      if (!visible(p) || p.querySelector(media)) continue;
+      // a chart counts once it has a size: a canvas squeezed to no height shows nothing
+      if (!visible(p) || [...p.querySelectorAll(media)].some(visible)) continue;
       let text = '';
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
