@@ -2,33 +2,17 @@
 // link, switching direction) and the recall search. Needs web/dist (the test command builds it first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { MaterialLedger } from '../../src/lots/index.ts';
-import type { Db } from '../../src/platform/db/database.ts';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { seedGenealogy } from '../support/lots.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('lots and trace in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  const post = async (url: string, body: unknown) => {
-    const res = await server.app.server.inject({ method: 'POST', url, payload: body as object, headers: { authorization: `Bearer ${server.adminToken}` } });
-    if (res.statusCode >= 300) throw new Error(res.body);
-  };
-
   beforeAll(async () => {
     server = await startTestServer({ demo: true });
     browser = await launchChromium();
-    await post('/api/lots', { id: 'RESIN-1', material: 'PP-GRAN-BK', quantity: 500, location: 'store', supplier: 'Resin Co', supplierLot: 'RC-42' });
-    await post('/api/lots', { id: 'MB-1', material: 'MB-RED-02', quantity: 20, location: 'store' });
-    await post('/api/orders', { id: 'O-E2E', product: 'HSG-TOP', quantity: 100 });
-    const ledger = new MaterialLedger(server.app.ctx.events);
-    const actor = { id: null, name: 'e2e' };
-    await server.app.ctx.db.transaction(async (tx) => {
-      const db = tx as unknown as Db;
-      await ledger.consume(db, actor, { lotId: 'RESIN-1', quantity: 4.2, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-E2E', seq: 10, equipment: 'imm01', method: 'scan' });
-      await ledger.backflush(db, actor, { materialId: 'MB-RED-02', quantity: 0.1, orderId: 'O-E2E', seq: 10, equipment: 'imm01' });
-      await ledger.produce(db, actor, { lotId: 'TOP-E2E', materialId: 'HSG-TOP', quantity: 100, unit: 'pcs', orderId: 'O-E2E', seq: 10, equipment: 'imm01', operator: 'olga', parameters: {} });
-    });
+    await seedGenealogy(server);
   });
   afterAll(async () => {
     await browser?.close();

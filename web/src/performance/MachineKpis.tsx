@@ -147,6 +147,11 @@ export function MachineKpis({ id }: { id: string }) {
                       </td>
                     </tr>
                   ))}
+                  {stops.data?.length === 0 && (
+                    <tr>
+                      <td colSpan={5}>No stops in this period.</td>
+                    </tr>
+                  )}
                 </tbody>
               </table>
             </div>

@@ -102,6 +102,11 @@ export function LabourPage() {
                     <td>{hours(s.seconds)}</td>
                   </tr>
                 ))}
+                {labour.data?.sessions.length === 0 && (
+                  <tr>
+                    <td colSpan={6}>No sign-ins at a station in this period.</td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>
