@@ -238,13 +238,13 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const extra: Array<{ stop(): Promise<void> }> = [];
       if (opts.opcuaPort) {
-        const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
+        const { startOpcuaMachine } = await (await import('./sim/index.ts')).loadOpcuaSim();
         const m = await startOpcuaMachine({ port: Number(opts.opcuaPort), name: String(opts.opcuaName), seed: Number(opts.seed ?? 1) });
         process.stderr.write(`takt sim: OPC UA machine ${opts.opcuaName} on ${m.endpoint} (namespace ${m.namespaceUri})\n`);
         extra.push(m);
       }
       if (opts.euromap63Dir) {
-        const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
+        const { startEuromap63Press } = await (await import('./sim/index.ts')).loadEuromap63Sim();
         const { mkdirSync } = await import('node:fs');
         mkdirSync(String(opts.euromap63Dir), { recursive: true });
         extra.push(await startEuromap63Press({ sessionDir: String(opts.euromap63Dir), seed: Number(opts.seed ?? 1), speed: Number(opts.speed ?? 1) }));
@@ -278,7 +278,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--time-limit <seconds>', 'time limit in seconds', '10')
     .option('--seed <n>', 'random seed', '1')
     .action(async (file: string, opts: { format: string; timeLimit: string; seed: string }) => {
-      const { runSolveCommand } = await import('./scheduling/solve-command.ts');
+      const { runSolveCommand } = await import('./scheduling/index.ts');
       process.exitCode = await runSolveCommand({ file, ...opts });
     });
 

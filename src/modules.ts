@@ -5,11 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CollectService, collectRoutes, createCollectHistory, LiveView } from './collect/index.ts';
-import { CommandService } from './connectors/commands.ts';
-import { connectorRoutes } from './connectors/connectors.routes.ts';
-import { ingestRoutes } from './connectors/http/ingest.ts';
-import { ConnectorManager, lazyFactory, type ConnectorFactory } from './connectors/manager.ts';
-import { startMqtt, type MqttConnector } from './connectors/mqtt/index.ts';
+import { CommandService, ConnectorManager, connectorRoutes, ingestRoutes, lazyFactory, loadEuromap63, loadOpcua, startMqtt, type ConnectorFactory, type MqttConnector } from './connectors/index.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
 import { LotService, lotsRoutes, MaterialLedger, type ReceiveInput } from './lots/index.ts';
@@ -68,7 +64,7 @@ function connectorFactories(ctx: AppContext, folders: ReturnType<typeof instance
     [
       'opcua',
       lazyFactory('opcua', async () => {
-        const { createOpcuaConnector, routeOpcuaLogs } = await import('./connectors/opcua/index.ts');
+        const { createOpcuaConnector, routeOpcuaLogs } = await loadOpcua();
         routeOpcuaLogs(ctx.log);
         return (settings, c) => createOpcuaConnector(settings as Parameters<typeof createOpcuaConnector>[0], c, { pkiDir });
       }),
@@ -76,7 +72,7 @@ function connectorFactories(ctx: AppContext, folders: ReturnType<typeof instance
     [
       'euromap63',
       lazyFactory('euromap63', async () => {
-        const { createEuromap63Connector } = await import('./connectors/euromap63/index.ts');
+        const { createEuromap63Connector } = await loadEuromap63();
         return (settings, c) => {
           const s = settings as Parameters<typeof createEuromap63Connector>[0];
           return createEuromap63Connector({ ...s, sessionDir: folders.resolve(s.sessionDir) }, c);
@@ -208,15 +204,15 @@ async function startDemoSimulator(
       let port = 0;
       try {
         if (c.protocol === 'opcua' && LOOPBACK_OPCUA.test(c.endpoint)) {
-          const { routeOpcuaLogs } = await import('./connectors/opcua/index.ts');
+          const { routeOpcuaLogs } = await loadOpcua();
           routeOpcuaLogs(ctx.log);
-          const { startOpcuaMachine } = await import('./sim/opcua/index.ts');
+          const { startOpcuaMachine } = await (await import('./sim/index.ts')).loadOpcuaSim();
           port = Number(new URL(c.endpoint.replace('opc.tcp', 'http')).port);
           running.push(await startOpcuaMachine({ name: e.extId, port, seed: 5 }));
           // the demo's own machine on loopback may be browsed (node picker); nothing else on loopback is opened
           outbound.allowEntry(new URL(c.endpoint).host);
         } else if (c.protocol === 'euromap63') {
-          const { startEuromap63Press } = await import('./sim/euromap63/index.ts');
+          const { startEuromap63Press } = await (await import('./sim/index.ts')).loadEuromap63Sim();
           running.push(await startEuromap63Press({ sessionDir: folder(c.sessionDir), timezone: c.timezone, seed: 6 }));
         }
       } catch (err) {

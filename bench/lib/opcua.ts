@@ -9,9 +9,9 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { AttributeIds, ClientMonitoredItemGroup, OPCUACertificateManager, OPCUAClient, TimestampsToReturn } from 'node-opcua';
 import type { DecodeResult, ObservationSink } from '../../src/collect/index.ts';
-import { Backoff } from '../../src/connectors/connector.ts';
+import { Backoff } from '../../src/connectors/index.ts';
 import { createOpcuaConnector, NamespaceResolver } from '../../src/connectors/opcua/index.ts';
-import { connectionSchema } from '../../src/plant/schemas.ts';
+import { connectionSchema } from '../../src/plant/index.ts';
 import { OpcuaSimServer } from '../../src/sim/opcua/index.ts';
 
 export interface OpcuaBenchResult {

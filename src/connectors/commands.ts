@@ -2,7 +2,7 @@
 // the machine's own protocol, confirmed by reading back, and recorded with their outcome.
 import { randomUUID } from 'node:crypto';
 import { confirmsCommand, type CollectService } from '../collect/index.ts';
-import type { TagValue } from '../collect/types.ts';
+import type { TagValue } from '../collect/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import { sql } from '../platform/db/database.ts';
 import type { Actor } from '../platform/auth/principal.ts';

@@ -2,7 +2,7 @@
 // the collect pipeline and carries commands back to the machine. It never throws at the caller because a machine or
 // server is unreachable: it reports that in health() and keeps retrying with backoff.
 import type { FastifyBaseLogger } from 'fastify';
-import type { ObservationSink, TagValue } from '../collect/types.ts';
+import type { ObservationSink, TagValue } from '../collect/index.ts';
 
 /** stale: was connected, but the machine stopped answering or reporting within its limit; reconnecting meanwhile. */
 export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';

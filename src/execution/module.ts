@@ -1,7 +1,7 @@
 // The execution module put together: orders (intake, release, dispatch) and the shop floor (terminal, andon,
 // parameter lock, labour), with the lot ledger plugged in when the lots module is present.
 import type { CollectHistory, CollectService } from '../collect/index.ts';
-import type { CommandService } from '../connectors/commands.ts';
+import type { CommandService } from '../connectors/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventStream } from '../platform/http/sse.ts';

@@ -2,7 +2,7 @@
 // production, pauses, quantities and scrap, material consumption, completion with backflush and the produced lot.
 // One transaction per action, the operation row locked for its duration: two terminals racing on one operation
 // leave one winner and a clear 409 for the other.
-import type { CommandRecord } from '../connectors/commands.ts';
+import type { CommandRecord } from '../connectors/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';

@@ -2,7 +2,7 @@
 // interruption and downtime, journal, alarms and materials; a station with its queue, people and calls; and the
 // record of an order as actually made (for the ERP).
 import type { CollectHistory, CollectService } from '../collect/index.ts';
-import type { CommandService } from '../connectors/commands.ts';
+import type { CommandService } from '../connectors/index.ts';
 import { sql, rowsOf, type Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/errors.ts';
 import type { PlantService } from '../plant/index.ts';

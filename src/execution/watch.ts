@@ -2,7 +2,7 @@
 // contextualiser asks), the parameter lock (a setpoint changed at the machine or a process value outside its limits
 // raises an alarm against the operation), and interruptions (the machine went down while the operation ran).
 import { operationContextAt, type CollectService } from '../collect/index.ts';
-import { sameValue } from '../connectors/commands.ts';
+import { sameValue } from '../connectors/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import type { PlantService } from '../plant/index.ts';

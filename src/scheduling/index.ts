@@ -6,3 +6,4 @@ export { solve } from './solve.ts';
 export { checkSchedule, type CheckResult, type Violation, type ViolationKind } from './checker.ts';
 export { solveInWorker, type WorkerSolveOptions } from './worker-runner.ts';
 export { fitCalendar } from './list.ts';
+export { runSolveCommand } from './solve-command.ts';

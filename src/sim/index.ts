@@ -4,3 +4,7 @@ export { startSimulator, resolveMachines, DEFAULT_PLANT_FILE, type SimOptions, t
 export { runSimCommand, type SimCommandArgs } from './command.ts';
 export { simulatedPlantFile, machineTagDefs, machinesFromPlant, loadPlantFile, type MachineSpec, type ProtocolChoice } from './plant.ts';
 export { MachineModel, ALARMS, type PackMLState, type TagChange } from './machine.ts';
+
+/** The OPC UA machine and the EUROMAP 63 press load on first use only: they pull in node-opcua and file watching. */
+export const loadOpcuaSim = () => import('./opcua/index.ts');
+export const loadEuromap63Sim = () => import('./euromap63/index.ts');

@@ -1,7 +1,7 @@
 // The CURRENT_ALARMS event file (REWRITE): the machine rewrites it when an alarm is set or reset; rows are
 // `index,YYYYMMDD,HH:MM:SS,cycle,set(1)/reset(0),alarm-no,"text"` (standards.md §6). Takt's `alarm` tag carries the
 // newest alarm still set (its number, or its text when it has no number) and '' when none is set.
-import type { Observation, Rejection } from '../../collect/types.ts';
+import type { Observation, Rejection } from '../../collect/index.ts';
 import { completeLines, parseAlarmRow, type AlarmRow } from './dat.ts';
 import { isMissing, type FileOps } from './files.ts';
 import type { StreamConfig } from './report.ts';

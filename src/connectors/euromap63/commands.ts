@@ -1,7 +1,7 @@
 // Commands over EUROMAP 63: parameter download (SET in a job) confirmed by reading the parameters back with a one-shot
 // REPORT (GETINFO only describes the machine, it returns no parameter values), and parameter reads. The standard has
 // no command to stop or start the machine: ABORT JOB / ABORT ALL end jobs, not production (standards.md §6).
-import type { TagValue } from '../../collect/types.ts';
+import type { TagValue } from '../../collect/index.ts';
 import type { CommandResult, MachineCommand } from '../connector.ts';
 import type { Euromap63Connector } from './connector.ts';
 import { completeLines, parseHeader, parseValue, splitFields } from './dat.ts';

@@ -2,7 +2,7 @@
 // the report and alarm files (report.ts, alarms.ts). Polling, not fs.watch: watching is unreliable on network shares.
 import * as path from 'node:path';
 import type { Connection } from '../../plant/index.ts';
-import type { Observation, ObservationSink, Rejection } from '../../collect/types.ts';
+import type { Observation, ObservationSink, Rejection } from '../../collect/index.ts';
 import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
 import { AlarmTracker } from './alarms.ts';
 import { isMissing, nodeFiles, type FileOps } from './files.ts';

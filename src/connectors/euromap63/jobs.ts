@@ -1,6 +1,6 @@
 // Job files and request lines of the EUROMAP 63 session protocol (standards.md §6): 8.3 upper-case file names, CRLF
 // line ends, every command ends with ';'. Takt's files in the machine's folder all start with TKT.
-import type { TagValue } from '../../collect/types.ts';
+import type { TagValue } from '../../collect/index.ts';
 
 export const CRLF = '\r\n';
 

@@ -1,7 +1,7 @@
 // Reading the cyclic REPORT file (APPEND: header, then one row per shot) incrementally: from the byte offset delivered
 // so far to the last complete line. Rows become Observations; rows that cannot be read become Rejections for the
 // pipeline's quarantine. Nothing is remembered as delivered until the sink has taken the batch (commit).
-import type { Observation, Rejection } from '../../collect/types.ts';
+import type { Observation, Rejection } from '../../collect/index.ts';
 import { completeLines, parseHeader, parseValue, splitFields } from './dat.ts';
 import { isBusy, isMissing, type FileOps } from './files.ts';
 import { tagFor } from './jobs.ts';

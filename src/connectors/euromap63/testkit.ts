@@ -3,7 +3,7 @@ import { mkdtempSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Observation, Rejection, SourceStatus } from '../../collect/types.ts';
+import type { Observation, Rejection, SourceStatus } from '../../collect/index.ts';
 import { Backoff } from '../connector.ts';
 import { Euromap63Connector, type Euromap63Options, type Euromap63Settings } from './connector.ts';
 

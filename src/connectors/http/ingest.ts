@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CollectService } from '../../collect/index.ts';
-import type { Observation } from '../../collect/types.ts';
+import type { Observation } from '../../collect/index.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/guard.ts';

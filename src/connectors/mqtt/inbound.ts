@@ -2,7 +2,7 @@
 // broker and the external-broker client.
 import type { CollectService } from '../../collect/index.ts';
 import { SparkplugHost } from '../sparkplug/index.ts';
-import type { DecodeResult } from '../../collect/types.ts';
+import type { DecodeResult } from '../../collect/index.ts';
 import type { InboundHandler } from './broker.ts';
 import { excerpt, jsonDeeperThan, MAX_JSON_DEPTH, screenDecoded } from './limits.ts';
 import { decodeUns, DEFAULT_MAX_UNS_PAYLOAD, isCommandTopic, UNS_PREFIX } from './uns.ts';

@@ -1,7 +1,7 @@
 // Limits on what a machine or an integration may send, checked before anything is parsed (issue #11 item 2): a JSON
 // value nested 10,000 deep parses fine but overflows the stack of every recursive walk after it (JSON.stringify into
 // quarantine, zod, the pipeline), and a stack overflow inside a broker hook ends the process.
-import { payloadText, type DecodeResult, type Observation } from '../../collect/types.ts';
+import { payloadText, type DecodeResult, type Observation } from '../../collect/index.ts';
 
 /**
  * Deepest JSON nesting Takt accepts. UNS payloads need 2 levels ({"values": {…}}), an HTTP ingest body 3 plus the

@@ -10,7 +10,7 @@ import {
   type ClientSession,
   type UserIdentityInfo,
 } from 'node-opcua';
-import type { Connection } from '../../plant/schemas.ts';
+import type { Connection } from '../../plant/index.ts';
 import { NamespaceResolver } from './nodeids.ts';
 
 export type OpcuaSettings = Extract<Connection, { protocol: 'opcua' }>;

@@ -2,7 +2,7 @@
 // (Part 4 §5.10.4) — each confirmed by reading back from the machine, never by trusting the request alone.
 import { AttributeIds, DataType, Variant, VariantArrayType, type ClientSession, type DataValue } from 'node-opcua';
 import { confirmsCommand } from '../../collect/index.ts';
-import type { TagValue } from '../../collect/types.ts';
+import type { TagValue } from '../../collect/index.ts';
 import type { CommandResult, MachineCommand } from '../connector.ts';
 import { errorText, TimeoutError, withTimeout, type OpcuaSettings } from './client.ts';
 import type { NamespaceResolver } from './nodeids.ts';

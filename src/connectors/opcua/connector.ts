@@ -13,7 +13,7 @@
 // changes a monitored item's queue overflowed on (the server sets the Overflow bit; we count and report it). A
 // re-created subscription sends every item's current value first (Part 4 §5.12.1.1), so each tag is current again.
 import type { ClientSession, ClientSubscription, DataValue, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
-import type { Observation, ObservationSink, Rejection, SourceRef } from '../../collect/types.ts';
+import type { Observation, ObservationSink, Rejection, SourceRef } from '../../collect/index.ts';
 import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
 import {
   certificateManager,

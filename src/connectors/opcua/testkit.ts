@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
-import type { DecodeResult, Observation, ObservationSink, Rejection, SourceStatus } from '../../collect/types.ts';
-import { connectionSchema } from '../../plant/schemas.ts';
+import type { DecodeResult, Observation, ObservationSink, Rejection, SourceStatus } from '../../collect/index.ts';
+import { connectionSchema } from '../../plant/index.ts';
 import type { ConnectorContext } from '../connector.ts';
 import type { OpcuaSettings } from './client.ts';
 

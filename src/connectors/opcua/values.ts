@@ -1,6 +1,6 @@
 // OPC UA DataValue → a Takt tag value, or the reason it cannot be one. Pure: no session needed.
 import { DataType, VariantArrayType, type DataValue, type StatusCode } from 'node-opcua';
-import type { TagValue } from '../../collect/types.ts';
+import type { TagValue } from '../../collect/index.ts';
 
 export type ValueOutcome = { ok: true; value: TagValue; ts: number | undefined; overflow: boolean } | { ok: false; reason: string; detail: string };
 

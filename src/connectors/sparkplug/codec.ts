@@ -7,7 +7,7 @@
 // §6.4.17 puts UInt32 in the uint32 field (int_value). Here the decoder keeps the raw oneof field and
 // `metricValue` interprets it against a datatype supplied by the caller.
 import { createRequire } from 'node:module';
-import type { TagValue } from '../../collect/types.ts';
+import type { TagValue } from '../../collect/index.ts';
 import { dataTypeCode, dataTypeLabel, SCALAR_DATATYPES, SparkplugDataType as DT } from './datatypes.ts';
 import type { SparkplugDataTypeName } from './datatypes.ts';
 

@@ -1,7 +1,7 @@
 // Sparkplug B 3.0 host application logic: session state per edge node/device, seq and bdSeq checks, alias
 // resolution, rebirth requests and the host's own STATE certificates. Pure logic: MQTT I/O is injected.
-import type { DecodeResult, Rejection, SourceRef, SourceStatus } from '../../collect/types.ts';
-import { payloadText } from '../../collect/types.ts';
+import type { DecodeResult, Rejection, SourceRef, SourceStatus } from '../../collect/index.ts';
+import { payloadText } from '../../collect/index.ts';
 import { decodeSparkplug, encodeSparkplug } from './codec.ts';
 import type { SparkplugPayload } from './codec.ts';
 import { bdSeqOf, collectMetrics, defaultMetricToTag, recordBirth } from './metrics.ts';

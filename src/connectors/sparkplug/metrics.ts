@@ -1,5 +1,5 @@
 // Birth metric bookkeeping and metrics → observations, shared by edge node and device messages.
-import type { Observation, SourceRef } from '../../collect/types.ts';
+import type { Observation, SourceRef } from '../../collect/index.ts';
 import { metricValue } from './codec.ts';
 import type { SparkplugMetric, SparkplugPayload } from './codec.ts';
 import { SparkplugDataType as DT } from './datatypes.ts';

@@ -1,0 +1,90 @@
+// The house rule of docs/architecture.md, enforced: modules meet only through their faces. A module is a folder
+// directly under src/; its face is its index.ts. Every relative import (static, re-export or dynamic) of a source file
+// that lands in another module must land on that module's index.ts, and the platform floor imports no module at all.
+// The composition root (src/*.ts) obeys the same rule. Exempt, as docs/adr/0004-module-faces.md explains: tests
+// (*.test.ts) and the benchmark harness in bench/, which are white-box by purpose.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = import.meta.dirname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** Every relative specifier a file imports: `from '…'`, `import '…'` and `import('…')`. Comments are skipped. */
+export function relativeImports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const found: string[] = [];
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\1/g)) found.push(m[2]);
+  return found;
+}
+
+/** The module a path under src/ belongs to ('' for the composition root's own files), or null outside src/. */
+function moduleOf(file: string): string | null {
+  const rel = path.relative(SRC, file);
+  if (rel.startsWith('..')) return null;
+  const parts = rel.split(path.sep);
+  return parts.length > 1 ? parts[0] : '';
+}
+
+export interface Breach {
+  file: string;
+  imports: string;
+  rule: string;
+}
+
+export function breaches(files: string[], read: (f: string) => string = (f) => readFileSync(f, 'utf8')): Breach[] {
+  const out: Breach[] = [];
+  for (const file of files) {
+    const from = moduleOf(file);
+    for (const spec of relativeImports(read(file))) {
+      const target = path.resolve(path.dirname(file), spec);
+      const to = moduleOf(target);
+      if (to === null || to === '' || to === from) continue;
+      const rel = (f: string) => path.relative(SRC, f);
+      if (from === 'platform') out.push({ file: rel(file), imports: rel(target), rule: 'the platform floor imports no module' });
+      else if (to !== 'platform' && rel(target) !== path.join(to, 'index.ts'))
+        out.push({ file: rel(file), imports: rel(target), rule: `another module is reached through its face, src/${to}/index.ts` });
+    }
+  }
+  return out;
+}
+
+describe('module boundaries', () => {
+  it('finds every kind of import, and no import named in a comment', () => {
+    const text = [
+      "import { a } from '../collect/registry.ts';",
+      "import type { B } from \"../plant/schemas.ts\";",
+      "export { c } from '../lots/ledger.ts';",
+      "import '../sim/side-effect.ts';",
+      "const m = await import('../connectors/opcua/index.ts');",
+      "// import { x } from '../erp/outbox.ts';",
+      "/* from '../erp/documents.ts' */",
+      "import { ok } from 'node:path';",
+    ].join('\n');
+    expect(relativeImports(text)).toEqual(['../collect/registry.ts', '../plant/schemas.ts', '../lots/ledger.ts', '../sim/side-effect.ts', '../connectors/opcua/index.ts']);
+  });
+
+  it('tells a face from an internal, and keeps the platform free of modules', () => {
+    const files: Record<string, string> = {
+      [path.join(SRC, 'execution/a.ts')]: "import { x } from '../connectors/commands.ts';\nimport { y } from '../connectors/index.ts';\nimport { z } from '../platform/db/database.ts';\nimport { w } from './model.ts';",
+      [path.join(SRC, 'platform/b.ts')]: "import type { S } from '../collect/index.ts';",
+      [path.join(SRC, 'modules.ts')]: "const { f } = await import('./sim/opcua/index.ts');\nimport { g } from './sim/index.ts';",
+    };
+    expect(breaches(Object.keys(files), (f) => files[f]).map((b) => `${b.file} -> ${b.imports}`)).toEqual([
+      'execution/a.ts -> connectors/commands.ts',
+      'platform/b.ts -> collect/index.ts',
+      'modules.ts -> sim/opcua/index.ts',
+    ]);
+  });
+
+  it('every module and the composition root reach other modules only through their faces', () => {
+    expect(breaches(sourceFiles(SRC))).toEqual([]);
+  });
+});
