@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CollectService, collectRoutes, createCollectHistory, LiveView } from './collect/index.ts';
 import { CommandService, ConnectorManager, connectorRoutes, ingestRoutes, lazyFactory, loadEuromap63, loadOpcua, startMqtt, type ConnectorFactory, type MqttConnector } from './connectors/index.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, ExecutionService, fromBody } from './execution/index.ts';
+import { createExecutionModule, ExecutionService, fromBody, orderBook } from './execution/index.ts';
 import { LotService, lotsRoutes, MaterialLedger, type ReceiveInput } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
@@ -147,7 +147,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const executionModule = await createExecutionModule(ctx, collect, history, commands);
   executionModule.setLedger(new MaterialLedger(ctx.events));
   unsubscribe.push(masterData.subscribe('execution', () => executionModule.watch.reload()));
-  const planningModule = await createPlanningModule(ctx, collect);
+  const planningModule = await createPlanningModule(ctx, collect, orderBook);
   const erpModule = await createErpModule(ctx, executionModule.floor, undefined, outbound);
   // last in the list, so stopped first: no reload starts on modules that are stopping
   const masterDataModule: TaktModule = {

@@ -7,4 +7,5 @@ export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type 
 export type { ExecutionEvents, OperationPhase } from './events.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
 export { fromBody } from './intake.ts';
+export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
 export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';

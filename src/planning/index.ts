@@ -2,6 +2,7 @@
 // dispatch lists, repairs (move, machine down, rush order) and the automatic proposals.
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import type { OrderBook } from '../execution/index.ts';
 import { planningRoutes } from './planning.routes.ts';
 import { DEFAULT_PLANNING_OPTIONS, PlanningService, type PlanningOptions } from './planning.service.ts';
 import type { MachineStateSource } from './snapshot.ts';
@@ -15,13 +16,14 @@ export interface PlanningModule extends TaktModule {
   planning: PlanningService;
 }
 
-/** `states` gives the machines' current state buckets and `pathOf` turns an equipment id into its path (collect). */
+/** `orders` is execution's order book; `states` gives the machines' current state buckets and `pathOf` turns an equipment id into its path (collect). */
 export async function createPlanningModule(
   ctx: AppContext,
   states: (MachineStateSource & { registry: { byEquipmentId(id: string): { path: string } | undefined } }) | undefined,
+  orders: OrderBook,
   opts: Partial<PlanningOptions> = {},
 ): Promise<PlanningModule> {
-  const planning = new PlanningService(ctx, states, { ...DEFAULT_PLANNING_OPTIONS, ...opts });
+  const planning = new PlanningService(ctx, states, orders, { ...DEFAULT_PLANNING_OPTIONS, ...opts });
   await planning.start();
   const watcher = new PlanWatcher(ctx, planning, (id) => states?.registry.byEquipmentId(id)?.path);
   watcher.start();

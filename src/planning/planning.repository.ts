@@ -1,6 +1,5 @@
-// SQL for schedule versions, the orders the planner reads, and the planned slot it publishes into order_operations.
+// SQL for schedule versions. The orders the planner reads and the slots it publishes go through execution's order book.
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
-import type { PlanOrder } from './model-map.ts';
 import type { Assignment, Kpis, LateOrder } from './result.ts';
 
 export const VERSION_STATUSES = ['running', 'ready', 'published', 'superseded', 'failed'] as const;
@@ -148,72 +147,9 @@ export async function failInterrupted(db: Db): Promise<void> {
     WHERE status = 'running'`);
 }
 
-/** One transaction (the caller's): the published version is superseded, this one published, the planned slots rewritten. */
-export async function publish(tx: Db, id: number, by: string, assignments: Assignment[]): Promise<number> {
+/** One transaction (the caller's): the published version is superseded and this one published (its slots go to execution's order book). */
+export async function publish(tx: Db, id: number, by: string): Promise<void> {
   await tx.execute(sql`UPDATE schedule_versions SET status = 'superseded' WHERE status = 'published'`);
   await tx.execute(sql`UPDATE schedule_versions SET status = 'published', published_at = now(), published_by = ${by} WHERE id = ${id}`);
-  await tx.execute(sql`UPDATE order_operations SET planned_equipment = NULL, planned_start = NULL, planned_end = NULL, planned_schedule = NULL
-    WHERE planned_schedule IS NOT NULL`);
-  const slots = assignments.map((a) => ({ order_id: a.orderId, seq: a.seq, machine: a.machine, start_at: a.start, end_at: a.end }));
-  const rows = await rowsOf<{ n: number }>(
-    tx,
-    sql`WITH upd AS (
-          UPDATE order_operations op SET planned_equipment = a.machine, planned_start = a.start_at::timestamptz, planned_end = a.end_at::timestamptz,
-                 planned_schedule = ${String(id)}
-          FROM jsonb_to_recordset(${JSON.stringify(slots)}::jsonb) AS a(order_id text, seq integer, machine text, start_at text, end_at text)
-          WHERE op.order_id = a.order_id AND op.seq = a.seq AND op.status NOT IN ('completed', 'cancelled')
-          RETURNING 1)
-        SELECT count(*)::int AS n FROM upd`,
-  );
-  return Number(rows[0]?.n ?? 0);
 }
 
-/** Released (or running) orders with their operations, the shop-floor state included, most urgent first. */
-export async function plannableOrders(db: Db): Promise<Array<Omit<PlanOrder, 'family'>>> {
-  const rows = await rowsOf<Record<string, unknown>>(
-    db,
-    sql`SELECT o.id, o.product_id, o.priority, o.due_at, o.start_after, op.seq, op.name, op.candidates, op.run_time_s, op.setup_time_s,
-               op.status AS op_status, op.phase, op.equipment, COALESCE(op.started_at, op.setup_started_at) AS started_at
-        FROM production_orders o JOIN order_operations op ON op.order_id = o.id
-        WHERE o.status IN ('released', 'running')
-        ORDER BY o.priority, o.due_at NULLS LAST, o.id, op.seq`,
-  );
-  const orders = new Map<string, Omit<PlanOrder, 'family'>>();
-  for (const r of rows) {
-    const id = r.id as string;
-    let o = orders.get(id);
-    if (!o) {
-      o = {
-        id,
-        productId: r.product_id as string,
-        priority: Number(r.priority),
-        dueAt: r.due_at == null ? null : Date.parse(iso(r.due_at)!),
-        startAfter: r.start_after == null ? null : Date.parse(iso(r.start_after)!),
-        operations: [],
-      };
-      orders.set(id, o);
-    }
-    o.operations.push({
-      seq: Number(r.seq),
-      name: r.name as string,
-      candidates: json<string[]>(r.candidates, []),
-      runTimeS: Number(r.run_time_s),
-      setupTimeS: Number(r.setup_time_s),
-      status: r.op_status as string,
-      phase: (r.phase as string | null) ?? null,
-      equipment: (r.equipment as string | null) ?? null,
-      startedAt: r.started_at == null ? null : Date.parse(iso(r.started_at)!),
-    });
-  }
-  return [...orders.values()];
-}
-
-/** Newly released urgent orders (for rush-order proposals): released after `since`, priority at most `maxPriority`. */
-export async function urgentReleasedSince(db: Db, since: number, maxPriority: number): Promise<Array<{ id: string; priority: number; releasedAt: number }>> {
-  const rows = await rowsOf<Record<string, unknown>>(
-    db,
-    sql`SELECT id, priority, released_at FROM production_orders
-        WHERE status = 'released' AND priority <= ${maxPriority} AND released_at > ${new Date(since).toISOString()}::timestamptz ORDER BY released_at`,
-  );
-  return rows.map((r) => ({ id: r.id as string, priority: Number(r.priority), releasedAt: Date.parse(iso(r.released_at)!) }));
-}

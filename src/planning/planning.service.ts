@@ -6,6 +6,7 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { checkSchedule, fitCalendar, ModelError, solveInWorker, unavailableIntervals, type Objective, type Problem } from '../scheduling/index.ts';
+import type { OrderBook } from '../execution/index.ts';
 import { buildModel, expandCandidates, type BuiltModel } from './model-map.ts';
 import * as repo from './planning.repository.ts';
 import type { ObjectiveChoice, Reason, VersionRow } from './planning.repository.ts';
@@ -67,6 +68,8 @@ export class PlanningService {
   constructor(
     private readonly ctx: AppContext,
     readonly states: MachineStateSource | undefined,
+    /** execution's order book: the orders to plan, and where published slots go */
+    readonly orders: OrderBook,
     readonly options: PlanningOptions = { ...DEFAULT_PLANNING_OPTIONS },
   ) {}
 
@@ -109,7 +112,7 @@ export class PlanningService {
   }
 
   private async snapshot(now: number, extraDown: string[] = []): Promise<Snapshot> {
-    return loadSnapshot(this.ctx.db, this.ctx.events, this.states, now, { downRepairS: this.options.downRepairS, extraDown });
+    return loadSnapshot(this.ctx.db, this.ctx.events, this.states, this.orders, now, { downRepairS: this.options.downRepairS, extraDown });
   }
 
   /** Calendar horizon: two weeks, or longer when the work would not fit (all work on one machine, a third of the time). */
@@ -247,7 +250,8 @@ export class PlanningService {
       if (!v) throw notFound('schedule version', String(id));
       if (v.status !== 'ready') throw new AppError('conflict', `schedule version ${id} is ${v.status}; only a ready version can be published`);
       const before = await repo.publishedVersion(tx);
-      const planned = await repo.publish(tx, id, actor.name, v.assignments);
+      await repo.publish(tx, id, actor.name);
+      const planned = await this.orders.publishSlots(tx, String(id), v.assignments);
       await appendAudit(tx, actor, {
         action: 'publish',
         entity: 'schedule_version',

@@ -4,7 +4,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { EventBus } from '../platform/events.ts';
 import { LEVEL_RANK, PlantService, type PublicEquipment } from '../plant/index.ts';
 import type { PlanMachine, PlanOrder, PlantCalendar } from './model-map.ts';
-import { plannableOrders } from './planning.repository.ts';
+import type { OrderBook } from '../execution/index.ts';
 
 /** The collect module's view of machine states (CollectService satisfies it). */
 export interface MachineStateSource {
@@ -25,6 +25,7 @@ export async function loadSnapshot(
   db: Db,
   events: EventBus,
   states: MachineStateSource | undefined,
+  book: OrderBook,
   now: number,
   opts: { downRepairS: number; extraDown?: string[] },
 ): Promise<Snapshot> {
@@ -55,6 +56,6 @@ export async function loadSnapshot(
       }
       return m;
     });
-  const orders = (await plannableOrders(db)).map((o) => ({ ...o, family: familyOf.get(o.productId) ?? o.productId }));
+  const orders = (await book.plannableOrders(db)).map((o) => ({ ...o, family: familyOf.get(o.productId) ?? o.productId }));
   return { machines, orders, down };
 }

@@ -83,7 +83,7 @@ export class PlanWatcher {
   }
 
   private async checkRush(): Promise<void> {
-    const fresh = await repo.urgentReleasedSince(this.ctx.db, this.watermark, this.service.options.rushPriority);
+    const fresh = await this.service.orders.urgentReleasedSince(this.ctx.db, this.watermark, this.service.options.rushPriority);
     if (!fresh.length) return;
     this.watermark = Math.max(this.watermark, ...fresh.map((o) => o.releasedAt));
     const published = await this.service.publishedAssignments();
