@@ -14,6 +14,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { EventBus } from '../src/platform/events.ts';
 import { layerSize, lotId, parentsOf, rng, type GenealogyShape } from './lib/genealogy.ts';
+import { orderBook } from '../src/execution/index.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -157,7 +158,7 @@ async function traces(database: Database): Promise<{ same: boolean; fast: boolea
     let truncated = 0;
     for (const id of starts[direction]) {
       const a = perf.now();
-      const t: Trace = await traceLots(database.db, [id], direction);
+      const t: Trace = await traceLots(database.db, orderBook, [id], direction);
       ours.times.push(perf.now() - a);
       ours.nodes.push(t.nodes.length);
       found.set(id, t.nodes.length);
@@ -195,7 +196,7 @@ async function traces(database: Database): Promise<{ same: boolean; fast: boolea
 }
 
 async function consumes(database: Database, concurrency: number): Promise<string> {
-  const ledger = new MaterialLedger(new EventBus());
+  const ledger = new MaterialLedger(new EventBus(), orderBook);
   const random = rng(13);
   const n0 = layerSize(shape, 0);
   const times: number[] = [];

@@ -2,7 +2,8 @@
 // directly under src/; its face is its index.ts. Every relative import (static, re-export or dynamic) of a source file
 // that lands in another module must land on that module's index.ts, and the platform floor imports no module at all.
 // The composition root (src/*.ts) obeys the same rule. Exempt, as docs/adr/0004-module-faces.md explains: tests
-// (*.test.ts) and the benchmark harness in bench/, which are white-box by purpose.
+// (*.test.ts) and the benchmark harness in bench/, which are white-box by purpose. The same for SQL: each table has one
+// owner (the table in docs/architecture.md), and no module's statements name another module's table.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,32 @@ export function breaches(files: string[], read: (f: string) => string = (f) => r
   return out;
 }
 
+const ROOT = path.resolve(SRC, '..');
+
+/** The owners table of docs/architecture.md: table name → owning module. */
+export function tableOwners(markdown: string): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const line of markdown.split('\n')) {
+    const m = /^\| ([a-z]+) \| (`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*) \|$/.exec(line);
+    if (!m) continue;
+    for (const t of m[2].matchAll(/`([a-z0-9_]+)`/g)) {
+      if (owners.has(t[1])) throw new Error(`table ${t[1]} has two owners in docs/architecture.md`);
+      owners.set(t[1], m[1]);
+    }
+  }
+  return owners;
+}
+
+/** Tables the migrations create. */
+const createdTables = (sqlText: string): string[] => [...sqlText.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z0-9_]+)/g)].map((m) => m[1]);
+
+/** Tables a source file's SQL names (keywords in capitals, as every statement here writes them; prose is left alone). */
+export function tablesNamed(text: string, tables: Iterable<string>): string[] {
+  const found: string[] = [];
+  for (const t of tables) if (new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+"?${t}\\b`).test(text)) found.push(t);
+  return found;
+}
+
 describe('module boundaries', () => {
   it('finds every kind of import, and no import named in a comment', () => {
     const text = [
@@ -86,5 +113,29 @@ describe('module boundaries', () => {
 
   it('every module and the composition root reach other modules only through their faces', () => {
     expect(breaches(sourceFiles(SRC))).toEqual([]);
+  });
+
+  it('reads the owners table and finds the tables a statement names, not prose', () => {
+    const owners = tableOwners('| owner | tables |\n|---|---|\n| collect | `tag_values`, `quarantine` |\n| lots | `material_lots` |\n');
+    expect([...owners]).toEqual([['tag_values', 'collect'], ['quarantine', 'collect'], ['material_lots', 'lots']]);
+    expect(() => tableOwners('| a | `t` |\n| b | `t` |')).toThrow(/two owners/);
+    const text = "sql`SELECT 1 FROM tag_values v JOIN material_lots l ON true`; // values go into quarantine\nsql`INSERT INTO quarantine`";
+    expect(tablesNamed(text, owners.keys())).toEqual(['tag_values', 'quarantine', 'material_lots']);
+    expect(tablesNamed('// reads from tag_values_1m', ['tag_values'])).toEqual([]);
+  });
+
+  it('every table has one owner, and no module names another module\'s table in its SQL', () => {
+    const owners = tableOwners(readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8'));
+    const migrations = readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql'));
+    const created = new Set(migrations.flatMap((f) => createdTables(readFileSync(path.join(ROOT, 'migrations', f), 'utf8'))));
+    expect([...created].filter((t) => !owners.has(t)), 'tables without an owner in docs/architecture.md').toEqual([]);
+    expect([...owners.keys()].filter((t) => !created.has(t)), 'owners listed for tables no migration creates').toEqual([]);
+    const foreign: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const mod = moduleOf(file);
+      for (const t of tablesNamed(readFileSync(file, 'utf8'), owners.keys()))
+        if (owners.get(t) !== mod) foreign.push(`${path.relative(SRC, file)} names ${t} (${owners.get(t)}'s)`);
+    }
+    expect(foreign).toEqual([]);
   });
 });

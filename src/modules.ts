@@ -8,7 +8,7 @@ import { CollectService, collectRoutes, createCollectHistory, LiveView } from '.
 import { CommandService, ConnectorManager, connectorRoutes, ingestRoutes, lazyFactory, loadEuromap63, loadOpcua, startMqtt, type ConnectorFactory, type MqttConnector } from './connectors/index.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, ExecutionService, fromBody, orderBook } from './execution/index.ts';
-import { LotService, lotsRoutes, MaterialLedger, type ReceiveInput } from './lots/index.ts';
+import { createLotsModule, LotService, type ReceiveInput } from './lots/index.ts';
 import { DEMO_PLANT_FILE, type TaktModule } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
 import { listenerError } from './platform/listen.ts';
@@ -145,7 +145,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     },
   };
   const executionModule = await createExecutionModule(ctx, collect, history, commands);
-  executionModule.setLedger(new MaterialLedger(ctx.events));
+  const lotsModule = createLotsModule(ctx, orderBook);
+  executionModule.setLedger(lotsModule.ledger);
   unsubscribe.push(masterData.subscribe('execution', () => executionModule.watch.reload()));
   const planningModule = await createPlanningModule(ctx, collect, orderBook);
   const erpModule = await createErpModule(ctx, executionModule.floor, undefined, outbound);
@@ -163,7 +164,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     mqttModule,
     connectorsModule,
     executionModule,
-    { name: 'lots', routes: lotsRoutes },
+    lotsModule,
     performanceModule,
     planningModule,
     erpModule,
@@ -314,7 +315,7 @@ export const DEMO_LOTS: readonly ReceiveInput[] = [
 ];
 
 async function seedDemoLots(ctx: AppContext): Promise<void> {
-  const lots = new LotService(ctx.db, ctx.events);
+  const lots = new LotService(ctx.db, ctx.events, orderBook);
   for (const lot of DEMO_LOTS) await lots.receive(SYSTEM_ACTOR, lot).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo lot ${lot.id} was not received`));
 }
 

@@ -3,6 +3,7 @@
 import type { CollectHistory, CollectService } from '../collect/index.ts';
 import type { CommandService } from '../connectors/index.ts';
 import type { TaktModule } from '../platform/app.ts';
+import { AppError } from '../platform/errors.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventStream } from '../platform/http/sse.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
@@ -41,13 +42,16 @@ export async function createExecutionModule(
     commands,
     plant,
     ledger: () => ledger,
-    productOf: async (db, orderId) =>
-      (
-        await rowsOf<{ id: string; name: string; material_id: string | null }>(
-          db,
-          sql`SELECT p.id, p.name, p.material_id FROM products p JOIN production_orders o ON o.product_id = p.id WHERE o.id = ${orderId}`,
-        )
-      ).map((p) => ({ id: p.id, name: p.name, materialId: p.material_id }))[0],
+    productOf: async (db, orderId) => {
+      const [o] = await rowsOf<{ product_id: string }>(db, sql`SELECT product_id FROM production_orders WHERE id = ${orderId}`);
+      if (!o) return undefined;
+      // the product is the plant model's: asked through its face, on this transaction
+      const p = await new PlantService(db, ctx.events).getCode('product', o.product_id).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return undefined;
+        throw err;
+      });
+      return p && { id: p.id, name: p.name, materialId: (p as { materialId?: string | null }).materialId ?? null };
+    },
     views: undefined as unknown as ShopFloorViews,
     // awaited by the action, so the machine's data carries the operation once setup answers (collect/history.ts)
     onRunChanged: (equipmentId) => watch.reload(equipmentId).catch((err) => ctx.log.warn({ err }, 'execution: reloading running operations failed')),

@@ -9,6 +9,7 @@ import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/errors.ts';
+import { PlantService } from '../plant/index.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { openEventStream, type EventStream } from '../platform/http/sse.ts';
 import * as andonRepo from './andon.repository.ts';
@@ -202,8 +203,8 @@ export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts:
         if (type === 'application/pdf' && body.subarray(0, 5).toString('latin1') !== '%PDF-') throw new AppError('validation_failed', 'the body is not a PDF file (it does not start with %PDF-)');
         const id = randomUUID();
         await ctx.db.transaction(async (tx) => {
-          const p = await rowsOf(tx, sql`SELECT 1 FROM products WHERE id = ${req.params.id}`);
-          if (!p.length) throw notFound('product', req.params.id);
+          // 404 when the plant model has no such product (asked through its face, on this transaction)
+          await new PlantService(tx, ctx.events).getCode('product', req.params.id);
           await tx.execute(
             sql`INSERT INTO instruction_files (id, product_id, seq, name, content_type, size, data, created_by)
                 VALUES (${id}::uuid, ${req.params.id}, ${req.params.seq}, ${req.query.name}, ${type}, ${body.length}, ${body}, ${who(req).name})`,

@@ -13,7 +13,7 @@ import { AppError, notFound } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { PlantService } from '../plant/index.ts';
 import * as repo from './lots.repository.ts';
-import { amount, checkLotId, checkQuantity, EPSILON, oneOf, unusable, type Lot } from './model.ts';
+import { amount, checkLotId, checkQuantity, EPSILON, oneOf, unusable, type Lot, type OrderLookup } from './model.ts';
 
 type Method = 'scan' | 'backflush';
 
@@ -21,7 +21,11 @@ type Method = 'scan' | 'backflush';
 const BACKFLUSH_MAX_LOTS = 500;
 
 export class MaterialLedger implements LotLedger {
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    /** execution's orders, asked whether an operation exists (lots names no order table) */
+    private readonly orders: OrderLookup,
+  ) {}
 
   /** The material as the plant model knows it (404 when it does not). */
   async material(tx: Db, id: string): Promise<{ id: string; unit: string }> {
@@ -30,7 +34,7 @@ export class MaterialLedger implements LotLedger {
   }
 
   private async checkOperation(tx: Db, orderId: string, seq: number): Promise<void> {
-    if (!(await repo.operationExists(tx, orderId, seq))) throw notFound('operation', `${orderId}/${seq}`);
+    if (!(await this.orders.operationExists(tx, orderId, seq))) throw notFound('operation', `${orderId}/${seq}`);
   }
 
   /** Takes `quantity` from a lot already locked by this transaction. */
@@ -58,14 +62,10 @@ export class MaterialLedger implements LotLedger {
     checkLotId(c.lotId);
     checkQuantity(c.quantity);
     await repo.lockOrderBookings(tx, c.orderId);
-    // one round trip: lock the lot and check the operation (an operator waits on every scan)
-    const locked = await repo.lockForBooking(tx, c.lotId, c.orderId, c.seq);
-    if (!locked) {
-      await this.checkOperation(tx, c.orderId, c.seq);
-      throw notFound('lot', c.lotId);
-    }
-    if (!locked.operation) throw notFound('operation', `${c.orderId}/${c.seq}`);
-    const lot = locked.lot;
+    // the operation first: a scan against an unknown operation says so whether or not the lot exists
+    await this.checkOperation(tx, c.orderId, c.seq);
+    const lot = await repo.lockForBooking(tx, c.lotId);
+    if (!lot) throw notFound('lot', c.lotId);
     const refusal = unusable(lot);
     if (refusal) throw refusal;
     // a lot of pieces gives whole pieces (execution/units.ts)

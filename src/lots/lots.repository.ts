@@ -117,11 +117,6 @@ export async function lockFifo(db: Db, materialId: string, location: string | nu
   return rows.map(lotOf);
 }
 
-/** Execution's operation, read to name a missing one clearly (the foreign key is the guarantee). */
-export async function operationExists(db: Db, orderId: string, seq: number): Promise<boolean> {
-  const rows = await rowsOf(db, sql`SELECT 1 FROM order_operations WHERE order_id = ${orderId} AND seq = ${seq}`);
-  return rows.length > 0;
-}
 
 /**
  * Serialises the bookings of one order (consume, backflush, produce) until the transaction ends. Without it a lot
@@ -132,14 +127,10 @@ export async function lockOrderBookings(db: Db, orderId: string): Promise<void> 
   await db.execute(sql`SELECT pg_advisory_xact_lock(72530012, hashtext(${orderId}))`);
 }
 
-/** Locks a lot for a booking and says in the same round trip whether the operation it is booked against exists. */
-export async function lockForBooking(db: Db, lotId: string, orderId: string, seq: number): Promise<{ lot: Lot; operation: boolean } | undefined> {
-  const rows = await rowsOf<Record<string, unknown>>(
-    db,
-    sql`SELECT l.*, EXISTS (SELECT 1 FROM order_operations o WHERE o.order_id = ${orderId} AND o.seq = ${seq}) AS operation_exists
-        FROM material_lots l WHERE l.id = ${lotId} FOR UPDATE OF l`,
-  );
-  return rows[0] ? { lot: lotOf(rows[0]), operation: rows[0].operation_exists === true } : undefined;
+/** Locks a lot for a booking. */
+export async function lockForBooking(db: Db, lotId: string): Promise<Lot | undefined> {
+  const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM material_lots WHERE id = ${lotId} FOR UPDATE`);
+  return rows[0] ? lotOf(rows[0]) : undefined;
 }
 
 /**
@@ -254,7 +245,7 @@ export interface Walk {
   nodes: WalkNode[];
   edges: EdgeRow[];
   /** when asked for: the orders that consumed or produced a traced lot */
-  orders?: AffectedOrder[];
+  orders?: Array<Pick<AffectedOrder, 'orderId' | 'lots'>>;
   /** (lot, depth) pairs the walk produced before the step cap */
   walked: number;
   /** distinct lots reached (may exceed the node cap) */
@@ -263,16 +254,15 @@ export interface Walk {
   deeper: boolean;
 }
 
-/** The orders that consumed or produced a traced lot (a recall's list), as JSON [order, product, status, lots]. */
+/** The orders that consumed or produced a traced lot (a recall's list), as JSON [order, lots]; their product and status come from the orders' owner. */
 const ORDERS = sql`(
-  SELECT json_agg(json_build_array(t.order_id, o.product_id, o.status, t.lots) ORDER BY t.order_id)::text
+  SELECT json_agg(json_build_array(t.order_id, t.lots) ORDER BY t.order_id)::text
   FROM (
     SELECT order_id, array_agg(DISTINCT lot_id ORDER BY lot_id) AS lots FROM (
       SELECT c.order_id, c.lot_id FROM lots l JOIN lot_consumptions c ON c.lot_id = l.id
       UNION SELECT l.order_id, l.id FROM lots l WHERE l.order_id IS NOT NULL
     ) touched GROUP BY order_id
-  ) t LEFT JOIN production_orders o ON o.id = t.order_id)`;
-
+  ) t)`;
 /** The walk as one statement (exported so its plan can be inspected with EXPLAIN). */
 export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, maxNodes: number, stepCap: number, withOrders: boolean): SQL {
   // One row, lots and edges as JSON arrays of positional arrays: cheap to build, and parsed natively (JSON.parse) —
@@ -332,7 +322,7 @@ export async function walk(db: Db, roots: string[], direction: 'backward' | 'for
   }));
   nodes.sort((a, b) => a.depth - b.depth || (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0));
   const edges = (JSON.parse((r!.edges as string | null) ?? '[]') as Array<[string, string, number]>).map(([parent, child, quantity]) => ({ parent, child, quantity: Number(quantity) }));
-  const orders = r!.orders == null ? undefined : (JSON.parse(r!.orders as string) as Array<[string, string | null, string | null, string[]]>).map(([orderId, productId, status, lots]) => ({ orderId, productId, status, lots }));
+  const orders = r!.orders == null ? undefined : (JSON.parse(r!.orders as string) as Array<[string, string[]]>).map(([orderId, lots]) => ({ orderId, lots }));
   return { nodes, edges, orders: withOrders ? orders ?? [] : undefined, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
 }
 

@@ -31,7 +31,7 @@ function send(reply: FastifyReply, t: Trace, format: 'json' | 'csv', name: strin
   return sendCsv(reply, `trace-${t.direction}-${name}.csv`, traceToCsv(t));
 }
 
-export function lotsRoutes(fastify: FastifyInstance, ctx: AppContext, service = new LotService(ctx.db, ctx.events)): void {
+export function lotsRoutes(fastify: FastifyInstance, ctx: AppContext, service: LotService): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const read = { roles: ROLES.anyone };
   const actor = (req: Parameters<typeof principalOf>[0]) => actorOf(principalOf(req));

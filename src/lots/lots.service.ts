@@ -8,7 +8,7 @@ import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { MaterialLedger } from './ledger.ts';
 import * as repo from './lots.repository.ts';
-import { amount, checkLotId, checkQuantity, EPSILON, type Lot } from './model.ts';
+import { amount, checkLotId, checkQuantity, EPSILON, type Lot, type OrderLookup } from './model.ts';
 import { traceLots, type Trace } from './trace.ts';
 import type { Direction, TraverseLimits } from './traverse.ts';
 
@@ -28,8 +28,10 @@ export class LotService {
   constructor(
     private readonly db: Db,
     events: EventBus,
+    /** execution's orders (the order book): operations booked against, orders a trace touched */
+    private readonly orders: OrderLookup,
   ) {
-    this.ledger = new MaterialLedger(events);
+    this.ledger = new MaterialLedger(events, orders);
   }
 
   async receive(actor: Actor, input: ReceiveInput): Promise<Lot> {
@@ -117,13 +119,13 @@ export class LotService {
 
   async trace(id: string, direction: Direction, limits: TraverseLimits): Promise<Trace> {
     await this.get(id);
-    return traceLots(this.db, [id], direction, limits);
+    return traceLots(this.db, this.orders, [id], direction, limits);
   }
 
   /** A recall: forward from every lot received under this supplier lot number. */
   async recall(supplierLot: string, limits: TraverseLimits): Promise<Trace> {
     const roots = await repo.lotsWithSupplierLot(this.db, supplierLot);
     if (!roots.length) throw new AppError('not_found', `no lot was received with supplier lot '${supplierLot}'`);
-    return traceLots(this.db, roots, 'forward', limits);
+    return traceLots(this.db, this.orders, roots, 'forward', limits);
   }
 }

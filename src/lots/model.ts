@@ -1,5 +1,6 @@
 // Material lots as the API shows them, the checks every quantity goes through, and the trace's CSV form.
 import { z } from 'zod';
+import type { Db } from '../platform/db/database.ts';
 import { AppError, validationFailed } from '../platform/errors.ts';
 
 export const LOT_STATUSES = ['available', 'on_hold', 'consumed', 'scrapped'] as const;
@@ -68,4 +69,14 @@ export function unusable(lot: Pick<Lot, 'id' | 'status' | 'holdReason'>, verb = 
 export function oneOf(ids: string[]): string {
   if (ids.length <= 1) return ids[0] ?? '';
   return `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
+}
+
+/**
+ * What lots asks of the orders (execution's order book satisfies it; src/modules.ts plugs it in): lots never names
+ * execution's tables. Both run on the caller's connection or transaction.
+ */
+export interface OrderLookup {
+  operationExists(db: Db, orderId: string, seq: number): Promise<boolean>;
+  /** The orders among `ids` that exist, with their product and status. */
+  summaries(db: Db, ids: string[]): Promise<Array<{ id: string; productId: string; status: string }>>;
 }

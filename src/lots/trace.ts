@@ -3,7 +3,7 @@
 import { toCsv } from '../platform/csv.ts';
 import type { Db } from '../platform/db/database.ts';
 import * as repo from './lots.repository.ts';
-import type { LotStatus } from './model.ts';
+import type { LotStatus, OrderLookup } from './model.ts';
 import { DEFAULT_LIMITS, type Direction, type Edge, type TraverseLimits } from './traverse.ts';
 
 export interface TraceNode {
@@ -40,7 +40,8 @@ export interface Trace {
   limits: TraverseLimits;
 }
 
-export async function traceLots(db: Db, roots: string[], direction: Direction, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Trace> {
+/** `orders` names the orders a forward trace touched (their product and status); lots reads no order table itself. */
+export async function traceLots(db: Db, orders: OrderLookup, roots: string[], direction: Direction, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Trace> {
   // Walk steps allowed: a lot reached at several depths (a screw in the unit and in its sub-assembly) counts once per
   // depth; four per lot on average is generous for real bills of materials.
   const stepCap = limits.maxNodes * 4 + 1;
@@ -51,7 +52,10 @@ export async function traceLots(db: Db, roots: string[], direction: Direction, l
   else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
   const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
   const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
-  if (w.orders) trace.orders = w.orders;
+  if (w.orders) {
+    const known = new Map((await orders.summaries(db, w.orders.map((o) => o.orderId))).map((o) => [o.id, o]));
+    trace.orders = w.orders.map((o) => ({ orderId: o.orderId, productId: known.get(o.orderId)?.productId ?? null, status: known.get(o.orderId)?.status ?? null, lots: o.lots }));
+  }
   return trace;
 }
 

@@ -9,6 +9,7 @@ import { MaterialLedger } from '../../src/lots/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { orderBook } from '../../src/execution/index.ts';
 
 /** 27 characters: fits the tightest limit (units, 32). The number tells which field ran, should one ever run. */
 const X = (n: number) => `<img src=x onerror=__xss=${n}>`;
@@ -70,7 +71,7 @@ describe('chart texts are never run as HTML', () => {
     await call('POST', '/api/materials', { id: 'XSS-MAT', name: X(8), unit: X(4) });
     await call('POST', '/api/lots', { id: 'XSS-IN', material: 'XSS-MAT', quantity: 50, location: 'store', supplier: X(5), supplierLot: X(6) });
     await call('POST', '/api/orders', { id: 'O-XSS', product: 'HSG-TOP', quantity: 100, due: new Date(now + 48 * 3_600_000).toISOString() });
-    const ledger = new MaterialLedger(server.app.ctx.events);
+    const ledger = new MaterialLedger(server.app.ctx.events, orderBook);
     await server.app.ctx.db.transaction(async (tx) => {
       const db = tx as unknown as Db;
       await ledger.consume(db, { id: null, name: 'xss' }, { lotId: 'XSS-IN', quantity: 4, allowedMaterials: ['XSS-MAT'], orderId: 'O-XSS', seq: 10, equipment: 'imm01', method: 'scan' });

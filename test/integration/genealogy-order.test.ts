@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaterialLedger, traceLots } from '../../src/lots/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { orderBook } from '../../src/execution/index.ts';
 
 const ACTOR = { id: null, name: 'tester' };
 const LINE = 'acme/lakeside/assembly/line1';
@@ -28,7 +29,7 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: true });
-      ledger = new MaterialLedger(t.app.ctx.events);
+      ledger = new MaterialLedger(t.app.ctx.events, orderBook);
       // fit (housings) → test → pack (box), no recipe to download: the terminal runs it without a simulator
       await ok('POST', '/api/products', {
         id: 'GEN-7',
@@ -131,7 +132,7 @@ for (const kind of DB_KINDS) {
           }
           expect(produced.length).toBeGreaterThan(0);
           for (const lot of consumed.keys()) {
-            const trace = await traceLots(t.app.ctx.db, [lot], 'forward');
+            const trace = await traceLots(t.app.ctx.db, orderBook, [lot], 'forward');
             const reached = new Set(trace.nodes.map((n) => n.lot));
             for (const p of produced) expect(reached.has(p), `${orderId}: forward from ${lot} reaches ${p}`).toBe(true);
           }

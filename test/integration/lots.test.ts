@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/platform/db/database.ts';
 import { MaterialLedger, traceLots, traverse, type Edge, type Trace } from '../../src/lots/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { orderBook } from '../../src/execution/index.ts';
 
 const ACTOR = { id: null, name: 'tester' };
 
@@ -43,7 +44,7 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: true });
-      ledger = new MaterialLedger(t.app.ctx.events);
+      ledger = new MaterialLedger(t.app.ctx.events, orderBook);
       await order('O-TOP', 'HSG-TOP');
       await order('O-BOT', 'HSG-BOT');
       await order('O-S200', 'S200');
@@ -211,13 +212,13 @@ for (const kind of DB_KINDS) {
       for (const [start, direction] of [['DAG-79', 'backward'], ['DAG-78', 'backward'], ['DAG-00', 'forward'], ['DAG-03', 'forward']] as const) {
         for (const limits of [{ maxDepth: 50, maxNodes: 1000 }, { maxDepth: 3, maxNodes: 1000 }]) {
           const want = await traverse([start], direction, source, limits);
-          const got = await traceLots(t.app.ctx.db, [start], direction, limits);
+          const got = await traceLots(t.app.ctx.db, orderBook, [start], direction, limits);
           expect(Object.fromEntries(got.nodes.map((n) => [n.lot, n.depth]))).toEqual(Object.fromEntries(want.depth));
           expect(got.edges.map(key).sort()).toEqual(want.edges.map(key).sort());
           expect(got.truncated).toBe(want.truncated);
         }
       }
-      expect((await traceLots(t.app.ctx.db, ['DAG-79'], 'backward')).nodes.length).toBeGreaterThan(15);
+      expect((await traceLots(t.app.ctx.db, orderBook, ['DAG-79'], 'backward')).nodes.length).toBeGreaterThan(15);
     });
 
     it('lets anyone read and trace, only keepers hold/release/scrap/adjust, and receivers (incl. integration) receive', async () => {

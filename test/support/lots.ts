@@ -3,6 +3,7 @@
 import { MaterialLedger } from '../../src/lots/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import type { TestServer } from './server.ts';
+import { orderBook } from '../../src/execution/index.ts';
 
 export async function seedGenealogy(server: TestServer): Promise<void> {
   const post = async (url: string, body: unknown) => {
@@ -12,7 +13,7 @@ export async function seedGenealogy(server: TestServer): Promise<void> {
   await post('/api/lots', { id: 'RESIN-1', material: 'PP-GRAN-BK', quantity: 500, location: 'store', supplier: 'Resin Co', supplierLot: 'RC-42' });
   await post('/api/lots', { id: 'MB-1', material: 'MB-RED-02', quantity: 20, location: 'store' });
   await post('/api/orders', { id: 'O-E2E', product: 'HSG-TOP', quantity: 100 });
-  const ledger = new MaterialLedger(server.app.ctx.events);
+  const ledger = new MaterialLedger(server.app.ctx.events, orderBook);
   const actor = { id: null, name: 'e2e' };
   await server.app.ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
