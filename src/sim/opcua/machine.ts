@@ -1,7 +1,7 @@
 // The behaviour behind the simulated OPC UA machine: the shared MachineModel (PackML states, cycles, counters,
 // drifting process values) plus what an OPC UA machine adds — Stop/Start methods and writable setpoints the
 // machine adopts. Pure apart from the clock it is given, so it is testable without a server.
-import { MachineModel, type PackMLState, type TagChange } from '../index.ts';
+import { MachineModel, type PackMLState, type TagChange } from '../machine.ts';
 
 export type SimValue = number | string;
 
