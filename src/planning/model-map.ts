@@ -3,6 +3,7 @@
 // calendars become working windows in seconds from the horizon start; running operations are frozen on their machine.
 import { fitCalendar, setupTime, unavailableIntervals, type Calendar, type Job, type Objective, type Operation, type Problem } from '../scheduling/index.ts';
 import { plannedDowntimeFor, shiftsBetween } from '../plant/index.ts';
+import type { PlannableOperation, PlannableOrder } from '../execution/index.ts';
 
 /** A plant shift calendar as the plant module stores it. */
 export type PlantCalendar = Parameters<typeof shiftsBetween>[0];
@@ -15,29 +16,11 @@ export interface PlanMachine {
   downUntil?: number;
 }
 
-export interface PlanOperation {
-  seq: number;
-  name: string;
-  candidates: string[];
-  runTimeS: number;
-  setupTimeS: number;
-  status: string;
-  phase: string | null;
-  equipment: string | null;
-  /** When the operation (or its setup) started on the shop floor, epoch ms. */
-  startedAt: number | null;
-}
+/** An operation as execution's order book gives it (one definition: src/execution/order-book.ts). */
+export type PlanOperation = PlannableOperation;
 
-export interface PlanOrder {
-  id: string;
-  productId: string;
-  /** Product family for changeovers (the product's family, else the product id). */
-  family: string;
-  priority: number;
-  dueAt: number | null;
-  startAfter: number | null;
-  operations: PlanOperation[];
-}
+/** An order to plan: the order book's, with its product family for changeovers (the product's family, else its id). */
+export type PlanOrder = PlannableOrder & { family: string };
 
 export interface ModelInput {
   /** Horizon start, epoch ms (whole seconds). Model time 0 is this instant; one model unit is one second. */
