@@ -237,7 +237,8 @@ for (const kind of DB_KINDS) {
     it('only an admin changes the policy; the change is audited and takes effect at once', async () => {
       const before = (await call(sessions.ann, 'GET', '/api/signatures/policy')).json();
       expect(before.rules.map((r: { action: string }) => r.action)).toEqual(['lot.release', 'ncr.close', 'recipe.change', 'spc.limits.change']);
-      expect(before.recordTypes).toEqual([RECORD_TYPE]);
+      // the stand-in module's type among whatever the real modules register
+      expect(before.recordTypes).toContain(RECORD_TYPE);
       const next = { rules: [...before.rules.filter((r: { action: string }) => r.action !== 'lot.release'), { action: 'lot.release', signatures: 2, roles: ['quality'], meaning: null }], reason: 'two-person release' };
       for (const token of [sessions.ann, sessions.sue, sessions.olivia]) expect((await call(token, 'PUT', '/api/signatures/policy', next)).statusCode).toBe(403);
       const put = await call(t.adminToken, 'PUT', '/api/signatures/policy', next);
