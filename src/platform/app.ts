@@ -14,6 +14,8 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { EventBus } from './events.ts';
 import { healthRoutes } from './health.routes.ts';
+import { SignatureService } from './signatures/signatures.service.ts';
+import { signatureRoutes } from './signatures/signatures.routes.ts';
 import { shareMasterData } from './master-data.ts';
 import { buildServer, type RouteModule } from './http/server.ts';
 import { listenerError } from './listen.ts';
@@ -79,7 +81,8 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     await checkpoints.start();
     const auth = new AuthService(database.db, config.sessionHours);
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
-    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map(), audit: checkpoints };
+    const signatures = new SignatureService(database.db, auth, log);
+    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map(), audit: checkpoints, signatures };
     // other instances and `takt import plant` on the same PostgreSQL database change master data too
     await shareMasterData(database, ctx.events.masterData, { listen: true, onError: (err) => log.error({ err }, 'reloading master data changed elsewhere failed') });
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
@@ -87,7 +90,7 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     const stopModules = async () => {
       for (const m of [...modules].reverse()) await m.stop?.().catch((err) => log.error({ err }, `stopping ${m.name} failed`));
     };
-    const platform: RouteModule[] = [healthRoutes, authRoutes, auditRoutes];
+    const platform: RouteModule[] = [healthRoutes, authRoutes, auditRoutes, signatureRoutes];
     const built = await buildServer(ctx, [...platform, ...modules.flatMap((m) => (m.routes ? [m.routes] : []))]).catch(async (err) => {
       await stopModules();
       throw err;

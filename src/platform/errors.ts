@@ -3,10 +3,14 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
   unauthenticated: 401,
+  /** An e-signature's re-authentication failed; the caller's own session is untouched (not a sign-out). */
+  signature_rejected: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   duplicate: 409,
+  /** The action needs (more) e-signatures on the record's current version (platform/signatures). */
+  signature_required: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,

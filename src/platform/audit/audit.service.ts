@@ -1,5 +1,5 @@
 // Every write that matters is audited (house rule 7): appended in the same transaction as the change itself.
-import { and, asc, desc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import { rowsOf, sql, type Db } from '../db/database.ts';
 import type { Actor } from '../auth/principal.ts';
 import { GENESIS_HASH, rowHash, toJsonValue, type ChainedFields } from './chain.ts';
@@ -76,6 +76,29 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditRecord[]> 
     .orderBy(desc(auditLog.seq))
     .limit(Math.min(q.limit ?? 200, 5000));
   return rows.map(normalise);
+}
+
+/** The entries of these records of one entity, oldest first (a record's own history, e.g. each signature's row). */
+export async function auditEntriesOf(db: Db, entity: string, entityIds: readonly string[]): Promise<AuditRecord[]> {
+  if (!entityIds.length) return [];
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, entity), inArray(auditLog.entityId, [...entityIds])))
+    .orderBy(asc(auditLog.seq));
+  return rows.map(normalise);
+}
+
+/**
+ * Whether one entry is as it was written: its content matches its hash and, with the audit key at hand, its HMAC. A
+ * quick check of a single row (the chain around it is `verifyAudit`'s work): a row changed in place, or one added by
+ * SQL without the key, fails it.
+ */
+export function auditEntryIntact(r: AuditRecord): boolean {
+  if (rowHash(r.prevHash, r) !== r.hash) return false;
+  const anchor = currentAuditAnchor();
+  if (!anchor) return true;
+  return r.hmac != null && anchor.rowMacMatches(r.seq, r.hash, r.hmac);
 }
 
 function normalise(r: typeof auditLog.$inferSelect): AuditRecord {

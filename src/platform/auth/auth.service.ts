@@ -9,6 +9,7 @@ import { dummyPasswordHash, hashPassword, newToken, randomPassword, tokenHash, v
 import { demoCredentialsActive } from './demo-people.ts';
 import { passwordSchema, pinSchema } from './policy.ts';
 import { PERSON_ROLES, TOKEN_ROLES, SYSTEM_ACTOR, type Actor, type Principal, type Role } from './principal.ts';
+import { LoginLimiter } from './rate-limit.ts';
 
 export { passwordSchema };
 
@@ -71,6 +72,8 @@ export type SignInOutcome =
   | { ok: true; token: string; expiresAt: Date; user: PublicUser }
   | { ok: false; reason: string; user?: PublicUser };
 
+export type CredentialOutcome = { ok: true; user: PublicUser } | { ok: false; reason: string; user?: PublicUser };
+
 export const publicToken = (t: repo.TokenRow) => ({
   id: t.id,
   name: t.name,
@@ -87,6 +90,12 @@ export class AuthService {
     private readonly db: Db,
     private readonly sessionHours: number,
   ) {}
+
+  /**
+   * The one count of failed credential checks for this instance: sign-in and e-signatures (which re-authenticate)
+   * share it, so a signature form is no side door for guessing a password or PIN (sign-in.ts).
+   */
+  readonly limiter = new LoginLimiter();
 
   private demoCheck: Promise<boolean> | undefined;
 
@@ -167,10 +176,10 @@ export class AuthService {
   }
 
   /**
-   * Checks a password (kind 'password', by username) or a badge PIN (kind 'badge') and opens a session. A failure says
-   * why for the audit trail; the caller (sign-in.ts) limits attempts and never shows the reason to the client.
+   * Checks a password (kind 'password', by username) or a badge PIN (kind 'badge') without opening a session. A failure
+   * says why for the audit trail; callers go through SignInGate, which limits attempts and never shows the reason.
    */
-  async signIn(kind: 'password' | 'badge', identity: string, secret: string): Promise<SignInOutcome> {
+  async checkCredentials(kind: 'password' | 'badge', identity: string, secret: string): Promise<CredentialOutcome> {
     const user = kind === 'password' ? await repo.findUserByName(this.db, identity) : await repo.findUserByBadge(this.db, identity);
     const stored = kind === 'password' ? user?.passwordHash : user?.pinHash;
     if (!user || !user.active || !stored) {
@@ -180,10 +189,23 @@ export class AuthService {
       return { ok: false, reason, user: user && publicUser(user) };
     }
     if (!(await verifyPassword(secret, stored))) return { ok: false, reason: kind === 'password' ? 'wrong password' : 'wrong PIN', user: publicUser(user) };
+    return { ok: true, user: publicUser(user) };
+  }
+
+  /** Checks the credentials (checkCredentials) and opens a session. */
+  async signIn(kind: 'password' | 'badge', identity: string, secret: string): Promise<SignInOutcome> {
+    const checked = await this.checkCredentials(kind, identity, secret);
+    if (!checked.ok) return checked;
     const { token, hash } = newToken('takt_s');
     const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
-    await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: user.id, expiresAt });
-    return { ok: true, token, expiresAt, user: publicUser(user) };
+    await repo.insertSession(this.db, { id: randomUUID(), tokenHash: hash, userId: checked.user.id, expiresAt });
+    return { ok: true, token, expiresAt, user: checked.user };
+  }
+
+  /** A person by id, with their badge (for a signature's printed name and for signing again in the same session). */
+  async findUser(id: string): Promise<PublicUser | undefined> {
+    const u = await repo.findUserById(this.db, id);
+    return u && publicUser(u);
   }
 
   logout = (token: string) => repo.deleteSession(this.db, tokenHash(token));
@@ -197,7 +219,7 @@ export class AuthService {
       if (!found || !found.user.active) return undefined;
       // Writing last-seen on every request would cost a write per call; once a minute is enough.
       if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) await repo.touchSession(this.db, found.session.id, now);
-      return { kind: 'user', id: found.user.id, name: found.user.username, roles: found.user.roles as Role[] };
+      return { kind: 'user', id: found.user.id, name: found.user.username, roles: found.user.roles as Role[], sessionId: found.session.id };
     }
     if (token.startsWith('takt_t_')) {
       const t = await repo.findActiveToken(this.db, hash);

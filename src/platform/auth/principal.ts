@@ -14,6 +14,8 @@ export interface Principal {
   roles: Role[];
   /** Device tokens may be limited to one piece of equipment and everything below it. */
   equipmentPath?: string | null;
+  /** A person's session: e-signatures given in one continuous session may re-authenticate with the password alone. */
+  sessionId?: string;
 }
 
 /** The name written into the audit trail. */
