@@ -225,4 +225,7 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return res.rows;
 }
 
+/** A text[] parameter in a `sql` template (drizzle spreads a plain array into a list, which is not an array value). */
+export const textArray = (values: readonly string[]): SQL => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
 export { sql };
