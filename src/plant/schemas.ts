@@ -289,3 +289,4 @@ export type CalendarInput = z.infer<typeof calendarSchema>;
 export type EquipmentCreate = z.infer<typeof equipmentCreateSchema>;
 export type EquipmentPatch = z.infer<typeof equipmentPatchSchema>;
 export type RoutingOperation = z.infer<typeof routingOperationSchema>;
+export type Properties = z.infer<typeof propertiesSchema>;
