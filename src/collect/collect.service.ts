@@ -10,7 +10,7 @@ import { effectiveState } from './derive.ts';
 import { CollectPipeline, DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from './pipeline.ts';
 import type { RewriteListener } from './flush.ts';
 import { EquipmentRegistry, type ClassTags } from './registry.ts';
-import { bucketOf } from './states.ts';
+import { bucketOf, type Bucket } from './states.ts';
 
 export class CollectService {
   readonly registry = new EquipmentRegistry();
@@ -97,7 +97,7 @@ export class CollectService {
     });
   }
 
-  async values(idOrPath: string, tag: string, from: number, to: number, rollup: boolean, limit = 10_000) {
+  async values(idOrPath: string, tag: string, from: number, to: number, rollup: boolean, limit = 10_000): Promise<TagPoint[]> {
     const eq = this.equipment(idOrPath);
     const t = eq.tags.get(tag);
     if (!t) throw notFound(`tag on ${eq.path}`, tag);
@@ -112,7 +112,8 @@ export class CollectService {
     const eq = this.equipment(idOrPath);
     return (await repo.readStates(this.ctx.database, eq.id, from, to)).map((r) => ({
       state: r.state,
-      bucket: r.bucket,
+      // the intervals table holds only the buckets derive.ts writes
+      bucket: r.bucket as Bucket,
       start: new Date(repo.epochMs(r.start)).toISOString(),
       end: r.end === null ? null : new Date(repo.epochMs(r.end)).toISOString(),
     }));
@@ -142,6 +143,19 @@ export class CollectService {
       });
   }
 }
+
+/** A raw value, or (with `rollup=1m`) the minute's average with its min and max. */
+export interface TagPoint {
+  ts: string;
+  value: number | string | boolean | null;
+  min?: number;
+  max?: number;
+}
+
+/** The replies of the /api/collect/equipment/… and /api/collect/quarantine routes, named for the web app. */
+export type TagInfo = Awaited<ReturnType<CollectService['tags']>>[number];
+export type StateInterval = Awaited<ReturnType<CollectService['states']>>[number];
+export type QuarantineEntry = Awaited<ReturnType<CollectService['quarantine']>>[number];
 
 /** Timestamps keep their microseconds (sub-millisecond stamps separate readings in one millisecond). */
 function isoMicro(d: Date | string): string {

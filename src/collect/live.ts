@@ -4,13 +4,16 @@ import type { EventBus, EventMap } from '../platform/events.ts';
 import * as repo from './collect.repository.ts';
 import type { CollectService } from './collect.service.ts';
 import type { Database } from '../platform/db/database.ts';
+import type { Bucket } from './states.ts';
 
 export interface MachineTile {
   equipmentId: string;
   path: string;
   name: string;
+  /** A PackML state name, or 'Unknown' when there is no data. */
   state: string;
-  bucket: string;
+  bucket: Bucket;
+  /** When the current state began; null when the machine never reported one. */
   since: string | null;
   online: boolean;
   lastSeen: string | null;

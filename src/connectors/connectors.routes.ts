@@ -7,11 +7,20 @@ import { redactConnections } from '../plant/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import type { OutboundGuard } from '../platform/net/outbound.ts';
+import type { Wire } from '../platform/wire.ts';
+import type { Connection } from '../plant/index.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import type { CommandService } from './commands.ts';
-import type { MachineCommand } from './connector.ts';
+import type { ConnectorHealth, MachineCommand } from './connector.ts';
 import type { ConnectorManager } from './manager.ts';
 import type { MqttConnector } from './mqtt/index.ts';
+
+/** GET /api/equipment/{id}/connections: the configured connections (no passwords) and how each is doing, times in ISO. */
+export interface ConnectionsHealth {
+  configured: Connection[];
+  mqtt: { broker: ReturnType<MqttConnector['health']> | null; lastData: string | null; online: boolean };
+  connectors: Array<Wire<ConnectorHealth, 'connectedSince' | 'lastDataAt'>>;
+}
 
 const scalar = z.union([z.number().refine(Number.isFinite, 'must be finite'), z.string().max(1000), z.boolean()]);
 const commandBody = z
@@ -123,7 +132,7 @@ export function connectorRoutes(
         config: { roles: ROLES.anyone },
         schema: { tags: ['connectors'], summary: 'How this machine is connected and how each connection is doing', params: idParams },
       },
-      async (req) => {
+      async (req): Promise<ConnectionsHealth> => {
         const eq = collect.equipment(decodeURIComponent(req.params.id));
         const m = collect.pipeline.deriver.machines.get(eq.id);
         return {

@@ -1,7 +1,7 @@
 // The connectors module's face: other modules and the composition root (src/modules.ts) import only from here.
 export { CommandService, sameValue, type CommandRecord } from './commands.ts';
 export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
-export { connectorRoutes } from './connectors.routes.ts';
+export { connectorRoutes, type ConnectionsHealth } from './connectors.routes.ts';
 export { ingestRoutes } from './http/ingest.ts';
 export { ConnectorManager, lazyFactory, type ConnectorFactory } from './manager.ts';
 export { startMqtt, type MqttConnector } from './mqtt/index.ts';

@@ -21,6 +21,17 @@ export interface PerformanceSource {
 /** A webhook as the API shows it: the secret is never returned after creation. */
 export type PublicWebhook = Omit<WebhookRow, 'secret'> & { secret: '(redacted)' };
 
+/** The answer to a creation: the one time the secret is shown. */
+export type CreatedWebhook = Omit<PublicWebhook, 'secret'> & { secret: string };
+
+/** An outbox message as the list shows it: its size instead of its body. */
+export type OutboxMessage = Omit<MessageRow, 'body'> & { bytes: number };
+
+export interface OutboxView {
+  counts: Record<repo.MessageStatus, number>;
+  messages: OutboxMessage[];
+}
+
 const redact = (w: WebhookRow): PublicWebhook => ({ ...w, secret: '(redacted)' });
 
 export class ErpService {
@@ -89,7 +100,7 @@ export class ErpService {
   }
 
   /** Creates a webhook; the answer is the only time its secret is shown. */
-  async createWebhook(actor: Actor, f: WebhookFields): Promise<Omit<PublicWebhook, 'secret'> & { secret: string }> {
+  async createWebhook(actor: Actor, f: WebhookFields): Promise<CreatedWebhook> {
     await this.checkTarget(f.url);
     const secret = newSecret();
     const w = await this.write(() =>
@@ -137,7 +148,7 @@ export class ErpService {
     return send({ url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body }, timeoutMs, userAgent, this.worker.guard);
   }
 
-  async outbox(q: OutboxQuery): Promise<{ counts: Record<repo.MessageStatus, number>; messages: Array<Omit<MessageRow, 'body'> & { bytes: number }> }> {
+  async outbox(q: OutboxQuery): Promise<OutboxView> {
     const [counts, rows] = await Promise.all([repo.countsByStatus(this.db), repo.listMessages(this.db, q)]);
     return { counts, messages: rows.map(({ body, ...m }) => ({ ...m, bytes: Buffer.byteLength(body) })) };
   }

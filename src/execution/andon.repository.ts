@@ -173,8 +173,15 @@ export async function listAlarms(db: Db, f: { open?: boolean; equipment?: string
   return rows.map(alarmOf);
 }
 
+/** A scrap, pause or andon reason the terminal offers (GET /api/reason-codes). */
+export interface ReasonCode {
+  kind: 'scrap' | 'pause' | 'andon';
+  code: string;
+  label: string;
+}
+
 export async function reasonCodes(db: Db, kind?: string) {
-  const rows = await rowsOf<{ kind: string; code: string; label: string }>(
+  const rows = await rowsOf<ReasonCode>(
     db,
     sql`SELECT kind, code, label FROM reason_codes WHERE active AND (${kind ?? null}::text IS NULL OR kind = ${kind ?? null}::text) ORDER BY kind, code`,
   );

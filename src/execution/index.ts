@@ -1,7 +1,9 @@
 // The execution module's face: other modules import only from here.
 export { executionRoutes } from './execution.routes.ts';
 export { createExecutionModule, type ExecutionModule } from './module.ts';
-export { ShopFloor } from './shopfloor.service.ts';
+export { ShopFloor, type CompleteResult } from './shopfloor.service.ts';
+export type { OperationView, StationView } from './shopfloor.views.ts';
+export type { AlarmRow, AndonRow, ReasonCode } from './andon.repository.ts';
 export { ExecutionService, type IntakeResult, type PublicOperation, type PublicOrder, type RequestOutcome } from './execution.service.ts';
 export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';
 export type { ExecutionEvents, OperationPhase } from './events.ts';

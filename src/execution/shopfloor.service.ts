@@ -325,3 +325,6 @@ export class ShopFloor {
     return { ended };
   }
 }
+
+/** The answer to POST …/complete: the counts booked, the lots backflushed and made, and the operation afterwards. */
+export type CompleteResult = Awaited<ReturnType<ShopFloor['complete']>>;

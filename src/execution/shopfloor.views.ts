@@ -220,3 +220,7 @@ export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: str
     operations,
   };
 }
+
+/** GET /api/operations/{order}/{seq} (also a station's `current`) and GET /api/stations/{station}, named for the web app. */
+export type OperationView = NonNullable<Awaited<ReturnType<ShopFloorViews['operation']>>>;
+export type StationView = Awaited<ReturnType<ShopFloorViews['station']>>;

@@ -290,3 +290,7 @@ export class AlertService {
     return this.publicAlert(a);
   }
 }
+
+/** A rule and an alert as the API shows them: with the machine's path and name. */
+export type PublicAlertRule = Awaited<ReturnType<AlertService['rules']>>[number];
+export type PublicAlert = Awaited<ReturnType<AlertService['alerts']>>[number];

@@ -227,3 +227,8 @@ export class PerformanceService {
     };
   }
 }
+
+/** The replies of GET /api/performance/kpis and …/bottleneck, named for the web app (docs/architecture.md, web). */
+export type KpiResult = Awaited<ReturnType<PerformanceService['kpis']>>;
+export type Figures = ReturnType<PerformanceService['figures']>;
+export type BottleneckResult = Awaited<ReturnType<PerformanceService['bottleneck']>>;

@@ -193,3 +193,6 @@ export class StopService {
     });
   }
 }
+
+/** The reply of GET /api/performance/pareto. */
+export type Pareto = Awaited<ReturnType<StopService['pareto']>>;

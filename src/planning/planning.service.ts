@@ -60,6 +60,9 @@ export interface MoveRequest {
   start: string;
 }
 
+/** One version with its difference to the published plan (null for the published one, a running or a failed one). */
+export type VersionDetail = VersionRow & { diff: ReturnType<typeof diffAssignments> | null; publishedId: number | null };
+
 export class PlanningService {
   private queue: Promise<void> = Promise.resolve();
   private readonly aborts = new Set<AbortController>();
@@ -97,7 +100,7 @@ export class PlanningService {
     return repo.listVersions(this.ctx.db, limit);
   }
 
-  async get(id: number): Promise<VersionRow & { diff: ReturnType<typeof diffAssignments> | null; publishedId: number | null }> {
+  async get(id: number): Promise<VersionDetail> {
     const v = await repo.getVersion(this.ctx.db, id);
     if (!v) throw notFound('schedule version', String(id));
     const published = await repo.publishedVersion(this.ctx.db);

@@ -7,7 +7,8 @@ import { AppError, notFound, validationFailed, type FieldIssue } from '../platfo
 import type { EventBus } from '../platform/events.ts';
 import * as repo from './plant.repository.ts';
 import type { CodeEntity, CodeRow, EquipmentRow } from './plant.repository.ts';
-import { LEVEL_RANK, type Connection, type EquipmentCreate, type EquipmentPatch, type Level, type TagDef } from './schemas.ts';
+import type { Wire } from '../platform/wire.ts';
+import { LEVEL_RANK, type CalendarInput, type Connection, type EquipmentCreate, type EquipmentPatch, type Level, type Properties, type RoutingOperation, type TagDef } from './schemas.ts';
 
 export interface PublicEquipment {
   id: string;
@@ -19,7 +20,7 @@ export interface PublicEquipment {
   parentId: string | null;
   equipmentClass: string | null;
   calendarId: string | null;
-  properties: Record<string, unknown>;
+  properties: Properties;
   attributes: Record<string, unknown>;
   tags: TagDef[];
   connections: Connection[];
@@ -38,7 +39,7 @@ export const publicEquipment = (r: EquipmentRow): PublicEquipment => ({
   parentId: r.parentId,
   equipmentClass: r.equipmentClass,
   calendarId: r.calendarId,
-  properties: r.properties as Record<string, unknown>,
+  properties: r.properties as Properties,
   attributes: r.attributes as Record<string, unknown>,
   tags: r.tags as TagDef[],
   connections: r.connections as Connection[],
@@ -47,10 +48,20 @@ export const publicEquipment = (r: EquipmentRow): PublicEquipment => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-/** A code row as the API shows it: timestamps as ISO strings. */
-export function publicCode<E extends CodeEntity>(row: CodeRow<E>): Omit<CodeRow<E>, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string } {
+/** What the JSON columns of the code tables hold: their schemas' shapes, checked on the way in (schemas.ts). */
+interface JsonColumns {
+  equipmentClass: { properties: Properties; tags: TagDef[] };
+  material: { properties: Properties };
+  product: { routing: RoutingOperation[] };
+  calendar: Pick<CalendarInput, 'shifts' | 'plannedDowntime' | 'holidays'>;
+}
+
+/** A code row as the API shows it: timestamps as ISO strings, JSON columns in their schema's shape. */
+export type PublicCode<E extends CodeEntity> = Omit<Wire<CodeRow<E>>, keyof JsonColumns[E]> & JsonColumns[E];
+
+export function publicCode<E extends CodeEntity>(row: CodeRow<E>): PublicCode<E> {
   const r = row as CodeRow<E> & { createdAt: Date; updatedAt: Date };
-  return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() } as unknown as PublicCode<E>;
 }
 
 const ENTITY_LABEL: Record<CodeEntity, string> = { equipmentClass: 'equipment class', material: 'material', product: 'product', calendar: 'shift calendar' };

@@ -94,7 +94,8 @@ export const connectionSchema = z.discriminatedUnion('protocol', [
         )
         .default([]),
       /** Methods for commands: { stop: {objectId, methodId}, start: {…} }. */
-      methods: z.record(z.enum(['stop', 'start']), z.object({ objectId: z.string().min(1), methodId: z.string().min(1) }).strict()).optional(),
+      // partial: a machine may offer a Stop method and no Start (zod 4's record over an enum wants every key)
+      methods: z.partialRecord(z.enum(['stop', 'start']), z.object({ objectId: z.string().min(1), methodId: z.string().min(1) }).strict()).optional(),
       /** Writable parameters: name → node id. */
       parameters: z.record(z.string().min(1).max(100), z.string().min(1).max(500)).optional(),
     })
@@ -288,3 +289,4 @@ export type CalendarInput = z.infer<typeof calendarSchema>;
 export type EquipmentCreate = z.infer<typeof equipmentCreateSchema>;
 export type EquipmentPatch = z.infer<typeof equipmentPatchSchema>;
 export type RoutingOperation = z.infer<typeof routingOperationSchema>;
+export type Properties = z.infer<typeof propertiesSchema>;

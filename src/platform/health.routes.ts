@@ -19,6 +19,11 @@ export async function freeDiskMb(dataDir: string): Promise<number | undefined> {
   return Math.floor((s.bavail * s.bsize) / MB);
 }
 
+const healthOk = z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown());
+const healthDegraded = z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown());
+/** GET /api/health: the named fields; the modules' sections ride along as further keys. */
+export type Health = z.infer<typeof healthOk> | z.infer<typeof healthDegraded>;
+
 export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   fastify.withTypeProvider<ZodTypeProvider>().get(
     '/api/health',
@@ -28,8 +33,8 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         tags: ['platform'],
         summary: 'Liveness, database reachability, free disk space, and whether the published demo credentials still work (open to everyone)',
         response: {
-          200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown()),
-          503: z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown()),
+          200: healthOk,
+          503: healthDegraded,
         },
       },
     },

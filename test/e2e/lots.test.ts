@@ -1,5 +1,5 @@
 // Browser test of the lots pages: the list with a hold through the dialog, then the trace page (graph, table, CSV
-// link, switching direction) and the recall search. Needs web/dist (the test command builds it first).
+// link, switching direction, the limits of a trace cut short) and the recall search. Needs web/dist (the test command builds it first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
@@ -58,6 +58,26 @@ describe('lots and trace in the browser', () => {
     await expect.poll(async () => (await page.locator('main').textContent()) ?? '').toContain('Recall of supplier lot RC-42');
     await expect.poll(async () => (await page.getByTestId('trace-table').textContent()) ?? '').toContain('TOP-E2E');
     await shot(page, 'lots-recall');
+    expect(errors).toEqual([]);
+  });
+
+  it('says which limits cut a trace short, and traces further with larger ones', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await signIn(page, server);
+    // TOP-E2E was made from two lots: three lots in all, one more than the trace may reach
+    await page.goto(`${server.url}/lots/trace?lot=TOP-E2E&direction=backward&maxNodes=2`);
+    const main = page.locator('main');
+    // a fresh load fetches the page's chunk and the trace: wait for the banner, not for expect.poll's one second
+    await main.getByText('Only part of the genealogy is shown').waitFor();
+    expect(await main.textContent()).toContain('(limits: depth 50, 2 lots)');
+    await page.getByRole('link', { name: 'Trace further' }).click();
+    await page.waitForURL(/maxNodes=20\b/);
+    expect(page.url()).toContain('maxDepth=500');
+    await page.getByTestId('trace-table').getByText('RESIN-1').first().waitFor();
+    expect(await page.getByTestId('trace-table').textContent()).toContain('MB-1');
+    expect(await main.textContent()).not.toContain('Only part of the genealogy is shown');
     expect(errors).toEqual([]);
   });
 });

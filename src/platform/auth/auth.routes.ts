@@ -29,6 +29,8 @@ const tokenOut = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
+/** An API token as the API shows it; `token`, the secret, only in the answer to its creation. */
+export type ApiToken = z.infer<typeof tokenOut> & { token?: string };
 const idParams = z.object({ id: z.uuid('must be a UUID') });
 
 export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {

@@ -1,74 +1,27 @@
-// Shapes of the connector side of the API: tag definitions and connections in the plant model (mirrors the zod
-// schemas in src/plant/schemas.ts), machine commands and connection health (src/connectors/connectors.routes.ts).
+// The connector side of the API is the server's: tag definitions and connections in the plant model
+// (src/plant/index.ts), machine commands and connection health (src/connectors/index.ts). What is here are the lists
+// the editors offer, checked against the server's types so that they cannot drift from them.
+import type { Connection, TagDef } from '../../../src/plant/index.ts';
+import type { CommandRecord, ConnectionsHealth, MachineCommand } from '../../../src/connectors/index.ts';
 import type { Equipment, EquipmentClass } from '../platform/types.ts';
 
-export const TAG_ROLES = ['state', 'mode', 'good', 'scrap', 'cycle_time', 'alarm', 'online', 'process'] as const;
-export type TagRole = (typeof TAG_ROLES)[number];
-export const TAG_TYPES = ['number', 'string', 'boolean'] as const;
+export type { Connection, TagDef, TagRole } from '../../../src/plant/index.ts';
+export type { CommandRecord, ConnectionsHealth, ConnectorState } from '../../../src/connectors/index.ts';
+export type { TagValue as Scalar } from '../../../src/collect/index.ts';
+
+export const TAG_ROLES = ['state', 'mode', 'good', 'scrap', 'cycle_time', 'alarm', 'online', 'process'] as const satisfies ReadonlyArray<NonNullable<TagDef['role']>>;
+export const TAG_TYPES = ['number', 'string', 'boolean'] as const satisfies ReadonlyArray<NonNullable<TagDef['type']>>;
 export type TagType = (typeof TAG_TYPES)[number];
 
-export interface TagDef {
-  name: string;
-  role?: TagRole;
-  type?: TagType;
-  unit?: string;
-  min?: number;
-  max?: number;
-  description?: string;
-  rollover?: number;
-}
-
-export interface SparkplugConnection {
-  protocol: 'sparkplug';
-  group: string;
-  node: string;
-  device?: string;
-  metrics?: Record<string, string>;
-}
-
-export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
-export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
-
-export interface OpcuaItem {
-  nodeId: string;
-  tag: string;
-  samplingIntervalMs?: number;
-  deadband?: number;
-}
-
-export interface OpcuaMethod {
-  objectId: string;
-  methodId: string;
-}
-
-export interface OpcuaConnection {
-  protocol: 'opcua';
-  endpoint: string;
-  securityMode: (typeof OPCUA_SECURITY_MODES)[number];
-  securityPolicy: (typeof OPCUA_SECURITY_POLICIES)[number];
-  username?: string;
-  password?: string;
-  namespaceUri?: string;
-  samplingIntervalMs: number;
-  items: OpcuaItem[];
-  methods?: { stop?: OpcuaMethod; start?: OpcuaMethod };
-  parameters?: Record<string, string>;
-}
-
-export interface Euromap63Connection {
-  protocol: 'euromap63';
-  sessionDir: string;
-  timezone: string;
-  reportParameters?: string[];
-  mapping?: Record<string, string>;
-  responseTimeoutS: number;
-  pollIntervalMs: number;
-  /** No heartbeat or report for this long: the connection is stale and the jobs are sent again (default 30). */
-  staleAfterS?: number;
-}
-
-export type Connection = SparkplugConnection | OpcuaConnection | Euromap63Connection;
+export type SparkplugConnection = Extract<Connection, { protocol: 'sparkplug' }>;
+export type OpcuaConnection = Extract<Connection, { protocol: 'opcua' }>;
+export type Euromap63Connection = Extract<Connection, { protocol: 'euromap63' }>;
 export type Protocol = Connection['protocol'];
+
+export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const satisfies ReadonlyArray<OpcuaConnection['securityMode']>;
+export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const satisfies ReadonlyArray<
+  OpcuaConnection['securityPolicy']
+>;
 
 export const PROTOCOL_LABELS: Record<Protocol, string> = {
   sparkplug: 'Sparkplug B (MQTT)',
@@ -80,46 +33,7 @@ export const PROTOCOL_LABELS: Record<Protocol, string> = {
 export type EquipmentWithConnectors = Equipment & { tags?: TagDef[]; connections?: Connection[] };
 export type EquipmentClassWithTags = EquipmentClass & { tags?: TagDef[] };
 
-export type Scalar = number | string | boolean;
-export type CommandKind = 'stop' | 'start' | 'writeParameters' | 'readParameters';
-export type CommandStatus = 'pending' | 'confirmed' | 'rejected' | 'timed_out' | 'failed';
-
-export interface CommandRecord {
-  id: string;
-  equipmentId: string;
-  kind: CommandKind | string;
-  parameters: Record<string, Scalar> | null;
-  protocol: string;
-  requestedBy: string;
-  requestedAt: string;
-  reason: string | null;
-  status: CommandStatus;
-  detail: string | null;
-  readBack: Record<string, Scalar> | null;
-  completedAt: string | null;
-}
-
-export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';
-
-export interface ConnectorHealth {
-  protocol: string;
-  equipmentPath: string;
-  state: ConnectorState;
-  target: string;
-  connectedSince: string | null;
-  lastDataAt: string | null;
-  received: number;
-  errors: number;
-  lastError: string | null;
-  reconnects: number;
-}
-
-export interface ConnectionsHealth {
-  configured: Connection[];
-  mqtt: {
-    broker: { mode: string; url: string; connected: boolean; sparkplugNodes: number } | null;
-    lastData: string | null;
-    online: boolean;
-  };
-  connectors: ConnectorHealth[];
-}
+export type CommandKind = MachineCommand['kind'];
+export type CommandStatus = CommandRecord['status'];
+/** One connector's health as the route sends it (times as ISO strings). */
+export type ConnectorHealth = ConnectionsHealth['connectors'][number];

@@ -7,14 +7,15 @@ import { formatDateTime, formatRelative } from '../platform/format.ts';
 import { SelectField, TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
-import { EVENT_LABELS, type MessageStatus, type OutboxMessage, type OutboxView, type Webhook } from './types.ts';
+import { EVENT_LABELS, type MessageRow, type MessageStatus, type OutboxMessage, type OutboxView, type Webhook } from './types.ts';
 
 const REFRESH_MS = 5_000;
 const STATUS_TONE: Record<MessageStatus, string> = { pending: 'info', delivered: 'ok', failed: 'danger' };
 const STATUS_LABEL: Record<MessageStatus, string> = { pending: 'pending', delivered: 'delivered', failed: 'dead' };
 
 function MessageDialog({ id, onClose }: { id: string; onClose(): void }) {
-  const res = useResource<OutboxMessage & { body: string }>(`/outbox/${id}`);
+  // One message comes with its body and without the list's `bytes`: the size is the body's in UTF-8, as the list counts it.
+  const res = useResource<MessageRow>(`/outbox/${id}`);
   const m = res.data;
   return (
     <Modal wide title={m ? `Order ${m.orderId} · #${m.seq} · ${EVENT_LABELS[m.event]}` : 'Message'} onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
@@ -24,7 +25,7 @@ function MessageDialog({ id, onClose }: { id: string; onClose(): void }) {
       ) : (
         <>
           <p className="muted small">
-            {m.contentType} · {m.bytes ?? m.body.length} bytes · delivery id <code>{m.id}</code>
+            {m.contentType} · {new TextEncoder().encode(m.body).length} bytes · delivery id <code>{m.id}</code>
           </p>
           <pre className="small" style={{ background: 'var(--surface-2)', padding: 12, borderRadius: 6, maxHeight: '55vh', overflow: 'auto', whiteSpace: 'pre-wrap' }}>{m.body}</pre>
         </>

@@ -1,52 +1,11 @@
-// Shapes of the ERP link API (src/erp) as the pages use them.
-export type WebhookEvent = 'operation.completed' | 'order.completed';
-export type PerformanceFormat = 'b2mml-v0600' | 'b2mml-v0701' | 'json';
-export type MessageStatus = 'pending' | 'delivered' | 'failed';
+// The ERP link's shapes are the server's own (src/erp/index.ts); the labels are how the pages name them.
+import type { CreatedWebhook, PerformanceFormat, PublicWebhook, WebhookEvent } from '../../../src/erp/index.ts';
 
-export interface Webhook {
-  id: string;
-  name: string;
-  url: string;
-  /** '(redacted)' except in the answer to the creation */
-  secret: string;
-  events: WebhookEvent[];
-  format: PerformanceFormat;
-  active: boolean;
-  maxAttempts: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { MessageRow, MessageStatus, OutboxMessage, OutboxView, PerformanceFormat, WebhookEvent } from '../../../src/erp/index.ts';
+export type { SendResult as PingResult } from '../../../src/erp/index.ts';
 
-export interface OutboxMessage {
-  id: string;
-  webhookId: string;
-  webhookName: string;
-  orderId: string;
-  seq: number;
-  event: WebhookEvent;
-  operationSeq: number | null;
-  contentType: string;
-  status: MessageStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  createdAt: string;
-  deliveredAt: string | null;
-  bytes: number;
-}
-
-export interface OutboxView {
-  counts: Record<MessageStatus, number>;
-  messages: OutboxMessage[];
-}
-
-export interface PingResult {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  ms: number;
-}
+/** A webhook as the list, a change and the creation answer it; only the creation shows the secret, else '(redacted)'. */
+export type Webhook = PublicWebhook | CreatedWebhook;
 
 export const FORMAT_LABELS: Record<PerformanceFormat, string> = {
   'b2mml-v0600': 'B2MML V0600 ProductionPerformance',

@@ -13,6 +13,9 @@ import { qty, STATUS_COLOUR, STATUS_LABEL, STATUS_TONE, type Direction, type Tra
 
 const href = (q: Record<string, string>) => `/lots/trace?${new URLSearchParams(q).toString()}`;
 
+/** Ten times the limits that cut the trace short, within what the server accepts (src/lots/lots.routes.ts). */
+const further = (l: Trace['limits']) => ({ maxDepth: String(Math.min(l.maxDepth * 10, 1000)), maxNodes: String(Math.min(l.maxNodes * 10, 100_000)) });
+
 export function TracePage() {
   const { search } = useLocation();
   const lot = search.get('lot') ?? '';
@@ -21,7 +24,9 @@ export function TracePage() {
   const [lotDraft, setLotDraft] = useState(lot);
   const [recallDraft, setRecallDraft] = useState(supplierLot);
   const path = supplierLot ? '/lots/trace' : lot ? `/lots/${encodeURIComponent(lot)}/trace` : null;
-  const query = supplierLot ? { supplierLot } : { direction };
+  // Limits the server was asked for (after a "trace further"); absent, the server's defaults hold.
+  const limits = Object.fromEntries(['maxDepth', 'maxNodes'].flatMap((k) => (search.get(k) ? [[k, search.get(k)!]] : [])));
+  const query = { ...(supplierLot ? { supplierLot } : { direction }), ...limits };
   const trace = useResource<Trace>(path, query);
   const csv = path ? buildUrl(path, { ...query, format: 'csv' }) : '';
 
@@ -80,7 +85,12 @@ export function TracePage() {
       {path && !t && trace.loading && <Spinner label="Tracing…" />}
       {t && path && (
         <>
-          {t.truncated && <Banner kind="warn">Only part of the genealogy is shown: {t.truncatedReason}</Banner>}
+          {t.truncated && (
+            <Banner kind="warn">
+              Only part of the genealogy is shown: {t.truncatedReason} (limits: depth {t.limits.maxDepth}, {t.limits.maxNodes} lots).{' '}
+              <Link to={href({ ...(supplierLot ? { supplierLot } : { lot, direction }), ...further(t.limits) })}>Trace further</Link>
+            </Banner>
+          )}
           <div className="lots-legend small">
             {Object.entries(STATUS_LABEL).map(([s, label]) => (
               <span key={s}>

@@ -1,30 +1,9 @@
-// Shapes of the planning API (GET /api/schedules, /api/schedules/{id}).
-export type Risk = 'on-time' | 'at-risk' | 'late';
-export type VersionStatus = 'running' | 'ready' | 'published' | 'superseded' | 'failed';
+// The planning API's shapes (GET /api/schedules, /api/schedules/{id}) are the server's (src/planning/index.ts).
+import type { Risk, VersionDetail, VersionReason, VersionRow } from '../../../src/planning/index.ts';
 
-export interface Assignment {
-  orderId: string;
-  seq: number;
-  machine: string;
-  start: string;
-  end: string;
-  setupS: number;
-  running: boolean;
-  pinned?: boolean;
-  risk: Risk;
-  eligible: string[];
-  productId?: string;
-  priority?: number;
-  dueAt?: string | null;
-}
+export type { Assignment, LateOrder, Risk, VersionStatus } from '../../../src/planning/index.ts';
 
-export interface LateOrder {
-  orderId: string;
-  dueAt: string;
-  completion: string;
-  lateS: number;
-}
-
+/** How far a solve is: the server keeps it as a free-form record, this is what the solver writes into it. */
 export interface Progress {
   phase?: string;
   fraction?: number;
@@ -32,31 +11,22 @@ export interface Progress {
   objective?: number | null;
 }
 
-export interface VersionSummary {
-  id: number;
-  createdAt: string;
-  createdBy: string;
-  status: VersionStatus;
-  objective: string;
-  timeLimitS: number;
-  progress: Progress;
-  basedOn: number | null;
-  reason: 'manual' | 'move' | 'machine-down' | 'rush-order' | 'repair';
-  reasonDetail: string;
-  kpis: { makespanS?: number; makespanEnd?: string | null; totalWeightedTardiness?: number; utilisation?: Record<string, number>; operations?: number };
-  lateOrders: LateOrder[];
-  stats: { machines?: Array<{ path: string; name: string; down: boolean }>; kept?: number; replanned?: number; skipped?: Array<{ orderId: string; reason: string }>; down?: Record<string, string> };
-  error: string | null;
-  publishedAt: string | null;
+/** The free-form `stats` of a version, read for what the pages show. */
+export interface VersionStats {
+  machines?: Array<{ path: string; name: string; down: boolean }>;
+  kept?: number;
+  replanned?: number;
+  skipped?: Array<{ orderId: string; reason: string }>;
+  down?: Record<string, string>;
 }
 
-export interface Version extends VersionSummary {
-  assignments: Assignment[];
-  diff: { moved: Array<{ orderId: string; seq: number; from: { machine: string; start: string }; to: { machine: string; start: string } }>; added: number; removed: number; unchanged: number } | null;
-  publishedId: number | null;
-}
+type Typed<T> = Omit<T, 'progress' | 'stats'> & { progress: Progress; stats: VersionStats };
+/** A version in the list (its assignments left out) … */
+export type VersionSummary = Typed<VersionRow>;
+/** … and one version in full, with its difference to the published plan. */
+export type Version = Typed<VersionDetail>;
 
-export const REASON_LABEL: Record<VersionSummary['reason'], string> = {
+export const REASON_LABEL: Record<VersionReason, string> = {
   manual: 'New plan',
   move: 'Moved by hand',
   'machine-down': 'Machine down',

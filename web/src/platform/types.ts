@@ -1,5 +1,6 @@
-// Shapes of the records the Takt server returns. Mirrors the server's API; kept loose where the
-// server stores free-form data (attributes, audit before/after).
+// The records the Takt server returns are the server's own types, imported (type-only: nothing of the server reaches
+// the browser bundle) from the modules' faces and the platform; what is left here is how the pages name and list them.
+import type { Level, PublicCode, RoutingOperation } from '../../../src/plant/index.ts';
 
 export type Role =
   | 'admin'
@@ -13,30 +14,11 @@ export type Role =
 export const PERSON_ROLES: Role[] = ['admin', 'supervisor', 'operator', 'quality', 'maintenance'];
 export const TOKEN_ROLES: Role[] = ['integration', 'device'];
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  active?: boolean;
-  badge?: string | null;
-  createdAt?: string;
-}
+export type { PublicUser as User } from '../../../src/platform/auth/auth.service.ts';
+export type { ApiToken } from '../../../src/platform/auth/auth.routes.ts';
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  role: 'integration' | 'device';
-  equipmentPath: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy?: string;
-  token?: string;
-}
-
-export const LEVELS = ['enterprise', 'site', 'area', 'line', 'workCenter', 'cell', 'machine'] as const;
-export type Level = (typeof LEVELS)[number];
+export const LEVELS = ['enterprise', 'site', 'area', 'line', 'workCenter', 'cell', 'machine'] as const satisfies readonly Level[];
+export type { Level } from '../../../src/plant/index.ts';
 
 export const LEVEL_LABELS: Record<Level, string> = {
   enterprise: 'Enterprise',
@@ -48,132 +30,21 @@ export const LEVEL_LABELS: Record<Level, string> = {
   machine: 'Machine',
 };
 
-export interface PropertyValue {
-  value: unknown;
-  unit?: string;
-}
-export type Properties = Record<string, PropertyValue>;
+export type { Properties } from '../../../src/plant/index.ts';
 
-export interface Equipment {
-  id: string;
-  extId: string;
-  path: string;
-  level: Level;
-  name: string;
-  description: string;
-  parentId: string | null;
-  equipmentClass: string | null;
-  calendarId: string | null;
-  properties: Properties;
-  attributes: Record<string, unknown>;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The plant model's records as the API sends them (src/plant/index.ts). */
+export type { PublicEquipment as Equipment } from '../../../src/plant/index.ts';
+export type EquipmentClass = PublicCode<'equipmentClass'>;
+export type Material = PublicCode<'material'>;
+export type Product = PublicCode<'product'>;
+export type Calendar = PublicCode<'calendar'>;
+export type Operation = RoutingOperation;
+export type ProcessParameter = RoutingOperation['parameters'][number];
+export type Shift = Calendar['shifts'][number];
+export type Break = Shift['breaks'][number];
+export type PlannedDowntime = Calendar['plannedDowntime'][number];
 
-export interface EquipmentClass {
-  id: string;
-  name: string;
-  description: string;
-  properties: Properties;
-}
+/** The audit trail (src/platform/audit): an entry and the chain's check. */
+export type { AuditRecord as AuditEntry, VerifyResult as AuditVerify } from '../../../src/platform/audit/audit.service.ts';
 
-export interface Material {
-  id: string;
-  name: string;
-  unit: string;
-  materialClass: string | null;
-  description: string;
-  properties: Properties;
-}
-
-export interface ProcessParameter {
-  name: string;
-  target?: number | string | boolean;
-  min?: number;
-  max?: number;
-  unit?: string;
-}
-
-export interface BomLine {
-  materialId: string;
-  quantity: number;
-  unit?: string;
-}
-
-export interface Operation {
-  seq: number;
-  name: string;
-  workCenter: string | null;
-  equipmentClass: string | null;
-  idealCycleTimeS: number;
-  setupTimeS: number;
-  parameters: ProcessParameter[];
-  bom: BomLine[];
-  instructions?: string;
-}
-
-export interface Product {
-  id: string;
-  name: string;
-  unit: string;
-  family: string | null;
-  materialId: string | null;
-  description: string;
-  routing: Operation[];
-}
-
-export interface Break {
-  start: string;
-  end: string;
-  name?: string;
-}
-
-export interface Shift {
-  name: string;
-  start: string;
-  end: string;
-  days: number[];
-  breaks: Break[];
-}
-
-export interface PlannedDowntime {
-  from: string;
-  to: string;
-  reason: string;
-  equipmentPath?: string;
-}
-
-export interface Calendar {
-  id: string;
-  name: string;
-  timezone: string;
-  shifts: Shift[];
-  plannedDowntime: PlannedDowntime[];
-  holidays: string[];
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: 'create' | 'update' | 'delete';
-  entity: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  hash: string;
-}
-
-export interface AuditVerify {
-  ok: boolean;
-  checked: number;
-  firstBroken?: { seq: number; reason: string };
-}
-
-export interface Health {
-  status: string;
-  database: string;
-  version: string;
-}
+export type { Health } from '../../../src/platform/health.routes.ts';
