@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       (check.ok ? 'yes' : 'NO').padStart(11),
       (bestAt / 1000).toFixed(2).padStart(11),
       String(res.stats.iterations).padStart(11),
-      (mps / 1e6).toFixed(2).padStart(10) + 'M',
+      `${(mps / 1e6).toFixed(2).padStart(10)}M`,
     ];
     console.log(cells.join(' '));
     if (!check.ok) for (const v of check.violations.slice(0, 5)) console.log(`   infeasible: ${v.message}`);
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   if (refs.length) {
     console.log('');
     console.log('published reference points (README of the instance collection):');
-    for (const l of refs) console.log('  ' + l);
+    for (const l of refs) console.log(`  ${l}`);
   }
 }
 

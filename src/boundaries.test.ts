@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every relative specifier a file imports: `from '…'`, `import '…'` and `import('…')`. Comments are skipped. */
-export function relativeImports(text: string): string[] {
+function relativeImports(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
   const found: string[] = [];
   for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\1/g)) found.push(m[2]);
@@ -34,13 +34,13 @@ function moduleOf(file: string): string | null {
   return parts.length > 1 ? parts[0] : '';
 }
 
-export interface Breach {
+interface Breach {
   file: string;
   imports: string;
   rule: string;
 }
 
-export function breaches(files: string[], read: (f: string) => string = (f) => readFileSync(f, 'utf8')): Breach[] {
+function breaches(files: string[], read: (f: string) => string = (f) => readFileSync(f, 'utf8')): Breach[] {
   const out: Breach[] = [];
   for (const file of files) {
     const from = moduleOf(file);
@@ -60,7 +60,7 @@ export function breaches(files: string[], read: (f: string) => string = (f) => r
 const ROOT = path.resolve(SRC, '..');
 
 /** The owners table of docs/architecture.md: table name → owning module. */
-export function tableOwners(markdown: string): Map<string, string> {
+function tableOwners(markdown: string): Map<string, string> {
   const owners = new Map<string, string>();
   for (const line of markdown.split('\n')) {
     const m = /^\| ([a-z]+) \| (`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*) \|$/.exec(line);
@@ -77,7 +77,7 @@ export function tableOwners(markdown: string): Map<string, string> {
 const createdTables = (sqlText: string): string[] => [...sqlText.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z0-9_]+)/g)].map((m) => m[1]);
 
 /** Tables a source file's SQL names (keywords in capitals, as every statement here writes them; prose is left alone). */
-export function tablesNamed(text: string, tables: Iterable<string>): string[] {
+function tablesNamed(text: string, tables: Iterable<string>): string[] {
   const found: string[] = [];
   for (const t of tables) if (new RegExp(`\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+"?${t}\\b`).test(text)) found.push(t);
   return found;

@@ -92,7 +92,7 @@ export class CollectService {
         unit: t.unit ?? null,
         min: t.min ?? null,
         max: t.max ?? null,
-        latest: l ? { ts: new Date(repo.epochMs(l.ts)).toISOString(), value: valueOf(t.role, t.type, l.num, l.txt) } : null,
+        latest: l ? { ts: new Date(repo.epochMs(l.ts)).toISOString(), value: typedValue(t.role, t.type, l.num, l.txt) } : null,
       };
     });
   }
@@ -105,7 +105,7 @@ export class CollectService {
     if (id === undefined) return [];
     if (rollup)
       return (await repo.readRollup(this.ctx.database, id, from, to)).map((r) => ({ ts: new Date(repo.epochMs(r.minute)).toISOString(), value: r.avg, min: r.min, max: r.max }));
-    return (await repo.readValues(this.ctx.database, id, from, to, limit)).map((r) => ({ ts: isoMicro(r.ts), value: valueOf(t.role, t.type, r.num, r.txt) }));
+    return (await repo.readValues(this.ctx.database, id, from, to, limit)).map((r) => ({ ts: isoMicro(r.ts), value: typedValue(t.role, t.type, r.num, r.txt) }));
   }
 
   async states(idOrPath: string, from: number, to: number) {
@@ -166,7 +166,7 @@ function isoMicro(d: Date | string): string {
   return d.toISOString();
 }
 
-export function valueOf(role: string, type: string | undefined, num: number | null, txt: string | null): number | string | boolean | null {
+export function typedValue(role: string, type: string | undefined, num: number | null, txt: string | null): number | string | boolean | null {
   if (txt !== null) return txt;
   if (num === null) return null;
   if (role === 'online' || type === 'boolean') return num === 1;

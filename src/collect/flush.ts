@@ -106,7 +106,9 @@ class TxIds {
   get = (k: string) => this.fresh.get(k) ?? this.known.get(k);
   has = (k: string) => this.fresh.has(k) || this.known.has(k);
   set = (k: string, id: number) => void this.fresh.set(k, id);
-  commit = () => this.fresh.forEach((id, k) => this.known.set(k, id));
+  commit = () => {
+    for (const [k, id] of this.fresh) this.known.set(k, id);
+  };
   entries = () => [...this.known, ...this.fresh];
 }
 interface Ids {

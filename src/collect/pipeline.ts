@@ -321,7 +321,10 @@ export class CollectPipeline implements ObservationSink {
       const f = fates[i];
       const st = this.seriesStates.get(v.equipmentId)?.get(v.tag);
       if (st?.unsettled.get(v.ts) === v) st.unsettled.delete(v.ts);
-      if (f.kind === 'stored') return void this.metrics.stored++;
+      if (f.kind === 'stored') {
+        this.metrics.stored++;
+        return;
+      }
       if (f.kind === 'duplicate') {
         this.metrics.duplicates++;
         if (v.outcome) Object.assign(v.outcome, { status: 'duplicate' });

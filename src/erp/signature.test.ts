@@ -13,7 +13,7 @@ describe('signature', () => {
     const secret = newSecret();
     const sig = sign(secret, 1700000000, body);
     expect(verify(secret, sig, '1700000000', body, 1700000010)).toBe(true);
-    expect(verify(secret, sig, '1700000000', body + ' ', 1700000010)).toBe(false);
+    expect(verify(secret, sig, '1700000000', `${body} `, 1700000010)).toBe(false);
     expect(verify(secret, sig, '1700000001', body, 1700000010)).toBe(false);
     expect(verify('other', sig, '1700000000', body, 1700000010)).toBe(false);
     expect(verify(secret, sig, '1700000000', body, 1700000000 + 301)).toBe(false);

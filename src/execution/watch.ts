@@ -114,7 +114,7 @@ export class RunWatch {
   private onValues(e: EventMap['collect.stored']): void {
     for (const v of e.values) {
       const w = this.byEquipment.get(v.equipmentId);
-      if (!w || w.phase !== 'running') continue;
+      if (w?.phase !== 'running') continue;
       const dev = deviation(w, v.tag, v.value);
       if (!dev) continue;
       const key = `${w.orderId}/${w.seq}/${dev.parameter}/${dev.kind}`;
@@ -142,7 +142,7 @@ export class RunWatch {
 
   private onState(e: EventMap['collect.state']): void {
     const w = this.byEquipment.get(e.equipmentId);
-    if (!w || w.phase !== 'running') return;
+    if (w?.phase !== 'running') return;
     const down = e.bucket === 'adet' || e.bucket === 'unknown';
     if (down === w.down) return;
     w.down = down;

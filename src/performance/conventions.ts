@@ -48,7 +48,7 @@ export const CONVENTION_TEXT = {
 type Props = Record<string, unknown>;
 
 /** The value a property sets, if it is one of the allowed ones (properties are `{value, unit?}`; a bare value also does). */
-function valueOf<K extends keyof PlantConventions>(props: Props, key: K): PlantConventions[K] | undefined {
+function conventionValue<K extends keyof PlantConventions>(props: Props, key: K): PlantConventions[K] | undefined {
   const p = props[key] as { value?: unknown } | string | undefined;
   const v = typeof p === 'object' && p !== null ? p.value : p;
   return (CONVENTION_VALUES[key] as readonly string[]).includes(v as string) ? (v as PlantConventions[K]) : undefined;
@@ -62,7 +62,7 @@ export function conventionsFrom(chain: Props[]): PlantConventions {
   const out = { ...DEFAULT_CONVENTIONS } as Record<keyof PlantConventions, string>;
   for (const key of Object.keys(DEFAULT_CONVENTIONS) as Array<keyof PlantConventions>) {
     for (const props of chain) {
-      const v = valueOf(props, key);
+      const v = conventionValue(props, key);
       if (v !== undefined) {
         out[key] = v;
         break;

@@ -48,13 +48,13 @@ export function stableRepair(input: RepairInput): RepairResult {
   const fam = (j: number, k: number) => problem.jobs[j].operations[k].family ?? problem.jobs[j].family ?? 0;
   // fixed: frozen by the model (running) or pinned; they never give way
   const fixed = new Map<string, Placement & { end: number }>();
-  problem.jobs.forEach((job, j) =>
+  problem.jobs.forEach((job, j) => {
     job.operations.forEach((op, k) => {
       if (!op.frozen) return;
       const p = { job: j, op: k, machine: op.frozen.machine, start: op.frozen.start };
       fixed.set(key(j, k), { ...p, end: endAt(problem, unav, p) ?? p.start });
-    }),
-  );
+    });
+  });
   const pin = input.pinned;
   if (pin) {
     const where = `${problem.jobs[pin.job].name ?? pin.job} operation ${pin.op}`;
@@ -88,7 +88,7 @@ export function stableRepair(input: RepairInput): RepairResult {
   for (let changed = true; changed; ) {
     changed = false;
     // 1. job chains: an operation stays only if its predecessors are placed and finish before it starts
-    problem.jobs.forEach((job, j) =>
+    problem.jobs.forEach((job, j) => {
       job.operations.forEach((_op, k) => {
         const self = placed(j, k);
         if (!self) return;
@@ -104,8 +104,8 @@ export function stableRepair(input: RepairInput): RepairResult {
             );
           return;
         }
-      }),
-    );
+      });
+    });
     // 2. machines: no overlap, setups between neighbours; a kept operation gives way to a fixed one, the later to the earlier
     const byMachine = new Map<number, Array<Placement & { end: number; isFixed: boolean }>>();
     for (const [k, p] of [...fixed.entries(), ...kept.entries()]) {

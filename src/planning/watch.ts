@@ -3,7 +3,6 @@
 // published), Takt computes a repaired plan and leaves it ready for the supervisor to publish.
 import { SYSTEM_ACTOR } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
-import * as repo from './planning.repository.ts';
 import type { PlanningService } from './planning.service.ts';
 import { DOWN_BUCKETS } from './snapshot.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../platform/errors.ts';
+import type { AppError } from '../platform/errors.ts';
 import { parsePlantFile, resolveEquipment } from './plant-file.ts';
 
 const issuesOf = (fn: () => unknown) => {

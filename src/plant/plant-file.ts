@@ -232,7 +232,9 @@ async function mergePlantFile(db: Db, actor: Actor, file: PlantFile, reason: str
       if (e.node.calendar && !known.calendars.has(e.node.calendar))
         issues.push({ path: `${e.at}.calendar`, message: `shift calendar '${e.node.calendar}' does not exist` });
     }
-    file.products.forEach((p, i) => issues.push(...checkProductRefs(p, known, `products[${i}]`)));
+    file.products.forEach((p, i) => {
+      issues.push(...checkProductRefs(p, known, `products[${i}]`));
+    });
     if (issues.length)
       throw validationFailed(`the plant file has ${issues.length} problem(s): ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 

@@ -150,15 +150,15 @@ export function checkSchedule(problem: Problem, schedule: Schedule): CheckResult
 
   // machine capacity with setups: sort each machine's operations by start
   const byMachine = new Map<number, Array<{ j: number; k: number; start: number; end: number }>>();
-  problem.jobs.forEach((job, j) =>
+  problem.jobs.forEach((job, j) => {
     job.operations.forEach((_op, k) => {
       const p = placed[j][k];
       if (!p) return;
       let list = byMachine.get(p.machine);
       if (!list) byMachine.set(p.machine, (list = []));
       list.push({ j, k, start: p.start, end: p.end });
-    }),
-  );
+    });
+  });
   for (const [m, list] of byMachine) {
     list.sort((a, b) => a.start - b.start || a.end - b.end);
     const mat = problem.setups?.perMachine?.[m] ?? problem.setups?.global;

@@ -18,7 +18,6 @@ export interface SolveCommandOptions {
 const MARGIN_MS = 150;
 
 export async function runSolveCommand(opts: SolveCommandOptions): Promise<number> {
-  const t0 = performance.now();
   const fail = (msg: string): number => {
     process.stderr.write(`takt solve: ${msg}\n`);
     return 2;
@@ -71,7 +70,7 @@ export async function runSolveCommand(opts: SolveCommandOptions): Promise<number
     makespan: schedule.makespan,
     operations: schedule.operations.map((o) => ({ job: o.job, op: o.op, machine: o.machine + base, start: o.start, end: o.end })),
   };
-  process.stdout.write(JSON.stringify(out) + '\n');
+  process.stdout.write(`${JSON.stringify(out)}\n`);
   const secs = (stats.searchMs / 1000).toFixed(2);
   process.stderr.write(
     `takt solve: makespan ${schedule.makespan} (construction ${stats.initialObjective}); ${stats.iterations} iterations, ` +

@@ -5,7 +5,7 @@
 // corrected. Needs web/dist (the test command builds it first). E2E_SCREENSHOTS=/some/dir keeps screenshots.
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { connectMqtt } from '../support/mqtt.ts';
 import { startTestServer } from '../support/server.ts';

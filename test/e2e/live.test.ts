@@ -3,7 +3,7 @@
 // Needs web/dist (the test command builds it first).
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { connectMqtt, publish } from '../support/mqtt.ts';
 import { startTestServer } from '../support/server.ts';

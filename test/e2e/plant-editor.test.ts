@@ -1,7 +1,7 @@
 // Browser test of the plant editor: sign in through the page, add a machine under a line,
 // find it in the tree, and read its audit trail. Needs web/dist (the test command builds it first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 

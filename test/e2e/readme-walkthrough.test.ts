@@ -24,7 +24,7 @@ interface Step {
 }
 
 /** The numbered list under the walkthrough heading, one step per item (continuation lines joined). */
-export function walkthroughSteps(markdown: string): Step[] {
+function walkthroughSteps(markdown: string): Step[] {
   const at = markdown.indexOf(`\n${HEADING}\n`);
   if (at < 0) throw new Error(`README.md has no "${HEADING}" section`);
   const section = markdown.slice(at + HEADING.length + 2).split(/\n#{1,6} /)[0];

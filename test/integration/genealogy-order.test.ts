@@ -119,7 +119,9 @@ for (const kind of DB_KINDS) {
           // and the completions are spread over the random bookings
           type Step = (typeof steps)[number] | { kind: 'complete'; seq: number; last: boolean };
           const all: Step[] = [...steps];
-          completion.forEach((seq, i) => all.splice(Math.floor(((i + 1) * all.length) / completion.length), 0, { kind: 'complete', seq, last: i === completion.length - 1 }));
+          completion.forEach((seq, i) => {
+            all.splice(Math.floor(((i + 1) * all.length) / completion.length), 0, { kind: 'complete', seq, last: i === completion.length - 1 });
+          });
           for (const s of all) {
             if (s.kind === 'scan') {
               const lotId = `P-${MATERIALS[s.lot % 3]}-${1 + Math.floor(s.lot / 3)}`;

@@ -120,7 +120,7 @@ for (const kind of DB_KINDS) {
         expect(r.status).toBe(422);
         expect(r.body.error.details).toMatchObject({ setting: 'TAKT_CSV_MAX_ROWS', limit: LIMITS.TAKT_CSV_MAX_ROWS });
       }
-      const ok = await post('/api/orders/import', header + rows(LIMITS.TAKT_CSV_MAX_ROWS, 1000) + '\n\n', 'text/csv');
+      const ok = await post('/api/orders/import', `${header + rows(LIMITS.TAKT_CSV_MAX_ROWS, 1000)}\n\n`, 'text/csv');
       expect(ok.status, JSON.stringify(ok.body).slice(0, 300)).toBe(200);
       expect(ok.body.results).toHaveLength(LIMITS.TAKT_CSV_MAX_ROWS);
     });

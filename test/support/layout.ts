@@ -178,7 +178,7 @@ function inPage(): LayoutIssue[] {
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const parent = n.parentElement;
-        if (!parent || !parent.checkVisibility({ visibilityProperty: true })) continue;
+        if (!parent?.checkVisibility({ visibilityProperty: true })) continue;
         const h = parent.closest(heading);
         if (h && h !== p && p.contains(h)) continue;
         text += n.textContent ?? '';

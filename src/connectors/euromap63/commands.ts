@@ -92,7 +92,9 @@ async function readParams(c: Euromap63Connector, names: string[], deadline: numb
         const f = splitFields(row);
         if (f.length !== header.names.length) throw new Rejected(`${file(JOBS.readBack, 'DAT')}: ${header.names.length} names but ${f.length} values`);
         const out: Record<string, TagValue> = {};
-        header.names.forEach((n, i) => (out[n] = parseValue(f[i])));
+        header.names.forEach((n, i) => {
+          out[n] = parseValue(f[i]);
+        });
         return out;
       }
     } catch (err) {

@@ -59,7 +59,7 @@ export function reportJob(params: string[]): string {
 
 /** Current alarms as an event: the machine rewrites the file whenever an alarm is set or reset. */
 export function alarmJob(): string {
-  return jobHead(JOBS.alarms) + `EVENT ${JOBS.alarms} CURRENT_ALARMS REWRITE "${file(JOBS.alarms, 'DAT')}" START IMMEDIATE STOP NEVER;${CRLF}`;
+  return `${jobHead(JOBS.alarms)}EVENT ${JOBS.alarms} CURRENT_ALARMS REWRITE "${file(JOBS.alarms, 'DAT')}" START IMMEDIATE STOP NEVER;${CRLF}`;
 }
 
 /**
@@ -90,7 +90,7 @@ export function setJob(values: Array<[string, string]>): string {
 
 /** A one-shot report (no START/STOP/CYCLIC clause: reported once, at once) of the given parameters. */
 export function readBackJob(params: string[]): string {
-  return jobHead(JOBS.readBack) + `REPORT ${JOBS.readBack} REWRITE "${file(JOBS.readBack, 'DAT')}"${CRLF} PARAMETERS ${paramList(params)};${CRLF}`;
+  return `${jobHead(JOBS.readBack)}REPORT ${JOBS.readBack} REWRITE "${file(JOBS.readBack, 'DAT')}"${CRLF} PARAMETERS ${paramList(params)};${CRLF}`;
 }
 
 /** Variables of the cyclic report: DATE, TIME, ActCntCyc, ActTimCyc, then reportParameters and mapped variables. */

@@ -101,7 +101,9 @@ export function ingestRoutes(collect: CollectService, database: Database) {
           receivedAt,
         }));
         const outcomes = await collect.pipeline.submitWithOutcomes({ observations, rejections: early });
-        outcomes.forEach((o, i) => (results[position[i]] = { index: position[i], ...o }));
+        outcomes.forEach((o, i) => {
+          results[position[i]] = { index: position[i], ...o };
+        });
         const count = (s: string) => results.filter((r) => r.status === s).length;
         const response: IngestResult = { key, replayed: false, accepted: count('accepted'), duplicates: count('duplicate'), quarantined: count('quarantined'), results };
         if (key) {

@@ -132,7 +132,7 @@ export class EmbeddedBroker {
     if (!secret) return refuse('no password: use an API token (role device or integration) as the MQTT password');
     try {
       const p = await this.opts.authenticate(secret);
-      if (!p || !p.roles.some((r) => r === 'device' || r === 'integration')) return refuse('the password is not a valid device or integration token');
+      if (!p?.roles.some((r) => r === 'device' || r === 'integration')) return refuse('the password is not a valid device or integration token');
       client.takt = p;
       this.guards.get(client)?.authenticated();
       done(null, true);

@@ -26,8 +26,8 @@ describe('JSON nesting depth before parsing', () => {
 
   it('stops at the limit on a 10,000-deep value without parsing it', () => {
     expect(jsonDeeperThan('['.repeat(10_000) + ']'.repeat(10_000), 32)).toBe(true);
-    expect(jsonDeeperThan('{"value":'.repeat(32) + '1' + '}'.repeat(32), 32)).toBe(false);
-    expect(jsonDeeperThan('{"value":'.repeat(33) + '1' + '}'.repeat(33), 32)).toBe(true);
+    expect(jsonDeeperThan(`${'{"value":'.repeat(32)}1${'}'.repeat(32)}`, 32)).toBe(false);
+    expect(jsonDeeperThan(`${'{"value":'.repeat(33)}1${'}'.repeat(33)}`, 32)).toBe(true);
     expect(jsonDeeperThan(`"${'['.repeat(100)}"`, 1)).toBe(false);
   });
 });

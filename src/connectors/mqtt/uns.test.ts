@@ -38,7 +38,7 @@ describe('UNS JSON decoding', () => {
 
 describe('UNS decoding under hostile input (fuzz)', () => {
   const topics = fc.oneof(fc.constant('takt/v1/a/m/t'), fc.constant('takt/v1/a/m/_batch'), fc.string({ maxLength: 40 }).map((s) => `takt/v1/${s}`));
-  const deepJson = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('{"value":', '[', '{"values":{"a":')).map(([n, open]) => open.repeat(n) + '1' + (open === '[' ? ']' : open === '{"value":' ? '}' : '}}').repeat(n));
+  const deepJson = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('{"value":', '[', '{"values":{"a":')).map(([n, open]) => `${open.repeat(n)}1${(open === '[' ? ']' : open === '{"value":' ? '}' : '}}').repeat(n)}`);
   const payloads = fc.oneof(
     fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
     fc.jsonValue({ maxDepth: 5 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
@@ -63,7 +63,7 @@ describe('UNS decoding under hostile input (fuzz)', () => {
   });
 
   it('refuses deep and oversized payloads before parsing, keeping an excerpt', () => {
-    const deep = decodeUns('takt/v1/a/m/t', Buffer.from('{"value":'.repeat(10_000) + '1' + '}'.repeat(10_000)), src, 1);
+    const deep = decodeUns('takt/v1/a/m/t', Buffer.from(`${'{"value":'.repeat(10_000)}1${'}'.repeat(10_000)}`), src, 1);
     expect(deep.rejections[0].reason).toBe('JSON nested deeper than 32 levels');
     expect(deep.rejections[0].payload).toMatch(/… \[cut: 100001 bytes\]$/);
     const big = decodeUns('takt/v1/a/m/t', Buffer.alloc(2000, 0x31), src, 1, 1000);

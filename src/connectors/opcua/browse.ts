@@ -117,7 +117,7 @@ async function browseAll(session: ClientSession, nodeId: string) {
   if (first.statusCode.isNotGood()) throw new Error(`browse ${nodeId}: ${first.statusCode.name}`);
   const refs = [...(first.references ?? [])];
   let cp = first.continuationPoint;
-  while (cp && cp.length) {
+  while (cp?.length) {
     const next = await session.browseNext(cp, false);
     refs.push(...(next.references ?? []));
     cp = next.continuationPoint;

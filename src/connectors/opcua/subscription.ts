@@ -112,7 +112,7 @@ export async function createSubscription(
     });
     group.monitoredItems.forEach((mi, i) => {
       const sc = mi.statusCode;
-      if (sc && sc.isNotGood()) handlers.onItemError(items[i], `monitored item refused: ${statusName(sc)}`);
+      if (sc?.isNotGood()) handlers.onItemError(items[i], `monitored item refused: ${statusName(sc)}`);
     });
   }
   return sub;

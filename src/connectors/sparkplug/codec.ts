@@ -96,7 +96,7 @@ function describeLong(v: unknown, signed: boolean): string {
 }
 
 function own(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
+  return Object.hasOwn(obj, key);
 }
 
 /** Decodes a Sparkplug B payload. Never throws: malformed protobuf or impossible header values → `ok: false`. */

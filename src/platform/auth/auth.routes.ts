@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { ROLES, SESSION_COOKIE, principalOf } from '../http/guard.ts';
 import { actorOf } from './principal.ts';
 import { tokenCreateSchema, userCreateSchema, userPatchSchema } from './auth.service.ts';

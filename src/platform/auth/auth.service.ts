@@ -182,7 +182,7 @@ export class AuthService {
   async checkCredentials(kind: 'password' | 'badge', identity: string, secret: string): Promise<CredentialOutcome> {
     const user = kind === 'password' ? await repo.findUserByName(this.db, identity) : await repo.findUserByBadge(this.db, identity);
     const stored = kind === 'password' ? user?.passwordHash : user?.pinHash;
-    if (!user || !user.active || !stored) {
+    if (!user?.active || !stored) {
       // spend the same time as a real check, so timing does not reveal which usernames or badges exist
       await verifyPassword(secret, await dummyPasswordHash());
       const reason = !user ? (kind === 'password' ? 'unknown user' : 'unknown badge') : !user.active ? 'inactive user' : 'no PIN set';
@@ -216,7 +216,7 @@ export class AuthService {
     const now = new Date();
     if (token.startsWith('takt_s_')) {
       const found = await repo.findSession(this.db, hash, now);
-      if (!found || !found.user.active) return undefined;
+      if (!found?.user.active) return undefined;
       // Writing last-seen on every request would cost a write per call; once a minute is enough.
       if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) await repo.touchSession(this.db, found.session.id, now);
       return { kind: 'user', id: found.user.id, name: found.user.username, roles: found.user.roles as Role[], sessionId: found.session.id };

@@ -47,7 +47,7 @@ export class OpcuaSimMachine {
   private simNow: number;
   private lastWall: number;
   /** Commanded state overriding the model's (Stopping/Stopped/Starting); null while the model runs. */
-  private override: { state: PackMLState; until: number | null; then: PackMLState | null } | null = null;
+  private override: { state: PackMLState; until: number | null; after: PackMLState | null } | null = null;
 
   constructor(
     private readonly opts: { seed: number; speed: number; wallNow: number },
@@ -90,7 +90,7 @@ export class OpcuaSimMachine {
   stop(wallNow: number): CommandOutcome {
     const s = this.get('state') as PackMLState;
     if (STOP_REFUSED.includes(s)) return { ok: false, reason: `cannot stop in state ${s}` };
-    this.override = { state: 'Stopping', until: this.simNow + TRANSITION_MS, then: 'Stopped' };
+    this.override = { state: 'Stopping', until: this.simNow + TRANSITION_MS, after: 'Stopped' };
     this.pending.push({ tag: 'state', value: 'Stopping', wallTs: wallNow });
     return { ok: true };
   }
@@ -98,7 +98,7 @@ export class OpcuaSimMachine {
   start(wallNow: number): CommandOutcome {
     const s = this.get('state') as PackMLState;
     if (!START_FROM.includes(s)) return { ok: false, reason: `cannot start in state ${s}` };
-    this.override = { state: 'Starting', until: this.simNow + TRANSITION_MS, then: null };
+    this.override = { state: 'Starting', until: this.simNow + TRANSITION_MS, after: null };
     this.pending.push({ tag: 'state', value: 'Starting', wallTs: wallNow });
     return { ok: true };
   }
@@ -117,9 +117,9 @@ export class OpcuaSimMachine {
     if (o && o.until !== null && o.until <= to) {
       // The transition ends: Stopping → Stopped (model stays paused), Starting → the model runs again.
       const ts = wallAt(o.until);
-      if (o.then) {
-        this.override = { state: o.then, until: null, then: null };
-        out.push({ tag: 'state', value: o.then, wallTs: ts });
+      if (o.after) {
+        this.override = { state: o.after, until: null, after: null };
+        out.push({ tag: 'state', value: o.after, wallTs: ts });
       } else {
         // The model was paused (its clock frozen), so it resumes where it stopped without replaying the pause.
         this.override = null;

@@ -24,7 +24,9 @@ export function flatten(value: unknown, prefix = '', out = new Map<string, unkno
     }
   } else if (Array.isArray(value)) {
     if (value.length === 0 && prefix) out.set(prefix, value);
-    value.forEach((v, i) => flatten(v, prefix ? `${prefix}.${i}` : String(i), out));
+    value.forEach((v, i) => {
+      flatten(v, prefix ? `${prefix}.${i}` : String(i), out);
+    });
   } else if (prefix) {
     out.set(prefix, value);
   }

@@ -273,11 +273,9 @@ export function MachinePage({ id }: { id: string }) {
           </>
         }
         actions={
-          <>
-            <Link className="btn btn-secondary" to={`/plant/equipment/${encodeURIComponent(id)}`}>
-              Open in plant editor
-            </Link>
-          </>
+          <Link className="btn btn-secondary" to={`/plant/equipment/${encodeURIComponent(id)}`}>
+            Open in plant editor
+          </Link>
         }
       />
       {lost && (

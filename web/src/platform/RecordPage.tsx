@@ -140,7 +140,7 @@ function RecordDetail<T extends { id: string }>({ config, record, res }: { confi
               toast(`${config.singular} saved`);
             },
           })}
-        {extra && extra.render(record)}
+        {extra?.render(record)}
         {tab === 'audit' && <AuditTrail entity={config.entity} entityId={record.id} />}
       </div>
       {confirm && (

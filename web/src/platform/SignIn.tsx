@@ -27,7 +27,7 @@ export function SignIn() {
     try {
       await login(username.trim(), password);
       const next = search.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.status === 401) setError('Wrong username or password.');

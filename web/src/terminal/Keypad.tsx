@@ -9,7 +9,7 @@ export function keypadPress(value: string, key: string, opts: { decimal: boolean
   if (key === 'clear') return '';
   if (key === '.') {
     if (!opts.decimal || value.includes('.') || value.length >= opts.maxLength) return value;
-    return value === '' ? '0.' : value + '.';
+    return value === '' ? '0.' : `${value}.`;
   }
   if (!/^\d$/.test(key) || value.length >= opts.maxLength) return value;
   // a quantity has no leading zero (0 then 5 is 5); a PIN keeps every digit (0 then 5 is 05)

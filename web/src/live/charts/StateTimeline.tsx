@@ -77,7 +77,7 @@ export function StateTimeline({ intervals, from, to }: { intervals: StateInterva
         const item = items[params.dataIndex];
         const start = api.coord([api.value(0), api.value(2)]);
         const end = api.coord([api.value(1), api.value(2)]);
-        const height = (api.size?.([0, 1]) as number[])[1] * 0.78;
+        const height = (api.size!([0, 1]) as number[])[1] * 0.78;
         const cs = params.coordSys as unknown as { x: number; y: number; width: number; height: number };
         const shape = echarts.graphic.clipRectByRect(
           { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 1), height },
