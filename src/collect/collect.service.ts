@@ -11,6 +11,7 @@ import { CollectPipeline, DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from 
 import type { RewriteListener } from './flush.ts';
 import { EquipmentRegistry, type ClassTags } from './registry.ts';
 import { bucketOf } from './states.ts';
+import type { QuarantineRecord } from './schemas.ts';
 
 export class CollectService {
   readonly registry = new EquipmentRegistry();
@@ -118,7 +119,7 @@ export class CollectService {
     }));
   }
 
-  async quarantine(from: number, to: number, equipmentPath: string | undefined, limit: number) {
+  async quarantine(from: number, to: number, equipmentPath: string | undefined, limit: number): Promise<QuarantineRecord[]> {
     return (await repo.readQuarantine(this.ctx.database, from, to, equipmentPath, limit)).map((r) => ({
       id: r.id,
       receivedAt: new Date(repo.epochMs(r.receivedAt)).toISOString(),

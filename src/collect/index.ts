@@ -2,7 +2,8 @@
 export { CollectService } from './collect.service.ts';
 export { collectRoutes } from './collect.routes.ts';
 export { LiveView } from './live.ts';
-export type { CollectPipeline, CollectMetrics } from './pipeline.ts';
+export type { CollectPipeline } from './pipeline.ts';
+export type { CollectMetrics, EquipmentTag, MachineTile, QuarantineRecord, StateInterval, TagPoint } from './schemas.ts';
 export type { RewriteListener, RewrittenRange } from './flush.ts';
 export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus, type TagValue } from './types.ts';
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';

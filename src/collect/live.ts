@@ -4,22 +4,9 @@ import type { EventBus, EventMap } from '../platform/events.ts';
 import * as repo from './collect.repository.ts';
 import type { CollectService } from './collect.service.ts';
 import type { Database } from '../platform/db/database.ts';
+import type { MachineTile } from './schemas.ts';
 
-export interface MachineTile {
-  equipmentId: string;
-  path: string;
-  name: string;
-  state: string;
-  bucket: string;
-  since: string | null;
-  online: boolean;
-  lastSeen: string | null;
-  stale: boolean;
-  good: number;
-  scrap: number;
-  cycleTime: number | null;
-  alarm: string | null;
-}
+export type { MachineTile };
 
 interface Extra {
   shiftStart: number;
