@@ -10,7 +10,8 @@ import { ErpService, type PerformanceSource } from './erp.service.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 
 export { documentId, toOperationsPerformance, toProductionPerformance, toJsonPerformance, renderPerformance, PERFORMANCE_FORMATS, type PerformanceFormat } from './documents.ts';
-export { ErpService, type PerformanceSource, type PublicWebhook } from './erp.service.ts';
+export { ErpService, type PerformanceSource } from './erp.service.ts';
+export type { MessageRow, MessageStatus, OutboxPage, PerformanceDocument, PublicWebhook, SendResult, WebhookEvent, WebhookRow } from './schemas.ts';
 export { DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 export { sign, verify } from './signature.ts';
 
