@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { sendCsv, toCsv } from '../platform/csv.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
-import { openEventStream } from '../platform/http/sse.ts';
+import { EVENT_STREAM_RESPONSE, openEventStream } from '../platform/http/sse.ts';
 import type { CollectService } from './collect.service.ts';
 import type { LiveView } from './live.ts';
+import { collectMetricsSchema, equipmentTagSchema, quarantineRecordSchema, stateIntervalSchema, tagPointSchema, tileSchema } from './schemas.ts';
 
 const instant = z
   .string()
@@ -26,23 +27,6 @@ const window = (q: { from?: number; to?: number }, span = HOUR) => {
   return { from, to };
 };
 const idParams = z.object({ id: z.string().min(1).max(1000) });
-const scalar = z.union([z.number(), z.string(), z.boolean()]).nullable();
-
-export const tileSchema = z.object({
-  equipmentId: z.string(),
-  path: z.string(),
-  name: z.string(),
-  state: z.string(),
-  bucket: z.string(),
-  since: z.string().nullable(),
-  online: z.boolean(),
-  lastSeen: z.string().nullable(),
-  stale: z.boolean(),
-  good: z.number(),
-  scrap: z.number(),
-  cycleTime: z.number().nullable(),
-  alarm: z.string().nullable(),
-});
 
 export function collectRoutes(collect: CollectService, live: LiveView) {
   return (fastify: FastifyInstance): void => {
@@ -57,7 +41,7 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
           tags: ['collect'],
           summary: 'Tags of a piece of equipment (declared and conventional) with their latest values',
           params: idParams,
-          response: { 200: z.array(z.object({ tag: z.string(), role: z.string(), unit: z.string().nullable(), min: z.number().nullable(), max: z.number().nullable(), latest: z.object({ ts: z.string(), value: scalar }).nullable() })) },
+          response: { 200: z.array(equipmentTagSchema) },
         },
       },
       (req) => collect.tags(decodeURIComponent(req.params.id)),
@@ -72,7 +56,7 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
           summary: 'Values of one tag in a time range, in time order (default: the last hour); rollup=1m for per-minute averages',
           params: idParams.extend({ tag: z.string().min(1).max(100) }),
           querystring: z.object({ ...range, rollup: z.enum(['1m']).optional(), limit: z.coerce.number().int().min(1).max(100_000).optional() }),
-          response: { 200: z.array(z.object({ ts: z.string(), value: scalar, min: z.number().nullable().optional(), max: z.number().nullable().optional() })) },
+          response: { 200: z.array(tagPointSchema) },
         },
       },
       (req) => {
@@ -90,7 +74,7 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
           summary: 'Machine state intervals overlapping a time range (end null = current)',
           params: idParams,
           querystring: z.object(range),
-          response: { 200: z.array(z.object({ state: z.string(), bucket: z.string(), start: z.string(), end: z.string().nullable() })) },
+          response: { 200: z.array(stateIntervalSchema) },
         },
       },
       (req) => {
@@ -107,6 +91,12 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
           tags: ['collect'],
           summary: 'What the pipeline refused, with reason and raw payload, newest first (default: the last 24 h); format=csv to export',
           querystring: z.object({ ...range, equipment: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(1000), format: z.enum(['json', 'csv']).default('json') }),
+          response: {
+            200: {
+              description: 'The refused records (JSON), or with format=csv the same as a CSV download',
+              content: { 'application/json': { schema: z.array(quarantineRecordSchema) }, 'text/csv': { schema: z.string().describe('RFC 4180 CSV, one line per record') } },
+            },
+          },
         },
       },
       async (req, reply) => {
@@ -121,9 +111,11 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
       },
     );
 
-    app.get('/api/collect/metrics', { config: read, schema: { tags: ['collect'], summary: 'Pipeline counters: received, stored, duplicates, quarantined, late, buffered …' } }, () => ({
-      ...collect.pipeline.metrics,
-    }));
+    app.get(
+      '/api/collect/metrics',
+      { config: read, schema: { tags: ['collect'], summary: 'Pipeline counters: received, stored, duplicates, quarantined, late, buffered …', response: { 200: collectMetricsSchema } } },
+      () => ({ ...collect.pipeline.metrics }),
+    );
 
     app.get(
       '/api/live/machines',
@@ -139,6 +131,7 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
           tags: ['live'],
           summary: 'Server-sent events: machine (tile changes), value (for ?equipment=<id>), quarantine',
           querystring: z.object({ equipment: z.string().max(1000).optional() }),
+          response: { 200: EVENT_STREAM_RESPONSE },
         },
       },
       (req, reply) => {

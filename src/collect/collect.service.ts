@@ -11,6 +11,7 @@ import { CollectPipeline, DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from 
 import type { RewriteListener } from './flush.ts';
 import { EquipmentRegistry, type ClassTags } from './registry.ts';
 import { bucketOf, type Bucket } from './states.ts';
+import type { QuarantineRecord, TagPoint } from './schemas.ts';
 
 export class CollectService {
   readonly registry = new EquipmentRegistry();
@@ -119,7 +120,7 @@ export class CollectService {
     }));
   }
 
-  async quarantine(from: number, to: number, equipmentPath: string | undefined, limit: number) {
+  async quarantine(from: number, to: number, equipmentPath: string | undefined, limit: number): Promise<QuarantineRecord[]> {
     return (await repo.readQuarantine(this.ctx.database, from, to, equipmentPath, limit)).map((r) => ({
       id: r.id,
       receivedAt: new Date(repo.epochMs(r.receivedAt)).toISOString(),
@@ -143,19 +144,6 @@ export class CollectService {
       });
   }
 }
-
-/** A raw value, or (with `rollup=1m`) the minute's average with its min and max. */
-export interface TagPoint {
-  ts: string;
-  value: number | string | boolean | null;
-  min?: number;
-  max?: number;
-}
-
-/** The replies of the /api/collect/equipment/… and /api/collect/quarantine routes, named for the web app. */
-export type TagInfo = Awaited<ReturnType<CollectService['tags']>>[number];
-export type StateInterval = Awaited<ReturnType<CollectService['states']>>[number];
-export type QuarantineEntry = Awaited<ReturnType<CollectService['quarantine']>>[number];
 
 /** Timestamps keep their microseconds (sub-millisecond stamps separate readings in one millisecond). */
 function isoMicro(d: Date | string): string {

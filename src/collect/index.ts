@@ -1,8 +1,9 @@
 // The collect module's face.
-export { CollectService, type QuarantineEntry, type StateInterval, type TagInfo, type TagPoint } from './collect.service.ts';
+export { CollectService } from './collect.service.ts';
 export { collectRoutes } from './collect.routes.ts';
-export { LiveView, type LiveEvent, type MachineTile } from './live.ts';
-export type { CollectPipeline, CollectMetrics } from './pipeline.ts';
+export { LiveView, type LiveEvent } from './live.ts';
+export type { CollectPipeline } from './pipeline.ts';
+export type { CollectMetrics, EquipmentTag, MachineTile, QuarantineRecord, StateInterval, TagPoint } from './schemas.ts';
 export type { RewriteListener, RewrittenRange } from './flush.ts';
 export { payloadText, type DecodeResult, type Observation, type ObservationSink, type Rejection, type SourceRef, type SourceStatus, type TagValue } from './types.ts';
 export type { EquipmentRegistry, RegisteredEquipment } from './registry.ts';

@@ -4,25 +4,9 @@ import type { EventBus, EventMap } from '../platform/events.ts';
 import * as repo from './collect.repository.ts';
 import type { CollectService } from './collect.service.ts';
 import type { Database } from '../platform/db/database.ts';
-import type { Bucket } from './states.ts';
+import type { MachineTile } from './schemas.ts';
 
-export interface MachineTile {
-  equipmentId: string;
-  path: string;
-  name: string;
-  /** A PackML state name, or 'Unknown' when there is no data. */
-  state: string;
-  bucket: Bucket;
-  /** When the current state began; null when the machine never reported one. */
-  since: string | null;
-  online: boolean;
-  lastSeen: string | null;
-  stale: boolean;
-  good: number;
-  scrap: number;
-  cycleTime: number | null;
-  alarm: string | null;
-}
+export type { MachineTile };
 
 interface Extra {
   shiftStart: number;

@@ -13,6 +13,7 @@ import { collectHealth, type CollectHealth } from './health.ts';
 import type { EquipmentRegistry } from './registry.ts';
 import type { DecodeResult, ObservationSink, SourceStatus, TagValue } from './types.ts';
 import type { QuarantineRow } from './collect.repository.ts';
+import type { CollectMetrics } from './schemas.ts';
 
 export interface PipelineOptions {
   /** Observations held in memory while the database is slow or away; beyond this, submit() waits (backpressure). */
@@ -25,30 +26,7 @@ export interface PipelineOptions {
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { maxBuffered: 200_000, dedupeCapacity: 1_000_000, sweepMs: 1000 };
 
-export interface CollectMetrics {
-  received: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  late: number;
-  buffered: number;
-  flushes: number;
-  flushErrors: number;
-  lastFlushMs: number;
-  lastFlushRows: number;
-  databaseAvailable: boolean;
-  lastError: string | null;
-  /** Batches written again part by part because the database refused some of their rows (issue #11 item 3). */
-  isolations: number;
-  /** Values quarantined because the database refused them. */
-  refused: number;
-  /** Values quarantined because a different value was already stored for their instant. */
-  conflicts: number;
-  /** Failed attempts in a row at storing the current batch (0 once it is stored); > 0 means degraded. */
-  failingAttempts: number;
-  /** Since when storing fails (ISO 8601), or null. */
-  failingSince: string | null;
-}
+export type { CollectMetrics };
 
 function newBatch(): Batch {
   let resolve!: () => void;

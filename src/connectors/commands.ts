@@ -10,22 +10,10 @@ import type { AppContext } from '../platform/context.ts';
 import type { CommandResult, MachineCommand } from './connector.ts';
 import type { ConnectorManager } from './manager.ts';
 import type { MqttConnector } from './mqtt/index.ts';
+import type { CommandRecord } from './schemas.ts';
 import { encodeSparkplug } from './sparkplug/index.ts';
 
-export interface CommandRecord {
-  id: string;
-  equipmentId: string;
-  kind: string;
-  parameters: Record<string, TagValue> | null;
-  protocol: string;
-  requestedBy: string;
-  requestedAt: string;
-  reason: string | null;
-  status: 'pending' | CommandResult['status'];
-  detail: string | null;
-  readBack: Record<string, TagValue> | null;
-  completedAt: string | null;
-}
+export type { CommandRecord };
 
 /** A read-back equals what was written: numbers within rounding (a float register, a value echoed as text). */
 export function sameValue(got: TagValue, sent: TagValue): boolean {

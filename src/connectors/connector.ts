@@ -3,24 +3,13 @@
 // server is unreachable: it reports that in health() and keeps retrying with backoff.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ObservationSink, TagValue } from '../collect/index.ts';
+import type { CONNECTOR_STATES, ConnectorStatus } from './schemas.ts';
 
 /** stale: was connected, but the machine stopped answering or reporting within its limit; reconnecting meanwhile. */
-export type ConnectorState = 'stopped' | 'connecting' | 'connected' | 'stale' | 'backoff' | 'failed';
+export type ConnectorState = (typeof CONNECTOR_STATES)[number];
 
-export interface ConnectorHealth {
-  protocol: string;
-  equipmentPath: string;
-  state: ConnectorState;
-  /** Where it connects (endpoint URL, session folder …), without secrets. */
-  target: string;
-  connectedSince: number | null;
-  lastDataAt: number | null;
-  /** Messages/values received since start. */
-  received: number;
-  errors: number;
-  lastError: string | null;
-  reconnects: number;
-}
+/** A connector's own view of itself; the HTTP reply (ConnectorStatus) carries the same with instants as ISO 8601. */
+export type ConnectorHealth = Omit<ConnectorStatus, 'connectedSince' | 'lastDataAt'> & { connectedSince: number | null; lastDataAt: number | null };
 
 export type MachineCommand =
   | { kind: 'stop' }

@@ -14,6 +14,7 @@ import type { CommandService } from './commands.ts';
 import type { ConnectorHealth, MachineCommand } from './connector.ts';
 import type { ConnectorManager } from './manager.ts';
 import type { MqttConnector } from './mqtt/index.ts';
+import { browseNodeSchema, commandRecordSchema, equipmentConnectionsSchema } from './schemas.ts';
 
 /** GET /api/equipment/{id}/connections: the configured connections (no passwords) and how each is doing, times in ISO. */
 export interface ConnectionsHealth {
@@ -32,20 +33,6 @@ const commandBody = z
     timeoutS: z.number().positive().max(300).default(15),
   })
   .strict();
-const commandOut = z.object({
-  id: z.string(),
-  equipmentId: z.string(),
-  kind: z.string(),
-  parameters: z.record(z.string(), scalar).nullable(),
-  protocol: z.string(),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  reason: z.string().nullable(),
-  status: z.enum(['pending', 'confirmed', 'rejected', 'timed_out', 'failed']),
-  detail: z.string().nullable(),
-  readBack: z.record(z.string(), scalar).nullable(),
-  completedAt: z.string().nullable(),
-});
 const idParams = z.object({ id: z.string().min(1).max(1000) });
 
 export function connectorRoutes(
@@ -66,7 +53,7 @@ export function connectorRoutes(
           summary: "Send a command over the machine's own protocol; waits for the read-back and answers confirmed, rejected or timed_out",
           params: idParams,
           body: commandBody,
-          response: { 200: commandOut },
+          response: { 200: commandRecordSchema },
         },
       },
       async (req) => {
@@ -84,7 +71,7 @@ export function connectorRoutes(
 
     app.get(
       '/api/equipment/:id/commands',
-      { config: { roles: ROLES.anyone }, schema: { tags: ['commands'], summary: 'Commands sent to this machine, newest first', params: idParams, response: { 200: z.array(commandOut) } } },
+      { config: { roles: ROLES.anyone }, schema: { tags: ['commands'], summary: 'Commands sent to this machine, newest first', params: idParams, response: { 200: z.array(commandRecordSchema) } } },
       async (req) => commands.list(collect.equipment(decodeURIComponent(req.params.id)).id),
     );
 
@@ -104,6 +91,7 @@ export function connectorRoutes(
             /** Use the stored credentials of this equipment's OPC UA connection to the same endpoint. */
             equipment: z.string().max(1000).optional(),
           }),
+          response: { 200: z.array(browseNodeSchema) },
         },
       },
       async (req) => {
@@ -130,7 +118,7 @@ export function connectorRoutes(
       '/api/equipment/:id/connections',
       {
         config: { roles: ROLES.anyone },
-        schema: { tags: ['connectors'], summary: 'How this machine is connected and how each connection is doing', params: idParams },
+        schema: { tags: ['connectors'], summary: 'How this machine is connected and how each connection is doing', params: idParams, response: { 200: equipmentConnectionsSchema } },
       },
       async (req): Promise<ConnectionsHealth> => {
         const eq = collect.equipment(decodeURIComponent(req.params.id));

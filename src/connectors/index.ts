@@ -3,6 +3,7 @@ export { CommandService, sameValue, type CommandRecord } from './commands.ts';
 export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
 export { connectorRoutes, type ConnectionsHealth } from './connectors.routes.ts';
 export { ingestRoutes } from './http/ingest.ts';
+export type { BrowseNode, ConnectorStatus, EquipmentConnections } from './schemas.ts';
 export { ConnectorManager, lazyFactory, type ConnectorFactory } from './manager.ts';
 export { startMqtt, type MqttConnector } from './mqtt/index.ts';
 

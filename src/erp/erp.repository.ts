@@ -1,43 +1,9 @@
 // SQL of the ERP link: webhooks and the outbox. Every value goes in as a bound parameter (drizzle's sql template).
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import type { PerformanceFormat } from './documents.ts';
+import type { MessageRow, MessageStatus, WebhookEvent, WebhookRow } from './schemas.ts';
 
-export const WEBHOOK_EVENTS = ['operation.completed', 'order.completed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-export const MESSAGE_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-export interface WebhookRow {
-  id: string;
-  name: string;
-  url: string;
-  secret: string;
-  events: WebhookEvent[];
-  format: PerformanceFormat;
-  active: boolean;
-  maxAttempts: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface MessageRow {
-  id: string;
-  webhookId: string;
-  webhookName: string;
-  orderId: string;
-  seq: number;
-  event: WebhookEvent;
-  operationSeq: number | null;
-  contentType: string;
-  body: string;
-  status: MessageStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+export { MESSAGE_STATUSES, WEBHOOK_EVENTS, type MessageRow, type MessageStatus, type WebhookEvent, type WebhookRow } from './schemas.ts';
 
 /** A message taken for delivery, with what is needed to send it. */
 export interface ClaimedMessage extends MessageRow {

@@ -8,6 +8,7 @@ import { PERFORMANCE_FORMATS } from './documents.ts';
 import { MESSAGE_STATUSES, WEBHOOK_EVENTS } from './erp.repository.ts';
 import type { ErpService } from './erp.service.ts';
 import type { DeliveryOptions } from './outbox.ts';
+import { messageRowSchema, outboxPageSchema, performanceDocumentSchema, publicWebhookSchema, sendResultSchema, webhookRowSchema } from './schemas.ts';
 
 const OUTBOX_READERS = ['admin', 'supervisor', 'integration'] as const;
 const RETRIERS = ['admin', 'supervisor'] as const;
@@ -55,6 +56,15 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
           summary: 'What was actually done for the order: B2MML V0600 ProductionPerformance, V0701 OperationsPerformance or JSON',
           params: z.object({ id: orderId }),
           querystring: z.object({ format: z.enum(PERFORMANCE_FORMATS).default('json') }),
+          response: {
+            200: {
+              description: 'The document in the asked format (sent as rendered: the same bytes a webhook receives)',
+              content: {
+                'application/json': { schema: performanceDocumentSchema },
+                'application/xml': { schema: z.string().describe('B2MML V0600 ProductionPerformance or V0701 OperationsPerformance') },
+              },
+            },
+          },
         },
       },
       async (req, reply) => {
@@ -63,36 +73,36 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
       },
     );
 
-    app.get('/api/webhooks', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Webhooks (secrets redacted)' } }, () => service.listWebhooks());
+    app.get('/api/webhooks', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Webhooks (secrets redacted)', response: { 200: z.array(publicWebhookSchema) } } }, () => service.listWebhooks());
 
-    app.get('/api/webhooks/:id', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'One webhook (secret redacted)', params: idParams } }, (req) =>
+    app.get('/api/webhooks/:id', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'One webhook (secret redacted)', params: idParams, response: { 200: publicWebhookSchema } } }, (req) =>
       service.getWebhook(req.params.id),
     );
 
     app.post(
       '/api/webhooks',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Create a webhook; the answer shows its signing secret, once', body: createBody } },
+      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Create a webhook; the answer shows its signing secret, once', body: createBody, response: { 201: webhookRowSchema } } },
       async (req, reply) => reply.status(201).send(await service.createWebhook(actorOf(principalOf(req)), req.body)),
     );
 
     app.patch(
       '/api/webhooks/:id',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Change a webhook (active: false pauses its deliveries)', params: idParams, body: patchBody } },
+      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Change a webhook (active: false pauses its deliveries)', params: idParams, body: patchBody, response: { 200: publicWebhookSchema } } },
       (req) => service.updateWebhook(actorOf(principalOf(req)), req.params.id, req.body),
     );
 
     app.delete(
       '/api/webhooks/:id',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Delete a webhook and its messages', params: idParams } },
+      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Delete a webhook and its messages', params: idParams, response: { 204: z.null() } } },
       async (req, reply) => {
         await service.deleteWebhook(actorOf(principalOf(req)), req.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
     app.post(
       '/api/webhooks/:id/test',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Send a signed ping now and report the answer', params: idParams } },
+      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Send a signed ping now and report the answer', params: idParams, response: { 200: sendResultSchema } } },
       (req) => service.ping(actorOf(principalOf(req)), req.params.id, delivery.timeoutMs, delivery.userAgent),
     );
 
@@ -109,18 +119,19 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
             webhook: z.uuid().optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
+          response: { 200: outboxPageSchema },
         },
       },
       (req) => service.outbox({ status: req.query.status, orderId: req.query.order, webhookId: req.query.webhook, limit: req.query.limit }),
     );
 
-    app.get('/api/outbox/:id', { config: { roles: OUTBOX_READERS }, schema: { tags: ['erp'], summary: 'One message with its body', params: idParams } }, (req) =>
+    app.get('/api/outbox/:id', { config: { roles: OUTBOX_READERS }, schema: { tags: ['erp'], summary: 'One message with its body', params: idParams, response: { 200: messageRowSchema } } }, (req) =>
       service.message(req.params.id),
     );
 
     app.post(
       '/api/outbox/:id/retry',
-      { config: { roles: RETRIERS }, schema: { tags: ['erp'], summary: 'Put a dead (failed) message back in the queue with fresh attempts', params: idParams } },
+      { config: { roles: RETRIERS }, schema: { tags: ['erp'], summary: 'Put a dead (failed) message back in the queue with fresh attempts', params: idParams, response: { 200: messageRowSchema } } },
       (req) => service.retry(actorOf(principalOf(req)), req.params.id),
     );
   };

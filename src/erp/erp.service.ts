@@ -8,7 +8,8 @@ import type { Db } from '../platform/db/database.ts';
 import { AppError, fromDatabaseError, notFound } from '../platform/errors.ts';
 import { renderPerformance, type PerformanceFormat } from './documents.ts';
 import * as repo from './erp.repository.ts';
-import type { MessageRow, OutboxQuery, WebhookEvent, WebhookFields, WebhookRow } from './erp.repository.ts';
+import type { OutboxQuery, WebhookFields } from './erp.repository.ts';
+import type { MessageRow, OutboxPage, PublicWebhook, WebhookEvent, WebhookRow } from './schemas.ts';
 import { send, type DeliveryWorker, type SendResult } from './outbox.ts';
 import { newSecret } from './signature.ts';
 
@@ -18,19 +19,13 @@ export interface PerformanceSource {
   onCompletion(hook: CompletionHook): void;
 }
 
-/** A webhook as the API shows it: the secret is never returned after creation. */
-export type PublicWebhook = Omit<WebhookRow, 'secret'> & { secret: '(redacted)' };
+export type { PublicWebhook };
 
 /** The answer to a creation: the one time the secret is shown. */
 export type CreatedWebhook = Omit<PublicWebhook, 'secret'> & { secret: string };
 
 /** An outbox message as the list shows it: its size instead of its body. */
-export type OutboxMessage = Omit<MessageRow, 'body'> & { bytes: number };
-
-export interface OutboxView {
-  counts: Record<repo.MessageStatus, number>;
-  messages: OutboxMessage[];
-}
+export type OutboxMessage = OutboxPage['messages'][number];
 
 const redact = (w: WebhookRow): PublicWebhook => ({ ...w, secret: '(redacted)' });
 
@@ -148,7 +143,7 @@ export class ErpService {
     return send({ url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body }, timeoutMs, userAgent, this.worker.guard);
   }
 
-  async outbox(q: OutboxQuery): Promise<OutboxView> {
+  async outbox(q: OutboxQuery): Promise<OutboxPage> {
     const [counts, rows] = await Promise.all([repo.countsByStatus(this.db), repo.listMessages(this.db, q)]);
     return { counts, messages: rows.map(({ body, ...m }) => ({ ...m, bytes: Buffer.byteLength(body) })) };
   }

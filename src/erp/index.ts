@@ -10,9 +10,9 @@ import { ErpService, type PerformanceSource } from './erp.service.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 
 export { documentId, toOperationsPerformance, toProductionPerformance, toJsonPerformance, renderPerformance, PERFORMANCE_FORMATS, type PerformanceFormat } from './documents.ts';
-export { ErpService, type CreatedWebhook, type OutboxMessage, type OutboxView, type PerformanceSource, type PublicWebhook } from './erp.service.ts';
-export type { MessageRow, MessageStatus, WebhookEvent } from './erp.repository.ts';
-export { DeliveryWorker, type DeliveryOptions, type SendResult } from './outbox.ts';
+export { ErpService, type CreatedWebhook, type OutboxMessage, type PerformanceSource } from './erp.service.ts';
+export type { MessageRow, MessageStatus, OutboxPage, PerformanceDocument, PublicWebhook, SendResult, WebhookEvent, WebhookRow } from './schemas.ts';
+export { DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 export { sign, verify } from './signature.ts';
 
 /** Schema errors of a ProductionPerformance (V0600) or OperationsPerformance (V0701) document; empty when valid. */

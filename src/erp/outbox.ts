@@ -8,6 +8,7 @@ import { OutboundGuard, pinnedLookup, type PinnedAddress } from '../platform/net
 import type { Db } from '../platform/db/database.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { claim, markDelivered, markFailed, nextDue, pruneDelivered, type ClaimedMessage } from './erp.repository.ts';
+import type { SendResult } from './schemas.ts';
 import { sign } from './signature.ts';
 
 export interface DeliveryOptions {
@@ -26,12 +27,7 @@ export interface DeliveryOptions {
 export const DEFAULT_DELIVERY: DeliveryOptions = { backoff: DEFAULT_BACKOFF, timeoutMs: 10_000, pollMs: 2_000, batch: 20, userAgent: 'Takt', keepDays: 90 };
 const PRUNE_EVERY_MS = 3_600_000;
 
-export interface SendResult {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  ms: number;
-}
+export type { SendResult };
 
 export interface OutgoingRequest {
   url: string;

@@ -1,30 +1,33 @@
 // The shapes execution shares with its neighbours: the lot ledger it books materials in (implemented by src/lots),
 // the record of what was actually made that goes back to the ERP (read by src/erp), and the completion hook through
 // which a neighbour writes in the same transaction as the completion (the transactional outbox).
+import { z } from 'zod';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 
 /** A lot booked against an operation (consumed from it). */
-export interface ConsumedLot {
-  lotId: string;
-  materialId: string;
-  quantity: number;
-  unit: string;
-  supplierLot: string | null;
-  method: 'scan' | 'backflush';
-  at: string;
-  seq: number;
-}
+export const consumedLotSchema = z.object({
+  lotId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  supplierLot: z.string().nullable(),
+  method: z.enum(['scan', 'backflush']),
+  at: z.string(),
+  seq: z.number(),
+});
+export type ConsumedLot = z.infer<typeof consumedLotSchema>;
 
 /** A lot made by an operation. */
-export interface ProducedLot {
-  lotId: string;
-  materialId: string;
-  quantity: number;
-  unit: string;
-  at: string;
-  seq: number;
-}
+export const producedLotSchema = z.object({
+  lotId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  at: z.string(),
+  seq: z.number(),
+});
+export type ProducedLot = z.infer<typeof producedLotSchema>;
 
 /**
  * The material lot ledger as execution uses it, always inside execution's own transaction `tx` (one transaction per
@@ -72,45 +75,49 @@ export interface LotLedger {
   producedBy(db: Db, orderId: string): Promise<ProducedLot[]>;
 }
 
+const performanceStatus = z.enum(['created', 'released', 'running', 'completed', 'cancelled']);
+
 /** What was actually done for one operation (ISA-95 segment response / B2MML SegmentResponse). */
-export interface OperationPerformance {
-  seq: number;
-  name: string;
+export const operationPerformanceSchema = z.object({
+  seq: z.number(),
+  name: z.string(),
   /** ProcessSegmentID: the process segment the ERP named (SegmentRequirement/ProcessSegmentID), null for a routing step (its name is used) */
-  segmentId: string | null;
-  status: 'created' | 'released' | 'running' | 'completed' | 'cancelled';
-  equipment: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  plannedQuantity: number;
-  goodQuantity: number;
-  scrapQuantity: number;
-  unit: string;
-  operators: string[];
+  segmentId: z.string().nullable(),
+  status: performanceStatus,
+  equipment: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  plannedQuantity: z.number(),
+  goodQuantity: z.number(),
+  scrapQuantity: z.number(),
+  unit: z.string(),
+  operators: z.array(z.string()),
   /** the recipe downloaded at setup (value as sent to the machine) */
-  parameters: Array<{ name: string; value: unknown; unit?: string }>;
-  consumed: ConsumedLot[];
-  produced: ProducedLot[];
-}
+  parameters: z.array(z.object({ name: z.string(), value: z.unknown(), unit: z.string().optional() })),
+  consumed: z.array(consumedLotSchema),
+  produced: z.array(producedLotSchema),
+});
+export type OperationPerformance = z.infer<typeof operationPerformanceSchema>;
 
 /** What was actually done for an order (ISA-95 production/operations performance). */
-export interface OrderPerformance {
-  orderId: string;
-  productId: string;
+export const orderPerformanceSchema = z.object({
+  orderId: z.string(),
+  productId: z.string(),
   /** the material definition the product produces (B2MML MaterialDefinitionID), when the product names one */
-  materialId: string | null;
-  plannedQuantity: number;
-  unit: string;
-  status: 'created' | 'released' | 'running' | 'completed' | 'cancelled';
-  scheduleId: string | null;
-  requestId: string | null;
-  source: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  goodQuantity: number;
-  scrapQuantity: number;
-  operations: OperationPerformance[];
-}
+  materialId: z.string().nullable(),
+  plannedQuantity: z.number(),
+  unit: z.string(),
+  status: performanceStatus,
+  scheduleId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  source: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  goodQuantity: z.number(),
+  scrapQuantity: z.number(),
+  operations: z.array(operationPerformanceSchema),
+});
+export type OrderPerformance = z.infer<typeof orderPerformanceSchema>;
 
 /** Called inside the completion's transaction: `operation` after each operation, `order` once the last one completes. */
 export type CompletionHook = (tx: Db, event: { kind: 'operation' | 'order'; orderId: string; seq: number | null }, perf: OrderPerformance) => Promise<void>;

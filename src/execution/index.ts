@@ -8,6 +8,7 @@ export { ExecutionService, type IntakeResult, type PublicOperation, type PublicO
 export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';
 export type { ExecutionEvents, OperationPhase } from './events.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
+export { orderPerformanceSchema } from './contracts.ts';
 export { fromBody } from './intake.ts';
 export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
 export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';

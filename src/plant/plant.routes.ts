@@ -7,7 +7,7 @@ import type { AppContext } from '../platform/context.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { bodyLimitHook } from '../platform/limits.ts';
 import { OFFLOAD_ABOVE_CHARS, offload } from '../platform/offload.ts';
-import { exportPlant, importPlant, plantFileToText, type PlantFile } from './plant-file.ts';
+import { exportPlant, importPlant, plantFileSchema, plantFileToText, type PlantFile } from './plant-file.ts';
 import { checkPlantShape, parsePlantFileLimited, PLANT_FILE_JOB, PLANT_FILE_SETTINGS, plantFileLimits } from './plant-file-limits.ts';
 import type { CodeEntity } from './plant.repository.ts';
 import { PlantService, redacted } from './plant.service.ts';
@@ -32,6 +32,11 @@ const equipmentOut = z.object({
   ...stamps,
 });
 const reasonQuery = z.object({ reason: z.string().max(1000).optional() });
+/**
+ * The plant file as GET /api/plant/export documents its JSON form: the file's own schema, its equipment entries shown
+ * as objects (they nest without limit, which the OpenAPI document cannot spell without a named component).
+ */
+const plantFileOut = plantFileSchema.omit({ equipment: true }).extend({ equipment: z.array(z.record(z.string(), z.unknown())) });
 const countsOut = z.object({ created: z.record(z.string(), z.number()), updated: z.record(z.string(), z.number()), unchanged: z.number() });
 
 interface CodeResource {
@@ -194,7 +199,17 @@ export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     '/api/plant/export',
     {
       config: read,
-      schema: { tags: ['plant file'], summary: 'The whole plant as a plant file', querystring: z.object({ format: z.enum(['yaml', 'json']).default('yaml') }) },
+      schema: {
+        tags: ['plant file'],
+        summary: 'The whole plant as a plant file',
+        querystring: z.object({ format: z.enum(['yaml', 'json']).default('yaml') }),
+        response: {
+          200: {
+            description: 'The plant file as a download: YAML (the default), or JSON with format=json',
+            content: { 'application/yaml': { schema: z.string().describe('the plant file as YAML (docs/plant-file.md)') }, 'application/json': { schema: plantFileOut } },
+          },
+        },
+      },
     },
     async (req, reply) => {
       const text = plantFileToText(await exportPlant(ctx.db), req.query.format);

@@ -13,20 +13,9 @@ import {
 } from './client.ts';
 import type { NamespaceResolver } from './nodeids.ts';
 import { withPinnedHost, type OutboundGuard } from '../../platform/net/outbound.ts';
+import type { BrowseNode } from '../schemas.ts';
 
-export interface BrowseNode {
-  /** Absolute node id (`nsu=<uri>;s=…`, or `i=…` in namespace 0): valid whatever index the server assigns. */
-  nodeId: string;
-  /** Browse name without its namespace index. */
-  browseName: string;
-  displayName: string;
-  nodeClass: 'Object' | 'Variable' | 'Method' | 'ObjectType' | 'VariableType' | 'ReferenceType' | 'DataType' | 'View' | 'Unspecified';
-  /** Variables: the built-in type name ('Double', 'String' …) or the data type's node id. */
-  dataType?: string;
-  /** Variables: whether the current value may be written (AccessLevel CurrentWrite, Part 3 §8.57). */
-  writable?: boolean;
-  hasChildren: boolean;
-}
+export type { BrowseNode };
 
 export interface BrowseOptions extends OpcuaEndpointOptions, OpcuaClientOptions {
   /** Whole operation (connect, browse, disconnect) deadline; default 15 s. */

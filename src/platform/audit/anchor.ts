@@ -15,32 +15,25 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFil
 import path from 'node:path';
 import { z } from 'zod';
 
-export interface Checkpoint {
-  v: 1;
+/** A signed checkpoint, as the file holds it and the API shows it. */
+export const checkpointSchema = z.object({
+  v: z.literal(1),
   /** The last row's sequence number (0: the trail was empty). */
-  seq: number;
+  seq: z.number().int().min(0),
   /** That row's hash (the genesis hash for an empty trail). */
-  hash: string;
-  at: string;
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: z.string().max(40),
   /** start | periodic | shutdown | manual */
-  reason: string;
+  reason: z.string().max(40),
   /** Which key signed it: the first 16 hex digits of SHA-256 over the raw public key. */
-  key: string;
+  key: z.string().regex(/^[0-9a-f]{16}$/),
   /** Ed25519 signature, base64, over checkpointMessage(). */
-  sig: string;
-}
+  sig: z.string().max(200),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
 
-const checkpointLine = z
-  .object({
-    v: z.literal(1),
-    seq: z.number().int().min(0),
-    hash: z.string().regex(/^[0-9a-f]{64}$/),
-    at: z.string().max(40),
-    reason: z.string().max(40),
-    key: z.string().regex(/^[0-9a-f]{16}$/),
-    sig: z.string().max(200),
-  })
-  .strict();
+/** A line of the checkpoint file: nothing but a checkpoint's fields. */
+const checkpointLine = checkpointSchema.strict();
 
 /** Exactly what a checkpoint's signature covers: every field but the signature, in a fixed order. */
 export function checkpointMessage(c: Omit<Checkpoint, 'sig'>): Buffer {

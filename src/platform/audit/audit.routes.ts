@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { ROLES } from '../http/guard.ts';
-import { queryAudit, verifyAudit } from './audit.service.ts';
+import { checkpointSchema } from './anchor.ts';
+import { queryAudit, verifyAudit, verifyResultSchema } from './audit.service.ts';
 
 const auditOut = z.object({
   seq: z.number(),
@@ -21,8 +22,6 @@ const auditOut = z.object({
   prevHash: z.string(),
   hash: z.string(),
 });
-
-const checkpointOut = z.object({ v: z.literal(1), seq: z.number(), hash: z.string(), at: z.string(), reason: z.string(), key: z.string(), sig: z.string() });
 
 export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -65,12 +64,7 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
         tags: ['audit'],
         summary: 'Recompute the hash chain, check each row\'s HMAC and the signed checkpoints, and report the first broken row',
         response: {
-          200: z.object({
-            ok: z.boolean(),
-            checked: z.number(),
-            firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional(),
-            anchor: z.object({ keyId: z.string(), checkpoints: z.number(), lastCheckpoint: z.object({ seq: z.number(), at: z.string() }).nullable() }).optional(),
-          }),
+          200: verifyResultSchema,
         },
       },
     },
@@ -84,7 +78,7 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['audit'],
         summary: 'Sign the trail\'s head (sequence, hash) into the checkpoint file outside the database now',
-        response: { 201: checkpointOut },
+        response: { 201: checkpointSchema },
       },
     },
     async (_req, reply) => {

@@ -1,5 +1,6 @@
 // Every write that matters is audited (house rule 7): appended in the same transaction as the change itself.
 import { and, asc, desc, eq, gt, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { rowsOf, sql, type Db } from '../db/database.ts';
 import type { Actor } from '../auth/principal.ts';
 import { GENESIS_HASH, rowHash, toJsonValue, type ChainedFields } from './chain.ts';
@@ -105,13 +106,15 @@ function normalise(r: typeof auditLog.$inferSelect): AuditRecord {
   return { ...r, at: new Date(r.at).toISOString(), before: r.before ?? null, after: r.after ?? null };
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBroken?: { seq: number; reason: string };
+/** What `audit verify` and GET /api/audit/verify report. */
+export const verifyResultSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional(),
   /** With an anchor: how many signed checkpoints were compared, and the latest. */
-  anchor?: { keyId: string; checkpoints: number; lastCheckpoint: { seq: number; at: string } | null };
-}
+  anchor: z.object({ keyId: z.string(), checkpoints: z.number(), lastCheckpoint: z.object({ seq: z.number(), at: z.string() }).nullable() }).optional(),
+});
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 /**
  * Walks the whole chain in order and reports the first row whose link or content does not hold. With the anchor it

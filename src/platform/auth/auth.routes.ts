@@ -5,19 +5,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { ROLES, SESSION_COOKIE, principalOf } from '../http/guard.ts';
 import { actorOf } from './principal.ts';
-import { tokenCreateSchema, userCreateSchema, userPatchSchema } from './auth.service.ts';
+import { publicUserSchema, tokenCreateSchema, userCreateSchema, userPatchSchema } from './auth.service.ts';
 import { SignInGate, type SignInMethod } from './sign-in.ts';
 
-const userOut = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  roles: z.array(z.string()),
-  active: z.boolean(),
-  badge: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const userOut = publicUserSchema;
 const tokenOut = z.object({
   id: z.string(),
   name: z.string(),

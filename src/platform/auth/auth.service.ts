@@ -46,16 +46,18 @@ export const tokenCreateSchema = z
   })
   .strict();
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  active: boolean;
-  badge: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A person as the API shows them: no password or PIN hashes, instants as ISO 8601. */
+export const publicUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  active: z.boolean(),
+  badge: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
 
 export const publicUser = (u: repo.UserRow): PublicUser => ({
   id: u.id,

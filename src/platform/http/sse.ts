@@ -2,6 +2,7 @@
 // browsers (collect's machines, the shop floor, performance alerts). A route authorises as any other (its `roles`),
 // then opens the stream; the security headers set on the raw response in onRequest (headers.ts) survive the hijack.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 export interface EventStreamOptions {
   /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream (default 15 s). */
@@ -25,6 +26,14 @@ export interface EventStream {
 }
 
 export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' } as const;
+/**
+ * The success reply of a stream route, as OpenAPI shows it. The route hijacks the reply, so this is never used to
+ * serialize; it documents the content type, and a generated client gets the text it reads.
+ */
+export const EVENT_STREAM_RESPONSE = {
+  description: 'A stream of server-sent events: `event: <name>` lines, each with one line of JSON data',
+  content: { 'text/event-stream': { schema: z.string() } },
+};
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 

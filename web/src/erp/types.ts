@@ -1,7 +1,7 @@
 // The ERP link's shapes are the server's own (src/erp/index.ts); the labels are how the pages name them.
 import type { CreatedWebhook, PerformanceFormat, PublicWebhook, WebhookEvent } from '../../../src/erp/index.ts';
 
-export type { MessageRow, MessageStatus, OutboxMessage, OutboxView, PerformanceFormat, WebhookEvent } from '../../../src/erp/index.ts';
+export type { MessageRow, MessageStatus, OutboxMessage, OutboxPage, PerformanceFormat, WebhookEvent } from '../../../src/erp/index.ts';
 export type { SendResult as PingResult } from '../../../src/erp/index.ts';
 
 /** A webhook as the list, a change and the creation answer it; only the creation shows the secret, else '(redacted)'. */
