@@ -1,6 +1,5 @@
 // The execution module's face: other modules import only from here.
-export { executionRoutes } from './execution.routes.ts';
-export { createExecutionModule, type ExecutionModule } from './module.ts';
+export { createExecutionModule, type ExecutionDeps, type ExecutionModule } from './module.ts';
 export { ShopFloor } from './shopfloor.service.ts';
 export { ExecutionService, type IntakeResult, type PublicOperation, type PublicOrder, type RequestOutcome } from './execution.service.ts';
 export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';

@@ -4,10 +4,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
-import type { AppContext } from '../platform/context.ts';
 import { sendCsv } from '../platform/csv.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
-import { LotService } from './lots.service.ts';
+import type { LotService } from './lots.service.ts';
 import { LOT_STATUSES, lotIdSchema, MAX_QUANTITY } from './model.ts';
 import { traceToCsv, type Trace } from './trace.ts';
 import { DEFAULT_LIMITS } from './traverse.ts';
@@ -31,7 +30,7 @@ function send(reply: FastifyReply, t: Trace, format: 'json' | 'csv', name: strin
   return sendCsv(reply, `trace-${t.direction}-${name}.csv`, traceToCsv(t));
 }
 
-export function lotsRoutes(fastify: FastifyInstance, ctx: AppContext, service: LotService): void {
+export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): void => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const read = { roles: ROLES.anyone };
   const actor = (req: Parameters<typeof principalOf>[0]) => actorOf(principalOf(req));
