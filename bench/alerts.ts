@@ -11,6 +11,7 @@ import type { AppContext } from '../src/platform/context.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { EventBus } from '../src/platform/events.ts';
+import { PlantService } from '../src/plant/index.ts';
 import { AlertService } from '../src/performance/alerts.service.ts';
 import { PerformanceService } from '../src/performance/performance.service.ts';
 
@@ -64,7 +65,7 @@ async function main() {
 
   const events = new EventBus();
   const ctx = { database, db: database.db, events, log: quiet } as unknown as AppContext;
-  const performance = new PerformanceService(ctx, createCollectHistory(), { minorStopThresholdS: 300, foldEveryMs: 3_600_000 });
+  const performance = new PerformanceService(ctx, createCollectHistory(), new PlantService(database.db, events), { minorStopThresholdS: 300, foldEveryMs: 3_600_000 });
   await performance.start();
   const f0 = perf.now();
   await performance.rollup.fold();

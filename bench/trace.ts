@@ -13,6 +13,7 @@ import type { Db } from '../src/platform/db/database.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { EventBus } from '../src/platform/events.ts';
+import { PlantService } from '../src/plant/index.ts';
 import { layerSize, lotId, parentsOf, rng, type GenealogyShape } from './lib/genealogy.ts';
 import { orderBook } from '../src/execution/index.ts';
 
@@ -196,7 +197,7 @@ async function traces(database: Database): Promise<{ same: boolean; fast: boolea
 }
 
 async function consumes(database: Database, concurrency: number): Promise<string> {
-  const ledger = new MaterialLedger(new EventBus(), orderBook);
+  const ledger = new MaterialLedger(new PlantService(database.db, new EventBus()), orderBook);
   const random = rng(13);
   const n0 = layerSize(shape, 0);
   const times: number[] = [];

@@ -3,7 +3,7 @@
 // and the reads behind the time-series routes.
 import type { AppContext } from '../platform/context.ts';
 import { notFound } from '../platform/errors.ts';
-import { PlantService, type PublicEquipment } from '../plant/index.ts';
+import type { EquipmentLookup, PublicEquipment } from '../plant/index.ts';
 import * as repo from './collect.repository.ts';
 import { Contextualizer, type CalendarInputLike } from './context.ts';
 import { effectiveState } from './derive.ts';
@@ -17,14 +17,13 @@ export class CollectService {
   readonly registry = new EquipmentRegistry();
   readonly contexts: Contextualizer;
   readonly pipeline: CollectPipeline;
-  private readonly plant: PlantService;
   private retentionTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly plant: EquipmentLookup,
     opts: Partial<PipelineOptions> = {},
   ) {
-    this.plant = new PlantService(ctx.db, ctx.events);
     this.contexts = new Contextualizer(new Map(), (id) => this.registry.byEquipmentId(id)?.calendarId ?? null);
     this.pipeline = new CollectPipeline(ctx.database, this.registry, this.contexts, ctx.events, ctx.log, {
       ...DEFAULT_PIPELINE_OPTIONS,
@@ -130,6 +129,12 @@ export class CollectService {
       reason: r.reason,
       payload: r.payload,
     }));
+  }
+
+  /** When a machine last sent data and whether it is online (the connection status of a machine). */
+  liveness(equipmentId: string): { lastSeen: number; online: boolean } | undefined {
+    const m = this.pipeline.deriver.machines.get(equipmentId);
+    return m && { lastSeen: m.lastSeen, online: m.online };
   }
 
   /** The effective state of every machine now (for the live overview). */

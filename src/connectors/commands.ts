@@ -1,7 +1,7 @@
 // Commands back to machines: stop, start, write and read parameters — authorised by the route, audited here, sent over
 // the machine's own protocol, confirmed by reading back, and recorded with their outcome.
 import { randomUUID } from 'node:crypto';
-import { confirmsCommand, type CollectService } from '../collect/index.ts';
+import { confirmsCommand, type MachineView } from '../collect/index.ts';
 import type { TagValue } from '../collect/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import { sql } from '../platform/db/database.ts';
@@ -30,7 +30,7 @@ export class CommandService {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly collect: CollectService,
+    private readonly collect: Pick<MachineView, 'equipment' | 'tags'>,
     private readonly connectors: ConnectorManager,
     private readonly mqtt: () => MqttConnector | undefined,
   ) {}
@@ -78,7 +78,7 @@ export class CommandService {
 
   /** UNS: takt/v1/<path>/_cmd/<name> JSON; Sparkplug: NCMD/DCMD with one metric per parameter. Confirmed by read-back. */
   private async viaMqtt(
-    eq: ReturnType<CollectService['equipment']>,
+    eq: ReturnType<MachineView['equipment']>,
     id: string,
     cmd: MachineCommand,
     sparkplug: { group: string; node: string; device?: string } | undefined,
@@ -137,7 +137,7 @@ export class CommandService {
     };
   }
 
-  private async readLatest(eq: ReturnType<CollectService['equipment']>, names?: string[]): Promise<CommandResult> {
+  private async readLatest(eq: ReturnType<MachineView['equipment']>, names?: string[]): Promise<CommandResult> {
     const tags = await this.collect.tags(eq.id);
     const readBack: Record<string, TagValue> = {};
     for (const t of tags) if ((!names || names.includes(t.tag)) && t.latest?.value != null) readBack[t.tag] = t.latest.value;

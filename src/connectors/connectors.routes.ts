@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CollectService } from '../collect/index.ts';
+import type { MachineView } from '../collect/index.ts';
 import { redactConnections } from '../plant/index.ts';
 import { actorOf } from '../platform/auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
@@ -36,7 +36,7 @@ const commandBody = z
 const idParams = z.object({ id: z.string().min(1).max(1000) });
 
 export function connectorRoutes(
-  collect: CollectService,
+  collect: Pick<MachineView, 'equipment' | 'liveness'>,
   commands: CommandService,
   manager: ConnectorManager,
   mqtt: () => MqttConnector | undefined,
@@ -122,7 +122,7 @@ export function connectorRoutes(
       },
       async (req): Promise<ConnectionsHealth> => {
         const eq = collect.equipment(decodeURIComponent(req.params.id));
-        const m = collect.pipeline.deriver.machines.get(eq.id);
+        const m = collect.liveness(eq.id);
         return {
           // connection passwords never leave the server (as in the plant API and export); any role may read this route
           configured: redactConnections(eq.connections),

@@ -1,12 +1,13 @@
 // The connectors module's face: other modules and the composition root (src/modules.ts) import only from here.
+import type { CommandService } from './commands.ts';
+
 export { CommandService, sameValue, type CommandRecord } from './commands.ts';
 export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
-export { connectorRoutes, type ConnectionsHealth } from './connectors.routes.ts';
-export { ingestRoutes } from './http/ingest.ts';
+export type { ConnectionsHealth } from './connectors.routes.ts';
 export type { BrowseNode, ConnectorStatus, EquipmentConnections } from './schemas.ts';
 export { ConnectorManager, lazyFactory, type ConnectorFactory } from './manager.ts';
-export { startMqtt, type MqttConnector } from './mqtt/index.ts';
+export { createConnectorsModule, createMqttModule, loadEuromap63, loadOpcua, type ConnectorsModule, type InstanceFolders, type MqttModule } from './module.ts';
+export type { MqttConnector } from './mqtt/index.ts';
 
-/** The OPC UA and EUROMAP 63 connectors load on first use only: node-opcua is large and most plants need one of them at most. */
-export const loadOpcua = () => import('./opcua/index.ts');
-export const loadEuromap63 = () => import('./euromap63/index.ts');
+/** What execution sends machines through: a command to one machine, answered with its record (the machine commands port). */
+export type MachineCommands = Pick<CommandService, 'send'>;

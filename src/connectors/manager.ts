@@ -1,6 +1,6 @@
 // Starts a connector for every OPC UA / EUROMAP 63 connection configured in the plant model, and keeps them in step
 // with it: a connection added, changed or removed takes effect without restarting Takt.
-import type { CollectService } from '../collect/index.ts';
+import type { EquipmentDirectory, ObservationSink } from '../collect/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { Connection } from '../plant/index.ts';
 import { initialHealth, type Connector, type ConnectorContext, type ConnectorHealth } from './connector.ts';
@@ -29,7 +29,8 @@ export class ConnectorManager {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly collect: CollectService,
+    /** collect's registry (which machines have which connections) and the sink connectors deliver into */
+    private readonly collect: { directory: Pick<EquipmentDirectory, 'all'>; sink: ObservationSink },
     private readonly factories: Map<string, ConnectorFactory>,
     private readonly startupGraceMs = STARTUP_GRACE_MS,
   ) {}
@@ -57,7 +58,7 @@ export class ConnectorManager {
   /** Starts what is configured and not running, restarts what changed, stops what is gone. */
   async sync(): Promise<void> {
     const wanted = new Map<string, { equipmentId: string; path: string; settings: Connection }>();
-    for (const eq of this.collect.registry.all())
+    for (const eq of this.collect.directory.all())
       eq.connections.forEach((c, i) => {
         if (this.factories.has(c.protocol)) wanted.set(`${eq.id}#${i}:${JSON.stringify(c)}`, { equipmentId: eq.id, path: eq.path, settings: c });
       });
@@ -76,7 +77,7 @@ export class ConnectorManager {
         quietUntil: () => this.quietUntil,
       });
       this.running.set(key, { key, equipmentId: w.equipmentId, protocol: w.settings.protocol, connector });
-      await connector.start(this.collect.pipeline).catch((err) => this.ctx.log.error({ err }, `connector ${w.settings.protocol} for ${w.path} failed to start`));
+      await connector.start(this.collect.sink).catch((err) => this.ctx.log.error({ err }, `connector ${w.settings.protocol} for ${w.path} failed to start`));
     }
   }
 

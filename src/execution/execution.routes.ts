@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
-import type { AppContext } from '../platform/context.ts';
 import { AppError, validationFailed } from '../platform/errors.ts';
 import { bodyLimitHook } from '../platform/limits.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
@@ -12,7 +11,7 @@ import type { MappedSchedule } from './b2mml.ts';
 import { B2MML_JOB, checkSchedule } from './b2mml-job.ts';
 import { xmlText } from './b2mml-text.ts';
 import { b2mmlLimits, B2MML_SETTINGS } from './b2mml-limits.ts';
-import { ExecutionService, type RequestOutcome } from './execution.service.ts';
+import type { ExecutionService, RequestOutcome } from './execution.service.ts';
 import { fromBody, orderBodySchema, orderIdSchema, withUnknownProducts, type CsvParse } from './intake.ts';
 import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
 import { csvLimits, CSV_JOB, CSV_SETTINGS, parseOrdersCsvLimited } from './intake-limits.ts';
@@ -47,7 +46,7 @@ const isText = (body: unknown, type: string | undefined, want: RegExp, what: str
   return body;
 };
 
-export function executionRoutes(fastify: FastifyInstance, ctx: AppContext, service = new ExecutionService(ctx.db, ctx.events)): void {
+export const executionRoutes = (service: ExecutionService) => (fastify: FastifyInstance): void => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const read = { roles: ROLES.anyone };
   const orderParams = z.object({ id: orderIdSchema });

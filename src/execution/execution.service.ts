@@ -6,7 +6,7 @@ import type { Db } from '../platform/db/database.ts';
 import { AppError, fromDatabaseError, notFound, validationFailed, type FieldIssue } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { yieldToLoop } from '../platform/offload.ts';
-import { PlantService, type RoutingOperation } from '../plant/index.ts';
+import type { EquipmentLookup, RoutingOperation } from '../plant/index.ts';
 import * as repo from './execution.repository.ts';
 import { candidatesFor, decompose, fingerprintOf, quantityProblem, type OrderInput, type PlantView, type ProductView } from './model.ts';
 import { wholeProblem } from './units.ts';
@@ -52,10 +52,11 @@ export class ExecutionService {
   constructor(
     private readonly db: Db,
     private readonly events: EventBus,
+    private readonly plant: EquipmentLookup,
   ) {}
 
   private async master(tx: Db): Promise<Master> {
-    const plant = new PlantService(tx, this.events);
+    const plant = this.plant.on(tx);
     const equipment = await plant.listEquipment();
     const products = await plant.listCodes('product');
     const materials = await plant.listCodes('material');
@@ -261,7 +262,7 @@ export class ExecutionService {
 
   /** The released operations a work centre or machine can run, most urgent first. */
   async dispatch(idOrPath: string) {
-    const eq = await new PlantService(this.db, this.events).getEquipment(idOrPath);
+    const eq = await this.plant.getEquipment(idOrPath);
     const rows = await repo.dispatchList(this.db, eq.path);
     return { equipment: eq.path, operations: rows.map(({ orderId, ...r }) => ({ orderId, ...r })) };
   }

@@ -1,6 +1,5 @@
 // The execution module's face: other modules import only from here.
-export { executionRoutes } from './execution.routes.ts';
-export { createExecutionModule, type ExecutionModule } from './module.ts';
+export { createExecutionModule, type ExecutionDeps, type ExecutionModule } from './module.ts';
 export { ShopFloor, type CompleteResult } from './shopfloor.service.ts';
 export type { OperationView, StationView } from './shopfloor.views.ts';
 export type { AlarmRow, AndonRow, ReasonCode } from './andon.repository.ts';

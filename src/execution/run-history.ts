@@ -1,13 +1,13 @@
 // What the machine recorded for an operation, read through collect's history port (never collect's tables): its
 // parts by the one definition of which parts belong to an operation (collect/history.ts: from setup start, by the
 // order context collect stored with each count) and the machine's downtime while it ran.
-import type { CollectHistory, CollectService } from '../collect/index.ts';
+import type { CollectHistory, MachineView } from '../collect/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RunRow } from './shopfloor.repository.ts';
 
 export interface RunHistoryDeps {
   history: CollectHistory;
-  collect: Pick<CollectService, 'equipment'>;
+  collect: Pick<MachineView, 'equipment'>;
 }
 
 /** The machine's id, or undefined when it has left the plant model (its history went with it). */

@@ -1,11 +1,11 @@
 // What the terminal and the supervisor see: an operation with its live counts (machine + hand), cycle time,
 // interruption and downtime, journal, alarms and materials; a station with its queue, people and calls; and the
 // record of an order as actually made (for the ERP).
-import type { CollectHistory, CollectService } from '../collect/index.ts';
-import type { CommandService } from '../connectors/index.ts';
+import type { CollectHistory, MachineView } from '../collect/index.ts';
+import type { MachineCommands } from '../connectors/index.ts';
 import { sql, rowsOf, type Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/errors.ts';
-import type { PlantService } from '../plant/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { LotLedger, OperationPerformance, OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
@@ -13,19 +13,24 @@ import { downtime as machineDowntime, machineCounts, type RunHistoryDeps } from 
 import * as run from './shopfloor.repository.ts';
 import { isCountable } from './units.ts';
 
-export interface ShopFloorDeps {
-  collect: CollectService;
+/** What the views read: collect's machines and history, the plant, the lot ledger (the ports execution receives). */
+export interface ViewDeps {
+  collect: MachineView;
   /** collect's history port: the machine's counts and downtime of an operation */
   history: CollectHistory;
-  commands: CommandService;
-  plant: PlantService;
+  commands: MachineCommands;
+  plant: EquipmentLookup;
   /** The lot ledger, once the lots module is there. */
   ledger?: () => LotLedger | undefined;
   productOf(db: Db, orderId: string): Promise<{ id: string; name: string; materialId: string | null } | undefined>;
-  views: ShopFloorViews;
   /** An operation started, stopped or moved on a machine: the order context of its data changes. */
   onRunChanged?(equipmentId: string): Promise<void> | void;
   recipeTimeoutMs?: number;
+}
+
+/** The shop floor acts and then answers with the views: built after them, so neither needs the other patched in. */
+export interface ShopFloorDeps extends ViewDeps {
+  views: ShopFloorViews;
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -54,7 +59,7 @@ export function countFigures(quantity: number, t: Awaited<ReturnType<typeof live
 export class ShopFloorViews {
   constructor(
     private readonly db: Db,
-    private readonly deps: () => ShopFloorDeps,
+    private readonly deps: ViewDeps,
   ) {}
 
   async operation(orderId: string, seq: number, db: Db = this.db) {
@@ -62,7 +67,7 @@ export class ShopFloorViews {
     const op = order && (await repo.getOperation(db, orderId, seq));
     if (!order || !op) throw notFound('operation', `${orderId}/${seq}`);
     const r = (await run.getRun(db, orderId, seq))!;
-    const d = this.deps();
+    const d = this.deps;
     const t = await liveTotals(d, db, { orderId, seq }, r);
     const product = await d.productOf(db, orderId);
     let machine: { state: string; bucket: string; since: string | null; cycleTimeS: number | null } | null = null;
@@ -130,7 +135,7 @@ export class ShopFloorViews {
 
   /** A station's terminal: the machine, what runs on it, its queue, who is signed in, open calls and alarms. */
   async station(path: string) {
-    const d = this.deps();
+    const d = this.deps;
     const eq = d.collect.equipment(path);
     const m = d.collect.machineStates().find((x) => x.eq.path === eq.path);
     const current = (await run.runningOn(this.db, [eq.path]))[0];

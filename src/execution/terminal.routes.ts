@@ -9,7 +9,7 @@ import { actorOf } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import { PlantService } from '../plant/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import { openEventStream, type EventStream } from '../platform/http/sse.ts';
 import * as andonRepo from './andon.repository.ts';
@@ -31,9 +31,10 @@ export interface ShopFloorParts {
   views: ShopFloorViews;
   andon: AndonService;
   streams: Set<EventStream>;
+  plant: EquipmentLookup;
 }
 
-export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts: ShopFloorParts): void {
+export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fastify: FastifyInstance): void => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { floor, views, andon } = parts;
   const read = { roles: ROLES.anyone };
@@ -204,7 +205,7 @@ export function terminalRoutes(fastify: FastifyInstance, ctx: AppContext, parts:
         const id = randomUUID();
         await ctx.db.transaction(async (tx) => {
           // 404 when the plant model has no such product (asked through its face, on this transaction)
-          await new PlantService(tx, ctx.events).getCode('product', req.params.id);
+          await parts.plant.on(tx).getCode('product', req.params.id);
           await tx.execute(
             sql`INSERT INTO instruction_files (id, product_id, seq, name, content_type, size, data, created_by)
                 VALUES (${id}::uuid, ${req.params.id}, ${req.params.seq}, ${req.query.name}, ${type}, ${body.length}, ${body}, ${who(req).name})`,

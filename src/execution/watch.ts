@@ -1,11 +1,11 @@
 // What execution learns from the machines while operations run: the order context of their data (collect's
 // contextualiser asks), the parameter lock (a setpoint changed at the machine or a process value outside its limits
 // raises an alarm against the operation), and interruptions (the machine went down while the operation ran).
-import { operationContextAt, type CollectService } from '../collect/index.ts';
+import { operationContextAt, type MachineView, type OrderContextPort } from '../collect/index.ts';
 import { sameValue } from '../connectors/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
-import type { PlantService } from '../plant/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { OperationPhase } from './events.ts';
 import * as repo from './execution.repository.ts';
@@ -46,12 +46,13 @@ export class RunWatch {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly collect: CollectService,
-    private readonly plant: PlantService,
+    /** collect's machines (by path) and the port through which the order context of their data is given */
+    private readonly collect: { machines: Pick<MachineView, 'equipment'>; orderContext: OrderContextPort },
+    private readonly plant: EquipmentLookup,
   ) {}
 
   async start(): Promise<void> {
-    this.collect.contexts.setOrderContextProvider((equipmentId, ts) => {
+    this.collect.orderContext.setOrderContextProvider((equipmentId, ts) => {
       const w = this.byEquipment.get(equipmentId);
       // the one definition of which parts belong to an operation: from its setup start (collect/history.ts)
       return w ? operationContextAt({ orderId: w.orderId, seq: w.seq, setupStart: w.from }, ts) : {};
@@ -88,7 +89,7 @@ export class RunWatch {
     for (const r of running) {
       let eq;
       try {
-        eq = this.collect.equipment(r.equipment!);
+        eq = this.collect.machines.equipment(r.equipment!);
       } catch {
         continue; // the machine left the plant model
       }
@@ -104,7 +105,7 @@ export class RunWatch {
       next.set(eq.id, { orderId: r.orderId, seq: r.seq, path: eq.path, phase: r.phase, from: Date.parse(r.setupStartedAt!), setpoints, limits, down: prev?.down ?? false });
     }
     this.byEquipment = next;
-    this.collect.contexts.invalidate(equipmentId);
+    this.collect.orderContext.invalidate(equipmentId);
   }
 
   private enqueue(fn: () => Promise<void>): void {

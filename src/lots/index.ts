@@ -1,13 +1,13 @@
 // The lots module's face: material lots, the ledger execution books material in, genealogy and trace.
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import type { MaterialLedger } from './ledger.ts';
 import { lotsRoutes } from './lots.routes.ts';
 import { LotService } from './lots.service.ts';
 import type { OrderLookup } from './model.ts';
 
 export { MaterialLedger } from './ledger.ts';
-export { lotsRoutes } from './lots.routes.ts';
 export { LotService, type ReceiveInput } from './lots.service.ts';
 export { LOT_STATUSES, type Lot, type LotStatus, type OrderLookup, type ProducedBy } from './model.ts';
 export { traceLots, traceToCsv, type Trace, type TraceNode } from './trace.ts';
@@ -19,8 +19,15 @@ export interface LotsModule extends TaktModule {
   ledger: MaterialLedger;
 }
 
-/** `orders` is execution's order book: lots asks it about operations and orders instead of reading its tables. */
-export function createLotsModule(ctx: AppContext, orders: OrderLookup): LotsModule {
-  const lots = new LotService(ctx.db, ctx.events, orders);
-  return { name: 'lots', lots, ledger: lots.ledger, routes: (fastify, c) => lotsRoutes(fastify, c, lots) };
+/** The ports lots receives. */
+export interface LotsDeps {
+  /** execution's order book: lots asks it about operations and orders instead of reading its tables */
+  orders: OrderLookup;
+  /** the plant module's equipment lookup: the materials */
+  plant: EquipmentLookup;
+}
+
+export function createLotsModule(ctx: AppContext, deps: LotsDeps): LotsModule {
+  const lots = new LotService(ctx.db, deps.orders, deps.plant);
+  return { name: 'lots', lots, ledger: lots.ledger, routes: lotsRoutes(lots) };
 }

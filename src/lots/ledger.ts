@@ -10,8 +10,7 @@ import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/errors.ts';
-import type { EventBus } from '../platform/events.ts';
-import { PlantService } from '../plant/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import * as repo from './lots.repository.ts';
 import { amount, checkLotId, checkQuantity, EPSILON, oneOf, unusable, type Lot, type OrderLookup } from './model.ts';
 
@@ -22,14 +21,15 @@ const BACKFLUSH_MAX_LOTS = 500;
 
 export class MaterialLedger implements LotLedger {
   constructor(
-    private readonly events: EventBus,
+    /** the plant module's equipment lookup: materials */
+    private readonly plant: EquipmentLookup,
     /** execution's orders, asked whether an operation exists (lots names no order table) */
     private readonly orders: OrderLookup,
   ) {}
 
   /** The material as the plant model knows it (404 when it does not). */
   async material(tx: Db, id: string): Promise<{ id: string; unit: string }> {
-    const m = await new PlantService(tx, this.events).getCode('material', id);
+    const m = await this.plant.on(tx).getCode('material', id);
     return { id: m.id, unit: m.unit };
   }
 

@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
-import type { AppContext } from '../platform/context.ts';
 import { sendCsv } from '../platform/csv.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import type { LotService } from './lots.service.ts';
@@ -31,7 +30,7 @@ function send(reply: FastifyReply, t: Trace, format: 'json' | 'csv', name: strin
   return sendCsv(reply, `trace-${t.direction}-${name}.csv`, traceToCsv(t));
 }
 
-export function lotsRoutes(fastify: FastifyInstance, _ctx: AppContext, service: LotService): void {
+export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): void => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const read = { roles: ROLES.anyone };
   const actor = (req: Parameters<typeof principalOf>[0]) => actorOf(principalOf(req));
@@ -143,4 +142,4 @@ export function lotsRoutes(fastify: FastifyInstance, _ctx: AppContext, service: 
     },
     (req) => service.adjust(actor(req), req.params.id, req.body.quantity, req.body.reason),
   );
-}
+};

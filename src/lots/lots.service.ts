@@ -5,7 +5,7 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { checkWhole } from '../execution/index.ts';
 import { AppError, notFound, validationFailed } from '../platform/errors.ts';
-import type { EventBus } from '../platform/events.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import { MaterialLedger } from './ledger.ts';
 import * as repo from './lots.repository.ts';
 import { amount, checkLotId, checkQuantity, EPSILON, type Lot, type OrderLookup } from './model.ts';
@@ -27,11 +27,12 @@ export class LotService {
 
   constructor(
     private readonly db: Db,
-    events: EventBus,
     /** execution's orders (the order book): operations booked against, orders a trace touched */
     private readonly orders: OrderLookup,
+    /** the plant module's equipment lookup: the materials lots are of */
+    plant: EquipmentLookup,
   ) {
-    this.ledger = new MaterialLedger(events, orders);
+    this.ledger = new MaterialLedger(plant, orders);
   }
 
   async receive(actor: Actor, input: ReceiveInput): Promise<Lot> {

@@ -4,7 +4,7 @@
 // machine's planned time restricted to that order's intervals (so POT, PBT, APT … are the order's own), and the
 // stops keep their full length (a failure stays a failure). Time with no order is its own group, so the groups add
 // up to the machine's totals. The product of an order comes from the execution module (its face).
-import { ExecutionService } from '../execution/index.ts';
+import type { OrderBook } from '../execution/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { intersect, union, type Span } from './intervals.ts';
@@ -43,14 +43,12 @@ const restrict = (cal: CalendarFn, spans: Span[]): CalendarFn => (a, b) => {
 };
 
 export class OrderKpis {
-  private readonly execution: ExecutionService;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly perf: PerformanceService,
-  ) {
-    this.execution = new ExecutionService(ctx.db, ctx.events);
-  }
+    /** execution's order book: the product of an order the plant view cannot resolve */
+    private readonly orders: Pick<OrderBook, 'summaries'>,
+  ) {}
 
   /** Totals per (machine, order) over [from, to) from the raw history; '' = no order. */
   async totalsByOrder(machines: MachineInfo[], from: number, to: number): Promise<Map<string, Map<string, TimeTotals>>> {
@@ -87,7 +85,7 @@ export class OrderKpis {
     if (orderId === NO_ORDER) return null;
     if (cache.has(orderId)) return cache.get(orderId)!;
     let product = this.perf.view.productOf(equipmentId, orderId);
-    if (!product) product = await this.execution.get(orderId).then((o) => o.productId, () => null);
+    if (!product) product = (await this.orders.summaries(this.ctx.db, [orderId]))[0]?.productId ?? null;
     cache.set(orderId, product);
     return product;
   }

@@ -1,6 +1,8 @@
 // The performance module's face: ISO 22400 time model and KPIs, roll-ups, downtime reasons, early warning.
 import type { FastifyInstance } from 'fastify';
-import type { CollectHistory, CollectService } from '../collect/index.ts';
+import type { CollectHistory, RewriteListener } from '../collect/index.ts';
+import type { OrderBook } from '../execution/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import { alertRoutes } from './alerts.routes.ts';
@@ -27,24 +29,26 @@ export interface PerformanceModule extends TaktModule {
   alerts: AlertService;
 }
 
-/**
- * `collect` tells the roll-ups, inside its own transactions, which stretches of raw history changed; `history` is
- * collect's history port, the only way performance reads the machines' states, counts and alarm values.
- */
-export async function createPerformanceModule(
-  ctx: AppContext,
-  collect: Pick<CollectService, 'onRewritten'>,
-  history: CollectHistory,
-  opts: Partial<PerformanceOptions & AlertOptions> = {},
-): Promise<PerformanceModule> {
+/** The ports performance receives. */
+export interface PerformanceDeps {
+  plant: EquipmentLookup;
+  /** collect tells the roll-ups, inside its own transactions, which stretches of raw history changed */
+  onRewritten(listener: RewriteListener): () => void;
+  /** collect's history port, the only way performance reads the machines' states, counts and alarm values */
+  history: CollectHistory;
+  /** execution's order book: an order's product when the machine's data does not name it */
+  orders: Pick<OrderBook, 'summaries'>;
+}
+
+export async function createPerformanceModule(ctx: AppContext, deps: PerformanceDeps, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
   // stays registered after this module stops: collect's last flush at shutdown must still mark what it rewrote
-  collect.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
-  const performance = new PerformanceService(ctx, history, { ...DEFAULT_OPTIONS, ...opts });
+  deps.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
+  const performance = new PerformanceService(ctx, deps.history, deps.plant, { ...DEFAULT_OPTIONS, ...opts });
   await performance.start();
   const stops = new StopService(ctx, performance);
   const alerts = new AlertService(ctx, performance, { ...DEFAULT_ALERT_OPTIONS, ...opts });
   alerts.start();
-  const byOrder = new OrderKpis(ctx, performance);
+  const byOrder = new OrderKpis(ctx, performance, deps.orders);
   return {
     name: 'performance',
     performance,

@@ -1,7 +1,7 @@
 // Business rules of performance: which machines a request covers, periods and groups (shift/day/week), KPIs with
 // their inputs and definitions, the six big losses, and keeping the roll-ups current (fold job, rebuilds).
 import type { CollectHistory } from '../collect/index.ts';
-import { localParts, localToUtc, PlantService, type PublicEquipment } from '../plant/index.ts';
+import { localParts, localToUtc, type EquipmentLookup, type PublicEquipment } from '../plant/index.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { BOTTLENECK_METHOD, bottleneckFigures, rankBottlenecks } from './bottleneck.ts';
@@ -38,7 +38,6 @@ const round = (x: number | null, d = 6) => (x === null ? null : Math.round(x * 1
 const iso = (t: number) => new Date(t).toISOString();
 
 export class PerformanceService {
-  readonly plant: PlantService;
   readonly view: PlantView;
   readonly rollup: Rollup;
   private timers: NodeJS.Timeout[] = [];
@@ -49,9 +48,10 @@ export class PerformanceService {
     private readonly ctx: AppContext,
     /** collect's history port: the only way to the machines' states, counts and alarm values */
     readonly history: CollectHistory,
+    /** the plant module's equipment lookup */
+    readonly plant: EquipmentLookup,
     readonly opts: PerformanceOptions = DEFAULT_OPTIONS,
   ) {
-    this.plant = new PlantService(ctx.db, ctx.events);
     this.view = new PlantView(this.plant);
     this.rollup = new Rollup(ctx.database, this.view, history, { minorStopThresholdS: opts.minorStopThresholdS });
   }

@@ -1,7 +1,7 @@
 // What performance needs from the plant model, loaded through the plant module's service: machines with their
 // calendars (inherited from the nearest ancestor), the hierarchy for roll-ups to lines/areas/sites, and ideal cycle
 // times (the routing of the product being run, else the machine's own `idealCycleTime` property).
-import type { Level, PlantService, PublicEquipment, RoutingOperation } from '../plant/index.ts';
+import type { EquipmentLookup, Level, PublicEquipment, RoutingOperation } from '../plant/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { calendarFn, type PlantCalendar } from './calendar-windows.ts';
 import { conventionsFrom, type PlantConventions } from './conventions.ts';
@@ -56,7 +56,7 @@ export class PlantView {
   private calFns = new Map<string, CalendarFn>();
   private resolver: ProductResolver | null = null;
 
-  constructor(private readonly plant: PlantService) {}
+  constructor(private readonly plant: EquipmentLookup) {}
 
   setProductResolver(r: ProductResolver | null): void {
     this.resolver = r;

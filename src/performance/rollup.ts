@@ -1,6 +1,6 @@
 // Roll-ups: the time model per machine per hour (and per day), folded from collect's raw history by a watermark
 // that follows the clock, and re-folded for the past hours that late data touched (marked in perf_dirty inside
-// collect's own transactions through CollectService.onRewritten, see index.ts). KPIs for a period read whole
+// collect's own transactions through its onRewritten port, see index.ts). KPIs for a period read whole
 // hours/days from the roll-ups and compute the partial edges and the current hour from raw, so they equal a
 // from-raw computation (test: rollup.test.ts).
 import type { CollectHistory } from '../collect/index.ts';

@@ -3,6 +3,7 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { OrderBook } from '../execution/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import { planningRoutes } from './planning.routes.ts';
 import { DEFAULT_PLANNING_OPTIONS, PlanningService, type PlanningOptions } from './planning.service.ts';
 import type { MachineStateSource } from './snapshot.ts';
@@ -18,16 +19,20 @@ export interface PlanningModule extends TaktModule {
   planning: PlanningService;
 }
 
-/** `orders` is execution's order book; `states` gives the machines' current state buckets and `pathOf` turns an equipment id into its path (collect). */
-export async function createPlanningModule(
-  ctx: AppContext,
-  states: (MachineStateSource & { registry: { byEquipmentId(id: string): { path: string } | undefined } }) | undefined,
-  orders: OrderBook,
-  opts: Partial<PlanningOptions> = {},
-): Promise<PlanningModule> {
-  const planning = new PlanningService(ctx, states, orders, { ...DEFAULT_PLANNING_OPTIONS, ...opts });
+/** The ports planning receives; without `machines` a plan knows no machine as down unless told. */
+export interface PlanningDeps {
+  plant: EquipmentLookup;
+  /** collect's machines now: their state buckets, and an equipment id's path (collect's directory) */
+  machines?: MachineStateSource & { pathOf(equipmentId: string): string | undefined };
+  /** execution's order book: the orders to plan, and the plan publication into the dispatch lists */
+  orders: OrderBook;
+}
+
+export async function createPlanningModule(ctx: AppContext, deps: PlanningDeps, opts: Partial<PlanningOptions> = {}): Promise<PlanningModule> {
+  const { plant, machines, orders } = deps;
+  const planning = new PlanningService(ctx, plant, machines, orders, { ...DEFAULT_PLANNING_OPTIONS, ...opts });
   await planning.start();
-  const watcher = new PlanWatcher(ctx, planning, (id) => states?.registry.byEquipmentId(id)?.path);
+  const watcher = new PlanWatcher(ctx, planning, (id) => machines?.pathOf(id));
   watcher.start();
   return {
     name: 'planning',

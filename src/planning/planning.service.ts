@@ -7,6 +7,7 @@ import type { AppContext } from '../platform/context.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { checkSchedule, fitCalendar, ModelError, solveInWorker, unavailableIntervals, type Objective, type Problem } from '../scheduling/index.ts';
 import type { OrderBook } from '../execution/index.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
 import { buildModel, expandCandidates, type BuiltModel } from './model-map.ts';
 import * as repo from './planning.repository.ts';
 import type { ObjectiveChoice, Reason, VersionRow } from './planning.repository.ts';
@@ -70,6 +71,8 @@ export class PlanningService {
 
   constructor(
     private readonly ctx: AppContext,
+    /** the plant module's equipment lookup */
+    private readonly plant: EquipmentLookup,
     readonly states: MachineStateSource | undefined,
     /** execution's order book: the orders to plan, and where published slots go */
     readonly orders: OrderBook,
@@ -115,7 +118,7 @@ export class PlanningService {
   }
 
   private async snapshot(now: number, extraDown: string[] = []): Promise<Snapshot> {
-    return loadSnapshot(this.ctx.db, this.ctx.events, this.states, this.orders, now, { downRepairS: this.options.downRepairS, extraDown });
+    return loadSnapshot(this.ctx.db, this.plant, this.states, this.orders, now, { downRepairS: this.options.downRepairS, extraDown });
   }
 
   /** Calendar horizon: two weeks, or longer when the work would not fit (all work on one machine, a third of the time). */

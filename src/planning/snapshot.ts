@@ -1,12 +1,11 @@
 // What the planner reads before a solve: the machines (leaf equipment with their inherited shift calendars), which of
 // them are down now, the product families, and the released orders with their operations' shop-floor state.
 import type { Db } from '../platform/db/database.ts';
-import type { EventBus } from '../platform/events.ts';
-import { LEVEL_RANK, PlantService, type PublicEquipment } from '../plant/index.ts';
+import { LEVEL_RANK, type EquipmentLookup, type PublicEquipment } from '../plant/index.ts';
 import type { PlanMachine, PlanOrder, PlantCalendar } from './model-map.ts';
 import type { OrderBook } from '../execution/index.ts';
 
-/** The collect module's view of machine states (CollectService satisfies it). */
+/** The collect module's view of machine states (its MachineView port satisfies it). */
 export interface MachineStateSource {
   machineStates(): Array<{ eq: { path: string }; bucket: string }>;
 }
@@ -23,13 +22,12 @@ export interface Snapshot {
 
 export async function loadSnapshot(
   db: Db,
-  events: EventBus,
+  plant: EquipmentLookup,
   states: MachineStateSource | undefined,
   book: OrderBook,
   now: number,
   opts: { downRepairS: number; extraDown?: string[] },
 ): Promise<Snapshot> {
-  const plant = new PlantService(db, events);
   const equipment = await plant.listEquipment();
   const calendars = new Map((await plant.listCodes('calendar')).map((c) => [c.id, c as unknown as PlantCalendar]));
   const products = await plant.listCodes('product');

@@ -115,9 +115,8 @@ const CODE_RESOURCES: CodeResource[] = [
   },
 ];
 
-export function plantRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+export const plantRoutes = (ctx: AppContext, plant: PlantService) => (fastify: FastifyInstance): void => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const plant = new PlantService(ctx.db, ctx.events);
   const read = { roles: ROLES.anyone };
   const edit = { roles: ROLES.plantEditors };
   const idOrPath = z.object({ id: z.string().min(1).max(1000) });

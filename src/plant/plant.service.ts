@@ -114,11 +114,28 @@ export async function loadKnownSets(db: Db): Promise<KnownSets> {
 /** The equipment as the API shows it: without connection passwords. */
 export const redacted = (e: PublicEquipment): PublicEquipment => ({ ...e, connections: redactConnections(e.connections) });
 
-export class PlantService {
+/**
+ * The plant model as other modules read it (the equipment lookup port): the plant module's factory hands it out, so no
+ * module outside plant builds a PlantService or reaches its writes. `on(tx)` reads inside the caller's transaction, so
+ * a check and the write it guards see the same plant.
+ */
+export interface EquipmentLookup {
+  listEquipment(): Promise<PublicEquipment[]>;
+  getEquipment(idOrPath: string): Promise<PublicEquipment>;
+  listCodes: PlantService['listCodes'];
+  getCode: PlantService['getCode'];
+  on(db: Db): EquipmentLookup;
+}
+
+export class PlantService implements EquipmentLookup {
   constructor(
     private readonly db: Db,
     private readonly events: EventBus,
   ) {}
+
+  on(db: Db): PlantService {
+    return new PlantService(db, this.events);
+  }
 
   /** After the commit: resolves once every module that caches master data has the change in force. */
   private changed(entity: string, entityId: string, action: string): Promise<void> {

@@ -38,10 +38,13 @@ export interface TaktApp {
   close(): Promise<void>;
 }
 
+export type ModuleRoutes = (app: FastifyInstance) => void | Promise<void>;
+
 /** A business module as the platform runs it: its routes, and background work started before and stopped after. */
 export interface TaktModule {
   name: string;
-  routes?: RouteModule;
+  /** Built by the module's factory over its own services: every module's routes have this one signature. */
+  routes?: ModuleRoutes;
   /** Called once the HTTP server listens (e.g. to open a broker port). */
   listening?(): Promise<void>;
   /** Called before the HTTP server closes: end long-lived responses (live streams) so closing does not wait on them. */

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { MaterialLedger } from '../../src/lots/index.ts';
+import { PlantService } from '../../src/plant/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { launchChromium, shot, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -71,7 +72,7 @@ describe('chart texts are never run as HTML', () => {
     await call('POST', '/api/materials', { id: 'XSS-MAT', name: X(8), unit: X(4) });
     await call('POST', '/api/lots', { id: 'XSS-IN', material: 'XSS-MAT', quantity: 50, location: 'store', supplier: X(5), supplierLot: X(6) });
     await call('POST', '/api/orders', { id: 'O-XSS', product: 'HSG-TOP', quantity: 100, due: new Date(now + 48 * 3_600_000).toISOString() });
-    const ledger = new MaterialLedger(server.app.ctx.events, orderBook);
+    const ledger = new MaterialLedger(new PlantService(server.app.ctx.db, server.app.ctx.events), orderBook);
     await server.app.ctx.db.transaction(async (tx) => {
       const db = tx as unknown as Db;
       await ledger.consume(db, { id: null, name: 'xss' }, { lotId: 'XSS-IN', quantity: 4, allowedMaterials: ['XSS-MAT'], orderId: 'O-XSS', seq: 10, equipment: 'imm01', method: 'scan' });

@@ -9,6 +9,7 @@
 // entered) of a counted material books the whole pieces started.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaterialLedger } from '../../src/lots/index.ts';
+import { PlantService } from '../../src/plant/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { orderBook } from '../../src/execution/index.ts';
@@ -125,7 +126,7 @@ for (const kind of DB_KINDS) {
 
       // a backflush of 1.5 cartons (half a carton per unit, three units) books the 2 cartons started; 0.75 kg stays 0.75 kg
       await ok('POST', '/api/lots', { id: 'BOX-F1', material: 'BOX-S', quantity: 10 });
-      const ledger = new MaterialLedger(t.app.ctx.events, orderBook);
+      const ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       const flush = (materialId: string, quantity: number) =>
         t.app.ctx.db.transaction((tx) => ledger.backflush(tx as unknown as Db, { id: null, name: 'tester' }, { materialId, quantity, orderId: 'U-20', seq: 10, equipment: null }));
       expect((await flush('BOX-S', 1.5)).map((c) => [c.lotId, c.quantity])).toEqual([['BOX-F1', 2]]);

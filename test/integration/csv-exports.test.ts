@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/platform/db/database.ts';
 import { MaterialLedger } from '../../src/lots/index.ts';
+import { PlantService } from '../../src/plant/index.ts';
 import { parseCsv } from '../../src/platform/csv.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { orderBook } from '../../src/execution/index.ts';
@@ -58,7 +59,7 @@ for (const kind of DB_KINDS) {
       // lots: supplier, supplier lot, location, hold reason and operator typed by people
       await call('POST', '/api/lots', { id: 'CSV-IN', material: 'PP-GRAN-BK', quantity: 50, location: PAYLOADS[2], supplier: PAYLOADS[0], supplierLot: PAYLOADS[3] });
       await call('POST', '/api/orders', { id: 'O-CSV', product: 'HSG-TOP', quantity: 10 });
-      const ledger = new MaterialLedger(t.app.ctx.events, orderBook);
+      const ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       await t.app.ctx.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
         await ledger.consume(db, { id: null, name: 'csv' }, { lotId: 'CSV-IN', quantity: 1, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-CSV', seq: 10, equipment: 'imm01', method: 'scan' });

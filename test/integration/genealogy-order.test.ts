@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaterialLedger, traceLots } from '../../src/lots/index.ts';
+import { PlantService } from '../../src/plant/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { orderBook } from '../../src/execution/index.ts';
@@ -29,7 +30,7 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: true });
-      ledger = new MaterialLedger(t.app.ctx.events, orderBook);
+      ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       // fit (housings) → test → pack (box), no recipe to download: the terminal runs it without a simulator
       await ok('POST', '/api/products', {
         id: 'GEN-7',

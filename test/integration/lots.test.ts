@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/platform/db/database.ts';
 import { MaterialLedger, traceLots, traverse, type Edge, type Trace } from '../../src/lots/index.ts';
+import { PlantService } from '../../src/plant/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { orderBook } from '../../src/execution/index.ts';
 
@@ -44,7 +45,7 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: true });
-      ledger = new MaterialLedger(t.app.ctx.events, orderBook);
+      ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       await order('O-TOP', 'HSG-TOP');
       await order('O-BOT', 'HSG-BOT');
       await order('O-S200', 'S200');

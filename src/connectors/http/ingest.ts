@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CollectService } from '../../collect/index.ts';
-import type { Observation } from '../../collect/index.ts';
+import type { EquipmentDirectory, IngestSink, Observation } from '../../collect/index.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/guard.ts';
@@ -37,7 +36,7 @@ const resultSchema = z.object({
 });
 type IngestResult = z.infer<typeof resultSchema>;
 
-export function ingestRoutes(collect: CollectService, database: Database) {
+export function ingestRoutes(collect: { registry: Pick<EquipmentDirectory, 'byEquipmentId' | 'byEquipmentPath'>; pipeline: IngestSink }, database: Database) {
   return (fastify: FastifyInstance): void => {
     // Nesting depth is checked on the raw text before JSON.parse (issue #11 item 2): a value nested 10,000 deep parses,
     // then overflows the stack of the first recursive walk (validation, quarantine) and the answer was a 500. This

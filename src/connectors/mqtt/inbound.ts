@@ -1,8 +1,7 @@
 // From MQTT messages to the pipeline: UNS JSON decoding or the Sparkplug host, then submit. Shared by the embedded
 // broker and the external-broker client.
-import type { CollectService } from '../../collect/index.ts';
 import { SparkplugHost } from '../sparkplug/index.ts';
-import type { DecodeResult } from '../../collect/index.ts';
+import type { DecodeResult, EquipmentDirectory, ObservationSink } from '../../collect/index.ts';
 import type { InboundHandler } from './broker.ts';
 import { excerpt, jsonDeeperThan, MAX_JSON_DEPTH, screenDecoded } from './limits.ts';
 import { decodeUns, DEFAULT_MAX_UNS_PAYLOAD, isCommandTopic, UNS_PREFIX } from './uns.ts';
@@ -17,12 +16,12 @@ const REPLY = /^takt\/v1\/.+\/_cmd\/[^/]+\/reply$/;
 const MAX_REPLY_BYTES = 64 * 1024;
 
 export function createInbound(
-  collect: CollectService,
+  registry: Pick<EquipmentDirectory, 'bySparkplugId' | 'byEquipmentPath' | 'sparkplugMetricTag'>,
+  pipeline: ObservationSink,
   hostId: string,
   publish: (topic: string, payload: Buffer, qos: 0 | 1, retain: boolean) => Promise<void>,
   maxPayload = DEFAULT_MAX_UNS_PAYLOAD,
 ): MqttInbound {
-  const { registry, pipeline } = collect;
   const host = new SparkplugHost({
     hostId,
     resolveEquipment: (group, node, device) => registry.bySparkplugId(group, node, device)?.path,

@@ -1,6 +1,6 @@
 // The MQTT connector: the embedded broker (default) or a client of an external broker (MQTT_URL), feeding UNS JSON
 // and Sparkplug B into the collect pipeline.
-import type { CollectService } from '../../collect/index.ts';
+import type { EquipmentDirectory, ObservationSink } from '../../collect/index.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { listenerError } from '../../platform/listen.ts';
 import { EmbeddedBroker, INTERNAL_USERNAME } from './broker.ts';
@@ -31,11 +31,12 @@ const isAddrInUse = (err: unknown) => (err as NodeJS.ErrnoException)?.code === '
 /** The MQTT port (MQTT 5.0 §4.2: 1883 is IANA's port for MQTT without TLS) the embedded broker takes when TAKT_MQTT_PORT is unset. */
 export const DEFAULT_MQTT_PORT = 1883;
 
-export async function startMqtt(ctx: AppContext, collect: CollectService): Promise<MqttConnector> {
+/** `collect` is collect's registry (Sparkplug ids and metrics of the equipment) and the sink machines' data goes into. */
+export async function startMqtt(ctx: AppContext, collect: { directory: EquipmentDirectory; sink: ObservationSink }): Promise<MqttConnector> {
   const { config, log } = ctx;
   if (config.mqttUrl) {
     let client!: ExternalBrokerClient;
-    const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => client.publish(t, p, q, r), config.mqttMaxPacket);
+    const inbound = createInbound(collect.directory, collect.sink, config.sparkplugHostId, (t, p, q, r) => client.publish(t, p, q, r), config.mqttMaxPacket);
     client = new ExternalBrokerClient(config.mqttUrl, `takt-${config.sparkplugHostId}`, log);
     await client.start(inbound);
     return {
@@ -51,11 +52,11 @@ export async function startMqtt(ctx: AppContext, collect: CollectService): Promi
     port: wanted,
     host: mqttHost(ctx),
     authenticate: (t) => ctx.auth.authenticate(t),
-    sparkplug: registrySparkplugMap(collect.registry),
+    sparkplug: registrySparkplugMap(collect.directory),
     maxPacket: config.mqttMaxPacket,
     log,
   });
-  const inbound = createInbound(collect, config.sparkplugHostId, (t, p, q, r) => broker.publish(t, p, q, r), config.mqttMaxPacket);
+  const inbound = createInbound(collect.directory, collect.sink, config.sparkplugHostId, (t, p, q, r) => broker.publish(t, p, q, r), config.mqttMaxPacket);
   broker.setInbound(inbound);
   let port: number;
   try {

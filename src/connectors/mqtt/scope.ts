@@ -11,7 +11,7 @@
 //     integration token to any topic of its own equipment; wildcards in the levels that name the equipment are refused;
 //   - unbound device token: a plant-wide gateway: publishes data for any equipment, subscribes to command topics;
 //   - unbound integration token: reads everything, publishes data (not commands).
-import type { EquipmentRegistry } from '../../collect/index.ts';
+import type { EquipmentDirectory } from '../../collect/index.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { DEVICE_MESSAGE_TYPES, NODE_MESSAGE_TYPES, SPARKPLUG_NAMESPACE } from '../sparkplug/topic.ts';
 
@@ -23,7 +23,7 @@ export interface SparkplugMap {
   nodeEquipment(group: string, node: string): string[];
 }
 
-export function registrySparkplugMap(registry: EquipmentRegistry): SparkplugMap {
+export function registrySparkplugMap(registry: Pick<EquipmentDirectory, 'all' | 'bySparkplugId'>): SparkplugMap {
   return {
     equipment: (group, node, device) => registry.bySparkplugId(group, node, device)?.path,
     nodeEquipment(group, node) {
