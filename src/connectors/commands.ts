@@ -1,6 +1,7 @@
 // Commands back to machines: stop, start, write and read parameters — authorised by the route, audited here, sent over
 // the machine's own protocol, confirmed by reading back, and recorded with their outcome.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { confirmsCommand, type CollectService } from '../collect/index.ts';
 import type { TagValue } from '../collect/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
@@ -12,20 +13,24 @@ import type { ConnectorManager } from './manager.ts';
 import type { MqttConnector } from './mqtt/index.ts';
 import { encodeSparkplug } from './sparkplug/index.ts';
 
-export interface CommandRecord {
-  id: string;
-  equipmentId: string;
-  kind: string;
-  parameters: Record<string, TagValue> | null;
-  protocol: string;
-  requestedBy: string;
-  requestedAt: string;
-  reason: string | null;
-  status: 'pending' | CommandResult['status'];
-  detail: string | null;
-  readBack: Record<string, TagValue> | null;
-  completedAt: string | null;
-}
+const tagValueSchema = z.union([z.number(), z.string(), z.boolean()]);
+
+/** A command sent to a machine and its outcome, as the API shows it. */
+export const commandRecordSchema = z.object({
+  id: z.string(),
+  equipmentId: z.string(),
+  kind: z.string(),
+  parameters: z.record(z.string(), tagValueSchema).nullable(),
+  protocol: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  reason: z.string().nullable(),
+  status: z.enum(['pending', 'confirmed', 'rejected', 'timed_out', 'failed']),
+  detail: z.string().nullable(),
+  readBack: z.record(z.string(), tagValueSchema).nullable(),
+  completedAt: z.string().nullable(),
+});
+export type CommandRecord = z.infer<typeof commandRecordSchema>;
 
 /** A read-back equals what was written: numbers within rounding (a float register, a value echoed as text). */
 export function sameValue(got: TagValue, sent: TagValue): boolean {

@@ -1,5 +1,5 @@
 // The connectors module's face: other modules and the composition root (src/modules.ts) import only from here.
-export { CommandService, sameValue, type CommandRecord } from './commands.ts';
+export { CommandService, commandRecordSchema, sameValue, type CommandRecord } from './commands.ts';
 export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
 export { connectorRoutes } from './connectors.routes.ts';
 export { ingestRoutes } from './http/ingest.ts';

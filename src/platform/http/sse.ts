@@ -2,6 +2,7 @@
 // browsers (collect's machines, the shop floor, performance alerts). A route authorises as any other (its `roles`),
 // then opens the stream; the security headers set on the raw response in onRequest (headers.ts) survive the hijack.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 export interface EventStreamOptions {
   /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream (default 15 s). */
@@ -26,6 +27,14 @@ export interface EventStream {
 
 export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' } as const;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/**
+ * The response schema of a live-stream route, so OpenAPI documents it: a text/event-stream whose events the route's
+ * summary names. The stream is written on the raw response (hijacked), so this schema never serialises anything.
+ */
+export const eventStreamResponse = (events: string) => ({
+  200: { description: `text/event-stream; events: ${events}`, content: { 'text/event-stream': { schema: z.string() } } },
+});
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const EVENT_NAME = /^[A-Za-z0-9_.-]+$/;
