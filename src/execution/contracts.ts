@@ -1,30 +1,26 @@
 // The shapes execution shares with its neighbours: the lot ledger it books materials in (implemented by src/lots),
 // the record of what was actually made that goes back to the ERP (read by src/erp), and the completion hook through
 // which a neighbour writes in the same transaction as the completion (the transactional outbox).
+import { z } from 'zod';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 
 /** A lot booked against an operation (consumed from it). */
-export interface ConsumedLot {
-  lotId: string;
-  materialId: string;
-  quantity: number;
-  unit: string;
-  supplierLot: string | null;
-  method: 'scan' | 'backflush';
-  at: string;
-  seq: number;
-}
+export const consumedLotSchema = z.object({
+  lotId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  supplierLot: z.string().nullable(),
+  method: z.enum(['scan', 'backflush']),
+  at: z.string(),
+  seq: z.number(),
+});
+export type ConsumedLot = z.infer<typeof consumedLotSchema>;
 
 /** A lot made by an operation. */
-export interface ProducedLot {
-  lotId: string;
-  materialId: string;
-  quantity: number;
-  unit: string;
-  at: string;
-  seq: number;
-}
+export const producedLotSchema = z.object({ lotId: z.string(), materialId: z.string(), quantity: z.number(), unit: z.string(), at: z.string(), seq: z.number() });
+export type ProducedLot = z.infer<typeof producedLotSchema>;
 
 /**
  * The material lot ledger as execution uses it, always inside execution's own transaction `tx` (one transaction per
