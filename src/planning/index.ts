@@ -10,7 +10,8 @@ import { PlanWatcher } from './watch.ts';
 
 export { PlanningService, DEFAULT_PLANNING_OPTIONS, type PlanningOptions, type StoredModel } from './planning.service.ts';
 export type { MachineStateSource } from './snapshot.ts';
-export type { Assignment, Kpis, Risk } from './result.ts';
+export type { Assignment, AssignmentDiff, Kpis, LateOrder, Moved, Risk } from './result.ts';
+export type { VersionRow, VersionStatus } from './planning.repository.ts';
 
 export interface PlanningModule extends TaktModule {
   planning: PlanningService;
