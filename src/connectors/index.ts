@@ -4,7 +4,7 @@ import type { CommandService } from './commands.ts';
 export { CommandService, sameValue, type CommandRecord } from './commands.ts';
 export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
 export type { ConnectionsHealth } from './connectors.routes.ts';
-export type { BrowseNode, ConnectorStatus, EquipmentConnections } from './schemas.ts';
+export { commandRecordSchema, type BrowseNode, type ConnectorStatus, type EquipmentConnections } from './schemas.ts';
 export { ConnectorManager, lazyFactory, type ConnectorFactory } from './manager.ts';
 export { createConnectorsModule, createMqttModule, loadEuromap63, loadOpcua, type ConnectorsModule, type InstanceFolders, type MqttModule } from './module.ts';
 export type { MqttConnector } from './mqtt/index.ts';

@@ -1,24 +1,26 @@
 // SQL of andon calls (a station calling for help) and parameter-lock alarms (a running operation's machine leaving
 // the downloaded recipe), and of the reason codes the terminal offers.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 
-export interface AndonRow {
-  id: string;
-  station: string;
-  orderId: string | null;
-  seq: number | null;
-  reason: string;
-  message: string;
-  raisedBy: string;
-  raisedAt: string;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
-}
+export const andonRowSchema = z.object({
+  id: z.string(),
+  station: z.string(),
+  orderId: z.string().nullable(),
+  seq: z.number().nullable(),
+  reason: z.string(),
+  message: z.string(),
+  raisedBy: z.string(),
+  raisedAt: z.string(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+});
+export type AndonRow = z.infer<typeof andonRowSchema>;
 
 const andonOf = (r: Record<string, unknown>): AndonRow => ({
   id: r.id as string,
@@ -71,23 +73,24 @@ export async function listAndon(db: Db, f: { open?: boolean; station?: string; l
   return rows.map(andonOf);
 }
 
-export interface AlarmRow {
-  id: string;
-  orderId: string;
-  seq: number;
-  equipment: string;
-  parameter: string;
-  kind: 'out_of_limits' | 'setpoint_changed';
-  value: unknown;
-  reference: unknown;
-  raisedAt: string;
-  lastSeenAt: string;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
+export const alarmRowSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  seq: z.number(),
+  equipment: z.string(),
+  parameter: z.string(),
+  kind: z.enum(['out_of_limits', 'setpoint_changed']),
+  value: z.unknown(),
+  reference: z.unknown(),
+  raisedAt: z.string(),
+  lastSeenAt: z.string(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
   /** Closed without an acknowledgement because its operation completed (then `closedReason` says so). */
-  closedAt: string | null;
-  closedReason: string | null;
-}
+  closedAt: z.string().nullable(),
+  closedReason: z.string().nullable(),
+});
+export type AlarmRow = z.infer<typeof alarmRowSchema>;
 
 const alarmOf = (r: Record<string, unknown>): AlarmRow => ({
   id: r.id as string,
@@ -173,14 +176,10 @@ export async function listAlarms(db: Db, f: { open?: boolean; equipment?: string
   return rows.map(alarmOf);
 }
 
-/** A scrap, pause or andon reason the terminal offers (GET /api/reason-codes). */
-export interface ReasonCode {
-  kind: 'scrap' | 'pause' | 'andon';
-  code: string;
-  label: string;
-}
+export const reasonCodeSchema = z.object({ kind: z.enum(['scrap', 'pause', 'andon']), code: z.string(), label: z.string() });
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 
-export async function reasonCodes(db: Db, kind?: string) {
+export async function reasonCodes(db: Db, kind?: string): Promise<ReasonCode[]> {
   const rows = await rowsOf<ReasonCode>(
     db,
     sql`SELECT kind, code, label FROM reason_codes WHERE active AND (${kind ?? null}::text IS NULL OR kind = ${kind ?? null}::text) ORDER BY kind, code`,

@@ -1,32 +1,33 @@
 // SQL for production orders and their operations. Every value goes in as a bound parameter (drizzle's sql template).
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
-import type { MaterialLine, OrderSource, OrderStatus, ParameterValue, PlannedOperation } from './model.ts';
+import { z } from 'zod';
+import { ORDER_SOURCES, ORDER_STATUSES, plannedOperationSchema, type MaterialLine, type OrderSource, type OrderStatus, type ParameterValue, type PlannedOperation } from './model.ts';
 
-export interface OrderRow {
-  id: string;
-  productId: string;
-  quantity: number;
-  unit: string;
-  startAfter: string | null;
-  dueAt: string | null;
-  priority: number;
-  status: OrderStatus;
-  source: OrderSource;
-  scheduleId: string | null;
-  requestId: string | null;
-  description: string;
-  fingerprint: string;
-  version: number;
-  releasedAt: string | null;
-  cancelReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** Instants are ISO 8601 strings on the wire and in these rows. */
+export const orderRowSchema = z.object({
+  id: z.string(),
+  productId: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  startAfter: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  priority: z.number(),
+  status: z.enum(ORDER_STATUSES),
+  source: z.enum(ORDER_SOURCES),
+  scheduleId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  description: z.string(),
+  fingerprint: z.string(),
+  version: z.number(),
+  releasedAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OrderRow = z.infer<typeof orderRowSchema>;
 
-export interface OperationRow extends PlannedOperation {
-  orderId: string;
-  status: OrderStatus;
-}
+export const operationRowSchema = plannedOperationSchema.extend({ orderId: z.string(), status: z.enum(ORDER_STATUSES) });
+export type OperationRow = z.infer<typeof operationRowSchema>;
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 
@@ -178,12 +179,13 @@ export async function setCandidates(db: Db, orderId: string, seq: number, candid
   await db.execute(sql`UPDATE order_operations SET candidates = ${JSON.stringify(candidates)}::jsonb WHERE order_id = ${orderId} AND seq = ${seq}`);
 }
 
-export interface DispatchRow extends OperationRow {
-  priority: number;
-  orderDueAt: string | null;
-  releasedAt: string | null;
-  productId: string;
-}
+export const dispatchRowSchema = operationRowSchema.extend({
+  priority: z.number(),
+  orderDueAt: z.string().nullable(),
+  releasedAt: z.string().nullable(),
+  productId: z.string(),
+});
+export type DispatchRow = z.infer<typeof dispatchRowSchema>;
 
 /**
  * Released operations whose candidates include the path, lie below it, or contain it (a machine of a line that runs the

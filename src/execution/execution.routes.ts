@@ -11,7 +11,7 @@ import type { MappedSchedule } from './b2mml.ts';
 import { B2MML_JOB, checkSchedule } from './b2mml-job.ts';
 import { xmlText } from './b2mml-text.ts';
 import { b2mmlLimits, B2MML_SETTINGS } from './b2mml-limits.ts';
-import type { ExecutionService, RequestOutcome } from './execution.service.ts';
+import { dispatchListSchema, orderWithOperationsSchema, publicOrderSchema, type ExecutionService, type RequestOutcome } from './execution.service.ts';
 import { fromBody, orderBodySchema, orderIdSchema, withUnknownProducts, type CsvParse } from './intake.ts';
 import { ORDER_SOURCES, ORDER_STATUSES } from './model.ts';
 import { csvLimits, CSV_JOB, CSV_SETTINGS, parseOrdersCsvLimited } from './intake-limits.ts';
@@ -27,6 +27,8 @@ const outcome = z.object({
   reason: z.string().optional(),
   version: z.number().optional(),
 });
+
+const b2mmlAnswer = z.object({ version: z.string(), verb: z.string().nullable(), schedules: z.array(z.string()), results: z.array(outcome) });
 
 /** Orders written between two yields to the event loop: each is its own transaction, so other requests get in between. */
 const WRITE_BATCH = 5;
@@ -109,18 +111,24 @@ export const executionRoutes = (service: ExecutionService) => (fastify: FastifyI
           dueAfter: z.iso.datetime({ offset: true }).optional(),
           limit: z.coerce.number().int().min(1).max(10_000).default(500),
         }),
+        response: { 200: z.array(publicOrderSchema) },
       },
     },
     (req) => service.list(req.query),
   );
 
-  app.get('/api/orders/:id', { config: read, schema: { tags: ['orders'], summary: 'One order with its operations', params: orderParams } }, (req) =>
-    service.get(req.params.id),
+  app.get(
+    '/api/orders/:id',
+    { config: read, schema: { tags: ['orders'], summary: 'One order with its operations', params: orderParams, response: { 200: orderWithOperationsSchema } } },
+    (req) => service.get(req.params.id),
   );
 
   app.post(
     '/api/orders/:id/release',
-    { config: { roles: ROLES.plantEditors }, schema: { tags: ['orders'], summary: 'Release after checking product, routing, materials and machines', params: orderParams } },
+    {
+      config: { roles: ROLES.plantEditors },
+      schema: { tags: ['orders'], summary: 'Release after checking product, routing, materials and machines', params: orderParams, response: { 200: orderWithOperationsSchema } },
+    },
     (req) => service.release(actorOf(principalOf(req)), req.params.id),
   );
 
@@ -128,7 +136,13 @@ export const executionRoutes = (service: ExecutionService) => (fastify: FastifyI
     '/api/orders/:id/cancel',
     {
       config: { roles: PLANNERS },
-      schema: { tags: ['orders'], summary: 'Cancel an order that has not started', params: orderParams, body: z.object({ reason: z.string().max(1000).optional() }).strict().optional() },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order that has not started',
+        params: orderParams,
+        body: z.object({ reason: z.string().max(1000).optional() }).strict().optional(),
+        response: { 200: publicOrderSchema },
+      },
     },
     (req) => service.cancel(actorOf(principalOf(req)), req.params.id, req.body?.reason),
   );
@@ -137,7 +151,12 @@ export const executionRoutes = (service: ExecutionService) => (fastify: FastifyI
     '/api/workcenters/:id/dispatch',
     {
       config: read,
-      schema: { tags: ['orders'], summary: 'Released operations that can run at this work centre or machine (id or path), in priority order', params: z.object({ id: z.string().min(1).max(1000) }) },
+      schema: {
+        tags: ['orders'],
+        summary: 'Released operations that can run at this work centre or machine (id or path), in priority order',
+        params: z.object({ id: z.string().min(1).max(1000) }),
+        response: { 200: dispatchListSchema },
+      },
     },
     (req) => service.dispatch(decodeURIComponent(req.params.id)),
   );
@@ -152,7 +171,11 @@ export const executionRoutes = (service: ExecutionService) => (fastify: FastifyI
         config: { roles: PLANNERS, accepts: ['application/xml', 'text/xml'] },
         bodyLimit: xmlLimits.maxBytes,
         preParsing: bodyLimitHook(xmlLimits.maxBytes, B2MML_SETTINGS.maxBytes),
-        schema: { tags: ['integration'], summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)' },
+        schema: {
+          tags: ['integration'],
+          summary: 'B2MML V0600 ProductionSchedule / V0701 OperationsSchedule (bare or in a Process/Sync/Change/Cancel verb)',
+          response: { 200: b2mmlAnswer, 207: b2mmlAnswer },
+        },
       },
       async (req, reply) => {
         const type = req.headers['content-type'];

@@ -1,5 +1,6 @@
 // Business rules of production orders: idempotent intake by the ERP's order id, decomposition into operations,
 // release with completeness checks, cancellation, and the dispatch list of a work centre.
+import { z } from 'zod';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -23,8 +24,13 @@ export interface RequestOutcome {
   field?: string;
 }
 
-export type PublicOrder = Omit<repo.OrderRow, 'fingerprint'>;
-export type PublicOperation = Omit<repo.OperationRow, 'orderId'>;
+/** What the API shows of an order and its operations (the fingerprint and the repeated order id stay inside). */
+export const publicOrderSchema = repo.orderRowSchema.omit({ fingerprint: true });
+export type PublicOrder = z.infer<typeof publicOrderSchema>;
+export const publicOperationSchema = repo.operationRowSchema.omit({ orderId: true });
+export type PublicOperation = z.infer<typeof publicOperationSchema>;
+export const orderWithOperationsSchema = publicOrderSchema.extend({ operations: z.array(publicOperationSchema) });
+export const dispatchListSchema = z.object({ equipment: z.string(), operations: z.array(repo.dispatchRowSchema) });
 
 const publicOrder = ({ fingerprint: _f, ...o }: repo.OrderRow): PublicOrder => o;
 const publicOperation = ({ orderId: _o, ...op }: repo.OperationRow): PublicOperation => op;

@@ -1,10 +1,12 @@
 // The execution module's face: other modules import only from here.
 export { createExecutionModule, type ExecutionDeps, type ExecutionModule } from './module.ts';
-export { ShopFloor, type CompleteResult } from './shopfloor.service.ts';
+export { ShopFloor, type CompleteResult, type OperationFigures } from './shopfloor.service.ts';
 export type { OperationView, StationView } from './shopfloor.views.ts';
+export type { LabourSession, OperationEvent, RunRow } from './shopfloor.repository.ts';
 export type { AlarmRow, AndonRow, ReasonCode } from './andon.repository.ts';
+export type { DispatchRow } from './execution.repository.ts';
 export { ExecutionService, type IntakeResult, type PublicOperation, type PublicOrder, type RequestOutcome } from './execution.service.ts';
-export { ORDER_SOURCES, ORDER_STATUSES, type OrderInput, type OrderSource, type OrderStatus, type PlannedOperation } from './model.ts';
+export { ORDER_SOURCES, ORDER_STATUSES, type MaterialLine, type OrderInput, type OrderSource, type OrderStatus, type ParameterValue, type PlannedOperation } from './model.ts';
 export type { ExecutionEvents, OperationPhase } from './events.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
 export { orderPerformanceSchema } from './contracts.ts';

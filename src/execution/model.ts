@@ -1,6 +1,7 @@
 // Production orders and their operations (ISA-95 Part 2 §7 "operations schedule"): the shapes and the pure decomposition
 // of an order into operations, from the product's routing or from the segment requirements the ERP sent.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { RoutingOperation } from '../plant/index.ts';
 
 export const ORDER_STATUSES = ['created', 'released', 'running', 'completed', 'cancelled'] as const;
@@ -11,21 +12,23 @@ export type OrderSource = (typeof ORDER_SOURCES)[number];
 /** Orders above this quantity are refused as absurd (a typo in the ERP, not a plan). */
 export const MAX_QUANTITY = 1e9;
 
-export interface MaterialLine {
-  materialId: string;
-  quantity: number;
-  unit: string | null;
+export const materialLineSchema = z.object({
+  materialId: z.string(),
+  quantity: z.number(),
+  unit: z.string().nullable(),
   /** ISA-95 MaterialUse, lower-cased: consumed, produced, … */
-  use: string;
-}
+  use: z.string(),
+});
+export type MaterialLine = z.infer<typeof materialLineSchema>;
 
-export interface ParameterValue {
-  name: string;
-  target?: unknown;
-  min?: number;
-  max?: number;
-  unit?: string;
-}
+export const parameterValueSchema = z.object({
+  name: z.string(),
+  target: z.unknown().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  unit: z.string().optional(),
+});
+export type ParameterValue = z.infer<typeof parameterValueSchema>;
 
 /** A segment requirement as the ERP sent it (B2MML SegmentRequirement). */
 export interface SegmentInput {
@@ -61,23 +64,24 @@ export interface OrderInput {
   cancel: boolean;
 }
 
-export interface PlannedOperation {
-  seq: number;
-  name: string;
+export const plannedOperationSchema = z.object({
+  seq: z.number(),
+  name: z.string(),
   /** The process segment the ERP named for this operation (B2MML ProcessSegmentID); null for a routing step. */
-  segmentId: string | null;
-  workCenter: string | null;
-  equipmentClass: string | null;
-  candidates: string[];
-  quantity: number;
-  unit: string;
-  materials: MaterialLine[];
-  parameters: ParameterValue[];
-  setupTimeS: number;
-  runTimeS: number;
-  dueAt: string | null;
-  instructions: string;
-}
+  segmentId: z.string().nullable(),
+  workCenter: z.string().nullable(),
+  equipmentClass: z.string().nullable(),
+  candidates: z.array(z.string()),
+  quantity: z.number(),
+  unit: z.string(),
+  materials: z.array(materialLineSchema),
+  parameters: z.array(parameterValueSchema),
+  setupTimeS: z.number(),
+  runTimeS: z.number(),
+  dueAt: z.string().nullable(),
+  instructions: z.string(),
+});
+export type PlannedOperation = z.infer<typeof plannedOperationSchema>;
 
 /** What decomposition needs to know about the plant. */
 export interface PlantView {

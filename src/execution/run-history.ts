@@ -1,6 +1,7 @@
 // What the machine recorded for an operation, read through collect's history port (never collect's tables): its
 // parts by the one definition of which parts belong to an operation (collect/history.ts: from setup start, by the
 // order context collect stored with each count) and the machine's downtime while it ran.
+import { z } from 'zod';
 import type { CollectHistory, MachineView } from '../collect/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RunRow } from './shopfloor.repository.ts';
@@ -26,8 +27,16 @@ export async function machineCounts(d: RunHistoryDeps, db: Db, r: Pick<RunRow, '
   return d.history.operationCounts(db, { equipmentId, orderId: r.orderId, seq: r.seq, setupStart: Date.parse(r.setupStartedAt!) });
 }
 
+export const machineCountsSchema = z.object({ good: z.number(), scrap: z.number() });
+
+export const downtimeSchema = z.object({
+  seconds: z.number(),
+  stops: z.array(z.object({ start: z.string(), end: z.string().nullable(), state: z.string(), bucket: z.string(), seconds: z.number() })),
+});
+export type Downtime = z.infer<typeof downtimeSchema>;
+
 /** Down time (ISO 22400 ADET and unknown) of a machine between two instants, with the stops. */
-export async function downtime(d: RunHistoryDeps, db: Db, equipmentPath: string, from: string, to: string | null) {
+export async function downtime(d: RunHistoryDeps, db: Db, equipmentPath: string, from: string, to: string | null): Promise<Downtime> {
   const id = machineId(d, equipmentPath);
   const spans = id ? await d.history.bucketSpans(db, id, ['adet', 'unknown'], Date.parse(from), to === null ? null : Date.parse(to)) : [];
   const now = Date.now();

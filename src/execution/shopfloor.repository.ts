@@ -1,31 +1,35 @@
 // SQL of the shop floor: an operation's run (claim, phase changes, completion), its journal, hand-entered quantities,
 // labour sessions, andon calls and parameter-lock alarms. Bound parameters only.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import type { OperationPhase } from './events.ts';
-import type { OrderStatus } from './model.ts';
+import { ORDER_STATUSES, type OrderStatus } from './model.ts';
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 
-export interface RunRow {
-  orderId: string;
-  seq: number;
-  status: OrderStatus;
-  phase: OperationPhase | null;
-  equipment: string | null;
-  pauseReason: string | null;
-  setupStartedAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  recipe: Record<string, unknown> | null;
-  recipeCommandId: string | null;
-  recipeVerified: boolean;
-  goodQty: number;
-  scrapQty: number;
-  startedBy: string | null;
-  completedBy: string | null;
-  rowVersion: number;
-}
+export const OPERATION_PHASES = ['setup', 'running', 'paused'] as const satisfies readonly OperationPhase[];
+
+export const runRowSchema = z.object({
+  orderId: z.string(),
+  seq: z.number(),
+  status: z.enum(ORDER_STATUSES),
+  phase: z.enum(OPERATION_PHASES).nullable(),
+  equipment: z.string().nullable(),
+  pauseReason: z.string().nullable(),
+  setupStartedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  recipe: z.record(z.string(), z.unknown()).nullable(),
+  recipeCommandId: z.string().nullable(),
+  recipeVerified: z.boolean(),
+  goodQty: z.number(),
+  scrapQty: z.number(),
+  startedBy: z.string().nullable(),
+  completedBy: z.string().nullable(),
+  rowVersion: z.number(),
+});
+export type RunRow = z.infer<typeof runRowSchema>;
 
 const runOf = (r: Record<string, unknown>): RunRow => ({
   orderId: r.order_id as string,
@@ -115,8 +119,20 @@ export async function addEvent(db: Db, e: { orderId: string; seq: number; kind: 
   );
 }
 
+/** One entry of an operation's shop-floor journal. */
+export const operationEventSchema = z.object({
+  id: z.number(),
+  seq: z.number(),
+  at: z.string(),
+  kind: z.string(),
+  actor: z.string(),
+  station: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type OperationEvent = z.infer<typeof operationEventSchema>;
+
 /** The journal in order; with `last`, only the latest entries. */
-export async function listEvents(db: Db, orderId: string, seq?: number, last = 10_000) {
+export async function listEvents(db: Db, orderId: string, seq?: number, last = 10_000): Promise<OperationEvent[]> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`SELECT * FROM (SELECT id, seq, at, kind, actor, station, data FROM operation_events
@@ -131,12 +147,13 @@ export async function addQuantity(db: Db, q: { orderId: string; seq: number; kin
   );
 }
 
-export interface HandTotals {
-  good: number;
-  scrap: number;
-  scrapFromGood: number;
-  scrapByReason: Array<{ reason: string; quantity: number }>;
-}
+export const handTotalsSchema = z.object({
+  good: z.number(),
+  scrap: z.number(),
+  scrapFromGood: z.number(),
+  scrapByReason: z.array(z.object({ reason: z.string(), quantity: z.number() })),
+});
+export type HandTotals = z.infer<typeof handTotalsSchema>;
 
 export async function handTotals(db: Db, orderId: string, seq: number): Promise<HandTotals> {
   const rows = await rowsOf<{ kind: string; reason: string | null; from_good: boolean; q: number }>(
@@ -181,7 +198,10 @@ export async function closeLabourOf(db: Db, orderId: string, seq: number): Promi
   return rowsOf(db, sql`UPDATE labour_sessions SET ended_at = greatest(now(), started_at) WHERE order_id = ${orderId} AND seq = ${seq} AND ended_at IS NULL RETURNING username, station`);
 }
 
-export async function openLabourAt(db: Db, station: string) {
+/** Someone signed in at a station now, and on which operation. */
+export const openLabourSchema = z.object({ username: z.string(), orderId: z.string().nullable(), seq: z.number().nullable(), since: z.string() });
+
+export async function openLabourAt(db: Db, station: string): Promise<Array<z.infer<typeof openLabourSchema>>> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`SELECT username, order_id, seq, started_at FROM labour_sessions WHERE station = ${station} AND ended_at IS NULL ORDER BY started_at`,
@@ -197,7 +217,20 @@ export interface LabourFilter {
   orderId?: string;
 }
 
-export async function labour(db: Db, f: LabourFilter) {
+/** A labour session clipped to the period asked for. */
+export const labourSessionSchema = z.object({
+  username: z.string(),
+  station: z.string(),
+  orderId: z.string().nullable(),
+  seq: z.number().nullable(),
+  from: z.string(),
+  to: z.string(),
+  open: z.boolean(),
+  seconds: z.number(),
+});
+export type LabourSession = z.infer<typeof labourSessionSchema>;
+
+export async function labour(db: Db, f: LabourFilter): Promise<LabourSession[]> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`SELECT username, station, order_id, seq, greatest(started_at, ${f.from}::timestamptz) AS s, least(coalesce(ended_at, now()), ${f.to}::timestamptz) AS e, ended_at IS NULL AS open

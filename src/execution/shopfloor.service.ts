@@ -2,7 +2,8 @@
 // production, pauses, quantities and scrap, material consumption, completion with backflush and the produced lot.
 // One transaction per action, the operation row locked for its duration: two terminals racing on one operation
 // leave one winner and a clear 409 for the other.
-import type { CommandRecord } from '../connectors/index.ts';
+import { z } from 'zod';
+import { commandRecordSchema, type CommandRecord } from '../connectors/index.ts';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -10,9 +11,9 @@ import { AppError, notFound } from '../platform/errors.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
-import type { CompletionHook, LotLedger } from './contracts.ts';
+import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger } from './contracts.ts';
 import * as repo from './execution.repository.ts';
-import { assemblePerformance, countFigures, liveTotals, type ShopFloorDeps } from './shopfloor.views.ts';
+import { assemblePerformance, countFigures, countFiguresShape, liveTotals, operationViewSchema, type ShopFloorDeps } from './shopfloor.views.ts';
 import { checkWhole } from './units.ts';
 import * as run from './shopfloor.repository.ts';
 
@@ -42,6 +43,23 @@ export function setpointNames(recipe: Record<string, unknown>, attributes: Recor
 }
 
 const opLabel = (orderId: string, seq: number) => `operation ${seq} of order '${orderId}'`;
+
+/** The answers of the terminal's actions (the routes' response schemas). */
+export const operationFiguresSchema = z.object({ orderId: z.string(), seq: z.number(), status: run.runRowSchema.shape.status, phase: run.runRowSchema.shape.phase, ...countFiguresShape });
+export type OperationFigures = z.infer<typeof operationFiguresSchema>;
+export const setupResultSchema = z.object({ operation: operationViewSchema, download: commandRecordSchema.nullable() });
+export const consumeResultSchema = z.object({ consumed: consumedLotSchema, operation: operationFiguresSchema });
+export const completeResultSchema = z.object({
+  good: z.number(),
+  scrap: z.number(),
+  backflushed: z.array(consumedLotSchema),
+  produced: producedLotSchema.nullable(),
+  orderCompleted: z.boolean(),
+  operation: operationViewSchema,
+});
+export type CompleteResult = z.infer<typeof completeResultSchema>;
+export const signInResultSchema = z.object({ station: z.string(), username: z.string() });
+export const signOutResultSchema = z.object({ ended: z.number() });
 
 export class ShopFloor {
   private hooks: CompletionHook[] = [];
@@ -215,7 +233,7 @@ export class ShopFloor {
   }
 
   /** The answer to a terminal's booking: the operation's counts now (the terminal reloads the full view itself). */
-  private async figures(orderId: string, seq: number) {
+  private async figures(orderId: string, seq: number): Promise<OperationFigures> {
     const r = (await run.getRun(this.ctx.db, orderId, seq))!;
     const op = (await repo.getOperation(this.ctx.db, orderId, seq))!;
     const t = await liveTotals(this.deps, this.ctx.db, { orderId, seq }, r);
@@ -242,7 +260,7 @@ export class ShopFloor {
    * produced lot created (last operation of the order), labour closed, its open parameter alarms closed, the order
    * completed with its last operation, and the completion hooks called — all in one transaction.
    */
-  async complete(actor: Actor, orderId: string, seq: number, opts: { lotId?: string; location?: string | null } = {}) {
+  async complete(actor: Actor, orderId: string, seq: number, opts: { lotId?: string; location?: string | null } = {}): Promise<CompleteResult> {
     const ledger = this.ledger;
     let equipmentId: string | undefined;
     const result = await this.act(actor, orderId, seq, 'complete', async (tx, op, r, later) => {
@@ -325,6 +343,3 @@ export class ShopFloor {
     return { ended };
   }
 }
-
-/** The answer to POST …/complete: the counts booked, the lots backflushed and made, and the operation afterwards. */
-export type CompleteResult = Awaited<ReturnType<ShopFloor['complete']>>;

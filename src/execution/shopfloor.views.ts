@@ -1,15 +1,17 @@
 // What the terminal and the supervisor see: an operation with its live counts (machine + hand), cycle time,
 // interruption and downtime, journal, alarms and materials; a station with its queue, people and calls; and the
 // record of an order as actually made (for the ERP).
+import { z } from 'zod';
 import type { CollectHistory, MachineView } from '../collect/index.ts';
 import type { MachineCommands } from '../connectors/index.ts';
 import { sql, rowsOf, type Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
-import type { LotLedger, OperationPerformance, OrderPerformance } from './contracts.ts';
+import { consumedLotSchema, type LotLedger, type OperationPerformance, type OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
-import { downtime as machineDowntime, machineCounts, type RunHistoryDeps } from './run-history.ts';
+import { downtime as machineDowntime, downtimeSchema, machineCounts, machineCountsSchema, type RunHistoryDeps } from './run-history.ts';
+import { materialLineSchema, ORDER_STATUSES, parameterValueSchema } from './model.ts';
 import * as run from './shopfloor.repository.ts';
 import { isCountable } from './units.ts';
 
@@ -56,13 +58,103 @@ export function countFigures(quantity: number, t: Awaited<ReturnType<typeof live
   };
 }
 
+/** Good, scrap, what is left, and where the counts came from (countFigures). */
+export const countFiguresShape = {
+  good: z.number(),
+  scrap: z.number(),
+  remaining: z.number(),
+  counts: z.object({
+    machine: machineCountsSchema.nullable(),
+    hand: run.handTotalsSchema.pick({ good: true, scrap: true, scrapFromGood: true }),
+    scrapByReason: run.handTotalsSchema.shape.scrapByReason,
+  }),
+};
+
+/** A work-instruction file attached to a routing step. */
+export const attachmentSchema = z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
+
+/** What the terminal shows of one operation (ShopFloorViews.operation); instants are ISO 8601 strings. */
+export const operationViewSchema = z.object({
+  orderId: z.string(),
+  seq: z.number(),
+  name: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  orderQuantity: z.number(),
+  quantity: z.number(),
+  unit: z.string(),
+  countable: z.boolean(),
+  priority: z.number(),
+  dueAt: z.string().nullable(),
+  status: z.enum(ORDER_STATUSES),
+  phase: run.runRowSchema.shape.phase,
+  pauseReason: z.string().nullable(),
+  equipment: z.string().nullable(),
+  candidates: z.array(z.string()),
+  setupStartedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  startedBy: z.string().nullable(),
+  completedBy: z.string().nullable(),
+  standard: z.object({ setupTimeS: z.number(), runTimeS: z.number(), idealCycleTimeS: z.number().nullable() }),
+  instructions: z.string(),
+  attachments: z.array(attachmentSchema),
+  parameters: z.array(parameterValueSchema),
+  recipe: run.runRowSchema.shape.recipe,
+  recipeVerified: z.boolean(),
+  recipeCommandId: z.string().nullable(),
+  ...countFiguresShape,
+  machine: z.object({ state: z.string(), bucket: z.string(), since: z.string().nullable(), cycleTimeS: z.number().nullable() }).nullable(),
+  interrupted: z.boolean(),
+  downtime: downtimeSchema.nullable(),
+  materials: z.array(materialLineSchema.extend({ perUnit: z.number(), consumed: z.number() })),
+  consumed: z.array(consumedLotSchema),
+  alarms: z.array(andonRepo.alarmRowSchema),
+  events: z.array(run.operationEventSchema),
+});
+export type OperationView = z.infer<typeof operationViewSchema>;
+
+/** What a station's terminal shows (ShopFloorViews.station). */
+export const stationViewSchema = z.object({
+  station: z.object({
+    id: z.string(),
+    path: z.string(),
+    name: z.string(),
+    level: z.string(),
+    state: z.string(),
+    bucket: z.string(),
+    since: z.string().nullable(),
+    hasCounter: z.boolean(),
+  }),
+  current: operationViewSchema.nullable(),
+  queue: z.array(
+    z.object({
+      orderId: z.string(),
+      seq: z.number(),
+      name: z.string(),
+      productId: z.string(),
+      quantity: z.number(),
+      unit: z.string(),
+      priority: z.number(),
+      dueAt: z.string().nullable(),
+      setupTimeS: z.number(),
+      runTimeS: z.number(),
+      candidates: z.array(z.string()),
+    }),
+  ),
+  operators: z.array(run.openLabourSchema),
+  andon: z.array(andonRepo.andonRowSchema),
+  alarms: z.array(andonRepo.alarmRowSchema),
+});
+export type StationView = z.infer<typeof stationViewSchema>;
+
 export class ShopFloorViews {
   constructor(
     private readonly db: Db,
     private readonly deps: ViewDeps,
   ) {}
 
-  async operation(orderId: string, seq: number, db: Db = this.db) {
+  async operation(orderId: string, seq: number, db: Db = this.db): Promise<OperationView> {
     const order = await repo.getOrder(db, orderId);
     const op = order && (await repo.getOperation(db, orderId, seq));
     if (!order || !op) throw notFound('operation', `${orderId}/${seq}`);
@@ -134,7 +226,7 @@ export class ShopFloorViews {
   }
 
   /** A station's terminal: the machine, what runs on it, its queue, who is signed in, open calls and alarms. */
-  async station(path: string) {
+  async station(path: string): Promise<StationView> {
     const d = this.deps;
     const eq = d.collect.equipment(path);
     const m = d.collect.machineStates().find((x) => x.eq.path === eq.path);
@@ -225,7 +317,3 @@ export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: str
     operations,
   };
 }
-
-/** GET /api/operations/{order}/{seq} (also a station's `current`) and GET /api/stations/{station}, named for the web app. */
-export type OperationView = NonNullable<Awaited<ReturnType<ShopFloorViews['operation']>>>;
-export type StationView = Awaited<ReturnType<ShopFloorViews['station']>>;

@@ -11,13 +11,22 @@ import { rowsOf, sql } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
-import { openEventStream, type EventStream } from '../platform/http/sse.ts';
+import { eventStreamResponse, openEventStream, type EventStream } from '../platform/http/sse.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { AndonService } from './andon.service.ts';
 import { orderIdSchema } from './intake.ts';
-import type { ShopFloor } from './shopfloor.service.ts';
+import {
+  completeResultSchema,
+  consumeResultSchema,
+  operationFiguresSchema,
+  setupResultSchema,
+  signInResultSchema,
+  signOutResultSchema,
+  type ShopFloor,
+} from './shopfloor.service.ts';
 import * as run from './shopfloor.repository.ts';
-import type { ShopFloorViews } from './shopfloor.views.ts';
+import { attachmentSchema, operationViewSchema, stationViewSchema, type ShopFloorViews } from './shopfloor.views.ts';
+import { commandRecordSchema } from '../connectors/index.ts';
 
 /** People who work at stations; supervisors and admins may do everything an operator does. */
 const FLOOR = ['admin', 'supervisor', 'operator'] as const;
@@ -25,6 +34,10 @@ const SUPERVISORS = ['admin', 'supervisor'] as const;
 /** The body types a work-instruction upload takes (parsed as bytes in that route's scope). */
 const INSTRUCTION_MEDIA = ['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'] as const;
 const INSTRUCTION_TYPES = /^(image\/(png|jpeg|gif|webp|svg\+xml)|application\/pdf|text\/plain)$/;
+
+const operationView = { 200: operationViewSchema };
+/** A file's bytes; OpenAPI calls them a binary string. */
+const fileBytes = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({ type: 'string', format: 'binary' });
 
 export interface ShopFloorParts {
   floor: ShopFloor;
@@ -42,33 +55,43 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
   const who = (req: Parameters<typeof principalOf>[0]) => actorOf(principalOf(req));
   const station = z.string().min(1).max(1000);
 
-  app.get('/api/stations/:id', { config: read, schema: { tags: ['shop floor'], summary: 'A station terminal: machine, current operation with live counts, queue, people, calls, alarms', params: z.object({ id: station }) } }, (req) =>
-    views.station(decodeURIComponent(req.params.id)),
+  app.get(
+    '/api/stations/:id',
+    {
+      config: read,
+      schema: {
+        tags: ['shop floor'],
+        summary: 'A station terminal: machine, current operation with live counts, queue, people, calls, alarms',
+        params: z.object({ id: station }),
+        response: { 200: stationViewSchema },
+      },
+    },
+    (req) => views.station(decodeURIComponent(req.params.id)),
   );
 
-  app.post('/api/stations/:id/sign-in', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Sign in at a station (labour starts)', params: z.object({ id: station }) } }, (req) =>
+  app.post('/api/stations/:id/sign-in', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Sign in at a station (labour starts)', params: z.object({ id: station }), response: { 200: signInResultSchema } } }, (req) =>
     floor.signIn(who(req), decodeURIComponent(req.params.id)),
   );
 
-  app.post('/api/stations/:id/sign-out', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Sign out of a station (labour ends)', params: z.object({ id: station }) } }, (req) =>
+  app.post('/api/stations/:id/sign-out', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Sign out of a station (labour ends)', params: z.object({ id: station }), response: { 200: signOutResultSchema } } }, (req) =>
     floor.signOut(who(req), decodeURIComponent(req.params.id)),
   );
 
-  app.get('/api/reason-codes', { config: read, schema: { tags: ['shop floor'], summary: 'Scrap, pause and andon reasons', querystring: z.object({ kind: z.enum(['scrap', 'pause', 'andon']).optional() }) } }, (req) =>
+  app.get('/api/reason-codes', { config: read, schema: { tags: ['shop floor'], summary: 'Scrap, pause and andon reasons', querystring: z.object({ kind: z.enum(['scrap', 'pause', 'andon']).optional() }), response: { 200: z.array(andonRepo.reasonCodeSchema) } } }, (req) =>
     andonRepo.reasonCodes(ctx.db, req.query.kind),
   );
 
-  app.get('/api/operations/:orderId/:seq', { config: read, schema: { tags: ['shop floor'], summary: 'One operation with live counts, times, recipe, materials, journal and alarms', params: opParams } }, (req) =>
+  app.get('/api/operations/:orderId/:seq', { config: read, schema: { tags: ['shop floor'], summary: 'One operation with live counts, times, recipe, materials, journal and alarms', params: opParams, response: operationView } }, (req) =>
     views.operation(req.params.orderId, req.params.seq),
   );
 
   app.post(
     '/api/operations/:orderId/:seq/setup',
-    { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Claim the operation for a machine and download its recipe', params: opParams, body: z.object({ equipment: station }).strict() } },
+    { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Claim the operation for a machine and download its recipe', params: opParams, body: z.object({ equipment: station }).strict(), response: { 200: setupResultSchema } } },
     (req) => floor.setup(who(req), req.params.orderId, req.params.seq, req.body.equipment),
   );
 
-  app.post('/api/operations/:orderId/:seq/recipe', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Download the recipe again (during setup)', params: opParams } }, (req) =>
+  app.post('/api/operations/:orderId/:seq/recipe', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Download the recipe again (during setup)', params: opParams, response: { 200: commandRecordSchema } } }, (req) =>
     floor.downloadRecipe(who(req), req.params.orderId, req.params.seq),
   );
 
@@ -76,18 +99,21 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
     '/api/operations/:orderId/:seq/start',
     {
       config: { roles: FLOOR },
-      schema: { tags: ['shop floor'], summary: 'Start production (a supervisor may override an unconfirmed recipe with a reason)', params: opParams, body: z.object({ override: z.string().min(3).max(1000).optional() }).strict().optional() },
+      schema: { tags: ['shop floor'], summary: 'Start production (a supervisor may override an unconfirmed recipe with a reason)', params: opParams,
+        body: z.object({ override: z.string().min(3).max(1000).optional() }).strict().optional(),
+        response: operationView,
+      },
     },
     (req) => floor.start(who(req), principalOf(req).roles, req.params.orderId, req.params.seq, req.body?.override),
   );
 
   app.post(
     '/api/operations/:orderId/:seq/pause',
-    { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Pause with a reason', params: opParams, body: z.object({ reason: z.string().min(1).max(64) }).strict() } },
+    { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Pause with a reason', params: opParams, body: z.object({ reason: z.string().min(1).max(64) }).strict(), response: operationView } },
     (req) => floor.pause(who(req), req.params.orderId, req.params.seq, req.body.reason),
   );
 
-  app.post('/api/operations/:orderId/:seq/resume', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Resume after a pause', params: opParams } }, (req) =>
+  app.post('/api/operations/:orderId/:seq/resume', { config: { roles: FLOOR }, schema: { tags: ['shop floor'], summary: 'Resume after a pause', params: opParams, response: operationView } }, (req) =>
     floor.resume(who(req), req.params.orderId, req.params.seq),
   );
 
@@ -100,6 +126,7 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
         summary: 'Good parts counted by hand, or scrap with its reason (taken from the good count only with fromGood: true)',
         params: opParams,
         body: z.object({ kind: z.enum(['good', 'scrap']), quantity: z.number(), reason: z.string().max(64).optional(), fromGood: z.boolean().optional() }).strict(),
+        response: { 200: operationFiguresSchema },
       },
     },
     (req) => floor.report(who(req), req.params.orderId, req.params.seq, req.body),
@@ -109,7 +136,10 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
     '/api/operations/:orderId/:seq/consume',
     {
       config: { roles: FLOOR },
-      schema: { tags: ['shop floor'], summary: 'Book a scanned material lot against the operation', params: opParams, body: z.object({ lotId: z.string().min(1).max(100), quantity: z.number() }).strict() },
+      schema: { tags: ['shop floor'], summary: 'Book a scanned material lot against the operation', params: opParams,
+        body: z.object({ lotId: z.string().min(1).max(100), quantity: z.number() }).strict(),
+        response: { 200: consumeResultSchema },
+      },
     },
     (req) => floor.consume(who(req), req.params.orderId, req.params.seq, req.body.lotId, req.body.quantity),
   );
@@ -123,43 +153,68 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
         summary: 'Complete: counts frozen, BOM backflushed, produced lot created, order completed with its last operation',
         params: opParams,
         body: z.object({ lotId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).optional(), location: z.string().max(200).optional() }).strict().optional(),
+        response: { 200: completeResultSchema },
       },
     },
     (req) => floor.complete(who(req), req.params.orderId, req.params.seq, req.body ?? {}),
   );
 
-  app.get('/api/orders/:orderId/events', { config: read, schema: { tags: ['shop floor'], summary: "The order's shop-floor journal", params: z.object({ orderId: orderIdSchema }) } }, (req) =>
-    run.listEvents(ctx.db, req.params.orderId),
+  app.get(
+    '/api/orders/:orderId/events',
+    { config: read, schema: { tags: ['shop floor'], summary: "The order's shop-floor journal", params: z.object({ orderId: orderIdSchema }), response: { 200: z.array(run.operationEventSchema) } } },
+    (req) => run.listEvents(ctx.db, req.params.orderId),
   );
 
   // ---- andon and alarms ----
   app.get(
     '/api/andon',
-    { config: read, schema: { tags: ['andon'], summary: 'Andon calls (open ones first)', querystring: z.object({ open: z.stringbool().optional(), station: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) } },
+    {
+      config: read,
+      schema: {
+        tags: ['andon'],
+        summary: 'Andon calls (open ones first)',
+        querystring: z.object({ open: z.stringbool().optional(), station: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.array(andonRepo.andonRowSchema) },
+      },
+    },
     (req) => andonRepo.listAndon(ctx.db, req.query),
   );
   app.post(
     '/api/andon',
     {
       config: { roles: FLOOR },
-      schema: { tags: ['andon'], summary: 'Call for help from a station', body: z.object({ station, reason: z.string().min(1).max(64), message: z.string().max(1000).default('') }).strict() },
+      schema: { tags: ['andon'], summary: 'Call for help from a station', body: z.object({ station, reason: z.string().min(1).max(64), message: z.string().max(1000).default('') }).strict(),
+        response: { 201: andonRepo.andonRowSchema },
+      },
     },
     async (req, reply) => reply.status(201).send(await andon.raise(who(req), req.body.station, req.body.reason, req.body.message)),
   );
   for (const step of ['acknowledge', 'resolve'] as const)
-    app.post(`/api/andon/:id/${step}`, { config: { roles: step === 'acknowledge' ? ROLES.anyPerson : FLOOR }, schema: { tags: ['andon'], summary: `${step} an andon call`, params: z.object({ id: z.uuid() }) } }, (req) =>
-      andon.step(who(req), (req.params as { id: string }).id, step),
+    app.post(
+      `/api/andon/:id/${step}`,
+      {
+        config: { roles: step === 'acknowledge' ? ROLES.anyPerson : FLOOR },
+        schema: { tags: ['andon'], summary: `${step} an andon call`, params: z.object({ id: z.uuid() }), response: { 200: andonRepo.andonRowSchema } },
+      },
+      (req) => andon.step(who(req), (req.params as { id: string }).id, step),
     );
   app.get(
     '/api/alarms',
     {
       config: read,
-      schema: { tags: ['andon'], summary: 'Parameter-lock alarms', querystring: z.object({ open: z.stringbool().optional(), equipment: z.string().max(1000).optional(), orderId: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      schema: {
+        tags: ['andon'],
+        summary: 'Parameter-lock alarms',
+        querystring: z.object({ open: z.stringbool().optional(), equipment: z.string().max(1000).optional(), orderId: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.array(andonRepo.alarmRowSchema) },
+      },
     },
     (req) => andonRepo.listAlarms(ctx.db, req.query),
   );
-  app.post('/api/alarms/:id/acknowledge', { config: { roles: FLOOR }, schema: { tags: ['andon'], summary: 'Acknowledge a parameter-lock alarm', params: z.object({ id: z.uuid() }) } }, (req) =>
-    andon.acknowledgeAlarm(who(req), req.params.id),
+  app.post(
+    '/api/alarms/:id/acknowledge',
+    { config: { roles: FLOOR }, schema: { tags: ['andon'], summary: 'Acknowledge a parameter-lock alarm', params: z.object({ id: z.uuid() }), response: { 200: andonRepo.alarmRowSchema } } },
+    (req) => andon.acknowledgeAlarm(who(req), req.params.id),
   );
 
   // ---- labour ----
@@ -171,6 +226,7 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
         tags: ['labour'],
         summary: 'Who was signed in where, on which operation, for how long',
         querystring: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), station: z.string().max(1000).optional(), username: z.string().max(64).optional(), orderId: z.string().max(100).optional() }),
+        response: { 200: z.object({ sessions: z.array(run.labourSessionSchema), totals: z.array(z.object({ username: z.string(), seconds: z.number() })) }) },
       },
     },
     async (req) => {
@@ -195,6 +251,7 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
           summary: 'Attach a work-instruction file (image, PDF) to a routing step; send the file as the body with its Content-Type',
           params: z.object({ id: z.string().min(1).max(64), seq: z.coerce.number().int().min(1) }),
           querystring: z.object({ name: z.string().min(1).max(200) }),
+          response: { 201: attachmentSchema },
         },
       },
       async (req, reply) => {
@@ -216,23 +273,40 @@ export const terminalRoutes = (ctx: AppContext, parts: ShopFloorParts) => (fasti
       },
     );
   });
-  app.get('/api/instructions/:id', { config: read, schema: { tags: ['shop floor'], summary: 'A work-instruction file', params: z.object({ id: z.uuid() }) } }, async (req, reply) => {
-    const rows = await rowsOf<{ name: string; content_type: string; data: Buffer | Uint8Array }>(ctx.db, sql`SELECT name, content_type, data FROM instruction_files WHERE id = ${req.params.id}::uuid`);
-    if (!rows[0]) throw notFound('instruction file', req.params.id);
-    return reply
-      .header('content-type', rows[0].content_type)
-      .header('content-disposition', `inline; filename="${rows[0].name.replace(/[^A-Za-z0-9_. -]/g, '_')}"`)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(Buffer.from(rows[0].data));
-  });
+  app.get(
+    '/api/instructions/:id',
+    {
+      config: read,
+      schema: {
+        tags: ['shop floor'],
+        summary: 'A work-instruction file',
+        params: z.object({ id: z.uuid() }),
+        // The file's bytes with the Content-Type it was uploaded with (a buffer: Fastify sends it as is, never serialised).
+        response: { 200: { description: 'The file, with the content type it was uploaded with', content: Object.fromEntries([...INSTRUCTION_MEDIA, 'text/plain'].map((t) => [t, { schema: fileBytes }])) } },
+      },
+    },
+    async (req, reply) => {
+      const rows = await rowsOf<{ name: string; content_type: string; data: Buffer | Uint8Array }>(ctx.db, sql`SELECT name, content_type, data FROM instruction_files WHERE id = ${req.params.id}::uuid`);
+      if (!rows[0]) throw notFound('instruction file', req.params.id);
+      return reply
+        .header('content-type', rows[0].content_type)
+        .header('content-disposition', `inline; filename="${rows[0].name.replace(/[^A-Za-z0-9_. -]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .send(Buffer.from(rows[0].data));
+    },
+  );
 
   // ---- live ----
-  app.get('/api/shopfloor/stream', { config: { roles: ROLES.anyPerson }, schema: { tags: ['shop floor'], summary: 'Server-sent events: operation, order, andon, alarm' } }, (req, reply) => {
-    const stream = openEventStream(req, reply);
-    parts.streams.add(stream);
-    stream.onClose(() => parts.streams.delete(stream));
-    for (const name of ['execution.operation', 'execution.order', 'execution.andon', 'execution.alarm'] as const)
-      stream.onClose(ctx.events.subscribe(name, (data) => stream.send(name.slice('execution.'.length), data)));
-  });
+  app.get(
+    '/api/shopfloor/stream',
+    { config: { roles: ROLES.anyPerson }, schema: { tags: ['shop floor'], summary: 'Server-sent events: operation, order, andon, alarm', response: eventStreamResponse('operation, order, andon, alarm') } },
+    (req, reply) => {
+      const stream = openEventStream(req, reply);
+      parts.streams.add(stream);
+      stream.onClose(() => parts.streams.delete(stream));
+      for (const name of ['execution.operation', 'execution.order', 'execution.andon', 'execution.alarm'] as const)
+        stream.onClose(ctx.events.subscribe(name, (data) => stream.send(name.slice('execution.'.length), data)));
+    },
+  );
 }

@@ -1,5 +1,6 @@
 // SQL for material lots, their consumptions and genealogy edges. Every value goes in as a bound parameter.
 import type { SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import type { ConsumedLot, ProducedLot } from '../execution/index.ts';
 import type { Lot, LotStatus } from './model.ts';
@@ -326,13 +327,14 @@ export async function walk(db: Db, roots: string[], direction: 'backward' | 'for
   return { nodes, edges, orders: withOrders ? orders ?? [] : undefined, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
 }
 
-export interface AffectedOrder {
-  orderId: string;
-  productId: string | null;
-  status: string | null;
+export const affectedOrderSchema = z.object({
+  orderId: z.string(),
+  productId: z.string().nullable(),
+  status: z.string().nullable(),
   /** the traced lots this order consumed or produced */
-  lots: string[];
-}
+  lots: z.array(z.string()),
+});
+export type AffectedOrder = z.infer<typeof affectedOrderSchema>;
 
 export async function lotsWithSupplierLot(db: Db, supplierLot: string): Promise<string[]> {
   const rows = await rowsOf<{ id: string }>(db, sql`SELECT id FROM material_lots WHERE supplier_lot = ${supplierLot} ORDER BY id`);

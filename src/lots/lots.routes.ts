@@ -7,8 +7,8 @@ import { actorOf } from '../platform/auth/principal.ts';
 import { sendCsv } from '../platform/csv.ts';
 import { ROLES, principalOf } from '../platform/http/guard.ts';
 import type { LotService } from './lots.service.ts';
-import { LOT_STATUSES, lotIdSchema, MAX_QUANTITY } from './model.ts';
-import { traceToCsv, type Trace } from './trace.ts';
+import { LOT_STATUSES, lotIdSchema, lotSchema, MAX_QUANTITY } from './model.ts';
+import { traceSchema, traceToCsv, type Trace } from './trace.ts';
 import { DEFAULT_LIMITS } from './traverse.ts';
 
 /** Who may receive lots: stores people (supervisors), quality, admins and the ERP/WMS integration token. */
@@ -24,6 +24,15 @@ const traceQuery = {
   maxDepth: z.coerce.number().int().min(1).max(1000).default(DEFAULT_LIMITS.maxDepth),
   maxNodes: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIMITS.maxNodes),
 };
+
+/** format=json: the trace; format=csv: one line per lot, as a text/csv download. */
+const traceAnswer = {
+  200: {
+    description: 'The trace (format=json), or one line per lot as a text/csv attachment (format=csv)',
+    content: { 'application/json': { schema: traceSchema }, 'text/csv': { schema: z.string() } },
+  },
+};
+const oneLot = { 200: lotSchema };
 
 function send(reply: FastifyReply, t: Trace, format: 'json' | 'csv', name: string) {
   if (format === 'json') return t;
@@ -53,6 +62,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
             supplierLot: text(200).nullish(),
           })
           .strict(),
+        response: { 201: lotSchema },
       },
     },
     async (req, reply) => {
@@ -76,6 +86,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
           supplierLot: z.string().max(200).optional(),
           limit: z.coerce.number().int().min(1).max(10_000).default(500),
         }),
+        response: { 200: z.array(lotSchema) },
       },
     },
     (req) => service.list(req.query),
@@ -86,7 +97,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
     '/api/lots/trace',
     {
       config: read,
-      schema: { tags: ['lots'], summary: 'Recall: forward trace from every lot received under a supplier lot number', querystring: z.object({ supplierLot: text(200), ...traceQuery }) },
+      schema: { tags: ['lots'], summary: 'Recall: forward trace from every lot received under a supplier lot number', querystring: z.object({ supplierLot: text(200), ...traceQuery }), response: traceAnswer },
     },
     async (req, reply) => {
       const { supplierLot, format, maxDepth, maxNodes } = req.query;
@@ -94,7 +105,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
     },
   );
 
-  app.get('/api/lots/:id', { config: read, schema: { tags: ['lots'], summary: 'One lot', params } }, (req) => service.get(req.params.id));
+  app.get('/api/lots/:id', { config: read, schema: { tags: ['lots'], summary: 'One lot', params, response: oneLot } }, (req) => service.get(req.params.id));
 
   app.get(
     '/api/lots/:id/trace',
@@ -105,6 +116,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
         summary: 'Backward (made from, down to supplier lots) or forward (went into, with the orders affected) trace',
         params,
         querystring: z.object({ direction: z.enum(['backward', 'forward']).default('backward'), ...traceQuery }),
+        response: traceAnswer,
       },
     },
     async (req, reply) => {
@@ -115,7 +127,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
 
   app.post(
     '/api/lots/:id/hold',
-    { config: { roles: KEEPERS }, schema: { tags: ['lots'], summary: 'Put an available lot on hold: it can no longer be consumed', params, body: reasonBody } },
+    { config: { roles: KEEPERS }, schema: { tags: ['lots'], summary: 'Put an available lot on hold: it can no longer be consumed', params, body: reasonBody, response: oneLot } },
     (req) => service.hold(actor(req), req.params.id, req.body.reason),
   );
 
@@ -123,14 +135,14 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
     '/api/lots/:id/release',
     {
       config: { roles: KEEPERS },
-      schema: { tags: ['lots'], summary: 'Release a lot from hold', params, body: z.object({ reason: text(1000).optional() }).strict().nullish() },
+      schema: { tags: ['lots'], summary: 'Release a lot from hold', params, body: z.object({ reason: text(1000).optional() }).strict().nullish(), response: oneLot },
     },
     (req) => service.release(actor(req), req.params.id, req.body?.reason ?? null),
   );
 
   app.post(
     '/api/lots/:id/scrap',
-    { config: { roles: KEEPERS }, schema: { tags: ['lots'], summary: 'Scrap a lot (what is left of it)', params, body: reasonBody } },
+    { config: { roles: KEEPERS }, schema: { tags: ['lots'], summary: 'Scrap a lot (what is left of it)', params, body: reasonBody, response: oneLot } },
     (req) => service.scrap(actor(req), req.params.id, req.body.reason),
   );
 
@@ -138,7 +150,7 @@ export const lotsRoutes = (service: LotService) => (fastify: FastifyInstance): v
     '/api/lots/:id/adjust',
     {
       config: { roles: KEEPERS },
-      schema: { tags: ['lots'], summary: 'Stock count: set what the lot holds now (0 marks it consumed)', params, body: z.object({ quantity: z.number().min(0).max(MAX_QUANTITY), reason: text(1000) }).strict() },
+      schema: { tags: ['lots'], summary: 'Stock count: set what the lot holds now (0 marks it consumed)', params, body: z.object({ quantity: z.number().min(0).max(MAX_QUANTITY), reason: text(1000) }).strict(), response: oneLot },
     },
     (req) => service.adjust(actor(req), req.params.id, req.body.quantity, req.body.reason),
   );

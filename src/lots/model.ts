@@ -15,31 +15,34 @@ export const MAX_QUANTITY = 1e9;
 /** Remainders below this are rounding dust of floating-point arithmetic: the lot is used up. */
 export const EPSILON = 1e-9;
 
-export interface ProducedBy {
-  orderId: string;
-  seq: number | null;
-  equipment: string | null;
-  operator: string | null;
-  parameters: Record<string, unknown> | null;
-}
+export const producedBySchema = z.object({
+  orderId: z.string(),
+  seq: z.number().nullable(),
+  equipment: z.string().nullable(),
+  operator: z.string().nullable(),
+  parameters: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ProducedBy = z.infer<typeof producedBySchema>;
 
-export interface Lot {
-  id: string;
-  materialId: string;
-  quantity: number;
-  initialQuantity: number;
-  unit: string;
-  status: LotStatus;
-  holdReason: string | null;
-  location: string | null;
-  supplier: string | null;
-  supplierLot: string | null;
-  producedBy: ProducedBy | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+/** A lot as the API shows it; instants are ISO 8601 strings. */
+export const lotSchema = z.object({
+  id: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  initialQuantity: z.number(),
+  unit: z.string(),
+  status: z.enum(LOT_STATUSES),
+  holdReason: z.string().nullable(),
+  location: z.string().nullable(),
+  supplier: z.string().nullable(),
+  supplierLot: z.string().nullable(),
+  producedBy: producedBySchema.nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type Lot = z.infer<typeof lotSchema>;
 
 /** Refuses NaN, zero, negative and absurd quantities with a message naming the field. */
 export function checkQuantity(value: number, field = 'quantity'): number {

@@ -3,42 +3,45 @@
 import { toCsv } from '../platform/csv.ts';
 import type { Db } from '../platform/db/database.ts';
 import * as repo from './lots.repository.ts';
-import type { LotStatus, OrderLookup } from './model.ts';
-import { DEFAULT_LIMITS, type Direction, type Edge, type TraverseLimits } from './traverse.ts';
+import { z } from 'zod';
+import { LOT_STATUSES, type OrderLookup } from './model.ts';
+import { DEFAULT_LIMITS, DIRECTIONS, edgeSchema, traverseLimitsSchema, type Direction, type TraverseLimits } from './traverse.ts';
 
-export interface TraceNode {
-  lot: string;
-  materialId: string;
-  quantity: number;
-  initialQuantity: number;
-  unit: string;
-  status: LotStatus;
-  holdReason: string | null;
-  location: string | null;
-  supplier: string | null;
-  supplierLot: string | null;
+export const traceNodeSchema = z.object({
+  lot: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  initialQuantity: z.number(),
+  unit: z.string(),
+  status: z.enum(LOT_STATUSES),
+  holdReason: z.string().nullable(),
+  location: z.string().nullable(),
+  supplier: z.string().nullable(),
+  supplierLot: z.string().nullable(),
   /** true for lots received from outside (no producing order) */
-  received: boolean;
-  orderId: string | null;
-  seq: number | null;
-  equipment: string | null;
-  operator: string | null;
-  madeAt: string;
+  received: z.boolean(),
+  orderId: z.string().nullable(),
+  seq: z.number().nullable(),
+  equipment: z.string().nullable(),
+  operator: z.string().nullable(),
+  madeAt: z.string(),
   /** steps from the start lot(s) */
-  depth: number;
-}
+  depth: z.number(),
+});
+export type TraceNode = z.infer<typeof traceNodeSchema>;
 
-export interface Trace {
-  direction: Direction;
-  roots: string[];
-  nodes: TraceNode[];
-  edges: Edge[];
+export const traceSchema = z.object({
+  direction: z.enum(DIRECTIONS),
+  roots: z.array(z.string()),
+  nodes: z.array(traceNodeSchema),
+  edges: z.array(edgeSchema),
   /** forward: the orders that consumed or produced a traced lot */
-  orders?: repo.AffectedOrder[];
-  truncated: boolean;
-  truncatedReason: string | null;
-  limits: TraverseLimits;
-}
+  orders: z.array(repo.affectedOrderSchema).optional(),
+  truncated: z.boolean(),
+  truncatedReason: z.string().nullable(),
+  limits: traverseLimitsSchema,
+});
+export type Trace = z.infer<typeof traceSchema>;
 
 /** `orders` names the orders a forward trace touched (their product and status); lots reads no order table itself. */
 export async function traceLots(db: Db, orders: OrderLookup, roots: string[], direction: Direction, limits: TraverseLimits = DEFAULT_LIMITS): Promise<Trace> {

@@ -3,23 +3,24 @@
 // The trace itself runs the same walk inside PostgreSQL in one round trip (lots.repository.ts `walk`); this version
 // is the reference the integration test checks that query against (random DAG, mixed depths, both databases).
 
-export type Direction = 'backward' | 'forward';
+import { z } from 'zod';
 
-export interface Edge {
-  parent: string;
-  child: string;
-  quantity: number;
-}
+export const DIRECTIONS = ['backward', 'forward'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const edgeSchema = z.object({ parent: z.string(), child: z.string(), quantity: z.number() });
+export type Edge = z.infer<typeof edgeSchema>;
 
 /** Returns the edges that touch `ids` on the side the walk goes: their parents (backward) or children (forward). */
 export type EdgeSource = (ids: string[], direction: Direction) => Promise<Edge[]>;
 
-export interface TraverseLimits {
+export const traverseLimitsSchema = z.object({
   /** levels below (backward) or above (forward) the start lots */
-  maxDepth: number;
+  maxDepth: z.number(),
   /** lots in the answer, start lots included */
-  maxNodes: number;
-}
+  maxNodes: z.number(),
+});
+export type TraverseLimits = z.infer<typeof traverseLimitsSchema>;
 
 export interface Traversal {
   /** every lot reached, with the fewest steps from a start lot */

@@ -1,5 +1,6 @@
 // Alarm codes → downtime reasons, the pure part: which alarm caused a stop, and which reason that code maps to for
 // a machine (its own mapping, else its class's, else the plant-wide codes listed on the reason itself).
+import { z } from 'zod';
 
 export interface AlarmValue {
   ts: number;
@@ -25,12 +26,8 @@ export function alarmOfStop(values: AlarmValue[], stop: { start: number; end: nu
   return values.find((v) => v.ts > stop.start && v.ts <= limit && v.code)?.code ?? null;
 }
 
-export interface AlarmMapping {
-  scope: 'machine' | 'class';
-  scopeId: string;
-  alarmCode: string;
-  reasonId: string;
-}
+export const alarmMappingSchema = z.object({ scope: z.enum(['machine', 'class']), scopeId: z.string(), alarmCode: z.string(), reasonId: z.string() });
+export type AlarmMapping = z.infer<typeof alarmMappingSchema>;
 
 /** The reason an alarm code maps to on a machine of a class; `plantWide` holds perf_reasons.alarm_codes. */
 export function reasonForAlarm(

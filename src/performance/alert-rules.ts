@@ -1,5 +1,6 @@
 // Early-warning rules, the pure part: what a rule measures on one machine, whether that raises, keeps or clears an
 // alert (with hysteresis, so a value hovering at the threshold does not raise an alert every 30 s), and the text.
+import { z } from 'zod';
 import type { Kpis } from './kpis.ts';
 import type { StateSpan } from './time-model.ts';
 
@@ -10,22 +11,23 @@ export type RuleMetric = (typeof RULE_METRICS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export interface AlertRule {
-  id: string;
-  name: string;
-  kind: RuleKind;
-  metric: RuleMetric | null;
+export const alertRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(RULE_KINDS),
+  metric: z.enum(RULE_METRICS).nullable(),
   /** state_longer_than: a PackML state name (Held, Aborted …) or a bucket (adet = down, adot = idle, unknown …). */
-  state: string | null;
-  equipmentId: string;
+  state: z.string().nullable(),
+  equipmentId: z.string(),
   /** kpi_*: a ratio (0.85 = 85 %); state_longer_than: seconds; scrap_rising: ratio points (0.02 = 2 points). */
-  threshold: number;
+  threshold: z.number(),
   /** How far the value must come back past the threshold before the alert clears (same unit as threshold). */
-  hysteresis: number;
-  windowS: number;
-  severity: Severity;
-  enabled: boolean;
-}
+  hysteresis: z.number(),
+  windowS: z.number(),
+  severity: z.enum(SEVERITIES),
+  enabled: z.boolean(),
+});
+export type AlertRule = z.infer<typeof alertRuleSchema>;
 
 export type Decision = 'raise' | 'keep' | 'clear' | 'none';
 

@@ -1,6 +1,7 @@
 // SQL of early warning: the rules (perf_alert_rules) and the alerts they raised (perf_alerts, one row per episode).
 import { rowsOf, sql, type Db, type Querier } from '../platform/db/database.ts';
-import type { AlertRule, Severity } from './alert-rules.ts';
+import { z } from 'zod';
+import { SEVERITIES, type AlertRule } from './alert-rules.ts';
 
 const RULE_COLUMNS = sql`id, name, kind, metric, state, equipment_id AS "equipmentId", threshold, hysteresis, window_s AS "windowS", severity, enabled`;
 
@@ -32,22 +33,24 @@ export async function deleteRule(tx: Db, id: string): Promise<void> {
 
 // ------------------------------------------------------------------------------------------- alerts
 
-export interface AlertRow {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  kind: string;
-  equipmentId: string;
-  severity: Severity;
-  message: string;
-  value: number | null;
-  threshold: number;
-  lastValue: number | null;
-  raisedAt: number;
-  clearedAt: number | null;
-  acknowledgedBy: string | null;
-  acknowledgedAt: number | null;
-}
+/** An alert as stored; instants are epoch milliseconds here (the API shows them as ISO strings, alerts.service.ts). */
+export const alertRowSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: z.string(),
+  equipmentId: z.string(),
+  severity: z.enum(SEVERITIES),
+  message: z.string(),
+  value: z.number().nullable(),
+  threshold: z.number(),
+  lastValue: z.number().nullable(),
+  raisedAt: z.number(),
+  clearedAt: z.number().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.number().nullable(),
+});
+export type AlertRow = z.infer<typeof alertRowSchema>;
 
 const ALERT_COLUMNS = sql`a.id, a.rule_id AS "ruleId", r.name AS "ruleName", r.kind, a.equipment_id AS "equipmentId", a.severity, a.message,
   a.value, a.threshold, a.last_value AS "lastValue",

@@ -5,9 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../platform/auth/principal.ts';
 import { ROLES } from '../platform/http/guard.ts';
-import { openEventStream } from '../platform/http/sse.ts';
+import { eventStreamResponse, openEventStream } from '../platform/http/sse.ts';
 import { RULE_KINDS, RULE_METRICS, SEVERITIES } from './alert-rules.ts';
-import type { AlertService } from './alerts.service.ts';
+import { evaluationSchema, publicAlertRuleSchema, publicAlertSchema, type AlertService } from './alerts.service.ts';
 import { instant } from './performance.routes.ts';
 
 const ruleBody = z
@@ -32,26 +32,30 @@ export function alertRoutes(alerts: AlertService) {
   return (fastify: FastifyInstance): void => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-    app.get('/api/performance/alert-rules', { config: { roles: ROLES.anyone }, schema: { tags: ['performance'], summary: 'Early-warning rules' } }, () => alerts.rules());
+    app.get(
+      '/api/performance/alert-rules',
+      { config: { roles: ROLES.anyone }, schema: { tags: ['performance'], summary: 'Early-warning rules', response: { 200: z.array(publicAlertRuleSchema) } } },
+      () => alerts.rules(),
+    );
 
     app.post(
       '/api/performance/alert-rules',
-      { config: editors, schema: { tags: ['performance'], summary: 'Create an early-warning rule (audited)', body: ruleBody } },
+      { config: editors, schema: { tags: ['performance'], summary: 'Create an early-warning rule (audited)', body: ruleBody, response: { 201: publicAlertRuleSchema } } },
       async (req, reply) => reply.status(201).send(await alerts.createRule(actorOf(req.principal!), req.body)),
     );
 
     app.put(
       '/api/performance/alert-rules/:id',
-      { config: editors, schema: { tags: ['performance'], summary: 'Change an early-warning rule (audited)', params: idParams, body: ruleBody } },
+      { config: editors, schema: { tags: ['performance'], summary: 'Change an early-warning rule (audited)', params: idParams, body: ruleBody, response: { 200: publicAlertRuleSchema } } },
       (req) => alerts.updateRule(actorOf(req.principal!), req.params.id, req.body),
     );
 
     app.delete(
       '/api/performance/alert-rules/:id',
-      { config: editors, schema: { tags: ['performance'], summary: 'Delete an early-warning rule and its alerts (audited)', params: idParams } },
+      { config: editors, schema: { tags: ['performance'], summary: 'Delete an early-warning rule and its alerts (audited)', params: idParams, response: { 204: z.null() } } },
       async (req, reply) => {
         await alerts.deleteRule(actorOf(req.principal!), req.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -71,6 +75,7 @@ export function alertRoutes(alerts: AlertService) {
             to: instant.optional(),
             limit: z.coerce.number().int().min(1).max(5000).default(500),
           }),
+          response: { 200: z.array(publicAlertSchema) },
         },
       },
       (req) => alerts.alerts(req.query),
@@ -78,19 +83,26 @@ export function alertRoutes(alerts: AlertService) {
 
     app.post(
       '/api/performance/alerts/:id/acknowledge',
-      { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams } },
+      { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams, response: { 200: publicAlertSchema } } },
       (req) => alerts.acknowledge(actorOf(req.principal!), req.params.id),
     );
 
     app.post(
       '/api/performance/alerts/evaluate',
-      { config: editors, schema: { tags: ['performance'], summary: 'Evaluate every enabled rule now (they run every 30 s anyway)' } },
+      { config: editors, schema: { tags: ['performance'], summary: 'Evaluate every enabled rule now (they run every 30 s anyway)', response: { 200: evaluationSchema } } },
       () => alerts.evaluate(),
     );
 
     app.get(
       '/api/performance/alerts/stream',
-      { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Server-sent events: alert (raised, cleared, acknowledged); the open alerts first as snapshot' } },
+      {
+        config: { roles: ROLES.anyPerson },
+        schema: {
+          tags: ['performance'],
+          summary: 'Server-sent events: alert (raised, cleared, acknowledged); the open alerts first as snapshot',
+          response: eventStreamResponse('snapshot (the open alerts), alert'),
+        },
+      },
       async (req, reply) => {
         const open = await alerts.alerts({ status: 'open' });
         const stream = openEventStream(req, reply);

@@ -7,7 +7,8 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import { AppError, notFound, validationFailed } from '../platform/errors.ts';
-import { decide, describe, metricOf, scrapRise, secondsInState, type AlertRule, type Decision } from './alert-rules.ts';
+import { z } from 'zod';
+import { alertRuleSchema, decide, describe, metricOf, scrapRise, secondsInState, type AlertRule, type Decision } from './alert-rules.ts';
 import * as repo from './alerts.repository.ts';
 import { computeKpis, DEFAULT_SETTINGS } from './kpis.ts';
 import { loadRaw } from './performance.repository.ts';
@@ -23,6 +24,25 @@ export interface AlertOptions {
 export const DEFAULT_ALERT_OPTIONS: AlertOptions = { evaluateEveryMs: 30_000 };
 
 export type RuleInput = Omit<AlertRule, 'id' | 'equipmentId'> & { equipment: string };
+
+/** A rule as the API shows it: with the equipment it watches (null when that equipment is gone). */
+export const publicAlertRuleSchema = alertRuleSchema.extend({
+  equipment: z.object({ id: z.string(), path: z.string(), name: z.string(), level: z.string() }).nullable(),
+});
+export type PublicAlertRule = z.infer<typeof publicAlertRuleSchema>;
+
+/** An alert as the API shows it: instants as ISO strings, with its machine's path and name. */
+export const publicAlertSchema = repo.alertRowSchema.extend({
+  path: z.string().nullable(),
+  machine: z.string().nullable(),
+  raisedAt: z.string(),
+  clearedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  open: z.boolean(),
+});
+export type PublicAlert = z.infer<typeof publicAlertSchema>;
+
+export const evaluationSchema = z.object({ raised: z.number(), cleared: z.number() });
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -188,7 +208,7 @@ export class AlertService {
 
   // ------------------------------------------------------------------------------------------- rules
 
-  private publicRule(r: AlertRule) {
+  private publicRule(r: AlertRule): PublicAlertRule {
     let equipment: { id: string; path: string; name: string; level: string } | null = null;
     try {
       const e = this.perf.view.find(r.equipmentId);
@@ -256,7 +276,7 @@ export class AlertService {
 
   // ------------------------------------------------------------------------------------------- alerts
 
-  private publicAlert(a: repo.AlertRow) {
+  private publicAlert(a: repo.AlertRow): PublicAlert {
     const m = this.perf.view.machine(a.equipmentId);
     return {
       ...a,
@@ -290,7 +310,3 @@ export class AlertService {
     return this.publicAlert(a);
   }
 }
-
-/** A rule and an alert as the API shows them: with the machine's path and name. */
-export type PublicAlertRule = Awaited<ReturnType<AlertService['rules']>>[number];
-export type PublicAlert = Awaited<ReturnType<AlertService['alerts']>>[number];

@@ -9,6 +9,8 @@ import type { OrderKpis } from './by-order.ts';
 import { DEFAULT_SETTINGS } from './kpis.ts';
 import { period, window } from './performance.routes.ts';
 import type { PerformanceService } from './performance.service.ts';
+import { alarmMappingSchema } from './alarm-reasons.ts';
+import { alarmMappingView, bottleneckResponse, kpiGroupsResponse } from './schemas.ts';
 import type { StopService } from './stops.ts';
 
 const mappingKey = z.object({
@@ -30,6 +32,7 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
           tags: ['performance'],
           summary: 'Machines of a line (or any equipment) ranked by their constraint on throughput (active period method) over [from, to)',
           querystring: z.object(period),
+          response: { 200: bottleneckResponse },
         },
       },
       (req) => {
@@ -52,6 +55,7 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
             idle: z.enum(['iso', 'exclude']).default(DEFAULT_SETTINGS.idle),
             mtbf: z.enum(['operating', 'uptime']).default(DEFAULT_SETTINGS.mtbf),
           }),
+          response: { 200: kpiGroupsResponse },
         },
       },
       (req) => {
@@ -63,7 +67,10 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
 
     app.get(
       '/api/performance/alarm-reasons',
-      { config: read, schema: { tags: ['performance'], summary: 'Alarm code → downtime reason mappings per machine and machine class' } },
+      {
+        config: read,
+        schema: { tags: ['performance'], summary: 'Alarm code → downtime reason mappings per machine and machine class', response: { 200: z.array(alarmMappingView) } },
+      },
       () => stops.alarmMappings(),
     );
 
@@ -75,6 +82,7 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
           tags: ['performance'],
           summary: 'Map an alarm code of a machine or machine class to a downtime reason; stops that begin with that alarm take the reason (audited)',
           body: mappingKey.extend({ reasonId: z.string().min(1).max(100) }).strict(),
+          response: { 200: alarmMappingSchema },
         },
       },
       (req) => stops.putAlarmMapping(actorOf(req.principal!), req.body.scope, req.body.target, req.body.alarmCode, req.body.reasonId),
@@ -82,10 +90,10 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
 
     app.delete(
       '/api/performance/alarm-reasons',
-      { config: { roles: ROLES.plantEditors }, schema: { tags: ['performance'], summary: 'Remove an alarm code mapping (audited)', querystring: mappingKey } },
+      { config: { roles: ROLES.plantEditors }, schema: { tags: ['performance'], summary: 'Remove an alarm code mapping (audited)', querystring: mappingKey, response: { 204: z.null() } } },
       async (req, reply) => {
         await stops.deleteAlarmMapping(actorOf(req.principal!), req.query.scope, req.query.target, req.query.alarmCode);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

@@ -3,26 +3,28 @@
 // active time), and *waiting* while it is starved or blocked by its neighbours (PackML Suspended: ADET external) or
 // idle without work (ADOT). The machine active for the largest share of its time constrains the line's throughput
 // most. Alongside: the parts it made per planned hour, and its loading (time the parts need at ideal speed / PBT).
+import { z } from 'zod';
 import { derivedTimes, type TimeTotals } from './time-model.ts';
 
-export interface BottleneckFigures {
+export const bottleneckFiguresSchema = z.object({
   /** Seconds of planned busy time the machine was active / waiting; unknown (no data) is in neither. */
-  activeS: number;
-  waitingS: number;
-  starvedOrBlockedS: number;
-  idleS: number;
-  unknownS: number;
-  pbtS: number;
+  activeS: z.number(),
+  waitingS: z.number(),
+  starvedOrBlockedS: z.number(),
+  idleS: z.number(),
+  unknownS: z.number(),
+  pbtS: z.number(),
   /** active / (active + waiting); null without either. */
-  activeShare: number | null;
+  activeShare: z.number().nullable(),
   /** Parts (PQ) per hour of planned busy time. */
-  throughputPerHour: number | null;
+  throughputPerHour: z.number().nullable(),
   /** Parts per hour at the ideal cycle time(s) of what was made. */
-  idealPerHour: number | null;
+  idealPerHour: z.number().nullable(),
   /** Σ PRI × PQ / PBT: the share of planned time the parts made would take at ideal speed. */
-  loading: number | null;
-  parts: number;
-}
+  loading: z.number().nullable(),
+  parts: z.number(),
+});
+export type BottleneckFigures = z.infer<typeof bottleneckFiguresSchema>;
 
 const r6 = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -16,10 +16,13 @@ import { StopService } from './stops.ts';
 
 export { computeKpis, DEFAULT_SETTINGS, type KpiSettings, type Kpis } from './kpis.ts';
 export { computeTimeModel, derivedTimes, type TimeTotals } from './time-model.ts';
-export { PerformanceService, type BottleneckResult, type Figures, type KpiResult } from './performance.service.ts';
+export { PerformanceService, type Figures } from './performance.service.ts';
 export { AlertService, type PublicAlert, type PublicAlertRule } from './alerts.service.ts';
+export type { AlertRule, RuleKind, RuleMetric, Severity } from './alert-rules.ts';
+export type { AlarmMapping } from './alarm-reasons.ts';
+export type { BottleneckFigures } from './bottleneck.ts';
+export type { BottleneckResult, KpiGroupsResult, KpiResult } from './schemas.ts';
 export type { Pareto, ReasonRow, StopView } from './stops.ts';
-export type { Severity } from './alert-rules.ts';
 export type { PerformanceEvents } from './events.ts';
 export type { ProductResolver } from './plant-view.ts';
 

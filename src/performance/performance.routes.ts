@@ -8,8 +8,9 @@ import { sendCsv, toCsv as writeCsv, type CsvValue } from '../platform/csv.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLES } from '../platform/http/guard.ts';
 import { DEFAULT_SETTINGS } from './kpis.ts';
+import { kpiResponse, type KpiResult } from './schemas.ts';
 import type { PerformanceService } from './performance.service.ts';
-import type { StopService } from './stops.ts';
+import { paretoSchema, PARETO_BY, reasonRowSchema, stopViewSchema, type StopService } from './stops.ts';
 
 /** An ISO 8601 date-time or epoch milliseconds (query and path parameters of every performance route). */
 export const instant = z
@@ -43,34 +44,6 @@ const kpiQuery = z.object({
   mtbf: z.enum(['operating', 'uptime']).default(DEFAULT_SETTINGS.mtbf),
 });
 
-const nullableNumber = z.number().nullable();
-const timesSchema = z.object({ pot: z.number(), pdot: z.number(), pbt: z.number(), adot: z.number(), aubt: z.number(), adet: z.number(), aupt: z.number(), asut: z.number(), apt: z.number(), unknown: z.number() });
-const countsSchema = z.object({ pq: z.number(), gq: z.number(), sq: z.number(), rq: z.number() });
-const figures = {
-  oee: nullableNumber,
-  availability: nullableNumber,
-  effectiveness: nullableNumber,
-  quality: nullableNumber,
-  mtbf: nullableNumber,
-  mttr: nullableNumber,
-  warnings: z.array(z.object({ code: z.enum(['ideal_cycle_too_slow']), message: z.string() })),
-  times: timesSchema,
-  counts: countsSchema,
-  kpis: z.record(z.string(), nullableNumber),
-  inputs: z.record(z.string(), z.number()),
-  sixBigLosses: z.record(z.string(), z.number()),
-};
-const kpiResponse = z.object({
-  equipment: z.object({ id: z.string(), path: z.string(), name: z.string(), level: z.string() }),
-  from: z.string(),
-  to: z.string(),
-  ...figures,
-  definitions: z.record(z.string(), z.unknown()),
-  machines: z.array(z.object({ id: z.string(), path: z.string(), name: z.string(), ...figures })).optional(),
-  groups: z.array(z.object({ label: z.string(), from: z.string(), to: z.string(), ...figures })).optional(),
-});
-
-type KpiResult = z.infer<typeof kpiResponse>;
 type Row = { label: string; from: string; to: string } & Pick<KpiResult, 'oee' | 'availability' | 'effectiveness' | 'quality' | 'mtbf' | 'mttr' | 'times' | 'counts' | 'kpis' | 'inputs'>;
 
 /** One line per group (or per machine, or the period), every figure in its own column. */
@@ -109,6 +82,12 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
           summary:
             'ISO 22400-2 time model and KPIs of a machine, or the aggregate of the machines of a line/area/site, over [from, to) (default: the last 24 h); group=shift|day|week; format=csv',
           querystring: kpiQuery,
+          response: {
+            200: {
+              description: 'The KPIs (format=json), or one line per group, machine or the period as a text/csv attachment (format=csv)',
+              content: { 'application/json': { schema: kpiResponse }, 'text/csv': { schema: z.string() } },
+            },
+          },
         },
       },
       async (req, reply) => {
@@ -116,7 +95,7 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
         const { from, to } = window(q);
         const res = (await perf.kpis({ equipment: q.equipment, from, to, group: q.group, settings: { minorStops: q.minorStops, idle: q.idle, mtbf: q.mtbf } })) as KpiResult;
         if (q.format === 'csv') return sendCsv(reply, 'kpis.csv', toCsv(res));
-        return kpiResponse.parse(res);
+        return res;
       },
     );
 
@@ -128,6 +107,7 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
           tags: ['performance'],
           summary: 'Stops (failures and minor stops) of the machines of a piece of equipment in [from, to), with their reasons',
           querystring: z.object(period),
+          response: { 200: z.array(stopViewSchema) },
         },
       },
       async (req) => {
@@ -145,6 +125,7 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
           summary: 'Classify a stop (machine id or path, stop start as ISO time) with a reason from the reason tree',
           params: z.object({ equipment: z.string().min(1).max(1000), start: instant }),
           body: z.object({ reasonId: z.string().min(1).max(100), comment: z.string().max(2000).optional() }).strict(),
+          response: { 200: stopViewSchema },
         },
       },
       async (req) => stops.classify(actorOf(req.principal!), decodeURIComponent(req.params.equipment), req.params.start, req.body.reasonId, req.body.comment ?? ''),
@@ -152,7 +133,10 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
 
     app.get(
       '/api/performance/reasons',
-      { config: read, schema: { tags: ['performance'], summary: 'The downtime reason tree (planned/unplanned → category → reason) with the six-big-loss of each' } },
+      {
+        config: read,
+        schema: { tags: ['performance'], summary: 'The downtime reason tree (planned/unplanned → category → reason) with the six-big-loss of each', response: { 200: z.array(reasonRowSchema) } },
+      },
       () => stops.reasons(),
     );
 
@@ -163,7 +147,8 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
         schema: {
           tags: ['performance'],
           summary: 'Downtime Pareto: stop time and count by reason, machine or shift, largest first, with the cumulative share',
-          querystring: z.object({ ...period, by: z.enum(['reason', 'machine', 'shift']).default('reason') }),
+          querystring: z.object({ ...period, by: z.enum(PARETO_BY).default('reason') }),
+          response: { 200: paretoSchema },
         },
       },
       async (req) => {

@@ -228,7 +228,5 @@ export class PerformanceService {
   }
 }
 
-/** The replies of GET /api/performance/kpis and …/bottleneck, named for the web app (docs/architecture.md, web). */
-export type KpiResult = Awaited<ReturnType<PerformanceService['kpis']>>;
+/** The figures of one machine or group, named for the web app (docs/architecture.md, web). */
 export type Figures = ReturnType<PerformanceService['figures']>;
-export type BottleneckResult = Awaited<ReturnType<PerformanceService['bottleneck']>>;

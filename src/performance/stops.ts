@@ -1,5 +1,6 @@
 // Downtime: the stops of machines (maximal runs of own ADET intervals, see time-model.ts), their reasons from a small
 // reason tree, classification by people (audited), and the Pareto of stop time by reason, machine or shift.
+import { z } from 'zod';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
@@ -12,34 +13,39 @@ import * as repo from './performance.repository.ts';
 import type { PerformanceService } from './performance.service.ts';
 import { listStops } from './time-model.ts';
 
-export interface ReasonRow {
-  id: string;
-  parentId: string | null;
-  name: string;
-  planned: boolean;
-  loss: string | null;
-}
+export const reasonRowSchema = z.object({ id: z.string(), parentId: z.string().nullable(), name: z.string(), planned: z.boolean(), loss: z.string().nullable() });
+export type ReasonRow = z.infer<typeof reasonRowSchema>;
 
-export interface StopView {
-  equipmentId: string;
-  path: string;
-  start: string;
-  end: string;
-  ongoing: boolean;
-  durationS: number;
-  kind: 'failure' | 'minor';
-  states: string[];
-  shift: string | null;
-  reasonId: string | null;
-  reason: string | null;
+/** A stop as the API shows it; instants are ISO 8601 strings. */
+export const stopViewSchema = z.object({
+  equipmentId: z.string(),
+  path: z.string(),
+  start: z.string(),
+  end: z.string(),
+  ongoing: z.boolean(),
+  durationS: z.number(),
+  kind: z.enum(['failure', 'minor']),
+  states: z.array(z.string()),
+  shift: z.string().nullable(),
+  reasonId: z.string().nullable(),
+  reason: z.string().nullable(),
   /** 'person': classified on the terminal or the dashboard; 'alarm': mapped from the machine's alarm code. */
-  reasonSource: 'person' | 'alarm' | null;
+  reasonSource: z.enum(['person', 'alarm']).nullable(),
   /** The alarm active when the stop began (or raised within 10 s after), if the machine publishes one. */
-  alarmCode: string | null;
-  comment: string;
+  alarmCode: z.string().nullable(),
+  comment: z.string(),
   /** Stops at or above the minor-stop threshold ask for a reason until they have one. */
-  needsReason: boolean;
-}
+  needsReason: z.boolean(),
+});
+export type StopView = z.infer<typeof stopViewSchema>;
+
+export const PARETO_BY = ['reason', 'machine', 'shift'] as const;
+export const paretoSchema = z.object({
+  by: z.enum(PARETO_BY),
+  totalSeconds: z.number(),
+  rows: z.array(z.object({ key: z.string(), seconds: z.number(), stops: z.number(), minorStops: z.number(), cumulativeShare: z.number() })),
+});
+export type Pareto = z.infer<typeof paretoSchema>;
 
 export class StopService {
   constructor(
@@ -130,7 +136,7 @@ export class StopService {
   }
 
   /** Stop time (clipped to the period) and count, by reason, machine or shift; largest first with cumulative share. */
-  async pareto(equipment: string, from: number, to: number, by: 'reason' | 'machine' | 'shift') {
+  async pareto(equipment: string, from: number, to: number, by: Pareto['by']): Promise<Pareto> {
     const stops = await this.list(equipment, from, to);
     const acc = new Map<string, { key: string; seconds: number; stops: number; minorStops: number }>();
     for (const s of stops) {
@@ -193,6 +199,3 @@ export class StopService {
     });
   }
 }
-
-/** The reply of GET /api/performance/pareto. */
-export type Pareto = Awaited<ReturnType<StopService['pareto']>>;

@@ -11,7 +11,7 @@ import { PlanWatcher } from './watch.ts';
 
 export { PlanningService, DEFAULT_PLANNING_OPTIONS, type PlanningOptions, type StoredModel } from './planning.service.ts';
 export type { MachineStateSource } from './snapshot.ts';
-export type { Assignment, Kpis, LateOrder, Risk } from './result.ts';
+export type { Assignment, AssignmentDiff, Kpis, LateOrder, Moved, Risk } from './result.ts';
 export type { Reason as VersionReason, VersionRow, VersionStatus } from './planning.repository.ts';
 export type { VersionDetail } from './planning.service.ts';
 

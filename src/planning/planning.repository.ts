@@ -1,6 +1,7 @@
 // SQL for schedule versions. The orders the planner reads and the slots it publishes go through execution's order book.
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
-import type { Assignment, Kpis, LateOrder } from './result.ts';
+import { z } from 'zod';
+import { assignmentSchema, kpisSchema, lateOrderSchema, type Assignment, type Kpis } from './result.ts';
 
 export const VERSION_STATUSES = ['running', 'ready', 'published', 'superseded', 'failed'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
@@ -9,28 +10,30 @@ export type ObjectiveChoice = (typeof OBJECTIVES)[number];
 export const REASONS = ['manual', 'move', 'machine-down', 'rush-order', 'repair'] as const;
 export type Reason = (typeof REASONS)[number];
 
-export interface VersionRow {
-  id: number;
-  createdAt: string;
-  createdBy: string;
-  status: VersionStatus;
-  objective: ObjectiveChoice;
-  timeLimitS: number;
-  progress: Record<string, unknown>;
-  horizonStart: string;
-  horizonEnd: string;
-  basedOn: number | null;
-  reason: Reason;
-  reasonDetail: string;
-  assignments: Assignment[];
-  kpis: Partial<Kpis>;
-  lateOrders: LateOrder[];
-  stats: Record<string, unknown>;
-  error: string | null;
-  finishedAt: string | null;
-  publishedAt: string | null;
-  publishedBy: string | null;
-}
+/** A schedule version as the API shows it (the list leaves `assignments` empty); instants are ISO 8601 strings. */
+export const versionRowSchema = z.object({
+  id: z.number(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  status: z.enum(VERSION_STATUSES),
+  objective: z.enum(OBJECTIVES),
+  timeLimitS: z.number(),
+  progress: z.record(z.string(), z.unknown()),
+  horizonStart: z.string(),
+  horizonEnd: z.string(),
+  basedOn: z.number().nullable(),
+  reason: z.enum(REASONS),
+  reasonDetail: z.string(),
+  assignments: z.array(assignmentSchema),
+  kpis: kpisSchema.partial(),
+  lateOrders: z.array(lateOrderSchema),
+  stats: z.record(z.string(), z.unknown()),
+  error: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  publishedBy: z.string().nullable(),
+});
+export type VersionRow = z.infer<typeof versionRowSchema>;
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));

@@ -1,46 +1,47 @@
 // A solved schedule → what a supervisor reads: assignments with real times, due-date risk, KPIs, and the difference to
 // the published plan (pure).
+import { z } from 'zod';
 import { unavailableIntervals, type Problem, type Schedule } from '../scheduling/index.ts';
 import { setupsBefore, type ModelIndex } from './model-map.ts';
 
-export type Risk = 'on-time' | 'at-risk' | 'late';
+export const RISKS = ['on-time', 'at-risk', 'late'] as const;
+export type Risk = (typeof RISKS)[number];
 
-export interface Assignment {
-  orderId: string;
-  seq: number;
-  machine: string;
-  start: string;
-  end: string;
+/** Instants are ISO 8601 strings. */
+export const assignmentSchema = z.object({
+  orderId: z.string(),
+  seq: z.number(),
+  machine: z.string(),
+  start: z.string(),
+  end: z.string(),
   /** Changeover before this operation on its machine, seconds. */
-  setupS: number;
+  setupS: z.number(),
   /** In progress on the shop floor: frozen where it runs. */
-  running: boolean;
+  running: z.boolean(),
   /** Placed by hand (a move). */
-  pinned?: boolean;
-  risk: Risk;
+  pinned: z.boolean().optional(),
+  risk: z.enum(RISKS),
   /** Machines that can run it (targets of a move). */
-  eligible: string[];
-  productId?: string;
-  priority?: number;
-  dueAt?: string | null;
-}
+  eligible: z.array(z.string()),
+  productId: z.string().optional(),
+  priority: z.number().optional(),
+  dueAt: z.string().nullable().optional(),
+});
+export type Assignment = z.infer<typeof assignmentSchema>;
 
-export interface LateOrder {
-  orderId: string;
-  dueAt: string;
-  completion: string;
-  lateS: number;
-}
+export const lateOrderSchema = z.object({ orderId: z.string(), dueAt: z.string(), completion: z.string(), lateS: z.number() });
+export type LateOrder = z.infer<typeof lateOrderSchema>;
 
-export interface Kpis {
-  makespanS: number;
-  makespanEnd: string | null;
-  totalWeightedTardiness: number;
-  lateOrders: LateOrder[];
+export const kpisSchema = z.object({
+  makespanS: z.number(),
+  makespanEnd: z.string().nullable(),
+  totalWeightedTardiness: z.number(),
+  lateOrders: z.array(lateOrderSchema),
   /** Working time planned / working time available until the plan's end, per machine (0…1). */
-  utilisation: Record<string, number>;
-  operations: number;
-}
+  utilisation: z.record(z.string(), z.number()),
+  operations: z.number(),
+});
+export type Kpis = z.infer<typeof kpisSchema>;
 
 /** Slack under which an order on time counts as at risk: a quarter of its remaining work, at least an hour. */
 export function riskOf(completionS: number, dueS: number | undefined, workS: number): Risk {
@@ -111,15 +112,15 @@ export function describeSchedule(problem: Problem, index: ModelIndex, schedule: 
   };
 }
 
-export interface Moved {
-  orderId: string;
-  seq: number;
-  from: { machine: string; start: string };
-  to: { machine: string; start: string };
-}
+const slotSchema = z.object({ machine: z.string(), start: z.string() });
+export const movedSchema = z.object({ orderId: z.string(), seq: z.number(), from: slotSchema, to: slotSchema });
+export type Moved = z.infer<typeof movedSchema>;
+
+export const assignmentDiffSchema = z.object({ moved: z.array(movedSchema), added: z.number(), removed: z.number(), unchanged: z.number() });
+export type AssignmentDiff = z.infer<typeof assignmentDiffSchema>;
 
 /** Operations whose machine changed or whose start moved by a minute or more; and those only one side has. */
-export function diffAssignments(current: Assignment[], published: Assignment[]): { moved: Moved[]; added: number; removed: number; unchanged: number } {
+export function diffAssignments(current: Assignment[], published: Assignment[]): AssignmentDiff {
   const before = new Map(published.map((a) => [`${a.orderId}#${a.seq}`, a]));
   const moved: Moved[] = [];
   let added = 0;

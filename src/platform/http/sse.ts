@@ -35,6 +35,14 @@ export const EVENT_STREAM_RESPONSE = {
   content: { 'text/event-stream': { schema: z.string() } },
 };
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/**
+ * The response schema of a live-stream route, so OpenAPI documents it: a text/event-stream whose events the route's
+ * summary names. The stream is written on the raw response (hijacked), so this schema never serialises anything.
+ */
+export const eventStreamResponse = (events: string) => ({
+  200: { description: `text/event-stream; events: ${events}`, content: { 'text/event-stream': { schema: z.string() } } },
+});
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const EVENT_NAME = /^[A-Za-z0-9_.-]+$/;
