@@ -2,7 +2,7 @@
 // control chart estimates, performance (Pp, Ppk) from the overall sample standard deviation. An index that cannot be
 // formed — one-sided spec for Cp/Pp, fewer than two values, a zero sigma — is null, never NaN or Infinity, so the API
 // and the pages can show "—" instead of a number that means nothing.
-import { mean, sampleSd, SpcInputError } from './charts.ts';
+import { MAX_MAGNITUDE, mean, sampleSd, SpcInputError } from './charts.ts';
 
 export interface SpecLimits {
   lsl?: number | null;
@@ -88,7 +88,7 @@ export function histogram(values: readonly number[], spec: SpecLimits, bins?: nu
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
-    if (!Number.isFinite(v)) throw new SpcInputError('histogram values must be finite numbers');
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_MAGNITUDE) throw new SpcInputError(`histogram values must be finite numbers within ±${MAX_MAGNITUDE}`);
     min = Math.min(min, v);
     max = Math.max(max, v);
   }

@@ -362,12 +362,22 @@ function evaluateAttributes(chart: AttributesChart, counts: readonly Count[], li
 // ---------------------------------------------------------------- public
 
 function checkLimits(chart: ChartType, limits: ControlLimits): void {
-  if (!limits || limits.chart !== chart) throw new SpcInputError(`the limits are for a ${limits?.chart} chart, not ${chart}`);
+  if (!limits || typeof limits !== 'object' || limits.chart !== chart) throw new SpcInputError(`the limits are for a ${limits?.chart} chart, not ${chart}`);
   if (!Number.isFinite(limits.center)) throw new SpcInputError('the limits have no finite centre line');
   if (isVariables(chart) && !(typeof limits.sigma === 'number' && Number.isFinite(limits.sigma) && limits.sigma >= 0))
     throw new SpcInputError('the limits of a variables chart need a finite sigma of at least 0');
   if ((chart === 'p' || chart === 'np') && !(limits.center >= 0 && limits.center <= 1)) throw new SpcInputError('p̄ must lie between 0 and 1');
   if ((chart === 'c' || chart === 'u') && !(limits.center >= 0)) throw new SpcInputError(`${chart === 'c' ? 'c̄' : 'ū'} must be at least 0`);
+  // stored limits come back from the database or a person's edit: a size the constants do not cover is refused here,
+  // not found out as a crash when the first point is plotted
+  const n = limits.subgroupSize;
+  const sizeOk =
+    n === null ||
+    (chart === 'i-mr' ? n === 1 : chart === 'xbar-r' ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= MAX_RANGE_SUBGROUP : chart === 'xbar-s' ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= 1e6 : typeof n === 'number' && n > 0 && n <= MAX_MAGNITUDE);
+  if (!sizeOk) throw new SpcInputError(`the limits' subgroup size ${JSON.stringify(n)} does not fit a ${chart} chart`);
+  if (limits.spreadBar !== null && !(typeof limits.spreadBar === 'number' && Number.isFinite(limits.spreadBar) && limits.spreadBar >= 0))
+    throw new SpcInputError('the limits\' average spread must be a finite number of at least 0, or null');
+  if (Math.abs(limits.center) > MAX_MAGNITUDE || (limits.sigma !== null && limits.sigma > MAX_MAGNITUDE)) throw new SpcInputError(`the limits are beyond ±${MAX_MAGNITUDE}`);
 }
 
 /** Estimates the chart's limits from a baseline window; store the result and pass it to evaluateChart from then on. */
@@ -389,6 +399,8 @@ export function evaluateChart(spec: AttributesSpec, data: readonly Count[], limi
 export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | readonly Count[], limits: ControlLimits, rules?: RuleSelection): ChartResult;
 export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | readonly Count[], limits: ControlLimits, rules: RuleSelection = DEFAULT_RULES): ChartResult {
   checkChart(spec?.chart);
+  if (limits && typeof limits === 'object')
+    limits = { ...limits, sigma: limits.sigma ?? null, spreadBar: limits.spreadBar ?? null, subgroupSize: limits.subgroupSize ?? null };
   checkLimits(spec.chart, limits);
   const problem = checkSelection(rules);
   if (problem) throw new SpcInputError(problem);

@@ -204,6 +204,23 @@ describe('capability and histogram', () => {
 });
 
 describe('bounded fuzz: malformed input is refused with SpcInputError, never another error', () => {
+  it('holds for stored limits that come back damaged', () => {
+    const num = fc.oneof(fc.double(), fc.integer({ min: -3, max: 40 }), fc.constant(null), fc.constant(undefined), fc.string({ maxLength: 2 }));
+    const limits = fc.record({ chart: fc.constantFrom('xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'), center: num, sigma: num, spreadBar: num, subgroupSize: num }, { requiredKeys: ['chart'] });
+    const data = fc.array(fc.record({ ts: fc.constant('t'), value: value, subgroup: fc.integer({ min: 1, max: 3 }), defects: fc.nat(9), defectives: fc.nat(3), n: fc.integer({ min: 3, max: 9 }) }), { maxLength: 12 });
+    fc.assert(
+      fc.property(limits, data, (l, rows) => {
+        try {
+          const r = evaluateChart({ chart: l.chart, subgroupSize: 3 } as VariablesSpec, rows as Measurement[], l as never);
+          expect(numbers(r).filter((x) => !Number.isFinite(x))).toEqual([]);
+        } catch (e) {
+          if (!(e instanceof SpcInputError)) throw e;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   const junk = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 3 }), fc.double(), fc.integer({ min: -5, max: 60 }), fc.boolean(), fc.constant({}), fc.constant([]));
   const row = fc.record({ ts: fc.oneof(fc.constant('t'), junk), value: fc.oneof(value, junk), subgroup: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 4 }), junk), defects: fc.oneof(fc.nat(30), junk), defectives: fc.oneof(fc.nat(30), junk), n: fc.oneof(fc.integer({ min: 1, max: 40 }), junk) }, { requiredKeys: [] });
   const chart = fc.oneof(fc.constantFrom('xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'), junk);

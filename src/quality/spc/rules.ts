@@ -55,6 +55,7 @@ export interface RuleHit {
 
 /** Checks a selection before any point is looked at, so a bad setting is a clear error, not a silent "no violations". */
 export function checkSelection(selection: RuleSelection): string | null {
+  if (!selection || typeof selection !== 'object' || !Array.isArray(selection.rules)) return 'a rule selection is { ruleSet, rules: [numbers] }';
   const known: readonly number[] = selection.ruleSet === 'nelson' ? NELSON_RULES : selection.ruleSet === 'western-electric' ? WESTERN_ELECTRIC_RULES : [];
   if (known.length === 0) return `unknown rule set ${JSON.stringify(selection.ruleSet)}: use nelson or western-electric`;
   const bad = selection.rules.filter((r) => !known.includes(r));
