@@ -67,7 +67,7 @@ describe('X̄–R: Montgomery\'s piston rings (Example 6.1)', () => {
     expect(r.violations).toEqual([]);
   });
 
-  it('plots phase II against the frozen phase-I limits and flags the shift the book finds at the end (subgroups 37–39 above the UCL)', () => {
+  it('plots phase II against the frozen phase-I limits and flags the upward shift at the end of phase II (subgroups 37–39 above the UCL)', () => {
     const ph2 = evaluateChart({ chart: 'xbar-r' }, measurements(PHASE_2, 26), limits, { ruleSet: 'western-electric', rules: [1, 2, 3, 4] });
     expect(ph2.ucl).toBe(r.ucl);
     const beyond = ph2.violations.filter((v) => v.rule === 1 && v.chart === 'primary').map((v) => ph2.points[v.index].subgroup);
@@ -146,7 +146,7 @@ describe('I–MR: Montgomery Example 6.5 (mortgage loan processing cost, 20 week
   });
 });
 
-// Montgomery Example 7.1 (orange-juice cans, 30 samples of 50; also the NIST/SEMATECH e-Handbook's p-chart example)
+// Montgomery Example 7.1 (orange-juice cans, 30 samples of 50)
 const JUICE = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6];
 const juice: Count[] = JUICE.map((defectives, i) => ({ ts: `s${i + 1}`, defectives, n: 50 }));
 
