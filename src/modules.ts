@@ -19,6 +19,7 @@ import type { AppContext } from './platform/context.ts';
 import { importPlant, parsePlantFile, PlantService, plantRoutes, type PlantFile } from './plant/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
+import { createQualityModule } from './quality/index.ts';
 
 export interface CollectModule extends TaktModule {
   collect: CollectService;
@@ -168,6 +169,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     performanceModule,
     planningModule,
     erpModule,
+    createQualityModule(ctx, { plant: new PlantService(ctx.db, ctx.events) }),
     masterDataModule,
   ];
 }

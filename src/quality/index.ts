@@ -1,5 +1,28 @@
-// The quality module's face. For now it is the pure SPC engine (docs/quality.md); inspection plans, measurements,
-// reaction plans and nonconformances will come in behind it.
+// The quality module's face: characteristics, measurements, frozen limits and the SPC view over the pure SPC engine
+// (docs/quality.md); reaction plans, holds and nonconformances will come in behind it.
+import type { TaktModule } from '../platform/app.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { PlantService } from '../plant/index.ts';
+import { qualityRoutes } from './quality.routes.ts';
+import { QualityService } from './quality.service.ts';
+
+export { QualityService, type BatchResult, type MeasurementRecord, type OverviewRow, type RecordResult } from './quality.service.ts';
+export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
+export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+
+export interface QualityDeps {
+  /** products (and their routings) a characteristic names are checked through the plant model */
+  plant: PlantService;
+}
+
+export interface QualityModule extends TaktModule {
+  quality: QualityService;
+}
+
+export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
+  const quality = new QualityService(ctx.db, deps.plant);
+  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+}
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {
   ATTRIBUTES_CHARTS,
