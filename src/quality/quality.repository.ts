@@ -122,6 +122,17 @@ export async function hasMeasurements(db: Db, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** How many values each of these subgroups of a characteristic already holds. */
+export async function subgroupCounts(db: Db, id: string, subgroups: string[]): Promise<Map<string, number>> {
+  if (!subgroups.length) return new Map();
+  const rows = await rowsOf<{ subgroup: string; n: number | string }>(
+    db,
+    sql`SELECT subgroup, count(*) AS n FROM quality_measurements WHERE characteristic = ${id}
+        AND subgroup IN (${sql.join(subgroups.map((g) => sql`${g}`), sql`, `)}) GROUP BY subgroup`,
+  );
+  return new Map(rows.map((r) => [r.subgroup, Number(r.n)]));
+}
+
 /** The stored measurements under these (source, key) pairs. */
 export async function measurementsByKey(db: Db, keys: Array<{ source: Source; key: string }>): Promise<StoredMeasurement[]> {
   if (!keys.length) return [];

@@ -285,6 +285,7 @@ export class QualityService {
       if (stored.has(slot(x.m)) || fresh.has(slot(x.m))) later.push(x);
       else fresh.set(slot(x.m), x);
     }
+    await this.refuseFullSubgroups(fresh, known, results);
     for (const s of await repo.insertMeasurements(this.db, [...fresh.values()].map((x) => x.m))) {
       const x = fresh.get(slot(s))!;
       results[x.index] = { index: x.index, status: 'accepted', id: s.id };
@@ -302,6 +303,30 @@ export class QualityService {
     }
     const count = (f: (r: RecordResult) => boolean) => results.filter(f).length;
     return { accepted: count((r) => r.status === 'accepted' && !r.replayed), replayed: count((r) => r.replayed === true), refused: count((r) => r.status === 'refused'), results };
+  }
+
+  /**
+   * An X̄ chart's subgroup holds subgroupSize values: a further one is refused here, since the chart could not plot a
+   * subgroup larger than its definition (X̄–R stops at 25) and it is most likely a subgroup id used twice.
+   */
+  private async refuseFullSubgroups(fresh: Map<string, { index: number; m: NewMeasurement }>, known: Map<string, Characteristic>, results: RecordResult[]): Promise<void> {
+    const byChar = new Map<string, Array<[string, { index: number; m: NewMeasurement }]>>();
+    for (const e of fresh) {
+      const c = known.get(e[1].m.characteristic)!;
+      if (c.chart !== 'xbar-r' && c.chart !== 'xbar-s') continue;
+      byChar.set(c.id, [...(byChar.get(c.id) ?? []), e]);
+    }
+    for (const [id, entries] of byChar) {
+      const size = known.get(id)!.subgroupSize;
+      const counts = await repo.subgroupCounts(this.db, id, [...new Set(entries.map(([, x]) => x.m.subgroup!))]);
+      for (const [slot, x] of entries.sort((a, b) => a[1].index - b[1].index)) {
+        const held = counts.get(x.m.subgroup!) ?? 0;
+        if (held >= size) {
+          results[x.index] = { index: x.index, status: 'refused', reason: `subgroup ${x.m.subgroup} of ${id} already holds its ${size} values` };
+          fresh.delete(slot);
+        } else counts.set(x.m.subgroup!, held + 1);
+      }
+    }
   }
 
   limitsHistory = async (id: string): Promise<FrozenLimits[]> => (await this.get(id), repo.limitsHistory(this.db, id));
@@ -339,16 +364,18 @@ export class QualityService {
     const rows: OverviewRow[] = [];
     for (const c of await repo.listCharacteristics(this.db, { limit: 1000 })) {
       const frozen = await repo.latestLimits(this.db, c.id);
-      const data = await this.windowData(this.db, c, w);
+      let points = 0;
       let view: ReturnType<typeof contractOf>;
       try {
+        const data = await this.windowData(this.db, c, w);
+        points = data.length;
         view = contractOf(c, data, frozen?.limits ?? null);
       } catch (err) {
         // one characteristic whose data cannot be charted does not hide the others
         if (err instanceof AppError) view = { body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points: [], violations: [], cp: null, cpk: null, pp: null, ppk: null }, limits: null };
         else throw err;
       }
-      rows.push({ id: c.id, name: c.name, product: c.product, chart: c.chart, points: data.length, cpk: view.body.cpk, ppk: view.body.ppk, violations24h: view.body.violations.length, limits: view.limits });
+      rows.push({ id: c.id, name: c.name, product: c.product, chart: c.chart, points, cpk: view.body.cpk, ppk: view.body.ppk, violations24h: view.body.violations.length, limits: view.limits });
     }
     return rows.sort((a, b) => (a.cpk ?? Infinity) - (b.cpk ?? Infinity) || b.violations24h - a.violations24h || a.id.localeCompare(b.id));
   }

@@ -119,6 +119,13 @@ for (const kind of DB_KINDS) {
       expect((await call('DELETE', '/api/quality/characteristics/UNUSED?reason=typo')).status).toBe(204);
       expect((await call('GET', '/api/quality/characteristics/UNUSED')).status).toBe(404);
       expect((await call('POST', '/api/quality/measurements', { records: Array.from({ length: 1001 }, () => ({})) })).status).toBe(400);
+      // an X̄–R subgroup of 3 takes 3 values (k1 is already in S1): the fourth is refused, on a resend too
+      const s1 = [2, 3, 4].map((i) => ({ key: `s1-${i}`, characteristic: 'DIA-R', ts: at(i), value: 5 + i / 100, subgroup: 'S1' }));
+      for (let round = 0; round < 2; round++) {
+        const full = await post(s1);
+        expect(full.results.map((x) => x.status)).toEqual(['accepted', 'accepted', 'refused']);
+        expect(full.results[2].reason).toMatch(/subgroup S1 of DIA-R already holds its 3 values/);
+      }
     });
 
     it('answers a hand-worked I–MR case exactly as the formulas give it', async () => {
