@@ -18,6 +18,7 @@ import type { TaktModule } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { OutboundGuard } from './platform/net/outbound.ts';
+import { createQualityModule } from './quality/index.ts';
 
 export type { CollectModule } from './collect/index.ts';
 export type { ConnectorsModule, MqttModule } from './connectors/index.ts';
@@ -99,5 +100,6 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, masterDataModule];
+  const quality = createQualityModule(ctx, { plant: plant.equipment });
+  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

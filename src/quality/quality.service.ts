@@ -1,0 +1,440 @@
+// Business rules of the quality module's first slice: characteristics, the measurement store (batch, idempotent by
+// key, an answer per record), frozen limits and the SPC view of a window. Edits are audited in their transaction.
+import { appendAudit } from '../platform/audit/audit.service.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, notFound, validationFailed } from '../platform/errors.ts';
+import type { EquipmentLookup } from '../plant/index.ts';
+import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, NewMeasurement, Source, StoredMeasurement } from './model.ts';
+import * as repo from './quality.repository.ts';
+import { analyze, contractView, type SpcContract } from './spc/analyze.ts';
+import { computeLimits, MAX_MAGNITUDE, SpcInputError, VARIABLES_CHARTS, type ChartSpec, type ControlLimits, type Count, type Measurement } from './spc/charts.ts';
+import { MAX_RANGE_SUBGROUP, MIN_SUBGROUP } from './spc/constants.ts';
+import { NELSON_RULES, WESTERN_ELECTRIC_RULES, type RuleSelection } from './spc/rules.ts';
+
+/** The most values one SPC answer plots: a wider window is refused with 400 rather than answered slowly. */
+export const MAX_WINDOW_POINTS = 100_000;
+/** The window when the query names none: the 30 days up to now. */
+export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+const DAY_MS = 86_400_000;
+/** Whole counts above this do not fit the integer columns. */
+const MAX_COUNT = 2_147_483_647;
+/** Timestamps a measurement may carry: far outside these it is a unit mistake (seconds for milliseconds), not data. */
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+const FUTURE_SLACK_MS = DAY_MS;
+
+export const isVariableChart = (chart: string): boolean => (VARIABLES_CHARTS as readonly string[]).includes(chart);
+
+/** The fields a characteristic's definition is checked on, create and update alike. */
+export async function checkCharacteristic(plant: EquipmentLookup, c: CharacteristicInput): Promise<void> {
+  const issue = (path: string, message: string) => validationFailed(`${path}: ${message}`, [{ path, message }]);
+  if ((c.kind === 'variable') !== isVariableChart(c.chart))
+    throw issue('chart', c.kind === 'variable' ? `a variable characteristic is charted on xbar-r, xbar-s or i-mr, not ${c.chart}` : `an attribute characteristic is charted on p, np, c or u, not ${c.chart}`);
+  if (c.chart === 'i-mr' && c.subgroupSize !== 1) throw issue('subgroupSize', 'i-mr plots individual values: subgroupSize is 1');
+  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && c.subgroupSize < MIN_SUBGROUP) throw issue('subgroupSize', `${c.chart} needs subgroups of at least ${MIN_SUBGROUP} values`);
+  if (c.chart === 'xbar-r' && c.subgroupSize > MAX_RANGE_SUBGROUP) throw issue('subgroupSize', `xbar-r takes at most ${MAX_RANGE_SUBGROUP} values per subgroup: use xbar-s`);
+  if (c.kind === 'attribute' && (c.lsl !== null || c.usl !== null || c.nominal !== null))
+    throw issue('lsl', 'spec limits and a nominal belong to variable characteristics; an attribute one counts defects');
+  if (c.lsl !== null && c.usl !== null && !(c.lsl < c.usl)) throw issue('lsl', 'LSL must be below USL');
+  const allowed: readonly number[] = c.ruleSet === 'nelson' ? NELSON_RULES : WESTERN_ELECTRIC_RULES;
+  const wrong = c.rules.find((r) => !allowed.includes(r));
+  if (wrong !== undefined) throw issue('rules', `${c.ruleSet} has rules ${allowed.join(', ')}, not ${wrong}`);
+  if (new Set(c.rules).size !== c.rules.length) throw issue('rules', 'each rule number once');
+  const product = await plant.getCode('product', c.product).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found') throw issue('product', `product '${c.product}' does not exist`);
+    throw err;
+  });
+  if (c.operationSeq !== null) {
+    const routing = ((product as { routing?: Array<{ seq: number }> }).routing ?? []).map((o) => o.seq);
+    if (!routing.includes(c.operationSeq))
+      throw issue('operationSeq', `product ${c.product}'s routing has no operation ${c.operationSeq} (it has ${routing.join(', ') || 'none'})`);
+  }
+}
+
+/** A record of a measurement batch as it came (each field is checked here, so one bad record does not fail the rest). */
+export interface MeasurementRecord {
+  key?: unknown;
+  characteristic?: unknown;
+  source?: unknown;
+  ts?: unknown;
+  value?: unknown;
+  defects?: unknown;
+  defectives?: unknown;
+  n?: unknown;
+  subgroup?: unknown;
+  orderId?: unknown;
+  operationSeq?: unknown;
+  lot?: unknown;
+  equipment?: unknown;
+}
+
+export interface RecordResult {
+  index: number;
+  status: 'accepted' | 'refused';
+  /** the stored measurement's id (also on a resend of a stored one) */
+  id?: number;
+  /** true when this key from this source was stored before: nothing new was written */
+  replayed?: boolean;
+  reason?: string;
+}
+
+export interface BatchResult {
+  accepted: number;
+  replayed: number;
+  refused: number;
+  results: RecordResult[];
+}
+
+const RECORD_FIELDS = new Set(['key', 'characteristic', 'source', 'ts', 'value', 'defects', 'defectives', 'n', 'subgroup', 'orderId', 'operationSeq', 'lot', 'equipment']);
+
+const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v);
+const isWhole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
+
+/** One record against its characteristic: the measurement to store, or why it cannot be one. */
+export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined, defaultSource: Source, by: string, now: number): NewMeasurement | string {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return 'a record is an object';
+  const extra = Object.keys(r).find((k) => !RECORD_FIELDS.has(k));
+  if (extra) return `unknown field ${JSON.stringify(extra.slice(0, 50))}`;
+  if (!isText(r.key, 200)) return 'key: 1 to 200 characters, no control characters (the idempotency key of this measurement)';
+  if (!isText(r.characteristic, 64)) return 'characteristic: the id of a characteristic';
+  if (!c) return `characteristic '${r.characteristic as string}' does not exist`;
+  const source = r.source === undefined ? defaultSource : r.source;
+  if (source !== 'manual' && source !== 'machine' && source !== 'lab') return 'source: manual, machine or lab';
+  let ts = now;
+  if (r.ts !== undefined) {
+    ts = typeof r.ts === 'string' && r.ts.length <= 40 && /^\d{4}-\d\d-\d\dT/.test(r.ts) ? Date.parse(r.ts) : NaN;
+    if (!Number.isFinite(ts)) return 'ts: an ISO 8601 time with date and time (e.g. 2026-12-02T10:15:00Z)';
+    if (ts < EARLIEST || ts > now + FUTURE_SLACK_MS) return `ts ${r.ts as string} is before 2000 or more than a day ahead`;
+  }
+  const present = (k: 'value' | 'defects' | 'defectives' | 'n') => r[k] !== undefined && r[k] !== null;
+  let value: number | null = null;
+  let defects: number | null = null;
+  let defectives: number | null = null;
+  let n: number | null = null;
+  const wrongKind = (fields: string[], kind: Kind) => fields.find((f) => present(f as 'value'))?.concat(` does not belong to a ${kind} characteristic (${c.chart} chart)`);
+  if (c.kind === 'variable') {
+    const wrong = wrongKind(['defects', 'defectives', 'n'], 'variable');
+    if (wrong) return wrong;
+    if (typeof r.value !== 'number' || !Number.isFinite(r.value)) return `value: a finite number is required for ${c.id}`;
+    if (Math.abs(r.value) > MAX_MAGNITUDE) return `value beyond ±${MAX_MAGNITUDE}`;
+    value = r.value;
+  } else {
+    const needs = c.chart === 'p' || c.chart === 'np' ? ['defectives', 'n'] : c.chart === 'u' ? ['defects', 'n'] : ['defects'];
+    const wrong = wrongKind(['value', 'defects', 'defectives', 'n'].filter((f) => !needs.includes(f)), 'attribute');
+    if (wrong) return wrong;
+    const missing = needs.find((f) => !present(f as 'n'));
+    if (missing) return `${missing} is required on a ${c.chart} chart`;
+    if (needs.includes('defectives')) {
+      if (!isWhole(r.defectives)) return 'defectives: a whole number of at least 0';
+      if (!isWhole(r.n) || (r.n as number) < 1) return 'n: the whole number of units inspected, at least 1';
+      if ((r.defectives as number) > (r.n as number)) return `defectives (${r.defectives as number}) cannot exceed the units inspected n (${r.n as number})`;
+      defectives = r.defectives as number;
+      n = r.n as number;
+    } else {
+      if (!isWhole(r.defects)) return 'defects: a whole number of at least 0';
+      defects = r.defects as number;
+      if (needs.includes('n')) {
+        if (typeof r.n !== 'number' || !Number.isFinite(r.n) || r.n <= 0 || r.n > MAX_MAGNITUDE) return 'n: the inspection units, a number above 0';
+        n = r.n;
+      }
+    }
+  }
+  let subgroup: string | null = null;
+  if (r.subgroup !== undefined && r.subgroup !== null) {
+    if (typeof r.subgroup === 'number' && Number.isFinite(r.subgroup)) subgroup = String(r.subgroup);
+    else if (isText(r.subgroup, 100)) subgroup = r.subgroup as string;
+    else return 'subgroup: a text of up to 100 characters or a number';
+  }
+  // an X̄ chart groups by id: values without one could not be told apart from the next subgroup's
+  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && subgroup === null) return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
+  for (const f of ['orderId', 'lot', 'equipment'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
+  if (r.operationSeq != null && !(isWhole(r.operationSeq) && (r.operationSeq as number) > 0)) return 'operationSeq: a whole number above 0';
+  return {
+    characteristic: c.id,
+    ts: new Date(ts).toISOString(),
+    value,
+    defects,
+    defectives,
+    n,
+    subgroup,
+    source,
+    key: r.key as string,
+    orderId: (r.orderId as string | undefined) ?? null,
+    operationSeq: (r.operationSeq as number | undefined) ?? null,
+    lot: (r.lot as string | undefined) ?? null,
+    equipment: (r.equipment as string | undefined) ?? null,
+    recordedBy: by,
+  };
+}
+
+/** Same measurement: a resend with the same key and content is the stored one; other content under the key is refused. */
+function sameMeasurement(a: NewMeasurement, b: StoredMeasurement): boolean {
+  return (
+    a.characteristic === b.characteristic &&
+    Date.parse(a.ts) === Date.parse(b.ts) &&
+    a.value === b.value &&
+    a.defects === b.defects &&
+    a.defectives === b.defectives &&
+    a.n === b.n &&
+    a.subgroup === b.subgroup
+  );
+}
+
+export interface Window {
+  from: string;
+  to: string;
+}
+
+/** The window of an SPC query: both ends optional (the 30 days up to now), from ≤ to. */
+export function parseWindow(q: { from?: string; to?: string }, now: number): Window {
+  const at = (name: string, v: string | undefined, fallback: number) => {
+    if (v === undefined || v === '') return fallback;
+    const t = /^\d{4}-\d\d-\d\d/.test(v) ? Date.parse(v) : NaN;
+    if (!Number.isFinite(t)) throw new AppError('bad_request', `${name}: an ISO 8601 time (e.g. 2026-12-02T00:00:00Z), not ${JSON.stringify(v.slice(0, 40))}`);
+    return t;
+  };
+  const to = at('to', q.to, now);
+  const from = at('from', q.from, to - DEFAULT_WINDOW_MS);
+  if (from > to) throw new AppError('bad_request', `the window's from (${new Date(from).toISOString()}) is after its to (${new Date(to).toISOString()})`);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+export interface OverviewRow {
+  id: string;
+  name: string;
+  product: string;
+  chart: string;
+  points: number;
+  cpk: number | null;
+  ppk: number | null;
+  violations24h: number;
+  limits: 'frozen' | 'window' | null;
+}
+
+export class QualityService {
+  constructor(
+    private readonly db: Db,
+    private readonly plant: EquipmentLookup,
+  ) {}
+
+  list(filter: { product?: string; kind?: Kind; limit: number }): Promise<Characteristic[]> {
+    return repo.listCharacteristics(this.db, filter);
+  }
+
+  async get(id: string): Promise<Characteristic> {
+    const c = await repo.getCharacteristic(this.db, id);
+    if (!c) throw notFound('characteristic', id);
+    return c;
+  }
+
+  async create(actor: Actor, input: CharacteristicInput): Promise<Characteristic> {
+    await checkCharacteristic(this.plant, input);
+    return this.db.transaction(async (tx) => {
+      const c = await repo.insertCharacteristic(tx, input, actor.name);
+      if (!c) throw new AppError('duplicate', `characteristic ${input.id} already exists`);
+      await appendAudit(tx, actor, { action: 'create', entity: 'quality_characteristic', entityId: c.id, after: c });
+      return c;
+    });
+  }
+
+  async update(actor: Actor, id: string, patch: Partial<CharacteristicInput>, reason: string | null): Promise<Characteristic> {
+    const current = await this.get(id);
+    const next: CharacteristicInput = { ...current, ...patch, id };
+    await checkCharacteristic(this.plant, next);
+    return this.db.transaction(async (tx) => {
+      const before = await repo.getCharacteristic(tx, id, true);
+      if (!before) throw notFound('characteristic', id);
+      // measurements and frozen limits are of one chart and subgroup size: changing those would misread them
+      const how = (['kind', 'chart', 'subgroupSize'] as const).filter((k) => next[k] !== before[k]);
+      if (how.length && (await repo.hasMeasurements(tx, id)))
+        throw new AppError('conflict', `${id} has measurements: its ${how.join(', ')} can no longer change (define a new characteristic)`);
+      const after = await repo.updateCharacteristic(tx, next);
+      await appendAudit(tx, actor, { action: 'update', entity: 'quality_characteristic', entityId: id, before, after, reason });
+      return after;
+    });
+  }
+
+  async remove(actor: Actor, id: string, reason: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const before = await repo.getCharacteristic(tx, id, true);
+      if (!before) throw notFound('characteristic', id);
+      if (await repo.hasMeasurements(tx, id)) throw new AppError('conflict', `${id} has measurements: a measured characteristic is kept`);
+      await repo.deleteCharacteristic(tx, id);
+      await appendAudit(tx, actor, { action: 'delete', entity: 'quality_characteristic', entityId: id, before, reason });
+    });
+  }
+
+  /** A batch of measurements: each record stored, answered again (its key was stored before) or refused with a reason. */
+  async record(records: MeasurementRecord[], defaultSource: Source, by: string, now = Date.now()): Promise<BatchResult> {
+    const ids = [...new Set(records.map((r) => (r && typeof r === 'object' && isText(r.characteristic, 64) ? (r.characteristic as string) : null)).filter((x): x is string => x !== null))];
+    const known = new Map((await repo.getCharacteristics(this.db, ids)).map((c) => [c.id, c]));
+    const results: RecordResult[] = [];
+    const checked: Array<{ index: number; m: NewMeasurement }> = [];
+    records.forEach((r, index) => {
+      const c = r && typeof r === 'object' && typeof r.characteristic === 'string' ? known.get(r.characteristic) : undefined;
+      const out = checkRecord(r, c, defaultSource, by, now);
+      if (typeof out === 'string') results[index] = { index, status: 'refused', reason: out };
+      else checked.push({ index, m: out });
+    });
+    const slot = (m: { source: string; key: string }) => `${m.source}\u0000${m.key}`;
+    const stored = new Map((await repo.measurementsByKey(this.db, checked.map((x) => x.m))).map((s) => [slot(s), s]));
+    const fresh = new Map<string, { index: number; m: NewMeasurement }>();
+    const later: Array<{ index: number; m: NewMeasurement }> = [];
+    for (const x of checked) {
+      // a key stored before, or used earlier in this batch, is settled after the insert
+      if (stored.has(slot(x.m)) || fresh.has(slot(x.m))) later.push(x);
+      else fresh.set(slot(x.m), x);
+    }
+    await this.refuseFullSubgroups(fresh, known, results);
+    for (const s of await repo.insertMeasurements(this.db, [...fresh.values()].map((x) => x.m))) {
+      const x = fresh.get(slot(s))!;
+      results[x.index] = { index: x.index, status: 'accepted', id: s.id };
+      stored.set(slot(s), s);
+    }
+    // keys a concurrent batch stored between our look-up and our insert
+    const raced = [...fresh.values()].filter((x) => !results[x.index]);
+    for (const s of await repo.measurementsByKey(this.db, raced.map((x) => x.m))) stored.set(slot(s), s);
+    for (const x of [...raced, ...later]) {
+      const s = stored.get(slot(x.m));
+      if (!s) results[x.index] = { index: x.index, status: 'refused', reason: 'not stored, try again' };
+      else if (!sameMeasurement(x.m, s)) results[x.index] = { index: x.index, status: 'refused', reason: `key ${x.m.key} (${x.m.source}) already names another measurement (id ${s.id})` };
+      // stored before, by a concurrent batch, or earlier in this one: the resend's answer is the stored measurement
+      else results[x.index] = { index: x.index, status: 'accepted', id: s.id, replayed: true };
+    }
+    const count = (f: (r: RecordResult) => boolean) => results.filter(f).length;
+    return { accepted: count((r) => r.status === 'accepted' && !r.replayed), replayed: count((r) => r.replayed === true), refused: count((r) => r.status === 'refused'), results };
+  }
+
+  /**
+   * An X̄ chart's subgroup holds subgroupSize values: a further one is refused here, since the chart could not plot a
+   * subgroup larger than its definition (X̄–R stops at 25) and it is most likely a subgroup id used twice.
+   */
+  private async refuseFullSubgroups(fresh: Map<string, { index: number; m: NewMeasurement }>, known: Map<string, Characteristic>, results: RecordResult[]): Promise<void> {
+    const byChar = new Map<string, Array<[string, { index: number; m: NewMeasurement }]>>();
+    for (const e of fresh) {
+      const c = known.get(e[1].m.characteristic)!;
+      if (c.chart !== 'xbar-r' && c.chart !== 'xbar-s') continue;
+      byChar.set(c.id, [...(byChar.get(c.id) ?? []), e]);
+    }
+    for (const [id, entries] of byChar) {
+      const size = known.get(id)!.subgroupSize;
+      const counts = await repo.subgroupCounts(this.db, id, [...new Set(entries.map(([, x]) => x.m.subgroup!))]);
+      for (const [slot, x] of entries.sort((a, b) => a[1].index - b[1].index)) {
+        const held = counts.get(x.m.subgroup!) ?? 0;
+        if (held >= size) {
+          results[x.index] = { index: x.index, status: 'refused', reason: `subgroup ${x.m.subgroup} of ${id} already holds its ${size} values` };
+          fresh.delete(slot);
+        } else counts.set(x.m.subgroup!, held + 1);
+      }
+    }
+  }
+
+  limitsHistory = async (id: string): Promise<FrozenLimits[]> => (await this.get(id), repo.limitsHistory(this.db, id));
+
+  /** Freezes the limits the baseline window gives; the newest frozen limits then chart every window. */
+  async freeze(actor: Actor, id: string, w: Window, reason: string): Promise<FrozenLimits> {
+    return this.db.transaction(async (tx) => {
+      const c = await repo.getCharacteristic(tx, id, true);
+      if (!c) throw notFound('characteristic', id);
+      const data = await this.windowData(tx, c, w);
+      let limits: ControlLimits;
+      try {
+        limits = computeLimits(specOf(c), data as Measurement[]);
+      } catch (err) {
+        if (err instanceof SpcInputError) throw new AppError('conflict', `the baseline ${w.from} … ${w.to} (${data.length} measurements) gives no limits: ${err.message}`);
+        throw err;
+      }
+      const frozen = await repo.insertLimits(tx, { characteristic: id, baselineFrom: w.from, baselineTo: w.to, limits, reason, createdBy: actor.name });
+      await appendAudit(tx, actor, { action: 'freeze-limits', entity: 'quality_limits', entityId: `${id}/${frozen.version}`, after: frozen, reason });
+      return frozen;
+    });
+  }
+
+  /** The external contract's body for a window, and which limits it was charted against. */
+  async spc(id: string, w: Window): Promise<{ body: SpcContract; limits: 'frozen' | 'window' | null; version: number | null }> {
+    const c = await this.get(id);
+    const frozen = await repo.latestLimits(this.db, id);
+    const data = await this.windowData(this.db, c, w);
+    return { ...contractOf(c, data, frozen?.limits ?? null), version: frozen?.version ?? null };
+  }
+
+  /** Characteristics by worst Cpk (none last), with the violations of the last 24 hours. */
+  async overview(now = Date.now()): Promise<OverviewRow[]> {
+    const w = { from: new Date(now - DAY_MS).toISOString(), to: new Date(now).toISOString() };
+    const rows: OverviewRow[] = [];
+    for (const c of await repo.listCharacteristics(this.db, { limit: 1000 })) {
+      const frozen = await repo.latestLimits(this.db, c.id);
+      let points = 0;
+      let view: ReturnType<typeof contractOf>;
+      try {
+        const data = await this.windowData(this.db, c, w);
+        points = data.length;
+        view = contractOf(c, data, frozen?.limits ?? null);
+      } catch (err) {
+        // one characteristic whose data cannot be charted does not hide the others
+        if (err instanceof AppError) view = { body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points: [], violations: [], cp: null, cpk: null, pp: null, ppk: null }, limits: null };
+        else throw err;
+      }
+      rows.push({ id: c.id, name: c.name, product: c.product, chart: c.chart, points, cpk: view.body.cpk, ppk: view.body.ppk, violations24h: view.body.violations.length, limits: view.limits });
+    }
+    return rows.sort((a, b) => (a.cpk ?? Infinity) - (b.cpk ?? Infinity) || b.violations24h - a.violations24h || a.id.localeCompare(b.id));
+  }
+
+  private async windowData(db: Db, c: Characteristic, w: Window): Promise<Measurement[] | Count[]> {
+    const ms = await repo.window(db, c.id, w.from, w.to, MAX_WINDOW_POINTS + 1);
+    if (ms.length > MAX_WINDOW_POINTS) throw new AppError('bad_request', `more than ${MAX_WINDOW_POINTS} measurements in ${w.from} … ${w.to}: narrow the window`);
+    return dataOf(c, ms);
+  }
+}
+
+export function specOf(c: Characteristic): ChartSpec {
+  return isVariableChart(c.chart) ? { chart: c.chart as 'i-mr', subgroupSize: c.chart === 'i-mr' ? undefined : c.subgroupSize } : { chart: c.chart as 'p' };
+}
+
+/**
+ * The engine's input from stored measurements. On an X̄ chart a subgroup the window's edge cut down to one value is
+ * left out: one value has no spread, and the rest of the window is still a chart.
+ */
+export function dataOf(c: Characteristic, ms: StoredMeasurement[]): Measurement[] | Count[] {
+  if (c.chart === 'i-mr') return ms.map((m) => ({ ts: m.ts, value: m.value! }));
+  if (c.chart === 'xbar-r' || c.chart === 'xbar-s') {
+    const sizes = new Map<string, number>();
+    for (const m of ms) sizes.set(m.subgroup!, (sizes.get(m.subgroup!) ?? 0) + 1);
+    return ms.filter((m) => sizes.get(m.subgroup!)! >= MIN_SUBGROUP).map((m) => ({ ts: m.ts, value: m.value!, subgroup: m.subgroup! }));
+  }
+  if (c.chart === 'p' || c.chart === 'np') return ms.map((m) => ({ ts: m.ts, defectives: m.defectives!, n: m.n! }));
+  if (c.chart === 'u') return ms.map((m) => ({ ts: m.ts, defects: m.defects!, n: m.n! }));
+  return ms.map((m) => ({ ts: m.ts, defects: m.defects! }));
+}
+
+export function rulesOf(c: Characteristic): RuleSelection {
+  return { ruleSet: c.ruleSet, rules: c.rules };
+}
+
+/**
+ * The contract's body: against the frozen limits when there are any, else against limits the window itself gives. A
+ * window with too little to estimate limits from (no frozen ones) still lists its points, with null limits.
+ */
+export function contractOf(c: Characteristic, data: Measurement[] | Count[], frozen: ControlLimits | null): { body: SpcContract; limits: 'frozen' | 'window' | null } {
+  const spec = specOf(c);
+  const limitsSpec = isVariableChart(c.chart) ? { lsl: c.lsl ?? undefined, usl: c.usl ?? undefined } : undefined;
+  try {
+    let limits = frozen;
+    if (!limits) {
+      try {
+        limits = computeLimits(spec, data as Measurement[]);
+      } catch (err) {
+        if (!(err instanceof SpcInputError)) throw err;
+        const points = isVariableChart(c.chart)
+          ? (data as Measurement[]).map((m) => (m.subgroup === undefined ? { ts: m.ts, value: m.value } : { ts: m.ts, value: m.value, subgroup: m.subgroup }))
+          : (data as Count[]).map((k) => ({ ts: k.ts, value: c.chart === 'p' ? k.defectives! / k.n! : c.chart === 'u' ? k.defects! / k.n! : (k.defectives ?? k.defects)! }));
+        return { body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points, violations: [], cp: null, cpk: null, pp: null, ppk: null }, limits: null };
+      }
+    }
+    const report = analyze(spec, data as Measurement[], { limits: frozen, rules: rulesOf(c), spec: limitsSpec });
+    return { body: contractView(report), limits: frozen ? 'frozen' : 'window' };
+  } catch (err) {
+    if (err instanceof SpcInputError) throw new AppError('conflict', `${c.id}'s measurements cannot be charted as ${c.chart}: ${err.message}`);
+    throw err;
+  }
+}
