@@ -24,7 +24,7 @@ function sourceFiles(dir: string): string[] {
 const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 /** The service classes a face exports: names ending in Service or Manager in its export lists. */
-export function servicesOf(face: string): string[] {
+function servicesOf(face: string): string[] {
   const names = new Set<string>();
   for (const m of withoutComments(face).matchAll(/export\s*(?:type\s*)?\{([^}]*)\}/g))
     for (const part of m[1].split(',')) {
@@ -36,7 +36,7 @@ export function servicesOf(face: string): string[] {
 }
 
 /** The services of other modules a file's code (not its comments) names. */
-export function foreignServices(text: string, foreign: Iterable<string>): string[] {
+function foreignServices(text: string, foreign: Iterable<string>): string[] {
   const code = withoutComments(text);
   return [...foreign].filter((name) => new RegExp(`\\b${name}\\b`).test(code));
 }

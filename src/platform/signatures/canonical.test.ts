@@ -17,7 +17,9 @@ function reorder(value: unknown, rnd: () => number): unknown {
 /** Every place a value sits in a JSON value (an object's field, an array's element), the root included. */
 function paths(value: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
   const out = [at];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...at, i])));
+  if (Array.isArray(value)) value.forEach((v, i) => {
+    out.push(...paths(v, [...at, i]));
+  });
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
   return out;
 }

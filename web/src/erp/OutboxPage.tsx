@@ -7,7 +7,7 @@ import { formatDateTime, formatRelative } from '../platform/format.ts';
 import { SelectField, TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
-import { EVENT_LABELS, type MessageRow, type MessageStatus, type OutboxMessage, type OutboxPage, type Webhook } from './types.ts';
+import { EVENT_LABELS, type MessageRow, type MessageStatus, type OutboxMessage, type OutboxPage as OutboxList, type Webhook } from './types.ts';
 
 const REFRESH_MS = 5_000;
 const STATUS_TONE: Record<MessageStatus, string> = { pending: 'info', delivered: 'ok', failed: 'danger' };
@@ -42,7 +42,7 @@ export function OutboxPage() {
   const [webhook, setWebhook] = useState('');
   const [viewing, setViewing] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
-  const res = useResource<OutboxPage>('/outbox', { status, order: order.trim(), webhook, limit: 300 });
+  const res = useResource<OutboxList>('/outbox', { status, order: order.trim(), webhook, limit: 300 });
   const hooks = useResource<Webhook[]>(isAdmin(user) ? '/webhooks' : null);
   const canRetry = hasRole(user, 'admin', 'supervisor');
   const { reload } = res;
