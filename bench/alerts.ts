@@ -39,7 +39,11 @@ async function main() {
   for (let i = 0; i < MACHINES; i++) {
     const id = randomUUID();
     await database.query(`INSERT INTO equipment (id, ext_id, parent_id, path, level, name, properties) VALUES ($1, $2, $3, $4, 'machine', $2, $5)`, [
-      id, `m${i}`, site, `plant/m${i}`, JSON.stringify({ idealCycleTime: { value: 30, unit: 's' } }),
+      id,
+      `m${i}`,
+      site,
+      `plant/m${i}`,
+      JSON.stringify({ idealCycleTime: { value: 30, unit: 's' } }),
     ]);
     // a state change every 4–16 min: mostly Execute, sometimes Held, Stopped, Suspended or Idle; the last one open
     await database.query(
@@ -65,7 +69,10 @@ async function main() {
 
   const events = new EventBus();
   const ctx = { database, db: database.db, events, log: quiet } as unknown as AppContext;
-  const performance = new PerformanceService(ctx, createCollectHistory(), new PlantService(database.db, events), { minorStopThresholdS: 300, foldEveryMs: 3_600_000 });
+  const performance = new PerformanceService(ctx, createCollectHistory(), new PlantService(database.db, events), {
+    minorStopThresholdS: 300,
+    foldEveryMs: 3_600_000,
+  });
   await performance.start();
   const f0 = perf.now();
   await performance.rollup.fold();
@@ -85,7 +92,9 @@ async function main() {
   }
   times.sort((x, y) => x - y);
   const [open] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM perf_alerts WHERE cleared_at IS NULL`);
-  log(`  4 rules × ${MACHINES} machines: evaluation ${times[2].toFixed(0)} ms (median of 5; first ${times.at(-1)!.toFixed(0)} ms), ${raised} alerts raised, ${open.n} open`);
+  log(
+    `  4 rules × ${MACHINES} machines: evaluation ${times[2].toFixed(0)} ms (median of 5; first ${times.at(-1)!.toFixed(0)} ms), ${raised} alerts raised, ${open.n} open`,
+  );
   await alerts.stop();
   await performance.stop();
   await database.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

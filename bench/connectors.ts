@@ -28,7 +28,7 @@ rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   [
     '',
-    '| connector | through Takt\'s connector | bare client, same simulator, same run | offered by the simulator |',
+    "| connector | through Takt's connector | bare client, same simulator, same run | offered by the simulator |",
     '|---|---|---|---|',
     `| OPC UA (${ITEMS} monitored items) | ${fmt(opc.connectorValuesPerS)} values/s | ${fmt(opc.bareValuesPerS)} values/s | ${fmt(opc.offeredValuesPerS)} values/s |`,
     `| EUROMAP 63 (${PRESSES} presses) | ${fmt(e63.connectorShotsPerS)} shots/s | ${fmt(e63.bareShotsPerS)} shots/s | ${fmt(e63.producedShotsPerS)} shots/s |`,

@@ -43,7 +43,20 @@ function child(args: string[], env: Record<string, string> = {}): { proc: ChildP
 const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r())));
 
 async function publish(url: string, password: string): Promise<{ acked: number; seconds: number; p50: number; p99: number }> {
-  const pub = child([TSX, 'bench/lib/ingest-publisher.ts', '--url', url, '--password', password, '--machines', String(MACHINES), '--tags', String(TAGS), '--seconds', String(SECONDS)]);
+  const pub = child([
+    TSX,
+    'bench/lib/ingest-publisher.ts',
+    '--url',
+    url,
+    '--password',
+    password,
+    '--machines',
+    String(MACHINES),
+    '--tags',
+    String(TAGS),
+    '--seconds',
+    String(SECONDS),
+  ]);
   await exited(pub.proc);
   return JSON.parse(pub.out().trim().split('\n').pop()!);
 }
@@ -91,16 +104,35 @@ async function takt(kind: 'postgres' | 'pglite'): Promise<{ rate: number; p50: n
   const t = child([path.join(ROOT, 'bin/takt.mjs'), 'start'], env);
   const api = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${api}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${api}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 300) throw new Error(`Takt did not start:\n${t.out()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const { token } = await (await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }) })).json();
+  const { token } = await (
+    await fetch(`${api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }),
+    })
+  ).json();
   const call = (u: string, body: unknown) =>
     fetch(`${api}${u}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const plant = {
     equipmentClasses: [{ id: 'bench-machine', name: 'Bench machine', tags: Array.from({ length: TAGS }, (_, i) => ({ name: `p${i}`, unit: 'u' })) }],
-    equipment: [{ id: 'bench', level: 'area', name: 'Bench', children: Array.from({ length: MACHINES }, (_, i) => ({ id: `m${i}`, level: 'machine', name: `M${i}`, equipmentClass: 'bench-machine' })) }],
+    equipment: [
+      {
+        id: 'bench',
+        level: 'area',
+        name: 'Bench',
+        children: Array.from({ length: MACHINES }, (_, i) => ({ id: `m${i}`, level: 'machine', name: `M${i}`, equipmentClass: 'bench-machine' })),
+      },
+    ],
   };
   const imp = await call('/api/plant/import', plant);
   if (!imp.ok) throw new Error(`import: ${await imp.text()}`);
@@ -153,6 +185,10 @@ for (const kind of ['postgres', 'pglite'] as const) if (!ONLY || ONLY === kind) 
 rows.push('| run | messages/s persisted | p50 publish→committed | p99 publish→committed | target |');
 rows.push('|---|---|---|---|---|');
 if (base) rows.push(`| bare mqtt.js subscriber on a bare aedes broker (limit of this machine) | ${fmt(base.rate)} received/s | – | – | – |`);
-if (results.postgres) rows.push(`| Takt on PostgreSQL | ${fmt(results.postgres.rate)} | ${results.postgres.p50.toFixed(0)} ms | ${results.postgres.p99.toFixed(0)} ms | ≥ 50,000/s, p99 ≤ 1 s |`);
-if (results.pglite) rows.push(`| Takt on PGlite | ${fmt(results.pglite.rate)} | ${results.pglite.p50.toFixed(0)} ms | ${results.pglite.p99.toFixed(0)} ms | ≥ 20,000/s |`);
+if (results.postgres)
+  rows.push(
+    `| Takt on PostgreSQL | ${fmt(results.postgres.rate)} | ${results.postgres.p50.toFixed(0)} ms | ${results.postgres.p99.toFixed(0)} ms | ≥ 50,000/s, p99 ≤ 1 s |`,
+  );
+if (results.pglite)
+  rows.push(`| Takt on PGlite | ${fmt(results.pglite.rate)} | ${results.pglite.p50.toFixed(0)} ms | ${results.pglite.p99.toFixed(0)} ms | ≥ 20,000/s |`);
 process.stdout.write(`\n${rows.join('\n')}\n`);

@@ -39,28 +39,50 @@ async function main() {
   // plant: one site with the demo's three-shift calendar, lines of 20 machines
   await database.query(
     `INSERT INTO calendars (id, name, timezone, shifts, planned_downtime, holidays) VALUES ('three-shift', 'Three shifts', 'Europe/Berlin', $1, '[]', '[]')`,
-    [JSON.stringify([
-      { name: 'Early', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '09:00', end: '09:15' }, { start: '12:00', end: '12:30' }] },
-      { name: 'Late', start: '14:00', end: '22:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '18:00', end: '18:30' }] },
-      { name: 'Night', start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '02:00', end: '02:30' }] },
-    ])],
+    [
+      JSON.stringify([
+        {
+          name: 'Early',
+          start: '06:00',
+          end: '14:00',
+          days: [1, 2, 3, 4, 5],
+          breaks: [
+            { start: '09:00', end: '09:15' },
+            { start: '12:00', end: '12:30' },
+          ],
+        },
+        { name: 'Late', start: '14:00', end: '22:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '18:00', end: '18:30' }] },
+        { name: 'Night', start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '02:00', end: '02:30' }] },
+      ]),
+    ],
   );
   const site = randomUUID();
-  await database.query(`INSERT INTO equipment (id, ext_id, path, level, name, calendar_id) VALUES ($1, 'bench', 'bench', 'site', 'Bench plant', 'three-shift')`, [site]);
+  await database.query(
+    `INSERT INTO equipment (id, ext_id, path, level, name, calendar_id) VALUES ($1, 'bench', 'bench', 'site', 'Bench plant', 'three-shift')`,
+    [site],
+  );
   const lines: string[] = [];
   const machines: string[] = [];
   for (let i = 0; i < MACHINES; i++) {
     if (i % PER_LINE === 0) {
       const id = randomUUID();
       lines.push(id);
-      await database.query(`INSERT INTO equipment (id, ext_id, parent_id, path, level, name) VALUES ($1, $2, $3, $4, 'line', $2)`, [id, `line${lines.length}`, site, `bench/line${lines.length}`]);
+      await database.query(`INSERT INTO equipment (id, ext_id, parent_id, path, level, name) VALUES ($1, $2, $3, $4, 'line', $2)`, [
+        id,
+        `line${lines.length}`,
+        site,
+        `bench/line${lines.length}`,
+      ]);
     }
     const id = randomUUID();
     machines.push(id);
-    await database.query(
-      `INSERT INTO equipment (id, ext_id, parent_id, path, level, name, properties) VALUES ($1, $2, $3, $4, 'machine', $2, $5)`,
-      [id, `m${i}`, lines.at(-1), `bench/line${lines.length}/m${i}`, JSON.stringify({ idealCycleTime: { value: 20 + (i % 10), unit: 's' } })],
-    );
+    await database.query(`INSERT INTO equipment (id, ext_id, parent_id, path, level, name, properties) VALUES ($1, $2, $3, $4, 'machine', $2, $5)`, [
+      id,
+      `m${i}`,
+      lines.at(-1),
+      `bench/line${lines.length}/m${i}`,
+      JSON.stringify({ idealCycleTime: { value: 20 + (i % 10), unit: 's' } }),
+    ]);
   }
 
   // history in SQL: a state change every ~10 min (jittered), counts every 5 min
@@ -90,7 +112,9 @@ async function main() {
   }
   await database.query(`DELETE FROM perf_dirty`); // the fold below starts from the whole history anyway
   await database.query(`ANALYZE`);
-  const [n] = await database.query<{ i: string; c: string }>(`SELECT (SELECT count(*) FROM state_intervals)::text AS i, (SELECT count(*) FROM production_counts)::text AS c`);
+  const [n] = await database.query<{ i: string; c: string }>(
+    `SELECT (SELECT count(*) FROM state_intervals)::text AS i, (SELECT count(*) FROM production_counts)::text AS c`,
+  );
   log(`  ${n.i} state intervals, ${n.c} count rows in ${((perf.now() - g0) / 1000).toFixed(1)} s`);
 
   const view = new PlantView(new PlantService(database.db, new EventBus()));
@@ -131,7 +155,9 @@ async function main() {
     const o1 = computeKpis(viaRollup).oee;
     const o2 = computeKpis(raw).oee;
     if (c.name === 'plant-quarter') plantMs = times[2];
-    log(`${c.name.padEnd(16)}${String(c.ms.length).padStart(8)}  ${ms(times[2]).padStart(22)}  ${ms(rawMs).padStart(10)}  ${(o1 ?? 0).toFixed(6).padStart(14)}  ${(o2 ?? 0).toFixed(6).padStart(9)}`);
+    log(
+      `${c.name.padEnd(16)}${String(c.ms.length).padStart(8)}  ${ms(times[2]).padStart(22)}  ${ms(rawMs).padStart(10)}  ${(o1 ?? 0).toFixed(6).padStart(14)}  ${(o2 ?? 0).toFixed(6).padStart(9)}`,
+    );
     if (Math.abs((o1 ?? 0) - (o2 ?? 0)) > 1e-9) log(`  !! ${c.name}: roll-up and raw disagree`);
   }
   log(`\nplant-quarter from roll-ups: ${ms(plantMs)} (target ≤ 200 ms) ${plantMs <= 200 ? 'OK' : 'OVER TARGET'}`);

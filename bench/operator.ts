@@ -26,7 +26,13 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** Runs `perStation` calls of `fn(station, i)` on every station in parallel (each station sequential). */
-async function measure(name: string, stations: number, perStation: number, fn: (station: number, i: number) => Promise<void>, progress: (s: string) => void): Promise<TxFigures> {
+async function measure(
+  name: string,
+  stations: number,
+  perStation: number,
+  fn: (station: number, i: number) => Promise<void>,
+  progress: (s: string) => void,
+): Promise<TxFigures> {
   const times: number[] = [];
   const t0 = perf.now();
   let done = 0;
@@ -69,7 +75,9 @@ export async function operatorBench(o: OperatorBenchOptions): Promise<TxFigures[
       unit: 'pcs',
       routing: [{ seq: 10, name: 'Mould', equipmentClass: 'imm', idealCycleTimeS: 20, bom: [{ materialId: 'PP-GRAN-BK', quantity: 0.01, unit: 'kg' }] }],
     });
-    const machines = (await call('GET', '/api/equipment')).filter((e: { level: string; equipmentClass: string | null }) => e.level === 'machine' && e.equipmentClass === 'imm').map((e: { path: string }) => e.path);
+    const machines = (await call('GET', '/api/equipment'))
+      .filter((e: { level: string; equipmentClass: string | null }) => e.level === 'machine' && e.equipmentClass === 'imm')
+      .map((e: { path: string }) => e.path);
     const stations = machines.slice(0, o.stations);
     for (const [i, m] of stations.entries()) {
       await call('POST', '/api/orders', { id: `B-${i}`, product: 'BENCH-PART', quantity: 100_000 });
@@ -78,11 +86,23 @@ export async function operatorBench(o: OperatorBenchOptions): Promise<TxFigures[
       await call('POST', `/api/operations/B-${i}/10/start`, {});
     }
     // warm-up, not timed: the first requests compile the routes' code paths and fill the connection pool
-    await Promise.all(stations.map((_: string, s: number) => (async () => {
-      for (let i = 0; i < 20; i++) await call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 });
-    })()));
+    await Promise.all(
+      stations.map((_: string, s: number) =>
+        (async () => {
+          for (let i = 0; i < 20; i++) await call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 });
+        })(),
+      ),
+    );
     const out: TxFigures[] = [];
-    out.push(await measure('report count', stations.length, o.reports, (s) => call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 }).then(() => {}), progress));
+    out.push(
+      await measure(
+        'report count',
+        stations.length,
+        o.reports,
+        (s) => call('POST', `/api/operations/B-${s}/10/quantities`, { kind: 'good', quantity: 1 }).then(() => {}),
+        progress,
+      ),
+    );
     if (o.receiveLot) {
       const lots: string[] = [];
       for (let s = 0; s < stations.length; s++) {
@@ -91,7 +111,15 @@ export async function operatorBench(o: OperatorBenchOptions): Promise<TxFigures[
         lots.push(lot);
       }
       if (lots.length === stations.length)
-        out.push(await measure('consume lot', stations.length, o.reports, (s) => call('POST', `/api/operations/B-${s}/10/consume`, { lotId: lots[s], quantity: 0.5 }).then(() => {}), progress));
+        out.push(
+          await measure(
+            'consume lot',
+            stations.length,
+            o.reports,
+            (s) => call('POST', `/api/operations/B-${s}/10/consume`, { lotId: lots[s], quantity: 0.5 }).then(() => {}),
+            progress,
+          ),
+        );
     }
     return out;
   } finally {
@@ -103,12 +131,19 @@ export function printTx(rows: TxFigures[], log = (s: string) => process.stdout.w
   log('| operator transaction | n | p50 | p99 | max | per second | target p99 |');
   log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
-    log(`| ${r.name} | ${r.n} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${r.perSecond.toFixed(0)} | ≤ 50 ms ${r.p99 <= 50 ? '✓' : '✗'} |`);
+    log(
+      `| ${r.name} | ${r.n} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${r.perSecond.toFixed(0)} | ≤ 50 ms ${r.p99 <= 50 ? '✓' : '✗'} |`,
+    );
 }
 
 /** Receives a supplier lot through the API (the lots module). */
 export async function receiveLotByApi(t: TestServer, material: string, quantity: number): Promise<string | undefined> {
-  const res = await t.app.server.inject({ method: 'POST', url: '/api/lots', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { material, quantity } });
+  const res = await t.app.server.inject({
+    method: 'POST',
+    url: '/api/lots',
+    headers: { authorization: `Bearer ${t.adminToken}` },
+    payload: { material, quantity },
+  });
   return res.statusCode === 201 ? (res.json().id as string) : undefined;
 }
 

@@ -26,7 +26,10 @@ function arg(name: string, def?: string): string | undefined {
 /** "ta01-50" → ta01..ta50; "la01-40"; "mk01-10"; "ft06,ft10,abz5" → as listed. */
 function expandSet(spec: string): string[] {
   const out: string[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]+)(\d+)-(\d+)$/i.exec(part);
     if (!m) {
       out.push(part);
@@ -137,7 +140,9 @@ async function main(): Promise<void> {
   const avg = rows.reduce((s, r) => s + r.gap, 0) / rows.length;
   const feasible = rows.filter((r) => r.ok).length;
   console.log('');
-  console.log(`average gap to best known: ${avg.toFixed(2)} % over ${rows.length} instances (${feasible}/${rows.length} feasible), ${timeLimit} s each, 1 thread`);
+  console.log(
+    `average gap to best known: ${avg.toFixed(2)} % over ${rows.length} instances (${feasible}/${rows.length} feasible), ${timeLimit} s each, 1 thread`,
+  );
   console.log(`construction alone (best dispatch rule): ${(constructionGap / rows.length).toFixed(2)} %`);
   const total = constructionMs + searchMs;
   console.log(

@@ -84,7 +84,11 @@ async function load(database: Database): Promise<void> {
         [ids, mats[layer], at, supplierLots, orders, equipment],
       );
       if (child.length)
-        await database.query(`INSERT INTO lot_genealogy (child_lot, parent_lot, quantity) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`, [child, parent, qty]);
+        await database.query(`INSERT INTO lot_genealogy (child_lot, parent_lot, quantity) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`, [
+          child,
+          parent,
+          qty,
+        ]);
       lots += ids.length;
       edges += child.length;
       progress(`  layer ${layer}: ${end}/${n} lots — ${lots} lots, ${edges} edges (${((perf.now() - g0) / 1000).toFixed(0)} s)`);
@@ -95,7 +99,9 @@ async function load(database: Database): Promise<void> {
   // what autovacuum would have done by the time anyone traces: statistics and the visibility map (index-only scans)
   await database.query(`VACUUM ANALYZE material_lots`);
   await database.query(`VACUUM ANALYZE lot_genealogy`);
-  out(`genealogy: ${lots} lots in ${shape.layers} layers (1 supplier + ${shape.layers - 1} produced), ${edges} edges, fan-in ${shape.fanIn}, window ${shape.window}; loaded in ${((perf.now() - g0) / 1000).toFixed(0)} s`);
+  out(
+    `genealogy: ${lots} lots in ${shape.layers} layers (1 supplier + ${shape.layers - 1} produced), ${edges} edges, fan-in ${shape.fanIn}, window ${shape.window}; loaded in ${((perf.now() - g0) / 1000).toFixed(0)} s`,
+  );
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
@@ -170,7 +176,10 @@ async function traces(database: Database): Promise<{ same: boolean; fast: boolea
     const dedup: Row = { name: `${direction}: recursive CTE, UNION on lot id`, times: [], nodes: [], timeouts: 0, runs: 0 };
     const naive: Row = { name: `${direction}: plain recursive CTE (UNION ALL)`, times: [], nodes: [], timeouts: 0, runs: 0 };
     for (const id of starts[direction].slice(0, BASELINE)) {
-      for (const [r, text] of [[dedup, DEDUP[direction]], [naive, NAIVE[direction]]] as const) {
+      for (const [r, text] of [
+        [dedup, DEDUP[direction]],
+        [naive, NAIVE[direction]],
+      ] as const) {
         r.runs++;
         const res = await timed(database, text, id);
         if (!res) {
@@ -192,7 +201,14 @@ async function traces(database: Database): Promise<{ same: boolean; fast: boolea
   out('\n| trace | runs | p50 | p95 | max | lots returned: median (min–max) | target | |');
   out('|---|---|---|---|---|---|---|---|');
   for (const r of rows) out(row(r));
-  const ourP95 = rows.filter((r) => r.name.includes('Takt')).map((r) => pct([...r.times].sort((a, b) => a - b), 95));
+  const ourP95 = rows
+    .filter((r) => r.name.includes('Takt'))
+    .map((r) =>
+      pct(
+        [...r.times].sort((a, b) => a - b),
+        95,
+      ),
+    );
   return { same, fast: ourP95.every((p) => p <= TARGET_MS) };
 }
 
@@ -211,7 +227,15 @@ async function consumes(database: Database, concurrency: number): Promise<string
       const a = perf.now();
       try {
         await database.db.transaction((tx) =>
-          ledger.consume(tx as unknown as Db, actor, { lotId: lotIdToScan, quantity: 0.25, allowedMaterials: ['BM-00'], orderId: 'BENCH-O', seq: 10, equipment: 'bench/line1/m1', method: 'scan' }),
+          ledger.consume(tx as unknown as Db, actor, {
+            lotId: lotIdToScan,
+            quantity: 0.25,
+            allowedMaterials: ['BM-00'],
+            orderId: 'BENCH-O',
+            seq: 10,
+            equipment: 'bench/line1/m1',
+            method: 'scan',
+          }),
         );
       } catch {
         refused++;
@@ -231,7 +255,9 @@ async function main() {
   try {
     out(`bench:trace on PostgreSQL (${database.location}); ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`);
     if (REUSE) {
-      await database.query(`DELETE FROM lot_consumptions; DELETE FROM order_operations; DELETE FROM production_orders; DELETE FROM products; UPDATE material_lots SET quantity = 1000, status = 'available' WHERE quantity <> 1000`);
+      await database.query(
+        `DELETE FROM lot_consumptions; DELETE FROM order_operations; DELETE FROM production_orders; DELETE FROM products; UPDATE material_lots SET quantity = 1000, status = 'available' WHERE quantity <> 1000`,
+      );
       out(`reusing the genealogy in schema ${schema}`);
     } else {
       await database.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -242,7 +268,9 @@ async function main() {
     const verdict = await traces(database);
     // one order with one operation to book against, as execution would have created it
     await database.query(`INSERT INTO products (id, name, unit, routing) VALUES ('BENCH-P', 'Bench product', 'pcs', '[]')`);
-    await database.query(`INSERT INTO production_orders (id, product_id, quantity, unit, source, fingerprint) VALUES ('BENCH-O', 'BENCH-P', 1000, 'pcs', 'rest', 'bench')`);
+    await database.query(
+      `INSERT INTO production_orders (id, product_id, quantity, unit, source, fingerprint) VALUES ('BENCH-O', 'BENCH-P', 1000, 'pcs', 'rest', 'bench')`,
+    );
     await database.query(`INSERT INTO order_operations (order_id, seq, name, quantity, unit) VALUES ('BENCH-O', 10, 'Mould', 1000, 'pcs')`);
     const single = await consumes(database, 1);
     const parallel = CONCURRENCY > 1 ? await consumes(database, CONCURRENCY) : undefined;

@@ -21,7 +21,11 @@ function newest(dir) {
 if (!existsSync(path.join(web, 'index.html'))) process.exit(0);
 if (existsSync(built) && statSync(built).mtimeMs >= newest(web)) process.exit(0);
 console.error('building the web app …');
-execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
-  stdio: 'inherit',
-  cwd: root,
-});
+execFileSync(
+  process.execPath,
+  [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn'],
+  {
+    stdio: 'inherit',
+    cwd: root,
+  },
+);

@@ -87,7 +87,7 @@ describe('module boundaries', () => {
   it('finds every kind of import, and no import named in a comment', () => {
     const text = [
       "import { a } from '../collect/registry.ts';",
-      "import type { B } from \"../plant/schemas.ts\";",
+      'import type { B } from "../plant/schemas.ts";',
       "export { c } from '../lots/ledger.ts';",
       "import '../sim/side-effect.ts';",
       "const m = await import('../connectors/opcua/index.ts');",
@@ -95,12 +95,19 @@ describe('module boundaries', () => {
       "/* from '../erp/documents.ts' */",
       "import { ok } from 'node:path';",
     ].join('\n');
-    expect(relativeImports(text)).toEqual(['../collect/registry.ts', '../plant/schemas.ts', '../lots/ledger.ts', '../sim/side-effect.ts', '../connectors/opcua/index.ts']);
+    expect(relativeImports(text)).toEqual([
+      '../collect/registry.ts',
+      '../plant/schemas.ts',
+      '../lots/ledger.ts',
+      '../sim/side-effect.ts',
+      '../connectors/opcua/index.ts',
+    ]);
   });
 
   it('tells a face from an internal, and keeps the platform free of modules', () => {
     const files: Record<string, string> = {
-      [path.join(SRC, 'execution/a.ts')]: "import { x } from '../connectors/commands.ts';\nimport { y } from '../connectors/index.ts';\nimport { z } from '../platform/db/database.ts';\nimport { w } from './model.ts';",
+      [path.join(SRC, 'execution/a.ts')]:
+        "import { x } from '../connectors/commands.ts';\nimport { y } from '../connectors/index.ts';\nimport { z } from '../platform/db/database.ts';\nimport { w } from './model.ts';",
       [path.join(SRC, 'platform/b.ts')]: "import type { S } from '../collect/index.ts';",
       [path.join(SRC, 'modules.ts')]: "const { f } = await import('./sim/opcua/index.ts');\nimport { g } from './sim/index.ts';",
     };
@@ -117,19 +124,29 @@ describe('module boundaries', () => {
 
   it('reads the owners table and finds the tables a statement names, not prose', () => {
     const owners = tableOwners('| owner | tables |\n|---|---|\n| collect | `tag_values`, `quarantine` |\n| lots | `material_lots` |\n');
-    expect([...owners]).toEqual([['tag_values', 'collect'], ['quarantine', 'collect'], ['material_lots', 'lots']]);
+    expect([...owners]).toEqual([
+      ['tag_values', 'collect'],
+      ['quarantine', 'collect'],
+      ['material_lots', 'lots'],
+    ]);
     expect(() => tableOwners('| a | `t` |\n| b | `t` |')).toThrow(/two owners/);
-    const text = "sql`SELECT 1 FROM tag_values v JOIN material_lots l ON true`; // values go into quarantine\nsql`INSERT INTO quarantine`";
+    const text = 'sql`SELECT 1 FROM tag_values v JOIN material_lots l ON true`; // values go into quarantine\nsql`INSERT INTO quarantine`';
     expect(tablesNamed(text, owners.keys())).toEqual(['tag_values', 'quarantine', 'material_lots']);
     expect(tablesNamed('// reads from tag_values_1m', ['tag_values'])).toEqual([]);
   });
 
-  it('every table has one owner, and no module names another module\'s table in its SQL', () => {
+  it("every table has one owner, and no module names another module's table in its SQL", () => {
     const owners = tableOwners(readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8'));
     const migrations = readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql'));
     const created = new Set(migrations.flatMap((f) => createdTables(readFileSync(path.join(ROOT, 'migrations', f), 'utf8'))));
-    expect([...created].filter((t) => !owners.has(t)), 'tables without an owner in docs/architecture.md').toEqual([]);
-    expect([...owners.keys()].filter((t) => !created.has(t)), 'owners listed for tables no migration creates').toEqual([]);
+    expect(
+      [...created].filter((t) => !owners.has(t)),
+      'tables without an owner in docs/architecture.md',
+    ).toEqual([]);
+    expect(
+      [...owners.keys()].filter((t) => !created.has(t)),
+      'owners listed for tables no migration creates',
+    ).toEqual([]);
     const foreign: string[] = [];
     for (const file of sourceFiles(SRC)) {
       const mod = moduleOf(file);

@@ -81,7 +81,10 @@ export async function main(argv: string[]): Promise<void> {
       .description('run Takt: HTTP server and web app, embedded database unless DATABASE_URL is set')
       .option('--port <n>', 'HTTP port (default 3000; env TAKT_PORT)')
       .option('--host <addr>', 'address to listen on (default 0.0.0.0; env TAKT_HOST)')
-      .option('--demo', 'load the demo plant, its simulator and demo people with published badge PINs into an empty database (env TAKT_DEMO; npm start sets it) — not for production')
+      .option(
+        '--demo',
+        'load the demo plant, its simulator and demo people with published badge PINs into an empty database (env TAKT_DEMO; npm start sets it) — not for production',
+      )
       .option('--no-demo', 'do not load the demo (the default: an empty database stays empty apart from the first admin)'),
   ).action(async (f: DbFlags & { port?: string; host?: string; demo?: boolean }) => {
     const { startServer } = await import('./start.ts');
@@ -118,7 +121,11 @@ export async function main(argv: string[]): Promise<void> {
     });
   });
   dbOptions(
-    user.command('passwd').description(`set a user's password (from --password or stdin; ${PASSWORD_RULE})`).argument('<username>').option('--password <password>'),
+    user
+      .command('passwd')
+      .description(`set a user's password (from --password or stdin; ${PASSWORD_RULE})`)
+      .argument('<username>')
+      .option('--password <password>'),
   ).action(async (username: string, f: DbFlags & { password?: string }) => {
     const { passwordSchema } = await import('./platform/auth/auth.service.ts');
     const password = passwordSchema.parse(f.password ?? (await readPasswordFromStdin(`new password (${PASSWORD_RULE}): `)));
@@ -182,27 +189,27 @@ export async function main(argv: string[]): Promise<void> {
     audit
       .command('verify')
       .description('recompute the hash chain, check row HMACs and signed checkpoints; exit 1 and name the first broken row if any was altered or removed'),
-  ).action(
-    async (f: DbFlags) => {
-      const { verifyAudit } = await import('./platform/audit/audit.service.ts');
-      await withDb(f, async ({ db, anchor }) => {
-        const r = await verifyAudit(db, (n) => process.stderr.write(`\rchecked ${n} rows`), anchor);
-        process.stderr.write('\n');
-        const cps = r.anchor ? `, ${r.anchor.checkpoints} signed checkpoints (key ${r.anchor.keyId})` : '';
-        if (r.ok) process.stdout.write(`audit trail intact: ${r.checked} rows checked${cps}\n`);
-        else {
-          process.stdout.write(`audit trail BROKEN at row ${r.firstBroken!.seq}: ${r.firstBroken!.reason} (${r.checked} rows before it are intact)\n`);
-          process.exitCode = 1;
-        }
-      });
-    },
-  );
+  ).action(async (f: DbFlags) => {
+    const { verifyAudit } = await import('./platform/audit/audit.service.ts');
+    await withDb(f, async ({ db, anchor }) => {
+      const r = await verifyAudit(db, (n) => process.stderr.write(`\rchecked ${n} rows`), anchor);
+      process.stderr.write('\n');
+      const cps = r.anchor ? `, ${r.anchor.checkpoints} signed checkpoints (key ${r.anchor.keyId})` : '';
+      if (r.ok) process.stdout.write(`audit trail intact: ${r.checked} rows checked${cps}\n`);
+      else {
+        process.stdout.write(`audit trail BROKEN at row ${r.firstBroken!.seq}: ${r.firstBroken!.reason} (${r.checked} rows before it are intact)\n`);
+        process.exitCode = 1;
+      }
+    });
+  });
   dbOptions(audit.command('checkpoint').description("sign the trail's head (sequence, hash) into the checkpoint file outside the database")).action(
     async (f: DbFlags) => {
       const { writeCheckpoint } = await import('./platform/audit/audit.service.ts');
       await withDb(f, async ({ db, anchor }) => {
         const cp = await writeCheckpoint(db, anchor, 'manual');
-        process.stdout.write(`checkpoint: row ${cp.seq} hash ${cp.hash} at ${cp.at} (key ${cp.key})${anchor.checkpointFile ? ` → ${anchor.checkpointFile}` : ''}\n`);
+        process.stdout.write(
+          `checkpoint: row ${cp.seq} hash ${cp.hash} at ${cp.at} (key ${cp.key})${anchor.checkpointFile ? ` → ${anchor.checkpointFile}` : ''}\n`,
+        );
       });
     },
   );
@@ -219,7 +226,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('simulate machines publishing over MQTT (UNS JSON and Sparkplug B) — the demo plant, or N synthetic machines')
     .option('--url <url>', 'broker URL', 'mqtt://127.0.0.1:1883')
     .option('--username <name>', `MQTT username (default ${SIM_USERNAME} when --password is given)`)
-    .option('--password <secret>', 'MQTT password: an API token with role device or integration for Takt\'s broker')
+    .option('--password <secret>', "MQTT password: an API token with role device or integration for Takt's broker")
     .option('--plant <file>', 'plant file whose machines to simulate (default: the demo plant)')
     .option('--machines <n>', 'simulate N synthetic machines instead (load tests)')
     .option('--tags <m>', 'process values per synthetic machine', '4')
@@ -301,7 +308,8 @@ function reportError(err: unknown): number {
   }
   if (err instanceof AppError) {
     process.stderr.write(`takt: ${err.message}\n`);
-    if (Array.isArray(err.details)) for (const d of err.details as Array<{ path: string; message: string }>) process.stderr.write(`  ${d.path}: ${d.message}\n`);
+    if (Array.isArray(err.details))
+      for (const d of err.details as Array<{ path: string; message: string }>) process.stderr.write(`  ${d.path}: ${d.message}\n`);
     return 2;
   }
   if ((err as { name?: string }).name === 'ZodError') {

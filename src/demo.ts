@@ -160,7 +160,8 @@ export const DEMO_LOTS: readonly ReceiveInput[] = [
 
 async function seedDemoLots(ctx: AppContext, plant: EquipmentLookup): Promise<void> {
   const lots = new LotService(ctx.db, orderBook, plant);
-  for (const lot of DEMO_LOTS) await lots.receive(SYSTEM_ACTOR, lot).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo lot ${lot.id} was not received`));
+  for (const lot of DEMO_LOTS)
+    await lots.receive(SYSTEM_ACTOR, lot).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo lot ${lot.id} was not received`));
 }
 
 /** Released demo orders: housings on the presses and sensor units on the assembly line, due over the next days. */
@@ -176,8 +177,12 @@ async function seedDemoOrders(ctx: AppContext, plant: EquipmentLookup): Promise<
   ];
   await orders.receive(
     SYSTEM_ACTOR,
-    demo.map(([id, product, quantity, dueDays, priority]) => ({ ...fromBody({ id, product, quantity, priority, due: new Date(Date.now() + dueDays * day).toISOString() }), description: 'demo order' })),
+    demo.map(([id, product, quantity, dueDays, priority]) => ({
+      ...fromBody({ id, product, quantity, priority, due: new Date(Date.now() + dueDays * day).toISOString() }),
+      description: 'demo order',
+    })),
     'each',
   );
-  for (const [id] of demo) await orders.release(SYSTEM_ACTOR, id).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo order ${id} was not released`));
+  for (const [id] of demo)
+    await orders.release(SYSTEM_ACTOR, id).catch((err) => ctx.log.warn({ err: (err as Error).message }, `demo order ${id} was not released`));
 }

@@ -56,7 +56,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const collect = await createCollectModule(ctx, { plant: plant.equipment });
   unsubscribe.push(masterData.subscribe('collect', () => collect.reload()));
   // before any connector delivers data: performance learns of every stretch of history collect rewrites
-  const performance = await createPerformanceModule(ctx, { plant: plant.equipment, onRewritten: collect.onRewritten, history: collect.history, orders: orderBook });
+  const performance = await createPerformanceModule(ctx, {
+    plant: plant.equipment,
+    onRewritten: collect.onRewritten,
+    history: collect.history,
+    orders: orderBook,
+  });
   unsubscribe.push(masterData.subscribe('performance', (changes) => performance.performance.reloadPlant(changes)));
   // one guard for webhooks and OPC UA browse, so the demo can open its own simulator's endpoint (demo.ts)
   const outbound = new OutboundGuard(ctx.config.outboundAllow);

@@ -28,7 +28,12 @@ function servicesOf(face: string): string[] {
   const names = new Set<string>();
   for (const m of withoutComments(face).matchAll(/export\s*(?:type\s*)?\{([^}]*)\}/g))
     for (const part of m[1].split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (/^[A-Z]\w*(Service|Manager)$/.test(name)) names.add(name);
     }
   for (const m of withoutComments(face).matchAll(/export\s+(?:abstract\s+)?class\s+([A-Z]\w*(?:Service|Manager))\b/g)) names.add(m[1]);
@@ -43,7 +48,8 @@ function foreignServices(text: string, foreign: Iterable<string>): string[] {
 
 describe('modules receive ports, not services', () => {
   it('finds the services a face exports, and names in code but not in comments', () => {
-    const face = "export { CollectService } from './a.ts';\nexport { LiveView, type MachineView } from './b.ts';\nexport { ConnectorManager as Manager2, lazyFactory } from './c.ts';\n// export { OldService } from './d.ts';";
+    const face =
+      "export { CollectService } from './a.ts';\nexport { LiveView, type MachineView } from './b.ts';\nexport { ConnectorManager as Manager2, lazyFactory } from './c.ts';\n// export { OldService } from './d.ts';";
     expect(servicesOf(face).sort()).toEqual(['CollectService']);
     expect(servicesOf("export { X as PlanService } from './x.ts';\nexport class ErpService {}")).toEqual(['PlanService', 'ErpService']);
     const text = "import type { CollectService } from '../collect/index.ts';\n// no PlantService here\nconst p = new PlantServiceFactory();";

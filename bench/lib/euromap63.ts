@@ -25,7 +25,18 @@ export interface Euromap63BenchResult {
   producedShotsPerS: number;
 }
 
-const quietLog = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return quietLog; }, level: 'silent' } as unknown as FastifyBaseLogger;
+const quietLog = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child() {
+    return quietLog;
+  },
+  level: 'silent',
+} as unknown as FastifyBaseLogger;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Tails one file and counts its data rows: the least any reader of these files has to do. */
@@ -92,16 +103,30 @@ export async function benchEuromap63(opts: Euromap63BenchOptions): Promise<Eurom
     const sessionDir = path.join(root, `P${String(i).padStart(4, '0')}`);
     presses.push(await startEuromap63Press({ sessionDir, seed: i + 1, speed, pollMs: 20 }));
     const settings: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 10, pollIntervalMs: pollMs, staleAfterS: 30 };
-    const c = createEuromap63Connector(settings, { equipmentId: `p${i}`, equipmentPath: `bench/em63/p${i}`, log: quietLog, now: Date.now }, { rotateBytes: Infinity });
+    const c = createEuromap63Connector(
+      settings,
+      { equipmentId: `p${i}`, equipmentPath: `bench/em63/p${i}`, log: quietLog, now: Date.now },
+      { rotateBytes: Infinity },
+    );
     await c.start(sink);
     connectors.push(c);
-    readers.push(bareReader(path.join(sessionDir, 'TKTREP.DAT'), pollMs, () => stopped, (n) => (bareShots += n)));
+    readers.push(
+      bareReader(
+        path.join(sessionDir, 'TKTREP.DAT'),
+        pollMs,
+        () => stopped,
+        (n) => (bareShots += n),
+      ),
+    );
   }
   // warm-up: every connector connected and delivering
   const warmDeadline = Date.now() + 30_000;
   while (Date.now() < warmDeadline && connectors.some((c) => c.health().lastDataAt === null)) await sleep(100);
   const produced = () => presses.reduce((s, p) => s + p.reported().length, 0);
-  const c0 = connectorShots, b0 = bareShots, p0 = produced(), t0 = performance.now();
+  const c0 = connectorShots,
+    b0 = bareShots,
+    p0 = produced(),
+    t0 = performance.now();
   for (let s = 1; s <= opts.seconds; s++) {
     await sleep(1000);
     process.stderr.write(`  ${s}/${opts.seconds} s: produced ${produced() - p0}, connector ${connectorShots - c0}, bare ${bareShots - b0}\n`);

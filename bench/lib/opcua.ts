@@ -54,7 +54,12 @@ export async function benchOpcua(opts: OpcuaBenchOptions): Promise<OpcuaBenchRes
     items: server.bench.map((nodeId, i) => ({ nodeId, tag: `v${i}` })),
   });
   if (settings.protocol !== 'opcua') throw new Error('unreachable');
-  const ctx = { equipmentId: 'bench01', equipmentPath: 'bench/opcua/bench01', log: pino({ level: 'silent' }) as unknown as FastifyBaseLogger, now: () => Date.now() };
+  const ctx = {
+    equipmentId: 'bench01',
+    equipmentPath: 'bench/opcua/bench01',
+    log: pino({ level: 'silent' }) as unknown as FastifyBaseLogger,
+    now: () => Date.now(),
+  };
   const connector = createOpcuaConnector(settings, ctx, { pkiDir: join(pki, 'connector'), backoff: new Backoff(200, 2000), requestTimeoutMs: 30_000 });
   const cm = new OPCUACertificateManager({ rootFolder: join(pki, 'bare'), automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true });
   const bare = OPCUAClient.create({ endpointMustExist: false, clientCertificateManager: cm, connectionStrategy: { maxRetry: 0 }, transportTimeout: 30_000 });

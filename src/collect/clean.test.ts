@@ -6,7 +6,23 @@ import { CONVENTIONAL_TAGS, EquipmentRegistry } from './registry.ts';
 
 const PATH = 'acme/site/area/line/m1';
 const registry = new EquipmentRegistry(
-  [{ id: 'e1', path: PATH, level: 'machine', name: 'M1', parentId: null, equipmentClass: null, calendarId: null, properties: {}, tags: [{ name: 'program', type: 'string' }, { name: 'temp', min: 0, max: 100 }], connections: [] } as unknown as PublicEquipment],
+  [
+    {
+      id: 'e1',
+      path: PATH,
+      level: 'machine',
+      name: 'M1',
+      parentId: null,
+      equipmentClass: null,
+      calendarId: null,
+      properties: {},
+      tags: [
+        { name: 'program', type: 'string' },
+        { name: 'temp', min: 0, max: 100 },
+      ],
+      connections: [],
+    } as unknown as PublicEquipment,
+  ],
   [],
 );
 const TAGS = [...Object.keys(CONVENTIONAL_TAGS), 'program', 'temp'];
@@ -14,7 +30,10 @@ const TAGS = [...Object.keys(CONVENTIONAL_TAGS), 'program', 'temp'];
 describe('cleanObservation and NUL (issue #11 item 3)', () => {
   it('refuses text with a NUL where it would be stored as text', () => {
     for (const tag of ['alarm', 'program']) {
-      const r = cleanObservation({ source: { protocol: 'http', client: 'c' }, topic: 't', equipmentPath: PATH, tag, value: 'E1\u0000x', receivedAt: Date.now() }, registry);
+      const r = cleanObservation(
+        { source: { protocol: 'http', client: 'c' }, topic: 't', equipmentPath: PATH, tag, value: 'E1\u0000x', receivedAt: Date.now() },
+        registry,
+      );
       expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/NUL character/) });
     }
   });

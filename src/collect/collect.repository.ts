@@ -73,7 +73,10 @@ export async function insertValues(q: Querier, rows: ValueRow[]): Promise<{ inse
   return { inserted, taken };
 }
 
-export async function ensureSeries(q: Querier, pairs: Array<{ equipmentId: string; tag: string }>): Promise<Array<{ id: number; equipmentId: string; tag: string }>> {
+export async function ensureSeries(
+  q: Querier,
+  pairs: Array<{ equipmentId: string; tag: string }>,
+): Promise<Array<{ id: number; equipmentId: string; tag: string }>> {
   if (!pairs.length) return [];
   return q.query(
     `INSERT INTO tag_series (equipment_id, tag) SELECT * FROM unnest($1::uuid[], $2::text[])
@@ -96,14 +99,21 @@ export interface ContextRow {
   lotId: string | null;
 }
 
-export const contextKey = (r: Omit<ContextRow, 'key'>) =>
-  [r.equipmentId, r.shift, r.shiftStart, r.orderId, r.operationId, r.lotId].join('|');
+export const contextKey = (r: Omit<ContextRow, 'key'>) => [r.equipmentId, r.shift, r.shiftStart, r.orderId, r.operationId, r.lotId].join('|');
 
 /** Context ids for the given contexts, creating the missing ones. Rows must have distinct keys. */
 export async function ensureContexts(q: Querier, rows: ContextRow[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (!rows.length) return out;
-  const res = await q.query<{ id: number; equipmentId: string; shift: string | null; shiftStart: Date | null; orderId: string | null; operationId: string | null; lotId: string | null }>(
+  const res = await q.query<{
+    id: number;
+    equipmentId: string;
+    shift: string | null;
+    shiftStart: Date | null;
+    orderId: string | null;
+    operationId: string | null;
+    lotId: string | null;
+  }>(
     `INSERT INTO collect_contexts (equipment_id, shift, shift_start, order_id, operation_id, lot_id)
      SELECT e, s, to_timestamp(ss), o, op, l FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS u(e, s, ss, o, op, l)
      ON CONFLICT (equipment_id, shift, shift_start, order_id, operation_id, lot_id) DO UPDATE SET shift = excluded.shift
@@ -151,7 +161,10 @@ export async function openIntervals(
   );
 }
 
-export async function insertCounts(q: Querier, rows: Array<{ equipmentId: string; ts: number; kind: string; delta: number; contextId: number | null }>): Promise<void> {
+export async function insertCounts(
+  q: Querier,
+  rows: Array<{ equipmentId: string; ts: number; kind: string; delta: number; contextId: number | null }>,
+): Promise<void> {
   if (!rows.length) return;
   await q.query(
     `INSERT INTO production_counts (equipment_id, ts, kind, delta, context_id)
@@ -303,7 +316,16 @@ export async function countsSince(q: Querier, from: number) {
 }
 
 export async function readQuarantine(q: Querier, from: number, to: number, equipmentPath: string | undefined, limit: number) {
-  return q.query<{ id: string; receivedAt: Date; protocol: string; source: string; topic: string; equipmentPath: string | null; reason: string; payload: string }>(
+  return q.query<{
+    id: string;
+    receivedAt: Date;
+    protocol: string;
+    source: string;
+    topic: string;
+    equipmentPath: string | null;
+    reason: string;
+    payload: string;
+  }>(
     `SELECT id::text, received_at AS "receivedAt", protocol, source, topic, equipment_path AS "equipmentPath", reason, payload
      FROM quarantine WHERE received_at >= to_timestamp($1) AND received_at < to_timestamp($2) AND ($3::text IS NULL OR equipment_path = $3)
      ORDER BY received_at DESC, id DESC LIMIT $4`,

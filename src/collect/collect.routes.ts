@@ -90,11 +90,19 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
         schema: {
           tags: ['collect'],
           summary: 'What the pipeline refused, with reason and raw payload, newest first (default: the last 24 h); format=csv to export',
-          querystring: z.object({ ...range, equipment: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(100_000).default(1000), format: z.enum(['json', 'csv']).default('json') }),
+          querystring: z.object({
+            ...range,
+            equipment: z.string().max(1000).optional(),
+            limit: z.coerce.number().int().min(1).max(100_000).default(1000),
+            format: z.enum(['json', 'csv']).default('json'),
+          }),
           response: {
             200: {
               description: 'The refused records (JSON), or with format=csv the same as a CSV download',
-              content: { 'application/json': { schema: z.array(quarantineRecordSchema) }, 'text/csv': { schema: z.string().describe('RFC 4180 CSV, one line per record') } },
+              content: {
+                'application/json': { schema: z.array(quarantineRecordSchema) },
+                'text/csv': { schema: z.string().describe('RFC 4180 CSV, one line per record') },
+              },
             },
           },
         },
@@ -105,7 +113,14 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
         if (req.query.format === 'csv') {
           // topics, paths and payloads come from whoever could publish: the shared writer neutralises formulas
           const header = ['receivedAt', 'source', 'topic', 'equipmentPath', 'reason', 'payload'];
-          return sendCsv(reply, 'quarantine.csv', toCsv(header, rows.map((r) => [r.receivedAt, r.source, r.topic, r.equipmentPath, r.reason, r.payload])));
+          return sendCsv(
+            reply,
+            'quarantine.csv',
+            toCsv(
+              header,
+              rows.map((r) => [r.receivedAt, r.source, r.topic, r.equipmentPath, r.reason, r.payload]),
+            ),
+          );
         }
         return rows;
       },
@@ -113,13 +128,23 @@ export function collectRoutes(collect: CollectService, live: LiveView) {
 
     app.get(
       '/api/collect/metrics',
-      { config: read, schema: { tags: ['collect'], summary: 'Pipeline counters: received, stored, duplicates, quarantined, late, buffered …', response: { 200: collectMetricsSchema } } },
+      {
+        config: read,
+        schema: {
+          tags: ['collect'],
+          summary: 'Pipeline counters: received, stored, duplicates, quarantined, late, buffered …',
+          response: { 200: collectMetricsSchema },
+        },
+      },
       () => ({ ...collect.pipeline.metrics }),
     );
 
     app.get(
       '/api/live/machines',
-      { config: { roles: ROLES.anyPerson }, schema: { tags: ['live'], summary: 'Every machine now: state, time in state, shift counts, staleness', response: { 200: z.array(tileSchema) } } },
+      {
+        config: { roles: ROLES.anyPerson },
+        schema: { tags: ['live'], summary: 'Every machine now: state, time in state, shift counts, staleness', response: { 200: z.array(tileSchema) } },
+      },
       () => live.tiles(),
     );
 

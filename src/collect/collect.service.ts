@@ -104,8 +104,16 @@ export class CollectService {
     const id = this.pipeline.series.get(`${eq.id}|${tag}`);
     if (id === undefined) return [];
     if (rollup)
-      return (await repo.readRollup(this.ctx.database, id, from, to)).map((r) => ({ ts: new Date(repo.epochMs(r.minute)).toISOString(), value: r.avg, min: r.min, max: r.max }));
-    return (await repo.readValues(this.ctx.database, id, from, to, limit)).map((r) => ({ ts: isoMicro(r.ts), value: typedValue(t.role, t.type, r.num, r.txt) }));
+      return (await repo.readRollup(this.ctx.database, id, from, to)).map((r) => ({
+        ts: new Date(repo.epochMs(r.minute)).toISOString(),
+        value: r.avg,
+        min: r.min,
+        max: r.max,
+      }));
+    return (await repo.readValues(this.ctx.database, id, from, to, limit)).map((r) => ({
+      ts: isoMicro(r.ts),
+      value: typedValue(t.role, t.type, r.num, r.txt),
+    }));
   }
 
   async states(idOrPath: string, from: number, to: number) {

@@ -5,14 +5,33 @@ import { Deriver, emptyDerived, replayIntervals } from './derive.ts';
 import { EquipmentRegistry } from './registry.ts';
 
 const registry = new EquipmentRegistry([
-  { id: 'm1', path: 'p/m1', level: 'machine', name: 'M1', parentId: null, calendarId: null, equipmentClass: null, properties: { staleAfterS: { value: 600 } }, tags: [], connections: [] } as never,
+  {
+    id: 'm1',
+    path: 'p/m1',
+    level: 'machine',
+    name: 'M1',
+    parentId: null,
+    calendarId: null,
+    equipmentClass: null,
+    properties: { staleAfterS: { value: 600 } },
+    tags: [],
+    connections: [],
+  } as never,
 ]);
 const eq = registry.byEquipmentId('m1')!;
 const T = Date.UTC(2026, 0, 5, 7);
 const MIN = 60_000;
 
 function value(tag: string, v: string | number, ts: number): CleanValue {
-  return { eq, tag: eq.tags.get(tag)!, ts, value: v, num: typeof v === 'number' ? v : null, txt: typeof v === 'string' ? v : null, obs: { source: { protocol: 'test', client: 't' }, topic: tag, equipmentPath: eq.path, tag, value: v, ts, receivedAt: T + 10 * 3_600_000 } };
+  return {
+    eq,
+    tag: eq.tags.get(tag)!,
+    ts,
+    value: v,
+    num: typeof v === 'number' ? v : null,
+    txt: typeof v === 'string' ? v : null,
+    obs: { source: { protocol: 'test', client: 't' }, topic: tag, equipmentPath: eq.path, tag, value: v, ts, receivedAt: T + 10 * 3_600_000 },
+  };
 }
 
 describe('silences in timestamped history', () => {
@@ -25,8 +44,15 @@ describe('silences in timestamped history', () => {
     d.apply(value('good', 10, T + 5 * MIN), null, out);
     d.apply(value('good', 20, T + 10 * MIN), null, out);
     d.apply(value('good', 30, T + 70 * MIN), null, out);
-    expect(out.opens.map((o) => [o.start - T, o.state])).toEqual([[0, 'Execute'], [10 * MIN, 'Unknown'], [70 * MIN, 'Execute']]);
-    expect(out.closes.map((c) => [c.start - T, c.end - T])).toEqual([[0, 10 * MIN], [10 * MIN, 70 * MIN]]);
+    expect(out.opens.map((o) => [o.start - T, o.state])).toEqual([
+      [0, 'Execute'],
+      [10 * MIN, 'Unknown'],
+      [70 * MIN, 'Execute'],
+    ]);
+    expect(out.closes.map((c) => [c.start - T, c.end - T])).toEqual([
+      [0, 10 * MIN],
+      [10 * MIN, 70 * MIN],
+    ]);
     // a silence is not stored as `_online`: a rebuild finds it again from the data
     expect(out.online).toEqual([]);
     // a value older than the latest (late) makes no silence
@@ -47,7 +73,9 @@ describe('silences in timestamped history', () => {
       () => null,
     );
     expect(intervals.map((i) => [i.start - T, i.end === null ? null : i.end - T, i.state])).toEqual([
-      [0, 10 * MIN, 'Execute'], [10 * MIN, 70 * MIN, 'Unknown'], [70 * MIN, null, 'Execute'],
+      [0, 10 * MIN, 'Execute'],
+      [10 * MIN, 70 * MIN, 'Unknown'],
+      [70 * MIN, null, 'Execute'],
     ]);
   });
 });

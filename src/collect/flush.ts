@@ -125,7 +125,16 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
   // offline/online decisions become `_online` values so a rebuild replays them
   const values: PendingValue[] = [
     ...b.values,
-    ...d.online.map((o) => ({ equipmentId: o.equipmentId, tag: '_online', ts: o.ts, num: o.online ? 1 : 0, txt: null, contextKey: null, value: o.online, late: false })),
+    ...d.online.map((o) => ({
+      equipmentId: o.equipmentId,
+      tag: '_online',
+      ts: o.ts,
+      num: o.online ? 1 : 0,
+      txt: null,
+      contextKey: null,
+      value: o.online,
+      late: false,
+    })),
   ];
   const ids: Ids = { series: new TxIds(p.series), contexts: new TxIds(contextIds(p)) };
   const out = await database.transaction(async (q) => {
@@ -137,11 +146,20 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
     for (const s of await repo.ensureSeries(q, [...missing.values()])) ids.series.set(seriesKey(s.equipmentId, s.tag), s.id);
     const newContexts = [...b.contexts.values()].filter((c) => !ids.contexts.has(c.key));
     if (newContexts.length) for (const [k, id] of await repo.ensureContexts(q, newContexts)) ids.contexts.set(k, id);
-    const ctx = (key: string | null) => (key ? ids.contexts.get(key) ?? null : null);
-    const rows = values.map((v) => ({ seriesId: ids.series.get(seriesKey(v.equipmentId, v.tag))!, ts: v.ts, num: v.num, txt: v.txt, contextId: ctx(v.contextKey) }));
+    const ctx = (key: string | null) => (key ? (ids.contexts.get(key) ?? null) : null);
+    const rows = values.map((v) => ({
+      seriesId: ids.series.get(seriesKey(v.equipmentId, v.tag))!,
+      ts: v.ts,
+      num: v.num,
+      txt: v.txt,
+      contextId: ctx(v.contextKey),
+    }));
     const fates: Fate[] = new Array(values.length);
     const writeValues = async (idx: number[]) => {
-      const { taken } = await repo.insertValues(q, idx.map((i) => rows[i]));
+      const { taken } = await repo.insertValues(
+        q,
+        idx.map((i) => rows[i]),
+      );
       for (const t of taken) fates[idx[t.index]] = judge(values[idx[t.index]], t);
       for (const i of idx) fates[i] ??= STORED;
     };
@@ -162,13 +180,26 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
     const derive = async () => void (ranges = await writeDerived(q, p, d, ids, ctx));
     if (careful)
       await bisect(q, [d], derive, (_, err) =>
-        quarantine.push({ receivedAt: Date.now(), protocol: 'collect', source: 'pipeline', topic: 'derived records', equipmentPath: null, reason: refusalReason(err), payload: JSON.stringify({ ...d, rebuilds: [...d.rebuilds] }) }),
+        quarantine.push({
+          receivedAt: Date.now(),
+          protocol: 'collect',
+          source: 'pipeline',
+          topic: 'derived records',
+          equipmentPath: null,
+          reason: refusalReason(err),
+          payload: JSON.stringify({ ...d, rebuilds: [...d.rebuilds] }),
+        }),
       );
     else await derive();
     const storable = quarantine.map(storableQuarantineRow);
     if (careful) {
       const lastResort: QuarantineRow[] = [];
-      await bisect(q, storable, (part) => repo.insertQuarantine(q, part), (r, err) => lastResort.push(base64QuarantineRow(r, refusalReason(err))));
+      await bisect(
+        q,
+        storable,
+        (part) => repo.insertQuarantine(q, part),
+        (r, err) => lastResort.push(base64QuarantineRow(r, refusalReason(err))),
+      );
       // refused even as base64: the batch fails and is retried (and health says so) rather than losing the record
       await repo.insertQuarantine(q, lastResort);
     } else await repo.insertQuarantine(q, storable);
@@ -191,7 +222,10 @@ function judge(v: PendingValue, t: repo.TakenRow): Fate {
 async function writeDerived(q: Querier, p: CollectPipeline, d: Derived, ids: Ids, ctx: (key: string | null) => number | null): Promise<RewrittenRange[]> {
   // opens before closes: an interval opened and closed within one batch must exist before it is closed
   const opens = new Map(d.opens.map((o) => [`${o.equipmentId}|${o.start}`, o]));
-  await repo.openIntervals(q, [...opens.values()].map((o) => ({ ...o, contextId: ctx(o.contextKey) })));
+  await repo.openIntervals(
+    q,
+    [...opens.values()].map((o) => ({ ...o, contextId: ctx(o.contextKey) })),
+  );
   await repo.closeIntervals(q, d.closes);
   const counts = new Map<string, (typeof d.counts)[number]>();
   for (const c of d.counts) {
@@ -199,7 +233,10 @@ async function writeDerived(q: Querier, p: CollectPipeline, d: Derived, ids: Ids
     const prev = counts.get(k);
     counts.set(k, prev ? { ...prev, delta: prev.delta + c.delta } : c);
   }
-  await repo.insertCounts(q, [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })));
+  await repo.insertCounts(
+    q,
+    [...counts.values()].map((c) => ({ ...c, contextId: ctx(c.contextKey) })),
+  );
   const ranges: RewrittenRange[] = [
     // an interval opened in the past (history posted afterwards) stays open until now: the hours up to now change
     ...[...opens.values()].map((o) => ({ equipmentId: o.equipmentId, from: o.start, to: Math.max(o.start, Date.now()), rebuilt: false })),
@@ -228,7 +265,10 @@ async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: st
   const eq = p.registry.byEquipmentId(equipmentId);
   if (!eq) return undefined;
   const idsByRole = (roles: string[]) =>
-    [...eq.tags.values()].filter((t) => roles.includes(t.role)).map((t) => ({ tag: t, id: ids.series.get(seriesKey(equipmentId, t.name)) })).filter((x) => x.id !== undefined) as Array<{ tag: (typeof eq.tags extends Map<string, infer T> ? T : never); id: number }>;
+    [...eq.tags.values()]
+      .filter((t) => roles.includes(t.role))
+      .map((t) => ({ tag: t, id: ids.series.get(seriesKey(equipmentId, t.name)) }))
+      .filter((x) => x.id !== undefined) as Array<{ tag: typeof eq.tags extends Map<string, infer T> ? T : never; id: number }>;
   const stateSeries = idsByRole(['state', 'mode', 'online']);
   const roleOf = new Map(stateSeries.map((s) => [s.id, s.tag.role as 'state' | 'mode' | 'online']));
   const start = (await repo.intervalStartAtOrBefore(q, equipmentId, from)) ?? from;
@@ -239,14 +279,19 @@ async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: st
     else if (role === 'mode') initial.mode = r.txt as Mode;
     else initial.online = r.num === 1;
   }
-  const events: Array<{ ts: number; role: 'state' | 'mode' | 'online' | 'silent'; value: unknown }> = (await repo.valuesSince(q, [...roleOf.keys()], start)).map((r) => ({
+  const events: Array<{ ts: number; role: 'state' | 'mode' | 'online' | 'silent'; value: unknown }> = (
+    await repo.valuesSince(q, [...roleOf.keys()], start)
+  ).map((r) => ({
     ts: repo.epochMs(r.ts),
     role: roleOf.get(r.seriesId)!,
     value: roleOf.get(r.seriesId) === 'online' ? r.num === 1 : r.txt,
   }));
   // silences of the data's own timestamps (derive.ts, issue #12 item 3) are found again from the stored data, so a
   // hole that late values filled is no longer Unknown; `_online` is Takt's own record, not the machine's data
-  const dataSeries = ids.series.entries().filter(([k]) => k.startsWith(`${equipmentId}|`) && k !== seriesKey(equipmentId, '_online')).map(([, id]) => id);
+  const dataSeries = ids.series
+    .entries()
+    .filter(([k]) => k.startsWith(`${equipmentId}|`) && k !== seriesKey(equipmentId, '_online'))
+    .map(([, id]) => id);
   for (const g of await repo.silencesSince(q, dataSeries, start, eq.staleAfterS * 1000)) {
     events.push({ ts: Math.max(g.a, start), role: 'silent', value: true }, { ts: g.b, role: 'silent', value: false });
   }
@@ -278,10 +323,16 @@ async function rebuild(q: Querier, p: CollectPipeline, ids: Ids, equipmentId: st
   let to = Math.min(start, from);
   const later = (t: number | undefined) => (to = Math.max(to, t ?? to));
   later(await repo.deleteIntervalsFrom(q, equipmentId, start));
-  await repo.openIntervals(q, intervals.map((i) => ({ ...i, contextId: ids.contexts.get(i.contextKey ?? '') ?? null })));
+  await repo.openIntervals(
+    q,
+    intervals.map((i) => ({ ...i, contextId: ids.contexts.get(i.contextKey ?? '') ?? null })),
+  );
   for (const i of intervals) later(i.end ?? Math.max(i.start, Date.now()));
   for (const kind of new Set(counterSeries.map((s) => s.tag.role))) later(await repo.deleteCountsFrom(q, equipmentId, kind, from));
-  await repo.insertCounts(q, countRows.map((c) => ({ ...c, contextId: ids.contexts.get(c.contextKey) ?? null })));
+  await repo.insertCounts(
+    q,
+    countRows.map((c) => ({ ...c, contextId: ids.contexts.get(c.contextKey) ?? null })),
+  );
   for (const c of countRows) later(c.ts);
   // the live view continues from the rebuilt end state
   const m = p.deriver.machine(equipmentId);

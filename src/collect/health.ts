@@ -12,7 +12,11 @@ export function collectHealth(m: CollectMetrics): CollectHealth {
   const degraded = m.failingAttempts > 0;
   return {
     status: degraded ? 'degraded' : 'ok',
-    ...(degraded ? { reason: `storing collected data has failed ${m.failingAttempts} time(s) since ${m.failingSince}: ${m.lastError}; ${m.buffered} observation(s) wait, unacknowledged` } : {}),
+    ...(degraded
+      ? {
+          reason: `storing collected data has failed ${m.failingAttempts} time(s) since ${m.failingSince}: ${m.lastError}; ${m.buffered} observation(s) wait, unacknowledged`,
+        }
+      : {}),
     ...(Object.fromEntries(SHOWN.map((k) => [k, m[k]])) as Pick<CollectMetrics, (typeof SHOWN)[number]>),
   };
 }

@@ -32,7 +32,11 @@ export async function spans(q: Querier, ids: string[], from: number, to: number)
 }
 
 /** Per (machine, instant): the interval that ends exactly there (`before`) or starts exactly there (`after`). */
-export async function adjacentSpans(q: Querier, at: Array<{ equipmentId: string; at: number }>, side: 'before' | 'after'): Promise<Array<HistorySpan & { equipmentId: string }>> {
+export async function adjacentSpans(
+  q: Querier,
+  at: Array<{ equipmentId: string; at: number }>,
+  side: 'before' | 'after',
+): Promise<Array<HistorySpan & { equipmentId: string }>> {
   if (!at.length) return [];
   const lateral =
     side === 'before'
@@ -90,7 +94,10 @@ export async function bucketSpans(db: Db, equipmentId: string, buckets: string[]
     sql`SELECT extract(epoch FROM greatest(s.start_ts, to_timestamp(${f})))::float8 AS s,
                extract(epoch FROM least(s.end_ts, to_timestamp(${t}::float8)))::float8 AS t, s.state, s.bucket, x.order_id AS o
         FROM state_intervals s LEFT JOIN collect_contexts x ON x.id = s.context_id
-        WHERE s.equipment_id = ${equipmentId}::uuid AND s.bucket IN (${sql.join(buckets.map((b) => sql`${b}`), sql`, `)})
+        WHERE s.equipment_id = ${equipmentId}::uuid AND s.bucket IN (${sql.join(
+          buckets.map((b) => sql`${b}`),
+          sql`, `,
+        )})
           AND (s.end_ts IS NULL OR s.end_ts > to_timestamp(${f})) AND (${t}::float8 IS NULL OR s.start_ts < to_timestamp(${t}::float8))
         ORDER BY s.start_ts`,
   );

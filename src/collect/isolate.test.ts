@@ -47,16 +47,24 @@ describe('bisect', () => {
 
   it('property: every good item is written exactly once, every poison item refused exactly once, nothing lost', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.boolean(), { maxLength: 200 }).map((bad) => bad.map((b, i) => [i, b] as const)), async (items) => {
-        const poison = new Set(items.filter(([, b]) => b).map(([i]) => i));
-        const r = run(items.map(([i]) => i), poison);
-        await r.done;
-        expect([...r.written].sort((a, b) => a - b)).toEqual(items.filter(([, b]) => !b).map(([i]) => i));
-        expect([...r.refused].sort((a, b) => a - b)).toEqual([...poison].sort((a, b) => a - b));
-        // every savepoint is released; cost stays near 2·k·log2(n) parts
-        expect(r.statements.filter((s) => s.startsWith('SAVEPOINT')).length).toBe(r.statements.filter((s) => s.startsWith('RELEASE')).length);
-        expect(r.statements.filter((s) => s.startsWith('SAVEPOINT')).length).toBeLessThanOrEqual(1 + 2 * poison.size * (Math.ceil(Math.log2(items.length + 1)) + 1));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { maxLength: 200 }).map((bad) => bad.map((b, i) => [i, b] as const)),
+        async (items) => {
+          const poison = new Set(items.filter(([, b]) => b).map(([i]) => i));
+          const r = run(
+            items.map(([i]) => i),
+            poison,
+          );
+          await r.done;
+          expect([...r.written].sort((a, b) => a - b)).toEqual(items.filter(([, b]) => !b).map(([i]) => i));
+          expect([...r.refused].sort((a, b) => a - b)).toEqual([...poison].sort((a, b) => a - b));
+          // every savepoint is released; cost stays near 2·k·log2(n) parts
+          expect(r.statements.filter((s) => s.startsWith('SAVEPOINT')).length).toBe(r.statements.filter((s) => s.startsWith('RELEASE')).length);
+          expect(r.statements.filter((s) => s.startsWith('SAVEPOINT')).length).toBeLessThanOrEqual(
+            1 + 2 * poison.size * (Math.ceil(Math.log2(items.length + 1)) + 1),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

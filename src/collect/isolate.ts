@@ -23,7 +23,9 @@ export function isRowRefusal(err: unknown): boolean {
 /** The database's reason, as kept in quarantine. */
 export const refusalReason = (err: unknown): string => {
   const e = err as { message?: string; code?: string; constraint?: string };
-  return escapeNul(`the database refused it: ${e.message ?? String(err)}${e.constraint && !e.message?.includes(e.constraint) ? ` (${e.constraint})` : ''}${e.code ? ` [${e.code}]` : ''}`);
+  return escapeNul(
+    `the database refused it: ${e.message ?? String(err)}${e.constraint && !e.message?.includes(e.constraint) ? ` (${e.constraint})` : ''}${e.code ? ` [${e.code}]` : ''}`,
+  );
 };
 
 /** NUL cannot be stored in PostgreSQL text; quarantine keeps it visible as the six characters \u0000. */

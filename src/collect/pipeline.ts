@@ -39,9 +39,23 @@ const clientOf = (input: DecodeResult) => input.observations[0]?.source.client ?
 export class CollectPipeline implements ObservationSink {
   readonly deriver = new Deriver();
   readonly metrics: CollectMetrics = {
-    received: 0, stored: 0, duplicates: 0, quarantined: 0, late: 0, buffered: 0,
-    flushes: 0, flushErrors: 0, lastFlushMs: 0, lastFlushRows: 0, databaseAvailable: true, lastError: null,
-    isolations: 0, refused: 0, conflicts: 0, failingAttempts: 0, failingSince: null,
+    received: 0,
+    stored: 0,
+    duplicates: 0,
+    quarantined: 0,
+    late: 0,
+    buffered: 0,
+    flushes: 0,
+    flushErrors: 0,
+    lastFlushMs: 0,
+    lastFlushRows: 0,
+    databaseAvailable: true,
+    lastError: null,
+    isolations: 0,
+    refused: 0,
+    conflicts: 0,
+    failingAttempts: 0,
+    failingSince: null,
   };
   private pending = newBatch();
   private flushing: Promise<void> | null = null;
@@ -115,7 +129,15 @@ export class CollectPipeline implements ObservationSink {
     this.perSource.set(client, (this.perSource.get(client) ?? 0) + n);
     this.metrics.received += n;
     for (const r of input.rejections)
-      this.quarantine(b, { receivedAt: r.receivedAt, protocol: r.source.protocol, source: r.source.client, topic: r.topic, equipmentPath: null, reason: r.reason, payload: r.payload });
+      this.quarantine(b, {
+        receivedAt: r.receivedAt,
+        protocol: r.source.protocol,
+        source: r.source.client,
+        topic: r.topic,
+        equipmentPath: null,
+        reason: r.reason,
+        payload: r.payload,
+      });
     for (const o of input.observations) {
       const res = cleanObservation(o, this.registry);
       if (!res.ok) {
@@ -180,11 +202,11 @@ export class CollectPipeline implements ObservationSink {
       const reason = conflictReason(v.tag.name, seen, v.value, v.ts);
       this.metrics.conflicts++;
       this.quarantine(b, {
-          receivedAt: v.obs.receivedAt,
-          protocol: v.obs.source.protocol,
-          source: v.obs.source.client,
-          topic: v.obs.topic,
-          equipmentPath: v.eq.path,
+        receivedAt: v.obs.receivedAt,
+        protocol: v.obs.source.protocol,
+        source: v.obs.source.client,
+        topic: v.obs.topic,
+        equipmentPath: v.eq.path,
         reason,
         payload: JSON.stringify({ tag: v.tag.name, value: v.value, ts: v.ts, stored: seen }),
       });
@@ -198,7 +220,18 @@ export class CollectPipeline implements ObservationSink {
     // the answer is provisional: the database write says whether it was stored, a duplicate, or a conflict
     const outcome: Outcome = { status: 'accepted' };
     const origin = { receivedAt: v.obs.receivedAt, protocol: v.obs.source.protocol, source: v.obs.source.client, topic: v.obs.topic, equipmentPath: v.eq.path };
-    const pending: PendingValue = { equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, num: v.num, txt: v.txt, contextKey: ctxKey, value: v.value, late, origin, outcome };
+    const pending: PendingValue = {
+      equipmentId: v.eq.id,
+      tag: v.tag.name,
+      ts: v.ts,
+      num: v.num,
+      txt: v.txt,
+      contextKey: ctxKey,
+      value: v.value,
+      late,
+      origin,
+      outcome,
+    };
     b.values.push(pending);
     st.unsettled.set(v.ts, pending);
     return outcome;
@@ -326,14 +359,26 @@ export class CollectPipeline implements ObservationSink {
   }
 
   private publish(b: Batch): void {
-    if (b.values.length) this.events.publish('collect.stored', { values: b.values.filter((v) => !v.late).map((v) => ({ equipmentId: v.equipmentId, tag: v.tag, ts: v.ts, value: v.value })) });
+    if (b.values.length)
+      this.events.publish('collect.stored', {
+        values: b.values.filter((v) => !v.late).map((v) => ({ equipmentId: v.equipmentId, tag: v.tag, ts: v.ts, value: v.value })),
+      });
     const touched = new Set<string>([...b.derived.opens.map((o) => o.equipmentId), ...b.derived.rebuilds.keys()]);
     for (const id of touched) {
       const m = this.deriver.machines.get(id);
-      if (m?.current) this.events.publish('collect.state', { equipmentId: id, state: m.current.state, bucket: m.current.bucket, since: m.current.start, online: m.online });
+      if (m?.current)
+        this.events.publish('collect.state', { equipmentId: id, state: m.current.state, bucket: m.current.bucket, since: m.current.start, online: m.online });
     }
-    for (const c of b.derived.counts) this.events.publish('collect.counts', { equipmentId: c.equipmentId, ts: c.ts, kind: c.kind, delta: c.delta, shiftStart: b.contexts.get(c.contextKey ?? '')?.shiftStart ?? null });
-    for (const q of b.quarantine) this.events.publish('collect.quarantined', { receivedAt: q.receivedAt, equipmentPath: q.equipmentPath, reason: q.reason, topic: q.topic });
+    for (const c of b.derived.counts)
+      this.events.publish('collect.counts', {
+        equipmentId: c.equipmentId,
+        ts: c.ts,
+        kind: c.kind,
+        delta: c.delta,
+        shiftStart: b.contexts.get(c.contextKey ?? '')?.shiftStart ?? null,
+      });
+    for (const q of b.quarantine)
+      this.events.publish('collect.quarantined', { receivedAt: q.receivedAt, equipmentPath: q.equipmentPath, reason: q.reason, topic: q.topic });
     for (const r of b.rewritten ?? []) if (r.rebuilt) this.events.publish('collect.rewritten', { equipmentId: r.equipmentId, from: r.from, to: r.to });
   }
 
@@ -374,4 +419,10 @@ function remember<K>(m: Map<K, TagValue>, k: K, v: TagValue, max: number): void 
 }
 
 const hasWork = (b: Batch) =>
-  b.values.length > 0 || b.quarantine.length > 0 || b.derived.opens.length > 0 || b.derived.closes.length > 0 || b.derived.online.length > 0 || b.derived.rebuilds.size > 0 || b.submits > 0;
+  b.values.length > 0 ||
+  b.quarantine.length > 0 ||
+  b.derived.opens.length > 0 ||
+  b.derived.closes.length > 0 ||
+  b.derived.online.length > 0 ||
+  b.derived.rebuilds.size > 0 ||
+  b.submits > 0;

@@ -58,7 +58,7 @@ export class EquipmentRegistry {
     for (const e of equipment) {
       const tags = new Map<string, ResolvedTag>();
       for (const [name, role] of Object.entries(CONVENTIONAL_TAGS)) tags.set(name, { name, role });
-      for (const t of [...(e.equipmentClass ? classTags.get(e.equipmentClass) ?? [] : []), ...(e.tags ?? [])])
+      for (const t of [...(e.equipmentClass ? (classTags.get(e.equipmentClass) ?? []) : []), ...(e.tags ?? [])])
         tags.set(t.name, { ...t, role: t.role ?? CONVENTIONAL_TAGS[t.name] ?? 'process' });
       const stale = Number((e.properties?.staleAfterS as { value?: unknown } | undefined)?.value);
       const reg: RegisteredEquipment = {

@@ -9,19 +9,40 @@ import { COMMAND_CONFIRM_STATES, confirmsCommand, PACKML_STATES, parsePackmlStat
 
 const PATH = 'acme/site/area/line/m1';
 const registry = new EquipmentRegistry(
-  [{ id: 'e1', path: PATH, level: 'machine', name: 'M1', parentId: null, equipmentClass: null, calendarId: null, properties: {}, tags: [], connections: [] } as unknown as PublicEquipment],
+  [
+    {
+      id: 'e1',
+      path: PATH,
+      level: 'machine',
+      name: 'M1',
+      parentId: null,
+      equipmentClass: null,
+      calendarId: null,
+      properties: {},
+      tags: [],
+      connections: [],
+    } as unknown as PublicEquipment,
+  ],
   [],
 );
 
 /** What the pipeline stores for a reported state value (undefined: quarantined). */
 function stored(value: unknown): unknown {
-  const r = cleanObservation({ source: { protocol: 'opcua', client: 'c' }, topic: 't', equipmentPath: PATH, tag: 'state', value, receivedAt: Date.now() }, registry);
+  const r = cleanObservation(
+    { source: { protocol: 'opcua', client: 'c' }, topic: 't', equipmentPath: PATH, tag: 'state', value, receivedAt: Date.now() },
+    registry,
+  );
   return r.ok ? r.value.value : undefined;
 }
 
 /** A PackML state as a machine may spell it: any mix of cases, maybe padded, or its number (as number or text). */
 const reported = fc
-  .tuple(fc.integer({ min: 0, max: PACKML_STATES.length - 1 }), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }), fc.constantFrom('', ' ', '\t'), fc.nat(3))
+  .tuple(
+    fc.integer({ min: 0, max: PACKML_STATES.length - 1 }),
+    fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+    fc.constantFrom('', ' ', '\t'),
+    fc.nat(3),
+  )
   .map(([i, upper, pad, form]) => {
     const name = PACKML_STATES[i];
     const cased = [...name].map((ch, k) => (upper[k] ? ch.toUpperCase() : ch.toLowerCase())).join('');
@@ -63,9 +84,12 @@ describe('PackML state names: one normaliser for the pipeline and for command co
 
   it('what the pipeline refuses never confirms a command', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 14 }), fc.integer({ min: -5, max: 40 }), fc.constantFrom('Running', 'NotExecuting', 'Executing', 'STOP', '')), (value) => {
-        if (stored(value) === undefined) for (const kind of ['stop', 'start'] as const) expect(confirmsCommand(kind, value)).toBeUndefined();
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 14 }), fc.integer({ min: -5, max: 40 }), fc.constantFrom('Running', 'NotExecuting', 'Executing', 'STOP', '')),
+        (value) => {
+          if (stored(value) === undefined) for (const kind of ['stop', 'start'] as const) expect(confirmsCommand(kind, value)).toBeUndefined();
+        },
+      ),
       { numRuns: 2000 },
     );
   });

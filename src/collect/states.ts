@@ -2,8 +2,24 @@
 // See docs/standards.md §2. A machine without data is 'unknown' — never counted as running.
 
 export const PACKML_STATES = [
-  'Undefined', 'Clearing', 'Stopped', 'Starting', 'Idle', 'Suspended', 'Execute', 'Stopping', 'Aborting',
-  'Aborted', 'Holding', 'Held', 'Unholding', 'Suspending', 'Unsuspending', 'Resetting', 'Completing', 'Complete',
+  'Undefined',
+  'Clearing',
+  'Stopped',
+  'Starting',
+  'Idle',
+  'Suspended',
+  'Execute',
+  'Stopping',
+  'Aborting',
+  'Aborted',
+  'Holding',
+  'Held',
+  'Unholding',
+  'Suspending',
+  'Unsuspending',
+  'Resetting',
+  'Completing',
+  'Complete',
 ] as const;
 export type PackmlState = (typeof PACKML_STATES)[number];
 

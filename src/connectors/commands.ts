@@ -24,7 +24,6 @@ export function sameValue(got: TagValue, sent: TagValue): boolean {
   return String(got) === String(sent);
 }
 
-
 export class CommandService {
   private replies = new Map<string, (r: { status: 'ok' | 'rejected'; reason?: string }) => void>();
 
@@ -58,7 +57,13 @@ export class CommandService {
         sql`INSERT INTO machine_commands (id, equipment_id, kind, parameters, protocol, requested_by, requested_at, reason, status)
             VALUES (${id}, ${eq.id}, ${cmd.kind}, ${params ? JSON.stringify(params) : null}::jsonb, ${protocol}, ${actor.name}, ${requestedAt.toISOString()}::timestamptz, ${reason ?? null}, 'pending')`,
       );
-      await appendAudit(tx, actor, { action: 'create', entity: 'machine_command', entityId: id, after: { equipment: eq.path, command: cmd, protocol }, reason });
+      await appendAudit(tx, actor, {
+        action: 'create',
+        entity: 'machine_command',
+        entityId: id,
+        after: { equipment: eq.path, command: cmd, protocol },
+        reason,
+      });
     });
     let result: CommandResult;
     try {
@@ -71,7 +76,12 @@ export class CommandService {
       await tx.execute(
         sql`UPDATE machine_commands SET status = ${result.status}, detail = ${result.detail ?? null}, read_back = ${result.readBack ? JSON.stringify(result.readBack) : null}::jsonb, completed_at = now() WHERE id = ${id}`,
       );
-      await appendAudit(tx, actor, { action: 'update', entity: 'machine_command', entityId: id, after: { status: result.status, detail: result.detail ?? null, readBack: result.readBack ?? null } });
+      await appendAudit(tx, actor, {
+        action: 'update',
+        entity: 'machine_command',
+        entityId: id,
+        after: { status: result.status, detail: result.detail ?? null, readBack: result.readBack ?? null },
+      });
     });
     return (await this.list(eq.id, 1, id))[0];
   }
@@ -100,9 +110,13 @@ export class CommandService {
     if (sparkplug) {
       const metrics =
         cmd.kind === 'writeParameters'
-          ? Object.entries(cmd.parameters).map(([name, value]) => ({ name, datatype: typeof value === 'number' ? 'Double' : typeof value === 'boolean' ? 'Boolean' : 'String', value }) as const)
+          ? Object.entries(cmd.parameters).map(
+              ([name, value]) => ({ name, datatype: typeof value === 'number' ? 'Double' : typeof value === 'boolean' ? 'Boolean' : 'String', value }) as const,
+            )
           : [{ name: cmd.kind === 'stop' ? 'Command/Stop' : 'Command/Start', datatype: 'Boolean' as const, value: true }];
-      const topic = sparkplug.device ? `spBv1.0/${sparkplug.group}/DCMD/${sparkplug.node}/${sparkplug.device}` : `spBv1.0/${sparkplug.group}/NCMD/${sparkplug.node}`;
+      const topic = sparkplug.device
+        ? `spBv1.0/${sparkplug.group}/DCMD/${sparkplug.node}/${sparkplug.device}`
+        : `spBv1.0/${sparkplug.group}/NCMD/${sparkplug.node}`;
       await mqtt.publish(topic, encodeSparkplug({ timestamp: Date.now(), metrics: metrics as never }), 0, false);
     } else {
       const payload = { id, ...(cmd.kind === 'writeParameters' ? { parameters: cmd.parameters } : {}) };

@@ -71,7 +71,15 @@ export function connectorRoutes(
 
     app.get(
       '/api/equipment/:id/commands',
-      { config: { roles: ROLES.anyone }, schema: { tags: ['commands'], summary: 'Commands sent to this machine, newest first', params: idParams, response: { 200: z.array(commandRecordSchema) } } },
+      {
+        config: { roles: ROLES.anyone },
+        schema: {
+          tags: ['commands'],
+          summary: 'Commands sent to this machine, newest first',
+          params: idParams,
+          response: { 200: z.array(commandRecordSchema) },
+        },
+      },
       async (req) => commands.list(collect.equipment(decodeURIComponent(req.params.id)).id),
     );
 
@@ -83,7 +91,10 @@ export function connectorRoutes(
           tags: ['connectors'],
           summary: "Browse an OPC UA server's address space (children of nodeId, default the Objects folder) to pick nodes",
           querystring: z.object({
-            endpoint: z.string().regex(/^opc\.tcp:\/\/.+/, 'an opc.tcp:// endpoint URL').max(500),
+            endpoint: z
+              .string()
+              .regex(/^opc\.tcp:\/\/.+/, 'an opc.tcp:// endpoint URL')
+              .max(500),
             nodeId: z.string().max(500).optional(),
             securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
             securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).default('None'),
@@ -106,7 +117,11 @@ export function connectorRoutes(
         routeOpcuaLogs(app.log);
         try {
           // an endpoint from the request is an SSRF probe unless checked: the guard refuses (422) or pins the address
-          return await browseOpcua(q.endpoint, { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000, guard: outbound }, q.nodeId);
+          return await browseOpcua(
+            q.endpoint,
+            { securityMode: q.securityMode, securityPolicy: q.securityPolicy, username, password, timeoutMs: 10_000, guard: outbound },
+            q.nodeId,
+          );
         } catch (err) {
           if (err instanceof AppError) throw err;
           throw new AppError('unprocessable', `browsing ${q.endpoint} failed: ${(err as Error).message}`);
@@ -118,7 +133,12 @@ export function connectorRoutes(
       '/api/equipment/:id/connections',
       {
         config: { roles: ROLES.anyone },
-        schema: { tags: ['connectors'], summary: 'How this machine is connected and how each connection is doing', params: idParams, response: { 200: equipmentConnectionsSchema } },
+        schema: {
+          tags: ['connectors'],
+          summary: 'How this machine is connected and how each connection is doing',
+          params: idParams,
+          response: { 200: equipmentConnectionsSchema },
+        },
       },
       async (req): Promise<ConnectionsHealth> => {
         const eq = collect.equipment(decodeURIComponent(req.params.id));

@@ -2,7 +2,15 @@
 import type { CommandService } from './commands.ts';
 
 export { CommandService, sameValue, type CommandRecord } from './commands.ts';
-export { Backoff, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type ConnectorState, type MachineCommand } from './connector.ts';
+export {
+  Backoff,
+  type CommandResult,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorHealth,
+  type ConnectorState,
+  type MachineCommand,
+} from './connector.ts';
 export type { ConnectionsHealth } from './connectors.routes.ts';
 export { commandRecordSchema, type BrowseNode, type ConnectorStatus, type EquipmentConnections } from './schemas.ts';
 export { ConnectorManager, lazyFactory, type ConnectorFactory } from './manager.ts';

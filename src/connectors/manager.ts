@@ -122,7 +122,12 @@ export function lazyFactory(protocol: string, load: () => Promise<ConnectorFacto
         await inner?.stop();
       },
       health: () =>
-        inner?.health() ?? { ...initialHealth(protocol, ctx.equipmentPath, target), state: failure ? 'failed' : 'stopped', lastError: failure, errors: failure ? 1 : 0 },
+        inner?.health() ?? {
+          ...initialHealth(protocol, ctx.equipmentPath, target),
+          state: failure ? 'failed' : 'stopped',
+          lastError: failure,
+          errors: failure ? 1 : 0,
+        },
       command: (cmd, timeoutMs) => (inner ? inner.command(cmd, timeoutMs) : Promise.resolve({ status: 'failed', detail: `${protocol} connector not running` })),
     };
   };

@@ -13,11 +13,26 @@ import { validatePerformance } from './index.ts';
 function runningOrder(): OrderPerformance {
   const o = sampleOrder({ status: 'running', completedAt: null, goodQuantity: 0, scrapQuantity: 0 });
   o.operations[1] = { ...o.operations[1]!, status: 'running', completedAt: null, goodQuantity: 120.25 };
-  o.operations[2] = { ...o.operations[2]!, status: 'released', startedAt: null, completedAt: null, goodQuantity: 0, operators: [], produced: [], parameters: [] };
+  o.operations[2] = {
+    ...o.operations[2]!,
+    status: 'released',
+    startedAt: null,
+    completedAt: null,
+    goodQuantity: 0,
+    operators: [],
+    produced: [],
+    parameters: [],
+  };
   return o;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (n) => ['SegmentResponse', 'MaterialProducedActual', 'MaterialConsumedActual', 'MaterialActual', 'Quantity', 'ProductionData', 'SegmentData'].includes(n) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  isArray: (n) =>
+    ['SegmentResponse', 'MaterialProducedActual', 'MaterialConsumedActual', 'MaterialActual', 'Quantity', 'ProductionData', 'SegmentData'].includes(n),
+});
 type N = Record<string, any>;
 
 async function expectValid(xml: string, version: 'V0600' | 'V0701') {

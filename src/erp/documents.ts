@@ -21,8 +21,20 @@ export interface DocumentOptions {
 type El = Record<string, unknown>;
 
 // ISA-95 response states. Not yet started = Ready; a cancelled order or operation was Aborted.
-const STATE_V0600: Record<OrderPerformance['status'], string> = { created: 'Ready', released: 'Ready', running: 'Running', completed: 'Completed', cancelled: 'Aborted' };
-const STATE_V0701: Record<OrderPerformance['status'], string> = { created: 'Waiting', released: 'Ready', running: 'Running', completed: 'Completed', cancelled: 'Aborted' };
+const STATE_V0600: Record<OrderPerformance['status'], string> = {
+  created: 'Ready',
+  released: 'Ready',
+  running: 'Running',
+  completed: 'Completed',
+  cancelled: 'Aborted',
+};
+const STATE_V0701: Record<OrderPerformance['status'], string> = {
+  created: 'Waiting',
+  released: 'Ready',
+  running: 'Running',
+  completed: 'Completed',
+  cancelled: 'Aborted',
+};
 
 /** A number as XML Schema text: finite, no exponent, no float noise (0.1 + 0.2 → 0.3). */
 export function quantityText(n: number): string {
@@ -99,13 +111,17 @@ function producedLines(perf: OrderPerformance, op: OperationPerformance): Line[]
     if (op.goodQuantity === 0 && op.scrapQuantity === 0) return [];
     return [{ material: perf.materialId, lot: null, quantities: [qty(op.goodQuantity, op.unit, 'Good'), qty(op.scrapQuantity, op.unit, 'Scrap')] }];
   }
-  const lines: Line[] = [...op.produced].sort((a, b) => a.seq - b.seq).map((l) => ({ material: l.materialId, lot: l.lotId, quantities: [qty(l.quantity, l.unit, 'Good')] }));
+  const lines: Line[] = [...op.produced]
+    .sort((a, b) => a.seq - b.seq)
+    .map((l) => ({ material: l.materialId, lot: l.lotId, quantities: [qty(l.quantity, l.unit, 'Good')] }));
   if (op.scrapQuantity > 0) lines.push({ material: op.produced[0]!.materialId, lot: null, quantities: [qty(op.scrapQuantity, op.unit, 'Scrap')] });
   return lines;
 }
 
 const consumedLines = (op: OperationPerformance) =>
-  [...op.consumed].sort((a, b) => a.seq - b.seq).map((l) => ({ material: l.materialId, lot: l.lotId, quantity: qty(l.quantity, l.unit), method: l.method, supplierLot: l.supplierLot }));
+  [...op.consumed]
+    .sort((a, b) => a.seq - b.seq)
+    .map((l) => ({ material: l.materialId, lot: l.lotId, quantity: qty(l.quantity, l.unit), method: l.method, supplierLot: l.supplierLot }));
 
 const description = (l: { method: string; supplierLot: string | null }) => `${l.method}${l.supplierLot ? `; supplier lot ${l.supplierLot}` : ''}`;
 
@@ -128,7 +144,9 @@ export function toProductionPerformance(perf: OrderPerformance, opts: DocumentOp
       PersonnelActual: op.operators.map((p) => ({ PersonID: p })),
       EquipmentActual: op.equipment ? [{ EquipmentID: op.equipment }] : [],
       MaterialProducedActual: producedLines(perf, op).map((l) => compact({ MaterialDefinitionID: l.material, MaterialLotID: l.lot, Quantity: l.quantities })),
-      MaterialConsumedActual: consumedLines(op).map((l) => compact({ MaterialDefinitionID: l.material, MaterialLotID: l.lot, Description: description(l), Quantity: [l.quantity] })),
+      MaterialConsumedActual: consumedLines(op).map((l) =>
+        compact({ MaterialDefinitionID: l.material, MaterialLotID: l.lot, Description: description(l), Quantity: [l.quantity] }),
+      ),
       SegmentState: STATE_V0600[op.status],
     });
   const response = compact({
@@ -164,7 +182,14 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
       compact({ ID: `MA-${++n}`, MaterialDefinitionID: l.material, MaterialLotID: l.lot, MaterialUse: 'Produced', Quantity: l.quantities }),
     );
     const consumed = consumedLines(op).map((l) =>
-      compact({ ID: `MA-${++n}`, MaterialDefinitionID: l.material, MaterialLotID: l.lot, Description: description(l), MaterialUse: 'Consumed', Quantity: [l.quantity] }),
+      compact({
+        ID: `MA-${++n}`,
+        MaterialDefinitionID: l.material,
+        MaterialLotID: l.lot,
+        Description: description(l),
+        MaterialUse: 'Consumed',
+        Quantity: [l.quantity],
+      }),
     );
     return compact({
       ID: segmentResponseId(perf.orderId, op.seq),
@@ -185,7 +210,14 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
   // V0701 requires at least one SegmentResponse: an order without operations reports itself as the one segment.
   const segments = ops.length
     ? ops.map(segment)
-    : [compact({ ID: segmentResponseId(perf.orderId, 0), OperationsType: 'Production', ProcessSegmentID: perf.productId, SegmentState: STATE_V0701[perf.status] })];
+    : [
+        compact({
+          ID: segmentResponseId(perf.orderId, 0),
+          OperationsType: 'Production',
+          ProcessSegmentID: perf.productId,
+          SegmentState: STATE_V0701[perf.status],
+        }),
+      ];
   const response = compact({
     ID: responseId(perf.orderId),
     StartTime: instant(perf.startedAt),
@@ -217,7 +249,13 @@ export function toOperationsPerformance(perf: OrderPerformance, opts: DocumentOp
 /** The JSON form: the performance itself (restricted to one operation when asked), with what it is about. */
 export function toJsonPerformance(perf: OrderPerformance, opts: DocumentOptions = {}): string {
   const operations = operationsOf(perf, opts.onlySeq);
-  return JSON.stringify({ id: documentId(perf.orderId, opts.onlySeq), ...(opts.event ? { event: opts.event } : {}), publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(), ...perf, operations });
+  return JSON.stringify({
+    id: documentId(perf.orderId, opts.onlySeq),
+    ...(opts.event ? { event: opts.event } : {}),
+    publishedAt: instant(opts.publishedAt) ?? new Date().toISOString(),
+    ...perf,
+    operations,
+  });
 }
 
 export const CONTENT_TYPES: Record<PerformanceFormat, string> = {
@@ -228,6 +266,11 @@ export const CONTENT_TYPES: Record<PerformanceFormat, string> = {
 
 /** The document in the asked format. */
 export function renderPerformance(perf: OrderPerformance, format: PerformanceFormat, opts: DocumentOptions = {}): { contentType: string; body: string } {
-  const body = format === 'b2mml-v0600' ? toProductionPerformance(perf, opts) : format === 'b2mml-v0701' ? toOperationsPerformance(perf, opts) : toJsonPerformance(perf, opts);
+  const body =
+    format === 'b2mml-v0600'
+      ? toProductionPerformance(perf, opts)
+      : format === 'b2mml-v0701'
+        ? toOperationsPerformance(perf, opts)
+        : toJsonPerformance(perf, opts);
   return { contentType: CONTENT_TYPES[format], body };
 }

@@ -83,7 +83,10 @@ export async function deleteWebhook(db: Db, id: string): Promise<void> {
 }
 
 export async function getWebhook(db: Db, id: string, forUpdate = false): Promise<WebhookRow | undefined> {
-  const rows = await rowsOf<Record<string, unknown>>(db, forUpdate ? sql`SELECT * FROM erp_webhooks WHERE id = ${id} FOR UPDATE` : sql`SELECT * FROM erp_webhooks WHERE id = ${id}`);
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    forUpdate ? sql`SELECT * FROM erp_webhooks WHERE id = ${id} FOR UPDATE` : sql`SELECT * FROM erp_webhooks WHERE id = ${id}`,
+  );
   return rows[0] ? webhookOf(rows[0]) : undefined;
 }
 
@@ -93,7 +96,10 @@ export async function listWebhooks(db: Db): Promise<WebhookRow[]> {
 
 /** Active webhooks that want this event. */
 export async function subscribers(db: Db, event: WebhookEvent): Promise<WebhookRow[]> {
-  const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT * FROM erp_webhooks WHERE active AND events @> ${JSON.stringify([event])}::jsonb ORDER BY name`);
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`SELECT * FROM erp_webhooks WHERE active AND events @> ${JSON.stringify([event])}::jsonb ORDER BY name`,
+  );
   return rows.map(webhookOf);
 }
 

@@ -31,12 +31,22 @@ const url = z
 const webhookFields = {
   name: z.string().trim().min(1).max(100),
   url,
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'at least one event').transform((e) => [...new Set(e)]),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1, 'at least one event')
+    .transform((e) => [...new Set(e)]),
   format: z.enum(PERFORMANCE_FORMATS),
   active: z.boolean(),
   maxAttempts: z.number().int().min(1).max(100),
 };
-const createBody = z.object({ ...webhookFields, events: webhookFields.events.default(['order.completed']), active: webhookFields.active.default(true), maxAttempts: webhookFields.maxAttempts.default(10) }).strict();
+const createBody = z
+  .object({
+    ...webhookFields,
+    events: webhookFields.events.default(['order.completed']),
+    active: webhookFields.active.default(true),
+    maxAttempts: webhookFields.maxAttempts.default(10),
+  })
+  .strict();
 const patchBody = z
   .object(webhookFields)
   .partial()
@@ -73,27 +83,56 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
       },
     );
 
-    app.get('/api/webhooks', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Webhooks (secrets redacted)', response: { 200: z.array(publicWebhookSchema) } } }, () => service.listWebhooks());
+    app.get(
+      '/api/webhooks',
+      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Webhooks (secrets redacted)', response: { 200: z.array(publicWebhookSchema) } } },
+      () => service.listWebhooks(),
+    );
 
-    app.get('/api/webhooks/:id', { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'One webhook (secret redacted)', params: idParams, response: { 200: publicWebhookSchema } } }, (req) =>
-      service.getWebhook(req.params.id),
+    app.get(
+      '/api/webhooks/:id',
+      {
+        config: { roles: ROLES.admin },
+        schema: { tags: ['erp'], summary: 'One webhook (secret redacted)', params: idParams, response: { 200: publicWebhookSchema } },
+      },
+      (req) => service.getWebhook(req.params.id),
     );
 
     app.post(
       '/api/webhooks',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Create a webhook; the answer shows its signing secret, once', body: createBody, response: { 201: webhookRowSchema } } },
+      {
+        config: { roles: ROLES.admin },
+        schema: {
+          tags: ['erp'],
+          summary: 'Create a webhook; the answer shows its signing secret, once',
+          body: createBody,
+          response: { 201: webhookRowSchema },
+        },
+      },
       async (req, reply) => reply.status(201).send(await service.createWebhook(actorOf(principalOf(req)), req.body)),
     );
 
     app.patch(
       '/api/webhooks/:id',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Change a webhook (active: false pauses its deliveries)', params: idParams, body: patchBody, response: { 200: publicWebhookSchema } } },
+      {
+        config: { roles: ROLES.admin },
+        schema: {
+          tags: ['erp'],
+          summary: 'Change a webhook (active: false pauses its deliveries)',
+          params: idParams,
+          body: patchBody,
+          response: { 200: publicWebhookSchema },
+        },
+      },
       (req) => service.updateWebhook(actorOf(principalOf(req)), req.params.id, req.body),
     );
 
     app.delete(
       '/api/webhooks/:id',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Delete a webhook and its messages', params: idParams, response: { 204: z.null() } } },
+      {
+        config: { roles: ROLES.admin },
+        schema: { tags: ['erp'], summary: 'Delete a webhook and its messages', params: idParams, response: { 204: z.null() } },
+      },
       async (req, reply) => {
         await service.deleteWebhook(actorOf(principalOf(req)), req.params.id);
         return reply.status(204).send(null);
@@ -102,7 +141,10 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
 
     app.post(
       '/api/webhooks/:id/test',
-      { config: { roles: ROLES.admin }, schema: { tags: ['erp'], summary: 'Send a signed ping now and report the answer', params: idParams, response: { 200: sendResultSchema } } },
+      {
+        config: { roles: ROLES.admin },
+        schema: { tags: ['erp'], summary: 'Send a signed ping now and report the answer', params: idParams, response: { 200: sendResultSchema } },
+      },
       (req) => service.ping(actorOf(principalOf(req)), req.params.id, delivery.timeoutMs, delivery.userAgent),
     );
 
@@ -125,13 +167,26 @@ export function erpRoutes(service: ErpService, delivery: DeliveryOptions) {
       (req) => service.outbox({ status: req.query.status, orderId: req.query.order, webhookId: req.query.webhook, limit: req.query.limit }),
     );
 
-    app.get('/api/outbox/:id', { config: { roles: OUTBOX_READERS }, schema: { tags: ['erp'], summary: 'One message with its body', params: idParams, response: { 200: messageRowSchema } } }, (req) =>
-      service.message(req.params.id),
+    app.get(
+      '/api/outbox/:id',
+      {
+        config: { roles: OUTBOX_READERS },
+        schema: { tags: ['erp'], summary: 'One message with its body', params: idParams, response: { 200: messageRowSchema } },
+      },
+      (req) => service.message(req.params.id),
     );
 
     app.post(
       '/api/outbox/:id/retry',
-      { config: { roles: RETRIERS }, schema: { tags: ['erp'], summary: 'Put a dead (failed) message back in the queue with fresh attempts', params: idParams, response: { 200: messageRowSchema } } },
+      {
+        config: { roles: RETRIERS },
+        schema: {
+          tags: ['erp'],
+          summary: 'Put a dead (failed) message back in the queue with fresh attempts',
+          params: idParams,
+          response: { 200: messageRowSchema },
+        },
+      },
       (req) => service.retry(actorOf(principalOf(req)), req.params.id),
     );
   };

@@ -73,7 +73,15 @@ export class ErpService {
         doc = renderPerformance(perf, w.format, { onlySeq, publishedAt, event: name });
         rendered.set(w.format, doc);
       }
-      await repo.enqueue(tx, { id: randomUUID(), webhookId: w.id, orderId: perf.orderId, event: name, operationSeq: onlySeq, contentType: doc.contentType, body: doc.body });
+      await repo.enqueue(tx, {
+        id: randomUUID(),
+        webhookId: w.id,
+        orderId: perf.orderId,
+        event: name,
+        operationSeq: onlySeq,
+        contentType: doc.contentType,
+        body: doc.body,
+      });
     }
     // The commit has not happened yet: look shortly after it (execution's events wake the worker at once).
     this.worker.wake(50);
@@ -140,7 +148,12 @@ export class ErpService {
     if (!w) throw notFound('webhook', id);
     await this.checkTarget(w.url);
     const body = JSON.stringify({ event: 'ping', webhook: w.name, sentBy: actor.name, at: new Date().toISOString() });
-    return send({ url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body }, timeoutMs, userAgent, this.worker.guard);
+    return send(
+      { url: w.url, secret: w.secret, deliveryId: randomUUID(), event: 'ping', contentType: 'application/json; charset=utf-8', body },
+      timeoutMs,
+      userAgent,
+      this.worker.guard,
+    );
   }
 
   async outbox(q: OutboxQuery): Promise<OutboxPage> {
@@ -162,7 +175,13 @@ export class ErpService {
       if (!m) throw notFound('outbox message', id);
       if (m.status !== 'failed') throw new AppError('conflict', `message '${id}' is ${m.status}: only a dead (failed) message can be retried`);
       await repo.requeue(t, id);
-      await appendAudit(t, actor, { action: 'retry', entity: 'outbox_message', entityId: id, before: { status: m.status, attempts: m.attempts, lastError: m.lastError }, after: { status: 'pending', attempts: 0 } });
+      await appendAudit(t, actor, {
+        action: 'retry',
+        entity: 'outbox_message',
+        entityId: id,
+        before: { status: m.status, attempts: m.attempts, lastError: m.lastError },
+        after: { status: 'pending', attempts: 0 },
+      });
     });
     this.worker.wake();
     return this.message(id);

@@ -9,7 +9,15 @@ import { erpRoutes } from './erp.routes.ts';
 import { ErpService, type PerformanceSource } from './erp.service.ts';
 import { DEFAULT_DELIVERY, DeliveryWorker, type DeliveryOptions } from './outbox.ts';
 
-export { documentId, toOperationsPerformance, toProductionPerformance, toJsonPerformance, renderPerformance, PERFORMANCE_FORMATS, type PerformanceFormat } from './documents.ts';
+export {
+  documentId,
+  toOperationsPerformance,
+  toProductionPerformance,
+  toJsonPerformance,
+  renderPerformance,
+  PERFORMANCE_FORMATS,
+  type PerformanceFormat,
+} from './documents.ts';
 export { ErpService, type CreatedWebhook, type OutboxMessage, type PerformanceSource } from './erp.service.ts';
 export type { MessageRow, MessageStatus, OutboxPage, PerformanceDocument, PublicWebhook, SendResult, WebhookEvent, WebhookRow } from './schemas.ts';
 export { DeliveryWorker, type DeliveryOptions } from './outbox.ts';

@@ -85,11 +85,15 @@ function post(url: URL, pinned: PinnedAddress, headers: Record<string, string>, 
   const payload = Buffer.from(body);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(payload.length) }, lookup: pinnedLookup(pinned), agent: false }, (res) => {
-      res.on('error', reject);
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.resume(); // drain and drop the answer
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(payload.length) }, lookup: pinnedLookup(pinned), agent: false },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.resume(); // drain and drop the answer
+      },
+    );
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
     req.on('close', () => clearTimeout(timer));
     req.on('error', reject);
@@ -148,10 +152,13 @@ export class DeliveryWorker {
     if (earlierOnly && this.timer && this.nextAt <= at) return;
     clearTimeout(this.timer);
     this.nextAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.tick();
-    }, Math.max(0, ms));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.tick();
+      },
+      Math.max(0, ms),
+    );
     this.timer.unref?.();
   }
 
@@ -186,7 +193,15 @@ export class DeliveryWorker {
 
   private async deliver(m: ClaimedMessage): Promise<void> {
     const res = await send(
-      { url: m.url, secret: m.secret, deliveryId: m.id, event: m.event, contentType: m.contentType, body: m.body, extraHeaders: { 'x-takt-order': m.orderId, 'x-takt-seq': String(m.seq) } },
+      {
+        url: m.url,
+        secret: m.secret,
+        deliveryId: m.id,
+        event: m.event,
+        contentType: m.contentType,
+        body: m.body,
+        extraHeaders: { 'x-takt-order': m.orderId, 'x-takt-seq': String(m.seq) },
+      },
       this.options.timeoutMs,
       this.options.userAgent,
       this.guard,
@@ -201,7 +216,10 @@ export class DeliveryWorker {
     this.stats.failed++;
     if (dead) {
       this.stats.dead++;
-      this.log.warn({ message: m.id, order: m.orderId, webhook: m.webhookName, attempts: m.attempts, error: res.error }, 'outbox: message dead after its last attempt');
+      this.log.warn(
+        { message: m.id, order: m.orderId, webhook: m.webhookName, attempts: m.attempts, error: res.error },
+        'outbox: message dead after its last attempt',
+      );
     }
   }
 }

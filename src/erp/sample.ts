@@ -77,7 +77,10 @@ export function sampleOrder(over: Partial<OrderPerformance> = {}): OrderPerforma
         scrapQuantity: 0,
         unit: 'pcs',
         operators: ['carl'],
-        parameters: [{ name: 'flags', value: { a: true } }, { name: 'check', value: true }],
+        parameters: [
+          { name: 'flags', value: { a: true } },
+          { name: 'check', value: true },
+        ],
         consumed: [],
         produced: [{ lotId: 'LOT-FG-1', materialId: 'HOUSING-BLK-BOX', quantity: 990, unit: 'pcs', at: AT, seq: 4 }],
       },
@@ -85,4 +88,3 @@ export function sampleOrder(over: Partial<OrderPerformance> = {}): OrderPerforma
     ...over,
   };
 }
-

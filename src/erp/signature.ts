@@ -18,7 +18,14 @@ export function sign(secret: string, timestamp: number, body: string): string {
  * What a receiver does: recompute and compare in constant time, and refuse a timestamp further than `toleranceS`
  * from its own clock (a captured delivery replayed later fails).
  */
-export function verify(secret: string, header: string | undefined, timestamp: string | undefined, body: string, nowS = Date.now() / 1000, toleranceS = 300): boolean {
+export function verify(
+  secret: string,
+  header: string | undefined,
+  timestamp: string | undefined,
+  body: string,
+  nowS = Date.now() / 1000,
+  toleranceS = 300,
+): boolean {
   if (!header || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
   const ts = Number(timestamp);
   if (Math.abs(nowS - ts) > toleranceS) return false;

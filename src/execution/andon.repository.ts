@@ -37,7 +37,10 @@ const andonOf = (r: Record<string, unknown>): AndonRow => ({
   resolvedAt: iso(r.resolved_at),
 });
 
-export async function insertAndon(db: Db, a: { station: string; orderId: string | null; seq: number | null; reason: string; message: string; raisedBy: string }): Promise<AndonRow> {
+export async function insertAndon(
+  db: Db,
+  a: { station: string; orderId: string | null; seq: number | null; reason: string; message: string; raisedBy: string },
+): Promise<AndonRow> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`INSERT INTO andon_calls (id, station, order_id, seq, reason, message, raised_by)

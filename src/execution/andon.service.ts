@@ -19,8 +19,23 @@ export class AndonService {
       throw new AppError('validation_failed', `'${reason}' is not an andon reason`, [{ path: 'reason', message: 'unknown andon reason' }]);
     const call = await this.ctx.db.transaction(async (tx) => {
       const current = (await run.runningOn(tx, [path]))[0];
-      const row = await andonRepo.insertAndon(tx, { station: path, orderId: current?.orderId ?? null, seq: current?.seq ?? null, reason, message, raisedBy: actor.name });
-      if (current) await run.addEvent(tx, { orderId: current.orderId, seq: current.seq, kind: 'andon', actor: actor.name, station: path, data: { id: row.id, reason, message } });
+      const row = await andonRepo.insertAndon(tx, {
+        station: path,
+        orderId: current?.orderId ?? null,
+        seq: current?.seq ?? null,
+        reason,
+        message,
+        raisedBy: actor.name,
+      });
+      if (current)
+        await run.addEvent(tx, {
+          orderId: current.orderId,
+          seq: current.seq,
+          kind: 'andon',
+          actor: actor.name,
+          station: path,
+          data: { id: row.id, reason, message },
+        });
       await appendAudit(tx, actor, { action: 'create', entity: 'andon_call', entityId: row.id, after: row });
       return row;
     });
@@ -33,7 +48,8 @@ export class AndonService {
       const before = await andonRepo.getAndon(tx, id, true);
       if (!before) throw notFound('andon call', id);
       if (before.resolvedAt) throw new AppError('conflict', `andon call ${id} was resolved already (${before.resolvedAt} by ${before.resolvedBy})`);
-      if (step === 'acknowledge' && before.acknowledgedAt) throw new AppError('conflict', `andon call ${id} was acknowledged already by ${before.acknowledgedBy}`);
+      if (step === 'acknowledge' && before.acknowledgedAt)
+        throw new AppError('conflict', `andon call ${id} was acknowledged already by ${before.acknowledgedBy}`);
       const after = await andonRepo.updateAndon(tx, id, step, actor.name);
       await appendAudit(tx, actor, { action: step, entity: 'andon_call', entityId: id, before, after });
       return after;
@@ -47,12 +63,21 @@ export class AndonService {
       const before = await andonRepo.getAlarm(tx, id);
       if (!before) throw notFound('alarm', id);
       const after = await andonRepo.acknowledgeAlarm(tx, id, actor.name);
-      if (!after && before.closedAt) throw new AppError('conflict', `alarm ${id} was closed already (${before.closedReason ?? 'closed'} at ${before.closedAt})`);
+      if (!after && before.closedAt)
+        throw new AppError('conflict', `alarm ${id} was closed already (${before.closedReason ?? 'closed'} at ${before.closedAt})`);
       if (!after) throw new AppError('conflict', `alarm ${id} was acknowledged already by ${before.acknowledgedBy}`);
       await appendAudit(tx, actor, { action: 'acknowledge', entity: 'operation_alarm', entityId: id, before, after });
       return after;
     });
-    this.ctx.events.publish('execution.alarm', { id, orderId: alarm.orderId, seq: alarm.seq, equipment: alarm.equipment, parameter: alarm.parameter, kind: alarm.kind, state: 'acknowledged' });
+    this.ctx.events.publish('execution.alarm', {
+      id,
+      orderId: alarm.orderId,
+      seq: alarm.seq,
+      equipment: alarm.equipment,
+      parameter: alarm.parameter,
+      kind: alarm.kind,
+      state: 'acknowledged',
+    });
     return alarm;
   }
 }

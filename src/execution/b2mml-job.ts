@@ -15,7 +15,10 @@ export async function checkSchedule(text: string, limits: B2mmlLimits, schemaFol
   if (errors.length)
     throw new AppError(
       'unprocessable',
-      `not valid against the B2MML ${doc.version} schema: ${errors.slice(0, 5).map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; ')}`,
+      `not valid against the B2MML ${doc.version} schema: ${errors
+        .slice(0, 5)
+        .map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message))
+        .join('; ')}`,
       errors.slice(0, 50).map((e) => ({ path: e.line ? `line ${e.line}` : '(document)', message: e.message })),
     );
   return mapSchedule(text, doc);

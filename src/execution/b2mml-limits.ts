@@ -55,7 +55,8 @@ export function scanXml(text: string, limits: B2mmlLimits): XmlCounts {
     if (text.startsWith('<!--', i)) i = skipTo('-->', i + 4);
     else if (text.startsWith('<![CDATA[', i)) i = skipTo(']]>', i + 9);
     else if (text.startsWith('<?', i)) i = skipTo('?>', i + 2);
-    else if (text[i + 1] === '!') i += 2; // a DTD: refused by name right after this scan
+    else if (text[i + 1] === '!')
+      i += 2; // a DTD: refused by name right after this scan
     else {
       let j = i + 1;
       let quote = '';

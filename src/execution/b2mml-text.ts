@@ -45,7 +45,10 @@ export function xmlText(body: Buffer | string, contentType?: string): string {
     const name = charset ?? declaredEncoding(body) ?? 'utf-8';
     if (/^utf-?8$/i.test(name)) text = decode(body, 'utf-8', 'UTF-8');
     else if (/^utf-?16(le|be)?$/i.test(name) || /^ucs-?2$/i.test(name))
-      throw new AppError('unsupported_media_type', `the document says it is ${name.toUpperCase()} but has no byte order mark and does not start with '<' in UTF-16: send UTF-16 with its BOM, or UTF-8`);
+      throw new AppError(
+        'unsupported_media_type',
+        `the document says it is ${name.toUpperCase()} but has no byte order mark and does not start with '<' in UTF-16: send UTF-16 with its BOM, or UTF-8`,
+      );
     else if (OTHER.test(name)) text = decode(body, name, name.toUpperCase());
     else throw new AppError('unsupported_media_type', `the document's encoding '${name}' is not supported: send UTF-8 or UTF-16 (with its BOM)`);
   }

@@ -51,7 +51,10 @@ export function identify(text: string): B2mmlDocument {
   const ns = (raw[rootKey] as Record<string, unknown>)?.[prefix ? `@_xmlns:${prefix}` : '@_xmlns'];
   const version = versionOfNamespace(ns);
   if (!version)
-    throw new AppError('unsupported_media_type', `root element '${local}' is in namespace '${String(ns ?? '(none)')}': expected B2MML V0600 (${NS_V0600}) or V0701 (${NS_V0701})`);
+    throw new AppError(
+      'unsupported_media_type',
+      `root element '${local}' is in namespace '${String(ns ?? '(none)')}': expected B2MML V0600 (${NS_V0600}) or V0701 (${NS_V0701})`,
+    );
   const noun = B2MML_NOUNS.schedule[version];
   if (local === noun) return { version, verb: null, root: local };
   const verb = VERBS.find((v) => local === `${v}${noun}`);
@@ -60,9 +63,22 @@ export function identify(text: string): B2mmlDocument {
 }
 
 const ARRAYS = new Set([
-  'ProductionSchedule', 'OperationsSchedule', 'ProductionRequest', 'OperationsRequest', 'SegmentRequirement', 'EquipmentRequirement', 'EquipmentID',
-  'MaterialRequirement', 'MaterialProducedRequirement', 'MaterialConsumedRequirement', 'ProductionParameter', 'Parameter', 'SegmentParameter',
-  'Quantity', 'Description', 'Value',
+  'ProductionSchedule',
+  'OperationsSchedule',
+  'ProductionRequest',
+  'OperationsRequest',
+  'SegmentRequirement',
+  'EquipmentRequirement',
+  'EquipmentID',
+  'MaterialRequirement',
+  'MaterialProducedRequirement',
+  'MaterialConsumedRequirement',
+  'ProductionParameter',
+  'Parameter',
+  'SegmentParameter',
+  'Quantity',
+  'Description',
+  'Value',
 ]);
 
 type Node = Record<string, unknown>;
@@ -98,12 +114,18 @@ export type XsdNumber = { value: number; problem?: undefined } | { value?: undef
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
-const INTEGER_TYPES = /^(integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
+const INTEGER_TYPES =
+  /^(integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
 
 export function xsdNumber(text: string | null, dataType: string | null): XsdNumber {
   if (text === null) return { problem: 'no value' };
   const t = text.trim();
-  const [type, lexical] = dataType && /^(double|float)$/i.test(dataType) ? [dataType.toLowerCase(), DOUBLE] : dataType && INTEGER_TYPES.test(dataType) ? ['integer', INTEGER] : ['decimal', DECIMAL];
+  const [type, lexical] =
+    dataType && /^(double|float)$/i.test(dataType)
+      ? [dataType.toLowerCase(), DOUBLE]
+      : dataType && INTEGER_TYPES.test(dataType)
+        ? ['integer', INTEGER]
+        : ['decimal', DECIMAL];
   if (!lexical.test(t)) return { problem: `'${text.slice(0, 40)}' is not an xs:${type} (DataType ${dataType ?? '(none): read as decimal'})` };
   const value = Number(t);
   if (!Number.isFinite(value)) return { problem: `'${text.slice(0, 40)}' is not a finite number` };
@@ -123,7 +145,8 @@ function quantityOf(node: Node): Quantity | null {
   return { value: n.value ?? Number.NaN, unit: txt(q.UnitOfMeasure), ...(n.problem ? { problem: n.problem } : {}) };
 }
 
-const NUMERIC_TYPES = /^(double|float|decimal|integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
+const NUMERIC_TYPES =
+  /^(double|float|decimal|integer|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedLong|unsignedInt|unsignedShort|unsignedByte)$/i;
 
 /** A parameter; a numeric DataType whose text is not in that type's lexical space is a problem, not a silent string. */
 function parameterOf(p: Node): { param: ParameterValue | null; problem?: string } {
@@ -185,7 +208,8 @@ export function mapSchedule(text: string, doc: B2mmlDocument): MappedSchedule {
 function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: string | null, source: OrderSource): MappedRequest {
   const requestId = txt(r.ID) ?? `#${index + 1}`;
   if (!txt(r.ID)) return { requestId, problem: 'the request has no ID: it is the order id' };
-  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(requestId)) return { requestId, problem: `request ID '${requestId}' is not usable as an order id (letters, digits and _ . : - only)` };
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(requestId))
+    return { requestId, problem: `request ID '${requestId}' is not usable as an order id (letters, digits and _ . : - only)` };
   const opsType = txt(r.OperationsType);
   if (opsType && opsType !== 'Production') return { requestId, problem: `OperationsType '${opsType}' is not production` };
   const state = txt(r.RequestState);
@@ -213,7 +237,9 @@ function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: stri
       if (problem) problems.push(problem);
       if (param) params.push(param);
     }
-    const equipmentIds = arr(s.EquipmentRequirement).flatMap((e) => arr(e.EquipmentID).map(txt)).filter((x): x is string => !!x);
+    const equipmentIds = arr(s.EquipmentRequirement)
+      .flatMap((e) => arr(e.EquipmentID).map(txt))
+      .filter((x): x is string => !!x);
     if (materials.length || params.length || equipmentIds.length) detailed = true;
     return {
       id: txt(s.ID) ?? `${requestId}-${(j + 1) * 10}`,
@@ -229,8 +255,16 @@ function mapRequest(r: Node, index: number, doc: B2mmlDocument, scheduleId: stri
   // the product as a REST order is: its operations, materials and parameters come from the product's routing
   // (docs/execution.md). Taking it as one operation of its own would leave it without a bill of materials.
   const segments = segs.length <= 1 && !detailed ? [] : mapped;
-  const latest = segs.map((s) => txt(s.LatestEndTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
-  const earliest = segs.map((s) => txt(s.EarliestStartTime)).filter((x): x is string => !!x).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+  const latest =
+    segs
+      .map((s) => txt(s.LatestEndTime))
+      .filter((x): x is string => !!x)
+      .sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
+  const earliest =
+    segs
+      .map((s) => txt(s.EarliestStartTime))
+      .filter((x): x is string => !!x)
+      .sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
   const priority = txt(r.Priority);
   const base = {
     id: requestId,

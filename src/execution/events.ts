@@ -13,7 +13,15 @@ export interface ExecutionEvents {
   /** An andon call was raised, acknowledged or resolved. */
   'execution.andon': { id: string; station: string; state: 'raised' | 'acknowledged' | 'resolved'; reason: string };
   /** A parameter-lock alarm was raised, acknowledged, or closed when its operation completed. */
-  'execution.alarm': { id: string; orderId: string; seq: number; equipment: string; parameter: string; kind: 'out_of_limits' | 'setpoint_changed'; state: 'raised' | 'acknowledged' | 'closed' };
+  'execution.alarm': {
+    id: string;
+    orderId: string;
+    seq: number;
+    equipment: string;
+    parameter: string;
+    kind: 'out_of_limits' | 'setpoint_changed';
+    state: 'raised' | 'acknowledged' | 'closed';
+  };
 }
 
 declare module '../platform/events.ts' {

@@ -1,7 +1,16 @@
 // SQL for production orders and their operations. Every value goes in as a bound parameter (drizzle's sql template).
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import { z } from 'zod';
-import { ORDER_SOURCES, ORDER_STATUSES, plannedOperationSchema, type MaterialLine, type OrderSource, type OrderStatus, type ParameterValue, type PlannedOperation } from './model.ts';
+import {
+  ORDER_SOURCES,
+  ORDER_STATUSES,
+  plannedOperationSchema,
+  type MaterialLine,
+  type OrderSource,
+  type OrderStatus,
+  type ParameterValue,
+  type PlannedOperation,
+} from './model.ts';
 
 /** Instants are ISO 8601 strings on the wire and in these rows. */
 export const orderRowSchema = z.object({
@@ -143,7 +152,12 @@ export async function updateOrder(db: Db, o: OrderWrite): Promise<OrderRow> {
   return orderOf(rows[0]);
 }
 
-export async function setOrderStatus(db: Db, id: string, status: OrderStatus, extra: { cancelReason?: string | null; released?: boolean } = {}): Promise<OrderRow> {
+export async function setOrderStatus(
+  db: Db,
+  id: string,
+  status: OrderStatus,
+  extra: { cancelReason?: string | null; released?: boolean } = {},
+): Promise<OrderRow> {
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`UPDATE production_orders SET status = ${status}, version = version + 1, updated_at = now(),
@@ -202,5 +216,11 @@ export async function dispatchList(db: Db, path: string): Promise<DispatchRow[]>
                       WHERE c.p = ${path} OR starts_with(c.p, ${below}) OR starts_with(${path}::text, c.p || '/'))
         ORDER BY op.planned_start NULLS LAST, o.priority, COALESCE(op.due_at, o.due_at) NULLS LAST, o.released_at, o.id, op.seq`,
   );
-  return rows.map((r) => ({ ...operationOf(r), priority: Number(r.priority), orderDueAt: iso(r.order_due_at), releasedAt: iso(r.released_at), productId: r.product_id as string }));
+  return rows.map((r) => ({
+    ...operationOf(r),
+    priority: Number(r.priority),
+    orderDueAt: iso(r.order_due_at),
+    releasedAt: iso(r.released_at),
+    productId: r.product_id as string,
+  }));
 }

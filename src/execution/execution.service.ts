@@ -126,17 +126,28 @@ export class ExecutionService {
       if (existing.status === 'cancelled') return { result: 'unchanged', version: existing.version };
       if (STARTED.has(existing.status)) throw new Refusal(`order '${input.id}' is ${existing.status} already: it can no longer be cancelled`);
       const after = await repo.setOrderStatus(tx, input.id, 'cancelled', { cancelReason: `cancelled by the ERP (${input.source})` });
-      await appendAudit(tx, actor, { action: 'cancel', entity: 'production_order', entityId: input.id, before: publicOrder(existing), after: publicOrder(after) });
+      await appendAudit(tx, actor, {
+        action: 'cancel',
+        entity: 'production_order',
+        entityId: input.id,
+        before: publicOrder(existing),
+        after: publicOrder(after),
+      });
       return { result: 'cancelled', version: after.version };
     }
     const problem = quantityProblem(input.quantity);
     if (problem) throw new Refusal(problem, 'quantity');
     if (input.priority !== null && (!Number.isInteger(input.priority) || input.priority < 0 || input.priority > 1_000_000))
       throw new Refusal(`priority ${input.priority} must be a whole number from 0 to 1000000`, 'priority');
-    for (const [field, d] of [['due', input.due], ['startAfter', input.startAfter]] as const) if (d !== null && Number.isNaN(Date.parse(d))) throw new Refusal(`'${d}' is not a date-time`, field);
+    for (const [field, d] of [
+      ['due', input.due],
+      ['startAfter', input.startAfter],
+    ] as const)
+      if (d !== null && Number.isNaN(Date.parse(d))) throw new Refusal(`'${d}' is not a date-time`, field);
     const product = m.products.find((p) => p.id === input.product) ?? m.products.find((p) => p.materialId === input.product);
     if (!product) throw new Refusal(`unknown product or material definition '${input.product}'`, 'product');
-    if (input.unit && input.unit !== product.unit) throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`, 'unit');
+    if (input.unit && input.unit !== product.unit)
+      throw new Refusal(`unit '${input.unit}' does not match product '${product.id}' (counted in '${product.unit}')`, 'unit');
     // A product counted in pieces is ordered in whole pieces (units.ts), whatever the channel: REST, CSV or B2MML.
     const fraction = wholeProblem(input.quantity, product.unit);
     if (fraction) throw new Refusal(fraction, 'quantity');
@@ -178,7 +189,13 @@ export class ExecutionService {
     const before = { ...publicOrder(existing), operations: (await repo.listOperations(tx, input.id)).map(publicOperation) };
     const after = await repo.updateOrder(tx, write);
     await repo.replaceOperations(tx, input.id, ops, existing.status);
-    await appendAudit(tx, actor, { action: 'update', entity: 'production_order', entityId: input.id, before, after: { ...publicOrder(after), operations: ops } });
+    await appendAudit(tx, actor, {
+      action: 'update',
+      entity: 'production_order',
+      entityId: input.id,
+      before,
+      after: { ...publicOrder(after), operations: ops },
+    });
     return { result: 'updated', version: after.version };
   }
 
@@ -235,9 +252,14 @@ export class ExecutionService {
         for (const x of op.materials)
           if (!m.materials.has(x.materialId)) issues.push({ path: `operations[${op.seq}].materials`, message: `material '${x.materialId}' does not exist` });
         // Machines may have been added or removed since the order arrived: resolve the candidates again.
-        const candidates = op.workCenter || op.equipmentClass ? candidatesFor(op, m.plant) : op.candidates.filter((p) => m.plant.equipment.some((e) => e.path === p));
+        const candidates =
+          op.workCenter || op.equipmentClass ? candidatesFor(op, m.plant) : op.candidates.filter((p) => m.plant.equipment.some((e) => e.path === p));
         if (candidates.length === 0) {
-          const what = op.workCenter ? `work centre '${op.workCenter}' does not exist` : op.equipmentClass ? `equipment class '${op.equipmentClass}' has no machines` : 'no equipment was named';
+          const what = op.workCenter
+            ? `work centre '${op.workCenter}' does not exist`
+            : op.equipmentClass
+              ? `equipment class '${op.equipmentClass}' has no machines`
+              : 'no equipment was named';
           issues.push({ path: `operations[${op.seq}].candidates`, message: `operation ${op.seq} '${op.name}' has no machine that can run it (${what})` });
         } else if (JSON.stringify(candidates) !== JSON.stringify(op.candidates)) await repo.setCandidates(tx, id, op.seq, candidates);
       }
@@ -259,9 +281,17 @@ export class ExecutionService {
       const before = await repo.getOrder(tx, id, true);
       if (!before) throw notFound('production order', id);
       if (before.status === 'cancelled') throw new AppError('conflict', `order '${id}' is cancelled already`);
-      if (STARTED.has(before.status)) throw new AppError('conflict', `order '${id}' is ${before.status}: production has started, so it can no longer be cancelled`);
+      if (STARTED.has(before.status))
+        throw new AppError('conflict', `order '${id}' is ${before.status}: production has started, so it can no longer be cancelled`);
       const after = await repo.setOrderStatus(tx, id, 'cancelled', { cancelReason: reason ?? 'cancelled' });
-      await appendAudit(tx, actor, { action: 'cancel', entity: 'production_order', entityId: id, before: publicOrder(before), after: publicOrder(after), reason });
+      await appendAudit(tx, actor, {
+        action: 'cancel',
+        entity: 'production_order',
+        entityId: id,
+        before: publicOrder(before),
+        after: publicOrder(after),
+        reason,
+      });
       return publicOrder(after);
     });
   }

@@ -6,7 +6,16 @@ export type { LabourSession, OperationEvent, RunRow } from './shopfloor.reposito
 export type { AlarmRow, AndonRow, ReasonCode } from './andon.repository.ts';
 export type { DispatchRow } from './execution.repository.ts';
 export { ExecutionService, type IntakeResult, type PublicOperation, type PublicOrder, type RequestOutcome } from './execution.service.ts';
-export { ORDER_SOURCES, ORDER_STATUSES, type MaterialLine, type OrderInput, type OrderSource, type OrderStatus, type ParameterValue, type PlannedOperation } from './model.ts';
+export {
+  ORDER_SOURCES,
+  ORDER_STATUSES,
+  type MaterialLine,
+  type OrderInput,
+  type OrderSource,
+  type OrderStatus,
+  type ParameterValue,
+  type PlannedOperation,
+} from './model.ts';
 export type { ExecutionEvents, OperationPhase } from './events.ts';
 export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, OrderPerformance, ProducedLot } from './contracts.ts';
 export { orderPerformanceSchema } from './contracts.ts';

@@ -34,8 +34,15 @@ describe('CSV order import, fuzzed', () => {
   const limits = { ...csvLimits({}), maxRows: 30 };
   it('answers every random file with orders or issues (or a 422 over the row limit), never anything else', () => {
     const cell = fc.oneof(fc.string({ maxLength: 20 }), nasty, fc.integer().map(String));
-    const line = fc.oneof(fc.array(cell, { maxLength: 8 }).map((c) => c.join(',')), fc.string({ maxLength: 200 }));
-    const file = fc.tuple(fc.oneof(fc.constant(CSV_HEADER.join(',')), fc.string({ maxLength: 40 })), fc.array(line, { maxLength: 40 }), fc.constantFrom('\n', '\r\n'));
+    const line = fc.oneof(
+      fc.array(cell, { maxLength: 8 }).map((c) => c.join(',')),
+      fc.string({ maxLength: 200 }),
+    );
+    const file = fc.tuple(
+      fc.oneof(fc.constant(CSV_HEADER.join(',')), fc.string({ maxLength: 40 })),
+      fc.array(line, { maxLength: 40 }),
+      fc.constantFrom('\n', '\r\n'),
+    );
     fc.assert(
       fc.property(file, ([header, lines, eol]) => {
         let r;
@@ -180,25 +187,40 @@ describe('B2MML quantities and encodings, property-tested', () => {
     example.replace('<QuantityString>5000</QuantityString>', `<QuantityString>${q}</QuantityString>${dataType ? `<DataType>${dataType}</DataType>` : ''}`);
   // An xs:decimal built from its parts (sign, digits, fraction), so the expected value does not come from the code's grammar.
   const decimal = fc
-    .record({ sign: fc.constantFrom('', '+'), int: fc.stringMatching(/^[0-9]{1,6}$/), frac: fc.option(fc.stringMatching(/^[0-9]{1,4}$/)), pad: fc.constantFrom('', ' ', '\n ') })
+    .record({
+      sign: fc.constantFrom('', '+'),
+      int: fc.stringMatching(/^[0-9]{1,6}$/),
+      frac: fc.option(fc.stringMatching(/^[0-9]{1,4}$/)),
+      pad: fc.constantFrom('', ' ', '\n '),
+    })
     .filter((d) => Number(`${d.int}.${d.frac ?? '0'}`) > 0);
   const notDecimal = fc.oneof(
     fc.stringMatching(/^[0-9]{1,4}$/).map((d) => `0x${d}`),
-    fc.tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom('e', 'E', 'e+', 'E-'), fc.stringMatching(/^[0-9]{1,2}$/)).map(([m, e, x]) => `${m}${e}${x}`),
-    fc.tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom(',', '_', ' ', '..'), fc.stringMatching(/^[0-9]{1,3}$/)).map(([a, sep, b]) => `${a}${sep}${b}`),
+    fc
+      .tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom('e', 'E', 'e+', 'E-'), fc.stringMatching(/^[0-9]{1,2}$/))
+      .map(([m, e, x]) => `${m}${e}${x}`),
+    fc
+      .tuple(fc.stringMatching(/^[1-9][0-9]{0,3}$/), fc.constantFrom(',', '_', ' ', '..'), fc.stringMatching(/^[0-9]{1,3}$/))
+      .map(([a, sep, b]) => `${a}${sep}${b}`),
     fc.constantFrom('Infinity', 'INF', 'NaN', '0b101', '0o17', '1/2', '½', '٣'),
   );
 
   it('a decimal QuantityString is read as exactly that decimal; anything outside xs:decimal is rejected, never guessed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(decimal.map((d) => ({ ok: true as const, d })), notDecimal.map((s) => ({ ok: false as const, s }))), async (c) => {
-        const text = c.ok ? `${c.d.pad}${c.d.sign}${c.d.int}${c.d.frac === null ? '' : `.${c.d.frac}`}${c.d.pad}` : c.s;
-        // QuantityString is xs:string in the schema (nothing for the XSD check to add): identification and mapping only
-        const doc = withQuantity(text);
-        const r = mapSchedule(doc, identify(doc)).requests[0];
-        if (c.ok) expect(r.order?.quantity, text).toBe(Number(`${c.d.int}.${c.d.frac ?? '0'}`));
-        else expect(r, text).toMatchObject({ problem: expect.stringMatching(/is not an xs:decimal|not a finite number/) });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          decimal.map((d) => ({ ok: true as const, d })),
+          notDecimal.map((s) => ({ ok: false as const, s })),
+        ),
+        async (c) => {
+          const text = c.ok ? `${c.d.pad}${c.d.sign}${c.d.int}${c.d.frac === null ? '' : `.${c.d.frac}`}${c.d.pad}` : c.s;
+          // QuantityString is xs:string in the schema (nothing for the XSD check to add): identification and mapping only
+          const doc = withQuantity(text);
+          const r = mapSchedule(doc, identify(doc)).requests[0];
+          if (c.ok) expect(r.order?.quantity, text).toBe(Number(`${c.d.int}.${c.d.frac ?? '0'}`));
+          else expect(r, text).toMatchObject({ problem: expect.stringMatching(/is not an xs:decimal|not a finite number/) });
+        },
+      ),
       { numRuns: 200 },
     );
   }, 60_000);
@@ -227,9 +249,12 @@ describe('B2MML quantities and encodings, property-tested', () => {
     );
   }, 120_000);
 
-  it('nesting past the limit is a 422 naming the setting, and past the parser\'s own bound (limit raised) a 400 — never another error', async () => {
+  it("nesting past the limit is a 422 naming the setting, and past the parser's own bound (limit raised) a 400 — never another error", async () => {
     const deep = (n: number) => example.replace('<ID>SCH-2024-06-01</ID>', `<ID>SCH-2024-06-01</ID>${'<a>'.repeat(n)}${'</a>'.repeat(n)}`);
-    await checkSchedule(deep(100), LIMITS, folder).then(() => expect.unreachable(), (err) => expect((err as AppError).message).toMatch(/TAKT_B2MML_MAX_DEPTH/));
+    await checkSchedule(deep(100), LIMITS, folder).then(
+      () => expect.unreachable(),
+      (err) => expect((err as AppError).message).toMatch(/TAKT_B2MML_MAX_DEPTH/),
+    );
     for (const n of [200, 20_000])
       await checkSchedule(deep(n), { ...LIMITS, maxDepth: 1e9 }, folder).then(
         () => expect.unreachable(),

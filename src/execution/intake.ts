@@ -77,7 +77,9 @@ const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
  * quantity and an unknown product on one line lists both; issues stay in line order, fields in column order.
  */
 export function withUnknownProducts(parsed: CsvParse, unknown: ReadonlySet<string>): FieldIssue[] {
-  const more = parsed.products.filter((p) => unknown.has(p.product)).map((p) => ({ path: `${p.at}.product`, message: `unknown product or material definition '${p.product}'` }));
+  const more = parsed.products
+    .filter((p) => unknown.has(p.product))
+    .map((p) => ({ path: `${p.at}.product`, message: `unknown product or material definition '${p.product}'` }));
   const line = (path: string) => Number(/^line (\d+)/.exec(path)?.[1] ?? 0);
   const column = (path: string) => CSV_HEADER.indexOf(path.split('.')[1] as (typeof CSV_HEADER)[number]);
   return [...parsed.issues, ...more].sort((a, b) => line(a.path) - line(b.path) || column(a.path) - column(b.path));
@@ -90,7 +92,13 @@ export function parseOrdersCsv(text: string): CsvParse {
   const orders: OrderInput[] = [];
   const labels: string[] = [];
   const products: CsvParse['products'] = [];
-  if (text.replace(/^\uFEFF/, '').trim() === '') return { orders, labels, products, issues: [{ path: 'line 1', message: `the file is empty: expected the header '${CSV_HEADER.join(',')}' and a line per order` }] };
+  if (text.replace(/^\uFEFF/, '').trim() === '')
+    return {
+      orders,
+      labels,
+      products,
+      issues: [{ path: 'line 1', message: `the file is empty: expected the header '${CSV_HEADER.join(',')}' and a line per order` }],
+    };
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   if (header.join(',') !== CSV_HEADER.join(','))
     return { orders, labels, products, issues: [{ path: 'line 1', message: `the header must be '${CSV_HEADER.join(',')}', not '${lines[0] ?? ''}'` }] };
@@ -112,9 +120,11 @@ export function parseOrdersCsv(text: string): CsvParse {
     const quantity = PLAIN_DECIMAL.test(qty) ? Number(qty) : Number.NaN;
     if (!Number.isFinite(quantity) || quantity <= 0) bad('quantity', `'${qty}' must be a decimal number above 0 (e.g. 12 or 12.5)`);
     else if (quantity > MAX_QUANTITY) bad('quantity', `${qty} is absurd (above ${MAX_QUANTITY})`);
-    if (due !== '' && (!instant.safeParse(due).success && !/^\d{4}-\d{2}-\d{2}$/.test(due))) bad('due', `'${due}' must be a date (YYYY-MM-DD) or an ISO 8601 date-time with offset`);
+    if (due !== '' && !instant.safeParse(due).success && !/^\d{4}-\d{2}-\d{2}$/.test(due))
+      bad('due', `'${due}' must be a date (YYYY-MM-DD) or an ISO 8601 date-time with offset`);
     const priority = prio === '' ? null : /^\d+$/.test(prio) ? Number(prio) : Number.NaN;
-    if (priority !== null && (!Number.isInteger(priority) || priority < 0 || priority > 1_000_000)) bad('priority', `'${prio}' must be a whole number from 0 to 1000000`);
+    if (priority !== null && (!Number.isInteger(priority) || priority < 0 || priority > 1_000_000))
+      bad('priority', `'${prio}' must be a whole number from 0 to 1000000`);
     if (seen.has(id)) bad('order', `order '${id}' already appears on line ${seen.get(id)}`);
     seen.set(id, i + 1);
     if (issues.length > before) continue;

@@ -22,12 +22,32 @@ const product: ProductView = {
   materialId: 'M-P1',
   routing: [
     { seq: 20, name: 'Pack', workCenter: 'a/s/cell1', idealCycleTimeS: 1, setupTimeS: 0, parameters: [], bom: [{ materialId: 'BOX', quantity: 0.1 }] },
-    { seq: 10, name: 'Mould', equipmentClass: 'imm', idealCycleTimeS: 2.5, setupTimeS: 600, parameters: [{ name: 'melt', target: 230 }], bom: [{ materialId: 'PP', quantity: 0.042, unit: 'kg' }] },
+    {
+      seq: 10,
+      name: 'Mould',
+      equipmentClass: 'imm',
+      idealCycleTimeS: 2.5,
+      setupTimeS: 600,
+      parameters: [{ name: 'melt', target: 230 }],
+      bom: [{ materialId: 'PP', quantity: 0.042, unit: 'kg' }],
+    },
   ],
 };
 const order = (o: Partial<OrderInput> = {}): OrderInput => ({
-  id: 'O1', product: 'P1', quantity: 1000, unit: null, startAfter: null, due: null, priority: null, source: 'rest',
-  scheduleId: null, requestId: null, description: '', segments: [], cancel: false, ...o,
+  id: 'O1',
+  product: 'P1',
+  quantity: 1000,
+  unit: null,
+  startAfter: null,
+  due: null,
+  priority: null,
+  source: 'rest',
+  scheduleId: null,
+  requestId: null,
+  description: '',
+  segments: [],
+  cancel: false,
+  ...o,
 });
 
 describe('decompose', () => {
@@ -51,7 +71,7 @@ describe('decompose', () => {
     ]);
   });
 
-  it('keeps the process segment the ERP named (ProcessSegmentID) as the operation\'s segment, not the requirement\'s own ID', () => {
+  it("keeps the process segment the ERP named (ProcessSegmentID) as the operation's segment, not the requirement's own ID", () => {
     const seg = { id: 'SR-0815', name: 'MOULD', equipmentIds: [], materials: [], parameters: [], durationS: null, latestEnd: null };
     const [op] = decompose({ quantity: 10, segments: [seg], due: null }, product, plant);
     expect(op).toMatchObject({ segmentId: 'MOULD', name: 'MOULD' });
@@ -83,11 +103,27 @@ describe('B2MML mapping', () => {
     const m = mapSchedule(text, doc);
     expect(m.scheduleIds).toEqual(['SCH-2024-06-01']);
     expect(m.requests[0].order).toMatchObject({
-      id: 'WO-1001', product: 'HOUSING-BLK', quantity: 5000, unit: 'pcs', priority: 1, source: 'b2mml-v0600',
-      startAfter: '2024-06-01T06:00:00Z', due: '2024-06-01T10:00:00Z', cancel: false, description: 'Housing, black',
+      id: 'WO-1001',
+      product: 'HOUSING-BLK',
+      quantity: 5000,
+      unit: 'pcs',
+      priority: 1,
+      source: 'b2mml-v0600',
+      startAfter: '2024-06-01T06:00:00Z',
+      due: '2024-06-01T10:00:00Z',
+      cancel: false,
+      description: 'Housing, black',
     });
     expect(m.requests[0].order!.segments).toEqual([
-      { id: 'WO-1001-010', name: 'MOULD', equipmentIds: ['IMM-07'], materials: [{ materialId: 'PP-GRANULATE-BLK', quantity: 25.5, unit: 'kg', use: 'consumed' }], parameters: [], durationS: 14400, latestEnd: '2024-06-01T10:00:00Z' },
+      {
+        id: 'WO-1001-010',
+        name: 'MOULD',
+        equipmentIds: ['IMM-07'],
+        materials: [{ materialId: 'PP-GRANULATE-BLK', quantity: 25.5, unit: 'kg', use: 'consumed' }],
+        parameters: [],
+        durationS: 14400,
+        latestEnd: '2024-06-01T10:00:00Z',
+      },
     ]);
   });
 
@@ -128,12 +164,40 @@ describe('B2MML mapping', () => {
   it('reads numbers in the lexical space of their DataType only (XML Schema Part 2: decimal, double, integer)', () => {
     // [text, DataType, value or null when refused] — worked out from the XSD grammar by hand
     const table: Array<[string, string | null, number | null]> = [
-      ['16', null, 16], ['12.5', null, 12.5], [' 12.50 ', null, 12.5], ['+3', null, 3], ['-0.5', null, -0.5], ['.5', null, 0.5], ['5.', null, 5],
-      ['0x10', null, null], ['0x10', 'double', null], ['0x10', 'integer', null],
-      ['1e2', null, null], ['1e2', 'decimal', null], ['1e2', 'Quantity', null], ['1e2', 'double', 100], ['1E-1', 'float', 0.1], ['2.5e1', 'double', 25], ['1e2', 'integer', null],
-      ['', null, null], ['  ', 'double', null], ['1,5', null, null], ['1_000', null, null], ['0b11', null, null], ['0o7', null, null], ['1.2.3', null, null], ['.', null, null], ['e2', 'double', null],
-      ['Infinity', 'double', null], ['INF', 'double', null], ['NaN', 'double', null], ['-INF', 'double', null],
-      ['42', 'integer', 42], ['42', 'int', 42], ['4.2', 'integer', null], ['007', 'long', 7],
+      ['16', null, 16],
+      ['12.5', null, 12.5],
+      [' 12.50 ', null, 12.5],
+      ['+3', null, 3],
+      ['-0.5', null, -0.5],
+      ['.5', null, 0.5],
+      ['5.', null, 5],
+      ['0x10', null, null],
+      ['0x10', 'double', null],
+      ['0x10', 'integer', null],
+      ['1e2', null, null],
+      ['1e2', 'decimal', null],
+      ['1e2', 'Quantity', null],
+      ['1e2', 'double', 100],
+      ['1E-1', 'float', 0.1],
+      ['2.5e1', 'double', 25],
+      ['1e2', 'integer', null],
+      ['', null, null],
+      ['  ', 'double', null],
+      ['1,5', null, null],
+      ['1_000', null, null],
+      ['0b11', null, null],
+      ['0o7', null, null],
+      ['1.2.3', null, null],
+      ['.', null, null],
+      ['e2', 'double', null],
+      ['Infinity', 'double', null],
+      ['INF', 'double', null],
+      ['NaN', 'double', null],
+      ['-INF', 'double', null],
+      ['42', 'integer', 42],
+      ['42', 'int', 42],
+      ['4.2', 'integer', null],
+      ['007', 'long', 7],
     ];
     for (const [text, type, want] of table) {
       const got = xsdNumber(text, type);
@@ -161,7 +225,8 @@ describe('B2MML mapping', () => {
       expect(r.order!.segments).toEqual([]);
       expect(decompose({ quantity: 10, segments: r.order!.segments, due: null }, product, plant).map((o) => o.name)).toEqual(['Mould', 'Pack']);
     }
-    const consumed = '<MaterialConsumedRequirement><MaterialDefinitionID>PP</MaterialDefinitionID><Quantity><QuantityString>1</QuantityString></Quantity></MaterialConsumedRequirement>';
+    const consumed =
+      '<MaterialConsumedRequirement><MaterialDefinitionID>PP</MaterialDefinitionID><Quantity><QuantityString>1</QuantityString></Quantity></MaterialConsumedRequirement>';
     expect(mapped(v0600('10', null, consumed)).order!.segments).toHaveLength(1);
     const equipment = '<EquipmentRequirement><EquipmentID>imm01</EquipmentID></EquipmentRequirement>';
     expect(mapped(v0600('10', null).replace('<MaterialProducedRequirement>', `${equipment}<MaterialProducedRequirement>`)).order!.segments).toHaveLength(1);

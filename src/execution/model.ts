@@ -99,7 +99,11 @@ export interface ProductView {
 /** Equipment paths that can run a routing operation: its work centre/machine, or every machine of its class. */
 export function candidatesFor(op: { workCenter?: string | null; equipmentClass?: string | null }, plant: PlantView): string[] {
   if (op.workCenter) return plant.equipment.some((e) => e.path === op.workCenter) ? [op.workCenter] : [];
-  if (op.equipmentClass) return plant.equipment.filter((e) => e.equipmentClass === op.equipmentClass).map((e) => e.path).sort();
+  if (op.equipmentClass)
+    return plant.equipment
+      .filter((e) => e.equipmentClass === op.equipmentClass)
+      .map((e) => e.path)
+      .sort();
   return [];
 }
 
@@ -118,7 +122,11 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
  * setup + ideal cycle × quantity (ISO 22400-2 planned run time). With segments: one operation per segment requirement,
  * its materials and parameters as sent; equipment as sent when it exists in the plant, else the matching routing step's.
  */
-export function decompose(order: Pick<OrderInput, 'quantity' | 'segments'> & { due: string | null }, product: ProductView, plant: PlantView): PlannedOperation[] {
+export function decompose(
+  order: Pick<OrderInput, 'quantity' | 'segments'> & { due: string | null },
+  product: ProductView,
+  plant: PlantView,
+): PlannedOperation[] {
   const routing = [...product.routing].sort((a, b) => a.seq - b.seq);
   const unit = product.unit;
   if (order.segments.length === 0)
@@ -179,7 +187,16 @@ export function stableJson(v: unknown): string {
 export function fingerprintOf(o: OrderInput): string {
   const due = o.due ? new Date(o.due).toISOString() : null;
   const start = o.startAfter ? new Date(o.startAfter).toISOString() : null;
-  const content = { product: o.product, quantity: o.quantity, unit: o.unit, due, start, priority: o.priority, description: o.description, segments: o.segments };
+  const content = {
+    product: o.product,
+    quantity: o.quantity,
+    unit: o.unit,
+    due,
+    start,
+    priority: o.priority,
+    description: o.description,
+    segments: o.segments,
+  };
   return createHash('sha256').update(stableJson(content)).digest('hex');
 }
 

@@ -50,10 +50,13 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
       const [o] = await rowsOf<{ product_id: string }>(db, sql`SELECT product_id FROM production_orders WHERE id = ${orderId}`);
       if (!o) return undefined;
       // the product is the plant model's: asked through its port, on this transaction
-      const p = await plant.on(db).getCode('product', o.product_id).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'not_found') return undefined;
-        throw err;
-      });
+      const p = await plant
+        .on(db)
+        .getCode('product', o.product_id)
+        .catch((err: unknown) => {
+          if (err instanceof AppError && err.code === 'not_found') return undefined;
+          throw err;
+        });
       return p && { id: p.id, name: p.name, materialId: (p as { materialId?: string | null }).materialId ?? null };
     },
     // awaited by the action, so the machine's data carries the operation once setup answers (collect/history.ts)

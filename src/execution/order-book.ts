@@ -129,7 +129,10 @@ export const orderBook: OrderBook = {
 
   async summaries(db, ids) {
     if (!ids.length) return [];
-    const rows = await rowsOf<Record<string, unknown>>(db, sql`SELECT id, product_id, status FROM production_orders WHERE id = ANY(${sql.param(ids)}::text[]) ORDER BY id`);
+    const rows = await rowsOf<Record<string, unknown>>(
+      db,
+      sql`SELECT id, product_id, status FROM production_orders WHERE id = ANY(${sql.param(ids)}::text[]) ORDER BY id`,
+    );
     return rows.map((r) => ({ id: r.id as string, productId: r.product_id as string, status: r.status as OrderStatus }));
   },
 };

@@ -21,7 +21,11 @@ function machineId(d: RunHistoryDeps, path: string): string | undefined {
 }
 
 /** Good and scrap the machine counted for the operation (none before it was set up on a machine). */
-export async function machineCounts(d: RunHistoryDeps, db: Db, r: Pick<RunRow, 'orderId' | 'seq' | 'equipment' | 'setupStartedAt'>): Promise<{ good: number; scrap: number }> {
+export async function machineCounts(
+  d: RunHistoryDeps,
+  db: Db,
+  r: Pick<RunRow, 'orderId' | 'seq' | 'equipment' | 'setupStartedAt'>,
+): Promise<{ good: number; scrap: number }> {
   const equipmentId = r.equipment && r.setupStartedAt ? machineId(d, r.equipment) : undefined;
   if (!equipmentId) return { good: 0, scrap: 0 };
   return d.history.operationCounts(db, { equipmentId, orderId: r.orderId, seq: r.seq, setupStart: Date.parse(r.setupStartedAt!) });

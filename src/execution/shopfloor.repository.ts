@@ -113,7 +113,10 @@ export async function patchRun(db: Db, orderId: string, seq: number, p: RunPatch
   return runOf(rows[0]);
 }
 
-export async function addEvent(db: Db, e: { orderId: string; seq: number; kind: string; actor: string; station: string | null; data?: Record<string, unknown> }): Promise<void> {
+export async function addEvent(
+  db: Db,
+  e: { orderId: string; seq: number; kind: string; actor: string; station: string | null; data?: Record<string, unknown> },
+): Promise<void> {
   await db.execute(
     sql`INSERT INTO operation_events (order_id, seq, kind, actor, station, data) VALUES (${e.orderId}, ${e.seq}, ${e.kind}, ${e.actor}, ${e.station}, ${JSON.stringify(e.data ?? {})}::jsonb)`,
   );
@@ -138,10 +141,21 @@ export async function listEvents(db: Db, orderId: string, seq?: number, last = 1
     sql`SELECT * FROM (SELECT id, seq, at, kind, actor, station, data FROM operation_events
           WHERE order_id = ${orderId} AND (${seq ?? null}::int IS NULL OR seq = ${seq ?? null}::int) ORDER BY id DESC LIMIT ${last}) e ORDER BY id`,
   );
-  return rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), at: iso(r.at)!, kind: r.kind as string, actor: r.actor as string, station: (r.station as string) ?? null, data: r.data as Record<string, unknown> }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    seq: Number(r.seq),
+    at: iso(r.at)!,
+    kind: r.kind as string,
+    actor: r.actor as string,
+    station: (r.station as string) ?? null,
+    data: r.data as Record<string, unknown>,
+  }));
 }
 
-export async function addQuantity(db: Db, q: { orderId: string; seq: number; kind: 'good' | 'scrap'; quantity: number; reason: string | null; fromGood: boolean; actor: string }) {
+export async function addQuantity(
+  db: Db,
+  q: { orderId: string; seq: number; kind: 'good' | 'scrap'; quantity: number; reason: string | null; fromGood: boolean; actor: string },
+) {
   await db.execute(
     sql`INSERT INTO operation_quantities (order_id, seq, kind, quantity, reason, from_good, actor) VALUES (${q.orderId}, ${q.seq}, ${q.kind}, ${q.quantity}, ${q.reason}, ${q.fromGood}, ${q.actor})`,
   );
@@ -195,7 +209,10 @@ export async function closeLabour(db: Db, username: string, station?: string): P
 
 /** Ends every open session booked on an operation (it completed). */
 export async function closeLabourOf(db: Db, orderId: string, seq: number): Promise<Array<{ username: string; station: string }>> {
-  return rowsOf(db, sql`UPDATE labour_sessions SET ended_at = greatest(now(), started_at) WHERE order_id = ${orderId} AND seq = ${seq} AND ended_at IS NULL RETURNING username, station`);
+  return rowsOf(
+    db,
+    sql`UPDATE labour_sessions SET ended_at = greatest(now(), started_at) WHERE order_id = ${orderId} AND seq = ${seq} AND ended_at IS NULL RETURNING username, station`,
+  );
 }
 
 /** Someone signed in at a station now, and on which operation. */
@@ -206,7 +223,12 @@ export async function openLabourAt(db: Db, station: string): Promise<Array<z.inf
     db,
     sql`SELECT username, order_id, seq, started_at FROM labour_sessions WHERE station = ${station} AND ended_at IS NULL ORDER BY started_at`,
   );
-  return rows.map((r) => ({ username: r.username as string, orderId: (r.order_id as string) ?? null, seq: r.seq == null ? null : Number(r.seq), since: iso(r.started_at)! }));
+  return rows.map((r) => ({
+    username: r.username as string,
+    orderId: (r.order_id as string) ?? null,
+    seq: r.seq == null ? null : Number(r.seq),
+    since: iso(r.started_at)!,
+  }));
 }
 
 export interface LabourFilter {

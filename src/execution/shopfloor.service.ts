@@ -45,7 +45,13 @@ export function setpointNames(recipe: Record<string, unknown>, attributes: Recor
 const opLabel = (orderId: string, seq: number) => `operation ${seq} of order '${orderId}'`;
 
 /** The answers of the terminal's actions (the routes' response schemas). */
-export const operationFiguresSchema = z.object({ orderId: z.string(), seq: z.number(), status: run.runRowSchema.shape.status, phase: run.runRowSchema.shape.phase, ...countFiguresShape });
+export const operationFiguresSchema = z.object({
+  orderId: z.string(),
+  seq: z.number(),
+  status: run.runRowSchema.shape.status,
+  phase: run.runRowSchema.shape.phase,
+  ...countFiguresShape,
+});
 export type OperationFigures = z.infer<typeof operationFiguresSchema>;
 export const setupResultSchema = z.object({ operation: operationViewSchema, download: commandRecordSchema.nullable() });
 export const consumeResultSchema = z.object({ consumed: consumedLotSchema, operation: operationFiguresSchema });
@@ -120,7 +126,8 @@ export class ShopFloor {
   }
 
   private requireRunning(r: run.RunRow, what: string, phases: Array<run.RunRow['phase']> = ['setup', 'running', 'paused']): void {
-    if (r.status === 'completed') throw new AppError('conflict', `${opLabel(r.orderId, r.seq)} is completed already (${r.completedAt} by ${r.completedBy}): ${what} is not possible`);
+    if (r.status === 'completed')
+      throw new AppError('conflict', `${opLabel(r.orderId, r.seq)} is completed already (${r.completedAt} by ${r.completedBy}): ${what} is not possible`);
     if (r.status !== 'running') throw new AppError('conflict', `${opLabel(r.orderId, r.seq)} is ${r.status}: set it up at a station first`);
     if (!phases.includes(r.phase)) throw new AppError('conflict', `${opLabel(r.orderId, r.seq)} is in ${r.phase}: ${what} needs it in ${phases.join(' or ')}`);
   }
@@ -129,16 +136,33 @@ export class ShopFloor {
   async setup(actor: Actor, orderId: string, seq: number, machine: string) {
     const eq = this.deps.collect.equipment(machine);
     await this.act(actor, orderId, seq, 'setup', async (tx, op, r, later) => {
-      if (r.status === 'running') throw new AppError('conflict', `${opLabel(orderId, seq)} is already ${r.phase === 'setup' ? 'being set up' : r.phase} on ${r.equipment} (by ${r.startedBy})`);
+      if (r.status === 'running')
+        throw new AppError(
+          'conflict',
+          `${opLabel(orderId, seq)} is already ${r.phase === 'setup' ? 'being set up' : r.phase} on ${r.equipment} (by ${r.startedBy})`,
+        );
       if (r.status !== 'released') throw new AppError('conflict', `${opLabel(orderId, seq)} is ${r.status}: only a released operation can be set up`);
       if (eq.level !== 'machine') throw new AppError('validation_failed', `'${eq.path}' is a ${eq.level}, not a machine: set the operation up on a machine`);
       if (!canRunOn(op.candidates, eq.path))
         throw new AppError('conflict', `${opLabel(orderId, seq)} cannot run on ${eq.path}: it runs on ${op.candidates.join(', ') || 'no machine'}`);
       const busy = (await run.runningOn(tx, [eq.path])).filter((x) => !(x.orderId === orderId && x.seq === seq));
-      if (busy.length) throw new AppError('conflict', `${eq.path} is busy with operation ${busy[0].seq} of order '${busy[0].orderId}' (${busy[0].phase}): complete or pause it first`);
+      if (busy.length)
+        throw new AppError(
+          'conflict',
+          `${eq.path} is busy with operation ${busy[0].seq} of order '${busy[0].orderId}' (${busy[0].phase}): complete or pause it first`,
+        );
       const order = await repo.getOrder(tx, orderId, true);
-      if (!order || !['released', 'running'].includes(order.status)) throw new AppError('conflict', `order '${orderId}' is ${order?.status ?? 'missing'}: it cannot run`);
-      await run.patchRun(tx, orderId, seq, { status: 'running', phase: 'setup', equipment: eq.path, setupStartedAt: true, startedBy: actor.name, recipe: recipeOf(op.parameters), recipeVerified: false });
+      if (!order || !['released', 'running'].includes(order.status))
+        throw new AppError('conflict', `order '${orderId}' is ${order?.status ?? 'missing'}: it cannot run`);
+      await run.patchRun(tx, orderId, seq, {
+        status: 'running',
+        phase: 'setup',
+        equipment: eq.path,
+        setupStartedAt: true,
+        startedBy: actor.name,
+        recipe: recipeOf(op.parameters),
+        recipeVerified: false,
+      });
       if (order.status === 'released') {
         await run.setOrderRunStatus(tx, orderId, 'running');
         later(() => this.publish('execution.order', { orderId, status: 'running', action: 'start' }));
@@ -162,13 +186,31 @@ export class ShopFloor {
     if (!Object.keys(recipe).length) throw new AppError('conflict', `${opLabel(orderId, seq)} has no parameters to download`);
     const eq = await this.deps.plant.getEquipment(r.equipment!);
     const names = setpointNames(recipe, eq.attributes ?? {});
-    const parameters = Object.fromEntries(Object.entries(recipe).filter(([k]) => names[k]).map(([k, v]) => [names[k], v])) as Record<string, number | string | boolean>;
-    if (!Object.keys(parameters).length) throw new AppError('conflict', `${eq.path} has no setpoints for the recipe of ${opLabel(orderId, seq)}: start with a supervisor's override`);
-    const record = await this.deps.commands.send(actor, eq.path, { kind: 'writeParameters', parameters }, `recipe of ${opLabel(orderId, seq)}`, this.deps.recipeTimeoutMs ?? 10_000);
+    const parameters = Object.fromEntries(
+      Object.entries(recipe)
+        .filter(([k]) => names[k])
+        .map(([k, v]) => [names[k], v]),
+    ) as Record<string, number | string | boolean>;
+    if (!Object.keys(parameters).length)
+      throw new AppError('conflict', `${eq.path} has no setpoints for the recipe of ${opLabel(orderId, seq)}: start with a supervisor's override`);
+    const record = await this.deps.commands.send(
+      actor,
+      eq.path,
+      { kind: 'writeParameters', parameters },
+      `recipe of ${opLabel(orderId, seq)}`,
+      this.deps.recipeTimeoutMs ?? 10_000,
+    );
     await this.act(actor, orderId, seq, 'recipe', async (tx, _op, now) => {
       if (now.status !== 'running' || now.phase !== 'setup') return; // completed or started meanwhile: the record stays in the machine's commands
       await run.patchRun(tx, orderId, seq, { recipeCommandId: record.id, recipeVerified: record.status === 'confirmed' });
-      await run.addEvent(tx, { orderId, seq, kind: 'recipe', actor: actor.name, station: eq.path, data: { status: record.status, detail: record.detail, parameters, readBack: record.readBack } });
+      await run.addEvent(tx, {
+        orderId,
+        seq,
+        kind: 'recipe',
+        actor: actor.name,
+        station: eq.path,
+        data: { status: record.status, detail: record.detail, parameters, readBack: record.readBack },
+      });
     });
     return record;
   }
@@ -179,7 +221,10 @@ export class ShopFloor {
       this.requireRunning(r, 'starting', ['setup']);
       const needsRecipe = Object.keys(r.recipe ?? {}).length > 0 && !r.recipeVerified;
       if (needsRecipe && !override)
-        throw new AppError('conflict', `the recipe of ${opLabel(orderId, seq)} was not confirmed by ${r.equipment}: download it again, or a supervisor starts with a reason`);
+        throw new AppError(
+          'conflict',
+          `the recipe of ${opLabel(orderId, seq)} was not confirmed by ${r.equipment}: download it again, or a supervisor starts with a reason`,
+        );
       if (needsRecipe && !roles.some((x) => x === 'admin' || x === 'supervisor'))
         throw new AppError('forbidden', 'only a supervisor may start without a confirmed recipe');
       await run.patchRun(tx, orderId, seq, { phase: 'running', startedAt: true });
@@ -190,7 +235,8 @@ export class ShopFloor {
   }
 
   async pause(actor: Actor, orderId: string, seq: number, reason: string) {
-    if (!(await this.isReason('pause', reason))) throw new AppError('validation_failed', `'${reason}' is not a pause reason`, [{ path: 'reason', message: 'unknown pause reason' }]);
+    if (!(await this.isReason('pause', reason)))
+      throw new AppError('validation_failed', `'${reason}' is not a pause reason`, [{ path: 'reason', message: 'unknown pause reason' }]);
     await this.act(actor, orderId, seq, 'pause', async (tx, _op, r) => {
       this.requireRunning(r, 'pausing', ['running', 'setup']);
       await run.patchRun(tx, orderId, seq, { phase: 'paused', pauseReason: reason });
@@ -214,9 +260,12 @@ export class ShopFloor {
    * asked (`fromGood: true`, the machine counted those parts as good). The default never conflicts with the counts.
    */
   async report(actor: Actor, orderId: string, seq: number, q: { kind: 'good' | 'scrap'; quantity: number; reason?: string; fromGood?: boolean }) {
-    if (!Number.isFinite(q.quantity) || q.quantity <= 0 || q.quantity > 1e6) throw new AppError('validation_failed', `quantity ${q.quantity} must be above 0 and at most 1000000`, [{ path: 'quantity', message: 'out of range' }]);
+    if (!Number.isFinite(q.quantity) || q.quantity <= 0 || q.quantity > 1e6)
+      throw new AppError('validation_failed', `quantity ${q.quantity} must be above 0 and at most 1000000`, [{ path: 'quantity', message: 'out of range' }]);
     if (q.kind === 'scrap' && !(await this.isReason('scrap', q.reason)))
-      throw new AppError('validation_failed', q.reason ? `'${q.reason}' is not a scrap reason` : 'scrap needs a reason code', [{ path: 'reason', message: 'unknown scrap reason' }]);
+      throw new AppError('validation_failed', q.reason ? `'${q.reason}' is not a scrap reason` : 'scrap needs a reason code', [
+        { path: 'reason', message: 'unknown scrap reason' },
+      ]);
     await this.act(actor, orderId, seq, q.kind === 'scrap' ? 'scrap' : 'count', async (tx, op, r) => {
       // 2.5 housings are not a count: a quantity in a counted unit (pcs, EA, …) is a whole number (units.ts)
       checkWhole(q.quantity, op.unit);
@@ -224,10 +273,26 @@ export class ShopFloor {
       const fromGood = q.kind === 'scrap' && q.fromGood === true;
       if (fromGood) {
         const t = await liveTotals(this.deps, tx, op, r);
-        if (q.quantity > t.good) throw new AppError('conflict', `only ${t.good} good parts are counted on ${opLabel(orderId, seq)}: ${q.quantity} cannot be scrapped from them`);
+        if (q.quantity > t.good)
+          throw new AppError('conflict', `only ${t.good} good parts are counted on ${opLabel(orderId, seq)}: ${q.quantity} cannot be scrapped from them`);
       }
-      await run.addQuantity(tx, { orderId, seq, kind: q.kind, quantity: q.quantity, reason: q.kind === 'scrap' ? q.reason! : null, fromGood, actor: actor.name });
-      await run.addEvent(tx, { orderId, seq, kind: q.kind === 'scrap' ? 'scrap' : 'count', actor: actor.name, station: r.equipment, data: { quantity: q.quantity, reason: q.reason ?? null, fromGood } });
+      await run.addQuantity(tx, {
+        orderId,
+        seq,
+        kind: q.kind,
+        quantity: q.quantity,
+        reason: q.kind === 'scrap' ? q.reason! : null,
+        fromGood,
+        actor: actor.name,
+      });
+      await run.addEvent(tx, {
+        orderId,
+        seq,
+        kind: q.kind === 'scrap' ? 'scrap' : 'count',
+        actor: actor.name,
+        station: r.equipment,
+        data: { quantity: q.quantity, reason: q.reason ?? null, fromGood },
+      });
     });
     return this.figures(orderId, seq);
   }
@@ -249,7 +314,14 @@ export class ShopFloor {
       const allowed = op.materials.filter((m) => m.use === 'consumed').map((m) => m.materialId);
       if (!allowed.length) throw new AppError('conflict', `${opLabel(orderId, seq)} consumes no material`);
       const c = await ledger.consume(tx, actor, { lotId, quantity, allowedMaterials: allowed, orderId, seq, equipment: r.equipment, method: 'scan' });
-      await run.addEvent(tx, { orderId, seq, kind: 'consume', actor: actor.name, station: r.equipment, data: { lotId: c.lotId, materialId: c.materialId, quantity: c.quantity } });
+      await run.addEvent(tx, {
+        orderId,
+        seq,
+        kind: 'consume',
+        actor: actor.name,
+        station: r.equipment,
+        data: { lotId: c.lotId, materialId: c.materialId, quantity: c.quantity },
+      });
       return c;
     });
     return { consumed: booked, operation: await this.figures(orderId, seq) };
@@ -275,7 +347,17 @@ export class ShopFloor {
           const needed = (m.quantity / op.quantity) * (t.good + t.scrap);
           const booked = already.filter((c) => c.materialId === m.materialId).reduce((s, c) => s + c.quantity, 0);
           const rest = Math.round((needed - booked) * 1e6) / 1e6;
-          if (rest > 0) backflushed.push(...(await ledger.backflush(tx, actor, { materialId: m.materialId, quantity: rest, orderId, seq, equipment: r.equipment, location: opts.location ?? null })));
+          if (rest > 0)
+            backflushed.push(
+              ...(await ledger.backflush(tx, actor, {
+                materialId: m.materialId,
+                quantity: rest,
+                orderId,
+                seq,
+                equipment: r.equipment,
+                location: opts.location ?? null,
+              })),
+            );
         }
       }
       const ops = await repo.listOperations(tx, orderId);
@@ -295,14 +377,39 @@ export class ShopFloor {
           parameters: r.recipe ?? {},
           location: opts.location ?? null,
         });
-      await run.patchRun(tx, orderId, seq, { status: 'completed', phase: null, pauseReason: null, completedAt: true, goodQty: t.good, scrapQty: t.scrap, completedBy: actor.name });
+      await run.patchRun(tx, orderId, seq, {
+        status: 'completed',
+        phase: null,
+        pauseReason: null,
+        completedAt: true,
+        goodQty: t.good,
+        scrapQty: t.scrap,
+        completedBy: actor.name,
+      });
       const people = await run.closeLabourOf(tx, orderId, seq);
       for (const p of people) await run.openLabour(tx, { username: p.username, station: p.station, orderId: null, seq: null });
-      await run.addEvent(tx, { orderId, seq, kind: 'complete', actor: actor.name, station: r.equipment, data: { good: t.good, scrap: t.scrap, backflushed, produced } });
+      await run.addEvent(tx, {
+        orderId,
+        seq,
+        kind: 'complete',
+        actor: actor.name,
+        station: r.equipment,
+        data: { good: t.good, scrap: t.scrap, backflushed, produced },
+      });
       // The parameter lock watched this operation's production only: its alarms nobody acknowledged close with it.
       for (const { before, after } of await andonRepo.closeAlarmsOf(tx, orderId, seq, 'operation completed')) {
         await appendAudit(tx, actor, { action: 'close', entity: 'operation_alarm', entityId: after.id, before, after, reason: 'operation completed' });
-        later(() => this.publish('execution.alarm', { id: after.id, orderId, seq, equipment: after.equipment, parameter: after.parameter, kind: after.kind, state: 'closed' }));
+        later(() =>
+          this.publish('execution.alarm', {
+            id: after.id,
+            orderId,
+            seq,
+            equipment: after.equipment,
+            parameter: after.parameter,
+            kind: after.kind,
+            state: 'closed',
+          }),
+        );
       }
       const orderDone = ops.every((o) => o.seq === seq || o.status === 'completed' || o.status === 'cancelled');
       if (orderDone) {

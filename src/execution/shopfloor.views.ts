@@ -168,7 +168,12 @@ export class ShopFloorViews {
       const m = d.collect.machineStates().find((x) => x.eq.path === r.equipment);
       const cycle = r.status === 'running' ? (await d.collect.tags(r.equipment).catch(() => [])).find((x) => x.tag === 'cycle_time')?.latest : undefined;
       machine = m
-        ? { state: m.state, bucket: m.bucket, since: m.since ? new Date(m.since).toISOString() : null, cycleTimeS: typeof cycle?.value === 'number' ? cycle.value : null }
+        ? {
+            state: m.state,
+            bucket: m.bucket,
+            since: m.since ? new Date(m.since).toISOString() : null,
+            cycleTimeS: typeof cycle?.value === 'number' ? cycle.value : null,
+          }
         : null;
       if (r.startedAt) downtime = await machineDowntime(d, db, r.equipment, r.startedAt, r.completedAt);
     }
@@ -299,7 +304,10 @@ export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: str
   }
   const live = operations.filter((o) => o.status !== 'cancelled');
   const lastOp = live[live.length - 1];
-  const starts = live.map((o) => o.startedAt).filter((x): x is string => !!x).sort();
+  const starts = live
+    .map((o) => o.startedAt)
+    .filter((x): x is string => !!x)
+    .sort();
   return {
     orderId,
     productId: order.productId,
@@ -311,7 +319,14 @@ export async function assemblePerformance(db: Db, d: ShopFloorDeps, orderId: str
     requestId: order.requestId,
     source: order.source,
     startedAt: starts[0] ?? null,
-    completedAt: order.status === 'completed' ? (live.map((o) => o.completedAt).filter((x): x is string => !!x).sort().pop() ?? null) : null,
+    completedAt:
+      order.status === 'completed'
+        ? (live
+            .map((o) => o.completedAt)
+            .filter((x): x is string => !!x)
+            .sort()
+            .pop() ?? null)
+        : null,
     goodQuantity: lastOp?.goodQuantity ?? 0,
     scrapQuantity: round(live.reduce((s, o) => s + o.scrapQuantity, 0)),
     operations,

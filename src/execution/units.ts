@@ -9,7 +9,26 @@ import { validationFailed } from '../platform/errors.ts';
  * B2MML UnitOfMeasure: C62 "one", EA "each", H87 and PCE "piece", NAR "number of articles", NMP "number of packs",
  * NPR "number of pairs", PR "pair", SET "set". Measured units (kg, m, l, …) take any positive quantity.
  */
-export const COUNTABLE_UNITS: readonly string[] = ['pcs', 'pc', 'piece', 'pieces', 'ea', 'each', 'stk', 'pair', 'pairs', 'set', 'sets', 'c62', 'h87', 'pce', 'nar', 'nmp', 'npr', 'pr'];
+export const COUNTABLE_UNITS: readonly string[] = [
+  'pcs',
+  'pc',
+  'piece',
+  'pieces',
+  'ea',
+  'each',
+  'stk',
+  'pair',
+  'pairs',
+  'set',
+  'sets',
+  'c62',
+  'h87',
+  'pce',
+  'nar',
+  'nmp',
+  'npr',
+  'pr',
+];
 
 const countable = new Set(COUNTABLE_UNITS);
 

@@ -27,7 +27,11 @@ interface Watched {
 }
 
 /** Deviation of one reported value from the reference, or undefined when it is within it. */
-export function deviation(w: Pick<Watched, 'setpoints' | 'limits'>, tag: string, value: unknown): { parameter: string; kind: 'out_of_limits' | 'setpoint_changed'; reference: unknown } | undefined {
+export function deviation(
+  w: Pick<Watched, 'setpoints' | 'limits'>,
+  tag: string,
+  value: unknown,
+): { parameter: string; kind: 'out_of_limits' | 'setpoint_changed'; reference: unknown } | undefined {
   const sp = w.setpoints.get(tag);
   if (sp && !sameValue(value as never, sp[1])) return { parameter: sp[0], kind: 'setpoint_changed', reference: sp[1] };
   const lim = w.limits.get(tag);
@@ -60,7 +64,9 @@ export class RunWatch {
     await this.reload();
     this.offs.push(this.ctx.events.subscribe('collect.stored', (e) => this.onValues(e)));
     this.offs.push(this.ctx.events.subscribe('collect.state', (e) => this.onState(e)));
-    this.offs.push(this.ctx.events.subscribe('execution.alarm', (e) => e.state !== 'raised' && this.open.delete(`${e.orderId}/${e.seq}/${e.parameter}/${e.kind}`)));
+    this.offs.push(
+      this.ctx.events.subscribe('execution.alarm', (e) => e.state !== 'raised' && this.open.delete(`${e.orderId}/${e.seq}/${e.parameter}/${e.kind}`)),
+    );
   }
 
   stop(): void {
@@ -102,7 +108,16 @@ export class RunWatch {
       const limits = new Map<string, { min?: number; max?: number }>();
       for (const p of op?.parameters ?? []) if (p.min !== undefined || p.max !== undefined) limits.set(p.name, { min: p.min, max: p.max });
       const prev = this.byEquipment.get(eq.id);
-      next.set(eq.id, { orderId: r.orderId, seq: r.seq, path: eq.path, phase: r.phase, from: Date.parse(r.setupStartedAt!), setpoints, limits, down: prev?.down ?? false });
+      next.set(eq.id, {
+        orderId: r.orderId,
+        seq: r.seq,
+        path: eq.path,
+        phase: r.phase,
+        from: Date.parse(r.setupStartedAt!),
+        setpoints,
+        limits,
+        down: prev?.down ?? false,
+      });
     }
     this.byEquipment = next;
     this.collect.orderContext.invalidate(equipmentId);
@@ -135,8 +150,23 @@ export class RunWatch {
         });
         if (!recorded?.raised) return;
         const { alarm } = recorded;
-        await run.addEvent(this.ctx.db, { orderId: w.orderId, seq: w.seq, kind: 'deviation', actor: 'system', station: w.path, data: { parameter: dev.parameter, kind: dev.kind, value: v.value, reference: dev.reference } });
-        this.ctx.events.publish('execution.alarm', { id: alarm.id, orderId: w.orderId, seq: w.seq, equipment: w.path, parameter: dev.parameter, kind: dev.kind, state: 'raised' });
+        await run.addEvent(this.ctx.db, {
+          orderId: w.orderId,
+          seq: w.seq,
+          kind: 'deviation',
+          actor: 'system',
+          station: w.path,
+          data: { parameter: dev.parameter, kind: dev.kind, value: v.value, reference: dev.reference },
+        });
+        this.ctx.events.publish('execution.alarm', {
+          id: alarm.id,
+          orderId: w.orderId,
+          seq: w.seq,
+          equipment: w.path,
+          parameter: dev.parameter,
+          kind: dev.kind,
+          state: 'raised',
+        });
       });
     }
   }
@@ -156,7 +186,14 @@ export class RunWatch {
         station: w.path,
         data: { state: e.state, bucket: e.bucket, at: new Date(e.since).toISOString(), online: e.online },
       });
-      this.ctx.events.publish('execution.operation', { orderId: w.orderId, seq: w.seq, status: 'running', phase: w.phase, equipment: w.path, action: down ? 'interrupted' : 'machine-running' });
+      this.ctx.events.publish('execution.operation', {
+        orderId: w.orderId,
+        seq: w.seq,
+        status: 'running',
+        phase: w.phase,
+        equipment: w.path,
+        action: down ? 'interrupted' : 'machine-running',
+      });
     });
   }
 }

@@ -38,11 +38,28 @@ export class MaterialLedger implements LotLedger {
   }
 
   /** Takes `quantity` from a lot already locked by this transaction. */
-  private async take(tx: Db, actor: Actor, lot: Lot, quantity: number, c: { orderId: string; seq: number; equipment: string | null; method: Method }): Promise<ConsumedLot> {
+  private async take(
+    tx: Db,
+    actor: Actor,
+    lot: Lot,
+    quantity: number,
+    c: { orderId: string; seq: number; equipment: string | null; method: Method },
+  ): Promise<ConsumedLot> {
     const left = lot.quantity - quantity;
     const usedUp = left <= EPSILON * Math.max(1, lot.initialQuantity);
     const after = { quantity: usedUp ? 0 : left, status: usedUp ? ('consumed' as const) : lot.status };
-    const { at, linkedTo } = await repo.book(tx, { lotId: lot.id, left: after.quantity, status: after.status, orderId: c.orderId, seq: c.seq, quantity, unit: lot.unit, method: c.method, actor: actor.name, equipment: c.equipment });
+    const { at, linkedTo } = await repo.book(tx, {
+      lotId: lot.id,
+      left: after.quantity,
+      status: after.status,
+      orderId: c.orderId,
+      seq: c.seq,
+      quantity,
+      unit: lot.unit,
+      method: c.method,
+      actor: actor.name,
+      equipment: c.equipment,
+    });
     await appendAudit(tx, actor, {
       action: 'consume',
       entity: 'material_lot',
@@ -94,8 +111,12 @@ export class MaterialLedger implements LotLedger {
     const lots = await repo.lockFifo(tx, b.materialId, b.location ?? null, BACKFLUSH_MAX_LOTS);
     const available = lots.reduce((s, l) => s + l.quantity, 0);
     if (available + EPSILON * Math.max(1, quantity) < quantity) {
-      const where = lots.length === BACKFLUSH_MAX_LOTS ? ` in the oldest ${BACKFLUSH_MAX_LOTS} lots` : ` in ${lots.length} available lot${lots.length === 1 ? '' : 's'}`;
-      throw new AppError('conflict', `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(quantity, material.unit)} cannot be backflushed`);
+      const where =
+        lots.length === BACKFLUSH_MAX_LOTS ? ` in the oldest ${BACKFLUSH_MAX_LOTS} lots` : ` in ${lots.length} available lot${lots.length === 1 ? '' : 's'}`;
+      throw new AppError(
+        'conflict',
+        `only ${amount(available, material.unit)} of ${b.materialId} is available${where}, ${amount(quantity, material.unit)} cannot be backflushed`,
+      );
     }
     const out: ConsumedLot[] = [];
     let need = quantity;
@@ -127,7 +148,8 @@ export class MaterialLedger implements LotLedger {
     if (p.lotId !== undefined) checkLotId(p.lotId);
     checkQuantity(p.quantity);
     const material = await this.material(tx, p.materialId);
-    if (p.unit !== material.unit) throw new AppError('unprocessable', `${p.materialId} is counted in ${material.unit}, a lot of it cannot be made in ${p.unit}`);
+    if (p.unit !== material.unit)
+      throw new AppError('unprocessable', `${p.materialId} is counted in ${material.unit}, a lot of it cannot be made in ${p.unit}`);
     await this.checkOperation(tx, p.orderId, p.seq);
     await repo.lockOrderBookings(tx, p.orderId);
     const id = p.lotId ?? (await this.freeNumber(tx));

@@ -118,7 +118,6 @@ export async function lockFifo(db: Db, materialId: string, location: string | nu
   return rows.map(lotOf);
 }
 
-
 /**
  * Serialises the bookings of one order (consume, backflush, produce) until the transaction ends. Without it a lot
  * consumed while a completion produces the order's lot could miss that lot: each transaction would not yet see the
@@ -144,7 +143,18 @@ export async function lockForBooking(db: Db, lotId: string): Promise<Lot | undef
  */
 export async function book(
   db: Db,
-  c: { lotId: string; left: number; status: LotStatus; orderId: string; seq: number; quantity: number; unit: string; method: 'scan' | 'backflush'; actor: string; equipment: string | null },
+  c: {
+    lotId: string;
+    left: number;
+    status: LotStatus;
+    orderId: string;
+    seq: number;
+    quantity: number;
+    unit: string;
+    method: 'scan' | 'backflush';
+    actor: string;
+    equipment: string | null;
+  },
 ): Promise<{ at: string; linkedTo: string[] }> {
   const [r] = await rowsOf<{ at: unknown; linked: string[] | null }>(
     db,
@@ -298,11 +308,36 @@ export function walkSql(roots: string[], from: SQL, to: SQL, maxDepth: number, m
  * as `UNION ALL` would (fan-in^depth). `LIMIT stepCap` on the walk stops the recursion itself: the CTE is evaluated
  * level by level, so what is kept is the part nearest the start lots.
  */
-export async function walk(db: Db, roots: string[], direction: 'backward' | 'forward', maxDepth: number, maxNodes: number, stepCap: number, withOrders = false): Promise<Walk> {
+export async function walk(
+  db: Db,
+  roots: string[],
+  direction: 'backward' | 'forward',
+  maxDepth: number,
+  maxNodes: number,
+  stepCap: number,
+  withOrders = false,
+): Promise<Walk> {
   // column names are constants chosen here, never input
   const [from, to] = direction === 'backward' ? [sql.raw('child_lot'), sql.raw('parent_lot')] : [sql.raw('parent_lot'), sql.raw('child_lot')];
   const [r] = await rowsOf<Record<string, unknown>>(db, walkSql(roots, from, to, maxDepth, maxNodes, stepCap, withOrders));
-  type NodeTuple = [string, string, number, number, string, LotStatus, string | null, string | null, string | null, string | null, string | null, number | null, string | null, string | null, number, number];
+  type NodeTuple = [
+    string,
+    string,
+    number,
+    number,
+    string,
+    LotStatus,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    number | null,
+    string | null,
+    string | null,
+    number,
+    number,
+  ];
   const nodes: WalkNode[] = (JSON.parse((r!.nodes as string | null) ?? '[]') as NodeTuple[]).map((n) => ({
     lot: n[0],
     materialId: n[1],
@@ -322,9 +357,13 @@ export async function walk(db: Db, roots: string[], direction: 'backward' | 'for
     depth: n[15],
   }));
   nodes.sort((a, b) => a.depth - b.depth || (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0));
-  const edges = (JSON.parse((r!.edges as string | null) ?? '[]') as Array<[string, string, number]>).map(([parent, child, quantity]) => ({ parent, child, quantity: Number(quantity) }));
+  const edges = (JSON.parse((r!.edges as string | null) ?? '[]') as Array<[string, string, number]>).map(([parent, child, quantity]) => ({
+    parent,
+    child,
+    quantity: Number(quantity),
+  }));
   const orders = r!.orders == null ? undefined : (JSON.parse(r!.orders as string) as Array<[string, string[]]>).map(([orderId, lots]) => ({ orderId, lots }));
-  return { nodes, edges, orders: withOrders ? orders ?? [] : undefined, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
+  return { nodes, edges, orders: withOrders ? (orders ?? []) : undefined, walked: Number(r!.walked), reached: Number(r!.reached), deeper: r!.deeper === true };
 }
 
 export const affectedOrderSchema = z.object({

@@ -42,7 +42,9 @@ export class LotService {
       const material = await this.ledger.material(tx, input.materialId);
       const unit = input.unit ?? material.unit;
       if (unit !== material.unit)
-        throw validationFailed(`${material.id} is counted in ${material.unit}: receive the lot in ${material.unit}, not ${unit}`, [{ path: 'unit', message: `must be ${material.unit}` }]);
+        throw validationFailed(`${material.id} is counted in ${material.unit}: receive the lot in ${material.unit}, not ${unit}`, [
+          { path: 'unit', message: `must be ${material.unit}` },
+        ]);
       checkWhole(input.quantity, unit);
       const id = input.id ?? (await this.ledger.freeNumber(tx));
       const lot = await repo.insertLot(tx, {
@@ -72,7 +74,13 @@ export class LotService {
   }
 
   /** Locks the lot, applies `change` (which may refuse), writes it and its audit entry. */
-  private change(actor: Actor, id: string, action: string, reason: string | null, change: (lot: Lot) => { quantity: number; status: Lot['status']; holdReason: string | null }): Promise<Lot> {
+  private change(
+    actor: Actor,
+    id: string,
+    action: string,
+    reason: string | null,
+    change: (lot: Lot) => { quantity: number; status: Lot['status']; holdReason: string | null },
+  ): Promise<Lot> {
     return this.db.transaction(async (tx) => {
       const before = await repo.getLot(tx, id, true);
       if (!before) throw notFound('lot', id);
@@ -107,10 +115,12 @@ export class LotService {
 
   /** A stock count: the lot holds `quantity` now (not more than it was received with). */
   adjust(actor: Actor, id: string, quantity: number, reason: string): Promise<Lot> {
-    if (!Number.isFinite(quantity) || quantity < 0) throw validationFailed(`quantity must be 0 or more (got ${quantity})`, [{ path: 'quantity', message: 'must be 0 or more' }]);
+    if (!Number.isFinite(quantity) || quantity < 0)
+      throw validationFailed(`quantity must be 0 or more (got ${quantity})`, [{ path: 'quantity', message: 'must be 0 or more' }]);
     return this.change(actor, id, 'adjust', reason, (lot) => {
       checkWhole(quantity, lot.unit);
-      if (lot.status === 'scrapped' || lot.status === 'consumed') throw new AppError('conflict', `lot ${id} is ${lot.status}: its quantity can no longer be adjusted`);
+      if (lot.status === 'scrapped' || lot.status === 'consumed')
+        throw new AppError('conflict', `lot ${id} is ${lot.status}: its quantity can no longer be adjusted`);
       if (quantity > lot.initialQuantity + EPSILON)
         throw new AppError('conflict', `lot ${id} was received with ${amount(lot.initialQuantity, lot.unit)}: it cannot hold ${amount(quantity, lot.unit)}`);
       const empty = quantity <= EPSILON;

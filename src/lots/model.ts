@@ -48,12 +48,16 @@ export type Lot = z.infer<typeof lotSchema>;
 export function checkQuantity(value: number, field = 'quantity'): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw validationFailed(`${field} must be a number`, [{ path: field, message: 'not a number' }]);
   if (value <= 0) throw validationFailed(`${field} must be greater than 0 (got ${value})`, [{ path: field, message: 'must be greater than 0' }]);
-  if (value > MAX_QUANTITY) throw validationFailed(`${field} ${value} is beyond ${MAX_QUANTITY}: not a plausible lot quantity`, [{ path: field, message: `at most ${MAX_QUANTITY}` }]);
+  if (value > MAX_QUANTITY)
+    throw validationFailed(`${field} ${value} is beyond ${MAX_QUANTITY}: not a plausible lot quantity`, [{ path: field, message: `at most ${MAX_QUANTITY}` }]);
   return value;
 }
 
 export function checkLotId(id: string, field = 'lotId'): string {
-  if (typeof id !== 'string' || !LOT_ID.test(id)) throw validationFailed(`${field} '${String(id).slice(0, 120)}' is not a lot number (1–100 letters, digits or _ . : / # -)`, [{ path: field, message: 'not a lot number' }]);
+  if (typeof id !== 'string' || !LOT_ID.test(id))
+    throw validationFailed(`${field} '${String(id).slice(0, 120)}' is not a lot number (1–100 letters, digits or _ . : / # -)`, [
+      { path: field, message: 'not a lot number' },
+    ]);
   return id;
 }
 

@@ -52,18 +52,48 @@ export async function traceLots(db: Db, orders: OrderLookup, roots: string[], di
   let truncatedReason: string | null = null;
   if (w.walked >= stepCap) truncatedReason = `stopped after ${stepCap - 1} steps: the genealogy goes on beyond`;
   else if (w.reached > limits.maxNodes) truncatedReason = `stopped at ${limits.maxNodes} lots: the genealogy goes on beyond (${w.reached} lots reached)`;
-  else if (w.deeper) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
+  else if (w.deeper)
+    truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
   const nodes: TraceNode[] = w.nodes.map((n) => ({ ...n, received: n.orderId === null }));
   const trace: Trace = { direction, roots, nodes, edges: w.edges, truncated: truncatedReason !== null, truncatedReason, limits };
   if (w.orders) {
-    const known = new Map((await orders.summaries(db, w.orders.map((o) => o.orderId))).map((o) => [o.id, o]));
-    trace.orders = w.orders.map((o) => ({ orderId: o.orderId, productId: known.get(o.orderId)?.productId ?? null, status: known.get(o.orderId)?.status ?? null, lots: o.lots }));
+    const known = new Map(
+      (
+        await orders.summaries(
+          db,
+          w.orders.map((o) => o.orderId),
+        )
+      ).map((o) => [o.id, o]),
+    );
+    trace.orders = w.orders.map((o) => ({
+      orderId: o.orderId,
+      productId: known.get(o.orderId)?.productId ?? null,
+      status: known.get(o.orderId)?.status ?? null,
+      lots: o.lots,
+    }));
   }
   return trace;
 }
 
-const CSV_COLUMNS = ['depth', 'lot', 'material', 'quantity', 'initial_quantity', 'unit', 'status', 'hold_reason', 'location', 'supplier', 'supplier_lot', 'order', 'operation', 'machine', 'operator', 'made_at', 'linked_lots'];
-
+const CSV_COLUMNS = [
+  'depth',
+  'lot',
+  'material',
+  'quantity',
+  'initial_quantity',
+  'unit',
+  'status',
+  'hold_reason',
+  'location',
+  'supplier',
+  'supplier_lot',
+  'order',
+  'operation',
+  'machine',
+  'operator',
+  'made_at',
+  'linked_lots',
+];
 
 /**
  * One line per lot; `linked_lots` lists the traced lots it was made from (backward) or went into (forward), with the
@@ -81,6 +111,24 @@ export function traceToCsv(t: Trace): string {
   }
   return toCsv(
     CSV_COLUMNS,
-    t.nodes.map((n) => [n.depth, n.lot, n.materialId, n.quantity, n.initialQuantity, n.unit, n.status, n.holdReason, n.location, n.supplier, n.supplierLot, n.orderId, n.seq, n.equipment, n.operator, n.madeAt, (linked.get(n.lot) ?? []).sort().join('; ')]),
+    t.nodes.map((n) => [
+      n.depth,
+      n.lot,
+      n.materialId,
+      n.quantity,
+      n.initialQuantity,
+      n.unit,
+      n.status,
+      n.holdReason,
+      n.location,
+      n.supplier,
+      n.supplierLot,
+      n.orderId,
+      n.seq,
+      n.equipment,
+      n.operator,
+      n.madeAt,
+      (linked.get(n.lot) ?? []).sort().join('; '),
+    ]),
   );
 }

@@ -16,8 +16,7 @@ function graph(edges: Array<[string, string, number?]>) {
 /** A layered DAG where every lot has `fanIn` parents among the previous layer's lots. */
 function layered(layers: number, width: number, fanIn: number): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (let l = 1; l < layers; l++)
-    for (let i = 0; i < width; i++) for (let k = 0; k < fanIn; k++) out.push([`${l - 1}:${(i + k) % width}`, `${l}:${i}`]);
+  for (let l = 1; l < layers; l++) for (let i = 0; i < width; i++) for (let k = 0; k < fanIn; k++) out.push([`${l - 1}:${(i + k) % width}`, `${l}:${i}`]);
   return out;
 }
 
@@ -99,12 +98,32 @@ describe('trace CSV', () => {
   // Quoting and formula neutralisation belong to the shared writer (src/platform/csv.test.ts).
   it('lists the linked lots with quantities', () => {
     const node = (lot: string, depth: number, unit: string) => ({
-      lot, materialId: 'M', quantity: 1, initialQuantity: 2, unit, status: 'available' as const, holdReason: null, location: null, supplier: null,
-      supplierLot: null, received: depth > 0, orderId: null, seq: null, equipment: null, operator: null, madeAt: '2026-01-01T00:00:00.000Z', depth,
+      lot,
+      materialId: 'M',
+      quantity: 1,
+      initialQuantity: 2,
+      unit,
+      status: 'available' as const,
+      holdReason: null,
+      location: null,
+      supplier: null,
+      supplierLot: null,
+      received: depth > 0,
+      orderId: null,
+      seq: null,
+      equipment: null,
+      operator: null,
+      madeAt: '2026-01-01T00:00:00.000Z',
+      depth,
     });
     const t: Trace = {
-      direction: 'backward', roots: ['P'], nodes: [node('P', 0, 'pcs'), node('R', 1, 'kg')], edges: [{ parent: 'R', child: 'P', quantity: 2.5 }],
-      truncated: false, truncatedReason: null, limits: { maxDepth: 5, maxNodes: 5 },
+      direction: 'backward',
+      roots: ['P'],
+      nodes: [node('P', 0, 'pcs'), node('R', 1, 'kg')],
+      edges: [{ parent: 'R', child: 'P', quantity: 2.5 }],
+      truncated: false,
+      truncatedReason: null,
+      limits: { maxDepth: 5, maxNodes: 5 },
     };
     const lines = traceToCsv(t).trim().split('\r\n');
     expect(lines[0]!.split(',')[0]).toBe('depth');

@@ -56,7 +56,8 @@ export async function traverse(
   for (let level = 0; frontier.length; level++) {
     const found = await source(frontier, direction);
     if (level >= limits.maxDepth) {
-      if (found.length) truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
+      if (found.length)
+        truncatedReason = `stopped at depth ${limits.maxDepth}: lots at that depth have further ${direction === 'backward' ? 'parents' : 'children'}`;
       break;
     }
     const next: string[] = [];

@@ -5,7 +5,12 @@ const s = (x: number) => x * 1000;
 
 describe('alarm codes of stops', () => {
   it('takes the alarm active at the start, else one raised within the grace period, never a later one', () => {
-    const values = [{ ts: s(0), code: '' }, { ts: s(100), code: 'E205' }, { ts: s(400), code: '' }, { ts: s(1000), code: 'E512' }];
+    const values = [
+      { ts: s(0), code: '' },
+      { ts: s(100), code: 'E205' },
+      { ts: s(400), code: '' },
+      { ts: s(1000), code: 'E512' },
+    ];
     expect(alarmOfStop(values, { start: s(100), end: s(700) })).toBe('E205'); // set in the same instant
     expect(alarmOfStop(values, { start: s(95), end: s(700) })).toBe('E205'); // set 5 s after the stop began
     expect(alarmOfStop(values, { start: s(80), end: s(700) })).toBeNull(); // 20 s later: not the cause

@@ -46,6 +46,8 @@ group('alert rules', () => {
     expect(describe({ kind: 'kpi_below', metric: 'availability', state: null, threshold: 0.85, windowS: 3600 }, 0.62)).toBe(
       'Availability 62.0 % < 85.0 % over the last 1 h',
     );
-    expect(describe({ kind: 'state_longer_than', metric: null, state: 'adet', threshold: 600, windowS: 3600 }, 840)).toBe('adet for 14 min (longer than 10 min)');
+    expect(describe({ kind: 'state_longer_than', metric: null, state: 'adet', threshold: 600, windowS: 3600 }, 840)).toBe(
+      'adet for 14 min (longer than 10 min)',
+    );
   });
 });

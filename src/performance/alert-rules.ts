@@ -69,7 +69,11 @@ export function secondsInState(states: StateSpan[], now: number, state: string):
 }
 
 const METRIC_NAME: Record<RuleMetric, string> = {
-  oee: 'OEE', availability: 'Availability', effectiveness: 'Effectiveness', quality: 'Quality', scrap_ratio: 'Scrap ratio',
+  oee: 'OEE',
+  availability: 'Availability',
+  effectiveness: 'Effectiveness',
+  quality: 'Quality',
+  scrap_ratio: 'Scrap ratio',
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const span = (s: number) => (s >= 3600 ? `${+(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);

@@ -109,10 +109,10 @@ export async function raiseAlert(
 /** The latest values of open episodes, in one statement. */
 export async function touchAlerts(q: Querier, rows: Array<{ id: string; value: number | null }>): Promise<void> {
   if (!rows.length) return;
-  await q.query(
-    `UPDATE perf_alerts a SET last_value = u.v FROM unnest($1::uuid[], $2::float8[]) AS u(id, v) WHERE a.id = u.id AND a.cleared_at IS NULL`,
-    [rows.map((r) => r.id), rows.map((r) => r.value)],
-  );
+  await q.query(`UPDATE perf_alerts a SET last_value = u.v FROM unnest($1::uuid[], $2::float8[]) AS u(id, v) WHERE a.id = u.id AND a.cleared_at IS NULL`, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.value),
+  ]);
 }
 
 /** Ends an open episode; true when this call ended it. */

@@ -40,19 +40,34 @@ export function alertRoutes(alerts: AlertService) {
 
     app.post(
       '/api/performance/alert-rules',
-      { config: editors, schema: { tags: ['performance'], summary: 'Create an early-warning rule (audited)', body: ruleBody, response: { 201: publicAlertRuleSchema } } },
+      {
+        config: editors,
+        schema: { tags: ['performance'], summary: 'Create an early-warning rule (audited)', body: ruleBody, response: { 201: publicAlertRuleSchema } },
+      },
       async (req, reply) => reply.status(201).send(await alerts.createRule(actorOf(req.principal!), req.body)),
     );
 
     app.put(
       '/api/performance/alert-rules/:id',
-      { config: editors, schema: { tags: ['performance'], summary: 'Change an early-warning rule (audited)', params: idParams, body: ruleBody, response: { 200: publicAlertRuleSchema } } },
+      {
+        config: editors,
+        schema: {
+          tags: ['performance'],
+          summary: 'Change an early-warning rule (audited)',
+          params: idParams,
+          body: ruleBody,
+          response: { 200: publicAlertRuleSchema },
+        },
+      },
       (req) => alerts.updateRule(actorOf(req.principal!), req.params.id, req.body),
     );
 
     app.delete(
       '/api/performance/alert-rules/:id',
-      { config: editors, schema: { tags: ['performance'], summary: 'Delete an early-warning rule and its alerts (audited)', params: idParams, response: { 204: z.null() } } },
+      {
+        config: editors,
+        schema: { tags: ['performance'], summary: 'Delete an early-warning rule and its alerts (audited)', params: idParams, response: { 204: z.null() } },
+      },
       async (req, reply) => {
         await alerts.deleteRule(actorOf(req.principal!), req.params.id);
         return reply.status(204).send(null);
@@ -83,13 +98,19 @@ export function alertRoutes(alerts: AlertService) {
 
     app.post(
       '/api/performance/alerts/:id/acknowledge',
-      { config: { roles: ROLES.anyPerson }, schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams, response: { 200: publicAlertSchema } } },
+      {
+        config: { roles: ROLES.anyPerson },
+        schema: { tags: ['performance'], summary: 'Acknowledge an alert (audited)', params: idParams, response: { 200: publicAlertSchema } },
+      },
       (req) => alerts.acknowledge(actorOf(req.principal!), req.params.id),
     );
 
     app.post(
       '/api/performance/alerts/evaluate',
-      { config: editors, schema: { tags: ['performance'], summary: 'Evaluate every enabled rule now (they run every 30 s anyway)', response: { 200: evaluationSchema } } },
+      {
+        config: editors,
+        schema: { tags: ['performance'], summary: 'Evaluate every enabled rule now (they run every 30 s anyway)', response: { 200: evaluationSchema } },
+      },
       () => alerts.evaluate(),
     );
 

@@ -62,7 +62,8 @@ export class AlertService {
   ) {}
 
   start(): void {
-    const run = (onlyStates: boolean) => void this.evaluate(undefined, onlyStates).catch((err) => this.ctx.log.warn({ err }, 'performance: evaluating alert rules failed'));
+    const run = (onlyStates: boolean) =>
+      void this.evaluate(undefined, onlyStates).catch((err) => this.ctx.log.warn({ err }, 'performance: evaluating alert rules failed'));
     const tick = setInterval(() => run(false), this.opts.evaluateEveryMs);
     tick.unref();
     this.timers.push(tick);
@@ -145,9 +146,28 @@ export class AlertService {
         if (d === 'raise') {
           const id = randomUUID();
           const message = `${m.path}: ${describe(rule, value!)}`;
-          if (await repo.raiseAlert(db, { id, ruleId: rule.id, equipmentId: m.id, severity: rule.severity, message, value: value!, threshold: rule.threshold, at: now })) {
+          if (
+            await repo.raiseAlert(db, {
+              id,
+              ruleId: rule.id,
+              equipmentId: m.id,
+              severity: rule.severity,
+              message,
+              value: value!,
+              threshold: rule.threshold,
+              at: now,
+            })
+          ) {
             result.raised++;
-            this.ctx.events.publish('performance.alert', { id, ruleId: rule.id, equipmentId: m.id, severity: rule.severity, state: 'raised', message, at: now });
+            this.ctx.events.publish('performance.alert', {
+              id,
+              ruleId: rule.id,
+              equipmentId: m.id,
+              severity: rule.severity,
+              state: 'raised',
+              message,
+              at: now,
+            });
           }
         } else if (d === 'clear') {
           if (await this.clear(alertId!, rule, m.id, now, value)) result.cleared++;
@@ -159,7 +179,16 @@ export class AlertService {
     for (const [key, id] of open) {
       if (seen.has(key)) continue;
       const [ruleId, equipmentId] = key.split('|');
-      if (await this.clear(id, rules.find((r) => r.id === ruleId), equipmentId, now, null)) result.cleared++;
+      if (
+        await this.clear(
+          id,
+          rules.find((r) => r.id === ruleId),
+          equipmentId,
+          now,
+          null,
+        )
+      )
+        result.cleared++;
     }
     return result;
   }
@@ -168,7 +197,13 @@ export class AlertService {
     if (!(await repo.clearAlert(this.ctx.db, id, now, value))) return false;
     const m = this.perf.view.machine(equipmentId);
     this.ctx.events.publish('performance.alert', {
-      id, ruleId: rule?.id ?? '', equipmentId, severity: rule?.severity ?? 'info', state: 'cleared', message: `${m?.path ?? equipmentId}: ${rule?.name ?? 'rule'} no longer holds`, at: now,
+      id,
+      ruleId: rule?.id ?? '',
+      equipmentId,
+      severity: rule?.severity ?? 'info',
+      state: 'cleared',
+      message: `${m?.path ?? equipmentId}: ${rule?.name ?? 'rule'} no longer holds`,
+      at: now,
     });
     return true;
   }
@@ -192,7 +227,14 @@ export class AlertService {
     const w = rule.windowS * 1000;
     if (rule.kind === 'state_longer_than') {
       // enough history to tell whether the run is longer than the threshold
-      const raw = await loadRaw(this.perf.history, this.ctx.database, machines.map((m) => m.id), now - rule.threshold * 1000 - 60_000, now, 0);
+      const raw = await loadRaw(
+        this.perf.history,
+        this.ctx.database,
+        machines.map((m) => m.id),
+        now - rule.threshold * 1000 - 60_000,
+        now,
+        0,
+      );
       for (const m of machines) out.set(m.id, secondsInState(raw.get(m.id)!.states, now, rule.state!));
       return out;
     }
@@ -227,9 +269,12 @@ export class AlertService {
     const eq = this.perf.view.find(input.equipment);
     const kpi = input.kind === 'kpi_below' || input.kind === 'kpi_above';
     if (kpi && !input.metric) throw validationFailed('a KPI rule names its metric', [{ path: 'metric', message: 'required for kpi_below / kpi_above' }]);
-    if (input.kind === 'state_longer_than' && !input.state) throw validationFailed('a state rule names the state', [{ path: 'state', message: 'required for state_longer_than' }]);
-    if (input.kind === 'state_longer_than' && input.threshold <= 0) throw validationFailed('the threshold is a duration in seconds', [{ path: 'threshold', message: 'must be > 0 s' }]);
-    if (kpi && (input.threshold < 0 || input.threshold > 10)) throw validationFailed('a KPI threshold is a ratio (0.85 = 85 %)', [{ path: 'threshold', message: 'must be between 0 and 10' }]);
+    if (input.kind === 'state_longer_than' && !input.state)
+      throw validationFailed('a state rule names the state', [{ path: 'state', message: 'required for state_longer_than' }]);
+    if (input.kind === 'state_longer_than' && input.threshold <= 0)
+      throw validationFailed('the threshold is a duration in seconds', [{ path: 'threshold', message: 'must be > 0 s' }]);
+    if (kpi && (input.threshold < 0 || input.threshold > 10))
+      throw validationFailed('a KPI threshold is a ratio (0.85 = 85 %)', [{ path: 'threshold', message: 'must be between 0 and 10' }]);
     return {
       id: '',
       name: input.name,
@@ -292,7 +337,15 @@ export class AlertService {
   async alerts(f: { status: 'open' | 'all'; equipment?: string; ruleId?: string; severity?: string; from?: number; to?: number; limit?: number }) {
     const equipmentIds = f.equipment ? this.perf.view.machinesUnder(this.perf.view.find(f.equipment)).map((m) => m.id) : undefined;
     if (equipmentIds && !equipmentIds.length) return [];
-    const rows = await repo.listAlerts(this.ctx.db, { open: f.status === 'open', equipmentIds, ruleId: f.ruleId, severity: f.severity, from: f.from, to: f.to, limit: f.limit ?? 500 });
+    const rows = await repo.listAlerts(this.ctx.db, {
+      open: f.status === 'open',
+      equipmentIds,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      from: f.from,
+      to: f.to,
+      limit: f.limit ?? 500,
+    });
     return rows.map((a) => this.publicAlert(a));
   }
 
@@ -303,10 +356,24 @@ export class AlertService {
       if (!before) throw notFound('alert', id);
       if (before.acknowledgedAt !== null) throw new AppError('conflict', `alert '${id}' was acknowledged by ${before.acknowledgedBy} already`);
       await repo.acknowledgeAlert(tx, id, actor.name);
-      await appendAudit(tx, actor, { action: 'acknowledge', entity: 'alert', entityId: id, before: { acknowledgedBy: null }, after: { acknowledgedBy: actor.name } });
+      await appendAudit(tx, actor, {
+        action: 'acknowledge',
+        entity: 'alert',
+        entityId: id,
+        before: { acknowledgedBy: null },
+        after: { acknowledgedBy: actor.name },
+      });
     });
     const a = (await repo.getAlert(this.ctx.db, id))!;
-    this.ctx.events.publish('performance.alert', { id, ruleId: a.ruleId, equipmentId: a.equipmentId, severity: a.severity, state: 'acknowledged', message: a.message, at: Date.now() });
+    this.ctx.events.publish('performance.alert', {
+      id,
+      ruleId: a.ruleId,
+      equipmentId: a.equipmentId,
+      severity: a.severity,
+      state: 'acknowledged',
+      message: a.message,
+      at: Date.now(),
+    });
     return this.publicAlert(a);
   }
 }

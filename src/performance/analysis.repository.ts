@@ -4,7 +4,10 @@ import { rowsOf, sql, type Db } from '../platform/db/database.ts';
 import type { AlarmMapping } from './alarm-reasons.ts';
 
 export async function listAlarmMappings(db: Db): Promise<AlarmMapping[]> {
-  return rowsOf<AlarmMapping>(db, sql`SELECT scope, scope_id AS "scopeId", alarm_code AS "alarmCode", reason_id AS "reasonId" FROM perf_alarm_reasons ORDER BY scope, scope_id, alarm_code`);
+  return rowsOf<AlarmMapping>(
+    db,
+    sql`SELECT scope, scope_id AS "scopeId", alarm_code AS "alarmCode", reason_id AS "reasonId" FROM perf_alarm_reasons ORDER BY scope, scope_id, alarm_code`,
+  );
 }
 
 /** Plant-wide codes listed on the reasons themselves (perf_reasons.alarm_codes): code → reason. */

@@ -69,7 +69,11 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
       '/api/performance/alarm-reasons',
       {
         config: read,
-        schema: { tags: ['performance'], summary: 'Alarm code → downtime reason mappings per machine and machine class', response: { 200: z.array(alarmMappingView) } },
+        schema: {
+          tags: ['performance'],
+          summary: 'Alarm code → downtime reason mappings per machine and machine class',
+          response: { 200: z.array(alarmMappingView) },
+        },
       },
       () => stops.alarmMappings(),
     );
@@ -90,7 +94,10 @@ export function analysisRoutes(perf: PerformanceService, stops: StopService, byO
 
     app.delete(
       '/api/performance/alarm-reasons',
-      { config: { roles: ROLES.plantEditors }, schema: { tags: ['performance'], summary: 'Remove an alarm code mapping (audited)', querystring: mappingKey, response: { 204: z.null() } } },
+      {
+        config: { roles: ROLES.plantEditors },
+        schema: { tags: ['performance'], summary: 'Remove an alarm code mapping (audited)', querystring: mappingKey, response: { 204: z.null() } },
+      },
       async (req, reply) => {
         await stops.deleteAlarmMapping(actorOf(req.principal!), req.query.scope, req.query.target, req.query.alarmCode);
         return reply.status(204).send(null);

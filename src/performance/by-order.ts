@@ -26,7 +26,12 @@ export interface OrderGroupQuery {
 }
 
 /** The order's time on a machine: its intervals (open ones run until now) clipped to [from, to). */
-function spansByOrder(intervals: Array<{ start: number; end: number | null; orderId: string | null }>, from: number, to: number, now: number): Map<string, Span[]> {
+function spansByOrder(
+  intervals: Array<{ start: number; end: number | null; orderId: string | null }>,
+  from: number,
+  to: number,
+  now: number,
+): Map<string, Span[]> {
   const out = new Map<string, Span[]>();
   for (const i of intervals) {
     const s = { start: Math.max(from, i.start), end: Math.min(to, i.end ?? now) };
@@ -37,10 +42,12 @@ function spansByOrder(intervals: Array<{ start: number; end: number | null; orde
   return new Map([...out].map(([k, v]) => [k, union(v)]));
 }
 
-const restrict = (cal: CalendarFn, spans: Span[]): CalendarFn => (a, b) => {
-  const w = cal(a, b);
-  return { pot: intersect(union(w.pot), spans), planned: w.planned };
-};
+const restrict =
+  (cal: CalendarFn, spans: Span[]): CalendarFn =>
+  (a, b) => {
+    const w = cal(a, b);
+    return { pot: intersect(union(w.pot), spans), planned: w.planned };
+  };
 
 export class OrderKpis {
   constructor(
@@ -72,7 +79,15 @@ export class OrderKpis {
           .map((c) => ({ ts: c.ts, kind: c.kind, delta: c.delta, idealCycleTimeS: this.perf.view.idealCycleTime(m, c.orderId, c.operationId) }));
         perOrder.set(
           orderId,
-          computeTimeModel({ from, to: end, now, states: h.states, counts, calendar: restrict(this.perf.rollup.calendarFn(m), s), minorStopThresholdS: threshold }),
+          computeTimeModel({
+            from,
+            to: end,
+            now,
+            states: h.states,
+            counts,
+            calendar: restrict(this.perf.rollup.calendarFn(m), s),
+            minorStopThresholdS: threshold,
+          }),
         );
       }
       out.set(m.id, perOrder);
@@ -92,7 +107,10 @@ export class OrderKpis {
 
   async kpis(q: OrderGroupQuery) {
     if (!(q.to > q.from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
-    if (q.to - q.from > 31 * DAY) throw new AppError('validation_failed', 'at most 31 days per request when grouping by order or product', [{ path: 'querystring.to', message: 'period too long' }]);
+    if (q.to - q.from > 31 * DAY)
+      throw new AppError('validation_failed', 'at most 31 days per request when grouping by order or product', [
+        { path: 'querystring.to', message: 'period too long' },
+      ]);
     const { eq, machines } = this.perf.scope(q.equipment);
     const to = Math.min(q.to, Math.max(q.from, this.perf.rollup.now()));
     const byMachine = await this.totalsByOrder(machines, q.from, to);

@@ -22,7 +22,11 @@ const history = [
 ];
 const model = (c: PlantConventions) =>
   computeTimeModel({
-    from: at('06:00'), to: at('12:00'), now: at('23:00'), calendar: allDay, minorStopThresholdS: 300,
+    from: at('06:00'),
+    to: at('12:00'),
+    now: at('23:00'),
+    calendar: allDay,
+    minorStopThresholdS: 300,
     states: history.map((s) => applyConventions(s, c)) as StateSpan[],
     counts: [{ ts: at('08:30'), kind: 'good', delta: 60, idealCycleTimeS: 60 }],
   });

@@ -4,7 +4,15 @@ import type { Severity } from './alert-rules.ts';
 
 export interface PerformanceEvents {
   /** An early-warning alert of a performance rule was raised, cleared or acknowledged (committed). */
-  'performance.alert': { id: string; ruleId: string; equipmentId: string; severity: Severity; state: 'raised' | 'cleared' | 'acknowledged'; message: string; at: number };
+  'performance.alert': {
+    id: string;
+    ruleId: string;
+    equipmentId: string;
+    severity: Severity;
+    state: 'raised' | 'cleared' | 'acknowledged';
+    message: string;
+    at: number;
+  };
 }
 
 declare module '../platform/events.ts' {

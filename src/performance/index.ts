@@ -43,7 +43,11 @@ export interface PerformanceDeps {
   orders: Pick<OrderBook, 'summaries'>;
 }
 
-export async function createPerformanceModule(ctx: AppContext, deps: PerformanceDeps, opts: Partial<PerformanceOptions & AlertOptions> = {}): Promise<PerformanceModule> {
+export async function createPerformanceModule(
+  ctx: AppContext,
+  deps: PerformanceDeps,
+  opts: Partial<PerformanceOptions & AlertOptions> = {},
+): Promise<PerformanceModule> {
   // stays registered after this module stops: collect's last flush at shutdown must still mark what it rewrote
   deps.onRewritten((q, ranges) => markRewritten(q, ranges, Date.now()));
   const performance = new PerformanceService(ctx, deps.history, deps.plant, { ...DEFAULT_OPTIONS, ...opts });

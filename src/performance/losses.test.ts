@@ -19,8 +19,18 @@ const DAY0 = at('00:00');
 const figures = (t: TimeTotals, s: KpiSettings) => PerformanceService.prototype.figures.call(null, t, s);
 
 const STATES: Array<[string, string]> = [
-  ['Execute', 'apt'], ['Execute', 'apt'], ['Execute', 'apt'], ['Held', 'adet'], ['Stopped', 'adet'], ['Aborted', 'adet'],
-  ['Suspended', 'adet'], ['Idle', 'adot'], ['Execute', 'asut'], ['Stopped', 'pdot'], ['Execute', 'pdot'], ['Unknown', 'unknown'],
+  ['Execute', 'apt'],
+  ['Execute', 'apt'],
+  ['Execute', 'apt'],
+  ['Held', 'adet'],
+  ['Stopped', 'adet'],
+  ['Aborted', 'adet'],
+  ['Suspended', 'adet'],
+  ['Idle', 'adot'],
+  ['Execute', 'asut'],
+  ['Stopped', 'pdot'],
+  ['Execute', 'pdot'],
+  ['Unknown', 'unknown'],
 ];
 const SETTINGS: KpiSettings[] = [
   { minorStops: 'availability', idle: 'iso', mtbf: 'operating' },
@@ -73,7 +83,9 @@ function run(h: History): TimeTotals {
     t += (s.lenMin + s.gapMin) * MIN;
   }
   if (h.lastOpen) states[states.length - 1].end = null;
-  const counts: CountRow[] = h.counts.map((c) => ({ ts: DAY0 + c.minute * MIN + 17_000, kind: c.kind, delta: c.delta, idealCycleTimeS: c.ict })).sort((a, b) => a.ts - b.ts);
+  const counts: CountRow[] = h.counts
+    .map((c) => ({ ts: DAY0 + c.minute * MIN + 17_000, kind: c.kind, delta: c.delta, idealCycleTimeS: c.ict }))
+    .sort((a, b) => a.ts - b.ts);
   const from = DAY0 + h.period[0] * MIN;
   return computeTimeModel({ from, to: from + h.period[1] * MIN, now: DAY0 + 23 * 60 * MIN, states, counts, calendar, minorStopThresholdS: 300 });
 }
@@ -92,7 +104,15 @@ describe('loss invariants over random histories (property)', () => {
           const x = kpiInputs(t, s);
           const l = f.sixBigLosses;
           for (const [name, v] of Object.entries(l)) expect(v, `${name} ≥ 0`).toBeGreaterThanOrEqual(0);
-          const sum = l.breakdowns + l.setupAndAdjustment + l.idlingAndMinorStops + l.reducedSpeed + l.processDefects + l.reducedYield + l.fullyProductive + (l.noData ?? 0);
+          const sum =
+            l.breakdowns +
+            l.setupAndAdjustment +
+            l.idlingAndMinorStops +
+            l.reducedSpeed +
+            l.processDefects +
+            l.reducedYield +
+            l.fullyProductive +
+            (l.noData ?? 0);
           expect(Math.abs(sum - x.pbt), `losses ${sum} vs PBT ${x.pbt}`).toBeLessThan(0.01); // figures are rounded to ms
           const k = computeKpis(t, s, h.conventions);
           for (const r of [k.availability, k.quality, k.oee === null || k.effectiveness === null || k.effectiveness <= 1 ? k.oee : null])
@@ -119,7 +139,11 @@ describe('loss invariants over random histories (property)', () => {
     });
     const c = (hhmm: string, delta: number, kind: CountRow['kind'] = 'good'): CountRow => ({ ts: at(hhmm), kind, delta, idealCycleTimeS: 60 });
     const t = computeTimeModel({
-      from: at('06:00'), to: at('14:00'), now: at('23:00'), calendar, minorStopThresholdS: 300,
+      from: at('06:00'),
+      to: at('14:00'),
+      now: at('23:00'),
+      calendar,
+      minorStopThresholdS: 300,
       states: [{ start: at('06:00'), end: at('14:00'), state: 'Execute', bucket: 'apt' }],
       counts: [c('08:00', 400), c('10:10', 30), c('10:20', 5, 'scrap'), c('13:00', 20, 'scrap')],
     });
@@ -135,7 +159,10 @@ describe('loss invariants over random histories (property)', () => {
     // 06:00–07:00 Execute (APT 3600 s), 100 good at PRI 45 s: Σ PRI × PQ = 4500 s → E = 1.25 (ideal too slow);
     // reduced speed 0, fully productive = APT 3600 s, aboveIdealS 900 s (not a loss, not in the sum).
     const t = computeTimeModel({
-      from: at('06:00'), to: at('07:00'), now: at('23:00'), minorStopThresholdS: 300,
+      from: at('06:00'),
+      to: at('07:00'),
+      now: at('23:00'),
+      minorStopThresholdS: 300,
       calendar: (from, to) => ({ pot: [{ start: from, end: to }], planned: [] }),
       states: [{ start: at('06:00'), end: at('07:00'), state: 'Execute', bucket: 'apt' }],
       counts: [{ ts: at('06:30'), kind: 'good', delta: 100, idealCycleTimeS: 45 }],

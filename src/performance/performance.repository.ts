@@ -10,11 +10,32 @@ export const epochMs = (v: unknown): number => (v instanceof Date ? v.getTime() 
 
 /** TimeTotals key → column. */
 const COLUMN: Record<(typeof TOTAL_KEYS)[number], string> = {
-  period: 'period', outside: 'outside', pot: 'pot', pdotPlanned: 'pdot_planned', pdotState: 'pdot_state', adot: 'adot',
-  adet: 'adet', asut: 'asut', apt: 'apt', unknown: 'unknown', failureS: 'failure_s', minorStopS: 'minor_stop_s',
-  externalS: 'external_s', failures: 'failures', minorStops: 'minor_stops', good: 'good', scrap: 'scrap', rework: 'rework',
-  idealS: 'ideal_s', noIdealQ: 'no_ideal_q', outsideApt: 'outside_apt', outsideGood: 'outside_good', outsideScrap: 'outside_scrap',
-  failureWholeS: 'failure_whole_s', pdotGood: 'pdot_good', pdotScrap: 'pdot_scrap',
+  period: 'period',
+  outside: 'outside',
+  pot: 'pot',
+  pdotPlanned: 'pdot_planned',
+  pdotState: 'pdot_state',
+  adot: 'adot',
+  adet: 'adet',
+  asut: 'asut',
+  apt: 'apt',
+  unknown: 'unknown',
+  failureS: 'failure_s',
+  minorStopS: 'minor_stop_s',
+  externalS: 'external_s',
+  failures: 'failures',
+  minorStops: 'minor_stops',
+  good: 'good',
+  scrap: 'scrap',
+  rework: 'rework',
+  idealS: 'ideal_s',
+  noIdealQ: 'no_ideal_q',
+  outsideApt: 'outside_apt',
+  outsideGood: 'outside_good',
+  outsideScrap: 'outside_scrap',
+  failureWholeS: 'failure_whole_s',
+  pdotGood: 'pdot_good',
+  pdotScrap: 'pdot_scrap',
 };
 const COLS = TOTAL_KEYS.map((k) => COLUMN[k]);
 
@@ -52,7 +73,9 @@ export async function loadRaw(
   };
   for (const [id, spans] of await history.spans(q, ids, from, to + tailMs)) out.get(id)!.states.push(...spans.map((x) => conv(id, x)));
   // follow stops back: the interval that ends where the first loaded one starts, while it is part of the same stop
-  let heads = [...out].filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0])).map(([equipmentId, h]) => ({ equipmentId, at: h.states[0].start }));
+  let heads = [...out]
+    .filter(([, h]) => h.states[0] && h.states[0].start < from && isStop(h.states[0]))
+    .map(([equipmentId, h]) => ({ equipmentId, at: h.states[0].start }));
   for (let guard = 0; heads.length && guard < 1000; guard++) {
     const prev = await history.adjacentSpans(q, heads, 'before');
     heads = [];
@@ -64,7 +87,12 @@ export async function loadRaw(
     }
   }
   // follow stops forward: the interval that starts where the last loaded one ends, while it is part of the same stop
-  let tails = [...out].filter(([, h]) => { const l = h.states.at(-1); return l && l.end !== null && isStop(l); }).map(([equipmentId, h]) => ({ equipmentId, at: h.states.at(-1)!.end! }));
+  let tails = [...out]
+    .filter(([, h]) => {
+      const l = h.states.at(-1);
+      return l && l.end !== null && isStop(l);
+    })
+    .map(([equipmentId, h]) => ({ equipmentId, at: h.states.at(-1)!.end! }));
   for (let guard = 0; tails.length && guard < 1000; guard++) {
     const next = await history.adjacentSpans(q, tails, 'after');
     tails = [];

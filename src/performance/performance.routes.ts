@@ -44,7 +44,10 @@ const kpiQuery = z.object({
   mtbf: z.enum(['operating', 'uptime']).default(DEFAULT_SETTINGS.mtbf),
 });
 
-type Row = { label: string; from: string; to: string } & Pick<KpiResult, 'oee' | 'availability' | 'effectiveness' | 'quality' | 'mtbf' | 'mttr' | 'times' | 'counts' | 'kpis' | 'inputs'>;
+type Row = { label: string; from: string; to: string } & Pick<
+  KpiResult,
+  'oee' | 'availability' | 'effectiveness' | 'quality' | 'mtbf' | 'mttr' | 'times' | 'counts' | 'kpis' | 'inputs'
+>;
 
 /** One line per group (or per machine, or the period), every figure in its own column. */
 function toCsv(r: KpiResult): string {
@@ -59,7 +62,18 @@ function toCsv(r: KpiResult): string {
   // labels carry shift and equipment names; figures are typed numbers and stay raw (a negative stays a number)
   return writeCsv(
     head,
-    rows.map((x) => [x.label, x.from, x.to, ...timeKeys.map((k) => x.times[k]), x.counts.pq, x.counts.gq, x.counts.sq, x.counts.rq, ...kpiKeys.map((k) => cellOf(x.kpis[k])), ...inputKeys.map((k) => cellOf(x.inputs[k]))]),
+    rows.map((x) => [
+      x.label,
+      x.from,
+      x.to,
+      ...timeKeys.map((k) => x.times[k]),
+      x.counts.pq,
+      x.counts.gq,
+      x.counts.sq,
+      x.counts.rq,
+      ...kpiKeys.map((k) => cellOf(x.kpis[k])),
+      ...inputKeys.map((k) => cellOf(x.inputs[k])),
+    ]),
   );
 }
 
@@ -93,7 +107,13 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
       async (req, reply) => {
         const q = req.query;
         const { from, to } = window(q);
-        const res = (await perf.kpis({ equipment: q.equipment, from, to, group: q.group, settings: { minorStops: q.minorStops, idle: q.idle, mtbf: q.mtbf } })) as KpiResult;
+        const res = (await perf.kpis({
+          equipment: q.equipment,
+          from,
+          to,
+          group: q.group,
+          settings: { minorStops: q.minorStops, idle: q.idle, mtbf: q.mtbf },
+        })) as KpiResult;
         if (q.format === 'csv') return sendCsv(reply, 'kpis.csv', toCsv(res));
         return res;
       },
@@ -128,14 +148,19 @@ export function performanceRoutes(perf: PerformanceService, stops: StopService) 
           response: { 200: stopViewSchema },
         },
       },
-      async (req) => stops.classify(actorOf(req.principal!), decodeURIComponent(req.params.equipment), req.params.start, req.body.reasonId, req.body.comment ?? ''),
+      async (req) =>
+        stops.classify(actorOf(req.principal!), decodeURIComponent(req.params.equipment), req.params.start, req.body.reasonId, req.body.comment ?? ''),
     );
 
     app.get(
       '/api/performance/reasons',
       {
         config: read,
-        schema: { tags: ['performance'], summary: 'The downtime reason tree (planned/unplanned → category → reason) with the six-big-loss of each', response: { 200: z.array(reasonRowSchema) } },
+        schema: {
+          tags: ['performance'],
+          summary: 'The downtime reason tree (planned/unplanned → category → reason) with the six-big-loss of each',
+          response: { 200: z.array(reasonRowSchema) },
+        },
       },
       () => stops.reasons(),
     );

@@ -133,7 +133,8 @@ export class PerformanceService {
 
   async kpis(q: KpiQuery) {
     if (!(q.to > q.from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
-    if (q.to - q.from > 400 * DAY) throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
+    if (q.to - q.from > 400 * DAY)
+      throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
     const { eq, machines } = this.scope(q.equipment);
     const conv = this.view.conventionsOf(eq);
     await this.rollup.fold();
@@ -165,12 +166,19 @@ export class PerformanceService {
   /** The machines of a line ranked by their constraint on throughput (active period method, bottleneck.ts). */
   async bottleneck(equipment: string, from: number, to: number) {
     if (!(to > from)) throw new AppError('validation_failed', 'to must be after from', [{ path: 'querystring.to', message: 'must be after from' }]);
-    if (to - from > 400 * DAY) throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
+    if (to - from > 400 * DAY)
+      throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
     const { eq, machines } = this.scope(equipment);
     const end = Math.min(to, Math.max(from, this.rollup.now()));
     const totals = await this.rollup.totals(machines, from, end);
     const rows = rankBottlenecks(machines.map((m) => ({ id: m.id, path: m.path, name: m.name, figures: bottleneckFigures(totals.get(m.id)!) })));
-    return { equipment: { id: eq.id, path: eq.path, name: eq.name, level: eq.level }, from: iso(from), to: iso(end), method: BOTTLENECK_METHOD, machines: rows };
+    return {
+      equipment: { id: eq.id, path: eq.path, name: eq.name, level: eq.level },
+      from: iso(from),
+      to: iso(end),
+      method: BOTTLENECK_METHOD,
+      machines: rows,
+    };
   }
 
   /** The contract figures, every other KPI, the inputs they come from, and the six big losses. */
@@ -192,11 +200,28 @@ export class PerformanceService {
       counts: { pq: x.pq, gq: x.gq, sq: x.sq, rq: x.rq },
       kpis: Object.fromEntries(Object.entries(k).map(([key, v]) => [key, round(v)])),
       inputs: {
-        period: r(t.period), outside: r(t.outside), pdotPlanned: r(t.pdotPlanned), pdotState: r(t.pdotState),
-        pbtUsed: r(x.pbt), aptUsed: r(x.apt), adetUsed: r(x.adet), auptUsed: r(x.aupt), aubtUsed: r(x.aubt),
-        idealS: r(t.idealS), noIdealQ: t.noIdealQ, failures: t.failures, failureS: r(t.failureS), minorStops: t.minorStops,
-        minorStopS: r(t.minorStopS), externalS: r(t.externalS), outsideApt: r(t.outsideApt), outsideGood: t.outsideGood, outsideScrap: t.outsideScrap,
-        failureWholeS: r(t.failureWholeS), pdotGood: t.pdotGood, pdotScrap: t.pdotScrap,
+        period: r(t.period),
+        outside: r(t.outside),
+        pdotPlanned: r(t.pdotPlanned),
+        pdotState: r(t.pdotState),
+        pbtUsed: r(x.pbt),
+        aptUsed: r(x.apt),
+        adetUsed: r(x.adet),
+        auptUsed: r(x.aupt),
+        aubtUsed: r(x.aubt),
+        idealS: r(t.idealS),
+        noIdealQ: t.noIdealQ,
+        failures: t.failures,
+        failureS: r(t.failureS),
+        minorStops: t.minorStops,
+        minorStopS: r(t.minorStopS),
+        externalS: r(t.externalS),
+        outsideApt: r(t.outsideApt),
+        outsideGood: t.outsideGood,
+        outsideScrap: t.outsideScrap,
+        failureWholeS: r(t.failureWholeS),
+        pdotGood: t.pdotGood,
+        pdotScrap: t.pdotScrap,
       },
       // Nakajima's six big losses in seconds of planned busy time (standards §1; invariants in losses.ts)
       sixBigLosses: Object.fromEntries(Object.entries(sixBigLosses(t, s)).map(([key, v]) => [key, r(v)])) as Record<keyof SixBigLosses, number>,
@@ -209,8 +234,12 @@ export class PerformanceService {
       /** The plant's conventions (equipment properties, inherited; for a line or site: its own). */
       conventions: c,
       text: [
-        SETTING_TEXT.minorStops[s.minorStops], SETTING_TEXT.idle[s.idle], SETTING_TEXT.mtbf[s.mtbf],
-        CONVENTION_TEXT.maintenanceMode[c.maintenanceMode], CONVENTION_TEXT.stopWithoutOrder[c.stopWithoutOrder], CONVENTION_TEXT.mtbfDivisor[c.mtbfDivisor],
+        SETTING_TEXT.minorStops[s.minorStops],
+        SETTING_TEXT.idle[s.idle],
+        SETTING_TEXT.mtbf[s.mtbf],
+        CONVENTION_TEXT.maintenanceMode[c.maintenanceMode],
+        CONVENTION_TEXT.stopWithoutOrder[c.stopWithoutOrder],
+        CONVENTION_TEXT.mtbfDivisor[c.mtbfDivisor],
       ],
       minorStopThresholdS: this.opts.minorStopThresholdS,
       formulas: {

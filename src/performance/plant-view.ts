@@ -31,7 +31,10 @@ const UNIT_S: Record<string, number> = { s: 1, sec: 1, ms: 0.001, min: 60, h: 36
 
 /** The machine's own ideal cycle time from its `idealCycleTime` (or `idealCycleTimeS`) property, in seconds. */
 export function machineIdealCycleTime(props: Record<string, unknown>): number | null {
-  for (const [key, unitDefault] of [['idealCycleTime', 's'], ['idealCycleTimeS', 's']] as const) {
+  for (const [key, unitDefault] of [
+    ['idealCycleTime', 's'],
+    ['idealCycleTimeS', 's'],
+  ] as const) {
     const p = props[key] as { value?: unknown; unit?: string } | undefined;
     const v = typeof p?.value === 'number' ? p.value : Number(p?.value);
     if (p && Number.isFinite(v) && v > 0) return v * (UNIT_S[p.unit ?? unitDefault] ?? 1);
@@ -83,11 +86,17 @@ export class PlantView {
         level: e.level,
         equipmentClass: e.equipmentClass,
         calendarId,
-        calendar: calendarId ? this.calendars.get(calendarId) ?? null : null,
+        calendar: calendarId ? (this.calendars.get(calendarId) ?? null) : null,
         idealCycleTimeS: machineIdealCycleTime(e.properties),
         conventions: this.conventionsOf(e),
         commissionedAt: machineCommissionedAt(e.properties),
-        alarmTags: [...new Set(['alarm', ...(e.equipmentClass ? classAlarms.get(e.equipmentClass) ?? [] : []), ...e.tags.filter((t) => t.role === 'alarm').map((t) => t.name)])],
+        alarmTags: [
+          ...new Set([
+            'alarm',
+            ...(e.equipmentClass ? (classAlarms.get(e.equipmentClass) ?? []) : []),
+            ...e.tags.filter((t) => t.role === 'alarm').map((t) => t.name),
+          ]),
+        ],
       });
     }
   }
@@ -127,7 +136,7 @@ export class PlantView {
   /** The calendar of a piece of equipment (for grouping by shift/day at line level: the first machine's). */
   calendarOf(e: PublicEquipment): PlantCalendar | null {
     const id = this.calendarIdOf(e) ?? this.machinesUnder(e).find((m) => m.calendarId)?.calendarId ?? null;
-    return id ? this.calendars.get(id) ?? null : null;
+    return id ? (this.calendars.get(id) ?? null) : null;
   }
 
   calendarFn(m: MachineInfo): CalendarFn {

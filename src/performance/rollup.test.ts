@@ -13,13 +13,31 @@ import { HOUR, Rollup } from './rollup.ts';
 import { TOTAL_KEYS, type TimeTotals } from './time-model.ts';
 
 const STATES: Array<[string, string]> = [
-  ['Execute', 'apt'], ['Execute', 'apt'], ['Execute', 'apt'], ['Held', 'adet'], ['Stopped', 'adet'], ['Aborted', 'adet'],
-  ['Suspended', 'adet'], ['Idle', 'adot'], ['Execute', 'asut'], ['Stopped', 'pdot'], ['Unknown', 'unknown'],
+  ['Execute', 'apt'],
+  ['Execute', 'apt'],
+  ['Execute', 'apt'],
+  ['Held', 'adet'],
+  ['Stopped', 'adet'],
+  ['Aborted', 'adet'],
+  ['Suspended', 'adet'],
+  ['Idle', 'adot'],
+  ['Execute', 'asut'],
+  ['Stopped', 'pdot'],
+  ['Unknown', 'unknown'],
 ];
 const threeShift = {
   timezone: 'Europe/Berlin',
   shifts: [
-    { name: 'Early', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '09:00', end: '09:15' }, { start: '12:00', end: '12:30' }] },
+    {
+      name: 'Early',
+      start: '06:00',
+      end: '14:00',
+      days: [1, 2, 3, 4, 5],
+      breaks: [
+        { start: '09:00', end: '09:15' },
+        { start: '12:00', end: '12:30' },
+      ],
+    },
     { name: 'Late', start: '14:00', end: '22:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '18:00', end: '18:30' }] },
     { name: 'Night', start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5, 6], breaks: [{ start: '02:00', end: '02:30' }] },
   ],
@@ -29,7 +47,7 @@ const threeShift = {
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('roll-ups agree with a from-raw recomputation', () => {
@@ -46,9 +64,20 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, $2, $3, 'machine', $2)`, [id, `m${i}`, `p/m${i}`]);
-      machines.push({ id, path: `p/m${i}`, name: `m${i}`, level: 'machine', equipmentClass: null, calendarId: i < 2 ? 'c' : null, calendar: i < 2 ? threeShift : null, idealCycleTimeS: i === 1 ? null : 20 + i, commissionedAt: i === 2 ? start + 10 * HOUR + 1234 : null, alarmTags: ['alarm'],
+      machines.push({
+        id,
+        path: `p/m${i}`,
+        name: `m${i}`,
+        level: 'machine',
+        equipmentClass: null,
+        calendarId: i < 2 ? 'c' : null,
+        calendar: i < 2 ? threeShift : null,
+        idealCycleTimeS: i === 1 ? null : 20 + i,
+        commissionedAt: i === 2 ? start + 10 * HOUR + 1234 : null,
+        alarmTags: ['alarm'],
         // the third machine under the non-default plant conventions: maintenance repairs, no stops without an order
-        conventions: i === 2 ? { maintenanceMode: 'unplanned', stopWithoutOrder: 'idle', mtbfDivisor: 'failures' } : DEFAULT_CONVENTIONS });
+        conventions: i === 2 ? { maintenanceMode: 'unplanned', stopWithoutOrder: 'idle', mtbfDivisor: 'failures' } : DEFAULT_CONVENTIONS,
+      });
     }
     const view = {
       machines: () => machines,
@@ -131,7 +160,10 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     await markRewritten(db, [...span(deleted), ...span(cutShort), { equipmentId: m.id, from: cut, to: now - 30_000 }], now);
     // and a late count on another machine
     const late = start + 10 * HOUR + 5;
-    await db.query(`INSERT INTO production_counts (equipment_id, ts, kind, delta) VALUES ($1, to_timestamp($2), 'scrap', 7) ON CONFLICT DO NOTHING`, [machines[1].id, late / 1000]);
+    await db.query(`INSERT INTO production_counts (equipment_id, ts, kind, delta) VALUES ($1, to_timestamp($2), 'scrap', 7) ON CONFLICT DO NOTHING`, [
+      machines[1].id,
+      late / 1000,
+    ]);
     await markRewritten(db, [{ equipmentId: machines[1].id, from: late, to: late }], now);
     const [dirty] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM perf_dirty`);
     expect(dirty.n).toBeGreaterThan(0);
@@ -147,13 +179,27 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     // MTTR: the whole restoration time, where the failure began), read through the roll-ups as from raw.
     const id = randomUUID();
     await db.query(`INSERT INTO equipment (id, ext_id, path, level, name) VALUES ($1, 'm9', 'p/m9', 'machine', 'm9')`, [id]);
-    const m9: MachineInfo = { id, path: 'p/m9', name: 'm9', level: 'machine', equipmentClass: null, calendarId: null, calendar: null, idealCycleTimeS: 20, alarmTags: ['alarm'], conventions: DEFAULT_CONVENTIONS, commissionedAt: null };
+    const m9: MachineInfo = {
+      id,
+      path: 'p/m9',
+      name: 'm9',
+      level: 'machine',
+      equipmentClass: null,
+      calendarId: null,
+      calendar: null,
+      idealCycleTimeS: 20,
+      alarmTags: ['alarm'],
+      conventions: DEFAULT_CONVENTIONS,
+      commissionedAt: null,
+    };
     machines.push(m9);
     const h0 = Math.floor((now - 30 * HOUR) / HOUR) * HOUR;
     const min = 60_000;
     const rows: Array<[number, number, string, string]> = [
-      [h0, h0 + 10 * min, 'Execute', 'apt'], [h0 + 10 * min, h0 + 50 * min, 'Held', 'adet'],
-      [h0 + 50 * min, h0 + 190 * min, 'Stopped', 'adet'], [h0 + 190 * min, h0 + 300 * min, 'Execute', 'apt'],
+      [h0, h0 + 10 * min, 'Execute', 'apt'],
+      [h0 + 10 * min, h0 + 50 * min, 'Held', 'adet'],
+      [h0 + 50 * min, h0 + 190 * min, 'Stopped', 'adet'],
+      [h0 + 190 * min, h0 + 300 * min, 'Execute', 'apt'],
     ];
     await db.query(
       `INSERT INTO state_intervals (equipment_id, start_ts, end_ts, state, bucket)
@@ -168,7 +214,11 @@ describe('roll-ups agree with a from-raw recomputation', () => {
     };
     expect(await whole()).toEqual([1, 10800, 10800]);
     await db.query(`UPDATE state_intervals SET end_ts = to_timestamp($2) WHERE equipment_id = $1 AND state = 'Stopped'`, [id, (h0 + 250 * min) / 1000]);
-    await db.query(`UPDATE state_intervals SET start_ts = to_timestamp($2) WHERE equipment_id = $1 AND start_ts = to_timestamp($3)`, [id, (h0 + 250 * min) / 1000, (h0 + 190 * min) / 1000]);
+    await db.query(`UPDATE state_intervals SET start_ts = to_timestamp($2) WHERE equipment_id = $1 AND start_ts = to_timestamp($3)`, [
+      id,
+      (h0 + 250 * min) / 1000,
+      (h0 + 190 * min) / 1000,
+    ]);
     await markRewritten(db, [{ equipmentId: id, from: h0 + 190 * min, to: h0 + 250 * min }], now);
     expect(await whole()).toEqual([1, 14400, 14400]);
   }, 60_000);

@@ -83,7 +83,10 @@ export class Rollup {
   }
 
   private async loadFirstData(q: Querier = this.database): Promise<void> {
-    this.firstData = await this.history.firstData(q, this.plant.machines().map((m) => m.id));
+    this.firstData = await this.history.firstData(
+      q,
+      this.plant.machines().map((m) => m.id),
+    );
   }
 
   private countRows(m: MachineInfo, counts: repo.RawCount[]): CountRow[] {
@@ -98,7 +101,15 @@ export class Rollup {
 
   /** Totals of one machine over [from, to) from its raw history. */
   private modelOf(m: MachineInfo, h: repo.RawHistory, from: number, to: number, now: number, calendar = this.calendarFn(m)): TimeTotals {
-    return computeTimeModel({ from, to, now, states: h.states, counts: this.countRows(m, h.counts), calendar, minorStopThresholdS: this.opts.minorStopThresholdS });
+    return computeTimeModel({
+      from,
+      to,
+      now,
+      states: h.states,
+      counts: this.countRows(m, h.counts),
+      calendar,
+      minorStopThresholdS: this.opts.minorStopThresholdS,
+    });
   }
 
   private tailMs = () => this.opts.minorStopThresholdS * 1000;
@@ -113,7 +124,15 @@ export class Rollup {
     const out = new Map<string, TimeTotals>();
     for (let i = 0; i < machines.length; i += 50) {
       const chunk = machines.slice(i, i + 50);
-      const raw = await repo.loadRaw(this.history, q, chunk.map((m) => m.id), from, Math.min(to, now), this.tailMs(), this.conventions);
+      const raw = await repo.loadRaw(
+        this.history,
+        q,
+        chunk.map((m) => m.id),
+        from,
+        Math.min(to, now),
+        this.tailMs(),
+        this.conventions,
+      );
       for (const m of chunk) out.set(m.id, this.modelOf(m, raw.get(m.id)!, from, to, now));
     }
     return out;
@@ -136,7 +155,8 @@ export class Rollup {
       const ongoing = stop === open;
       const first = firstInside(pbtWindows(calendar(stop.start, stop.end)).pbt, stop.start, stop.end);
       if (first === undefined || first >= b) continue;
-      if (ongoing) mark(first); // next fold
+      if (ongoing)
+        mark(first); // next fold
       else if (first < a) markIn(this.learnt, first); // this fold (foldNow), so a read right after sees it
     }
     const counts = this.countRows(m, h.counts);
@@ -152,7 +172,14 @@ export class Rollup {
       let cj = ci;
       while (cj < counts.length && counts[cj].ts < end) cj++;
       const t = computeTimeModel({
-        from: hour, to: end, now, states: h.states.slice(si, sj), counts: counts.slice(ci, cj), calendar, minorStopThresholdS: this.opts.minorStopThresholdS, stops,
+        from: hour,
+        to: end,
+        now,
+        states: h.states.slice(si, sj),
+        counts: counts.slice(ci, cj),
+        calendar,
+        minorStopThresholdS: this.opts.minorStopThresholdS,
+        stops,
       });
       rows.push({ equipmentId: m.id, hour, t });
     }
@@ -167,7 +194,15 @@ export class Rollup {
       const chunk = machines.slice(i, i + 20);
       for (let s = a; s < b; s += step) {
         const e = Math.min(b, s + step);
-        const raw = await repo.loadRaw(this.history, this.database, chunk.map((m) => m.id), s, e, this.tailMs(), this.conventions);
+        const raw = await repo.loadRaw(
+          this.history,
+          this.database,
+          chunk.map((m) => m.id),
+          s,
+          e,
+          this.tailMs(),
+          this.conventions,
+        );
         const rows = chunk.flatMap((m) => this.hourRows(m, raw.get(m.id)!, s, e, now));
         const days = new Map<string, { equipmentId: string; day: number }>();
         for (const r of rows) days.set(`${r.equipmentId}|${floorTo(r.hour, DAY)}`, { equipmentId: r.equipmentId, day: floorTo(r.hour, DAY) });
@@ -293,7 +328,16 @@ export class Rollup {
     let da = ceilTo(a, DAY);
     let db = floorTo(b, DAY);
     if (db <= da) da = db = a;
-    merge(await repo.sumRollups(this.database, machines.map((m) => m.id), a, b, da, db));
+    merge(
+      await repo.sumRollups(
+        this.database,
+        machines.map((m) => m.id),
+        a,
+        b,
+        da,
+        db,
+      ),
+    );
     if (from < a) merge(await this.fromRaw(machines, from, a));
     if (b < end) merge(await this.fromRaw(machines, b, end));
     return out;

@@ -8,7 +8,18 @@ import { bottleneckFiguresSchema } from './bottleneck.ts';
 export const equipmentRef = z.object({ id: z.string(), path: z.string(), name: z.string(), level: z.string() });
 
 const nullableNumber = z.number().nullable();
-const timesSchema = z.object({ pot: z.number(), pdot: z.number(), pbt: z.number(), adot: z.number(), aubt: z.number(), adet: z.number(), aupt: z.number(), asut: z.number(), apt: z.number(), unknown: z.number() });
+const timesSchema = z.object({
+  pot: z.number(),
+  pdot: z.number(),
+  pbt: z.number(),
+  adot: z.number(),
+  aubt: z.number(),
+  adet: z.number(),
+  aupt: z.number(),
+  asut: z.number(),
+  apt: z.number(),
+  unknown: z.number(),
+});
 const countsSchema = z.object({ pq: z.number(), gq: z.number(), sq: z.number(), rq: z.number() });
 export const figures = {
   oee: nullableNumber,
@@ -25,7 +36,11 @@ export const figures = {
   sixBigLosses: z.record(z.string(), z.number()),
 };
 /** Which definitions the figures use: the settings and conventions in force, in sentences and as formulas. */
-const settingsSchema = z.object({ minorStops: z.enum(['availability', 'performance']), idle: z.enum(['iso', 'exclude']), mtbf: z.enum(['operating', 'uptime']) });
+const settingsSchema = z.object({
+  minorStops: z.enum(['availability', 'performance']),
+  idle: z.enum(['iso', 'exclude']),
+  mtbf: z.enum(['operating', 'uptime']),
+});
 const definitionsSchema = z.object({
   settings: settingsSchema,
   conventions: z.object({
@@ -66,7 +81,9 @@ export const bottleneckResponse = z.object({
   to: z.string(),
   /** How the ranking is made, in sentences. */
   method: z.array(z.string()),
-  machines: z.array(z.object({ id: z.string(), path: z.string(), name: z.string(), figures: bottleneckFiguresSchema, rank: z.number(), bottleneck: z.boolean() })),
+  machines: z.array(
+    z.object({ id: z.string(), path: z.string(), name: z.string(), figures: bottleneckFiguresSchema, rank: z.number(), bottleneck: z.boolean() }),
+  ),
 });
 export type BottleneckResult = z.infer<typeof bottleneckResponse>;
 

@@ -13,7 +13,13 @@ import * as repo from './performance.repository.ts';
 import type { PerformanceService } from './performance.service.ts';
 import { listStops } from './time-model.ts';
 
-export const reasonRowSchema = z.object({ id: z.string(), parentId: z.string().nullable(), name: z.string(), planned: z.boolean(), loss: z.string().nullable() });
+export const reasonRowSchema = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  name: z.string(),
+  planned: z.boolean(),
+  loss: z.string().nullable(),
+});
 export type ReasonRow = z.infer<typeof reasonRowSchema>;
 
 /** A stop as the API shows it; instants are ISO 8601 strings. */
@@ -61,7 +67,15 @@ export class StopService {
     const { machines } = this.perf.scope(equipment);
     const now = this.perf.rollup.now();
     const threshold = this.perf.opts.minorStopThresholdS;
-    const raw = await repo.loadRaw(this.perf.history, this.ctx.database, machines.map((m) => m.id), from, Math.min(to, now), threshold * 1000, this.perf.rollup.conventions);
+    const raw = await repo.loadRaw(
+      this.perf.history,
+      this.ctx.database,
+      machines.map((m) => m.id),
+      from,
+      Math.min(to, now),
+      threshold * 1000,
+      this.perf.rollup.conventions,
+    );
     const reasonRows = await this.ctx.database.query<{ e: string; s: number; reasonId: string; name: string; comment: string }>(
       `SELECT r.equipment_id AS e, extract(epoch FROM r.start_ts)::float8 * 1000 AS s, r.reason_id AS "reasonId", p.name, r.comment
        FROM perf_stop_reasons r JOIN perf_reasons p ON p.id = r.reason_id
@@ -70,7 +84,12 @@ export class StopService {
     );
     const reasonOf = (e: string, s: number) => reasonRows.find((r) => r.e === e && Math.abs(r.s - s) < 1);
     // stops a person has not classified take the reason their alarm code maps to
-    const alarms = await this.perf.history.alarmValues(this.ctx.database, new Map(machines.map((m) => [m.id, m.alarmTags])), from - 86_400_000, Math.min(to, now));
+    const alarms = await this.perf.history.alarmValues(
+      this.ctx.database,
+      new Map(machines.map((m) => [m.id, m.alarmTags])),
+      from - 86_400_000,
+      Math.min(to, now),
+    );
     const mappings = await analysis.listAlarmMappings(this.ctx.db);
     const plantWide = await analysis.plantWideAlarmCodes(this.ctx.db);
     const names = new Map((await this.reasons()).map((r) => [r.id, r.name]));
@@ -95,7 +114,7 @@ export class StopService {
           states: s.states,
           shift: shifts.find((x) => x.start <= s.start && s.start < x.end)?.name ?? null,
           reasonId: r?.reasonId ?? mapped,
-          reason: r?.name ?? (mapped ? names.get(mapped) ?? mapped : null),
+          reason: r?.name ?? (mapped ? (names.get(mapped) ?? mapped) : null),
           reasonSource: r ? 'person' : mapped ? 'alarm' : null,
           alarmCode,
           comment: r?.comment ?? '',
@@ -111,18 +130,23 @@ export class StopService {
     const { machines } = this.perf.scope(equipment);
     if (machines.length !== 1) throw new AppError('validation_failed', 'name one machine', [{ path: 'params.equipment', message: 'not a machine' }]);
     const reasons = await this.reasons();
-    if (!reasons.some((r) => r.id === reasonId)) throw new AppError('validation_failed', `reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
+    if (!reasons.some((r) => r.id === reasonId))
+      throw new AppError('validation_failed', `reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
     const stop = (await this.list(machines[0].id, start - 1, start + 1)).find((s) => Math.abs(Date.parse(s.start) - start) < 1);
     if (!stop) throw notFound(`stop of ${machines[0].path} starting at`, new Date(start).toISOString());
     const m = machines[0];
-    const exact = (await repo.loadRaw(this.perf.history, this.ctx.database, [m.id], start - 1, start + 1, 0)).get(m.id)!.states.find((s) => Math.abs(s.start - start) < 1)?.start ?? start;
+    const exact =
+      (await repo.loadRaw(this.perf.history, this.ctx.database, [m.id], start - 1, start + 1, 0)).get(m.id)!.states.find((s) => Math.abs(s.start - start) < 1)
+        ?.start ?? start;
     await this.ctx.db.transaction(async (tx) => {
       const [before] = await rowsOf<{ reasonId: string; comment: string }>(
         tx,
         sql`SELECT reason_id AS "reasonId", comment FROM perf_stop_reasons WHERE equipment_id = ${m.id} AND abs(extract(epoch FROM start_ts) - ${exact / 1000}) < 0.001`,
       );
       await tx.execute(sql`DELETE FROM perf_stop_reasons WHERE equipment_id = ${m.id} AND abs(extract(epoch FROM start_ts) - ${exact / 1000}) < 0.001`);
-      await tx.execute(sql`INSERT INTO perf_stop_reasons (equipment_id, start_ts, reason_id, comment, classified_by) VALUES (${m.id}, to_timestamp(${exact / 1000}), ${reasonId}, ${comment}, ${actor.name})`);
+      await tx.execute(
+        sql`INSERT INTO perf_stop_reasons (equipment_id, start_ts, reason_id, comment, classified_by) VALUES (${m.id}, to_timestamp(${exact / 1000}), ${reasonId}, ${comment}, ${actor.name})`,
+      );
       await appendAudit(tx, actor, {
         action: before ? 'update' : 'create',
         entity: 'stop_reason',
@@ -140,7 +164,12 @@ export class StopService {
     const stops = await this.list(equipment, from, to);
     const acc = new Map<string, { key: string; seconds: number; stops: number; minorStops: number }>();
     for (const s of stops) {
-      const key = by === 'reason' ? s.reason ?? (s.kind === 'minor' ? 'minor stop (no reason)' : 'unclassified') : by === 'machine' ? s.path : s.shift ?? 'outside shifts';
+      const key =
+        by === 'reason'
+          ? (s.reason ?? (s.kind === 'minor' ? 'minor stop (no reason)' : 'unclassified'))
+          : by === 'machine'
+            ? s.path
+            : (s.shift ?? 'outside shifts');
       const a = acc.get(key) ?? { key, seconds: 0, stops: 0, minorStops: 0 };
       a.seconds += (Math.min(Date.parse(s.end), to) - Math.max(Date.parse(s.start), from)) / 1000;
       if (s.kind === 'minor') a.minorStops++;
@@ -153,7 +182,11 @@ export class StopService {
     return {
       by,
       totalSeconds: Math.round(total * 1000) / 1000,
-      rows: rows.map((r) => ((cum += r.seconds), { ...r, seconds: Math.round(r.seconds * 1000) / 1000, cumulativeShare: total > 0 ? Math.round((cum / total) * 10000) / 10000 : 0 })),
+      rows: rows.map(
+        (r) => (
+          (cum += r.seconds), { ...r, seconds: Math.round(r.seconds * 1000) / 1000, cumulativeShare: total > 0 ? Math.round((cum / total) * 10000) / 10000 : 0 }
+        ),
+      ),
     };
   }
 
@@ -161,14 +194,15 @@ export class StopService {
 
   async alarmMappings() {
     const rows = await analysis.listAlarmMappings(this.ctx.db);
-    return rows.map((m) => ({ ...m, path: m.scope === 'machine' ? this.perf.view.machine(m.scopeId)?.path ?? null : null }));
+    return rows.map((m) => ({ ...m, path: m.scope === 'machine' ? (this.perf.view.machine(m.scopeId)?.path ?? null) : null }));
   }
 
   /** Resolves the scope of a mapping: a machine (id or path → id) or an equipment class id. */
   private async scopeId(scope: 'machine' | 'class', target: string): Promise<string> {
     if (scope === 'machine') {
       const { machines } = this.perf.scope(target);
-      if (machines.length !== 1 || machines[0].path !== this.perf.view.find(target).path) throw validationFailed('name one machine', [{ path: 'target', message: 'not a machine' }]);
+      if (machines.length !== 1 || machines[0].path !== this.perf.view.find(target).path)
+        throw validationFailed('name one machine', [{ path: 'target', message: 'not a machine' }]);
       return machines[0].id;
     }
     const classes = await this.perf.plant.listCodes('equipmentClass');
@@ -179,12 +213,19 @@ export class StopService {
   /** Maps an alarm code of a machine or machine class to a reason (creates or changes the mapping); audited. */
   async putAlarmMapping(actor: Actor, scope: 'machine' | 'class', target: string, alarmCode: string, reasonId: string) {
     const scopeId = await this.scopeId(scope, target);
-    if (!(await this.reasons()).some((r) => r.id === reasonId)) throw validationFailed(`reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
+    if (!(await this.reasons()).some((r) => r.id === reasonId))
+      throw validationFailed(`reason '${reasonId}' does not exist`, [{ path: 'reasonId', message: 'unknown reason' }]);
     const mapping = { scope, scopeId, alarmCode, reasonId };
     await this.ctx.db.transaction(async (tx) => {
       const before = await analysis.getAlarmMapping(tx, scope, scopeId, alarmCode);
       await analysis.putAlarmMapping(tx, mapping);
-      await appendAudit(tx, actor, { action: before ? 'update' : 'create', entity: 'alarm_reason', entityId: `${scope}:${scopeId}:${alarmCode}`, before, after: mapping });
+      await appendAudit(tx, actor, {
+        action: before ? 'update' : 'create',
+        entity: 'alarm_reason',
+        entityId: `${scope}:${scopeId}:${alarmCode}`,
+        before,
+        after: mapping,
+      });
     });
     return mapping;
   }

@@ -7,9 +7,17 @@ import { addTotals, computeTimeModel, derivedTimes, zeroTotals, type CalendarFn,
 // Monday 2026-03-02, times in UTC
 const at = (hhmm: string, day = 2) => Date.parse(`2026-03-0${day}T${hhmm}:00Z`);
 const span = (a: string, b: string | null, state: string, bucket: string): StateSpan => ({ start: at(a), end: b === null ? null : at(b), state, bucket });
-const count = (hhmm: string, delta: number, ict: number | null, kind: CountRow['kind'] = 'good'): CountRow => ({ ts: at(hhmm), kind, delta, idealCycleTimeS: ict });
+const count = (hhmm: string, delta: number, ict: number | null, kind: CountRow['kind'] = 'good'): CountRow => ({
+  ts: at(hhmm),
+  kind,
+  delta,
+  idealCycleTimeS: ict,
+});
 /** One shift 06:00–14:00, nothing planned inside it. */
-const early: CalendarFn = (from, to) => ({ pot: [{ start: Math.max(from, at('06:00')), end: Math.min(to, at('14:00')) }].filter((s) => s.end > s.start), planned: [] });
+const early: CalendarFn = (from, to) => ({
+  pot: [{ start: Math.max(from, at('06:00')), end: Math.min(to, at('14:00')) }].filter((s) => s.end > s.start),
+  planned: [],
+});
 const model = (states: StateSpan[], counts: CountRow[], from: string, to: string, calendar: CalendarFn = early, now = at('23:59')) =>
   computeTimeModel({ from: at(from), to: at(to), now, states, counts, calendar, minorStopThresholdS: 300 });
 
@@ -39,7 +47,18 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
     const cal = calendarFn(
       {
         timezone: 'UTC',
-        shifts: [{ name: 'Early', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5], breaks: [{ start: '09:00', end: '09:15' }, { start: '12:00', end: '12:30' }] }],
+        shifts: [
+          {
+            name: 'Early',
+            start: '06:00',
+            end: '14:00',
+            days: [1, 2, 3, 4, 5],
+            breaks: [
+              { start: '09:00', end: '09:15' },
+              { start: '12:00', end: '12:30' },
+            ],
+          },
+        ],
         holidays: [],
         plannedDowntime: [{ from: '2026-03-02T10:00:00Z', to: '2026-03-02T11:00:00Z', reason: 'mould service', equipmentPath: 'a/m1' }],
       },
@@ -130,7 +149,12 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
     // The model is a function of the stored history: a late Held 06:30–06:40 and 10 late parts give the same result
     // as if they had arrived on time. APT 3600 − 600 = 3000; ADET 600 (1 failure: 10 min ≥ 5 min threshold)
     const states = [span('06:00', '06:30', 'Execute', 'apt'), span('06:30', '06:40', 'Held', 'adet'), span('06:40', '07:00', 'Execute', 'apt')];
-    const t = model(states, [count('06:50', 10, 60), count('06:20', 40, 60)].sort((a, b) => a.ts - b.ts), '06:00', '07:00');
+    const t = model(
+      states,
+      [count('06:50', 10, 60), count('06:20', 40, 60)].sort((a, b) => a.ts - b.ts),
+      '06:00',
+      '07:00',
+    );
     expect([t.apt, t.adet, t.failures, t.good]).toEqual([3000, 600, 1, 50]);
     expect(computeKpis(t).effectiveness).toBe(1); // 50 × 60 / 3000
   });
@@ -148,11 +172,16 @@ describe('ISO 22400 time model and KPIs, hand-computed', () => {
     // ISO: A = 2700 / 3600 = 0.75; E = 2400 / 2700 = 0.888889; OEE = 2400 / 3600 = 0.666667
     // minor stops as speed loss: APT 2880; A = 0.8; E = 2400 / 2880 = 0.833333; OEE 0.666667
     const states = [
-      span('06:00', '06:10', 'Execute', 'apt'), span('06:10', '06:11', 'Held', 'adet'),
-      span('06:11', '06:20', 'Execute', 'apt'), span('06:20', '06:21', 'Held', 'adet'),
-      span('06:21', '06:30', 'Execute', 'apt'), span('06:30', '06:31', 'Held', 'adet'),
-      span('06:31', '06:40', 'Execute', 'apt'), span('06:40', '06:50', 'Stopped', 'adet'),
-      span('06:50', '06:52', 'Suspended', 'adet'), span('06:52', '07:00', 'Execute', 'apt'),
+      span('06:00', '06:10', 'Execute', 'apt'),
+      span('06:10', '06:11', 'Held', 'adet'),
+      span('06:11', '06:20', 'Execute', 'apt'),
+      span('06:20', '06:21', 'Held', 'adet'),
+      span('06:21', '06:30', 'Execute', 'apt'),
+      span('06:30', '06:31', 'Held', 'adet'),
+      span('06:31', '06:40', 'Execute', 'apt'),
+      span('06:40', '06:50', 'Stopped', 'adet'),
+      span('06:50', '06:52', 'Suspended', 'adet'),
+      span('06:52', '07:00', 'Execute', 'apt'),
     ];
     const t = model(states, [count('06:59', 120, 20)], '06:00', '07:00');
     expect([t.apt, t.adet, t.minorStopS, t.failureS, t.externalS, t.minorStops, t.failures]).toEqual([2700, 900, 180, 600, 120, 3, 1]);

@@ -90,9 +90,32 @@ export interface TimeTotals {
 }
 
 export const TOTAL_KEYS = [
-  'period', 'outside', 'pot', 'pdotPlanned', 'pdotState', 'adot', 'adet', 'asut', 'apt', 'unknown',
-  'failureS', 'minorStopS', 'externalS', 'failures', 'minorStops', 'good', 'scrap', 'rework', 'idealS', 'noIdealQ',
-  'outsideApt', 'outsideGood', 'outsideScrap', 'failureWholeS', 'pdotGood', 'pdotScrap',
+  'period',
+  'outside',
+  'pot',
+  'pdotPlanned',
+  'pdotState',
+  'adot',
+  'adet',
+  'asut',
+  'apt',
+  'unknown',
+  'failureS',
+  'minorStopS',
+  'externalS',
+  'failures',
+  'minorStops',
+  'good',
+  'scrap',
+  'rework',
+  'idealS',
+  'noIdealQ',
+  'outsideApt',
+  'outsideGood',
+  'outsideScrap',
+  'failureWholeS',
+  'pdotGood',
+  'pdotScrap',
 ] as const satisfies ReadonlyArray<keyof TimeTotals>;
 
 export const zeroTotals = (): TimeTotals => Object.fromEntries(TOTAL_KEYS.map((k) => [k, 0])) as unknown as TimeTotals;
@@ -172,17 +195,26 @@ export function computeTimeModel(input: ModelInput): TimeTotals {
     if (bucket === 'pdot') pdotStates.push({ start: a, end: b });
     if (bucket === 'apt') t.outsideApt += (b - a - overlap(pot, a, b)) / ms;
     switch (bucket) {
-      case 'pdot': t.pdotState += inPbt; break;
-      case 'apt': t.apt += inPbt; break;
-      case 'asut': t.asut += inPbt; break;
-      case 'adot': t.adot += inPbt; break;
+      case 'pdot':
+        t.pdotState += inPbt;
+        break;
+      case 'apt':
+        t.apt += inPbt;
+        break;
+      case 'asut':
+        t.asut += inPbt;
+        break;
+      case 'adot':
+        t.adot += inPbt;
+        break;
       case 'adet':
         t.adet += inPbt;
         if (!stop) t.externalS += inPbt;
         else if (stop.minor) t.minorStopS += inPbt;
         else t.failureS += inPbt;
         break;
-      default: t.unknown += inPbt;
+      default:
+        t.unknown += inPbt;
     }
   };
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchedule, solve } from '../scheduling/index.ts';
-import { buildModel, expandCandidates, machineCalendar, priorityWeight, remainingS, type PlanMachine, type PlanOrder, type PlantCalendar } from './model-map.ts';
+import {
+  buildModel,
+  expandCandidates,
+  machineCalendar,
+  priorityWeight,
+  remainingS,
+  type PlanMachine,
+  type PlanOrder,
+  type PlantCalendar,
+} from './model-map.ts';
 
 const H = 3600;
 // Monday 23 November 2026, 00:00 UTC
@@ -48,7 +57,10 @@ describe('orders → engine model', () => {
       [30 * H, 33 * H],
       [33.25 * H, 38 * H],
     ]);
-    const withDown: PlantCalendar = { ...dayShift, plannedDowntime: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T11:00:00Z', reason: 'service', equipmentPath: 'plant/cell1' }] };
+    const withDown: PlantCalendar = {
+      ...dayShift,
+      plannedDowntime: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T11:00:00Z', reason: 'service', equipmentPath: 'plant/cell1' }],
+    };
     expect(machineCalendar({ path: 'plant/cell1/m1', name: 'm1', calendar: withDown }, NOW, 24 * H * 1000)!.unavailable).toEqual([[10 * H, 11 * H]]);
     expect(machineCalendar({ path: 'plant/line/st10', name: 'st10', calendar: withDown }, NOW, 24 * H * 1000)!.unavailable).toBeUndefined();
     // a machine that is down is unavailable until its estimated repair; without a calendar that is all
@@ -58,8 +70,24 @@ describe('orders → engine model', () => {
 
   it('each order a job: chain of remaining operations, eligible machines, release, due, weight, family setups', () => {
     const orders: PlanOrder[] = [
-      { id: 'A', productId: 'P1', family: 'red', priority: 1, dueAt: NOW + 10 * H * 1000, startAfter: NOW + H * 1000, operations: [op(10, ['plant/cell1'], 1800.4), op(20, ['plant/line/st10'], 900)] },
-      { id: 'B', productId: 'P2', family: 'black', priority: 100, dueAt: null, startAfter: NOW - H * 1000, operations: [op(10, ['plant/cell1/m2'], 1200, { status: 'completed' }), op(20, ['plant/cell1/m2'], 300)] },
+      {
+        id: 'A',
+        productId: 'P1',
+        family: 'red',
+        priority: 1,
+        dueAt: NOW + 10 * H * 1000,
+        startAfter: NOW + H * 1000,
+        operations: [op(10, ['plant/cell1'], 1800.4), op(20, ['plant/line/st10'], 900)],
+      },
+      {
+        id: 'B',
+        productId: 'P2',
+        family: 'black',
+        priority: 100,
+        dueAt: null,
+        startAfter: NOW - H * 1000,
+        operations: [op(10, ['plant/cell1/m2'], 1200, { status: 'completed' }), op(20, ['plant/cell1/m2'], 300)],
+      },
       { id: 'C', productId: 'P3', family: 'red', priority: 100, dueAt: null, startAfter: null, operations: [op(10, ['plant/elsewhere'], 60)] },
     ];
     const { problem, index, skipped } = buildModel({ now: NOW, horizonMs: 7 * 24 * H * 1000, machines, orders, objective: 'makespan' });
@@ -68,7 +96,14 @@ describe('orders → engine model', () => {
     expect(skipped).toEqual([{ orderId: 'C', reason: expect.stringContaining('no machine') }]);
     const [a, b] = problem.jobs;
     expect(a).toMatchObject({ name: 'A', release: H, due: 10 * H, weight: priorityWeight(1), family: 0 });
-    expect(a.operations[0]).toMatchObject({ alternatives: [{ machine: 0, duration: 1800 }, { machine: 1, duration: 1800 }], predecessors: [], canPause: true });
+    expect(a.operations[0]).toMatchObject({
+      alternatives: [
+        { machine: 0, duration: 1800 },
+        { machine: 1, duration: 1800 },
+      ],
+      predecessors: [],
+      canPause: true,
+    });
     expect(a.operations[1]).toMatchObject({ alternatives: [{ machine: 2, duration: 900 }], predecessors: [0] });
     expect(b).toMatchObject({ release: 0, family: 1 });
     expect(b.due).toBeUndefined();
@@ -86,11 +121,25 @@ describe('orders → engine model', () => {
     const started = NOW - 2 * H * 1000; // started two hours ago (Sunday night), 3 h of work in total
     const running = op(10, ['plant/cell1'], 3 * H - 600, { status: 'running', phase: 'running', equipment: 'plant/cell1/m2', startedAt: started });
     expect(remainingS(running, NOW)).toBe(H);
-    const orders: PlanOrder[] = [{ id: 'R', productId: 'P', family: 'f', priority: 100, dueAt: null, startAfter: null, operations: [running, op(20, ['plant/line/st10'], 600, { status: 'running' })] }];
+    const orders: PlanOrder[] = [
+      {
+        id: 'R',
+        productId: 'P',
+        family: 'f',
+        priority: 100,
+        dueAt: null,
+        startAfter: null,
+        operations: [running, op(20, ['plant/line/st10'], 600, { status: 'running' })],
+      },
+    ];
     const withCal = machines.map((m) => ({ ...m, calendar: dayShift }));
     const { problem, index } = buildModel({ now: NOW, horizonMs: 7 * 24 * H * 1000, machines: withCal, orders, objective: 'makespan' });
     expect(index.running).toEqual([[true, false]]);
-    expect(problem.jobs[0].operations[0]).toMatchObject({ alternatives: [{ machine: 1, duration: H }], predecessors: [], frozen: { machine: 1, start: 6 * H } });
+    expect(problem.jobs[0].operations[0]).toMatchObject({
+      alternatives: [{ machine: 1, duration: H }],
+      predecessors: [],
+      frozen: { machine: 1, start: 6 * H },
+    });
     expect(problem.jobs[0].operations[1].frozen).toBeUndefined();
     const solved = solve(problem, { maxIterations: 100 });
     expect(checkSchedule(problem, solved.schedule).violations).toEqual([]);
@@ -98,7 +147,17 @@ describe('orders → engine model', () => {
   });
 
   it('an operation running on a machine the plan does not know leaves its order out, with the reason', () => {
-    const orders: PlanOrder[] = [{ id: 'X', productId: 'P', family: 'f', priority: 1, dueAt: null, startAfter: null, operations: [op(10, ['plant/cell1'], 60, { status: 'running', phase: 'setup', equipment: 'gone/m9', startedAt: NOW })] }];
+    const orders: PlanOrder[] = [
+      {
+        id: 'X',
+        productId: 'P',
+        family: 'f',
+        priority: 1,
+        dueAt: null,
+        startAfter: null,
+        operations: [op(10, ['plant/cell1'], 60, { status: 'running', phase: 'setup', equipment: 'gone/m9', startedAt: NOW })],
+      },
+    ];
     expect(buildModel({ now: NOW, horizonMs: 24 * H * 1000, machines, orders, objective: 'makespan' }).skipped[0].reason).toContain('gone/m9');
   });
 });

@@ -155,4 +155,3 @@ export async function publish(tx: Db, id: number, by: string): Promise<void> {
   await tx.execute(sql`UPDATE schedule_versions SET status = 'superseded' WHERE status = 'published'`);
   await tx.execute(sql`UPDATE schedule_versions SET status = 'published', published_at = now(), published_by = ${by} WHERE id = ${id}`);
 }
-

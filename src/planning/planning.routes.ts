@@ -47,7 +47,15 @@ export function planningRoutes(service: PlanningService) {
 
     app.post(
       '/api/schedules',
-      { config: { roles: PLANNERS }, schema: { tags: ['planning'], summary: 'Plan the released orders (background solve); answers 202 with the version id', body: createBody.optional(), response: accepted } },
+      {
+        config: { roles: PLANNERS },
+        schema: {
+          tags: ['planning'],
+          summary: 'Plan the released orders (background solve); answers 202 with the version id',
+          body: createBody.optional(),
+          response: accepted,
+        },
+      },
       async (req, reply) => {
         const v = await service.create(actorOf(principalOf(req)), req.body ?? {});
         return reply.status(202).send({ id: v.id, status: v.status, href: `/api/schedules/${v.id}` });
@@ -100,7 +108,13 @@ export function planningRoutes(service: PlanningService) {
       '/api/schedules/:id/move',
       {
         config: { roles: PLANNERS },
-        schema: { tags: ['planning'], summary: 'Pin an operation at a machine and start; answers 202 with a new version repaired around it', params: idParams, body: moveBody, response: accepted },
+        schema: {
+          tags: ['planning'],
+          summary: 'Pin an operation at a machine and start; answers 202 with a new version repaired around it',
+          params: idParams,
+          body: moveBody,
+          response: accepted,
+        },
       },
       async (req, reply) => {
         const v = await service.move(actorOf(principalOf(req)), req.params.id, req.body);
@@ -110,7 +124,15 @@ export function planningRoutes(service: PlanningService) {
 
     app.post(
       '/api/schedules/repair',
-      { config: { roles: PLANNERS }, schema: { tags: ['planning'], summary: 'A repair proposal from the published plan (machine down, rush order); answers 202', body: repairBody.optional(), response: accepted } },
+      {
+        config: { roles: PLANNERS },
+        schema: {
+          tags: ['planning'],
+          summary: 'A repair proposal from the published plan (machine down, rush order); answers 202',
+          body: repairBody.optional(),
+          response: accepted,
+        },
+      },
       async (req, reply) => {
         const body = req.body ?? { reason: 'repair' as const };
         const v = await service.repair(actorOf(principalOf(req)), { reason: body.reason, machine: body.machine });

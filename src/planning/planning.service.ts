@@ -107,7 +107,8 @@ export class PlanningService {
     const v = await repo.getVersion(this.ctx.db, id);
     if (!v) throw notFound('schedule version', String(id));
     const published = await repo.publishedVersion(this.ctx.db);
-    const diff = published && published.id !== v.id && v.status !== 'running' && v.status !== 'failed' ? diffAssignments(v.assignments, published.assignments) : null;
+    const diff =
+      published && published.id !== v.id && v.status !== 'running' && v.status !== 'failed' ? diffAssignments(v.assignments, published.assignments) : null;
     return { ...v, diff, publishedId: published?.id ?? null };
   }
 
@@ -158,7 +159,12 @@ export class PlanningService {
         reason: v.reason,
         reasonDetail: v.detail,
       });
-      await appendAudit(tx, actor, { action: 'create', entity: 'schedule_version', entityId: String(r.id), after: { reason: v.reason, detail: v.detail, objective: v.objective, timeLimitS: v.timeLimitS, basedOn: v.basedOn } });
+      await appendAudit(tx, actor, {
+        action: 'create',
+        entity: 'schedule_version',
+        entityId: String(r.id),
+        after: { reason: v.reason, detail: v.detail, objective: v.objective, timeLimitS: v.timeLimitS, basedOn: v.basedOn },
+      });
       return r;
     });
     const machines = snap.machines.map((m) => ({ path: m.path, name: m.name, down: m.downUntil !== undefined }));
@@ -222,7 +228,13 @@ export class PlanningService {
           })
         : { schedule: { makespan: 0, totalWeightedTardiness: 0, operations: [] }, stats: { engine: 'none' } };
       const check = checkSchedule(problem, result.schedule);
-      if (!check.ok) throw new Error(`the solver's schedule failed the check: ${check.violations.slice(0, 3).map((x) => x.message).join('; ')}`);
+      if (!check.ok)
+        throw new Error(
+          `the solver's schedule failed the check: ${check.violations
+            .slice(0, 3)
+            .map((x) => x.message)
+            .join('; ')}`,
+        );
       const { assignments, kpis } = describeSchedule(problem, built.index, result.schedule, p.pinned);
       for (const a of assignments) {
         const o = orderInfo.get(a.orderId);
@@ -288,7 +300,8 @@ export class PlanningService {
   async move(actor: Actor, id: number, req: MoveRequest): Promise<VersionRow> {
     const base = await repo.getVersion(this.ctx.db, id);
     if (!base) throw notFound('schedule version', String(id));
-    if (base.status === 'running' || base.status === 'failed') throw new AppError('conflict', `schedule version ${id} is ${base.status}: it has no plan to move in`);
+    if (base.status === 'running' || base.status === 'failed')
+      throw new AppError('conflict', `schedule version ${id} is ${base.status}: it has no plan to move in`);
     if (!base.assignments.some((a) => a.orderId === req.orderId && a.seq === req.seq))
       throw notFound(`operation in schedule version ${id}`, `${req.orderId}/${req.seq}`);
     const startMs = Date.parse(req.start);
@@ -299,19 +312,35 @@ export class PlanningService {
     const order = snap.orders.find((o) => o.id === req.orderId);
     const op = order?.operations.find((o) => o.seq === req.seq);
     if (!order || !op) throw new AppError('conflict', `operation ${req.orderId}/${req.seq} is no longer planned (order not released or operation done)`);
-    const eligible = expandCandidates(op.candidates, snap.machines.map((m) => m.path));
+    const eligible = expandCandidates(
+      op.candidates,
+      snap.machines.map((m) => m.path),
+    );
     if (!eligible.includes(req.machine))
-      throw new AppError('unprocessable', `machine '${req.machine}' cannot run operation ${req.orderId}/${req.seq}; eligible: ${eligible.join(', ') || 'none'}`);
+      throw new AppError(
+        'unprocessable',
+        `machine '${req.machine}' cannot run operation ${req.orderId}/${req.seq}; eligible: ${eligible.join(', ') || 'none'}`,
+      );
     const detail = `${req.orderId}/${req.seq} to ${req.machine} at ${new Date(startMs).toISOString()}`;
     const prepare = (h: number): Prepared => {
       const built = buildModel({ now, horizonMs: h, machines: snap.machines, orders: snap.orders, objective: OBJECTIVES[base.objective] });
       const j = built.index.orders.indexOf(req.orderId);
-      if (j < 0) throw new AppError('unprocessable', `order ${req.orderId} cannot be planned: ${built.skipped.find((s) => s.orderId === req.orderId)?.reason ?? 'unknown reason'}`);
-      const pinned = { job: j, op: built.index.seqs[j].indexOf(req.seq), machine: built.index.machines.indexOf(req.machine), start: Math.max(0, Math.round((startMs - now) / 1000)) };
+      if (j < 0)
+        throw new AppError(
+          'unprocessable',
+          `order ${req.orderId} cannot be planned: ${built.skipped.find((s) => s.orderId === req.orderId)?.reason ?? 'unknown reason'}`,
+        );
+      const pinned = {
+        job: j,
+        op: built.index.seqs[j].indexOf(req.seq),
+        machine: built.index.machines.indexOf(req.machine),
+        start: Math.max(0, Math.round((startMs - now) / 1000)),
+      };
       // a start in a break or between shifts snaps to the machine's next working moment (as a drop on a Gantt would)
       const alt = built.problem.jobs[j].operations[pinned.op].alternatives.find((a) => a.machine === pinned.machine)!;
       const [snapped] = fitCalendar(unavailableIntervals(built.problem.calendars?.[pinned.machine]), pinned.start, alt.duration, true);
-      if (snapped === Infinity) throw new AppError('unprocessable', `cannot move ${req.orderId}/${req.seq}: ${req.machine} has no working time left after ${req.start}`);
+      if (snapped === Infinity)
+        throw new AppError('unprocessable', `cannot move ${req.orderId}/${req.seq}: ${req.machine} has no working time left after ${req.start}`);
       pinned.start = snapped;
       const pinnedStart = new Date(now + snapped * 1000).toISOString();
       try {
@@ -322,7 +351,13 @@ export class PlanningService {
         throw err;
       }
     };
-    return this.launch(actor, { objective: base.objective, timeLimitS: this.options.repairTimeLimitS, basedOn: id, reason: 'move', detail }, now, snap, prepare);
+    return this.launch(
+      actor,
+      { objective: base.objective, timeLimitS: this.options.repairTimeLimitS, basedOn: id, reason: 'move', detail },
+      now,
+      snap,
+      prepare,
+    );
   }
 
   /**
@@ -353,7 +388,13 @@ export class PlanningService {
       return { built, problem: r.problem, stats: { kept: r.kept, replanned: r.replanned, rushOrders: rush.map((o) => o.id) } };
     };
     const detail = req.detail ?? (req.machine ? `${req.machine} down` : rush.length ? `rush: ${rush.map((o) => o.id).join(', ')}` : '');
-    return this.launch(actor, { objective: base.objective, timeLimitS: this.options.repairTimeLimitS, basedOn: base.id, reason: req.reason, detail }, now, snap, prepare);
+    return this.launch(
+      actor,
+      { objective: base.objective, timeLimitS: this.options.repairTimeLimitS, basedOn: base.id, reason: req.reason, detail },
+      now,
+      snap,
+      prepare,
+    );
   }
 
   /** Is an automatic proposal for this reason and detail already waiting (newer than the published plan)? */

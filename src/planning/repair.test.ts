@@ -10,7 +10,12 @@ const problem = (): Problem => ({
   jobs: [0, 1, 2].map((j) => ({
     name: `J${j}`,
     operations: [
-      { alternatives: [{ machine: 0, duration: 10 }, { machine: 1, duration: 10 }] },
+      {
+        alternatives: [
+          { machine: 0, duration: 10 },
+          { machine: 1, duration: 10 },
+        ],
+      },
       { alternatives: [{ machine: 1, duration: 5 }] },
     ],
   })),
@@ -28,7 +33,8 @@ const base: Placement[] = [
   { job: 2, op: 1, machine: 1, start: 25 },
 ];
 
-const frozenOf = (p: Problem) => p.jobs.flatMap((job, j) => job.operations.map((op, k) => (op.frozen ? `${j}:${k}@${op.frozen.machine}:${op.frozen.start}` : null))).filter(Boolean);
+const frozenOf = (p: Problem) =>
+  p.jobs.flatMap((job, j) => job.operations.map((op, k) => (op.frozen ? `${j}:${k}@${op.frozen.machine}:${op.frozen.start}` : null))).filter(Boolean);
 
 describe('stable repair', () => {
   it('keeps a feasible previous plan entirely', () => {
@@ -93,9 +99,29 @@ describe('schedule description', () => {
   });
 
   it('the diff names operations that changed machine or moved a minute or more', () => {
-    const a = (orderId: string, machine: string, start: string): Assignment => ({ orderId, seq: 10, machine, start, end: start, setupS: 0, running: false, risk: 'on-time', eligible: [machine] });
-    const published = [a('A', 'm1', '2026-01-01T06:00:00Z'), a('B', 'm1', '2026-01-01T07:00:00Z'), a('C', 'm2', '2026-01-01T06:00:00Z'), a('D', 'm2', '2026-01-01T08:00:00Z')];
-    const current = [a('A', 'm1', '2026-01-01T06:00:30Z'), a('B', 'm2', '2026-01-01T07:00:00Z'), a('C', 'm2', '2026-01-01T06:05:00Z'), a('E', 'm1', '2026-01-01T09:00:00Z')];
+    const a = (orderId: string, machine: string, start: string): Assignment => ({
+      orderId,
+      seq: 10,
+      machine,
+      start,
+      end: start,
+      setupS: 0,
+      running: false,
+      risk: 'on-time',
+      eligible: [machine],
+    });
+    const published = [
+      a('A', 'm1', '2026-01-01T06:00:00Z'),
+      a('B', 'm1', '2026-01-01T07:00:00Z'),
+      a('C', 'm2', '2026-01-01T06:00:00Z'),
+      a('D', 'm2', '2026-01-01T08:00:00Z'),
+    ];
+    const current = [
+      a('A', 'm1', '2026-01-01T06:00:30Z'),
+      a('B', 'm2', '2026-01-01T07:00:00Z'),
+      a('C', 'm2', '2026-01-01T06:05:00Z'),
+      a('E', 'm1', '2026-01-01T09:00:00Z'),
+    ];
     const d = diffAssignments(current, published);
     expect(d.moved.map((m) => m.orderId)).toEqual(['B', 'C']);
     expect(d).toMatchObject({ added: 1, removed: 1, unchanged: 1 });

@@ -60,7 +60,12 @@ function availableS(problem: Problem, m: number, until: number): number {
   return Math.max(0, until - blocked);
 }
 
-export function describeSchedule(problem: Problem, index: ModelIndex, schedule: Schedule, pinned?: { job: number; op: number }): { assignments: Assignment[]; kpis: Kpis } {
+export function describeSchedule(
+  problem: Problem,
+  index: ModelIndex,
+  schedule: Schedule,
+  pinned?: { job: number; op: number },
+): { assignments: Assignment[]; kpis: Kpis } {
   const at = (s: number) => new Date(index.horizonStart + s * 1000).toISOString();
   const setups = setupsBefore(problem, schedule.operations);
   const completion = new Map<number, number>();

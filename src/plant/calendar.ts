@@ -39,7 +39,11 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 /** Wall-clock fields of an instant in a zone. */
 export function localParts(ts: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const p = Object.fromEntries(formatter(tz).formatToParts(new Date(ts)).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    formatter(tz)
+      .formatToParts(new Date(ts))
+      .map((x) => [x.type, x.value]),
+  );
   return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second };
 }
 

@@ -46,7 +46,8 @@ export function checkPlantShape(doc: unknown, limits: PlantFileLimits): void {
     if (++items > limits.maxItems) break;
     if (n && typeof n === 'object' && Array.isArray(n.children)) nodes.push(...n.children);
   }
-  if (items > limits.maxItems) throw tooMany('entries (equipment, classes, calendars, materials, products)', items, limits.maxItems, PLANT_FILE_SETTINGS.maxItems, true);
+  if (items > limits.maxItems)
+    throw tooMany('entries (equipment, classes, calendars, materials, products)', items, limits.maxItems, PLANT_FILE_SETTINGS.maxItems, true);
 }
 
 /** parsePlantFile with the limits checked between reading the YAML/JSON and validating it. */
@@ -58,7 +59,8 @@ export function parsePlantFileLimited(input: string | unknown, limits: PlantFile
     } catch (err) {
       // The YAML parser recurses per level: a hostile nesting overflows its stack before our depth check can run. It
       // reports that as a parse error carrying the engine's RangeError message.
-      if (err instanceof RangeError || /Maximum call stack size exceeded/.test(String((err as Error).message))) throw tooMany('levels of nesting', limits.maxDepth + 1, limits.maxDepth, PLANT_FILE_SETTINGS.maxDepth, true);
+      if (err instanceof RangeError || /Maximum call stack size exceeded/.test(String((err as Error).message)))
+        throw tooMany('levels of nesting', limits.maxDepth + 1, limits.maxDepth, PLANT_FILE_SETTINGS.maxDepth, true);
       // parsePlantFile words the syntax error with its line and column (and throws it)
       doc = parsePlantFile(input);
     }

@@ -38,10 +38,16 @@ const equipmentNode: fc.Memo<unknown> = fc.memo((n) =>
 describe('plant files, fuzzed', () => {
   it('answers random JSON values and random plant-like shapes with a plant file or a 4xx', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 6 }), fc.record({ equipment: fc.array(equipmentNode(4), { maxLength: 4 }), materials: fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 3 }) })), (doc) => {
-        expect4xx(doc);
-        expect4xx(JSON.stringify(doc) ?? 'null');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 6 }),
+          fc.record({ equipment: fc.array(equipmentNode(4), { maxLength: 4 }), materials: fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 3 }) }),
+        ),
+        (doc) => {
+          expect4xx(doc);
+          expect4xx(JSON.stringify(doc) ?? 'null');
+        },
+      ),
       { numRuns: 150 },
     );
   }, 30_000);

@@ -48,7 +48,15 @@ describe('plant files', () => {
         { id: 'b', level: 'area', name: 'b', parent: 'a' },
         { id: 'c', level: 'area', name: 'c', parent: 'b' },
         { id: 'd', level: 'area', name: 'd', parent: 'nowhere/x' },
-        { id: 'e', level: 'enterprise', name: 'e', children: [{ id: 'dup', level: 'site', name: 'x' }, { id: 'dup', level: 'site', name: 'y' }] },
+        {
+          id: 'e',
+          level: 'enterprise',
+          name: 'e',
+          children: [
+            { id: 'dup', level: 'site', name: 'x' },
+            { id: 'dup', level: 'site', name: 'y' },
+          ],
+        },
         { id: 'm', level: 'machine', name: 'm', parent: 'dup' },
       ],
     });

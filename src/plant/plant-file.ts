@@ -100,7 +100,13 @@ export function parsePlantFile(input: string | unknown): PlantFile {
   const r = plantFileSchema.safeParse(doc);
   if (!r.success) {
     const issues = zodIssuesToFields(r.error.issues);
-    throw validationFailed(`the plant file has ${issues.length} problem(s): ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw validationFailed(
+      `the plant file has ${issues.length} problem(s): ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}`,
+      issues,
+    );
   }
   return r.data;
 }
@@ -236,7 +242,13 @@ async function mergePlantFile(db: Db, actor: Actor, file: PlantFile, reason: str
       issues.push(...checkProductRefs(p, known, `products[${i}]`));
     });
     if (issues.length)
-      throw validationFailed(`the plant file has ${issues.length} problem(s): ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      throw validationFailed(
+        `the plant file has ${issues.length} problem(s): ${issues
+          .slice(0, 5)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`,
+        issues,
+      );
 
     const counts: ImportCounts = { created: {}, updated: {}, unchanged: 0 };
     const bump = (k: 'created' | 'updated', e: string) => (counts[k][e] = (counts[k][e] ?? 0) + 1);
@@ -285,7 +297,14 @@ async function mergePlantFile(db: Db, actor: Actor, file: PlantFile, reason: str
         bump('created', 'equipment');
       } else if (!sameFields(before, fields)) {
         const row = await repo.updateEquipment(tx, before.id, { ...fields, version: before.version + 1 });
-        await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: row.id, before: redacted(publicEquipment(before)), after: redacted(publicEquipment(row)), reason });
+        await appendAudit(tx, actor, {
+          action: 'update',
+          entity: 'equipment',
+          entityId: row.id,
+          before: redacted(publicEquipment(before)),
+          after: redacted(publicEquipment(row)),
+          reason,
+        });
         bump('updated', 'equipment');
       } else counts.unchanged++;
     }
@@ -334,4 +353,3 @@ export async function exportPlant(db: Db): Promise<PlantFile> {
 
 export const plantFileToText = (file: PlantFile, format: 'yaml' | 'json') =>
   format === 'json' ? `${JSON.stringify(file, null, 2)}\n` : stringifyYaml(file, { lineWidth: 0 });
-

@@ -8,7 +8,17 @@ import type { EventBus } from '../platform/events.ts';
 import * as repo from './plant.repository.ts';
 import type { CodeEntity, CodeRow, EquipmentRow } from './plant.repository.ts';
 import type { Wire } from '../platform/wire.ts';
-import { LEVEL_RANK, type CalendarInput, type Connection, type EquipmentCreate, type EquipmentPatch, type Level, type Properties, type RoutingOperation, type TagDef } from './schemas.ts';
+import {
+  LEVEL_RANK,
+  type CalendarInput,
+  type Connection,
+  type EquipmentCreate,
+  type EquipmentPatch,
+  type Level,
+  type Properties,
+  type RoutingOperation,
+  type TagDef,
+} from './schemas.ts';
 
 export interface PublicEquipment {
   id: string;
@@ -163,63 +173,78 @@ export class PlantService implements EquipmentLookup {
   }
 
   async createEquipment(actor: Actor, input: EquipmentCreate): Promise<PublicEquipment> {
-    return this.db.transaction(async (tx) => {
-      const parent = input.parentId ? await repo.getEquipment(tx, input.parentId) : undefined;
-      if (input.parentId && !parent) throw validationFailed(`parent '${input.parentId}' does not exist`, [{ path: 'parentId', message: 'does not exist' }]);
-      assertLevelBelow(parent?.level as Level | undefined, input.level, 'level');
-      await this.checkEquipmentRefs(tx, input);
-      const path = parent ? `${parent.path}/${input.extId}` : input.extId;
-      if (await repo.getEquipmentByPath(tx, path))
-        throw new AppError('duplicate', `equipment '${path}' already exists`, [{ path: 'extId', message: `'${input.extId}' is already used under this parent` }]);
-      const row = await repo.insertEquipment(tx, {
-        id: randomUUID(),
-        extId: input.extId,
-        parentId: input.parentId,
-        path,
-        level: input.level,
-        name: input.name,
-        description: input.description ?? '',
-        equipmentClass: input.equipmentClass ?? null,
-        calendarId: input.calendarId ?? null,
-        properties: input.properties ?? {},
-        attributes: input.attributes ?? {},
-        tags: input.tags ?? [],
-        connections: input.connections ?? [],
-      });
-      const after = publicEquipment(row);
-      await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: redacted(after) });
-      return after;
-    }).then(async (r) => (await this.changed('equipment', r.id, 'create'), r));
+    return this.db
+      .transaction(async (tx) => {
+        const parent = input.parentId ? await repo.getEquipment(tx, input.parentId) : undefined;
+        if (input.parentId && !parent) throw validationFailed(`parent '${input.parentId}' does not exist`, [{ path: 'parentId', message: 'does not exist' }]);
+        assertLevelBelow(parent?.level as Level | undefined, input.level, 'level');
+        await this.checkEquipmentRefs(tx, input);
+        const path = parent ? `${parent.path}/${input.extId}` : input.extId;
+        if (await repo.getEquipmentByPath(tx, path))
+          throw new AppError('duplicate', `equipment '${path}' already exists`, [
+            { path: 'extId', message: `'${input.extId}' is already used under this parent` },
+          ]);
+        const row = await repo.insertEquipment(tx, {
+          id: randomUUID(),
+          extId: input.extId,
+          parentId: input.parentId,
+          path,
+          level: input.level,
+          name: input.name,
+          description: input.description ?? '',
+          equipmentClass: input.equipmentClass ?? null,
+          calendarId: input.calendarId ?? null,
+          properties: input.properties ?? {},
+          attributes: input.attributes ?? {},
+          tags: input.tags ?? [],
+          connections: input.connections ?? [],
+        });
+        const after = publicEquipment(row);
+        await appendAudit(tx, actor, { action: 'create', entity: 'equipment', entityId: row.id, after: redacted(after) });
+        return after;
+      })
+      .then(async (r) => (await this.changed('equipment', r.id, 'create'), r));
   }
 
   async updateEquipment(actor: Actor, id: string, patch: EquipmentPatch): Promise<PublicEquipment> {
     const { reason, ...fields } = patch;
-    return this.db.transaction(async (tx) => {
-      const before = await repo.getEquipment(tx, id);
-      if (!before) throw notFound('equipment', id);
-      const parentId = fields.parentId !== undefined ? fields.parentId : before.parentId;
-      const parent = parentId ? await repo.getEquipment(tx, parentId) : undefined;
-      if (parentId && !parent) throw validationFailed(`parent '${parentId}' does not exist`, [{ path: 'parentId', message: 'does not exist' }]);
-      const level = (fields.level ?? before.level) as Level;
-      assertLevelBelow(parent?.level as Level | undefined, level, fields.level ? 'level' : 'parentId');
-      const extId = fields.extId ?? before.extId;
-      const path = parent ? `${parent.path}/${extId}` : extId;
-      if (parent && (parent.id === id || parent.path.startsWith(`${before.path}/`)))
-        throw validationFailed('equipment cannot be moved below itself', [{ path: 'parentId', message: 'would create a cycle in the hierarchy' }]);
-      const children = (await repo.listEquipment(tx)).filter((e) => e.parentId === id);
-      for (const c of children)
-        if (LEVEL_RANK[c.level as Level] <= LEVEL_RANK[level])
-          throw validationFailed(`level '${level}' would sit at or below its child '${c.path}' (${c.level})`, [{ path: 'level', message: 'must stay above its children' }]);
-      await this.checkEquipmentRefs(tx, fields);
-      if (path !== before.path && (await repo.getEquipmentByPath(tx, path)))
-        throw new AppError('duplicate', `equipment '${path}' already exists`, [{ path: 'extId', message: 'already used under this parent' }]);
-      if (fields.connections) fields.connections = restoreSecrets(fields.connections, before.connections as Connection[]);
-      const row = await repo.updateEquipment(tx, id, { ...fields, parentId, path, version: before.version + 1 });
-      if (path !== before.path) await repo.repathDescendants(tx, before.path, path);
-      const after = publicEquipment(row);
-      await appendAudit(tx, actor, { action: 'update', entity: 'equipment', entityId: id, before: redacted(publicEquipment(before)), after: redacted(after), reason });
-      return after;
-    }).then(async (r) => (await this.changed('equipment', r.id, 'update'), r));
+    return this.db
+      .transaction(async (tx) => {
+        const before = await repo.getEquipment(tx, id);
+        if (!before) throw notFound('equipment', id);
+        const parentId = fields.parentId !== undefined ? fields.parentId : before.parentId;
+        const parent = parentId ? await repo.getEquipment(tx, parentId) : undefined;
+        if (parentId && !parent) throw validationFailed(`parent '${parentId}' does not exist`, [{ path: 'parentId', message: 'does not exist' }]);
+        const level = (fields.level ?? before.level) as Level;
+        assertLevelBelow(parent?.level as Level | undefined, level, fields.level ? 'level' : 'parentId');
+        const extId = fields.extId ?? before.extId;
+        const path = parent ? `${parent.path}/${extId}` : extId;
+        if (parent && (parent.id === id || parent.path.startsWith(`${before.path}/`)))
+          throw validationFailed('equipment cannot be moved below itself', [{ path: 'parentId', message: 'would create a cycle in the hierarchy' }]);
+        const children = (await repo.listEquipment(tx)).filter((e) => e.parentId === id);
+        for (const c of children)
+          if (LEVEL_RANK[c.level as Level] <= LEVEL_RANK[level])
+            throw validationFailed(`level '${level}' would sit at or below its child '${c.path}' (${c.level})`, [
+              { path: 'level', message: 'must stay above its children' },
+            ]);
+        await this.checkEquipmentRefs(tx, fields);
+        if (path !== before.path && (await repo.getEquipmentByPath(tx, path)))
+          throw new AppError('duplicate', `equipment '${path}' already exists`, [{ path: 'extId', message: 'already used under this parent' }]);
+        if (fields.connections) fields.connections = restoreSecrets(fields.connections, before.connections as Connection[]);
+        const row = await repo.updateEquipment(tx, id, { ...fields, parentId, path, version: before.version + 1 });
+        if (path !== before.path) await repo.repathDescendants(tx, before.path, path);
+        const after = publicEquipment(row);
+        await appendAudit(tx, actor, {
+          action: 'update',
+          entity: 'equipment',
+          entityId: id,
+          before: redacted(publicEquipment(before)),
+          after: redacted(after),
+          reason,
+        });
+        return after;
+      })
+      .then(async (r) => (await this.changed('equipment', r.id, 'update'), r));
   }
 
   async deleteEquipment(actor: Actor, id: string, reason?: string): Promise<void> {
@@ -283,7 +308,10 @@ export class PlantService implements EquipmentLookup {
       if (!before) throw notFound(ENTITY_LABEL[e], id);
       const users = await repo.codeUsage(tx, e, id);
       if (users.length)
-        throw new AppError('conflict', `${ENTITY_LABEL[e]} '${id}' is still used by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`);
+        throw new AppError(
+          'conflict',
+          `${ENTITY_LABEL[e]} '${id}' is still used by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`,
+        );
       await repo.deleteCode(tx, e, id);
       await appendAudit(tx, actor, { action: 'delete', entity: AUDIT_ENTITY[e], entityId: id, before: publicCode(before), reason });
     });

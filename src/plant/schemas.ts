@@ -17,9 +17,7 @@ function finiteNumber() {
   return z.number().refine(Number.isFinite, 'must be a finite number');
 }
 const finite = finiteNumber();
-export const propertySchema = z
-  .object({ value: z.unknown(), unit: z.string().max(32).optional(), description: z.string().max(500).optional() })
-  .strict();
+export const propertySchema = z.object({ value: z.unknown(), unit: z.string().max(32).optional(), description: z.string().max(500).optional() }).strict();
 export const propertiesSchema = z.record(z.string().min(1).max(100), propertySchema);
 export const attributesSchema = z.record(z.string().min(1).max(100), z.unknown());
 
@@ -132,7 +130,11 @@ export const equipmentClassSchema = z
     tags: tagListSchema.optional(),
   })
   .strict();
-export const equipmentClassPatchSchema = equipmentClassSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
+export const equipmentClassPatchSchema = equipmentClassSchema
+  .omit({ id: true })
+  .partial()
+  .extend({ reason: text(1000).optional() })
+  .strict();
 
 export const materialSchema = z
   .object({
@@ -144,8 +146,11 @@ export const materialSchema = z
     properties: propertiesSchema.optional(),
   })
   .strict();
-export const materialPatchSchema = materialSchema.omit({ id: true }).partial().extend({ reason: text(1000).optional() }).strict();
-
+export const materialPatchSchema = materialSchema
+  .omit({ id: true })
+  .partial()
+  .extend({ reason: text(1000).optional() })
+  .strict();
 
 export const processParameterSchema = z
   .object({
@@ -166,7 +171,11 @@ export const processParameterSchema = z
   });
 
 export const bomLineSchema = z
-  .object({ materialId: codeSchema, quantity: z.number().positive('must be above 0').refine(Number.isFinite, 'must be finite'), unit: z.string().max(32).optional() })
+  .object({
+    materialId: codeSchema,
+    quantity: z.number().positive('must be above 0').refine(Number.isFinite, 'must be finite'),
+    unit: z.string().max(32).optional(),
+  })
   .strict();
 
 export const routingOperationSchema = z
@@ -175,8 +184,15 @@ export const routingOperationSchema = z
     name: z.string().min(1).max(200),
     workCenter: pathSchema.nullish(),
     equipmentClass: codeSchema.nullish(),
-    idealCycleTimeS: z.number().positive('must be above 0').max(86_400 * 7),
-    setupTimeS: z.number().min(0).max(86_400 * 7).default(0),
+    idealCycleTimeS: z
+      .number()
+      .positive('must be above 0')
+      .max(86_400 * 7),
+    setupTimeS: z
+      .number()
+      .min(0)
+      .max(86_400 * 7)
+      .default(0),
     parameters: z.array(processParameterSchema).default([]),
     bom: z.array(bomLineSchema).default([]),
     instructions: z.string().max(20_000).optional(),
@@ -280,7 +296,10 @@ export const equipmentCreateSchema = z
     connections: z.array(connectionSchema).optional(),
   })
   .strict();
-export const equipmentPatchSchema = equipmentCreateSchema.partial().extend({ reason: text(1000).optional() }).strict();
+export const equipmentPatchSchema = equipmentCreateSchema
+  .partial()
+  .extend({ reason: text(1000).optional() })
+  .strict();
 
 export type EquipmentClassInput = z.infer<typeof equipmentClassSchema>;
 export type MaterialInput = z.infer<typeof materialSchema>;

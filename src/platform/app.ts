@@ -85,9 +85,23 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
     const auth = new AuthService(database.db, config.sessionHours);
     const admin = await auth.ensureFirstAdmin(config.adminPassword);
     const signatures = new SignatureService(database.db, auth, log);
-    const ctx: AppContext = { config, database, db: database.db, auth, events: new EventBus(), log, version: VERSION, health: new Map(), audit: checkpoints, signatures };
+    const ctx: AppContext = {
+      config,
+      database,
+      db: database.db,
+      auth,
+      events: new EventBus(),
+      log,
+      version: VERSION,
+      health: new Map(),
+      audit: checkpoints,
+      signatures,
+    };
     // other instances and `takt import plant` on the same PostgreSQL database change master data too
-    await shareMasterData(database, ctx.events.masterData, { listen: true, onError: (err) => log.error({ err }, 'reloading master data changed elsewhere failed') });
+    await shareMasterData(database, ctx.events.masterData, {
+      listen: true,
+      onError: (err) => log.error({ err }, 'reloading master data changed elsewhere failed'),
+    });
     if (opts.seedEmptyPlant) await opts.seedEmptyPlant(ctx);
     const modules = await opts.modules(ctx);
     const stopModules = async () => {
@@ -108,7 +122,13 @@ export async function createTakt(config: Config, opts: StartOptions): Promise<Ta
       firstAdminPassword: admin.created && !config.adminPassword ? admin.password : undefined,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host }).catch((err: unknown) => {
-          throw listenerError(err, { what: 'HTTP', port: config.port, portSetting: 'TAKT_PORT or --port', host: config.host, hostSetting: 'TAKT_HOST or --host' });
+          throw listenerError(err, {
+            what: 'HTTP',
+            port: config.port,
+            portSetting: 'TAKT_PORT or --port',
+            host: config.host,
+            hostSetting: 'TAKT_HOST or --host',
+          });
         });
         // a listener that cannot open (MQTT broker, demo simulator) rejects here: the caller closes and stops
         for (const m of modules) await m.listening?.();

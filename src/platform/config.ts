@@ -16,7 +16,10 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     /** PostgreSQL only: keep Takt's tables in this schema (created if missing) instead of public. */
-    databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').optional(),
+    databaseSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _')
+      .optional(),
     /** The first admin's password on an empty database: the same rule as every password (auth/policy.ts). */
     adminPassword: passwordSchema.optional(),
     /** Load the demo plant with its demo people (known badge PINs) into an empty database; npm start sets it. */
@@ -24,7 +27,11 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Log lines as JSON (one object a line) or readable text; unset: readable on a terminal, JSON otherwise (platform/log.ts). */
     logFormat: z.enum(['json', 'pretty']).optional(),
-    sessionHours: z.coerce.number().positive().max(24 * 90).default(12),
+    sessionHours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(12),
     secureCookies: z.boolean().default(false),
     /** Takt runs behind a reverse proxy: believe its X-Forwarded-For/-Proto/-Host (off: anyone could send them). */
     trustProxy: z.boolean().default(false),
@@ -38,11 +45,22 @@ export const configSchema = z
     /** Address the embedded MQTT broker listens on; unset: the same as `host` (one setting keeps both on one interface). */
     mqttHost: z.string().min(1).optional(),
     /** Largest MQTT packet (bytes) a signed-in client may send to the embedded broker; before sign-in 64 KiB. */
-    mqttMaxPacket: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    mqttMaxPacket: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(1024 * 1024),
     /** Use this broker instead of the embedded one, e.g. mqtt://broker.plant.local:1883 (credentials in the URL). */
-    mqttUrl: z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+    mqttUrl: z
+      .string()
+      .regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
     /** Sparkplug host application id (spBv1.0/STATE/<id>). */
-    sparkplugHostId: z.string().regex(/^[^+#/]{1,64}$/, 'no + # or /').default('takt'),
+    sparkplugHostId: z
+      .string()
+      .regex(/^[^+#/]{1,64}$/, 'no + # or /')
+      .default('takt'),
     /** Run the plant simulator against the demo plant (npm start). */
     simulate: z.boolean().default(true),
     /**
@@ -75,13 +93,20 @@ export const configSchema = z
         }
       }),
     /** The audit anchor's secret (64 hex characters) instead of the key file; every Takt on one database shares it. */
-    auditKey: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (32 bytes)').optional(),
+    auditKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, '64 hex characters (32 bytes)')
+      .optional(),
     /** Where the audit anchor's secret lives (created with mode 0600 on first start); default <dataDir>/audit.key. */
     auditKeyFile: z.string().min(1).optional(),
     /** The signed checkpoints of the audit trail (JSON lines); default <dataDir>/audit-checkpoints.jsonl. */
     auditCheckpointFile: z.string().min(1).optional(),
     /** Minutes between automatic audit checkpoints (only when the trail grew); 0 = on demand and at shutdown only. */
-    auditCheckpointMinutes: z.coerce.number().min(0).max(24 * 60).default(15),
+    auditCheckpointMinutes: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(15),
   })
   .strict();
 
@@ -138,8 +163,7 @@ function fromFile(file: string): Record<string, unknown> {
   const text = readFileSync(file, 'utf8');
   try {
     const parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new Error('the top level must be an object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the top level must be an object');
     return parsed as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
@@ -149,10 +173,7 @@ function fromFile(file: string): Record<string, unknown> {
 /**
  * Precedence: flags > environment > config file (--config, TAKT_CONFIG, or ./takt.config.{yaml,json} if present) > defaults.
  */
-export function loadConfig(
-  flags: Partial<Record<keyof Config, unknown>> & { config?: string } = {},
-  env: NodeJS.ProcessEnv = process.env,
-): Config {
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>> & { config?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const { config: configFlag, ...rest } = flags;
   let file = configFlag ?? env.TAKT_CONFIG;
   if (!file) file = ['takt.config.yaml', 'takt.config.yml', 'takt.config.json'].find((f) => existsSync(f));

@@ -11,7 +11,7 @@ const text = fc.oneof(
 );
 
 describe('csv writer', () => {
-  it('prefixes every text cell that starts like a formula with \', and only those', () => {
+  it("prefixes every text cell that starts like a formula with ', and only those", () => {
     fc.assert(
       fc.property(text, (s) => {
         const [[cell]] = parseCsv(toCsv(['h'], [[s]])).slice(1);
@@ -48,6 +48,9 @@ describe('csv writer', () => {
   });
 
   it('reads quoted fields with separators and line breaks', () => {
-    expect(parseCsv('a,"b,c","d\r\ne",""""\r\n,\r\n')).toEqual([['a', 'b,c', 'd\r\ne', '"'], ['', '']]);
+    expect(parseCsv('a,"b,c","d\r\ne",""""\r\n,\r\n')).toEqual([
+      ['a', 'b,c', 'd\r\ne', '"'],
+      ['', ''],
+    ]);
   });
 });

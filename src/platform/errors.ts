@@ -41,14 +41,10 @@ export const httpStatusOf = (code: ErrorCode): number => ERROR_STATUS[code];
 
 export const notFound = (what: string, id: string) => new AppError('not_found', `${what} '${id}' does not exist`);
 
-export const validationFailed = (message: string, issues: FieldIssue[]) =>
-  new AppError('validation_failed', message, issues);
+export const validationFailed = (message: string, issues: FieldIssue[]) => new AppError('validation_failed', message, issues);
 
 /** Zod issues → field issues with a dotted/indexed path such as `equipment[0].children[2].id`. */
-export function zodIssuesToFields(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix = '',
-): FieldIssue[] {
+export function zodIssuesToFields(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): FieldIssue[] {
   return issues.map((i) => ({ path: joinPath(prefix, i.path), message: i.message }));
 }
 

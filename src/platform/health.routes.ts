@@ -19,8 +19,12 @@ export async function freeDiskMb(dataDir: string): Promise<number | undefined> {
   return Math.floor((s.bavail * s.bsize) / MB);
 }
 
-const healthOk = z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() }).catchall(z.unknown());
-const healthDegraded = z.object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() }).catchall(z.unknown());
+const healthOk = z
+  .object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), uptimeS: z.number() })
+  .catchall(z.unknown());
+const healthDegraded = z
+  .object({ status: z.literal('degraded'), database: z.enum(['pglite', 'postgres']), version: z.string(), error: z.string() })
+  .catchall(z.unknown());
 /** GET /api/health: the named fields; the modules' sections ride along as further keys. */
 export type Health = z.infer<typeof healthOk> | z.infer<typeof healthDegraded>;
 
@@ -60,7 +64,15 @@ export function healthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       }
       // demoCredentials: the sign-in pages show a "not for production" banner while the README's badge PINs work
       const demoCredentials = await ctx.auth.demoCredentials();
-      return { status: 'ok' as const, database: ctx.database.kind, version: ctx.version, uptimeS: Math.round(process.uptime()), demoCredentials, ...disk, ...sections };
+      return {
+        status: 'ok' as const,
+        database: ctx.database.kind,
+        version: ctx.version,
+        uptimeS: Math.round(process.uptime()),
+        demoCredentials,
+        ...disk,
+        ...sections,
+      };
     },
   );
 }

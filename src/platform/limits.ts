@@ -25,7 +25,11 @@ export interface LimitDetails {
 /** 422 naming the limit: `what` is counted (e.g. 'ProductionRequest elements'), `found` may be a lower bound. */
 export function tooMany(what: string, found: number, limit: number, setting: string, atLeast = false): AppError {
   const details: LimitDetails = { setting, limit, found };
-  return new AppError('unprocessable', `too many ${what}: ${atLeast ? 'more than ' : ''}${atLeast ? limit : found} found, at most ${limit} are accepted (${setting})`, details);
+  return new AppError(
+    'unprocessable',
+    `too many ${what}: ${atLeast ? 'more than ' : ''}${atLeast ? limit : found} found, at most ${limit} are accepted (${setting})`,
+    details,
+  );
 }
 
 export const bytesLabel = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`);
@@ -37,5 +41,9 @@ export const bytesLabel = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024
 export const bodyLimitHook = (limit: number, setting: string) => async (req: { headers: Record<string, string | string[] | undefined> }) => {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit)
-    throw new AppError('payload_too_large', `the body is ${bytesLabel(declared)}: at most ${bytesLabel(limit)} are accepted (${setting})`, { setting, limit, found: declared });
+    throw new AppError('payload_too_large', `the body is ${bytesLabel(declared)}: at most ${bytesLabel(limit)} are accepted (${setting})`, {
+      setting,
+      limit,
+      found: declared,
+    });
 };

@@ -89,7 +89,10 @@ export class MasterDataChanges {
     const round = this.next;
     this.next = null;
     this.running = this.run(round.changes)
-      .then(() => round.settle(), (err: Error) => round.settle(err))
+      .then(
+        () => round.settle(),
+        (err: Error) => round.settle(err),
+      )
       .finally(() => {
         this.running = null;
         this.pump();
@@ -124,7 +127,9 @@ export async function shareMasterData(
   if (!database.notify || !database.listen) return;
   const origin = randomUUID();
   const notify = database.notify.bind(database);
-  changes.announceTo((list) => notify(TOPIC, JSON.stringify({ origin, changes: list.length <= 20 ? list : [{ entity: 'plant', entityId: '*', action: 'many' }] })));
+  changes.announceTo((list) =>
+    notify(TOPIC, JSON.stringify({ origin, changes: list.length <= 20 ? list : [{ entity: 'plant', entityId: '*', action: 'many' }] })),
+  );
   if (!opts.listen) return;
   const fail = (err: Error) => opts.onError?.(err);
   await database.listen(

@@ -48,7 +48,10 @@ export async function offload<T>(module: URL, fn: string, args: unknown[], opts:
         void worker.terminate();
       };
       const timer = setTimeout(
-        () => finish(() => reject(new AppError('unprocessable', `the input took longer than ${Math.round(timeoutMs / 1000)} s to check: split it into smaller ones`))),
+        () =>
+          finish(() =>
+            reject(new AppError('unprocessable', `the input took longer than ${Math.round(timeoutMs / 1000)} s to check: split it into smaller ones`)),
+          ),
         timeoutMs,
       );
       worker.on('message', (msg: { ok: boolean; value?: T; error?: { name?: string; code?: string; message: string; details?: unknown } }) => {

@@ -77,7 +77,13 @@ export async function getCharacteristic(db: Db, id: string, forUpdate = false): 
 
 export async function getCharacteristics(db: Db, ids: string[]): Promise<Characteristic[]> {
   if (!ids.length) return [];
-  const rows = await rowsOf<Row>(db, sql`SELECT * FROM quality_characteristics WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  const rows = await rowsOf<Row>(
+    db,
+    sql`SELECT * FROM quality_characteristics WHERE id IN (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
   return rows.map(characteristicOf);
 }
 
@@ -128,7 +134,10 @@ export async function subgroupCounts(db: Db, id: string, subgroups: string[]): P
   const rows = await rowsOf<{ subgroup: string; n: number | string }>(
     db,
     sql`SELECT subgroup, count(*) AS n FROM quality_measurements WHERE characteristic = ${id}
-        AND subgroup IN (${sql.join(subgroups.map((g) => sql`${g}`), sql`, `)}) GROUP BY subgroup`,
+        AND subgroup IN (${sql.join(
+          subgroups.map((g) => sql`${g}`),
+          sql`, `,
+        )}) GROUP BY subgroup`,
   );
   return new Map(rows.map((r) => [r.subgroup, Number(r.n)]));
 }
@@ -136,7 +145,10 @@ export async function subgroupCounts(db: Db, id: string, subgroups: string[]): P
 /** The stored measurements under these (source, key) pairs. */
 export async function measurementsByKey(db: Db, keys: Array<{ source: Source; key: string }>): Promise<StoredMeasurement[]> {
   if (!keys.length) return [];
-  const pairs = sql.join(keys.map((k) => sql`(${k.source}, ${k.key})`), sql`, `);
+  const pairs = sql.join(
+    keys.map((k) => sql`(${k.source}, ${k.key})`),
+    sql`, `,
+  );
   const rows = await rowsOf<Row>(db, sql`SELECT * FROM quality_measurements WHERE (source, idem_key) IN (${pairs})`);
   return rows.map(measurementOf);
 }

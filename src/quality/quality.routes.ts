@@ -89,7 +89,15 @@ const batchResultSchema = z.object({
   accepted: z.number(),
   replayed: z.number(),
   refused: z.number(),
-  results: z.array(z.object({ index: z.number(), status: z.enum(['accepted', 'refused']), id: z.number().optional(), replayed: z.boolean().optional(), reason: z.string().optional() })),
+  results: z.array(
+    z.object({
+      index: z.number(),
+      status: z.enum(['accepted', 'refused']),
+      id: z.number().optional(),
+      replayed: z.boolean().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
 });
 
 const limitsSchema = z.object({
@@ -146,7 +154,11 @@ export function qualityRoutes(fastify: FastifyInstance, service: QualityService)
       schema: {
         tags,
         summary: 'Characteristics to measure, by id; filter by product and kind',
-        querystring: z.object({ product: z.string().max(64).optional(), kind: z.enum(KINDS).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        querystring: z.object({
+          product: z.string().max(64).optional(),
+          kind: z.enum(KINDS).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+        }),
         response: { 200: z.array(characteristicSchema) },
       },
     },
@@ -161,7 +173,15 @@ export function qualityRoutes(fastify: FastifyInstance, service: QualityService)
 
   app.post(
     '/api/quality/characteristics',
-    { config: edit, schema: { tags, summary: 'Define a characteristic (what to measure, where, its chart and rules)', body: createBody, response: { 201: characteristicSchema } } },
+    {
+      config: edit,
+      schema: {
+        tags,
+        summary: 'Define a characteristic (what to measure, where, its chart and rules)',
+        body: createBody,
+        response: { 201: characteristicSchema },
+      },
+    },
     async (req, reply) => {
       const b = req.body;
       const c = await service.create(actorOf(principalOf(req)), { ...b, chart: b.chart as never, rules: b.rules ?? defaultRules(b.ruleSet) });
@@ -173,7 +193,13 @@ export function qualityRoutes(fastify: FastifyInstance, service: QualityService)
     '/api/quality/characteristics/:id',
     {
       config: edit,
-      schema: { tags, summary: 'Change a characteristic (kind, chart and subgroup size only while it has no measurements)', params, body: patchBody, response: { 200: characteristicSchema } },
+      schema: {
+        tags,
+        summary: 'Change a characteristic (kind, chart and subgroup size only while it has no measurements)',
+        params,
+        body: patchBody,
+        response: { 200: characteristicSchema },
+      },
     },
     (req) => {
       const { reason, ...patch } = req.body;
@@ -187,7 +213,13 @@ export function qualityRoutes(fastify: FastifyInstance, service: QualityService)
     '/api/quality/characteristics/:id',
     {
       config: edit,
-      schema: { tags, summary: 'Delete a characteristic that has no measurements (409 once measured)', params, querystring: z.object({ reason: z.string().max(1000).optional() }), response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Delete a characteristic that has no measurements (409 once measured)',
+        params,
+        querystring: z.object({ reason: z.string().max(1000).optional() }),
+        response: { 204: z.null() },
+      },
     },
     async (req, reply) => {
       await service.remove(actorOf(principalOf(req)), req.params.id, req.query.reason ?? null);

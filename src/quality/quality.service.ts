@@ -8,7 +8,16 @@ import type { EquipmentLookup } from '../plant/index.ts';
 import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, NewMeasurement, Source, StoredMeasurement } from './model.ts';
 import * as repo from './quality.repository.ts';
 import { analyze, contractView, type SpcContract } from './spc/analyze.ts';
-import { computeLimits, MAX_MAGNITUDE, SpcInputError, VARIABLES_CHARTS, type ChartSpec, type ControlLimits, type Count, type Measurement } from './spc/charts.ts';
+import {
+  computeLimits,
+  MAX_MAGNITUDE,
+  SpcInputError,
+  VARIABLES_CHARTS,
+  type ChartSpec,
+  type ControlLimits,
+  type Count,
+  type Measurement,
+} from './spc/charts.ts';
 import { MAX_RANGE_SUBGROUP, MIN_SUBGROUP } from './spc/constants.ts';
 import { NELSON_RULES, WESTERN_ELECTRIC_RULES, type RuleSelection } from './spc/rules.ts';
 
@@ -29,10 +38,17 @@ export const isVariableChart = (chart: string): boolean => (VARIABLES_CHARTS as 
 export async function checkCharacteristic(plant: EquipmentLookup, c: CharacteristicInput): Promise<void> {
   const issue = (path: string, message: string) => validationFailed(`${path}: ${message}`, [{ path, message }]);
   if ((c.kind === 'variable') !== isVariableChart(c.chart))
-    throw issue('chart', c.kind === 'variable' ? `a variable characteristic is charted on xbar-r, xbar-s or i-mr, not ${c.chart}` : `an attribute characteristic is charted on p, np, c or u, not ${c.chart}`);
+    throw issue(
+      'chart',
+      c.kind === 'variable'
+        ? `a variable characteristic is charted on xbar-r, xbar-s or i-mr, not ${c.chart}`
+        : `an attribute characteristic is charted on p, np, c or u, not ${c.chart}`,
+    );
   if (c.chart === 'i-mr' && c.subgroupSize !== 1) throw issue('subgroupSize', 'i-mr plots individual values: subgroupSize is 1');
-  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && c.subgroupSize < MIN_SUBGROUP) throw issue('subgroupSize', `${c.chart} needs subgroups of at least ${MIN_SUBGROUP} values`);
-  if (c.chart === 'xbar-r' && c.subgroupSize > MAX_RANGE_SUBGROUP) throw issue('subgroupSize', `xbar-r takes at most ${MAX_RANGE_SUBGROUP} values per subgroup: use xbar-s`);
+  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && c.subgroupSize < MIN_SUBGROUP)
+    throw issue('subgroupSize', `${c.chart} needs subgroups of at least ${MIN_SUBGROUP} values`);
+  if (c.chart === 'xbar-r' && c.subgroupSize > MAX_RANGE_SUBGROUP)
+    throw issue('subgroupSize', `xbar-r takes at most ${MAX_RANGE_SUBGROUP} values per subgroup: use xbar-s`);
   if (c.kind === 'attribute' && (c.lsl !== null || c.usl !== null || c.nominal !== null))
     throw issue('lsl', 'spec limits and a nominal belong to variable characteristics; an attribute one counts defects');
   if (c.lsl !== null && c.usl !== null && !(c.lsl < c.usl)) throw issue('lsl', 'LSL must be below USL');
@@ -85,7 +101,21 @@ export interface BatchResult {
   results: RecordResult[];
 }
 
-const RECORD_FIELDS = new Set(['key', 'characteristic', 'source', 'ts', 'value', 'defects', 'defectives', 'n', 'subgroup', 'orderId', 'operationSeq', 'lot', 'equipment']);
+const RECORD_FIELDS = new Set([
+  'key',
+  'characteristic',
+  'source',
+  'ts',
+  'value',
+  'defects',
+  'defectives',
+  'n',
+  'subgroup',
+  'orderId',
+  'operationSeq',
+  'lot',
+  'equipment',
+]);
 
 const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v);
 const isWhole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
@@ -111,7 +141,8 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
   let defects: number | null = null;
   let defectives: number | null = null;
   let n: number | null = null;
-  const wrongKind = (fields: string[], kind: Kind) => fields.find((f) => present(f as 'value'))?.concat(` does not belong to a ${kind} characteristic (${c.chart} chart)`);
+  const wrongKind = (fields: string[], kind: Kind) =>
+    fields.find((f) => present(f as 'value'))?.concat(` does not belong to a ${kind} characteristic (${c.chart} chart)`);
   if (c.kind === 'variable') {
     const wrong = wrongKind(['defects', 'defectives', 'n'], 'variable');
     if (wrong) return wrong;
@@ -120,7 +151,10 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
     value = r.value;
   } else {
     const needs = c.chart === 'p' || c.chart === 'np' ? ['defectives', 'n'] : c.chart === 'u' ? ['defects', 'n'] : ['defects'];
-    const wrong = wrongKind(['value', 'defects', 'defectives', 'n'].filter((f) => !needs.includes(f)), 'attribute');
+    const wrong = wrongKind(
+      ['value', 'defects', 'defectives', 'n'].filter((f) => !needs.includes(f)),
+      'attribute',
+    );
     if (wrong) return wrong;
     const missing = needs.find((f) => !present(f as 'n'));
     if (missing) return `${missing} is required on a ${c.chart} chart`;
@@ -146,7 +180,8 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
     else return 'subgroup: a text of up to 100 characters or a number';
   }
   // an X̄ chart groups by id: values without one could not be told apart from the next subgroup's
-  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && subgroup === null) return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
+  if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && subgroup === null)
+    return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
   for (const f of ['orderId', 'lot', 'equipment'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
   if (r.operationSeq != null && !(isWhole(r.operationSeq) && (r.operationSeq as number) > 0)) return 'operationSeq: a whole number above 0';
   return {
@@ -266,7 +301,13 @@ export class QualityService {
 
   /** A batch of measurements: each record stored, answered again (its key was stored before) or refused with a reason. */
   async record(records: MeasurementRecord[], defaultSource: Source, by: string, now = Date.now()): Promise<BatchResult> {
-    const ids = [...new Set(records.map((r) => (r && typeof r === 'object' && isText(r.characteristic, 64) ? (r.characteristic as string) : null)).filter((x): x is string => x !== null))];
+    const ids = [
+      ...new Set(
+        records
+          .map((r) => (r && typeof r === 'object' && isText(r.characteristic, 64) ? (r.characteristic as string) : null))
+          .filter((x): x is string => x !== null),
+      ),
+    ];
     const known = new Map((await repo.getCharacteristics(this.db, ids)).map((c) => [c.id, c]));
     const results: RecordResult[] = [];
     const checked: Array<{ index: number; m: NewMeasurement }> = [];
@@ -277,7 +318,14 @@ export class QualityService {
       else checked.push({ index, m: out });
     });
     const slot = (m: { source: string; key: string }) => `${m.source}\u0000${m.key}`;
-    const stored = new Map((await repo.measurementsByKey(this.db, checked.map((x) => x.m))).map((s) => [slot(s), s]));
+    const stored = new Map(
+      (
+        await repo.measurementsByKey(
+          this.db,
+          checked.map((x) => x.m),
+        )
+      ).map((s) => [slot(s), s]),
+    );
     const fresh = new Map<string, { index: number; m: NewMeasurement }>();
     const later: Array<{ index: number; m: NewMeasurement }> = [];
     for (const x of checked) {
@@ -286,30 +334,47 @@ export class QualityService {
       else fresh.set(slot(x.m), x);
     }
     await this.refuseFullSubgroups(fresh, known, results);
-    for (const s of await repo.insertMeasurements(this.db, [...fresh.values()].map((x) => x.m))) {
+    for (const s of await repo.insertMeasurements(
+      this.db,
+      [...fresh.values()].map((x) => x.m),
+    )) {
       const x = fresh.get(slot(s))!;
       results[x.index] = { index: x.index, status: 'accepted', id: s.id };
       stored.set(slot(s), s);
     }
     // keys a concurrent batch stored between our look-up and our insert
     const raced = [...fresh.values()].filter((x) => !results[x.index]);
-    for (const s of await repo.measurementsByKey(this.db, raced.map((x) => x.m))) stored.set(slot(s), s);
+    for (const s of await repo.measurementsByKey(
+      this.db,
+      raced.map((x) => x.m),
+    ))
+      stored.set(slot(s), s);
     for (const x of [...raced, ...later]) {
       const s = stored.get(slot(x.m));
       if (!s) results[x.index] = { index: x.index, status: 'refused', reason: 'not stored, try again' };
-      else if (!sameMeasurement(x.m, s)) results[x.index] = { index: x.index, status: 'refused', reason: `key ${x.m.key} (${x.m.source}) already names another measurement (id ${s.id})` };
+      else if (!sameMeasurement(x.m, s))
+        results[x.index] = { index: x.index, status: 'refused', reason: `key ${x.m.key} (${x.m.source}) already names another measurement (id ${s.id})` };
       // stored before, by a concurrent batch, or earlier in this one: the resend's answer is the stored measurement
       else results[x.index] = { index: x.index, status: 'accepted', id: s.id, replayed: true };
     }
     const count = (f: (r: RecordResult) => boolean) => results.filter(f).length;
-    return { accepted: count((r) => r.status === 'accepted' && !r.replayed), replayed: count((r) => r.replayed === true), refused: count((r) => r.status === 'refused'), results };
+    return {
+      accepted: count((r) => r.status === 'accepted' && !r.replayed),
+      replayed: count((r) => r.replayed === true),
+      refused: count((r) => r.status === 'refused'),
+      results,
+    };
   }
 
   /**
    * An X̄ chart's subgroup holds subgroupSize values: a further one is refused here, since the chart could not plot a
    * subgroup larger than its definition (X̄–R stops at 25) and it is most likely a subgroup id used twice.
    */
-  private async refuseFullSubgroups(fresh: Map<string, { index: number; m: NewMeasurement }>, known: Map<string, Characteristic>, results: RecordResult[]): Promise<void> {
+  private async refuseFullSubgroups(
+    fresh: Map<string, { index: number; m: NewMeasurement }>,
+    known: Map<string, Characteristic>,
+    results: RecordResult[],
+  ): Promise<void> {
     const byChar = new Map<string, Array<[string, { index: number; m: NewMeasurement }]>>();
     for (const e of fresh) {
       const c = known.get(e[1].m.characteristic)!;
@@ -341,7 +406,8 @@ export class QualityService {
       try {
         limits = computeLimits(specOf(c), data as Measurement[]);
       } catch (err) {
-        if (err instanceof SpcInputError) throw new AppError('conflict', `the baseline ${w.from} … ${w.to} (${data.length} measurements) gives no limits: ${err.message}`);
+        if (err instanceof SpcInputError)
+          throw new AppError('conflict', `the baseline ${w.from} … ${w.to} (${data.length} measurements) gives no limits: ${err.message}`);
         throw err;
       }
       const frozen = await repo.insertLimits(tx, { characteristic: id, baselineFrom: w.from, baselineTo: w.to, limits, reason, createdBy: actor.name });
@@ -372,17 +438,32 @@ export class QualityService {
         view = contractOf(c, data, frozen?.limits ?? null);
       } catch (err) {
         // one characteristic whose data cannot be charted does not hide the others
-        if (err instanceof AppError) view = { body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points: [], violations: [], cp: null, cpk: null, pp: null, ppk: null }, limits: null };
+        if (err instanceof AppError)
+          view = {
+            body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points: [], violations: [], cp: null, cpk: null, pp: null, ppk: null },
+            limits: null,
+          };
         else throw err;
       }
-      rows.push({ id: c.id, name: c.name, product: c.product, chart: c.chart, points, cpk: view.body.cpk, ppk: view.body.ppk, violations24h: view.body.violations.length, limits: view.limits });
+      rows.push({
+        id: c.id,
+        name: c.name,
+        product: c.product,
+        chart: c.chart,
+        points,
+        cpk: view.body.cpk,
+        ppk: view.body.ppk,
+        violations24h: view.body.violations.length,
+        limits: view.limits,
+      });
     }
     return rows.sort((a, b) => (a.cpk ?? Infinity) - (b.cpk ?? Infinity) || b.violations24h - a.violations24h || a.id.localeCompare(b.id));
   }
 
   private async windowData(db: Db, c: Characteristic, w: Window): Promise<Measurement[] | Count[]> {
     const ms = await repo.window(db, c.id, w.from, w.to, MAX_WINDOW_POINTS + 1);
-    if (ms.length > MAX_WINDOW_POINTS) throw new AppError('bad_request', `more than ${MAX_WINDOW_POINTS} measurements in ${w.from} … ${w.to}: narrow the window`);
+    if (ms.length > MAX_WINDOW_POINTS)
+      throw new AppError('bad_request', `more than ${MAX_WINDOW_POINTS} measurements in ${w.from} … ${w.to}: narrow the window`);
     return dataOf(c, ms);
   }
 }
@@ -415,7 +496,11 @@ export function rulesOf(c: Characteristic): RuleSelection {
  * The contract's body: against the frozen limits when there are any, else against limits the window itself gives. A
  * window with too little to estimate limits from (no frozen ones) still lists its points, with null limits.
  */
-export function contractOf(c: Characteristic, data: Measurement[] | Count[], frozen: ControlLimits | null): { body: SpcContract; limits: 'frozen' | 'window' | null } {
+export function contractOf(
+  c: Characteristic,
+  data: Measurement[] | Count[],
+  frozen: ControlLimits | null,
+): { body: SpcContract; limits: 'frozen' | 'window' | null } {
   const spec = specOf(c);
   const limitsSpec = isVariableChart(c.chart) ? { lsl: c.lsl ?? undefined, usl: c.usl ?? undefined } : undefined;
   try {
@@ -427,8 +512,14 @@ export function contractOf(c: Characteristic, data: Measurement[] | Count[], fro
         if (!(err instanceof SpcInputError)) throw err;
         const points = isVariableChart(c.chart)
           ? (data as Measurement[]).map((m) => (m.subgroup === undefined ? { ts: m.ts, value: m.value } : { ts: m.ts, value: m.value, subgroup: m.subgroup }))
-          : (data as Count[]).map((k) => ({ ts: k.ts, value: c.chart === 'p' ? k.defectives! / k.n! : c.chart === 'u' ? k.defects! / k.n! : (k.defectives ?? k.defects)! }));
-        return { body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points, violations: [], cp: null, cpk: null, pp: null, ppk: null }, limits: null };
+          : (data as Count[]).map((k) => ({
+              ts: k.ts,
+              value: c.chart === 'p' ? k.defectives! / k.n! : c.chart === 'u' ? k.defects! / k.n! : (k.defectives ?? k.defects)!,
+            }));
+        return {
+          body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points, violations: [], cp: null, cpk: null, pp: null, ppk: null },
+          limits: null,
+        };
       }
     }
     const report = analyze(spec, data as Measurement[], { limits: frozen, rules: rulesOf(c), spec: limitsSpec });

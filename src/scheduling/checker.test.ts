@@ -7,22 +7,32 @@ const problem: Problem = {
   machineCount: 2,
   jobs: [
     {
-      operations: [
-        { alternatives: [{ machine: 0, duration: 3 }], frozen: { machine: 0, start: 0 } },
-        { alternatives: [{ machine: 1, duration: 2 }] },
-      ],
+      operations: [{ alternatives: [{ machine: 0, duration: 3 }], frozen: { machine: 0, start: 0 } }, { alternatives: [{ machine: 1, duration: 2 }] }],
       family: 0,
     },
     {
       operations: [
-        { alternatives: [{ machine: 0, duration: 2 }, { machine: 1, duration: 5 }] },
+        {
+          alternatives: [
+            { machine: 0, duration: 2 },
+            { machine: 1, duration: 5 },
+          ],
+        },
         { alternatives: [{ machine: 1, duration: 4 }], canPause: true },
       ],
       family: 1,
       release: 1,
     },
   ],
-  setups: { perMachine: [[[0, 2], [2, 0]], null] },
+  setups: {
+    perMachine: [
+      [
+        [0, 2],
+        [2, 0],
+      ],
+      null,
+    ],
+  },
   calendars: [null, { unavailable: [[8, 10]] }],
 };
 
@@ -36,8 +46,7 @@ function valid(): ScheduledOperation[] {
   ];
 }
 const sched = (ops: ScheduledOperation[], makespan = 13): Schedule => ({ makespan, totalWeightedTardiness: 0, operations: ops });
-const kinds = (ops: ScheduledOperation[], makespan?: number) =>
-  checkSchedule(problem, sched(ops, makespan)).violations.map((v) => v.kind);
+const kinds = (ops: ScheduledOperation[], makespan?: number) => checkSchedule(problem, sched(ops, makespan)).violations.map((v) => v.kind);
 
 describe('checkSchedule', () => {
   it('accepts a valid schedule', () => {

@@ -122,11 +122,9 @@ export function checkSchedule(problem: Problem, schedule: Schedule): CheckResult
         } else {
           const blocked = blockedTime(broken, p.start, p.end);
           const worked = length - blocked;
-          if (worked !== alt.duration)
-            add('duration', `${name} on machine ${p.machine} works ${worked} in [${p.start}, ${p.end}), expected ${alt.duration}`);
+          if (worked !== alt.duration) add('duration', `${name} on machine ${p.machine} works ${worked} in [${p.start}, ${p.end}), expected ${alt.duration}`);
           if (alt.duration > 0) {
-            if (!op.canPause && blocked > 0)
-              add('calendar', `${name} on machine ${p.machine} overlaps unavailable time and may not pause`);
+            if (!op.canPause && blocked > 0) add('calendar', `${name} on machine ${p.machine} overlaps unavailable time and may not pause`);
             for (const [a, b] of broken) {
               if (a <= p.start && p.start < b) add('calendar', `${name} starts at ${p.start} inside unavailable time [${a}, ${b})`);
               if (a < p.end && p.end <= b) add('calendar', `${name} ends at ${p.end} inside unavailable time [${a}, ${b})`);
@@ -172,7 +170,10 @@ export function checkSchedule(problem: Problem, schedule: Schedule): CheckResult
           const fb = problem.jobs[b.j].operations[b.k].family ?? problem.jobs[b.j].family ?? 0;
           const setup = mat?.[fa]?.[fb] ?? 0;
           if (b.start < prev.end + setup)
-            add('setup', `machine ${m}: job ${b.j} op ${b.k} starts at ${b.start}, but needs setup ${setup} after job ${prev.j} op ${prev.k} ends at ${prev.end}`);
+            add(
+              'setup',
+              `machine ${m}: job ${b.j} op ${b.k} starts at ${b.start}, but needs setup ${setup} after job ${prev.j} op ${prev.k} ends at ${prev.end}`,
+            );
         }
       }
       if (!prev || b.end >= prev.end) prev = b;

@@ -205,9 +205,19 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
 
     let type: number, mi: number, mj: number, op: number, a: number, after: number;
     if (nb.anyMove) {
-      type = nb.cType; mi = nb.cI; mj = nb.cJ; op = nb.cOp; a = nb.cAlt; after = nb.cAfter;
+      type = nb.cType;
+      mi = nb.cI;
+      mj = nb.cJ;
+      op = nb.cOp;
+      a = nb.cAlt;
+      after = nb.cAfter;
     } else if (nb.fbCount > 0) {
-      type = nb.fType; mi = nb.fI; mj = nb.fJ; op = nb.fOp; a = nb.fAlt; after = nb.fAfter;
+      type = nb.fType;
+      mi = nb.fI;
+      mj = nb.fJ;
+      op = nb.fOp;
+      a = nb.fAlt;
+      after = nb.fAfter;
     } else {
       break; // no move at all: the critical path is a single chain of job arcs, optimal
     }
@@ -268,8 +278,7 @@ export function solveShop(problem: Problem, options: SolveOptions = {}): SolveRe
     const q1 = q.slice();
     const c2 = st.evaluate();
     if (c2 !== c) throw new Error(`incremental makespan ${c} != full ${c2}`);
-    for (let k = 0; k < N; k++)
-      if (r1[k] !== r[k] || q1[k] !== q[k]) throw new Error(`incremental head/tail mismatch at operation ${k}`);
+    for (let k = 0; k < N; k++) if (r1[k] !== r[k] || q1[k] !== q[k]) throw new Error(`incremental head/tail mismatch at operation ${k}`);
   }
 
   function perturb(steps: number): void {

@@ -336,7 +336,7 @@ export function solveList(problem: Problem, options: SolveOptions = {}): SolveRe
   const inst = build(problem);
   const dec = new Decoder(inst);
   const objective = problem.objective;
-  const primary = (o: Objectives) => (Array.isArray(objective) ? objective[0] : objective) === 'tardiness' ? o.totalWeightedTardiness : o.makespan;
+  const primary = (o: Objectives) => ((Array.isArray(objective) ? objective[0] : objective) === 'tardiness' ? o.totalWeightedTardiness : o.makespan);
   const nFree = inst.N - Array.from(inst.frozenAlt).filter((a) => a >= 0).length;
 
   const order = new Int32Array(nFree);
@@ -430,8 +430,7 @@ export function solveList(problem: Problem, options: SolveOptions = {}): SolveRe
   const searchMs = performance.now() - tSearch;
   const fin = dec.decode(bestOrder, bestAssign);
   const operations: ScheduledOperation[] = [];
-  for (let i = 0; i < inst.N; i++)
-    operations.push({ job: inst.jobOf[i], op: inst.opOf[i], machine: dec.mach[i], start: dec.start[i], end: dec.end[i] });
+  for (let i = 0; i < inst.N; i++) operations.push({ job: inst.jobOf[i], op: inst.opOf[i], machine: dec.mach[i], start: dec.start[i], end: dec.end[i] });
   return {
     schedule: { makespan: fin.makespan, totalWeightedTardiness: fin.totalWeightedTardiness, operations },
     stats: { engine: 'list', constructionMs, searchMs, iterations: iter, movesEvaluated: moves, restarts: 0, initialObjective: initial, bestIteration },

@@ -230,23 +230,20 @@ export function validateProblem(problem: Problem): void {
       if (!op.alternatives.length) throw new ModelError(`${where}: no machine can run it`);
       const seen = new Set<number>();
       for (const a of op.alternatives) {
-        if (!Number.isInteger(a.machine) || a.machine < 0 || a.machine >= M)
-          throw new ModelError(`${where}: machine ${a.machine} out of range 0..${M - 1}`);
+        if (!Number.isInteger(a.machine) || a.machine < 0 || a.machine >= M) throw new ModelError(`${where}: machine ${a.machine} out of range 0..${M - 1}`);
         if (seen.has(a.machine)) throw new ModelError(`${where}: machine ${a.machine} listed twice`);
         seen.add(a.machine);
         if (!isTime(a.duration)) throw new ModelError(`${where}: duration ${a.duration} must be a non-negative integer`);
       }
       for (const p of predecessorsOf(job, k)) {
-        if (!Number.isInteger(p) || p < 0 || p >= job.operations.length || p === k)
-          throw new ModelError(`${where}: bad predecessor ${p}`);
+        if (!Number.isInteger(p) || p < 0 || p >= job.operations.length || p === k) throw new ModelError(`${where}: bad predecessor ${p}`);
       }
       if (op.frozen) {
         if (!op.alternatives.some((a) => a.machine === op.frozen!.machine))
           throw new ModelError(`${where}: frozen on machine ${op.frozen.machine}, which is not eligible`);
         if (!Number.isInteger(op.frozen.start)) throw new ModelError(`${where}: frozen start must be an integer`);
         for (const p of predecessorsOf(job, k))
-          if (!job.operations[p].frozen)
-            throw new ModelError(`${where}: frozen, but its predecessor ${p} is not (freeze or drop finished predecessors)`);
+          if (!job.operations[p].frozen) throw new ModelError(`${where}: frozen, but its predecessor ${p} is not (freeze or drop finished predecessors)`);
       }
     });
     // acyclic precedence within the job

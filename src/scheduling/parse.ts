@@ -59,8 +59,7 @@ function header(lines: Line[], format: BenchFormat): { jobs: number; machines: n
   if (!h) throw new ParseError('empty file: expected a header line `jobs machines`', 1);
   const max = format === 'fjsp' ? 3 : 2;
   if (h.tokens.length < 2) throw new ParseError('header must be `jobs machines`', h.no);
-  if (h.tokens.length > max)
-    throw new ParseError(`header has ${h.tokens.length} values, expected ${format === 'fjsp' ? '2 or 3' : '2'}`, h.no);
+  if (h.tokens.length > max) throw new ParseError(`header has ${h.tokens.length} values, expected ${format === 'fjsp' ? '2 or 3' : '2'}`, h.no);
   const jobs = intToken(h.tokens[0], 'job count', h.no);
   const machines = intToken(h.tokens[1], 'machine count', h.no);
   if (jobs < 1) throw new ParseError(`job count must be positive, got ${jobs}`, h.no);
@@ -71,8 +70,7 @@ function header(lines: Line[], format: BenchFormat): { jobs: number; machines: n
 }
 
 function checkJobLines(lines: Line[], jobs: number, lastLineNo: number): void {
-  if (lines.length - 1 < jobs)
-    throw new ParseError(`missing job lines: header says ${jobs} jobs, found ${lines.length - 1}`, lastLineNo + 1);
+  if (lines.length - 1 < jobs) throw new ParseError(`missing job lines: header says ${jobs} jobs, found ${lines.length - 1}`, lastLineNo + 1);
   if (lines.length - 1 > jobs)
     throw new ParseError(`trailing data after the ${jobs} job lines: "${lines[jobs + 1].tokens.slice(0, 6).join(' ')}"`, lines[jobs + 1].no);
 }
@@ -84,11 +82,9 @@ export function parseJssp(text: string, name?: string): Problem {
   const problem: Problem = { machineCount: machines, jobs: [], machineBase: 0, name };
   for (let j = 0; j < jobs; j++) {
     const { no, tokens } = lines[j + 1];
-    if (tokens.length % 2 !== 0)
-      throw new ParseError(`odd number of values (${tokens.length}); expected (machine, duration) pairs`, no, j, tokens.length >> 1);
+    if (tokens.length % 2 !== 0) throw new ParseError(`odd number of values (${tokens.length}); expected (machine, duration) pairs`, no, j, tokens.length >> 1);
     const nOps = tokens.length / 2;
-    if (nOps !== machines)
-      throw new ParseError(`expected ${machines} (machine, duration) pairs, found ${nOps}`, no, j);
+    if (nOps !== machines) throw new ParseError(`expected ${machines} (machine, duration) pairs, found ${nOps}`, no, j);
     const ops: Operation[] = [];
     for (let k = 0; k < nOps; k++) {
       const m = intToken(tokens[2 * k], 'machine', no, j, k);
@@ -112,16 +108,14 @@ export function parseFjsp(text: string, name?: string): Problem {
     if (nOps < 1) throw new ParseError(`operation count must be positive, got ${nOps}`, no, j);
     const ops: Operation[] = [];
     for (let k = 0; k < nOps; k++) {
-      if (t >= tokens.length)
-        throw new ParseError(`line ends early: expected ${nOps} operations, found ${k}`, no, j, k);
+      if (t >= tokens.length) throw new ParseError(`line ends early: expected ${nOps} operations, found ${k}`, no, j, k);
       const cnt = intToken(tokens[t++], 'number of eligible machines', no, j, k);
       if (cnt < 1) throw new ParseError(`no machine can run this operation (machine count ${cnt})`, no, j, k);
       if (cnt > machines) throw new ParseError(`${cnt} eligible machines listed, but there are only ${machines}`, no, j, k);
       const alts: Operation['alternatives'] = [];
       const seen = new Set<number>();
       for (let a = 0; a < cnt; a++) {
-        if (t + 1 >= tokens.length)
-          throw new ParseError(`line ends early: expected ${cnt} (machine, duration) pairs, found ${a}`, no, j, k);
+        if (t + 1 >= tokens.length) throw new ParseError(`line ends early: expected ${cnt} (machine, duration) pairs, found ${a}`, no, j, k);
         const m = intToken(tokens[t++], 'machine', no, j, k);
         if (m < 1 || m > machines) throw new ParseError(`machine ${m} out of range 1..${machines}`, no, j, k);
         if (seen.has(m)) throw new ParseError(`machine ${m} listed twice`, no, j, k);
@@ -130,8 +124,7 @@ export function parseFjsp(text: string, name?: string): Problem {
       }
       ops.push({ alternatives: alts });
     }
-    if (t < tokens.length)
-      throw new ParseError(`trailing values after ${nOps} operations: "${tokens.slice(t, t + 6).join(' ')}"`, no, j);
+    if (t < tokens.length) throw new ParseError(`trailing values after ${nOps} operations: "${tokens.slice(t, t + 6).join(' ')}"`, no, j);
     problem.jobs.push({ name: `J${j}`, operations: ops });
   }
   return problem;

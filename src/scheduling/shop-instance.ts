@@ -36,8 +36,7 @@ export function isPureShop(problem: Problem): boolean {
     for (let k = 0; k < job.operations.length; k++) {
       const op = job.operations[k];
       if (op.frozen) return false;
-      if (op.predecessors && !(op.predecessors.length === (k > 0 ? 1 : 0) && (k === 0 || op.predecessors[0] === k - 1)))
-        return false;
+      if (op.predecessors && !(op.predecessors.length === (k > 0 ? 1 : 0) && (k === 0 || op.predecessors[0] === k - 1))) return false;
     }
   return true;
 }
@@ -103,4 +102,3 @@ export function buildInstance(problem: Problem): ShopInstance {
   inst.lowerBound = lb;
   return inst;
 }
-

@@ -332,9 +332,7 @@ export class State {
   toSchedule(): ScheduledOperation[] {
     const out: ScheduledOperation[] = [];
     const { N, jobOf, opOf } = this.inst;
-    for (let i = 0; i < N; i++)
-      out.push({ job: jobOf[i], op: opOf[i], machine: this.mach[i], start: this.r[i], end: this.r[i] + this.dur[i] });
+    for (let i = 0; i < N; i++) out.push({ job: jobOf[i], op: opOf[i], machine: this.mach[i], start: this.r[i], end: this.r[i] + this.dur[i] });
     return out;
   }
 }
-

@@ -92,7 +92,18 @@ describe('solve: plant features (list engine)', () => {
   });
 
   it('uses working windows', () => {
-    const p: Problem = { machineCount: 1, jobs: [{ operations: [one(0, 4)] }], calendars: [{ working: [[0, 3], [10, 20]] }] };
+    const p: Problem = {
+      machineCount: 1,
+      jobs: [{ operations: [one(0, 4)] }],
+      calendars: [
+        {
+          working: [
+            [0, 3],
+            [10, 20],
+          ],
+        },
+      ],
+    };
     const r = checked(p, solve(p, { ...LIMITS, maxIterations: 50 }));
     expect(r.schedule.operations[0]).toMatchObject({ start: 10, end: 14 });
   });
@@ -105,7 +116,12 @@ describe('solve: plant features (list engine)', () => {
         { operations: [one(0, 1)], family: 1 },
         { operations: [one(0, 1)], family: 0 },
       ],
-      setups: { global: [[0, 10], [10, 0]] },
+      setups: {
+        global: [
+          [0, 10],
+          [10, 0],
+        ],
+      },
     };
     const r = checked(p, solve(p, { ...LIMITS, maxIterations: 300 }));
     expect(r.schedule.makespan).toBe(13);
@@ -114,11 +130,7 @@ describe('solve: plant features (list engine)', () => {
   it('keeps frozen operations in place and fills the gap before them', () => {
     const p: Problem = {
       machineCount: 1,
-      jobs: [
-        { operations: [{ ...one(0, 3), frozen: { machine: 0, start: 5 } }] },
-        { operations: [one(0, 4)] },
-        { operations: [one(0, 2)] },
-      ],
+      jobs: [{ operations: [{ ...one(0, 3), frozen: { machine: 0, start: 5 } }] }, { operations: [one(0, 4)] }, { operations: [one(0, 2)] }],
     };
     const r = checked(p, solve(p, { ...LIMITS, maxIterations: 300 }));
     expect(r.schedule.operations[0]).toMatchObject({ machine: 0, start: 5, end: 8 });
@@ -145,11 +157,36 @@ describe('solve: plant features (list engine)', () => {
       machineCount: 2,
       jobs: [
         { operations: [one(0, 5), one(1, 4)], due: 10, weight: 2, family: 0 },
-        { operations: [{ alternatives: [{ machine: 0, duration: 3 }, { machine: 1, duration: 6 }] }, { ...one(1, 2), canPause: true }], due: 8, family: 1 },
+        {
+          operations: [
+            {
+              alternatives: [
+                { machine: 0, duration: 3 },
+                { machine: 1, duration: 6 },
+              ],
+            },
+            { ...one(1, 2), canPause: true },
+          ],
+          due: 8,
+          family: 1,
+        },
         { operations: [{ ...one(0, 2), frozen: { machine: 0, start: 0 } }, one(1, 3)], release: 1, family: 1 },
       ],
-      setups: { global: [[0, 2], [3, 0]] },
-      calendars: [{ unavailable: [[6, 8]] }, { working: [[0, 12], [14, 100]] }],
+      setups: {
+        global: [
+          [0, 2],
+          [3, 0],
+        ],
+      },
+      calendars: [
+        { unavailable: [[6, 8]] },
+        {
+          working: [
+            [0, 12],
+            [14, 100],
+          ],
+        },
+      ],
       objective: ['tardiness', 'makespan'],
     };
     // hand check: job 0 op 0 cannot start before 2 + setup 3 = 5 and may not run across [6, 8): [8, 13);
@@ -162,10 +199,7 @@ describe('solve: plant features (list engine)', () => {
   it('handles a precedence DAG inside a job', () => {
     const p: Problem = {
       machineCount: 3,
-      jobs: [
-        { operations: [one(0, 3), { ...one(1, 5), predecessors: [] }, { ...one(2, 2), predecessors: [0, 1] }] },
-        { operations: [one(1, 2), one(0, 2)] },
-      ],
+      jobs: [{ operations: [one(0, 3), { ...one(1, 5), predecessors: [] }, { ...one(2, 2), predecessors: [0, 1] }] }, { operations: [one(1, 2), one(0, 2)] }],
       calendars: [null, null, { unavailable: [[0, 1]] }],
     };
     const r = checked(p, solve(p, { ...LIMITS, maxIterations: 500 }));

@@ -27,8 +27,7 @@ export function solveInWorker(problem: Problem, options: WorkerSolveOptions = {}
     worker.on('message', (msg: { type: string; info?: never; result?: SolveResult; name?: string; message?: string }) => {
       if (msg.type === 'improve' && onImprove && msg.info) onImprove(msg.info);
       else if (msg.type === 'result') finish(() => resolve(msg.result!));
-      else if (msg.type === 'error')
-        finish(() => reject(msg.name === 'ModelError' ? new ModelError(msg.message ?? '') : new Error(msg.message)));
+      else if (msg.type === 'error') finish(() => reject(msg.name === 'ModelError' ? new ModelError(msg.message ?? '') : new Error(msg.message)));
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`solver worker exited with code ${code}`))));

@@ -25,7 +25,14 @@ function merge(spans: Span[]): Span[] {
 function minus(a: Span[], b: Span[]): Span[] {
   let out = a;
   for (const cut of b)
-    out = out.flatMap((s) => (cut.end <= s.start || cut.start >= s.end ? [s] : [{ start: s.start, end: cut.start }, { start: cut.end, end: s.end }].filter((x) => x.end > x.start)));
+    out = out.flatMap((s) =>
+      cut.end <= s.start || cut.start >= s.end
+        ? [s]
+        : [
+            { start: s.start, end: cut.start },
+            { start: cut.end, end: s.end },
+          ].filter((x) => x.end > x.start),
+    );
   return out;
 }
 

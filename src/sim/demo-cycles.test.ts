@@ -20,7 +20,10 @@ function machinesOf(entries: Entry[], prefix = ''): Array<Entry & { path: string
   });
 }
 
-const doc = parseYaml(readFileSync(DEFAULT_PLANT_FILE, 'utf8')) as { equipment: Entry[]; products: Array<{ id: string; routing: Array<{ idealCycleTimeS: number; workCenter?: string; equipmentClass?: string }> }> };
+const doc = parseYaml(readFileSync(DEFAULT_PLANT_FILE, 'utf8')) as {
+  equipment: Entry[];
+  products: Array<{ id: string; routing: Array<{ idealCycleTimeS: number; workCenter?: string; equipmentClass?: string }> }>;
+};
 const specs = new Map(loadPlantFile(DEFAULT_PLANT_FILE).map((s) => [s.path, s]));
 const machines = machinesOf(doc.equipment);
 

@@ -28,7 +28,9 @@ function run(seed: number, hours: number, opts: Partial<MachineOptions> = {}, st
 
 describe('SimRng', () => {
   it('repeats per seed and differs between seeds', () => {
-    const a = new SimRng(7), b = new SimRng(7), c = new SimRng(8);
+    const a = new SimRng(7),
+      b = new SimRng(7),
+      c = new SimRng(8);
     const xa = Array.from({ length: 5 }, () => a.u32());
     expect(Array.from({ length: 5 }, () => b.u32())).toEqual(xa);
     expect(Array.from({ length: 5 }, () => c.u32())).not.toEqual(xa);
@@ -70,7 +72,9 @@ describe('MachineModel', () => {
 
   it('spends a plausible shift: Execute dominant, breakdowns, micro-stops and changeovers present', () => {
     const totals: Partial<Record<PackMLState, number>> = {};
-    let microStops = 0, breakdowns = 0, changeovers = 0;
+    let microStops = 0,
+      breakdowns = 0,
+      changeovers = 0;
     for (let seed = 1; seed <= 10; seed++) {
       const s = run(seed, 8, {}, 10_000).m.stats();
       for (const [k, v] of Object.entries(s.stateMs)) totals[k as PackMLState] = (totals[k as PackMLState] ?? 0) + v;
@@ -115,14 +119,16 @@ describe('MachineModel', () => {
     expect(new Set(melt).size).toBeGreaterThan(50);
     let outside = 0;
     for (let seed = 1; seed <= 10; seed++)
-      for (const e of run(seed, 8, {}, 60_000).events)
-        if (e.tag === 'meltTemperature' && ((e.value as number) < 220 || (e.value as number) > 240)) outside++;
+      for (const e of run(seed, 8, {}, 60_000).events) if (e.tag === 'meltTemperature' && ((e.value as number) < 220 || (e.value as number) > 240)) outside++;
     expect(outside).toBeGreaterThan(0);
   });
 
   it('publishes cycle times close to the ideal', () => {
     const { events } = run(9, 8, {}, 60_000);
-    const ct = events.filter((e) => e.tag === 'cycle_time').slice(1).map((e) => e.value as number);
+    const ct = events
+      .filter((e) => e.tag === 'cycle_time')
+      .slice(1)
+      .map((e) => e.value as number);
     expect(ct.length).toBeGreaterThan(800);
     const sorted = [...ct].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];

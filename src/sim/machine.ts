@@ -6,8 +6,23 @@ import type { ProcessParamSpec } from './plant.ts';
 
 /** PackML states (ISA-TR88.00.02), by their names as published on the `state` tag. */
 export type PackMLState =
-  | 'Idle' | 'Starting' | 'Execute' | 'Completing' | 'Complete' | 'Resetting' | 'Holding' | 'Held' | 'Unholding'
-  | 'Suspending' | 'Suspended' | 'Unsuspending' | 'Stopping' | 'Stopped' | 'Aborting' | 'Aborted' | 'Clearing';
+  | 'Idle'
+  | 'Starting'
+  | 'Execute'
+  | 'Completing'
+  | 'Complete'
+  | 'Resetting'
+  | 'Holding'
+  | 'Held'
+  | 'Unholding'
+  | 'Suspending'
+  | 'Suspended'
+  | 'Unsuspending'
+  | 'Stopping'
+  | 'Stopped'
+  | 'Aborting'
+  | 'Aborted'
+  | 'Clearing';
 
 export type SimValue = number | string;
 
@@ -130,7 +145,10 @@ export class MachineModel {
   private readonly idealMs: number;
   private readonly st: MachineStats = { stateMs: {}, cycles: 0, microStops: 0, breakdowns: 0, changeovers: 0, counterResets: 0 };
 
-  constructor(private readonly spec: MachineModelSpec, private readonly opts: MachineOptions) {
+  constructor(
+    private readonly spec: MachineModelSpec,
+    private readonly opts: MachineOptions,
+  ) {
     this.rng = new SimRng(opts.seed);
     this.t = this.stateSince = this.paramT = opts.startMs;
     this.idealMs = Math.max(0.1, spec.idealCycleTimeS) * 1000;
@@ -291,7 +309,10 @@ export class MachineModel {
     const c = cal?.(t);
     if (!cal || !c || (c.planned && cycleEnd <= c.until)) return null;
     const resume = c.planned ? cal(c.until).until : c.until;
-    return [{ state: 'Idle', durMs: Math.max(1, resume - STARTING_MS - t) }, { state: 'Starting', durMs: STARTING_MS }];
+    return [
+      { state: 'Idle', durMs: Math.max(1, resume - STARTING_MS - t) },
+      { state: 'Starting', durMs: STARTING_MS },
+    ];
   }
 
   /** Starts the next cycle in Execute, or waits for planned time when it would not end inside it. */

@@ -24,7 +24,13 @@ describe('demo plant', () => {
 
   it('mixes protocols by default: presses Sparkplug B except imm01, assembly UNS JSON', () => {
     expect(machines.map((m) => `${m.id}:${m.protocol}`)).toEqual([
-      'imm01:uns', 'imm02:sparkplug', 'imm03:sparkplug', 'imm04:sparkplug', 'st10:uns', 'st20:uns', 'st30:uns',
+      'imm01:uns',
+      'imm02:sparkplug',
+      'imm03:sparkplug',
+      'imm04:sparkplug',
+      'st10:uns',
+      'st20:uns',
+      'st30:uns',
     ]);
     expect(by.imm02.area).toBe('moulding');
     expect(by.imm02.deviceId).toBe('imm02');
@@ -34,10 +40,22 @@ describe('demo plant', () => {
   it('honours a simProtocol attribute and keeps device ids unique per area', () => {
     const doc = {
       equipment: [
-        { id: 'e', level: 'enterprise', name: 'E', children: [{ id: 'a', level: 'area', name: 'A', children: [
-          { id: 'l1', level: 'line', name: 'L1', children: [{ id: 'm', level: 'machine', name: 'M', attributes: { simProtocol: 'sparkplug' } }] },
-          { id: 'l2', level: 'line', name: 'L2', children: [{ id: 'm', level: 'machine', name: 'M' }] },
-        ] }] },
+        {
+          id: 'e',
+          level: 'enterprise',
+          name: 'E',
+          children: [
+            {
+              id: 'a',
+              level: 'area',
+              name: 'A',
+              children: [
+                { id: 'l1', level: 'line', name: 'L1', children: [{ id: 'm', level: 'machine', name: 'M', attributes: { simProtocol: 'sparkplug' } }] },
+                { id: 'l2', level: 'line', name: 'L2', children: [{ id: 'm', level: 'machine', name: 'M' }] },
+              ],
+            },
+          ],
+        },
         { id: 'x', level: 'machine', name: 'X', parent: 'l2' },
       ],
     };
@@ -68,7 +86,12 @@ describe('synthetic plant', () => {
     expect(parsed.equipment[0].id).toBe('sim');
     expect(machinesFromPlant(parsed).map((m) => m.path)).toEqual(syntheticMachines(60, 2).map((m) => m.path));
     expect(machineTagDefs({ parameters: [{ name: 'x', target: 1, min: 0, max: 2, unit: 'bar' }] }).map((t) => t.name)).toEqual([
-      'state', 'good', 'scrap', 'cycle_time', 'alarm', 'x',
+      'state',
+      'good',
+      'scrap',
+      'cycle_time',
+      'alarm',
+      'x',
     ]);
   });
 });

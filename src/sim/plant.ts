@@ -117,7 +117,11 @@ export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixe
       }
     }
   }
-  const calendars = new Map(arr(doc.calendars).filter((c) => typeof c.id === 'string').map((c) => [String(c.id), c as unknown as SimCalendar]));
+  const calendars = new Map(
+    arr(doc.calendars)
+      .filter((c) => typeof c.id === 'string')
+      .map((c) => [String(c.id), c as unknown as SimCalendar]),
+  );
   const calendarOf = (n: Node | undefined): SimCalendar | undefined => {
     for (let x = n; x; x = x.parent) if (typeof x.entry.calendar === 'string') return calendars.get(x.entry.calendar);
     return undefined;
@@ -250,7 +254,8 @@ export function simulatedPlantFile(n: number, tagsPerMachine: number, protocol: 
     const lines = areas[k - 1].children as Obj[];
     const line = lines[lines.length - 1];
     const lineId = `line${j}`;
-    const target = line && line.id === lineId ? line : (lines[lines.push({ id: lineId, level: 'line', name: `Simulated line ${k}.${j}`, children: [] }) - 1] as Obj);
+    const target =
+      line && line.id === lineId ? line : (lines[lines.push({ id: lineId, level: 'line', name: `Simulated line ${k}.${j}`, children: [] }) - 1] as Obj);
     (target.children as Obj[]).push({
       id: `m${i}`,
       level: 'machine',

@@ -58,7 +58,10 @@ export class UnsPublisher implements Publisher {
       this.everConnected = true;
       for (const d of this.devices) this.send(d, d.snapshot());
       // Recipe downloads: takt/v1/<path>/_cmd/writeParameters {"id", "parameters"} → setpoints reported back, then a reply.
-      this.client.subscribe(this.devices.map((d) => `${UNS_PREFIX}/${d.spec.path}/_cmd/writeParameters`), { qos: 1 });
+      this.client.subscribe(
+        this.devices.map((d) => `${UNS_PREFIX}/${d.spec.path}/_cmd/writeParameters`),
+        { qos: 1 },
+      );
     });
     this.client.on('message', (topic, payload) => this.onCommand(topic, payload));
   }

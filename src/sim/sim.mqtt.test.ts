@@ -36,11 +36,25 @@ describe('simulator over MQTT', () => {
 
   it('publishes UNS JSON and Sparkplug B (births, aliased data, rebirth, death) in mixed mode', async () => {
     const log: string[] = [];
-    const sim = await startSimulator({ brokerUrl: url, machines: 3, tagsPerMachine: 2, protocol: 'mixed', speed: 600, seed: 7, tickMs: 25, progressMs: 0, log: (l) => log.push(l) });
+    const sim = await startSimulator({
+      brokerUrl: url,
+      machines: 3,
+      tagsPerMachine: 2,
+      protocol: 'mixed',
+      speed: 600,
+      seed: 7,
+      tickMs: 25,
+      progressMs: 0,
+      log: (l) => log.push(l),
+    });
     expect(sim.machines.map((m) => `${m.id}:${m.protocol}`)).toEqual(['m1:uns', 'm2:sparkplug', 'm3:sparkplug']);
     await new Promise((r) => setTimeout(r, 1200));
     // Ask the edge node for a rebirth, as a host does after a seq gap.
-    await sub.publishAsync('spBv1.0/takt/NCMD/area1', encodeSparkplug({ timestamp: Date.now(), metrics: [{ name: REBIRTH_METRIC, type: 'Boolean', value: true }] }), { qos: 1 });
+    await sub.publishAsync(
+      'spBv1.0/takt/NCMD/area1',
+      encodeSparkplug({ timestamp: Date.now(), metrics: [{ name: REBIRTH_METRIC, type: 'Boolean', value: true }] }),
+      { qos: 1 },
+    );
     await new Promise((r) => setTimeout(r, 800));
     await sim.stop();
     await new Promise((r) => setTimeout(r, 100));
@@ -124,7 +138,16 @@ describe('simulator and a broker that comes and goes', () => {
     const url = `mqtt://127.0.0.1:${port}`;
 
     const log: string[] = [];
-    const sim = await startSimulator({ brokerUrl: url, machines: 2, tagsPerMachine: 1, protocol: 'sparkplug', speed: 600, tickMs: 25, progressMs: 0, log: (l) => log.push(l) });
+    const sim = await startSimulator({
+      brokerUrl: url,
+      machines: 2,
+      tagsPerMachine: 1,
+      protocol: 'sparkplug',
+      speed: 600,
+      tickMs: 25,
+      progressMs: 0,
+      log: (l) => log.push(l),
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(log.some((l) => l.includes('not reachable'))).toBe(true);
     expect(sim.stats().connected).toBe(0);
@@ -145,7 +168,9 @@ describe('simulator and a broker that comes and goes', () => {
     expect(seen.find((s) => s.kind === 'NBIRTH')?.bdSeq).toBe(0);
 
     // Drop the edge node's connection from the broker side: the will (NDEATH bdSeq 0) goes out, the node comes back with bdSeq 1.
-    const simClient = Object.values((broker as unknown as { clients: Record<string, { id: string; close(): void }> }).clients).find((c) => c.id.startsWith('takt-sim-'));
+    const simClient = Object.values((broker as unknown as { clients: Record<string, { id: string; close(): void }> }).clients).find((c) =>
+      c.id.startsWith('takt-sim-'),
+    );
     simClient!.close();
     for (let i = 0; i < 60 && seen.filter((s) => s.kind === 'NBIRTH').length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(seen.filter((s) => s.kind !== 'NDATA')).toEqual([

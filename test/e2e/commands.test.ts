@@ -20,9 +20,6 @@ interface EquipmentRow {
 const ST10 = 'acme/lakeside/assembly/line1/st10';
 const ST30 = 'acme/lakeside/assembly/line1/st30';
 
-
-
-
 describe('machine commands in the browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -112,7 +109,9 @@ describe('machine commands in the browser', () => {
       // Both in the history, newest first.
       const rows = page.getByTestId('command-history').locator('tbody tr');
       await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-      await expect.poll(async () => [await rows.nth(0).getAttribute('data-kind'), await rows.nth(0).getAttribute('data-status')], { timeout: 15_000 }).toEqual(['stop', 'confirmed']);
+      await expect
+        .poll(async () => [await rows.nth(0).getAttribute('data-kind'), await rows.nth(0).getAttribute('data-status')], { timeout: 15_000 })
+        .toEqual(['stop', 'confirmed']);
       expect([await rows.nth(1).getAttribute('data-kind'), await rows.nth(1).getAttribute('data-status')]).toEqual(['writeParameters', 'confirmed']);
       expect(await rows.nth(0).textContent()).toContain('e2e: changeover');
       await expect.poll(() => page.getByTestId('machine-head').getAttribute('data-state'), { timeout: 10_000 }).toBe('Stopped');

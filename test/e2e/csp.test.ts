@@ -36,7 +36,12 @@ describe('web app under the Content-Security-Policy', () => {
         await page.locator('main.main').waitFor();
         // The live page has tiles and a stream; the performance page draws charts (canvas) once its data is in.
         if (path === '/live') await expect.poll(() => page.getByTestId('stream-status').textContent(), { timeout: 15_000 }).toBe('Live');
-        if (path === '/performance') await page.locator('main.main canvas').first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+        if (path === '/performance')
+          await page
+            .locator('main.main canvas')
+            .first()
+            .waitFor({ timeout: 15_000 })
+            .catch(() => undefined);
       }
       expect(violations).toEqual([]);
       expect(pageErrors).toEqual([]);

@@ -51,7 +51,9 @@ describe('layout checker', () => {
 
   describe('clipped-button', () => {
     it('flags an enabled button cut off by a box that clips', async () => {
-      const issues = await issuesOf('<div style="width: 100px; overflow: hidden; white-space: nowrap"><span style="display: inline-block; width: 90px">x</span><button>Save</button></div>');
+      const issues = await issuesOf(
+        '<div style="width: 100px; overflow: hidden; white-space: nowrap"><span style="display: inline-block; width: 90px">x</span><button>Save</button></div>',
+      );
       expect(rules(issues)).toEqual(['clipped-button div > button']);
       expect(issues[0].detail).toMatch(/"Save" cut off sideways/);
     });
@@ -65,7 +67,11 @@ describe('layout checker', () => {
       expect(issues.map((i) => i.detail)).toEqual([expect.stringMatching(/"Record 2 scrap" its label is cut/)]);
     });
     it('passes a disabled button, and buttons reachable by scrolling', async () => {
-      expect(await issuesOf('<div style="width: 100px; overflow: hidden; white-space: nowrap"><span style="display: inline-block; width: 90px">x</span><button disabled>Save</button></div>')).toEqual([]);
+      expect(
+        await issuesOf(
+          '<div style="width: 100px; overflow: hidden; white-space: nowrap"><span style="display: inline-block; width: 90px">x</span><button disabled>Save</button></div>',
+        ),
+      ).toEqual([]);
       expect(await issuesOf('<div style="height: 900px">tall</div><button>Go</button>')).toEqual([]);
       expect(await issuesOf('<div style="height: 100px; overflow-y: auto"><div style="height: 400px">tall</div><button>Go</button></div>')).toEqual([]);
     });
@@ -73,7 +79,9 @@ describe('layout checker', () => {
 
   describe('empty-panel', () => {
     it('flags a panel with nothing but its heading, and an empty card', async () => {
-      const issues = await issuesOf('<section id="trend"><h2>Trend per shift</h2><div class="chart"></div></section><div class="kpi-card" id="k" style="padding: 16px"> </div>');
+      const issues = await issuesOf(
+        '<section id="trend"><h2>Trend per shift</h2><div class="chart"></div></section><div class="kpi-card" id="k" style="padding: 16px"> </div>',
+      );
       expect(rules(issues)).toEqual(['empty-panel section#trend', 'empty-panel div#k.kpi-card']);
       expect(issues[0].detail).toBe('panel "Trend per shift" shows nothing');
     });

@@ -138,7 +138,10 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
     await page.getByLabel('Badge').waitFor();
     // signed out, the session check answers 401 by design
     const signedOut = errors.take();
-    expect(signedOut.filter((e) => !e.where.endsWith('/api/auth/me')), formatIssues(signedOut)).toEqual([]);
+    expect(
+      signedOut.filter((e) => !e.where.endsWith('/api/auth/me')),
+      formatIssues(signedOut),
+    ).toEqual([]);
     await check('terminal-sign-in');
     await page.getByLabel('Badge').fill(DEMO_BADGE.badge);
     await page.getByLabel('Badge').press('Enter');
@@ -146,7 +149,10 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('stations').getByRole('button').first().waitFor();
     await check('terminal-stations');
-    await page.getByTestId('stations').getByRole('button', { name: /IMM 01/ }).click();
+    await page
+      .getByTestId('stations')
+      .getByRole('button', { name: /IMM 01/ })
+      .click();
     await page.getByTestId('signed-in').waitFor();
     // signed in at the station at the first viewport, still there at the next
     const signInHere = page.getByRole('button', { name: 'Sign in here' });

@@ -18,8 +18,6 @@ interface EquipmentRow {
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 
-
-
 describe('live plant in the browser', () => {
   let server: TestServer;
   let browser: Browser;

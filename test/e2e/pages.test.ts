@@ -37,7 +37,13 @@ describe('pages a new user judged', () => {
     browser = await launchChromium();
     const equipment = await call<Array<{ id: string; path: string }>>('GET', '/api/equipment');
     imm01Id = equipment.find((e) => e.path === IMM01)!.id;
-    await call('POST', '/api/lots', { id: LONG_LOT, material: 'PP-GRAN-BK', quantity: 250, supplier: 'Polymer Supplies', supplierLot: 'SUP-2026-000042-PP-BLACK-DRUM-07' });
+    await call('POST', '/api/lots', {
+      id: LONG_LOT,
+      material: 'PP-GRAN-BK',
+      quantity: 250,
+      supplier: 'Polymer Supplies',
+      supplierLot: 'SUP-2026-000042-PP-BLACK-DRUM-07',
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -46,7 +52,15 @@ describe('pages a new user judged', () => {
 
   it('gives the performance pages and the plan the same page padding as the rest of the app', async () => {
     const { page, errors } = await open();
-    for (const path of ['/performance', `/performance/${imm01Id}`, '/performance/bottleneck', '/performance/alert-rules', '/performance/alarm-reasons', '/plan', '/lots']) {
+    for (const path of [
+      '/performance',
+      `/performance/${imm01Id}`,
+      '/performance/bottleneck',
+      '/performance/alert-rules',
+      '/performance/alarm-reasons',
+      '/plan',
+      '/lots',
+    ]) {
       await page.goto(`${server.url}${path}`);
       const h1 = page.locator('main.main h1').first();
       await h1.waitFor({ timeout: 20_000 });
@@ -100,7 +114,13 @@ describe('pages a new user judged', () => {
       const ids = (where === page ? page.getByTestId('lots-table') : table).getByTestId('lot-id');
       expect(await ids.count()).toBeGreaterThan(0);
       for (const id of await ids.all()) {
-        const s = await id.evaluate((el) => ({ ws: getComputedStyle(el).whiteSpace, title: el.getAttribute('title'), text: el.textContent, h: el.getBoundingClientRect().height, lh: parseFloat(getComputedStyle(el).lineHeight) }));
+        const s = await id.evaluate((el) => ({
+          ws: getComputedStyle(el).whiteSpace,
+          title: el.getAttribute('title'),
+          text: el.textContent,
+          h: el.getBoundingClientRect().height,
+          lh: parseFloat(getComputedStyle(el).lineHeight),
+        }));
         expect(s.ws).toBe('nowrap');
         expect(s.title).toBe(s.text);
         expect(s.h).toBeLessThan(s.lh * 1.5);

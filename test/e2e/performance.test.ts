@@ -27,7 +27,10 @@ describe('performance dashboards in the browser', () => {
     const table = page.getByTestId('perf-machines');
     await table.waitFor();
     await expect.poll(async () => (await table.textContent()) ?? '', { timeout: 20_000 }).toContain('IMM 01');
-    await table.getByRole('link', { name: /IMM 01/ }).first().click();
+    await table
+      .getByRole('link', { name: /IMM 01/ })
+      .first()
+      .click();
     await page.waitForURL(/\/performance\/.+/);
     await page.locator('main.main h1, main.main h2').first().waitFor();
     expect(errors).toEqual([]);
@@ -39,13 +42,26 @@ describe('performance dashboards in the browser', () => {
     const now = Date.now();
     await server.collect.pipeline.submit({
       rejections: [],
-      observations: [['Execute', now - 40 * 60_000], ['Held', now - 20 * 60_000]].map(([value, ts]) => ({
-        source: { protocol: 'test', client: 'e2e' }, topic: 'test/state', equipmentPath: imm01, tag: 'state', value, ts: ts as number, receivedAt: Date.now(),
+      observations: [
+        ['Execute', now - 40 * 60_000],
+        ['Held', now - 20 * 60_000],
+      ].map(([value, ts]) => ({
+        source: { protocol: 'test', client: 'e2e' },
+        topic: 'test/state',
+        equipmentPath: imm01,
+        tag: 'state',
+        value,
+        ts: ts as number,
+        receivedAt: Date.now(),
       })),
     });
     const auth = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
     const rule = { name: 'Down > 10 min', kind: 'state_longer_than', state: 'adet', threshold: 600, severity: 'critical', equipment: 'acme/lakeside' };
-    const created = await fetch(`${server.url}/api/performance/alert-rules`, { method: 'POST', headers: auth, body: JSON.stringify({ ...rule, enabled: false }) });
+    const created = await fetch(`${server.url}/api/performance/alert-rules`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ ...rule, enabled: false }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -85,7 +101,9 @@ describe('performance dashboards in the browser', () => {
     await form.getByLabel('Alarm code').fill('E205');
     await form.getByLabel('Reason').selectOption('breakdown.mechanical');
     await form.getByRole('button', { name: 'Save mapping' }).click();
-    await expect.poll(async () => (await page.getByTestId('alarm-table').textContent()) ?? '', { timeout: 10_000 }).toMatch(/class imm.*E205.*Mechanical failure/);
+    await expect
+      .poll(async () => (await page.getByTestId('alarm-table').textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/class imm.*E205.*Mechanical failure/);
     // KPIs by order, on demand: the demo has no orders, so planned time (if the shift calendar plans any now) is "no order"
     await page.goto(`${server.url}/performance`);
     const orders = page.getByTestId('perf-orders');

@@ -9,7 +9,12 @@ describe('the Plan page in the browser', () => {
   let server: TestServer;
   let browser: Browser;
   const call = async (method: string, url: string, body?: unknown) => {
-    const res = await server.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${server.adminToken}` } });
+    const res = await server.app.server.inject({
+      method: method as 'GET',
+      url,
+      payload: body as object,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
     return res.json();
   };
@@ -42,7 +47,9 @@ describe('the Plan page in the browser', () => {
     await page.waitForURL(/\/plan$/);
     await page.getByText('No plan yet').waitFor();
     // says what is true: three released orders wait for a plan
-    await expect.poll(async () => page.getByTestId('plan-empty').textContent()).toBe('3 released orders are waiting to be planned: press New plan to schedule them.');
+    await expect
+      .poll(async () => page.getByTestId('plan-empty').textContent())
+      .toBe('3 released orders are waiting to be planned: press New plan to schedule them.');
     await page.getByLabel('Search time (s)').fill('2');
     await page.getByRole('button', { name: 'New plan' }).click();
     // progress while it computes, then the chart
@@ -57,7 +64,10 @@ describe('the Plan page in the browser', () => {
     await page.getByRole('cell', { name: 'E-S200' }).waitFor();
     await shot(page, 'plan-ready');
     // tap a bar: the move form opens for that operation (bars are drawn where the API placed them)
-    const plan = (await call('GET', '/api/schedules/1')) as { assignments: Array<{ orderId: string; machine: string; start: string; end: string }>; stats: { machines: Array<{ path: string }> } };
+    const plan = (await call('GET', '/api/schedules/1')) as {
+      assignments: Array<{ orderId: string; machine: string; start: string; end: string }>;
+      stats: { machines: Array<{ path: string }> };
+    };
     expect(plan.assignments).toHaveLength(5);
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText(/Plan 1 published: 5 operations/).waitFor();
@@ -80,18 +90,27 @@ describe('the Plan page in the browser', () => {
     await move.getByRole('button', { name: 'Move and repair' }).click();
     await page.getByTestId('plan-versions').getByText('Plan 2').waitFor();
     await expect.poll(async () => ((await call('GET', '/api/schedules/2')) as { status: string }).status, { timeout: 30_000 }).toBe('ready');
-    const moved = (await call('GET', '/api/schedules/2')) as { reason: string; assignments: Array<{ orderId: string; machine: string; pinned?: boolean }>; diff: { moved: Array<{ orderId: string }> } };
+    const moved = (await call('GET', '/api/schedules/2')) as {
+      reason: string;
+      assignments: Array<{ orderId: string; machine: string; pinned?: boolean }>;
+      diff: { moved: Array<{ orderId: string }> };
+    };
     expect(moved.reason).toBe('move');
     expect(moved.assignments.find((a) => a.orderId === 'E-TOP')).toMatchObject({ machine: target, pinned: true });
     expect(moved.diff.moved.map((m) => m.orderId)).toContain('E-TOP');
     await expect.poll(async () => (await page.getByTestId('plan-kpis').textContent()) ?? '', { timeout: 10_000 }).toContain('moved vs plan 1');
     // "moved by hand … at <time>": formatted, not an ISO timestamp
-    await expect.poll(async () => (await page.getByTestId('plan-versions').textContent()) ?? '').toMatch(/Moved by hand.* at [A-Z][a-z]{2} \d{2}, \d{4}, \d{2}:\d{2}:\d{2}/);
+    await expect
+      .poll(async () => (await page.getByTestId('plan-versions').textContent()) ?? '')
+      .toMatch(/Moved by hand.* at [A-Z][a-z]{2} \d{2}, \d{4}, \d{2}:\d{2}:\d{2}/);
     expect(await page.getByTestId('plan-versions').textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
     await shot(page, 'plan-moved');
 
     // drag the E-BOT bar of plan 2 down to another press and a little later: a new version with it pinned there
-    const p2 = (await call('GET', '/api/schedules/2')) as { assignments: Array<{ orderId: string; machine: string; start: string; end: string; eligible: string[] }>; stats: { machines: Array<{ path: string }> } };
+    const p2 = (await call('GET', '/api/schedules/2')) as {
+      assignments: Array<{ orderId: string; machine: string; start: string; end: string; eligible: string[] }>;
+      stats: { machines: Array<{ path: string }> };
+    };
     const bot = p2.assignments.find((a) => a.orderId === 'E-BOT')!;
     const rows = p2.stats.machines.map((m) => m.path);
     const to = bot.eligible.find((m) => m !== bot.machine && m !== target)!;
@@ -110,7 +129,10 @@ describe('the Plan page in the browser', () => {
     await page.mouse.up();
     await page.getByTestId('plan-versions').getByText('Plan 3').waitFor({ timeout: 15_000 });
     await expect.poll(async () => ((await call('GET', '/api/schedules/3')) as { status: string }).status, { timeout: 30_000 }).toBe('ready');
-    const dragged = (await call('GET', '/api/schedules/3')) as { reason: string; assignments: Array<{ orderId: string; machine: string; start: string; pinned?: boolean }> };
+    const dragged = (await call('GET', '/api/schedules/3')) as {
+      reason: string;
+      assignments: Array<{ orderId: string; machine: string; start: string; pinned?: boolean }>;
+    };
     expect(dragged.reason).toBe('move');
     const placed = dragged.assignments.find((a) => a.orderId === 'E-BOT')!;
     expect(placed).toMatchObject({ machine: to, pinned: true });

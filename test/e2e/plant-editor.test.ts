@@ -13,8 +13,6 @@ interface EquipmentRow {
   name: string;
 }
 
-
-
 describe('plant editor in the browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -89,10 +87,7 @@ describe('plant editor in the browser', () => {
     try {
       await signIn(page, server);
       await page.goto(`${server.url}/plant/file`);
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Download YAML' }).click(),
-      ]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
       expect(download.suggestedFilename()).toMatch(/\.yaml$/);
       const file = await download.path();
       await page.getByTestId('plant-file-input').setInputFiles(file);

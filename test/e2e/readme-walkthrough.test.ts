@@ -104,7 +104,10 @@ describe.each(DB_KINDS)('the README walkthrough on the demo plant (%s)', (db) =>
       },
       // 3. Tap **IMM 01 — 1100 kN**, then **Sign in here**: `olivia` shows at the top …
       async ({ bold: [station, signInHere], code: [who] }) => {
-        await page.getByTestId('stations').getByRole('button', { name: new RegExp(`^${station}`) }).tap();
+        await page
+          .getByTestId('stations')
+          .getByRole('button', { name: new RegExp(`^${station}`) })
+          .tap();
         await expect.poll(async () => page.getByTestId('station-name').textContent()).toBe(station);
         await button(signInHere).tap();
         await expect.poll(async () => page.getByTestId('signed-in').textContent()).toBe(who);
@@ -122,7 +125,9 @@ describe.each(DB_KINDS)('the README walkthrough on the demo plant (%s)', (db) =>
         await button(start).tap();
         await prod.waitFor();
         expect(await prod.locator('.t-count-label').allTextContents()).toContain(good);
-        await expect.poll(async () => Number(await prod.getByTestId('count-good').textContent()), { timeout: 90_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
+        await expect
+          .poll(async () => Number(await prod.getByTestId('count-good').textContent()), { timeout: 90_000, interval: 1000 })
+          .toBeGreaterThanOrEqual(1);
       },
       // 6. Tap **Scrap**, pick **Short shot / incomplete part**, type `2` … tap **Record 2 scrap**: the panel lists
       //    `Short shot / incomplete part 2` under scrap by reason, and **Scrap** counts them with the rejects the press reports itself.
@@ -208,7 +213,11 @@ describe.each(DB_KINDS)('the README walkthrough on the demo plant (%s)', (db) =>
   it('keeps the scrap dialog’s action on screen at 1024×768 when the server refuses with a long message', async () => {
     // IMM 02 runs DEMO-1002 (set up and started through the API as the demo supervisor)
     const IMM02 = 'acme/lakeside/moulding/imm-cell1/imm02';
-    const sam = await fetch(`${server.url}/api/auth/badge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ badge: '2001', pin: '230519' }) });
+    const sam = await fetch(`${server.url}/api/auth/badge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ badge: '2001', pin: '230519' }),
+    });
     const token = ((await sam.json()) as { token: string }).token;
     await api('POST', '/api/operations/DEMO-1002/10/setup', { equipment: IMM02 }, token);
     await api('POST', '/api/operations/DEMO-1002/10/start', { override: 'layout test' }, token);

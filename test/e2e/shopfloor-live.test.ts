@@ -33,12 +33,16 @@ describe('live plant and shop floor agree', () => {
    */
   const allRunning = async (): Promise<Set<string>> => {
     for (const m of machines) await publish(device, `takt/v1/${m.path}/state`, JSON.stringify({ value: 'Execute', ts: Date.now() }));
-    const live = await eventually(async () => {
-      const l = (await call<Array<{ path: string; state: string; online: boolean; stale: boolean }>>('GET', '/api/live/machines')).json;
-      const run = l.filter((m) => m.state === 'Execute' && m.online && !m.stale);
-      if (run.length < machines.length - 1) throw new Error(`running: ${run.map((m) => m.path).join(', ')}`);
-      return run;
-    }, 15_000, 200);
+    const live = await eventually(
+      async () => {
+        const l = (await call<Array<{ path: string; state: string; online: boolean; stale: boolean }>>('GET', '/api/live/machines')).json;
+        const run = l.filter((m) => m.state === 'Execute' && m.online && !m.stale);
+        if (run.length < machines.length - 1) throw new Error(`running: ${run.map((m) => m.path).join(', ')}`);
+        return run;
+      },
+      15_000,
+      200,
+    );
     return new Set(live.map((m) => m.path));
   };
 
@@ -46,7 +50,9 @@ describe('live plant and shop floor agree', () => {
     server = await startTestServer({ demo: true });
     browser = await launchChromium();
     device = await connectMqtt(server.mqttUrl, { username: 'e2e-plant', password: await server.deviceToken() });
-    machines = (await call<Array<{ id: string; path: string; name: string; level: string }>>('GET', '/api/equipment')).json.filter((e) => e.level === 'machine');
+    machines = (await call<Array<{ id: string; path: string; name: string; level: string }>>('GET', '/api/equipment')).json.filter(
+      (e) => e.level === 'machine',
+    );
     // an order of the screwing station, set up and in production (the override stands in for the recipe read-back)
     expect((await call('POST', '/api/orders', { id: 'E2E-13', product: 'S200', quantity: 50, due: '2030-01-01T00:00:00Z' })).status).toBe(201);
     expect((await call('POST', '/api/orders/E2E-13/release')).status).toBe(200);
@@ -78,7 +84,9 @@ describe('live plant and shop floor agree', () => {
     try {
       const tiles = page.getByTestId('machine-tile');
       await expect.poll(() => tiles.count(), { timeout: 15_000 }).toBe(machines.length);
-      await expect.poll(() => page.getByTestId('live-summary').locator('[data-class="run"] .summary-n').textContent(), { timeout: 15_000 }).toBe(String(running.size));
+      await expect
+        .poll(() => page.getByTestId('live-summary').locator('[data-class="run"] .summary-n').textContent(), { timeout: 15_000 })
+        .toBe(String(running.size));
       for (const m of machines.filter((x) => running.has(x.path))) {
         const tile = page.locator(`[data-testid="machine-tile"][data-path="${m.path}"]`);
         await expect.poll(() => tile.getByTestId('tile-state').textContent(), { timeout: 10_000 }).toBe('Running');
@@ -100,7 +108,9 @@ describe('live plant and shop floor agree', () => {
     try {
       const cards = page.getByTestId('station-card');
       await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(machines.length);
-      await expect.poll(() => page.locator('.page-subtitle').innerText(), { timeout: 15_000 }).toContain(`${running.size} of ${machines.length} machines running · 1 with an order`);
+      await expect
+        .poll(() => page.locator('.page-subtitle').innerText(), { timeout: 15_000 })
+        .toContain(`${running.size} of ${machines.length} machines running · 1 with an order`);
       for (const m of machines.filter((x) => running.has(x.path))) {
         const card = page.locator(`[data-testid="station-card"][data-path="${m.path}"]`);
         await expect.poll(() => card.getByTestId('station-state').textContent(), { timeout: 10_000 }).toBe('Running');
@@ -136,7 +146,9 @@ describe('live plant and shop floor agree', () => {
       expect(await torque.getByTestId('chart-limits').innerText()).toBe('recipe limits (order E2E-13/10): 0.8 … 1 Nm');
       expect(await torque.getByRole('img').getAttribute('aria-label')).toBe('torque over time, limits 0.8 to 1');
       // the setpoint has no recipe limits: its class range stays
-      expect(await page.locator('[data-testid="tag-chart"][data-tag="torque.sp"]').getByTestId('chart-limits').innerText()).toBe('valid range (plant model): 0 … 20 Nm');
+      expect(await page.locator('[data-testid="tag-chart"][data-tag="torque.sp"]').getByTestId('chart-limits').innerText()).toBe(
+        'valid range (plant model): 0 … 20 Nm',
+      );
       await shot(page, 'issue13-machine-recipe-limits');
 
       // nothing runs on IMM 01: its charts show the plant model's ranges

@@ -33,7 +33,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
   const call = async <T = unknown>(method: string, path: string, body?: unknown, token = server.adminToken): Promise<{ status: number; json: T }> => {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : Buffer.isBuffer(body) ? { 'content-type': 'image/png' } : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : Buffer.isBuffer(body) ? { 'content-type': 'image/png' } : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
     });
     const text = await res.text();
@@ -43,13 +46,34 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
   beforeAll(async () => {
     server = await startTestServer({ db, demo: true });
     browser = await launchChromium();
-    expect((await call('POST', '/api/users', { username: 'olga', displayName: 'Olga Operator', roles: ['operator'], password: 'password-123', badge: BADGE, pin: PIN })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/users', {
+          username: 'olga',
+          displayName: 'Olga Operator',
+          roles: ['operator'],
+          password: 'password-123',
+          badge: BADGE,
+          pin: PIN,
+        })
+      ).status,
+    ).toBe(201);
     const product = await call('POST', '/api/products', {
       id: 'KIT-T',
       name: 'Service kit T',
       unit: 'pcs',
       materialId: 'S200',
-      routing: [{ seq: 10, name: 'Pack service kit', workCenter: ST30, idealCycleTimeS: 8, setupTimeS: 120, bom: [{ materialId: 'BOX-S', quantity: 1 }], instructions: 'One kit per carton. Seal with tape.' }],
+      routing: [
+        {
+          seq: 10,
+          name: 'Pack service kit',
+          workCenter: ST30,
+          idealCycleTimeS: 8,
+          setupTimeS: 120,
+          bom: [{ materialId: 'BOX-S', quantity: 1 }],
+          instructions: 'One kit per carton. Seal with tape.',
+        },
+      ],
     });
     expect(product.status, JSON.stringify(product.json)).toBe(201);
     expect((await call('POST', '/api/products/KIT-T/operations/10/instructions?name=carton.png', PNG)).status).toBe(201);
@@ -81,7 +105,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect(page.url()).not.toContain('/sign-in');
 
     // pick the station: the machines are big buttons
-    await page.getByTestId('stations').getByRole('button', { name: /Station 30/ }).click();
+    await page
+      .getByTestId('stations')
+      .getByRole('button', { name: /Station 30/ })
+      .click();
     await page.waitForURL(/\/terminal\/acme%2Flakeside%2Fassembly%2Fline1%2Fst30$/);
     await expect.poll(async () => page.getByTestId('station-name').textContent()).toContain('Station 30');
     await page.getByRole('button', { name: 'Sign in here' }).click();
@@ -106,7 +133,11 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
 
     // a manual count of 12 good parts on the keypad
     await prod.getByRole('button', { name: 'Count good' }).click();
-    for (const d of '12') await page.getByRole('dialog').getByRole('button', { name: `Digit ${d}` }).click();
+    for (const d of '12')
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: `Digit ${d}` })
+        .click();
     await page.getByRole('button', { name: 'Add 12 good' }).click();
     await expect.poll(async () => prod.getByTestId('count-good').textContent()).toBe('12');
 
@@ -190,7 +221,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await page.getByRole('dialog').getByRole('button', { name: 'Complete', exact: true }).click();
     const done = page.getByTestId('completed');
     await done.waitFor();
-    const result = await call<{ status: string; good: number; scrap: number; completedBy: string; events: Array<{ kind: string }> }>('GET', '/api/operations/T-100/10');
+    const result = await call<{ status: string; good: number; scrap: number; completedBy: string; events: Array<{ kind: string }> }>(
+      'GET',
+      '/api/operations/T-100/10',
+    );
     const label = done.getByTestId('label');
     const labelId = await label.getByTestId('label-id').textContent();
     // with the lots module the produced lot is labelled, without it the move ticket of the operation
@@ -206,7 +240,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect(result.json.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['setup', 'start', 'count', 'scrap', 'pause', 'resume', 'andon', 'complete']));
     const order = await call<{ status: string }>('GET', '/api/orders/T-100');
     expect(order.json.status).toBe('completed');
-    const calls = await call<Array<{ reason: string; message: string; raisedBy: string; acknowledgedBy: string | null }>>('GET', `/api/andon?station=${encodeURIComponent(ST30)}`);
+    const calls = await call<Array<{ reason: string; message: string; raisedBy: string; acknowledgedBy: string | null }>>(
+      'GET',
+      `/api/andon?station=${encodeURIComponent(ST30)}`,
+    );
     expect(calls.json[0]).toMatchObject({ reason: 'material', message: 'cartons running low', raisedBy: 'olga', acknowledgedBy: 'admin' });
 
     // the orders pages show it
@@ -261,7 +298,10 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await page.getByLabel(/start without a confirmed recipe/).fill('test program loaded by hand');
     await page.getByRole('button', { name: 'Start with override' }).click();
     await expect.poll(async () => page.getByTestId('op-phase').textContent()).toBe('Production');
-    const op = await call<{ phase: string; recipeVerified: boolean; events: Array<{ kind: string; actor: string; data: Record<string, unknown> }> }>('GET', '/api/operations/S-200/20');
+    const op = await call<{ phase: string; recipeVerified: boolean; events: Array<{ kind: string; actor: string; data: Record<string, unknown> }> }>(
+      'GET',
+      '/api/operations/S-200/20',
+    );
     expect(op.json).toMatchObject({ phase: 'running', recipeVerified: false });
     expect(op.json.events.find((e) => e.kind === 'start')).toMatchObject({ actor: 'sam', data: { override: 'test program loaded by hand' } });
   });
@@ -274,7 +314,8 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
       await machine.subscribeAsync(`takt/v1/${ST10}/_cmd/+`, { qos: 1 });
       machine.on('message', (topic, payload) => {
         const cmd = JSON.parse(payload.toString()) as { parameters?: Record<string, unknown> };
-        if (topic.endsWith('/writeParameters')) setTimeout(() => machine.publish(`takt/v1/${ST10}/_batch`, JSON.stringify({ values: cmd.parameters }), { qos: 1 }), 300);
+        if (topic.endsWith('/writeParameters'))
+          setTimeout(() => machine.publish(`takt/v1/${ST10}/_batch`, JSON.stringify({ values: cmd.parameters }), { qos: 1 }), 300);
       });
       await machine.publishAsync(`takt/v1/${ST10}/state`, JSON.stringify({ value: 'Execute' }), { qos: 1 });
       expect((await call('POST', '/api/orders', { id: 'S-201', product: 'S200', quantity: 3, priority: 1 })).status).toBe(201);
@@ -307,7 +348,9 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
       await machine.publishAsync(`takt/v1/${ST10}/torque`, JSON.stringify({ value: 1.3 }), { qos: 1 });
       const alarm = page.getByTestId('station-alarms');
       await expect.poll(async () => (await alarm.count()) && alarm.textContent(), { timeout: 15_000 }).toContain('Parameter alarm: torque out of limits: 1.3');
-      await expect.poll(async () => (await boss.getByTestId('alarms').count()) && boss.getByTestId('alarms').textContent(), { timeout: 15_000 }).toContain('torque');
+      await expect
+        .poll(async () => (await boss.getByTestId('alarms').count()) && boss.getByTestId('alarms').textContent(), { timeout: 15_000 })
+        .toContain('torque');
       await shot(page, 'terminal-9-alarm');
       await alarm.getByRole('button', { name: 'Acknowledge' }).click();
       await expect.poll(async () => alarm.count()).toBe(0);
@@ -319,7 +362,15 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
   });
 
   it('shows why an order cannot be released', async () => {
-    expect((await call('POST', '/api/products', { id: 'NO-BOM', name: 'No bill of materials', routing: [{ seq: 10, name: 'Pack', workCenter: ST30, idealCycleTimeS: 5 }] })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/products', {
+          id: 'NO-BOM',
+          name: 'No bill of materials',
+          routing: [{ seq: 10, name: 'Pack', workCenter: ST30, idealCycleTimeS: 5 }],
+        })
+      ).status,
+    ).toBe(201);
     expect((await call('POST', '/api/orders', { id: 'T-BAD', product: 'NO-BOM', quantity: 5 })).status).toBe(201);
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await signIn(page, server);

@@ -41,7 +41,12 @@ describe('chart texts are never run as HTML', () => {
   let browser: Browser;
   let imm01Id = '';
   const call = async (method: string, url: string, body?: unknown) => {
-    const res = await server.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${server.adminToken}` } });
+    const res = await server.app.server.inject({
+      method: method as 'GET',
+      url,
+      payload: body as object,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
     return res.json();
   };
@@ -58,7 +63,15 @@ describe('chart texts are never run as HTML', () => {
     await call('PATCH', '/api/calendars/three-shift', { shifts: [{ name: X(10), start: '06:00', end: '06:00', days: [1, 2, 3, 4, 5, 6, 7] }] });
     // states for the timeline (PackML names only: the pipeline quarantines anything else) and values for the tag chart
     const now = Date.now();
-    const obs = (tag: string, value: string | number, ts: number) => ({ source: { protocol: 'test', client: 'xss' }, topic: 'test/xss', equipmentPath: IMM01, tag, value, ts, receivedAt: now });
+    const obs = (tag: string, value: string | number, ts: number) => ({
+      source: { protocol: 'test', client: 'xss' },
+      topic: 'test/xss',
+      equipmentPath: IMM01,
+      tag,
+      value,
+      ts,
+      receivedAt: now,
+    });
     await server.collect.pipeline.submit({
       rejections: [],
       observations: [
@@ -75,8 +88,16 @@ describe('chart texts are never run as HTML', () => {
     const ledger = new MaterialLedger(new PlantService(server.app.ctx.db, server.app.ctx.events), orderBook);
     await server.app.ctx.db.transaction(async (tx) => {
       const db = tx as unknown as Db;
-      await ledger.consume(db, { id: null, name: 'xss' }, { lotId: 'XSS-IN', quantity: 4, allowedMaterials: ['XSS-MAT'], orderId: 'O-XSS', seq: 10, equipment: 'imm01', method: 'scan' });
-      await ledger.produce(db, { id: null, name: 'xss' }, { lotId: 'XSS-OUT', materialId: 'HSG-TOP', quantity: 100, unit: 'pcs', orderId: 'O-XSS', seq: 10, equipment: 'imm01', operator: X(9), parameters: {} });
+      await ledger.consume(
+        db,
+        { id: null, name: 'xss' },
+        { lotId: 'XSS-IN', quantity: 4, allowedMaterials: ['XSS-MAT'], orderId: 'O-XSS', seq: 10, equipment: 'imm01', method: 'scan' },
+      );
+      await ledger.produce(
+        db,
+        { id: null, name: 'xss' },
+        { lotId: 'XSS-OUT', materialId: 'HSG-TOP', quantity: 100, unit: 'pcs', orderId: 'O-XSS', seq: 10, equipment: 'imm01', operator: X(9), parameters: {} },
+      );
     });
     await call('POST', '/api/lots/XSS-IN/hold', { reason: X(7) });
     // a plan for the Gantt chart (its rows are machine names, its bars the released order)
@@ -151,70 +172,104 @@ describe('chart texts are never run as HTML', () => {
 
   /** Nothing ran, no tooltip holds an element built from a payload, and each expected payload showed up as text. */
   async function verdict(w: Watch, shown: number[]): Promise<void> {
-    const { xss, tips } = await w.page.evaluate(() => ({ xss: (window as unknown as { __xss?: unknown }).__xss, tips: (window as unknown as { __tips: string[] }).__tips }));
+    const { xss, tips } = await w.page.evaluate(() => ({
+      xss: (window as unknown as { __xss?: unknown }).__xss,
+      tips: (window as unknown as { __tips: string[] }).__tips,
+    }));
     expect(xss, 'a payload ran').toBeUndefined();
-    expect(tips.filter((t) => /<img/i.test(t)), 'a tooltip holds an <img> from a payload').toEqual([]);
-    for (const n of shown) expect(tips.some((t) => t.includes(escaped(X(n)))), `payload ${n} shown as text in a tooltip`).toBe(true);
+    expect(
+      tips.filter((t) => /<img/i.test(t)),
+      'a tooltip holds an <img> from a payload',
+    ).toEqual([]);
+    for (const n of shown)
+      expect(
+        tips.some((t) => t.includes(escaped(X(n)))),
+        `payload ${n} shown as text in a tooltip`,
+      ).toBe(true);
     expect(w.problems).toEqual([]);
   }
 
-  it('machine page: tag chart (unit) and state timeline', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/live/${encodeURIComponent(imm01Id)}`);
-    await w.page.getByTestId('machine-page').waitFor();
-    await w.page.getByTestId('tag-chart-meltTemperature').locator('canvas').first().waitFor({ timeout: 20_000 });
-    await sweep(w.page, '[data-testid="tag-chart-meltTemperature"]', 3);
-    await sweep(w.page, '[data-testid="state-timeline"]', 3, 6);
-    await shot(w.page, 'xss-machine');
-    await verdict(w, [1]);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'machine page: tag chart (unit) and state timeline',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/live/${encodeURIComponent(imm01Id)}`);
+      await w.page.getByTestId('machine-page').waitFor();
+      await w.page.getByTestId('tag-chart-meltTemperature').locator('canvas').first().waitFor({ timeout: 20_000 });
+      await sweep(w.page, '[data-testid="tag-chart-meltTemperature"]', 3);
+      await sweep(w.page, '[data-testid="state-timeline"]', 3, 6);
+      await shot(w.page, 'xss-machine');
+      await verdict(w, [1]);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 
-  it('lots trace graph (unit, supplier, supplier lot, hold reason, operator)', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/lots/trace?lot=XSS-OUT`);
-    await w.page.getByTestId('trace-graph').locator('canvas').first().waitFor({ timeout: 20_000 });
-    await expect.poll(async () => (await w.page.getByTestId('trace-table').textContent()) ?? '').toContain('XSS-IN');
-    await sweep(w.page, '[data-testid="trace-graph"]', 15, 6);
-    await verdict(w, [4, 5, 6, 7, 9]);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'lots trace graph (unit, supplier, supplier lot, hold reason, operator)',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/lots/trace?lot=XSS-OUT`);
+      await w.page.getByTestId('trace-graph').locator('canvas').first().waitFor({ timeout: 20_000 });
+      await expect.poll(async () => (await w.page.getByTestId('trace-table').textContent()) ?? '').toContain('XSS-IN');
+      await sweep(w.page, '[data-testid="trace-graph"]', 15, 6);
+      await verdict(w, [4, 5, 6, 7, 9]);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 
   // Each performance page on its own: they compute KPIs on open, slow on a busy machine.
-  it('performance overview: trend by shift (shift name on the axis and in the tooltip)', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/performance`);
-    await sweepAll(w.page, '.perf-chart');
-    await verdict(w, [10]);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'performance overview: trend by shift (shift name on the axis and in the tooltip)',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/performance`);
+      await sweepAll(w.page, '.perf-chart');
+      await verdict(w, [10]);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 
-  it('performance of a machine: loss waterfall and trend', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/performance/${encodeURIComponent(imm01Id)}`);
-    await sweepAll(w.page, '.perf-chart');
-    await verdict(w, []);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'performance of a machine: loss waterfall and trend',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/performance/${encodeURIComponent(imm01Id)}`);
+      await sweepAll(w.page, '.perf-chart');
+      await verdict(w, []);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 
-  it('bottleneck: machine names on the axis and in the tooltip', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/performance/bottleneck`);
-    await w.page.getByTestId('bottleneck-scope').selectOption({ label: 'acme/lakeside/moulding/imm-cell1 (workCenter)' });
-    await expect.poll(async () => (await w.page.getByTestId('bottleneck-table').textContent()) ?? '', { timeout: 30_000 }).toContain('IMM 02');
-    await sweep(w.page, '.perf-chart', 15, 10);
-    await verdict(w, [2]);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'bottleneck: machine names on the axis and in the tooltip',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/performance/bottleneck`);
+      await w.page.getByTestId('bottleneck-scope').selectOption({ label: 'acme/lakeside/moulding/imm-cell1 (workCenter)' });
+      await expect.poll(async () => (await w.page.getByTestId('bottleneck-table').textContent()) ?? '', { timeout: 30_000 }).toContain('IMM 02');
+      await sweep(w.page, '.perf-chart', 15, 10);
+      await verdict(w, [2]);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 
-  it('plan Gantt chart (machine names on the axis, the order in the bar tooltips)', async () => {
-    const w = await open();
-    await w.page.goto(`${server.url}/plan`);
-    await w.page.getByTestId('plan-gantt').locator('canvas').first().waitFor({ timeout: 30_000 });
-    await sweep(w.page, '[data-testid="plan-gantt"]', 27, 8);
-    // the bars' tooltip names the order; machine names are axis labels, drawn on the canvas
-    await verdict(w, []);
-    expect((await w.page.evaluate(() => (window as unknown as { __tips: string[] }).__tips)).some((t) => t.includes('O-XSS'))).toBe(true);
-    await w.page.context().close();
-  }, PAGE_TIMEOUT);
+  it(
+    'plan Gantt chart (machine names on the axis, the order in the bar tooltips)',
+    async () => {
+      const w = await open();
+      await w.page.goto(`${server.url}/plan`);
+      await w.page.getByTestId('plan-gantt').locator('canvas').first().waitFor({ timeout: 30_000 });
+      await sweep(w.page, '[data-testid="plan-gantt"]', 27, 8);
+      // the bars' tooltip names the order; machine names are axis labels, drawn on the canvas
+      await verdict(w, []);
+      expect((await w.page.evaluate(() => (window as unknown as { __tips: string[] }).__tips)).some((t) => t.includes('O-XSS'))).toBe(true);
+      await w.page.context().close();
+    },
+    PAGE_TIMEOUT,
+  );
 });

@@ -100,7 +100,13 @@ for (const kind of DB_KINDS) {
       expect(fields).toEqual(expect.arrayContaining(['body.extId', 'body.level', 'body.name']));
       expect((await call('GET', '/api/equipment/00000000-0000-0000-0000-000000000000')).status).toBe(404);
       expect((await call('PATCH', '/api/equipment/not-a-uuid', { name: 'x' })).status).toBe(400);
-      const unknownClass = await call('POST', '/api/equipment', { parentId: imm01.parentId, extId: 'immX', level: 'machine', name: 'x', equipmentClass: 'nope' });
+      const unknownClass = await call('POST', '/api/equipment', {
+        parentId: imm01.parentId,
+        extId: 'immX',
+        level: 'machine',
+        name: 'x',
+        equipmentClass: 'nope',
+      });
       expect(unknownClass.status).toBe(400);
       expect(unknownClass.body.error.details[0].path).toBe('equipmentClass');
       const badProduct = await call('POST', '/api/products', {
@@ -110,7 +116,11 @@ for (const kind of DB_KINDS) {
       });
       expect(badProduct.status).toBe(400);
       expect(JSON.stringify(badProduct.body.error.details)).toMatch(/min/);
-      const badRef = await call('POST', '/api/products', { id: 'P2', name: 'P2', routing: [{ seq: 10, name: 'op', workCenter: 'acme/nowhere', idealCycleTimeS: 5 }] });
+      const badRef = await call('POST', '/api/products', {
+        id: 'P2',
+        name: 'P2',
+        routing: [{ seq: 10, name: 'op', workCenter: 'acme/nowhere', idealCycleTimeS: 5 }],
+      });
       expect(badRef.status).toBe(400);
       expect(badRef.body.error.details[0]).toMatchObject({ path: 'routing[0].workCenter' });
     });
@@ -148,7 +158,9 @@ for (const kind of DB_KINDS) {
       };
       const r1 = await call('POST', '/api/plant/import', cyclic);
       expect(r1.status).toBe(400);
-      expect(r1.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'equipment[1].parent', message: expect.stringMatching(/cycle/) })]));
+      expect(r1.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path: 'equipment[1].parent', message: expect.stringMatching(/cycle/) })]),
+      );
       const missingMachine = `
 version: 1
 materials:
@@ -204,7 +216,9 @@ products:
       expect((await call('GET', '/api/plant/export?format=yaml')).body).not.toContain('s3cret-pw');
       expect(JSON.stringify((await call('GET', `/api/audit?entity=equipment&entityId=${imm03.id}`)).body)).not.toContain('s3cret-pw');
       await call('PATCH', `/api/equipment/${imm03.id}`, { connections: [{ ...conn, password: '********', username: 'mes2' }] });
-      const stored = (await t.sql('SELECT connections FROM equipment WHERE id = $1', [imm03.id])) as Array<{ connections: Array<{ password: string; username: string }> }>;
+      const stored = (await t.sql('SELECT connections FROM equipment WHERE id = $1', [imm03.id])) as Array<{
+        connections: Array<{ password: string; username: string }>;
+      }>;
       expect(stored[0].connections[0]).toMatchObject({ password: 's3cret-pw', username: 'mes2' });
       await call('PATCH', `/api/equipment/${imm03.id}`, { connections: [{ protocol: 'sparkplug', group: 'takt', node: 'moulding', device: 'imm03' }] });
     });
@@ -230,7 +244,12 @@ products:
       const st10 = list.find((e) => e.path.endsWith('/st10'))!;
       await call('PATCH', `/api/equipment/${st10.id}`, { name: 'Station 10 — screwing (new)', reason: 'new screwdriver' }, token);
       const perRecord = await call('GET', `/api/audit?entity=equipment&entityId=${st10.id}`);
-      expect(perRecord.body[0]).toMatchObject({ action: 'update', reason: 'new screwdriver', before: { name: st10.name }, after: { name: 'Station 10 — screwing (new)' } });
+      expect(perRecord.body[0]).toMatchObject({
+        action: 'update',
+        reason: 'new screwdriver',
+        before: { name: st10.name },
+        after: { name: 'Station 10 — screwing (new)' },
+      });
       expect(perRecord.body.at(-1)).toMatchObject({ action: 'create', actor: 'system' });
       const supervisorName = perRecord.body[0].actor as string;
       const perUser = await call('GET', `/api/audit?actor=${supervisorName}`);

@@ -41,7 +41,10 @@ for (const kind of DB_KINDS) {
       return { status: res.statusCode, json: () => res.json(), body: res.body };
     };
     const verify = async () => (await call('GET', '/api/audit/verify')).json();
-    const rows = async () => (await t.sql('SELECT seq::int AS seq, at, actor, actor_id, action, entity, entity_id, before, after, reason, prev_hash, hash FROM audit_log ORDER BY seq')) as Row[];
+    const rows = async () =>
+      (await t.sql(
+        'SELECT seq::int AS seq, at, actor, actor_id, action, entity, entity_id, before, after, reason, prev_hash, hash FROM audit_log ORDER BY seq',
+      )) as Row[];
     /** As the database owner would: triggers off, statements, triggers on. */
     const asOwner = async (statements: Array<[string, unknown[]]>) => {
       await t.sql('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
@@ -58,14 +61,26 @@ for (const kind of DB_KINDS) {
       const updates: Array<[string, unknown[]]> = [];
       for (const r of all.filter((x) => x.seq >= seq)) {
         const f = { ...r, ...(r.seq === seq ? patch : {}) };
-        const hash = rowHash(prev, { seq: f.seq, at: new Date(f.at).toISOString(), actor: f.actor, actorId: f.actor_id, action: f.action, entity: f.entity, entityId: f.entity_id, before: f.before ?? null, after: f.after ?? null, reason: f.reason });
+        const hash = rowHash(prev, {
+          seq: f.seq,
+          at: new Date(f.at).toISOString(),
+          actor: f.actor,
+          actorId: f.actor_id,
+          action: f.action,
+          entity: f.entity,
+          entityId: f.entity_id,
+          before: f.before ?? null,
+          after: f.after ?? null,
+          reason: f.reason,
+        });
         updates.push(['UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4', [f.actor, prev, hash, f.seq]]);
         prev = hash;
       }
       await asOwner(updates);
       return all;
     };
-    const restore = (all: Row[]) => asOwner(all.map((r) => ['UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4', [r.actor, r.prev_hash, r.hash, r.seq]]));
+    const restore = (all: Row[]) =>
+      asOwner(all.map((r) => ['UPDATE audit_log SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4', [r.actor, r.prev_hash, r.hash, r.seq]]));
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: false, listen: false, config: { auditKeyFile: keyFile, auditCheckpointFile: checkpointFile } });
@@ -109,7 +124,9 @@ for (const kind of DB_KINDS) {
         try {
           expect((await migrate(app)).applied).toEqual([]); // Takt's start-up needs no CREATE rights once migrated
           const db = app.db as Db;
-          await db.transaction(async (tx) => appendAudit(tx as unknown as Db, { id: null, name: 'takt_app' }, { action: 'create', entity: 'probe', entityId: role }));
+          await db.transaction(async (tx) =>
+            appendAudit(tx as unknown as Db, { id: null, name: 'takt_app' }, { action: 'create', entity: 'probe', entityId: role }),
+          );
           expect((await app.query<{ actor: string }>("SELECT actor FROM audit_log WHERE entity = 'probe'"))[0]).toMatchObject({ actor: 'takt_app' });
           const refused = async (stmt: string) => expect(app.query(stmt)).rejects.toMatchObject({ code: '42501' });
           await refused('DELETE FROM audit_log');
@@ -142,7 +159,12 @@ for (const kind of DB_KINDS) {
       expect((await verify()).firstBroken).toEqual({ seq: target, reason: expect.stringMatching(/no HMAC/) });
       await restore(original);
       const back = (await t.sql('SELECT seq::int AS seq FROM audit_log WHERE hmac IS NULL')) as Array<{ seq: number }>;
-      await asOwner(back.map((r) => ['UPDATE audit_log SET hmac = $1 WHERE seq = $2', [t.app.ctx.audit!.anchor.rowMac(r.seq, original.find((o) => o.seq === r.seq)!.hash), r.seq]]));
+      await asOwner(
+        back.map((r) => [
+          'UPDATE audit_log SET hmac = $1 WHERE seq = $2',
+          [t.app.ctx.audit!.anchor.rowMac(r.seq, original.find((o) => o.seq === r.seq)!.hash), r.seq],
+        ]),
+      );
       expect(await verify()).toMatchObject({ ok: true });
     });
 
@@ -168,6 +190,5 @@ for (const kind of DB_KINDS) {
       expect((await verify()).firstBroken.reason).toMatch(/checkpoint file line \d+: signature does not hold/);
       writeFileSync(checkpointFile, text);
     });
-
   });
 }

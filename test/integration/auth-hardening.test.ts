@@ -53,7 +53,11 @@ for (const kind of DB_KINDS) {
 
     it('records successful and failed sign-ins and the lockout in the audit trail, without the secret', async () => {
       await post(t, '/api/auth/login', { username: 'nobody-here', password: 'never-stored-secret' });
-      const res = await t.app.server.inject({ method: 'GET', url: '/api/audit?entity=sign_in&limit=5000', headers: { authorization: `Bearer ${t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: 'GET',
+        url: '/api/audit?entity=sign_in&limit=5000',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
       expect(res.statusCode).toBe(200);
       const rows = res.json() as Array<{ action: string; entityId: string; actor: string; after: { address?: string; method?: string; reason?: string } }>;
       const find = (action: string, entityId: string) => rows.find((r) => r.action === action && r.entityId === entityId);
@@ -80,7 +84,12 @@ describe('proxy headers', () => {
     //TMP expect(t.app.ctx.config.trustProxy).toBe(false);
     const statuses: number[] = [];
     for (let i = 0; i < LOGIN_LIMITS.maxPerAddress + 5; i++) {
-      const res = await post(t, '/api/auth/login', { username: `spray-${i}`, password: 'not-the-password' }, { 'x-forwarded-for': `10.0.${i}.1`, 'x-real-ip': `10.1.${i}.1` });
+      const res = await post(
+        t,
+        '/api/auth/login',
+        { username: `spray-${i}`, password: 'not-the-password' },
+        { 'x-forwarded-for': `10.0.${i}.1`, 'x-real-ip': `10.1.${i}.1` },
+      );
       statuses.push(res.statusCode);
     }
     expect(checked(statuses)).toBeLessThanOrEqual(LOGIN_LIMITS.maxPerAddress);
@@ -106,7 +115,12 @@ describe('proxy headers', () => {
   it('answers every badge sign-in body with 200, 400, 401 or 429, never a 500 (fuzz)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.anything(), async (body) => {
-        const res = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const res = await t.app.server.inject({
+          method: 'POST',
+          url: '/api/auth/badge',
+          payload: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
         expect([200, 400, 401, 429]).toContain(res.statusCode);
       }),
       { numRuns: 60 },
@@ -120,7 +134,9 @@ describe('demo credentials', () => {
     try {
       const health = (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json();
       expect(health.demoCredentials).toBe(false);
-      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{ username: string }>;
+      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{
+        username: string;
+      }>;
       expect(users.map((u) => u.username)).toEqual(['admin']);
       const eq = (await t.app.server.inject({ method: 'GET', url: '/api/equipment', headers: { authorization: `Bearer ${t.adminToken}` } })).json();
       expect(eq).toEqual([]);
@@ -135,9 +151,17 @@ describe('demo credentials', () => {
     try {
       const health = async () => (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json().demoCredentials;
       expect(await health()).toBe(true);
-      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{ id: string; badge: string | null }>;
+      const users = (await t.app.server.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` } })).json() as Array<{
+        id: string;
+        badge: string | null;
+      }>;
       for (const u of users.filter((x) => x.badge === '1001' || x.badge === '2001')) {
-        const res = await t.app.server.inject({ method: 'PATCH', url: `/api/users/${u.id}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { pin: '583920' } });
+        const res = await t.app.server.inject({
+          method: 'PATCH',
+          url: `/api/users/${u.id}`,
+          headers: { authorization: `Bearer ${t.adminToken}` },
+          payload: { pin: '583920' },
+        });
         expect(res.statusCode).toBe(200);
       }
       expect(await health()).toBe(false);
@@ -148,16 +172,35 @@ describe('demo credentials', () => {
 });
 
 describe('takt sim --password', () => {
-  it('connects to Takt\'s broker without --username (the username defaults) and its data arrives', { timeout: 120_000 }, async () => {
+  it("connects to Takt's broker without --username (the username defaults) and its data arrives", { timeout: 120_000 }, async () => {
     const t = await startTestServer({ db: 'pglite', demo: false });
     try {
       const token = await t.deviceToken();
       const before = t.collect.pipeline.metrics.received;
       // spawn, not spawnSync: the broker runs in this process and must keep answering
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin/takt.mjs'), 'sim', '--url', t.mqttUrl, '--password', token, '--machines', '1', '--protocol', 'uns', '--duration', '4', '--speed', '60'], {
-        cwd: ROOT,
-        env: { ...process.env, TAKT_CONFIG: '' },
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin/takt.mjs'),
+          'sim',
+          '--url',
+          t.mqttUrl,
+          '--password',
+          token,
+          '--machines',
+          '1',
+          '--protocol',
+          'uns',
+          '--duration',
+          '4',
+          '--speed',
+          '60',
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, TAKT_CONFIG: '' },
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -28,7 +28,14 @@ describe('takt CLI', () => {
   afterAll(() => {});
 
   it('has help on every command', () => {
-    for (const args of [['--help'], ['start', '--help'], ['user', 'add', '--help'], ['import', 'plant', '--help'], ['audit', 'verify', '--help'], ['audit', 'checkpoint', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['start', '--help'],
+      ['user', 'add', '--help'],
+      ['import', 'plant', '--help'],
+      ['audit', 'verify', '--help'],
+      ['audit', 'checkpoint', '--help'],
+    ]) {
       const r = takt(...args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.out).toMatch(/Usage: takt/);
@@ -37,7 +44,9 @@ describe('takt CLI', () => {
 
   it('migrates, adds users, imports and exports a plant file', () => {
     expect(takt('migrate', '--data-dir', dataDir).out).toMatch(/pglite .* is up to date/);
-    expect(takt('user', 'add', 'ann', '--role', 'supervisor,quality', '--name', 'Ann Smith', '--password', 'ann-password-1', '--data-dir', dataDir).out).toMatch(/added ann/);
+    expect(
+      takt('user', 'add', 'ann', '--role', 'supervisor,quality', '--name', 'Ann Smith', '--password', 'ann-password-1', '--data-dir', dataDir).out,
+    ).toMatch(/added ann/);
     const dup = takt('user', 'add', 'ann', '--role', 'operator', '--password', 'whatever-123', '--data-dir', dataDir);
     expect(dup.code).toBe(2);
     expect(dup.err).toMatch(/already exists/);
@@ -63,7 +72,10 @@ describe('takt CLI', () => {
 
   it('refuses a broken plant file with the path inside the file, writing nothing', () => {
     const bad = path.join(dataDir, 'bad.yaml');
-    writeFileSync(bad, 'equipment:\n  - id: plant9\n    level: enterprise\n    name: P9\n    children:\n      - { id: m1, level: machine, name: M1, equipmentClass: no-such-class }\n');
+    writeFileSync(
+      bad,
+      'equipment:\n  - id: plant9\n    level: enterprise\n    name: P9\n    children:\n      - { id: m1, level: machine, name: M1, equipmentClass: no-such-class }\n',
+    );
     const r = takt('import', 'plant', bad, '--data-dir', dataDir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/equipment\[0\]\.children\[0\]\.equipmentClass: equipment class 'no-such-class' does not exist/);

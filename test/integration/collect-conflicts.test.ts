@@ -32,7 +32,9 @@ async function stored(t: TestServer, r: Rec): Promise<unknown[]> {
 
 for (const kind of DB_KINDS) {
   describe(`duplicates and conflicts at any age on ${kind}`, () => {
-    it('after a restart: the same values are answered duplicate, changed values are quarantined as conflicts with both values', { timeout: 240_000 }, async () => {
+    it('after a restart: the same values are answered duplicate, changed values are quarantined as conflicts with both values', {
+      timeout: 240_000,
+    }, async () => {
       const dir = kind === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'takt-conflicts-')) : undefined;
       const schema = kind === 'postgres' ? `takt_test_conflicts_${randomBytes(4).toString('hex')}` : undefined;
       const opts: TestServerOptions = { db: kind, dataDir: dir, schema, keepSchema: true };
@@ -110,7 +112,10 @@ for (const kind of DB_KINDS) {
         let runBase = Date.now() - 5_000_000;
         await fc.assert(
           fc.asyncProperty(
-            fc.array(fc.array(fc.record({ slot: fc.integer({ min: 0, max: 5 }), value: fc.constantFrom(1, 2, 3) }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+            fc.array(fc.array(fc.record({ slot: fc.integer({ min: 0, max: 5 }), value: fc.constantFrom(1, 2, 3) }), { minLength: 1, maxLength: 12 }), {
+              minLength: 1,
+              maxLength: 4,
+            }),
             async (requests) => {
               const base = (runBase += 1000);
               const model = new Map<number, number>();
@@ -118,7 +123,7 @@ for (const kind of DB_KINDS) {
                 const records = req.map(({ slot, value }) => ({ equipment: ST10, tag: 'torque', ts: base + slot, value }));
                 const expected = records.map((r): Status => {
                   const held = model.get(r.ts);
-                  if (held === undefined) return model.set(r.ts, r.value), 'accepted';
+                  if (held === undefined) return (model.set(r.ts, r.value), 'accepted');
                   return held === r.value ? 'duplicate' : 'quarantined';
                 });
                 expect((await ingest(t, records)).map((r) => r.status)).toEqual(expected);

@@ -41,12 +41,12 @@ for (const kind of DB_KINDS) {
         [path, tag, ts],
       )) as Array<{ num: number | null; txt: string | null }>;
     const quarantinedAt = async (ts: number) =>
-      ((await t.sql(`SELECT reason, payload, topic, equipment_path AS "equipmentPath" FROM quarantine WHERE payload LIKE $1`, [`%"ts":${ts}%`])) as Array<{
+      (await t.sql(`SELECT reason, payload, topic, equipment_path AS "equipmentPath" FROM quarantine WHERE payload LIKE $1`, [`%"ts":${ts}%`])) as Array<{
         reason: string;
         payload: string;
         topic: string;
         equipmentPath: string | null;
-      }>);
+      }>;
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind });
@@ -97,7 +97,14 @@ for (const kind of DB_KINDS) {
       // with a key, the answer is kept as jsonb, which refuses a NUL too
       const r = await within(inject('POST', '/api/ingest', { key: `nul-${kind}`, records }), 10_000, 'ingest');
       expect(r.status, JSON.stringify(r.body)).toBe(200);
-      expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['accepted', 'quarantined', 'quarantined', 'quarantined', 'quarantined', 'accepted']);
+      expect(r.body.results.map((x: { status: string }) => x.status)).toEqual([
+        'accepted',
+        'quarantined',
+        'quarantined',
+        'quarantined',
+        'quarantined',
+        'accepted',
+      ]);
       expect(r.body.results[1].reason).toMatch(/NUL/);
       for (const x of r.body.results as Array<{ reason?: string }>) expect(x.reason ?? '').not.toContain('\u0000'); // nor do the answers
       expect(await storedAt(ST10, 'torque', ts[0])).toEqual([{ num: 0.9, txt: null }]);
@@ -179,7 +186,11 @@ for (const kind of DB_KINDS) {
           const res = await t.app.server.inject({ method: 'GET', url: '/api/health' });
           return res.statusCode === 503 ? res.json() : undefined;
         }, 10_000);
-        expect(health).toMatchObject({ status: 'degraded', error: expect.stringMatching(/collect/), collect: { status: 'degraded', databaseAvailable: false } });
+        expect(health).toMatchObject({
+          status: 'degraded',
+          error: expect.stringMatching(/collect/),
+          collect: { status: 'degraded', databaseAvailable: false },
+        });
         expect(health.collect.reason).toMatch(/tag_values/);
         expect(acked).toBe(false);
       } finally {

@@ -33,7 +33,11 @@ for (const kind of DB_KINDS) {
       const base = Date.now() - 60_000;
       await publish(dev, `takt/v1/${IMM01}/state`, JSON.stringify({ value: 'Execute', ts: base }));
       await publish(dev, `takt/v1/${IMM01}/good`, JSON.stringify({ value: 100, ts: base + 1000 }));
-      await publish(dev, `takt/v1/${IMM01}/_batch`, JSON.stringify({ ts: base + 23_000, values: { good: 101, scrap: 0, meltTemperature: 231.5, cycle_time: 22.1 } }));
+      await publish(
+        dev,
+        `takt/v1/${IMM01}/_batch`,
+        JSON.stringify({ ts: base + 23_000, values: { good: 101, scrap: 0, meltTemperature: 231.5, cycle_time: 22.1 } }),
+      );
       await publish(dev, `takt/v1/${IMM01}/state`, JSON.stringify({ value: 11, ts: base + 30_000 })); // 11 = Held
       await publish(dev, `takt/v1/${IMM01}/good`, JSON.stringify({ value: 104, ts: base + 40_000 }));
       const id = await idOf(IMM01);
@@ -73,12 +77,26 @@ for (const kind of DB_KINDS) {
         const hit = q.find((r: { topic: string; reason: string; payload: string }) => r.topic === topic && reason.test(r.reason));
         expect(hit, `${topic} ${payload}`).toBeDefined();
       }
-      expect(q[0]).toMatchObject({ receivedAt: expect.any(String), source: expect.stringMatching(/^mqtt:/), topic: expect.any(String), reason: expect.any(String), payload: expect.any(String) });
-      const csv = await t.app.server.inject({ method: 'GET', url: `/api/quarantine?format=csv&from=${new Date(now - 1000).toISOString()}`, headers: { authorization: `Bearer ${t.adminToken}` } });
+      expect(q[0]).toMatchObject({
+        receivedAt: expect.any(String),
+        source: expect.stringMatching(/^mqtt:/),
+        topic: expect.any(String),
+        reason: expect.any(String),
+        payload: expect.any(String),
+      });
+      const csv = await t.app.server.inject({
+        method: 'GET',
+        url: `/api/quarantine?format=csv&from=${new Date(now - 1000).toISOString()}`,
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
       expect(csv.body.split('\r\n')[0]).toBe('receivedAt,source,topic,equipmentPath,reason,payload');
       expect((await get('/api/collect/metrics')).quarantined).toBeGreaterThanOrEqual(bad.length);
       const health = (await t.app.server.inject({ method: 'GET', url: '/api/health' })).json();
-      expect(health).toMatchObject({ status: 'ok', collect: { quarantined: expect.any(Number), databaseAvailable: true }, mqtt: { mode: 'embedded', connected: true } });
+      expect(health).toMatchObject({
+        status: 'ok',
+        collect: { quarantined: expect.any(Number), databaseAvailable: true },
+        mqtt: { mode: 'embedded', connected: true },
+      });
     });
 
     it('stores a duplicate once and quarantines a conflicting value for the same instant', async () => {
@@ -112,7 +130,14 @@ for (const kind of DB_KINDS) {
     it('takes Sparkplug B births and data by alias, and marks devices offline on death', async () => {
       const sp = await connectMqtt(t.mqttUrl, { username: 'edge', password: await t.deviceToken(), clientId: `edge-${kind}` });
       const now = Date.now() - 10_000;
-      const nb = encodeSparkplug({ timestamp: now, seq: 0, metrics: [{ name: 'bdSeq', datatype: 'Int64', value: 3 }, { name: 'Node Control/Rebirth', datatype: 'Boolean', value: false }] });
+      const nb = encodeSparkplug({
+        timestamp: now,
+        seq: 0,
+        metrics: [
+          { name: 'bdSeq', datatype: 'Int64', value: 3 },
+          { name: 'Node Control/Rebirth', datatype: 'Boolean', value: false },
+        ],
+      });
       const db = encodeSparkplug({
         timestamp: now,
         seq: 1,
@@ -122,7 +147,14 @@ for (const kind of DB_KINDS) {
           { name: 'meltTemperature', alias: 3, datatype: 'Double', value: 228.25 },
         ],
       });
-      const dd = encodeSparkplug({ timestamp: now + 1000, seq: 2, metrics: [{ alias: 2, value: 503, datatype: 'Int64', includeDatatype: false }, { alias: 3, value: 229.5, datatype: 'Double', includeDatatype: false }] });
+      const dd = encodeSparkplug({
+        timestamp: now + 1000,
+        seq: 2,
+        metrics: [
+          { alias: 2, value: 503, datatype: 'Int64', includeDatatype: false },
+          { alias: 3, value: 229.5, datatype: 'Double', includeDatatype: false },
+        ],
+      });
       await publish(sp, 'spBv1.0/takt/NBIRTH/moulding', nb);
       await publish(sp, 'spBv1.0/takt/DBIRTH/moulding/imm02', db);
       await publish(sp, 'spBv1.0/takt/DDATA/moulding/imm02', dd);
@@ -132,7 +164,11 @@ for (const kind of DB_KINDS) {
       const count = await t.sql(`SELECT sum(delta)::int AS n FROM production_counts WHERE equipment_id = $1`, [id]);
       expect(count).toEqual([{ n: 3 }]);
       // an unmapped device is quarantined, never guessed
-      await publish(sp, 'spBv1.0/takt/DBIRTH/moulding/imm77', encodeSparkplug({ timestamp: now, seq: 3, metrics: [{ name: 'state', datatype: 'String', value: 'Idle' }] }));
+      await publish(
+        sp,
+        'spBv1.0/takt/DBIRTH/moulding/imm77',
+        encodeSparkplug({ timestamp: now, seq: 3, metrics: [{ name: 'state', datatype: 'String', value: 'Idle' }] }),
+      );
       const q = await get(`/api/quarantine?from=${new Date(now - 1000).toISOString()}`);
       expect(q.some((r: { reason: string; topic: string }) => r.topic.endsWith('imm77') && /unknown Sparkplug/i.test(r.reason))).toBe(true);
       // NDEATH with the birth's bdSeq: the node's devices go offline → Unknown

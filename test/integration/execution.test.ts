@@ -27,19 +27,25 @@ interface Req {
 }
 
 function v0600(id: string, requests: Req[]): string {
-  const seg = (s: Seg) => `<SegmentRequirement><ID>${s.id}</ID><ProcessSegmentID>${s.process}</ProcessSegmentID>${s.end ? `<LatestEndTime>${s.end}</LatestEndTime>` : ''}
+  const seg = (
+    s: Seg,
+  ) => `<SegmentRequirement><ID>${s.id}</ID><ProcessSegmentID>${s.process}</ProcessSegmentID>${s.end ? `<LatestEndTime>${s.end}</LatestEndTime>` : ''}
     ${s.equipment ? `<EquipmentRequirement><EquipmentID>${s.equipment}</EquipmentID></EquipmentRequirement>` : ''}
     ${s.produced ? `<MaterialProducedRequirement><MaterialDefinitionID>${s.produced[0]}</MaterialDefinitionID><Quantity><QuantityString>${s.produced[1]}</QuantityString><UnitOfMeasure>pcs</UnitOfMeasure></Quantity></MaterialProducedRequirement>` : ''}
     ${(s.consumed ?? []).map(([m, q, u]) => `<MaterialConsumedRequirement><MaterialDefinitionID>${m}</MaterialDefinitionID><Quantity><QuantityString>${q}</QuantityString><UnitOfMeasure>${u}</UnitOfMeasure></Quantity></MaterialConsumedRequirement>`).join('')}
     </SegmentRequirement>`;
-  const req = (r: Req) => `<ProductionRequest><ID>${r.id}</ID>${r.end ? `<EndTime>${r.end}</EndTime>` : ''}${r.priority !== undefined ? `<Priority>${r.priority}</Priority>` : ''}
+  const req = (
+    r: Req,
+  ) => `<ProductionRequest><ID>${r.id}</ID>${r.end ? `<EndTime>${r.end}</EndTime>` : ''}${r.priority !== undefined ? `<Priority>${r.priority}</Priority>` : ''}
     ${r.segments.map(seg).join('')}${r.state ? `<RequestState>${r.state}</RequestState>` : ''}</ProductionRequest>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ProductionSchedule xmlns="${V6}"><ID>${id}</ID>${requests.map(req).join('')}</ProductionSchedule>`;
 }
 
 function v0701(id: string, requests: Req[], verb?: string): string {
   let n = 0;
-  const seg = (s: Seg) => `<SegmentRequirement><ID>${s.id}</ID>${s.end ? `<LatestEndTime>${s.end}</LatestEndTime>` : ''}<ProcessSegmentID>${s.process}</ProcessSegmentID>
+  const seg = (
+    s: Seg,
+  ) => `<SegmentRequirement><ID>${s.id}</ID>${s.end ? `<LatestEndTime>${s.end}</LatestEndTime>` : ''}<ProcessSegmentID>${s.process}</ProcessSegmentID>
     <Duration>PT1H</Duration><OperationsDefinitionID>OD-1</OperationsDefinitionID><OperationsSegmentID>OS-1</OperationsSegmentID><SegmentState>Released</SegmentState>
     <SegmentParameter><ID>speed</ID><Value><ValueString>12.5</ValueString><DataType>double</DataType><UnitOfMeasure>m/min</UnitOfMeasure></Value></SegmentParameter>
     ${s.equipment ? `<EquipmentRequirement><ID>ER-${++n}</ID><EquipmentID>${s.equipment}</EquipmentID></EquipmentRequirement>` : ''}
@@ -58,8 +64,17 @@ for (const kind of DB_KINDS) {
   describe(`execution on ${kind}`, () => {
     let t: TestServer;
     const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as string, headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers } });
-      return { status: res.statusCode, headers: res.headers, body: res.body ? (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body) : undefined };
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as string,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers },
+      });
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: res.body ? (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body) : undefined,
+      };
     };
     const xml = (doc: string) => call('POST', '/api/integration/b2mml', doc, { 'content-type': 'application/xml' });
     const results = (r: { body: { results: Array<{ orderId: string; result: string; reason?: string }> } }) =>
@@ -81,7 +96,15 @@ for (const kind of DB_KINDS) {
       await ok(call('POST', '/api/equipment', { parentId: cell.id, extId: 'IMM-07', level: 'machine', name: 'IMM 07', equipmentClass: 'imm' }));
       await ok(call('POST', '/api/equipment-classes', { id: 'lonely', name: 'No machines' }));
       const routing = (cls: string, bom = [{ materialId: 'PP-GRANULATE-BLK', quantity: 0.0051, unit: 'kg' }]) => [
-        { seq: 10, name: 'Mould', equipmentClass: cls, idealCycleTimeS: 2.88, setupTimeS: 600, bom, parameters: [{ name: 'meltTemperature', target: 230, min: 220, max: 240 }] },
+        {
+          seq: 10,
+          name: 'Mould',
+          equipmentClass: cls,
+          idealCycleTimeS: 2.88,
+          setupTimeS: 600,
+          bom,
+          parameters: [{ name: 'meltTemperature', target: 230, min: 220, max: 240 }],
+        },
         { seq: 20, name: 'Pack', workCenter: 'acme/lakeside/moulding/imm-cell1', idealCycleTimeS: 1, bom: [] },
       ];
       await ok(call('POST', '/api/products', { id: 'HOUSING-BLK', name: 'Housing black', materialId: 'HOUSING-BLK', routing: routing('imm') }));
@@ -97,9 +120,23 @@ for (const kind of DB_KINDS) {
       expect(first.body).toMatchObject({ version: 'V0600', verb: null, schedules: ['SCH-2024-06-01'], results: [{ orderId: 'WO-1001', result: 'created' }] });
       expect(results(await xml(v6))).toEqual({ 'WO-1001': 'unchanged' });
       const order = (await call('GET', '/api/orders/WO-1001')).body;
-      expect(order).toMatchObject({ productId: 'HOUSING-BLK', quantity: 5000, unit: 'pcs', priority: 1, status: 'created', source: 'b2mml-v0600', dueAt: '2024-06-01T10:00:00.000Z' });
+      expect(order).toMatchObject({
+        productId: 'HOUSING-BLK',
+        quantity: 5000,
+        unit: 'pcs',
+        priority: 1,
+        status: 'created',
+        source: 'b2mml-v0600',
+        dueAt: '2024-06-01T10:00:00.000Z',
+      });
       expect(order.operations).toHaveLength(1);
-      expect(order.operations[0]).toMatchObject({ seq: 10, name: 'MOULD', candidates: ['acme/lakeside/moulding/imm-cell1/IMM-07'], setupTimeS: 600, runTimeS: 14400 });
+      expect(order.operations[0]).toMatchObject({
+        seq: 10,
+        name: 'MOULD',
+        candidates: ['acme/lakeside/moulding/imm-cell1/IMM-07'],
+        setupTimeS: 600,
+        runTimeS: 14400,
+      });
       expect(order.operations[0].materials).toEqual([{ materialId: 'PP-GRANULATE-BLK', quantity: 25.5, unit: 'kg', use: 'consumed' }]);
       // The V0701 example sends the same request with a segment parameter: a change of a not-started order.
       const v7 = readFileSync(path.join(EXAMPLES, 'operations-schedule.v0701.xml'), 'utf8');
@@ -113,10 +150,15 @@ for (const kind of DB_KINDS) {
 
     it('maps built documents with several requests, segments and materials, wrapped in verbs too', async () => {
       const reqs: Req[] = [
-        { id: 'B-1', priority: 3, end: '2030-01-02T00:00:00Z', segments: [
-          { id: 'B-1-10', process: 'MOULD', equipment: 'IMM-07', produced: ['HOUSING-BLK', 100], consumed: [['PP-GRANULATE-BLK', 0.6, 'kg']] },
-          { id: 'B-1-20', process: 'PACK', end: '2030-01-01T12:00:00Z', consumed: [['LID-BLK', 100, 'pcs']] },
-        ] },
+        {
+          id: 'B-1',
+          priority: 3,
+          end: '2030-01-02T00:00:00Z',
+          segments: [
+            { id: 'B-1-10', process: 'MOULD', equipment: 'IMM-07', produced: ['HOUSING-BLK', 100], consumed: [['PP-GRANULATE-BLK', 0.6, 'kg']] },
+            { id: 'B-1-20', process: 'PACK', end: '2030-01-01T12:00:00Z', consumed: [['LID-BLK', 100, 'pcs']] },
+          ],
+        },
         { id: 'B-2', priority: 1, segments: [{ id: 'B-2-10', process: 'MOULD', equipment: 'NOPE-99', produced: ['HOUSING-BLK', 50] }] },
         { id: 'B-3', segments: [{ id: 'B-3-10', process: 'MOULD', produced: ['UNKNOWN-MAT', 5] }] },
         { id: 'B-4', segments: [{ id: 'B-4-10', process: 'MOULD', produced: ['HOUSING-BLK', -5] }] },
@@ -135,7 +177,10 @@ for (const kind of DB_KINDS) {
         [10, 'MOULD', ['acme/lakeside/moulding/imm-cell1/IMM-07']],
         [20, 'PACK', ['acme/lakeside/moulding/imm-cell1']],
       ]);
-      expect(b1.operations[1]).toMatchObject({ dueAt: '2030-01-01T12:00:00.000Z', materials: [{ materialId: 'LID-BLK', quantity: 100, unit: 'pcs', use: 'consumed' }] });
+      expect(b1.operations[1]).toMatchObject({
+        dueAt: '2030-01-01T12:00:00.000Z',
+        materials: [{ materialId: 'LID-BLK', quantity: 100, unit: 'pcs', use: 'consumed' }],
+      });
       // unknown equipment: the routing's candidates (every machine of class imm)
       const b2 = (await call('GET', '/api/orders/B-2')).body;
       expect(b2.operations[0].candidates.length).toBeGreaterThan(1);
@@ -178,7 +223,10 @@ for (const kind of DB_KINDS) {
         expect(r.body.error.message).toMatch(/DTD or entity/);
       }
       // well-formed, but Priority is not an integer and the elements are out of order
-      const invalid = v0600('SCH-X', [{ id: 'X-1', segments: [{ id: 'X-1-10', process: 'MOULD', produced: ['HOUSING-BLK', 1] }] }]).replace('<ID>X-1</ID>', '<ID>X-1</ID><Priority>high</Priority>');
+      const invalid = v0600('SCH-X', [{ id: 'X-1', segments: [{ id: 'X-1-10', process: 'MOULD', produced: ['HOUSING-BLK', 1] }] }]).replace(
+        '<ID>X-1</ID>',
+        '<ID>X-1</ID><Priority>high</Priority>',
+      );
       const bad = await xml(invalid);
       expect(bad.status).toBe(422);
       expect(bad.body.error.message).toMatch(/not valid against the B2MML V0600 schema: line \d+: .*Priority/);
@@ -191,11 +239,22 @@ for (const kind of DB_KINDS) {
 
     it('creates orders over REST, refuses release with the missing pieces named, releases and dispatches in priority order', async () => {
       const mk = (id: string, product: string, priority: number, due: string) => ({ id, product, quantity: 1000, priority, due });
-      const created = await call('POST', '/api/orders', [mk('R-1', 'HOUSING-BLK', 5, '2030-03-01T00:00:00Z'), mk('R-2', 'HOUSING-BLK', 2, '2030-04-01T00:00:00Z'), mk('R-3', 'HOUSING-BLK', 5, '2030-02-01T00:00:00Z'), mk('R-4', 'LID', 1, '2030-01-01T00:00:00Z'), mk('R-5', 'BARE', 1, '2030-01-01T00:00:00Z')]);
+      const created = await call('POST', '/api/orders', [
+        mk('R-1', 'HOUSING-BLK', 5, '2030-03-01T00:00:00Z'),
+        mk('R-2', 'HOUSING-BLK', 2, '2030-04-01T00:00:00Z'),
+        mk('R-3', 'HOUSING-BLK', 5, '2030-02-01T00:00:00Z'),
+        mk('R-4', 'LID', 1, '2030-01-01T00:00:00Z'),
+        mk('R-5', 'BARE', 1, '2030-01-01T00:00:00Z'),
+      ]);
       expect(created.status).toBe(201);
       expect(created.body.results.map((r: { result: string }) => r.result)).toEqual(['created', 'created', 'created', 'created', 'created']);
       const r1 = (await call('GET', '/api/orders/R-1')).body;
-      expect(r1.operations[0]).toMatchObject({ seq: 10, setupTimeS: 600, runTimeS: 2880, materials: [{ materialId: 'PP-GRANULATE-BLK', quantity: 5.1, unit: 'kg', use: 'consumed' }] });
+      expect(r1.operations[0]).toMatchObject({
+        seq: 10,
+        setupTimeS: 600,
+        runTimeS: 2880,
+        materials: [{ materialId: 'PP-GRANULATE-BLK', quantity: 5.1, unit: 'kg', use: 'consumed' }],
+      });
       expect(r1.operations[0].candidates).toContain('acme/lakeside/moulding/imm-cell1/imm01');
       expect((await call('POST', '/api/orders', mk('R-9', 'NOPE', 1, '2030-01-01T00:00:00Z'))).status).toBe(400);
       expect((await call('POST', '/api/orders', { ...mk('R-9', 'HOUSING-BLK', 1, '2030-01-01T00:00:00Z'), quantity: -1 })).status).toBe(400);
@@ -217,16 +276,28 @@ for (const kind of DB_KINDS) {
       const mould = list.body.operations.filter((o: { seq: number }) => o.seq === 10).map((o: { orderId: string }) => o.orderId);
       expect(mould).toEqual(['R-2', 'R-3', 'R-1']); // priority 2, then priority 5 by due date
       const cellList = (await call('GET', `/api/workcenters/${encodeURIComponent('acme/lakeside/moulding/imm-cell1')}/dispatch`)).body;
-      expect(cellList.operations.map((o: { orderId: string; seq: number }) => `${o.orderId}/${o.seq}`)).toEqual(['R-2/10', 'R-2/20', 'R-3/10', 'R-3/20', 'R-1/10', 'R-1/20']);
+      expect(cellList.operations.map((o: { orderId: string; seq: number }) => `${o.orderId}/${o.seq}`)).toEqual([
+        'R-2/10',
+        'R-2/20',
+        'R-3/10',
+        'R-3/20',
+        'R-1/10',
+        'R-1/20',
+      ]);
       expect((await call('GET', '/api/workcenters/nowhere/dispatch')).status).toBe(404);
 
-      expect((await call('POST', '/api/orders/R-3/cancel', { reason: 'customer cancelled' })).body).toMatchObject({ status: 'cancelled', cancelReason: 'customer cancelled' });
+      expect((await call('POST', '/api/orders/R-3/cancel', { reason: 'customer cancelled' })).body).toMatchObject({
+        status: 'cancelled',
+        cancelReason: 'customer cancelled',
+      });
       expect((await call('GET', '/api/orders?status=released')).body.map((o: { id: string }) => o.id).sort()).toEqual(['R-1', 'R-2']);
     });
 
     it('imports CSV all or nothing, with line numbers on every error', async () => {
       const csv = (body: string) => call('POST', '/api/orders/import', body, { 'content-type': 'text/csv' });
-      const bad = await csv('order,product,quantity,due,priority\nC-1,HOUSING-BLK,100,2030-05-01,1\nC-2,HOUSING-BLK,abc,2030-05-01,1\nC-3,HOUSING-BLK,10,someday,x\n');
+      const bad = await csv(
+        'order,product,quantity,due,priority\nC-1,HOUSING-BLK,100,2030-05-01,1\nC-2,HOUSING-BLK,abc,2030-05-01,1\nC-3,HOUSING-BLK,10,someday,x\n',
+      );
       expect(bad.status).toBe(400);
       const paths = bad.body.error.details.map((d: { path: string }) => d.path);
       expect(paths).toEqual(['line 3.quantity', 'line 4.due', 'line 4.priority']);
@@ -252,9 +323,13 @@ for (const kind of DB_KINDS) {
       const evil = "x' OR '1'='1";
       expect((await call('GET', `/api/orders?product=${encodeURIComponent(evil)}`)).body).toEqual([]);
       expect((await call('GET', `/api/orders/${encodeURIComponent("R-1'; DROP TABLE production_orders; --")}`)).status).toBe(400);
-      const csv = await call('POST', '/api/orders/import', `order,product,quantity,due,priority\nS-1,"HOUSING-BLK'); DROP TABLE production_orders; --",1,,\n`, { 'content-type': 'text/csv' });
+      const csv = await call('POST', '/api/orders/import', `order,product,quantity,due,priority\nS-1,"HOUSING-BLK'); DROP TABLE production_orders; --",1,,\n`, {
+        'content-type': 'text/csv',
+      });
       expect(csv.status).toBe(400);
-      const doc = v0701('SCH-S', [{ id: 'S-1', segments: [{ id: 'S-1-10', process: "M'; DELETE FROM order_operations; --", produced: ["HOUSING-BLK'--", 1] }] }]);
+      const doc = v0701('SCH-S', [
+        { id: 'S-1', segments: [{ id: 'S-1-10', process: "M'; DELETE FROM order_operations; --", produced: ["HOUSING-BLK'--", 1] }] },
+      ]);
       expect(results(await xml(doc))).toEqual({ 'S-1': 'rejected' });
       expect((await call('GET', '/api/orders/R-1')).body.operations.length).toBe(2);
     });
@@ -262,14 +337,16 @@ for (const kind of DB_KINDS) {
     // issue #12 items 11–14: B2MML documents and intake an ERP can rely on
     const OPS_FIELDS = ['seq', 'name', 'segmentId', 'candidates', 'materials', 'parameters', 'setupTimeS', 'runTimeS', 'workCenter', 'equipmentClass'] as const;
     const opsOf = async (id: string) =>
-      ((await call('GET', `/api/orders/${id}`)).body.operations as Array<Record<string, unknown>>).map((o) => Object.fromEntries(OPS_FIELDS.map((k) => [k, o[k]])));
+      ((await call('GET', `/api/orders/${id}`)).body.operations as Array<Record<string, unknown>>).map((o) =>
+        Object.fromEntries(OPS_FIELDS.map((k) => [k, o[k]])),
+      );
     const productOnlyV0701 = (id: string, qty: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <OperationsSchedule xmlns="${V7}"><ID>SCH-${id}</ID><OperationsType>Production</OperationsType><OperationsRequest><ID>${id}</ID><OperationsType>Production</OperationsType>
   <SegmentRequirement><ID>${id}-SR</ID><ProcessSegmentID>MOULD</ProcessSegmentID><OperationsDefinitionID>OD-1</OperationsDefinitionID><OperationsSegmentID>OS-1</OperationsSegmentID>
     <MaterialRequirement><ID>MR-1</ID><MaterialDefinitionID>HOUSING-BLK</MaterialDefinitionID><MaterialUse>Produced</MaterialUse><Quantity><QuantityString>${qty}</QuantityString><DataType>double</DataType><UnitOfMeasure>pcs</UnitOfMeasure></Quantity></MaterialRequirement>
   </SegmentRequirement></OperationsRequest></OperationsSchedule>`;
 
-    it('a B2MML request that names only the product gets the routing\'s operations, materials and parameters, and releases', async () => {
+    it("a B2MML request that names only the product gets the routing's operations, materials and parameters, and releases", async () => {
       expect((await call('POST', '/api/orders', { id: 'PO-REST', product: 'HOUSING-BLK', quantity: 1000 })).status).toBe(201);
       const rest = await opsOf('PO-REST');
       expect(rest.map((o) => o.name)).toEqual(['Mould', 'Pack']);
@@ -288,29 +365,42 @@ for (const kind of DB_KINDS) {
       }
     });
 
-    it('performance documents carry the process segment in ProcessSegmentID (the ERP\'s, else the routing step\'s), XSD-valid in both versions', async () => {
-      const doc = v0600('SCH-PS', [{ id: 'PS-1', segments: [
-        { id: 'PS-1-SR10', process: 'Mould', produced: ['HOUSING-BLK', 10], consumed: [['PP-GRANULATE-BLK', 0.051, 'kg']] },
-        { id: 'PS-1-SR20', process: 'Pack', consumed: [['LID-BLK', 10, 'pcs']] },
-      ] }]);
+    it("performance documents carry the process segment in ProcessSegmentID (the ERP's, else the routing step's), XSD-valid in both versions", async () => {
+      const doc = v0600('SCH-PS', [
+        {
+          id: 'PS-1',
+          segments: [
+            { id: 'PS-1-SR10', process: 'Mould', produced: ['HOUSING-BLK', 10], consumed: [['PP-GRANULATE-BLK', 0.051, 'kg']] },
+            { id: 'PS-1-SR20', process: 'Pack', consumed: [['LID-BLK', 10, 'pcs']] },
+          ],
+        },
+      ]);
       expect(results(await xml(doc))).toEqual({ 'PS-1': 'created' });
       expect((await call('POST', '/api/orders', { id: 'PS-REST', product: 'HOUSING-BLK', quantity: 10 })).status).toBe(201);
       const parser = new XMLParser({ parseTagValue: false, isArray: (n) => n === 'SegmentResponse' });
       for (const id of ['PS-1', 'PS-REST'])
-        for (const [format, version, root, response] of [['b2mml-v0600', 'V0600', 'ProductionPerformance', 'ProductionResponse'], ['b2mml-v0701', 'V0701', 'OperationsPerformance', 'OperationsResponse']] as const) {
+        for (const [format, version, root, response] of [
+          ['b2mml-v0600', 'V0600', 'ProductionPerformance', 'ProductionResponse'],
+          ['b2mml-v0701', 'V0701', 'OperationsPerformance', 'OperationsResponse'],
+        ] as const) {
           const r = await call('GET', `/api/orders/${id}/performance?format=${format}`);
           expect(r.status, String(r.body)).toBe(200);
           expect(await validatePerformance(r.body as string, version)).toEqual([]);
           const segs = parser.parse(r.body as string)[root][response].SegmentResponse as Array<{ ProcessSegmentID: string; Description: string }>;
           // the routing of HOUSING-BLK is Mould, Pack; the ERP named the same process segments
-          expect(segs.map((x) => x.ProcessSegmentID), `${id} ${format}`).toEqual(['Mould', 'Pack']);
+          expect(
+            segs.map((x) => x.ProcessSegmentID),
+            `${id} ${format}`,
+          ).toEqual(['Mould', 'Pack']);
           expect(r.body as string).not.toContain('PS-1-SR10');
         }
     });
 
-    it('reads quantities by their DataType\'s lexical form, UTF-16 with a BOM, an empty body, and flags partly rejected documents', async () => {
+    it("reads quantities by their DataType's lexical form, UTF-16 with a BOM, an empty body, and flags partly rejected documents", async () => {
       // 0x10 is no xs:decimal (it used to become 16); 1e2 is a valid xs:double (DataType double): 100
-      const hex = await xml(v0600('SCH-HEX', [{ id: 'Q-HEX', segments: [{ id: 'Q-HEX-10', process: 'MOULD', produced: ['HOUSING-BLK', '0x10' as unknown as number] }] }]));
+      const hex = await xml(
+        v0600('SCH-HEX', [{ id: 'Q-HEX', segments: [{ id: 'Q-HEX-10', process: 'MOULD', produced: ['HOUSING-BLK', '0x10' as unknown as number] }] }]),
+      );
       expect(hex.status).toBe(207);
       expect(hex.headers['takt-rejected']).toBe('1');
       expect(hex.body.results[0]).toMatchObject({ orderId: 'Q-HEX', result: 'rejected', reason: expect.stringMatching(/'0x10' is not an xs:decimal/) });
@@ -320,10 +410,17 @@ for (const kind of DB_KINDS) {
       expect(exp.headers['takt-rejected']).toBe('0');
       expect((await call('GET', '/api/orders/Q-EXP')).body).toMatchObject({ quantity: 100 });
 
-      const utf16 = (order: string) => v0600(`SCH-${order}`, [{ id: order, segments: [{ id: `${order}-10`, process: 'Prüfen', produced: ['HOUSING-BLK', 7] }] }]).replace('encoding="UTF-8"', 'encoding="UTF-16"');
+      const utf16 = (order: string) =>
+        v0600(`SCH-${order}`, [{ id: order, segments: [{ id: `${order}-10`, process: 'Prüfen', produced: ['HOUSING-BLK', 7] }] }]).replace(
+          'encoding="UTF-8"',
+          'encoding="UTF-16"',
+        );
       const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16('U16-LE'), 'utf16le')]);
       const be = Buffer.from(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16('U16-BE'), 'utf16le')]).swap16());
-      for (const [id, bytes] of [['U16-LE', le], ['U16-BE', be]] as const) {
+      for (const [id, bytes] of [
+        ['U16-LE', le],
+        ['U16-BE', be],
+      ] as const) {
         const r = await xml(bytes as unknown as string);
         expect(r.status, JSON.stringify(r.body)).toBe(200);
         expect(results(r)).toEqual({ [id]: 'created' });
@@ -349,13 +446,27 @@ for (const kind of DB_KINDS) {
       expect(unit.status).toBe(400);
       expect(unit.body.error.details[0].path).toBe('unit');
       // a REST array with a rejected order: 207 and the count, like a B2MML document
-      const mixed = await call('POST', '/api/orders', [{ id: 'F-3', product: 'HOUSING-BLK', quantity: 1 }, { id: 'F-4', product: 'NOPE', quantity: 1 }]);
+      const mixed = await call('POST', '/api/orders', [
+        { id: 'F-3', product: 'HOUSING-BLK', quantity: 1 },
+        { id: 'F-4', product: 'NOPE', quantity: 1 },
+      ]);
       expect(mixed.status).toBe(207);
       expect(mixed.headers['takt-rejected']).toBe('1');
 
-      const csv = await call('POST', '/api/orders/import', 'order,product,quantity,due,priority\nF-5,NOPE,0x10,2030-05-01,1\nF-6,HOUSING-BLK,5,,\nF-7,GONE,1e2,,x\n', { 'content-type': 'text/csv' });
+      const csv = await call(
+        'POST',
+        '/api/orders/import',
+        'order,product,quantity,due,priority\nF-5,NOPE,0x10,2030-05-01,1\nF-6,HOUSING-BLK,5,,\nF-7,GONE,1e2,,x\n',
+        { 'content-type': 'text/csv' },
+      );
       expect(csv.status).toBe(400);
-      expect(csv.body.error.details.map((d: { path: string }) => d.path)).toEqual(['line 2.product', 'line 2.quantity', 'line 4.product', 'line 4.quantity', 'line 4.priority']);
+      expect(csv.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+        'line 2.product',
+        'line 2.quantity',
+        'line 4.product',
+        'line 4.quantity',
+        'line 4.priority',
+      ]);
       expect((await call('GET', '/api/orders/F-6')).status).toBe(404);
       const empty = await call('POST', '/api/orders/import', '', { 'content-type': 'text/csv' });
       expect(empty.status).toBe(400);

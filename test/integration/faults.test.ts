@@ -116,9 +116,14 @@ describe('faults', () => {
       env.TAKT_DEMO = 'true'; // the demo plant knows the station the device publishes for
       env.TAKT_MQTT_PORT = String(await freePort());
       let takt = await startTaktProcess(env);
-      const login = await fetch(`${takt.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'kill-test-pass' }) });
+      const login = await fetch(`${takt.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'kill-test-pass' }),
+      });
       const { token } = await login.json();
-      const api = (u: string, init: RequestInit = {}) => fetch(`${takt.url}${u}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      const api = (u: string, init: RequestInit = {}) =>
+        fetch(`${takt.url}${u}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
       const device = await (await api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'pub', role: 'device' }) })).json();
       const pub = await connectMqtt(takt.mqttUrl, { clientId: 'kill-pub', clean: false, username: 'pub', password: device.token, reconnectPeriod: 250 });
       const N = 1500;

@@ -44,7 +44,12 @@ describe('a listener that cannot open stops Takt, naming the setting', () => {
       expect(code, t.out.stdout + t.out.stderr).not.toBe(0);
       expect(t.out.stderr).toContain(`takt: MQTT port ${held.port} is in use (TAKT_MQTT_PORT)`);
       // nothing is left serving
-      expect(await fetch(`http://127.0.0.1:${httpPort}/api/health`).then(() => 'answered', () => 'refused')).toBe('refused');
+      expect(
+        await fetch(`http://127.0.0.1:${httpPort}/api/health`).then(
+          () => 'answered',
+          () => 'refused',
+        ),
+      ).toBe('refused');
     } finally {
       await held.release();
     }
@@ -81,7 +86,9 @@ for (const kind of DB_KINDS)
         expect(tb.opcua).not.toBe(ta.opcua);
         expect(tb.opcua).not.toBe('opc.tcp://127.0.0.1:48405');
         // stored in the plant model, as the plant page and the simulator read it
-        const imm05 = (await a.sql(`SELECT connections FROM equipment WHERE path = 'acme/lakeside/moulding/imm-cell2/imm05'`)) as Array<{ connections: Array<{ endpoint: string }> }>;
+        const imm05 = (await a.sql(`SELECT connections FROM equipment WHERE path = 'acme/lakeside/moulding/imm-cell2/imm05'`)) as Array<{
+          connections: Array<{ endpoint: string }>;
+        }>;
         expect(imm05[0].connections[0].endpoint).toBe(`opc.tcp://127.0.0.1:${chosen}`);
         // the session folder is under each instance's data folder (created there), not under the working directory
         expect(ta.euromap63).toBe(path.join(dirA, 'euromap63', 'imm06'));

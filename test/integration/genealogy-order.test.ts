@@ -18,7 +18,12 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     let ledger: MaterialLedger;
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       return { status: res.statusCode, body: res.body ? res.json() : null };
     };
     const ok = async (method: string, url: string, body?: unknown, token?: string) => {
@@ -37,7 +42,16 @@ for (const kind of DB_KINDS) {
         name: 'Sensor unit for the genealogy test',
         materialId: 'S200',
         routing: [
-          { seq: 10, name: 'Fit housing', workCenter: `${LINE}/st10`, idealCycleTimeS: 12, bom: [{ materialId: 'HSG-TOP', quantity: 1 }, { materialId: 'HSG-BOT', quantity: 1 }] },
+          {
+            seq: 10,
+            name: 'Fit housing',
+            workCenter: `${LINE}/st10`,
+            idealCycleTimeS: 12,
+            bom: [
+              { materialId: 'HSG-TOP', quantity: 1 },
+              { materialId: 'HSG-BOT', quantity: 1 },
+            ],
+          },
           { seq: 20, name: 'Test', workCenter: `${LINE}/st20`, idealCycleTimeS: 15 },
           { seq: 30, name: 'Pack', workCenter: `${LINE}/st30`, idealCycleTimeS: 5, bom: [{ materialId: 'BOX-S', quantity: 1 }] },
         ],
@@ -53,7 +67,10 @@ for (const kind of DB_KINDS) {
       await ok('POST', '/api/orders/OOO-1/release');
       const op = await t.tokenFor(['operator']);
       // both stations work on the order at once (overlapping operations); packing completes first
-      for (const [seq, station] of [[10, 'st10'], [30, 'st30']] as const) {
+      for (const [seq, station] of [
+        [10, 'st10'],
+        [30, 'st30'],
+      ] as const) {
         await ok('POST', `/api/operations/OOO-1/${seq}/setup`, { equipment: `${LINE}/${station}` }, op);
         await ok('POST', `/api/operations/OOO-1/${seq}/start`, {}, op);
         await ok('POST', `/api/operations/OOO-1/${seq}/quantities`, { kind: 'good', quantity: 5 }, op);
@@ -69,7 +86,10 @@ for (const kind of DB_KINDS) {
         ['BOT-R1', 5],
       ]);
       // hand-computed: the finished lot holds 5 boxes, 1 + 4 top housings and 5 bottom housings
-      const edges = (await t.sql(`SELECT parent_lot, quantity FROM lot_genealogy WHERE child_lot = 'FIN-R1' ORDER BY parent_lot`)) as Array<{ parent_lot: string; quantity: number }>;
+      const edges = (await t.sql(`SELECT parent_lot, quantity FROM lot_genealogy WHERE child_lot = 'FIN-R1' ORDER BY parent_lot`)) as Array<{
+        parent_lot: string;
+        quantity: number;
+      }>;
       expect(edges.map((e) => [e.parent_lot, Number(e.quantity)])).toEqual([
         ['BOT-R1', 5],
         ['BOX-R1', 5],
@@ -99,12 +119,25 @@ for (const kind of DB_KINDS) {
       // a large stock per material, so no booking is refused for want of material
       for (const m of MATERIALS) for (const i of [1, 2]) await ok('POST', '/api/lots', { id: `P-${m}-${i}`, material: m, quantity: 1_000_000 });
       const step = fc.oneof(
-        fc.record({ kind: fc.constant('scan' as const), lot: fc.integer({ min: 0, max: 5 }), seq: fc.constantFrom(10, 20, 30), quantity: fc.integer({ min: 1, max: 4 }) }),
-        fc.record({ kind: fc.constant('backflush' as const), material: fc.integer({ min: 0, max: 2 }), seq: fc.constantFrom(10, 20, 30), quantity: fc.integer({ min: 1, max: 4 }) }),
+        fc.record({
+          kind: fc.constant('scan' as const),
+          lot: fc.integer({ min: 0, max: 5 }),
+          seq: fc.constantFrom(10, 20, 30),
+          quantity: fc.integer({ min: 1, max: 4 }),
+        }),
+        fc.record({
+          kind: fc.constant('backflush' as const),
+          material: fc.integer({ min: 0, max: 2 }),
+          seq: fc.constantFrom(10, 20, 30),
+          quantity: fc.integer({ min: 1, max: 4 }),
+        }),
         fc.record({ kind: fc.constant('produce' as const), seq: fc.constantFrom(10, 20, 30), quantity: fc.integer({ min: 1, max: 9 }) }),
       );
       // the completion order of the three operations, and the bookings in between
-      const plan = fc.record({ completion: fc.shuffledSubarray([10, 20, 30], { minLength: 3, maxLength: 3 }), steps: fc.array(step, { minLength: 1, maxLength: 10 }) });
+      const plan = fc.record({
+        completion: fc.shuffledSubarray([10, 20, 30], { minLength: 3, maxLength: 3 }),
+        steps: fc.array(step, { minLength: 1, maxLength: 10 }),
+      });
       let run = 0;
       await fc.assert(
         fc.asyncProperty(plan, async ({ completion, steps }) => {
@@ -127,11 +160,26 @@ for (const kind of DB_KINDS) {
             if (s.kind === 'scan') {
               const lotId = `P-${MATERIALS[s.lot % 3]}-${1 + Math.floor(s.lot / 3)}`;
               book([await inTx((tx) => ledger.consume(tx, ACTOR, { lotId, quantity: s.quantity, allowedMaterials: [], ...at(s.seq), method: 'scan' }))]);
-            } else if (s.kind === 'backflush') book(await inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: MATERIALS[s.material], quantity: s.quantity, ...at(s.seq) })));
+            } else if (s.kind === 'backflush')
+              book(await inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: MATERIALS[s.material], quantity: s.quantity, ...at(s.seq) })));
             else if (s.kind === 'complete') {
               book(await inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: MATERIALS[completion.indexOf(s.seq)], quantity: 2, ...at(s.seq) })));
-              if (s.last) produced.push((await inTx((tx) => ledger.produce(tx, ACTOR, { materialId: 'S200', quantity: 9, unit: 'pcs', ...at(s.seq), operator: 'olga', parameters: {} }))).lotId);
-            } else produced.push((await inTx((tx) => ledger.produce(tx, ACTOR, { materialId: 'S200', quantity: s.quantity, unit: 'pcs', ...at(s.seq), operator: 'olga', parameters: {} }))).lotId);
+              if (s.last)
+                produced.push(
+                  (
+                    await inTx((tx) =>
+                      ledger.produce(tx, ACTOR, { materialId: 'S200', quantity: 9, unit: 'pcs', ...at(s.seq), operator: 'olga', parameters: {} }),
+                    )
+                  ).lotId,
+                );
+            } else
+              produced.push(
+                (
+                  await inTx((tx) =>
+                    ledger.produce(tx, ACTOR, { materialId: 'S200', quantity: s.quantity, unit: 'pcs', ...at(s.seq), operator: 'olga', parameters: {} }),
+                  )
+                ).lotId,
+              );
           }
           expect(produced.length).toBeGreaterThan(0);
           for (const lot of consumed.keys()) {
@@ -140,7 +188,11 @@ for (const kind of DB_KINDS) {
             for (const p of produced) expect(reached.has(p), `${orderId}: forward from ${lot} reaches ${p}`).toBe(true);
           }
           // every edge carries all the order took from the parent, whenever it was booked
-          const edges = (await t.sql(`SELECT child_lot, parent_lot, quantity FROM lot_genealogy WHERE child_lot = ANY($1::text[])`, [produced])) as Array<{ child_lot: string; parent_lot: string; quantity: number }>;
+          const edges = (await t.sql(`SELECT child_lot, parent_lot, quantity FROM lot_genealogy WHERE child_lot = ANY($1::text[])`, [produced])) as Array<{
+            child_lot: string;
+            parent_lot: string;
+            quantity: number;
+          }>;
           expect(edges).toHaveLength(produced.length * consumed.size);
           for (const e of edges) expect(Number(e.quantity)).toBeCloseTo(consumed.get(e.parent_lot)!, 9);
         }),

@@ -13,8 +13,21 @@ const PLANT = parsePlantFile(
   JSON.stringify({
     version: 1,
     materials: [{ id: 'gc-resin', name: 'Resin', unit: 'kg' }],
-    equipment: [{ id: 'gc', level: 'enterprise', name: 'GC', children: [{ id: 'm1', level: 'machine', name: 'M1', properties: { commissionedAt: { value: '2020-01-01T00:00:00Z' } } }] }],
-    products: [{ id: 'gc-part', name: 'Part', routing: [{ seq: 10, name: 'mould', workCenter: M, idealCycleTimeS: 10, bom: [{ materialId: 'gc-resin', quantity: 1 }] }] }],
+    equipment: [
+      {
+        id: 'gc',
+        level: 'enterprise',
+        name: 'GC',
+        children: [{ id: 'm1', level: 'machine', name: 'M1', properties: { commissionedAt: { value: '2020-01-01T00:00:00Z' } } }],
+      },
+    ],
+    products: [
+      {
+        id: 'gc-part',
+        name: 'Part',
+        routing: [{ seq: 10, name: 'mould', workCenter: M, idealCycleTimeS: 10, bom: [{ materialId: 'gc-resin', quantity: 1 }] }],
+      },
+    ],
   }),
 );
 
@@ -49,20 +62,36 @@ for (const kind of DB_KINDS) {
       await call('POST', '/api/orders', { id: 'GC-1', product: 'gc-part', quantity: 100 });
       await call('POST', '/api/orders/GC-1/release');
       // before the setup: running, the counters' baselines, then 3 good parts of no order
-      await machine([['mode', 'Production'], ['state', 'Execute'], ['good', 100], ['scrap', 0]]);
+      await machine([
+        ['mode', 'Production'],
+        ['state', 'Execute'],
+        ['good', 100],
+        ['scrap', 0],
+      ]);
       await machine([['good', 103]]);
       // setup (the machine in setup mode): 5 good parts (first-off parts) and 1 scrap
       await call('POST', '/api/operations/GC-1/10/setup', { equipment: M });
-      await machine([['mode', 'Setup'], ['good', 108], ['scrap', 1]]);
+      await machine([
+        ['mode', 'Setup'],
+        ['good', 108],
+        ['scrap', 1],
+      ]);
       // production: 12 good and 2 scrap
       await call('POST', '/api/operations/GC-1/10/start', {});
-      await machine([['mode', 'Production'], ['good', 120], ['scrap', 3]]);
+      await machine([
+        ['mode', 'Production'],
+        ['good', 120],
+        ['scrap', 3],
+      ]);
       const live = await call('GET', '/api/operations/GC-1/10');
       expect(live.counts.machine).toEqual({ good: 17, scrap: 3 });
       const done = await call('POST', '/api/operations/GC-1/10/complete', {});
       expect(done).toMatchObject({ good: 17, scrap: 3, orderCompleted: true });
       // after completion: idle, then 2 good parts of no order again
-      await machine([['state', 'Idle'], ['good', 122]]);
+      await machine([
+        ['state', 'Idle'],
+        ['good', 122],
+      ]);
 
       // what goes back to the ERP
       const doc = await call('GET', '/api/orders/GC-1/performance');
@@ -71,7 +100,10 @@ for (const kind of DB_KINDS) {
 
       // per-order OEE over the same stretch: the order's good and scrap are the ERP document's
       const q = `equipment=${encodeURIComponent(M)}&from=${from}&to=${new Date(Date.now() + 1000).toISOString()}&group=order`;
-      const groups = (await call('GET', `/api/performance/kpi-groups?${q}`)).groups as Array<{ key: string | null; counts: { pq: number; gq: number; sq: number } }>;
+      const groups = (await call('GET', `/api/performance/kpi-groups?${q}`)).groups as Array<{
+        key: string | null;
+        counts: { pq: number; gq: number; sq: number };
+      }>;
       const order = groups.find((g) => g.key === 'GC-1')!;
       expect(order.counts).toMatchObject({ gq: doc.goodQuantity, sq: doc.scrapQuantity, pq: doc.goodQuantity + doc.scrapQuantity });
       // the parts before the setup and after the completion belong to no order; the groups add up to the machine

@@ -57,9 +57,15 @@ describe('bulk routes, fuzzed over HTTP', () => {
 
   it('never answers 500 to random plant files, YAML or JSON', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 5 }).map((v) => ['application/json', JSON.stringify(v) ?? 'null'] as const), fc.array(junk, { maxLength: 12 }).map((p) => ['application/yaml', `materials:\n  - ${p.join('')}`] as const)), async ([type, body]) => {
-        await send('/api/plant/import', type, body);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 5 }).map((v) => ['application/json', JSON.stringify(v) ?? 'null'] as const),
+          fc.array(junk, { maxLength: 12 }).map((p) => ['application/yaml', `materials:\n  - ${p.join('')}`] as const),
+        ),
+        async ([type, body]) => {
+          await send('/api/plant/import', type, body);
+        },
+      ),
       { numRuns: 20 },
     );
     expect((await t.app.server.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);

@@ -44,12 +44,15 @@ for (const kind of DB_KINDS) {
     beforeAll(async () => {
       for (const [k, v] of Object.entries(LIMITS)) (saved[k] = process.env[k]), (process.env[k] = String(v));
       t = await startTestServer({ db: kind });
-      const products = (await t.app.server.inject({ method: 'GET', url: '/api/products', headers: headers('application/json') })).json() as Array<{ id: string }>;
+      const products = (await t.app.server.inject({ method: 'GET', url: '/api/products', headers: headers('application/json') })).json() as Array<{
+        id: string;
+      }>;
       product = products[0].id;
     });
     afterAll(async () => {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       await t?.close();
     });
 
@@ -73,7 +76,10 @@ for (const kind of DB_KINDS) {
         ['TAKT_B2MML_MAX_REQUESTS', schedule(LIMITS.TAKT_B2MML_MAX_REQUESTS + 1, 'P', { padding: 0 })],
         ['TAKT_B2MML_MAX_REQUESTS', schedule(LIMITS.TAKT_B2MML_MAX_REQUESTS + 1, 'P', { padding: 1000 })],
         ['TAKT_B2MML_MAX_SEGMENTS', schedule(2, 'P', { segs: LIMITS.TAKT_B2MML_MAX_SEGMENTS / 2 + 1, padding: 0 })],
-        ['TAKT_B2MML_MAX_ATTRIBUTES', schedule(3, 'P', { extra: Array.from({ length: LIMITS.TAKT_B2MML_MAX_ATTRIBUTES }, (_, i) => `<x a${i}="1"/>`).join('') })],
+        [
+          'TAKT_B2MML_MAX_ATTRIBUTES',
+          schedule(3, 'P', { extra: Array.from({ length: LIMITS.TAKT_B2MML_MAX_ATTRIBUTES }, (_, i) => `<x a${i}="1"/>`).join('') }),
+        ],
         ['TAKT_B2MML_MAX_DEPTH', schedule(1, 'P', { extra: '<a>'.repeat(LIMITS.TAKT_B2MML_MAX_DEPTH) + '</a>'.repeat(LIMITS.TAKT_B2MML_MAX_DEPTH) })],
         // unclosed, and long enough for the worker: the limit is found before well-formedness is judged
         ['TAKT_B2MML_MAX_DEPTH', schedule(1, 'P', { padding: 70_000, extra: '<a>'.repeat(LIMITS.TAKT_B2MML_MAX_DEPTH) })],
@@ -106,7 +112,9 @@ for (const kind of DB_KINDS) {
       expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
       expect(r.body.results).toHaveLength(LIMITS.TAKT_B2MML_MAX_REQUESTS);
       expect(new Set(r.body.results.map((x: { result: string }) => x.result))).toEqual(new Set(['created']));
-      const stored = (await t.app.server.inject({ method: 'GET', url: '/api/orders?source=b2mml-v0600&limit=1000', headers: headers('application/json') })).json() as Array<{ id: string; quantity: number }>;
+      const stored = (
+        await t.app.server.inject({ method: 'GET', url: '/api/orders?source=b2mml-v0600&limit=1000', headers: headers('application/json') })
+      ).json() as Array<{ id: string; quantity: number }>;
       const mine = stored.filter((o) => o.id.startsWith('MAX-'));
       expect(mine).toHaveLength(LIMITS.TAKT_B2MML_MAX_REQUESTS);
       expect(mine.find((o) => o.id === 'MAX-41')?.quantity).toBe(42);
@@ -114,7 +122,8 @@ for (const kind of DB_KINDS) {
 
     it('refuses a CSV import over the row limit with 422 naming the setting, in place and in the worker; at the limit it imports', async () => {
       const header = 'order,product,quantity,due,priority\n';
-      const rows = (n: number, width = 0) => Array.from({ length: n }, (_, i) => `C-${i},${product},${i + 1},2030-01-01,${i % 9}${' '.repeat(width)}`).join('\n');
+      const rows = (n: number, width = 0) =>
+        Array.from({ length: n }, (_, i) => `C-${i},${product},${i + 1},2030-01-01,${i % 9}${' '.repeat(width)}`).join('\n');
       for (const width of [0, 2000]) {
         const r = await post('/api/orders/import', header + rows(LIMITS.TAKT_CSV_MAX_ROWS + 1, width), 'text/csv');
         expect(r.status).toBe(422);
@@ -126,7 +135,8 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses plant files over the entry or nesting limit with 422, in place and in the worker; bad YAML stays a 400', async () => {
-      const many = (n: number, pad = '') => `materials:\n${Array.from({ length: n }, (_, i) => `  - { id: LIM-${i}, name: "m ${i}", description: "${pad}", unit: kg }`).join('\n')}\n`;
+      const many = (n: number, pad = '') =>
+        `materials:\n${Array.from({ length: n }, (_, i) => `  - { id: LIM-${i}, name: "m ${i}", description: "${pad}", unit: kg }`).join('\n')}\n`;
       for (const p of ['', 'y'.repeat(300)]) {
         const r = await post('/api/plant/import', many(LIMITS.TAKT_PLANT_FILE_MAX_ITEMS + 1, p), 'application/yaml');
         expect(r.status).toBe(422);

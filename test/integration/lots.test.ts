@@ -14,7 +14,12 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     let ledger: MaterialLedger;
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       const json = String(res.headers['content-type'] ?? '').includes('json');
       return { status: res.statusCode, body: json ? res.json() : res.body, headers: res.headers };
     };
@@ -30,10 +35,25 @@ for (const kind of DB_KINDS) {
     /** One ledger call in its own transaction, as execution will make it. */
     const inTx = <T>(fn: (tx: Db) => Promise<T>) => t.app.ctx.db.transaction((tx) => fn(tx as unknown as Db));
     const consume = (lotId: string, quantity: number, orderId: string, allowedMaterials: string[] = [], seq = 10) =>
-      inTx((tx) => ledger.consume(tx, ACTOR, { lotId, quantity, allowedMaterials, orderId, seq, equipment: 'acme/lakeside/moulding/imm-cell1/imm01', method: 'scan' }));
+      inTx((tx) =>
+        ledger.consume(tx, ACTOR, { lotId, quantity, allowedMaterials, orderId, seq, equipment: 'acme/lakeside/moulding/imm-cell1/imm01', method: 'scan' }),
+      );
     const produce = (lotId: string, materialId: string, orderId: string, seq = 10) =>
-      inTx((tx) => ledger.produce(tx, ACTOR, { lotId, materialId, quantity: 10, unit: 'pcs', orderId, seq, equipment: 'imm01', operator: 'olga', parameters: { meltTemperature: 231 } }));
-    const lot = async (id: string) => (await call('GET', `/api/lots/${encodeURIComponent(id)}`)).body as { quantity: number; status: string; holdReason: string | null };
+      inTx((tx) =>
+        ledger.produce(tx, ACTOR, {
+          lotId,
+          materialId,
+          quantity: 10,
+          unit: 'pcs',
+          orderId,
+          seq,
+          equipment: 'imm01',
+          operator: 'olga',
+          parameters: { meltTemperature: 231 },
+        }),
+      );
+    const lot = async (id: string) =>
+      (await call('GET', `/api/lots/${encodeURIComponent(id)}`)).body as { quantity: number; status: string; holdReason: string | null };
     const refusal = async (p: Promise<unknown>) => {
       const err = await p.then(
         () => undefined,
@@ -121,16 +141,25 @@ for (const kind of DB_KINDS) {
       });
 
     it('backflushes oldest first, preferring the given location, and refuses a shortfall without booking anything', async () => {
-      for (const [id, location] of [['MB-1', 'store'], ['MB-2', 'cell1'], ['MB-3', 'store']] as const) await receive({ id, material: 'MB-RED-02', quantity: 5, location });
+      for (const [id, location] of [
+        ['MB-1', 'store'],
+        ['MB-2', 'cell1'],
+        ['MB-3', 'store'],
+      ] as const)
+        await receive({ id, material: 'MB-RED-02', quantity: 5, location });
       const fifo = await inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: 'MB-RED-02', quantity: 7, orderId: 'O-TOP', seq: 10, equipment: null }));
       expect(fifo.map((c) => [c.lotId, c.quantity, c.method])).toEqual([
         ['MB-1', 5, 'backflush'],
         ['MB-2', 2, 'backflush'],
       ]);
       expect((await lot('MB-1')).status).toBe('consumed');
-      const local = await inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: 'MB-RED-02', quantity: 1, orderId: 'O-TOP', seq: 10, equipment: null, location: 'cell1' }));
+      const local = await inTx((tx) =>
+        ledger.backflush(tx, ACTOR, { materialId: 'MB-RED-02', quantity: 1, orderId: 'O-TOP', seq: 10, equipment: null, location: 'cell1' }),
+      );
       expect(local.map((c) => c.lotId)).toEqual(['MB-2']);
-      const short = await refusal(inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: 'MB-RED-02', quantity: 50, orderId: 'O-TOP', seq: 10, equipment: null })));
+      const short = await refusal(
+        inTx((tx) => ledger.backflush(tx, ACTOR, { materialId: 'MB-RED-02', quantity: 50, orderId: 'O-TOP', seq: 10, equipment: null })),
+      );
       expect(short.message).toBe('only 7 kg of MB-RED-02 is available in 2 available lots, 50 kg cannot be backflushed');
       expect(await lot('MB-2')).toMatchObject({ quantity: 2 });
       expect(await lot('MB-3')).toMatchObject({ quantity: 5 });
@@ -163,7 +192,14 @@ for (const kind of DB_KINDS) {
       expect(made.producedBy).toEqual({ orderId: 'O-S2', seq: 30, equipment: 'imm01', operator: 'olga', parameters: { meltTemperature: 231 } });
 
       const back = (await call('GET', '/api/lots/S200-1/trace?direction=backward')).body as Trace;
-      expect(Object.fromEntries(back.nodes.map((n) => [n.lot, n.depth]))).toEqual({ 'S200-1': 0, 'TOP-1': 1, 'BOT-1': 1, 'SUP-PCB': 1, 'SUP-PP': 2, 'SUP-PP2': 2 });
+      expect(Object.fromEntries(back.nodes.map((n) => [n.lot, n.depth]))).toEqual({
+        'S200-1': 0,
+        'TOP-1': 1,
+        'BOT-1': 1,
+        'SUP-PCB': 1,
+        'SUP-PP': 2,
+        'SUP-PP2': 2,
+      });
       const edge = (p: string, c: string) => back.edges.find((e) => e.parent === p && e.child === c)?.quantity;
       expect(edge('SUP-PP', 'TOP-1')).toBe(5);
       expect(edge('SUP-PP2', 'BOT-1')).toBe(2);
@@ -198,20 +234,34 @@ for (const kind of DB_KINDS) {
     it('traces a random DAG with shared parents and mixed depths exactly as the reference level-by-level walk does', async () => {
       // 80 lots; each made from 1–4 earlier lots, so a lot is reachable along paths of different lengths
       let seed = 42;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       const ids = Array.from({ length: 80 }, (_, i) => `DAG-${String(i).padStart(2, '0')}`);
-      await t.sql(`INSERT INTO material_lots (id, material_id, quantity, initial_quantity, unit, created_by) SELECT id, 'PP-GRAN-BK', 1, 1, 'kg', 'test' FROM unnest($1::text[]) AS u(id)`, [ids]);
+      await t.sql(
+        `INSERT INTO material_lots (id, material_id, quantity, initial_quantity, unit, created_by) SELECT id, 'PP-GRAN-BK', 1, 1, 'kg', 'test' FROM unnest($1::text[]) AS u(id)`,
+        [ids],
+      );
       const edges: Array<[string, string]> = [];
       for (let i = 5; i < ids.length; i++) {
         const parents = new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => Math.floor(random() * i)));
         for (const p of parents) edges.push([ids[p]!, ids[i]!]);
       }
-      await t.sql(`INSERT INTO lot_genealogy (parent_lot, child_lot, quantity) SELECT p, c, 1 FROM unnest($1::text[], $2::text[]) AS u(p, c)`, [edges.map((e) => e[0]), edges.map((e) => e[1])]);
+      await t.sql(`INSERT INTO lot_genealogy (parent_lot, child_lot, quantity) SELECT p, c, 1 FROM unnest($1::text[], $2::text[]) AS u(p, c)`, [
+        edges.map((e) => e[0]),
+        edges.map((e) => e[1]),
+      ]);
       const source = async (list: string[], d: 'backward' | 'forward'): Promise<Edge[]> =>
         edges.filter(([p, c]) => list.includes(d === 'backward' ? c : p)).map(([parent, child]) => ({ parent, child, quantity: 1 }));
       const key = (e: Edge) => `${e.parent}>${e.child}`;
-      for (const [start, direction] of [['DAG-79', 'backward'], ['DAG-78', 'backward'], ['DAG-00', 'forward'], ['DAG-03', 'forward']] as const) {
-        for (const limits of [{ maxDepth: 50, maxNodes: 1000 }, { maxDepth: 3, maxNodes: 1000 }]) {
+      for (const [start, direction] of [
+        ['DAG-79', 'backward'],
+        ['DAG-78', 'backward'],
+        ['DAG-00', 'forward'],
+        ['DAG-03', 'forward'],
+      ] as const) {
+        for (const limits of [
+          { maxDepth: 50, maxNodes: 1000 },
+          { maxDepth: 3, maxNodes: 1000 },
+        ]) {
           const want = await traverse([start], direction, source, limits);
           const got = await traceLots(t.app.ctx.db, orderBook, [start], direction, limits);
           expect(Object.fromEntries(got.nodes.map((n) => [n.lot, n.depth]))).toEqual(Object.fromEntries(want.depth));
@@ -239,7 +289,10 @@ for (const kind of DB_KINDS) {
       expect((await call('POST', '/api/lots/SEC-1/release', undefined, maintenance)).status).toBe(403);
       expect((await call('POST', '/api/lots/SEC-1/release', undefined, quality)).body).toMatchObject({ status: 'available' });
       expect((await call('POST', '/api/lots/SEC-1/adjust', { quantity: 120, reason: 'count' }, quality)).status).toBe(409);
-      expect((await call('POST', '/api/lots/SEC-1/adjust', { quantity: 80, reason: 'count' }, quality)).body).toMatchObject({ quantity: 80, status: 'available' });
+      expect((await call('POST', '/api/lots/SEC-1/adjust', { quantity: 80, reason: 'count' }, quality)).body).toMatchObject({
+        quantity: 80,
+        status: 'available',
+      });
       expect((await call('POST', '/api/lots/SEC-1/scrap', { reason: 'crushed' }, operator)).status).toBe(403);
       expect((await call('POST', '/api/lots/SEC-1/scrap', { reason: 'crushed' }, quality)).body).toMatchObject({ status: 'scrapped' });
       expect((await refusal(consume('SEC-1', 1, 'O-S200'))).message).toBe('lot SEC-1 was scrapped: it cannot be consumed');

@@ -42,7 +42,21 @@ function plantFile(breakEnd: string, machines: string[] = ['m1']): PlantFile {
           level: 'enterprise',
           name: 'MDX',
           calendar: 'mdx-cal',
-          children: [{ id: 's1', level: 'site', name: 'S1', children: [{ id: 'l1', level: 'line', name: 'L1', children: machines.map((m) => ({ id: m, level: 'machine', name: m.toUpperCase(), properties: COMMISSIONED })) }] }],
+          children: [
+            {
+              id: 's1',
+              level: 'site',
+              name: 'S1',
+              children: [
+                {
+                  id: 'l1',
+                  level: 'line',
+                  name: 'L1',
+                  children: machines.map((m) => ({ id: m, level: 'machine', name: m.toUpperCase(), properties: COMMISSIONED })),
+                },
+              ],
+            },
+          ],
         },
       ],
     }),
@@ -59,7 +73,10 @@ for (const kind of DB_KINDS) {
       return { status: res.statusCode, body: res.body ? res.json() : null };
     };
     const kpis = (equipment: string) =>
-      call('GET', `/api/performance/kpis?equipment=${encodeURIComponent(equipment)}&from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`);
+      call(
+        'GET',
+        `/api/performance/kpis?equipment=${encodeURIComponent(equipment)}&from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`,
+      );
     const ingest = (equipment: string, ts: number) => call('POST', '/api/ingest', { records: [{ equipment, tag: 'state', value: 'Execute', ts }] });
 
     beforeAll(async () => {
@@ -140,12 +157,23 @@ for (const kind of DB_KINDS) {
         JSON.stringify({
           version: 1,
           materials: [{ id: 'mdy-resin', name: 'Resin', unit: 'kg' }],
-          equipment: [{ id: 'mdy', level: 'enterprise', name: 'MDY', children: [{ id: 'm1', level: 'machine', name: 'M1', tags: [{ name: 'temp', unit: 'C' }] }] }],
+          equipment: [
+            { id: 'mdy', level: 'enterprise', name: 'MDY', children: [{ id: 'm1', level: 'machine', name: 'M1', tags: [{ name: 'temp', unit: 'C' }] }] },
+          ],
           products: [
             {
               id: 'mdy-part',
               name: 'Part',
-              routing: [{ seq: 10, name: 'mould', workCenter: 'mdy/m1', idealCycleTimeS: 10, parameters: [{ name: 'temp', min: 10, max: 20 }], bom: [{ materialId: 'mdy-resin', quantity: 1 }] }],
+              routing: [
+                {
+                  seq: 10,
+                  name: 'mould',
+                  workCenter: 'mdy/m1',
+                  idealCycleTimeS: 10,
+                  parameters: [{ name: 'temp', min: 10, max: 20 }],
+                  bom: [{ materialId: 'mdy-resin', quantity: 1 }],
+                },
+              ],
             },
           ],
         }),

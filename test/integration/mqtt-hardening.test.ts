@@ -19,7 +19,12 @@ for (const kind of DB_KINDS) {
   describe(`MQTT hardening on ${kind}`, () => {
     let t: TestServer;
     const call = async (method: string, url: string, body?: unknown, token = t.adminToken, headers: Record<string, string> = {}) => {
-      const res = await t.app.server.inject({ method: method as 'POST', url, payload: body as object, headers: { authorization: `Bearer ${token}`, ...headers } });
+      const res = await t.app.server.inject({
+        method: method as 'POST',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      });
       return { status: res.statusCode, body: res.body ? res.json() : undefined };
     };
     const quarantined = async (topic: string): Promise<{ topic: string; reason: string; payload: string }[]> =>
@@ -27,7 +32,9 @@ for (const kind of DB_KINDS) {
     const tokenFor = async (role: 'device' | 'integration', equipmentPath?: string) =>
       (await call('POST', '/api/tokens', { name: `${role}-${Math.random().toString(36).slice(2)}`, role, equipmentPath })).body.token as string;
     const values = async (path: string, tag: string) =>
-      (await call('GET', `/api/equipment/${encodeURIComponent(path)}/tags/${tag}/values?from=${Date.now() - 600_000}&to=${Date.now() + 60_000}`)).body as { value: unknown }[];
+      (await call('GET', `/api/equipment/${encodeURIComponent(path)}/tags/${tag}/values?from=${Date.now() - 600_000}&to=${Date.now() + 60_000}`)).body as {
+        value: unknown;
+      }[];
     /** One QoS 1 publish on a fresh connection: PUBACK, or the broker closes the connection (MQTT 3.1.1 has no NACK). */
     const tryPublish = async (token: string, topic: string, payload: Buffer | string, opts: IClientOptions = {}) => {
       const c = await connectMqtt(t.mqttUrl, { username: 'x', password: token, reconnectPeriod: 0, ...opts });
@@ -68,13 +75,31 @@ for (const kind of DB_KINDS) {
     it('answers a deeply nested HTTP ingest body 400 with a reason, never 500', async () => {
       const token = await tokenFor('integration');
       const body = `{"records":[{"equipment":"${ST10}","tag":"torque","value":${deep(10_000)}}]}`;
-      const res = await t.app.server.inject({ method: 'POST', url: '/api/ingest', payload: body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      const res = await t.app.server.inject({
+        method: 'POST',
+        url: '/api/ingest',
+        payload: body,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/nested deeper than 32/) });
       // shallow objects and NUL bytes are answered per record
-      const ok = await call('POST', '/api/ingest', { records: [{ equipment: ST10, tag: 'torque', value: { a: [1] } }, { equipment: ST10, tag: 'torque', value: 'a\u0000b' }] }, token);
+      const ok = await call(
+        'POST',
+        '/api/ingest',
+        {
+          records: [
+            { equipment: ST10, tag: 'torque', value: { a: [1] } },
+            { equipment: ST10, tag: 'torque', value: 'a\u0000b' },
+          ],
+        },
+        token,
+      );
       expect(ok.status).toBe(200);
-      expect(ok.body.results.map((r: { reason: string }) => r.reason)).toEqual([expect.stringMatching(/not a scalar/), 'value contains control characters (such as NUL)']);
+      expect(ok.body.results.map((r: { reason: string }) => r.reason)).toEqual([
+        expect.stringMatching(/not a scalar/),
+        'value contains control characters (such as NUL)',
+      ]);
     });
 
     it('cuts a client streaming a huge CONNECT before sign-in and keeps serving the others', async () => {
@@ -111,7 +136,11 @@ for (const kind of DB_KINDS) {
     describe('tokens bound to equipment, on every namespace', () => {
       const sparkplug = (seq: number | undefined, metrics: SparkplugMetricInput[]) => encodeSparkplug({ timestamp: Date.now(), seq, metrics });
       const melt = (v: number) => [{ name: 'meltTemperature', datatype: 'Double' as const, value: v }];
-      const host = () => t.mqtt()!.inbound.host.nodes().find((n) => n.node === 'moulding');
+      const host = () =>
+        t
+          .mqtt()!
+          .inbound.host.nodes()
+          .find((n) => n.node === 'moulding');
 
       it('its own Sparkplug edge node and devices work', async () => {
         // the moulding edge node serves imm02 (cell 1) and imm03/imm04 (cell 2): only a token for the whole area owns it
@@ -139,7 +168,10 @@ for (const kind of DB_KINDS) {
           STATE: 'spBv1.0/STATE/takt',
         };
         for (const [type, topic] of Object.entries(other)) {
-          const payload = type === 'STATE' ? Buffer.from('{"online":false}') : sparkplug(type.endsWith('DEATH') ? undefined : 3, type.endsWith('DEATH') ? [{ name: 'bdSeq', datatype: 'Int64', value: 0 }] : melt(299));
+          const payload =
+            type === 'STATE'
+              ? Buffer.from('{"online":false}')
+              : sparkplug(type.endsWith('DEATH') ? undefined : 3, type.endsWith('DEATH') ? [{ name: 'bdSeq', datatype: 'Int64', value: 0 }] : melt(299));
           expect(await tryPublish(cell2, topic, payload), `publish ${type}`).toBe('refused');
           if (type !== 'STATE') expect(await trySubscribe(cell2, topic), `subscribe ${type}`).toBe('refused');
           expect(await tryPublish(cell2, topic, payload), `publish ${type} again`).toBe('refused');
@@ -172,7 +204,8 @@ for (const kind of DB_KINDS) {
           ['everything', 'subscribe', 'takt/v1/#', 'refused'],
         ];
         for (const [what, action, topic, expected] of cases) {
-          const got = action === 'publish' ? await tryPublish(st10, topic, JSON.stringify({ id: 'x', status: 'ok', value: 'Execute' })) : await trySubscribe(st10, topic);
+          const got =
+            action === 'publish' ? await tryPublish(st10, topic, JSON.stringify({ id: 'x', status: 'ok', value: 'Execute' })) : await trySubscribe(st10, topic);
           expect(got, what).toBe(expected);
         }
         expect(await quarantined(`takt/v1/${IMM02}/state`)).toEqual([]);
@@ -193,18 +226,34 @@ for (const kind of DB_KINDS) {
         fc.integer({ min: 1, max: 300_000 }).map((n) => Buffer.from(`"${'x'.repeat(n)}"`)),
       );
       await fc.assert(
-        fc.asyncProperty(payload, fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: 60 }), fc.jsonValue({ maxDepth: 4 }), async (p, value, depth, shape) => {
-          await publish(machine, topic, p, 1); // PUBACK: stored or quarantined
-          sent++;
-          const body = `{"records":[{"equipment":"${ST10}","tag":"fuzz","value":${'['.repeat(depth)}${JSON.stringify(value)}${']'.repeat(depth)}}]}`;
-          const res = await t.app.server.inject({ method: 'POST', url: '/api/ingest', payload: body, headers: { authorization: `Bearer ${integration}`, 'content-type': 'application/json' } });
-          expect([200, 400]).toContain(res.statusCode);
-          if (res.statusCode === 200) expect(res.json().results[0]).toMatchObject({ status: 'quarantined', reason: expect.any(String) });
-          else expect(res.json().error.message).toMatch(/nested deeper/);
-          // any JSON shape as the whole body: answered with a client error or per record, never 500
-          const odd = await t.app.server.inject({ method: 'POST', url: '/api/ingest', payload: JSON.stringify(shape) ?? 'null', headers: { authorization: `Bearer ${integration}`, 'content-type': 'application/json' } });
-          expect(odd.statusCode).toBeLessThan(500);
-        }),
+        fc.asyncProperty(
+          payload,
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.integer({ min: 0, max: 60 }),
+          fc.jsonValue({ maxDepth: 4 }),
+          async (p, value, depth, shape) => {
+            await publish(machine, topic, p, 1); // PUBACK: stored or quarantined
+            sent++;
+            const body = `{"records":[{"equipment":"${ST10}","tag":"fuzz","value":${'['.repeat(depth)}${JSON.stringify(value)}${']'.repeat(depth)}}]}`;
+            const res = await t.app.server.inject({
+              method: 'POST',
+              url: '/api/ingest',
+              payload: body,
+              headers: { authorization: `Bearer ${integration}`, 'content-type': 'application/json' },
+            });
+            expect([200, 400]).toContain(res.statusCode);
+            if (res.statusCode === 200) expect(res.json().results[0]).toMatchObject({ status: 'quarantined', reason: expect.any(String) });
+            else expect(res.json().error.message).toMatch(/nested deeper/);
+            // any JSON shape as the whole body: answered with a client error or per record, never 500
+            const odd = await t.app.server.inject({
+              method: 'POST',
+              url: '/api/ingest',
+              payload: JSON.stringify(shape) ?? 'null',
+              headers: { authorization: `Bearer ${integration}`, 'content-type': 'application/json' },
+            });
+            expect(odd.statusCode).toBeLessThan(500);
+          },
+        ),
         { numRuns: 200 },
       );
       // every MQTT message is in quarantine (the tag 'fuzz' is not declared), each with its reason

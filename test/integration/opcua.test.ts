@@ -143,7 +143,10 @@ for (const kind of DB_KINDS) {
       expect(start.body.status, JSON.stringify(start.body)).toBe('confirmed');
       expect(['Starting', 'Execute']).toContain(start.body.readBack.state);
       const history = (await call('GET', `/api/equipment/${id}/commands`)).body as Array<{ kind: string; status: string }>;
-      expect(history.map((c) => [c.kind, c.status])).toEqual([['start', 'confirmed'], ['stop', 'confirmed']]);
+      expect(history.map((c) => [c.kind, c.status])).toEqual([
+        ['start', 'confirmed'],
+        ['stop', 'confirmed'],
+      ]);
     });
   });
 }

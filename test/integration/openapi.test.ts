@@ -44,7 +44,10 @@ describe('OpenAPI document', () => {
       writeFileSync(path.join(dir, 'api.ts'), astToString(await openapiTS(doc as never, { silent: true })));
       // One line per route: the type of its success body (the union over its 2xx replies and their content types)
       // must be neither unknown nor never. A route the check cannot see is named on its own line.
-      const checks = routes.map((r) => `  ${JSON.stringify(`${r.method} ${r.url}`)}: true as const satisfies Known<Success<paths[${JSON.stringify(toOpenApiPath(r.url))}][${JSON.stringify(r.method.toLowerCase())}]>>,`);
+      const checks = routes.map(
+        (r) =>
+          `  ${JSON.stringify(`${r.method} ${r.url}`)}: true as const satisfies Known<Success<paths[${JSON.stringify(toOpenApiPath(r.url))}][${JSON.stringify(r.method.toLowerCase())}]>>,`,
+      );
       const header = [
         "import type { paths } from './api';",
         'type Success<Op> = Op extends { responses: infer R }',
@@ -57,7 +60,15 @@ describe('OpenAPI document', () => {
       writeFileSync(path.join(dir, 'check.ts'), source);
       const program = ts.createProgram({
         rootNames: [path.join(dir, 'api.ts'), path.join(dir, 'check.ts')],
-        options: { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [], lib: ['lib.es2022.d.ts'] },
+        options: {
+          strict: true,
+          noEmit: true,
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          moduleResolution: ts.ModuleResolutionKind.Bundler,
+          types: [],
+          lib: ['lib.es2022.d.ts'],
+        },
       });
       const problems = ts.getPreEmitDiagnostics(program).map((d) => {
         const text = ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0];

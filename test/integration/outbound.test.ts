@@ -21,10 +21,13 @@ const blockedHost = fc.oneof(
     const base = net.split('.').reduce((a, o) => a * 256 + Number(o), 0) + (n % 2 ** (32 - prefix));
     return [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
   }),
-  fc.tuple(fc.constantFrom('fd', 'fc', 'fe80', 'ff02'), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 4 })).map(
-    ([p, g]) => `[${p === 'fd' || p === 'fc' ? `${p}00` : p}::${g.map((x) => x.toString(16)).join(':')}]`,
-  ),
-  fc.ipV4().filter((a) => a.startsWith('127.')).map((a) => `[::ffff:${a}]`),
+  fc
+    .tuple(fc.constantFrom('fd', 'fc', 'fe80', 'ff02'), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 4 }))
+    .map(([p, g]) => `[${p === 'fd' || p === 'fc' ? `${p}00` : p}::${g.map((x) => x.toString(16)).join(':')}]`),
+  fc
+    .ipV4()
+    .filter((a) => a.startsWith('127.'))
+    .map((a) => `[::ffff:${a}]`),
 );
 
 for (const kind of DB_KINDS) {

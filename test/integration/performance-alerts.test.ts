@@ -11,7 +11,16 @@ const M1 = `${SITE}/pl1/m1`;
 const M2 = `${SITE}/pl1/m2`;
 const MIN = 60_000;
 
-type Alert = { id: string; ruleId: string; path: string; open: boolean; value: number; message: string; clearedAt: string | null; acknowledgedBy: string | null };
+type Alert = {
+  id: string;
+  ruleId: string;
+  path: string;
+  open: boolean;
+  value: number;
+  message: string;
+  clearedAt: string | null;
+  acknowledgedBy: string | null;
+};
 
 for (const kind of DB_KINDS) {
   describe(`performance alerts on ${kind}`, () => {
@@ -30,7 +39,13 @@ for (const kind of DB_KINDS) {
       t.collect.pipeline.submit({
         rejections: [],
         observations: values.map(([tag, value, ts]) => ({
-          source: { protocol: 'test', client: 'alerts-test' }, topic: `test/${tag}`, equipmentPath: path, tag, value, ts, receivedAt: Date.now(),
+          source: { protocol: 'test', client: 'alerts-test' },
+          topic: `test/${tag}`,
+          equipmentPath: path,
+          tag,
+          value,
+          ts,
+          receivedAt: Date.now(),
         })),
       });
     const alerts = async (query = ''): Promise<Alert[]> => ok('GET', `/api/performance/alerts${query}`);
@@ -54,21 +69,45 @@ for (const kind of DB_KINDS) {
     it('raises one alert per episode and rule, with the value and threshold', async () => {
       // m1: Execute from t0 − 90 min, Held (down) since t0 − 30 min → availability of the last hour 30 / 60 = 0.5
       // m2: runs; 98 good + 2 scrap in t0 − 60…−30 min (2 %), 100 good + 10 scrap in the last 30 min (9.09 %): +7.09 points
-      await submit(M1, [['state', 'Execute', t0 - 90 * MIN], ['state', 'Held', t0 - 30 * MIN]]);
-      await submit(M2, [
-        ['state', 'Execute', t0 - 70 * MIN], ['good', 0, t0 - 65 * MIN], ['scrap', 0, t0 - 65 * MIN],
-        ['good', 98, t0 - 45 * MIN], ['scrap', 2, t0 - 45 * MIN], ['good', 198, t0 - 10 * MIN], ['scrap', 12, t0 - 10 * MIN],
+      await submit(M1, [
+        ['state', 'Execute', t0 - 90 * MIN],
+        ['state', 'Held', t0 - 30 * MIN],
       ]);
-      rules.avail = (await ok('POST', '/api/performance/alert-rules', rule('Availability low', { kind: 'kpi_below', metric: 'availability', threshold: 0.85, hysteresis: 0.02, windowS: 3600 }))).id;
-      rules.down = (await ok('POST', '/api/performance/alert-rules', rule('Down > 10 min', { kind: 'state_longer_than', state: 'adet', threshold: 600, severity: 'critical', equipment: M1 }))).id;
+      await submit(M2, [
+        ['state', 'Execute', t0 - 70 * MIN],
+        ['good', 0, t0 - 65 * MIN],
+        ['scrap', 0, t0 - 65 * MIN],
+        ['good', 98, t0 - 45 * MIN],
+        ['scrap', 2, t0 - 45 * MIN],
+        ['good', 198, t0 - 10 * MIN],
+        ['scrap', 12, t0 - 10 * MIN],
+      ]);
+      rules.avail = (
+        await ok(
+          'POST',
+          '/api/performance/alert-rules',
+          rule('Availability low', { kind: 'kpi_below', metric: 'availability', threshold: 0.85, hysteresis: 0.02, windowS: 3600 }),
+        )
+      ).id;
+      rules.down = (
+        await ok(
+          'POST',
+          '/api/performance/alert-rules',
+          rule('Down > 10 min', { kind: 'state_longer_than', state: 'adet', threshold: 600, severity: 'critical', equipment: M1 }),
+        )
+      ).id;
       rules.scrap = (await ok('POST', '/api/performance/alert-rules', rule('Scrap rising', { kind: 'scrap_rising', threshold: 0.05, windowS: 1800 }))).id;
-      rules.off = (await ok('POST', '/api/performance/alert-rules', rule('Disabled', { kind: 'kpi_below', metric: 'availability', threshold: 0.99, enabled: false }))).id;
+      rules.off = (
+        await ok('POST', '/api/performance/alert-rules', rule('Disabled', { kind: 'kpi_below', metric: 'availability', threshold: 0.99, enabled: false }))
+      ).id;
       await ok('POST', '/api/performance/alerts/evaluate');
       await ok('POST', '/api/performance/alerts/evaluate'); // the same episode: nothing new
       const open = await alerts();
-      expect(open.map((a) => `${a.ruleId === rules.avail ? 'avail' : a.ruleId === rules.down ? 'down' : a.ruleId === rules.scrap ? 'scrap' : 'other'}@${a.path}`).sort()).toEqual([
-        `avail@${M1}`, `down@${M1}`, `scrap@${M2}`,
-      ]);
+      expect(
+        open
+          .map((a) => `${a.ruleId === rules.avail ? 'avail' : a.ruleId === rules.down ? 'down' : a.ruleId === rules.scrap ? 'scrap' : 'other'}@${a.path}`)
+          .sort(),
+      ).toEqual([`avail@${M1}`, `down@${M1}`, `scrap@${M2}`]);
       const avail = open.find((a) => a.ruleId === rules.avail)!;
       expect(avail.value).toBeCloseTo(0.5, 2); // a few seconds pass between t0 and the evaluation
       expect(avail.message).toMatch(/^acme\/pilot\/pl1\/m1: Availability (49\.\d|50\.0) % < 85\.0 % over the last 1 h$/);
@@ -79,7 +118,7 @@ for (const kind of DB_KINDS) {
       // filters
       expect((await alerts(`?equipment=${encodeURIComponent(M2)}`)).map((a) => a.ruleId)).toEqual([rules.scrap]);
       expect((await alerts('?severity=critical')).map((a) => a.ruleId)).toEqual([rules.down]);
-      expect((await alerts(`?ruleId=${rules.avail}`))).toHaveLength(1);
+      expect(await alerts(`?ruleId=${rules.avail}`)).toHaveLength(1);
     });
 
     it('acknowledges by a person (audited, once) and streams the change live', async () => {
@@ -117,8 +156,18 @@ for (const kind of DB_KINDS) {
       expect(open.map((a) => a.ruleId)).toEqual([rules.scrap]);
       const all = await alerts('?status=all');
       expect(all).toHaveLength(3);
-      expect(all.filter((a) => a.clearedAt !== null).map((a) => a.ruleId).sort()).toEqual([rules.avail, rules.down].sort());
-      expect(events.filter((e) => e.state === 'cleared').map((e) => e.ruleId).sort()).toEqual([rules.avail, rules.down].sort());
+      expect(
+        all
+          .filter((a) => a.clearedAt !== null)
+          .map((a) => a.ruleId)
+          .sort(),
+      ).toEqual([rules.avail, rules.down].sort());
+      expect(
+        events
+          .filter((e) => e.state === 'cleared')
+          .map((e) => e.ruleId)
+          .sort(),
+      ).toEqual([rules.avail, rules.down].sort());
     });
 
     it('a disabled rule ends its episode; a new episode is a new alert; rules are validated and guarded', async () => {
@@ -134,7 +183,9 @@ for (const kind of DB_KINDS) {
       await ok('DELETE', `/api/performance/alert-rules/${rules.avail}`);
       expect((await alerts('?status=all')).some((a) => a.ruleId === rules.avail)).toBe(false);
       expect((await ok('GET', '/api/performance/alert-rules')).map((r: { name: string; equipment: { path: string } }) => [r.name, r.equipment.path])).toEqual([
-        ['Disabled', SITE], ['Down > 10 min', M1], ['Scrap rising', SITE],
+        ['Disabled', SITE],
+        ['Down > 10 min', M1],
+        ['Scrap rising', SITE],
       ]);
       const bad = [
         rule('x', { kind: 'kpi_below', threshold: 0.8 }), // no metric
@@ -142,9 +193,13 @@ for (const kind of DB_KINDS) {
         rule('x', { kind: 'kpi_above', metric: 'scrap_ratio', threshold: 0.05, windowS: 10 }), // window too short
       ];
       for (const b of bad) expect((await call('POST', '/api/performance/alert-rules', b)).statusCode).toBe(400);
-      expect((await call('POST', '/api/performance/alert-rules', rule('x', { kind: 'kpi_below', metric: 'oee', threshold: 0.6, equipment: 'nope' }))).statusCode).toBe(404);
+      expect(
+        (await call('POST', '/api/performance/alert-rules', rule('x', { kind: 'kpi_below', metric: 'oee', threshold: 0.6, equipment: 'nope' }))).statusCode,
+      ).toBe(404);
       const operator = await t.tokenFor(['operator']);
-      expect((await call('POST', '/api/performance/alert-rules', rule('x', { kind: 'kpi_below', metric: 'oee', threshold: 0.6 }), operator)).statusCode).toBe(403);
+      expect((await call('POST', '/api/performance/alert-rules', rule('x', { kind: 'kpi_below', metric: 'oee', threshold: 0.6 }), operator)).statusCode).toBe(
+        403,
+      );
       const audit = await t.sql(`SELECT action FROM audit_log WHERE entity = 'alert_rule' ORDER BY seq`);
       expect(audit.map((a) => (a as { action: string }).action)).toEqual(['create', 'create', 'create', 'create', 'update', 'update', 'delete']);
     });

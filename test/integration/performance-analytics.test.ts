@@ -43,12 +43,31 @@ for (const kind of DB_KINDS) {
       //   st20 Execute, Suspended 07:30–08:00 (starved/blocked) → active 1800, waiting 1800 → 0.5; 100 × 15 s → 0.416667
       //   st30 Execute, Idle 07:45–08:00 (no work) → active 2700, waiting 900 → 0.75; 300 × 8 s → 0.666667
       // rank: st10, st30, st20
-      await submit(ST10, [['state', 'Execute', at('07:00')], ['good', 0, at('07:00')], ['state', 'Held', at('07:50')], ['good', 250, at('07:59', 59)], ['state', 'Idle', at('08:00')]]);
-      await submit(ST20, [['state', 'Execute', at('07:00')], ['good', 0, at('07:00')], ['good', 100, at('07:29')], ['state', 'Suspended', at('07:30')], ['state', 'Idle', at('08:00')]]);
-      await submit(ST30, [['state', 'Execute', at('07:00')], ['good', 0, at('07:00')], ['good', 300, at('07:44')], ['state', 'Idle', at('07:45')]]);
+      await submit(ST10, [
+        ['state', 'Execute', at('07:00')],
+        ['good', 0, at('07:00')],
+        ['state', 'Held', at('07:50')],
+        ['good', 250, at('07:59', 59)],
+        ['state', 'Idle', at('08:00')],
+      ]);
+      await submit(ST20, [
+        ['state', 'Execute', at('07:00')],
+        ['good', 0, at('07:00')],
+        ['good', 100, at('07:29')],
+        ['state', 'Suspended', at('07:30')],
+        ['state', 'Idle', at('08:00')],
+      ]);
+      await submit(ST30, [
+        ['state', 'Execute', at('07:00')],
+        ['good', 0, at('07:00')],
+        ['good', 300, at('07:44')],
+        ['state', 'Idle', at('07:45')],
+      ]);
       const r = await ok('GET', `/api/performance/bottleneck?equipment=${encodeURIComponent(LINE1)}&from=${iso(at('07:00'))}&to=${iso(at('08:00'))}`);
       expect(r.machines.map((m: { path: string; rank: number; bottleneck: boolean }) => [m.path, m.rank, m.bottleneck])).toEqual([
-        [ST10, 1, true], [ST30, 2, false], [ST20, 3, false],
+        [ST10, 1, true],
+        [ST30, 2, false],
+        [ST20, 3, false],
       ]);
       const [st10, st30, st20] = r.machines.map((m: { figures: Record<string, number> }) => m.figures);
       expect(st10).toMatchObject({ activeS: 3600, waitingS: 0, activeShare: 1, throughputPerHour: 250, idealPerHour: 300, parts: 250 });
@@ -67,13 +86,23 @@ for (const kind of DB_KINDS) {
       //   ORD-B 12:30–13:00: Idle 12:30–12:35 (ADOT 300), Execute; 150 good: A = 0.833333, E = 1200 / 1500 = 0.8, Q = 1
       const switchAt = at('12:30');
       t.collect.pipeline.contexts.setOrderContextProvider((equipmentId, ts) => {
-        if (equipmentId !== perf().performance.view.find(ST30).id || ts < at('12:00') || ts >= at('13:00')) return { validUntil: ts < at('12:00') ? at('12:00') : undefined };
+        if (equipmentId !== perf().performance.view.find(ST30).id || ts < at('12:00') || ts >= at('13:00'))
+          return { validUntil: ts < at('12:00') ? at('12:00') : undefined };
         return ts < switchAt ? { orderId: 'ORD-A', validUntil: switchAt } : { orderId: 'ORD-B', validUntil: at('13:00') };
       });
       await submit(ST30, [
-        ['state', 'Execute', at('12:00')], ['good', 0, at('12:00')], ['scrap', 0, at('12:00')], ['good', 120, at('12:20')], ['state', 'Held', at('12:20')],
-        ['state', 'Execute', at('12:25')], ['good', 150, at('12:29', 59)], ['scrap', 5, at('12:29', 59)],
-        ['state', 'Idle', at('12:30')], ['state', 'Execute', at('12:35')], ['good', 300, at('12:59', 59)], ['state', 'Idle', at('13:00')],
+        ['state', 'Execute', at('12:00')],
+        ['good', 0, at('12:00')],
+        ['scrap', 0, at('12:00')],
+        ['good', 120, at('12:20')],
+        ['state', 'Held', at('12:20')],
+        ['state', 'Execute', at('12:25')],
+        ['good', 150, at('12:29', 59)],
+        ['scrap', 5, at('12:29', 59)],
+        ['state', 'Idle', at('12:30')],
+        ['state', 'Execute', at('12:35')],
+        ['good', 300, at('12:59', 59)],
+        ['state', 'Idle', at('13:00')],
       ]);
       t.collect.pipeline.contexts.setOrderContextProvider(() => ({}));
       const q = `equipment=${encodeURIComponent(ST30)}&from=${iso(at('12:00'))}&to=${iso(at('13:00'))}`;
@@ -97,7 +126,10 @@ for (const kind of DB_KINDS) {
       perf().performance.setProductResolver(({ orderId }) => (orderId === 'ORD-A' ? { productId: 'HSG-TOP' } : null));
       await ok('POST', '/api/orders', { id: 'ORD-B', product: 'HSG-BOT', quantity: 150 });
       const byProduct = await ok('GET', `/api/performance/kpi-groups?${q}&group=product`);
-      expect(byProduct.groups.map((g: { label: string; orders: string[] }) => [g.label, g.orders])).toEqual([['HSG-BOT', ['ORD-B']], ['HSG-TOP', ['ORD-A']]]);
+      expect(byProduct.groups.map((g: { label: string; orders: string[] }) => [g.label, g.orders])).toEqual([
+        ['HSG-BOT', ['ORD-B']],
+        ['HSG-TOP', ['ORD-A']],
+      ]);
       expect(byProduct.groups[1].oee).toBeCloseTo(0.666667, 6);
       perf().performance.setProductResolver(null);
       expect((await call('GET', `/api/performance/kpi-groups?${q}&group=lot`)).statusCode).toBe(400);
@@ -107,24 +139,44 @@ for (const kind of DB_KINDS) {
       // st10, 09:00–10:40: three failures of 10 min
       //   09:20 Aborted with alarm E205 set in the same instant; 10:00 Held, alarm E999 set 5 s later; 10:20 Held, no alarm
       await submit(ST10, [
-        ['state', 'Execute', at('09:00')], ['alarm', '', at('09:00')],
-        ['state', 'Aborted', at('09:20')], ['alarm', 'E205', at('09:20')], ['state', 'Execute', at('09:30')], ['alarm', '', at('09:30')],
-        ['state', 'Held', at('10:00')], ['alarm', 'E999', at('10:00', 5)], ['state', 'Execute', at('10:10')], ['alarm', '', at('10:10')],
-        ['state', 'Held', at('10:20')], ['state', 'Execute', at('10:30')],
+        ['state', 'Execute', at('09:00')],
+        ['alarm', '', at('09:00')],
+        ['state', 'Aborted', at('09:20')],
+        ['alarm', 'E205', at('09:20')],
+        ['state', 'Execute', at('09:30')],
+        ['alarm', '', at('09:30')],
+        ['state', 'Held', at('10:00')],
+        ['alarm', 'E999', at('10:00', 5)],
+        ['state', 'Execute', at('10:10')],
+        ['alarm', '', at('10:10')],
+        ['state', 'Held', at('10:20')],
+        ['state', 'Execute', at('10:30')],
       ]);
       const q = `equipment=${encodeURIComponent(ST10)}&from=${iso(at('09:00'))}&to=${iso(at('10:40'))}`;
       type Stop = { start: string; alarmCode: string | null; reasonId: string | null; reasonSource: string | null; needsReason: boolean };
       const stops = async (): Promise<Stop[]> => ok('GET', `/api/performance/stops?${q}`);
-      expect((await stops()).map((s) => [s.alarmCode, s.reasonId, s.needsReason])).toEqual([['E205', null, true], ['E999', null, true], [null, null, true]]);
+      expect((await stops()).map((s) => [s.alarmCode, s.reasonId, s.needsReason])).toEqual([
+        ['E205', null, true],
+        ['E999', null, true],
+        [null, null, true],
+      ]);
       await ok('PUT', '/api/performance/alarm-reasons', { scope: 'class', target: 'screw-station', alarmCode: 'E205', reasonId: 'breakdown.mechanical' });
       expect((await stops())[0]).toMatchObject({ reasonId: 'breakdown.mechanical', reasonSource: 'alarm', needsReason: false });
       await ok('PUT', '/api/performance/alarm-reasons', { scope: 'machine', target: ST10, alarmCode: 'E205', reasonId: 'breakdown.electrical' });
       await t.sql(`UPDATE perf_reasons SET alarm_codes = '{E999}' WHERE id = 'jam'`);
       const mapped = await stops();
-      expect(mapped.map((s) => [s.reasonId, s.reasonSource])).toEqual([['breakdown.electrical', 'alarm'], ['jam', 'alarm'], [null, null]]);
+      expect(mapped.map((s) => [s.reasonId, s.reasonSource])).toEqual([
+        ['breakdown.electrical', 'alarm'],
+        ['jam', 'alarm'],
+        [null, null],
+      ]);
       // the Pareto counts the mapped reasons
       const pareto = await ok('GET', `/api/performance/pareto?${q}&by=reason`);
-      expect(pareto.rows.map((r: { key: string; seconds: number }) => [r.key, r.seconds])).toEqual([['Electrical failure', 600], ['Jam / minor stop', 600], ['unclassified', 600]]);
+      expect(pareto.rows.map((r: { key: string; seconds: number }) => [r.key, r.seconds])).toEqual([
+        ['Electrical failure', 600],
+        ['Jam / minor stop', 600],
+        ['unclassified', 600],
+      ]);
       // a person's classification wins over the alarm's
       await ok('POST', `/api/performance/stops/${encodeURIComponent(ST10)}/${encodeURIComponent(mapped[0].start)}/reason`, { reasonId: 'breakdown.tool' });
       expect((await stops())[0]).toMatchObject({ reasonId: 'breakdown.tool', reasonSource: 'person', alarmCode: 'E205' });
@@ -132,9 +184,13 @@ for (const kind of DB_KINDS) {
       expect((await call('PUT', '/api/performance/alarm-reasons', { scope: 'machine', target: LINE1, alarmCode: 'E1', reasonId: 'jam' })).statusCode).toBe(400);
       expect((await call('PUT', '/api/performance/alarm-reasons', { scope: 'machine', target: ST10, alarmCode: 'E1', reasonId: 'nope' })).statusCode).toBe(400);
       const operator = await t.tokenFor(['operator']);
-      expect((await call('PUT', '/api/performance/alarm-reasons', { scope: 'machine', target: ST10, alarmCode: 'E1', reasonId: 'jam' }, operator)).statusCode).toBe(403);
+      expect(
+        (await call('PUT', '/api/performance/alarm-reasons', { scope: 'machine', target: ST10, alarmCode: 'E1', reasonId: 'jam' }, operator)).statusCode,
+      ).toBe(403);
       await ok('DELETE', `/api/performance/alarm-reasons?scope=machine&target=${encodeURIComponent(ST10)}&alarmCode=E205`);
-      expect((await ok('GET', '/api/performance/alarm-reasons')).map((m: { scope: string; alarmCode: string }) => `${m.scope}:${m.alarmCode}`)).toEqual(['class:E205']);
+      expect((await ok('GET', '/api/performance/alarm-reasons')).map((m: { scope: string; alarmCode: string }) => `${m.scope}:${m.alarmCode}`)).toEqual([
+        'class:E205',
+      ]);
       const audit = await t.sql(`SELECT action FROM audit_log WHERE entity = 'alarm_reason' ORDER BY seq`);
       expect(audit.map((a) => (a as { action: string }).action)).toEqual(['create', 'create', 'delete']);
     });

@@ -24,7 +24,11 @@ for (const kind of DB_KINDS) {
     const kpis = (path: string, from: number, to: number, extra = '') =>
       inject('GET', `/api/performance/kpis?equipment=${encodeURIComponent(path)}&from=${iso(from)}&to=${iso(to)}${extra}`);
     /** Sets properties of a machine (its conventions), keeping the others: in force when the PATCH answers (master-data rule). */
-    const setProperties = async (path: string, properties: Record<string, { value: unknown; unit?: string }>, check: (k: { definitions: { conventions: Record<string, string> } }) => boolean) => {
+    const setProperties = async (
+      path: string,
+      properties: Record<string, { value: unknown; unit?: string }>,
+      check: (k: { definitions: { conventions: Record<string, string> } }) => boolean,
+    ) => {
       const eq = (await inject('GET', `/api/equipment/${encodeURIComponent(path)}`)) as { id: string; properties: Record<string, unknown> };
       await inject('PATCH', `/api/equipment/${eq.id}`, { properties: { ...eq.properties, ...properties }, reason: 'conventions test' });
       expect(check(await kpis(path, at('06:00'), at('07:00')))).toBe(true);
@@ -33,7 +37,11 @@ for (const kind of DB_KINDS) {
     beforeAll(async () => {
       t = await startTestServer({ db: kind, listen: false });
       // the histories below send a state only when it changes: a day's limit keeps their pauses from being silences
-      await setStaleAfter(t, ['st10', 'st20', 'st30'].map((m) => `${LINE1}/${m}`), 86_400);
+      await setStaleAfter(
+        t,
+        ['st10', 'st20', 'st30'].map((m) => `${LINE1}/${m}`),
+        86_400,
+      );
     });
     afterAll(async () => t?.close());
 
@@ -44,7 +52,12 @@ for (const kind of DB_KINDS) {
       //   MTTR = whole restoration 3600 s (before: 1800 s, the part inside the shift); MTBF = AUPT / (FE + 1) = 12 600 s
       // Late (14–22): APT = 7.5 h − dinner 0.5 h = 25 200 s; no failure began there: MTTR null; MTBF = 25 200 / 1
       // Window 10:30–14:15: MTTR 3600 s (before: 2700 s)
-      await submit(st10, [['state', 'Execute', at('06:00')], ['state', 'Aborted', at('13:30')], ['state', 'Execute', at('14:30')], ['state', 'Idle', at('22:00')]]);
+      await submit(st10, [
+        ['state', 'Execute', at('06:00')],
+        ['state', 'Aborted', at('13:30')],
+        ['state', 'Execute', at('14:30')],
+        ['state', 'Idle', at('22:00')],
+      ]);
       const early = await kpis(st10, at('06:00'), at('14:00'));
       expect(early.times).toMatchObject({ apt: 25200, adet: 1800, pbt: 27000 });
       expect(early.inputs).toMatchObject({ failures: 1, failureS: 1800, failureWholeS: 3600 });
@@ -59,7 +72,11 @@ for (const kind of DB_KINDS) {
       expect(shifts.groups.map((g: { mttr: number | null }) => g.mttr)).toEqual([3600, null]);
       expect(shifts.mttr).toBe(3600);
       // the plant's convention: common-practice divisor FE
-      await setProperties(st10, { idealCycleTime: { value: 12, unit: 's' }, mtbfDivisor: { value: 'failures' } }, (k) => k.definitions.conventions.mtbfDivisor === 'failures');
+      await setProperties(
+        st10,
+        { idealCycleTime: { value: 12, unit: 's' }, mtbfDivisor: { value: 'failures' } },
+        (k) => k.definitions.conventions.mtbfDivisor === 'failures',
+      );
       const fe = await kpis(st10, at('06:00'), at('14:00'));
       expect(fe.mtbf).toBe(25200);
       expect(fe.definitions.formulas.mtbf).toBe('AUPT / failures');
@@ -73,8 +90,12 @@ for (const kind of DB_KINDS) {
       // Σ PRI × PQ = 1480 × 15 = 22 200 s: E = 22 200 / 27 000 = 0.822222; reduced speed 4800 s; fully productive 22 200 s.
       // (Before: PQ 1600, E 0.888889.)
       await submit(st20, [
-        ['state', 'Execute', at('06:00')], ['good', 0, at('06:00')], ['good', 1000, at('11:00')], ['good', 1120, at('11:45')],
-        ['good', 1600, at('13:59', 59)], ['state', 'Idle', at('14:00')],
+        ['state', 'Execute', at('06:00')],
+        ['good', 0, at('06:00')],
+        ['good', 1000, at('11:00')],
+        ['good', 1120, at('11:45')],
+        ['good', 1600, at('13:59', 59)],
+        ['state', 'Idle', at('14:00')],
       ]);
       const k = await kpis(st20, at('06:00'), at('14:00'));
       expect(k.times).toMatchObject({ pbt: 27000, apt: 27000, pdot: 1800 });
@@ -83,7 +104,9 @@ for (const kind of DB_KINDS) {
       expect(k.effectiveness).toBeCloseTo(0.822222, 6);
       expect(k.sixBigLosses).toMatchObject({ reducedSpeed: 4800, fullyProductive: 22200, breakdowns: 0, noData: 0 });
       const l = k.sixBigLosses;
-      expect(l.breakdowns + l.setupAndAdjustment + l.idlingAndMinorStops + l.reducedSpeed + l.processDefects + l.reducedYield + l.fullyProductive + l.noData).toBe(27000);
+      expect(
+        l.breakdowns + l.setupAndAdjustment + l.idlingAndMinorStops + l.reducedSpeed + l.processDefects + l.reducedYield + l.fullyProductive + l.noData,
+      ).toBe(27000);
     });
 
     it('item 5: maintenance mode and stops without an order follow the plant conventions', async () => {
@@ -92,9 +115,17 @@ for (const kind of DB_KINDS) {
       // 10:00–10:30 Stopped with no order on the unit; 10:30–11:00 Execute; 11:00 Idle. Period 06:00–11:00 (no break).
       // good counter 0 (06:00) → 10 (08:30, in maintenance mode) → 30 (10:45).
       await submit(st30, [
-        ['state', 'Execute', at('06:00')], ['good', 0, at('06:00')], ['mode', 'Maintenance', at('08:00')], ['state', 'Stopped', at('08:00')],
-        ['good', 10, at('08:30')], ['mode', 'Production', at('09:00')], ['state', 'Execute', at('09:00')], ['state', 'Stopped', at('10:00')],
-        ['state', 'Execute', at('10:30')], ['good', 30, at('10:45')], ['state', 'Idle', at('11:00')],
+        ['state', 'Execute', at('06:00')],
+        ['good', 0, at('06:00')],
+        ['mode', 'Maintenance', at('08:00')],
+        ['state', 'Stopped', at('08:00')],
+        ['good', 10, at('08:30')],
+        ['mode', 'Production', at('09:00')],
+        ['state', 'Execute', at('09:00')],
+        ['state', 'Stopped', at('10:00')],
+        ['state', 'Execute', at('10:30')],
+        ['good', 30, at('10:45')],
+        ['state', 'Idle', at('11:00')],
       ]);
       // Defaults (maintenance planned, stops unplanned with or without an order):
       // PDOT 3600 (maintenance), PBT 14 400, APT 12 600, ADET 1800 (one failure 10:00–10:30): A = 0.875, MTTR 1800;
@@ -122,7 +153,9 @@ for (const kind of DB_KINDS) {
       expect(b.mttr).toBe(3600);
       // the repair is in the stops list as a failure, the stop without an order is not
       const stops = await inject('GET', `/api/performance/stops?equipment=${encodeURIComponent(st30)}&from=${iso(at('06:00'))}&to=${iso(at('11:00'))}`);
-      expect(stops.map((s: { start: string; durationS: number; kind: string }) => [s.start, s.durationS, s.kind])).toEqual([[iso(at('08:00')), 3600, 'failure']]);
+      expect(stops.map((s: { start: string; durationS: number; kind: string }) => [s.start, s.durationS, s.kind])).toEqual([
+        [iso(at('08:00')), 3600, 'failure'],
+      ]);
     });
   });
 }

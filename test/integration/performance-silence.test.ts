@@ -35,7 +35,11 @@ for (const kind of DB_KINDS) {
       const r = await call('POST', '/api/ingest', { records });
       expect(r.results.every((x: { status: string }) => x.status === 'accepted')).toBe(true);
     };
-    const early = (path: string) => call('GET', `/api/performance/kpis?equipment=${encodeURIComponent(path)}&from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`);
+    const early = (path: string) =>
+      call(
+        'GET',
+        `/api/performance/kpis?equipment=${encodeURIComponent(path)}&from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`,
+      );
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, listen: false });
@@ -52,8 +56,13 @@ for (const kind of DB_KINDS) {
       expect(k.times).toMatchObject({ pot: 28800, pdot: 1800, pbt: 27000, unknown: 3600, apt: 23400 });
       expect(k.availability).toBeCloseTo(23400 / 27000, 6);
       expect(k.availability).toBeCloseTo(0.867, 3);
-      const states = await call('GET', `/api/equipment/${encodeURIComponent(ST30)}/states?from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`);
-      expect(states.filter((s: { state: string }) => s.state === 'Unknown').map((s: { start: string; end: string }) => [Date.parse(s.start), Date.parse(s.end)])).toEqual([[at('07:00'), at('08:00')]]);
+      const states = await call(
+        'GET',
+        `/api/equipment/${encodeURIComponent(ST30)}/states?from=${new Date(at('06:00')).toISOString()}&to=${new Date(at('14:00')).toISOString()}`,
+      );
+      expect(
+        states.filter((s: { state: string }) => s.state === 'Unknown').map((s: { start: string; end: string }) => [Date.parse(s.start), Date.parse(s.end)]),
+      ).toEqual([[at('07:00'), at('08:00')]]);
     });
 
     it('the same hole posted out of order (the later part first) is found again when the history is rebuilt', async () => {
@@ -72,8 +81,7 @@ for (const kind of DB_KINDS) {
       expect(k.availability).toBe(1);
     });
 
-
-    it('time before a machine\'s first data is not planned time, not even unknown', async () => {
+    it("time before a machine's first data is not planned time, not even unknown", async () => {
       // st10 sends from 10:00 only. Early 06:00–14:00: POT = 10:00–14:00 = 14 400; PDOT = lunch 1800; PBT 12 600, all
       // running; the 4 hours before are outside (not unknown). Before: POT 28 800, unknown 14 400, A = 12 600 / 27 000.
       await ingest(heartbeats(ST10, '10:00', '14:00'));

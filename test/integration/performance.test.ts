@@ -51,9 +51,16 @@ for (const kind of DB_KINDS) {
       // A = 3000 / 3600 = 0.833333; E = 3120 / 3000 = 1.04; Q = 250 / 260 = 0.961538; OEE = 0.833333
       // MTTR = 600 / 1; MTBF = AUPT / (failures + 1) = 3000 / 2 = 1500 (ISO 22400-2: FE + 1 intervals)
       await submit([
-        ['state', 'Execute', at('07:00')], ['good', 0, at('07:00')], ['scrap', 0, at('07:00')],
-        ['good', 100, at('07:20')], ['state', 'Held', at('07:30')], ['state', 'Execute', at('07:40')],
-        ['good', 5, at('07:45')], ['good', 150, at('07:59', 59)], ['scrap', 10, at('07:59', 59)], ['state', 'Idle', at('08:00')],
+        ['state', 'Execute', at('07:00')],
+        ['good', 0, at('07:00')],
+        ['scrap', 0, at('07:00')],
+        ['good', 100, at('07:20')],
+        ['state', 'Held', at('07:30')],
+        ['state', 'Execute', at('07:40')],
+        ['good', 5, at('07:45')],
+        ['good', 150, at('07:59', 59)],
+        ['scrap', 10, at('07:59', 59)],
+        ['state', 'Idle', at('08:00')],
       ]);
       const k = await kpis(at('07:00'), at('08:00'));
       expect(k.times).toEqual({ pot: 3600, pdot: 0, pbt: 3600, adot: 0, aubt: 3600, adet: 600, aupt: 3000, asut: 0, apt: 3000, unknown: 0 });
@@ -67,14 +74,20 @@ for (const kind of DB_KINDS) {
       expect(k.definitions.settings).toEqual({ minorStops: 'availability', idle: 'iso', mtbf: 'operating' });
       expect(k.inputs.idealS).toBe(3120);
       // the hour is folded into the roll-up, and the roll-up gives the same answer as the raw data
-      const rows = await t.sql(`SELECT apt, adet FROM perf_hour h JOIN equipment e ON e.id = h.equipment_id WHERE e.path = $1 AND h.hour = to_timestamp($2)`, [ST10, at('07:00') / 1000]);
+      const rows = await t.sql(`SELECT apt, adet FROM perf_hour h JOIN equipment e ON e.id = h.equipment_id WHERE e.path = $1 AND h.hour = to_timestamp($2)`, [
+        ST10,
+        at('07:00') / 1000,
+      ]);
       expect(rows).toEqual([{ apt: 3000, adet: 600 }]);
     });
 
     it('late data corrects the figures (collect rebuilds the intervals, the roll-up re-folds the hour)', async () => {
       // a late Held 07:10–07:12 (2 min: a minor stop) arrives after everything else:
       // APT 3000 − 120 = 2880; ADET 720; A = 0.8; E = 3120 / 2880 = 1.083333; OEE unchanged 0.833333
-      await submit([['state', 'Held', at('07:10')], ['state', 'Execute', at('07:12')]]);
+      await submit([
+        ['state', 'Held', at('07:10')],
+        ['state', 'Execute', at('07:12')],
+      ]);
       const k = await kpis(at('07:00'), at('08:00'));
       expect(k.times).toMatchObject({ apt: 2880, adet: 720, pbt: 3600 });
       expect(k.inputs).toMatchObject({ minorStops: 1, minorStopS: 120, failures: 1, failureS: 600 });
@@ -89,7 +102,9 @@ for (const kind of DB_KINDS) {
     it('aggregates a line, groups by shift, exports CSV', async () => {
       const from = at('06:00');
       const to = at('22:00');
-      const line = await get(`/api/performance/kpis?equipment=${encodeURIComponent(LINE1)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&group=shift`);
+      const line = await get(
+        `/api/performance/kpis?equipment=${encodeURIComponent(LINE1)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&group=shift`,
+      );
       const st10 = await kpis(from, to);
       // two shifts of 8 h with a 30-min break each; st10 was commissioned by its first data at 07:00, so its POT is
       // 07:00–22:00 = 54 000 (06:00–07:00 is outside), PDOT 3600 (both breaks are later)
@@ -103,7 +118,12 @@ for (const kind of DB_KINDS) {
       expect(line.machines.find((m: { path: string }) => m.path.endsWith('st20')).times).toMatchObject({ pot: 0, unknown: 0 });
       expect(line.groups.map((g: { label: string }) => g.label)).toEqual([`${day} Early`, `${day} Late`]);
       expect(line.groups[0].counts.pq + line.groups[1].counts.pq).toBe(line.counts.pq);
-      const csv = (await inject('GET', `/api/performance/kpis?equipment=${encodeURIComponent(ST10)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&group=shift&format=csv`)).body;
+      const csv = (
+        await inject(
+          'GET',
+          `/api/performance/kpis?equipment=${encodeURIComponent(ST10)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&group=shift&format=csv`,
+        )
+      ).body;
       const lines = csv.trim().split('\n');
       expect(lines[0]).toMatch(/^label,from,to,pot_s,pdot_s,pbt_s/);
       expect(lines).toHaveLength(3);
@@ -112,12 +132,18 @@ for (const kind of DB_KINDS) {
     it('lists stops, classifies one with a reason and shows it in the Pareto', async () => {
       const q = `equipment=${encodeURIComponent(ST10)}&from=${new Date(at('07:00')).toISOString()}&to=${new Date(at('08:00')).toISOString()}`;
       const stops = await get(`/api/performance/stops?${q}`);
-      expect(stops.map((s: { kind: string; durationS: number }) => [s.kind, s.durationS])).toEqual([['minor', 120], ['failure', 600]]);
+      expect(stops.map((s: { kind: string; durationS: number }) => [s.kind, s.durationS])).toEqual([
+        ['minor', 120],
+        ['failure', 600],
+      ]);
       const failure = stops[1];
       expect(failure.needsReason).toBe(true);
       const reasons = await get('/api/performance/reasons');
       expect(reasons.find((r: { id: string }) => r.id === 'breakdown.tool')).toMatchObject({ loss: 'breakdown' });
-      const res = await inject('POST', `/api/performance/stops/${encodeURIComponent(ST10)}/${encodeURIComponent(failure.start)}/reason`, { reasonId: 'breakdown.tool', comment: 'mould jammed' });
+      const res = await inject('POST', `/api/performance/stops/${encodeURIComponent(ST10)}/${encodeURIComponent(failure.start)}/reason`, {
+        reasonId: 'breakdown.tool',
+        comment: 'mould jammed',
+      });
       expect(res.json()).toMatchObject({ reasonId: 'breakdown.tool', needsReason: false, comment: 'mould jammed' });
       const pareto = await get(`/api/performance/pareto?${q}&by=reason`);
       expect(pareto.rows[0]).toMatchObject({ key: 'Tool or mould damage', seconds: 600, stops: 1 });
@@ -126,9 +152,17 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses bad periods and unknown equipment with clear errors', async () => {
-      const bad = await t.app.server.inject({ method: 'GET', url: `/api/performance/kpis?equipment=${ST10}&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`, headers: { authorization: `Bearer ${t.adminToken}` } });
+      const bad = await t.app.server.inject({
+        method: 'GET',
+        url: `/api/performance/kpis?equipment=${ST10}&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`,
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
       expect(bad.statusCode).toBe(400);
-      const missing = await t.app.server.inject({ method: 'GET', url: '/api/performance/kpis?equipment=nope', headers: { authorization: `Bearer ${t.adminToken}` } });
+      const missing = await t.app.server.inject({
+        method: 'GET',
+        url: '/api/performance/kpis?equipment=nope',
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
       expect(missing.statusCode).toBe(404);
     });
   });

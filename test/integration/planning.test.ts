@@ -37,7 +37,12 @@ for (const kind of DB_KINDS) {
     let operator: string;
     const planning = () => (t.app.modules.get('planning') as PlanningModule).planning;
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       return { status: res.statusCode, body: res.body ? res.json() : undefined };
     };
     const order = async (id: string, product: string, quantity: number, dueInH: number, priority = 100) => {
@@ -105,7 +110,8 @@ for (const kind of DB_KINDS) {
       // 4 moulding orders (1 operation) + 3 S200 orders (3 operations each)
       expect(first.assignments).toHaveLength(4 + 9);
       expect(model.problem.jobs).toHaveLength(7);
-      for (const a of first.assignments.filter((x) => x.orderId.startsWith('P-TOP') || x.orderId.startsWith('P-BOT'))) expect(a.machine.startsWith(`${IMM}/`)).toBe(true);
+      for (const a of first.assignments.filter((x) => x.orderId.startsWith('P-TOP') || x.orderId.startsWith('P-BOT')))
+        expect(a.machine.startsWith(`${IMM}/`)).toBe(true);
       // S200 follows its routing: st10 → st20 → st30
       const s = first.assignments.filter((a) => a.orderId === 'P-S200-1').sort((a, b) => a.seq - b.seq);
       expect(s.map((a) => a.machine.split('/').pop())).toEqual(['st10', 'st20', 'st30']);
@@ -127,7 +133,9 @@ for (const kind of DB_KINDS) {
       expect(again.body.error.message).toContain('published');
       expect((await call('POST', '/api/schedules/999999/publish')).status).toBe(404);
       expect((await call('GET', '/api/schedules/999999')).status).toBe(404);
-      const rows = (await t.sql(`SELECT order_id, seq, planned_equipment, planned_start, planned_schedule FROM order_operations WHERE planned_schedule IS NOT NULL`)) as Array<Record<string, unknown>>;
+      const rows = (await t.sql(
+        `SELECT order_id, seq, planned_equipment, planned_start, planned_schedule FROM order_operations WHERE planned_schedule IS NOT NULL`,
+      )) as Array<Record<string, unknown>>;
       expect(rows).toHaveLength(13);
       for (const r of rows) {
         const a = first.assignments.find((x) => x.orderId === r.order_id && x.seq === Number(r.seq))!;
@@ -136,23 +144,35 @@ for (const kind of DB_KINDS) {
         expect(r.planned_schedule).toBe(String(first.id));
       }
       // the moulding area's dispatch list follows the planned starts, not the priorities
-      const list = (await call('GET', `/api/workcenters/${encodeURIComponent(IMM)}/dispatch`, undefined, operator)).body.operations as Array<{ orderId: string; seq: number }>;
+      const list = (await call('GET', `/api/workcenters/${encodeURIComponent(IMM)}/dispatch`, undefined, operator)).body.operations as Array<{
+        orderId: string;
+        seq: number;
+      }>;
       const planned = first.assignments.filter((a) => a.machine.startsWith(`${IMM}/`));
       expect(list.map((o) => o.orderId).sort()).toEqual(planned.map((a) => a.orderId).sort());
       const starts = list.map((o) => Date.parse(planned.find((a) => a.orderId === o.orderId && a.seq === o.seq)!.start));
       expect(starts).toEqual([...starts].sort((a, b) => a - b));
-
     });
 
     it('moves an operation to another machine: a new version with it pinned there, the rest repaired and checked', async () => {
       const op = first.assignments.find((a) => a.orderId === 'P-TOP-2')!;
       const target = [`${IMM}/imm-cell1/imm01`, `${IMM}/imm-cell1/imm02`].find((m) => m !== op.machine)!;
-      const bad = await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'P-TOP-2', seq: 10, machine: 'acme/lakeside/assembly/line1/st10', start: op.start });
+      const bad = await call('POST', `/api/schedules/${first.id}/move`, {
+        orderId: 'P-TOP-2',
+        seq: 10,
+        machine: 'acme/lakeside/assembly/line1/st10',
+        start: op.start,
+      });
       expect(bad.status).toBe(422);
       expect(bad.body.error.message).toContain('acme/lakeside/assembly/line1/st10');
       expect((await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'NOPE', seq: 10, machine: target, start: op.start })).status).toBe(404);
       expect((await call('POST', `/api/schedules/424242/move`, { orderId: 'P-TOP-2', seq: 10, machine: target, start: op.start })).status).toBe(404);
-      const past = await call('POST', `/api/schedules/${first.id}/move`, { orderId: 'P-TOP-2', seq: 10, machine: target, start: new Date(Date.now() - DAY).toISOString() });
+      const past = await call('POST', `/api/schedules/${first.id}/move`, {
+        orderId: 'P-TOP-2',
+        seq: 10,
+        machine: target,
+        start: new Date(Date.now() - DAY).toISOString(),
+      });
       expect(past.status).toBe(422);
 
       // a start already under way (a plan made during a shift) gives way to a start ten minutes from now
@@ -201,7 +221,8 @@ for (const kind of DB_KINDS) {
       expect(proposal!.stats.kept).toBeGreaterThan(0);
       // moulding orders (one operation) on other machines, planned to start later, keep machine and start exactly
       const others = published.assignments.filter((x) => x.machine.startsWith(`${IMM}/`) && x.machine !== busy && Date.parse(x.start) > Date.now() + 60_000);
-      for (const a of others) expect(proposal!.assignments).toContainEqual(expect.objectContaining({ orderId: a.orderId, seq: a.seq, machine: a.machine, start: a.start }));
+      for (const a of others)
+        expect(proposal!.assignments).toContainEqual(expect.objectContaining({ orderId: a.orderId, seq: a.seq, machine: a.machine, start: a.start }));
       planning().options.downRepairS = 7200;
       await call('POST', '/api/ingest', { records: [{ equipment: busy, tag: 'state', value: 'Execute' }] });
     });

@@ -45,7 +45,12 @@ for (const kind of DB_KINDS) {
     const deliveries: Delivery[] = [];
     let secret = '';
     const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as string, headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as string,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}`, ...headers },
+      });
       return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body };
     };
     const ok = async (method: string, url: string, body?: unknown, token?: string) => {
@@ -60,18 +65,40 @@ for (const kind of DB_KINDS) {
         req.on('data', (c) => (body += c));
         req.on('end', () => {
           const h = (k: string) => req.headers[k] as string | undefined;
-          deliveries.push({ event: h('x-takt-event') ?? '', order: h('x-takt-order') ?? '', body, signed: verify(secret, h('x-takt-signature'), h('x-takt-timestamp'), body) });
+          deliveries.push({
+            event: h('x-takt-event') ?? '',
+            order: h('x-takt-order') ?? '',
+            body,
+            signed: verify(secret, h('x-takt-signature'), h('x-takt-timestamp'), body),
+          });
           res.writeHead(204).end();
         });
       });
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
       t = await startTestServer({ db: kind, demo: true, outboundAllow: '127.0.0.1' });
-      sim = await startSimulator({ brokerUrl: t.mqttUrl, username: 'sim', password: await t.deviceToken(), protocol: 'uns', seed: 3, speed: 20, progressMs: 0, log: () => {} });
+      sim = await startSimulator({
+        brokerUrl: t.mqttUrl,
+        username: 'sim',
+        password: await t.deviceToken(),
+        protocol: 'uns',
+        seed: 3,
+        speed: 20,
+        progressMs: 0,
+        log: () => {},
+      });
       // the simulated stations are connected and listening for commands once their first values are stored
-      await eventually(async () => {
-        const res = await t.app.server.inject({ method: 'GET', url: `/api/equipment/${encodeURIComponent(`${LINE}/st20`)}/tags`, headers: { authorization: `Bearer ${t.adminToken}` } });
-        return res.json().some((x: { tag: string; latest: unknown }) => x.tag === 'good' && x.latest);
-      }, 20_000, 200);
+      await eventually(
+        async () => {
+          const res = await t.app.server.inject({
+            method: 'GET',
+            url: `/api/equipment/${encodeURIComponent(`${LINE}/st20`)}/tags`,
+            headers: { authorization: `Bearer ${t.adminToken}` },
+          });
+          return res.json().some((x: { tag: string; latest: unknown }) => x.tag === 'good' && x.latest);
+        },
+        20_000,
+        200,
+      );
     }, 60_000);
 
     afterAll(async () => {
@@ -81,11 +108,17 @@ for (const kind of DB_KINDS) {
     });
 
     it('runs a B2MML schedule through the stations to a valid performance document and an exact genealogy', async () => {
-      const hook = await ok('POST', '/api/webhooks', { name: 'ERP', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/erp`, format: 'b2mml-v0701', events: ['operation.completed', 'order.completed'] });
+      const hook = await ok('POST', '/api/webhooks', {
+        name: 'ERP',
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/erp`,
+        format: 'b2mml-v0701',
+        events: ['operation.completed', 'order.completed'],
+      });
       secret = hook.secret;
 
       // stock: supplier lots, two of the screws so FIFO shows (the older one is used first)
-      const receive = (id: string, material: string, quantity: number, supplierLot: string) => ok('POST', '/api/lots', { id, material, quantity, supplier: 'ACME supply', supplierLot, location: 'line1' });
+      const receive = (id: string, material: string, quantity: number, supplierLot: string) =>
+        ok('POST', '/api/lots', { id, material, quantity, supplier: 'ACME supply', supplierLot, location: 'line1' });
       await receive('TOP-A', 'HSG-TOP', 500, 'MOULD-TOP-7');
       await receive('BOT-A', 'HSG-BOT', 500, 'MOULD-BOT-3');
       await receive('PCB-A', 'PCB-S200', 500, 'PCB-BATCH-42');
@@ -104,7 +137,14 @@ for (const kind of DB_KINDS) {
         [20, [`${LINE}/st20`]],
         [30, [`${LINE}/st30`]],
       ]);
-      const olivia = (await t.app.server.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${t.adminToken}` }, payload: { username: 'ole', roles: ['operator'], password: 'password-123', badge: 'E2E', pin: '246813' } })).statusCode;
+      const olivia = (
+        await t.app.server.inject({
+          method: 'POST',
+          url: '/api/users',
+          headers: { authorization: `Bearer ${t.adminToken}` },
+          payload: { username: 'ole', roles: ['operator'], password: 'password-123', badge: 'E2E', pin: '246813' },
+        })
+      ).statusCode;
       expect(olivia).toBe(201);
       const op = (await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload: { badge: 'E2E', pin: '246813' } })).json().token as string;
 
@@ -126,10 +166,15 @@ for (const kind of DB_KINDS) {
       const done10 = await ok('POST', '/api/operations/E2E-1/10/complete', {}, op);
       const made10 = done10.good + done10.scrap;
       // backflushed: the rest of the bill of materials for good + scrap, FIFO over the screws
-      const booked = (m: string) => done10.backflushed.filter((b: { materialId: string }) => b.materialId === m).reduce((s: number, b: { quantity: number }) => s + b.quantity, 0);
+      const booked = (m: string) =>
+        done10.backflushed.filter((b: { materialId: string }) => b.materialId === m).reduce((s: number, b: { quantity: number }) => s + b.quantity, 0);
       expect(booked('HSG-TOP')).toBeCloseTo(made10, 6);
       expect(booked('PCB-S200')).toBeCloseTo(made10 - 2, 6);
-      expect(done10.backflushed.filter((b: { materialId: string }) => b.materialId === 'SCREW-M3x8').map((b: { lotId: string; quantity: number }) => [b.lotId, b.quantity])).toEqual([
+      expect(
+        done10.backflushed
+          .filter((b: { materialId: string }) => b.materialId === 'SCREW-M3x8')
+          .map((b: { lotId: string; quantity: number }) => [b.lotId, b.quantity]),
+      ).toEqual([
         ['SCR-OLD', 8],
         ['SCR-NEW', made10 * 4 - 8],
       ]);
@@ -153,10 +198,14 @@ for (const kind of DB_KINDS) {
       expect(lot.producedBy).toMatchObject({ orderId: 'E2E-1', seq: 30, equipment: `${LINE}/st30`, operator: 'ole' });
 
       // performance documents out to the receiver: signed, in order, valid against the V0701 XSD
-      const got = await eventually(() => {
-        if (deliveries.filter((d) => d.order === 'E2E-1').length < 4) throw new Error(`${deliveries.length} deliveries`);
-        return deliveries.filter((d) => d.order === 'E2E-1');
-      }, 30_000, 200);
+      const got = await eventually(
+        () => {
+          if (deliveries.filter((d) => d.order === 'E2E-1').length < 4) throw new Error(`${deliveries.length} deliveries`);
+          return deliveries.filter((d) => d.order === 'E2E-1');
+        },
+        30_000,
+        200,
+      );
       expect(got.map((d) => d.event)).toEqual(['operation.completed', 'operation.completed', 'operation.completed', 'order.completed']);
       expect(got.every((d) => d.signed)).toBe(true);
       for (const d of got) expect(await validatePerformance(d.body, 'V0701')).toEqual([]);

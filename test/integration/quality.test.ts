@@ -18,7 +18,12 @@ for (const kind of DB_KINDS) {
     const t0 = Math.floor((Date.now() - 10 * 86_400_000) / MIN) * MIN;
     const at = (i: number) => new Date(t0 + i * MIN).toISOString();
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
     };
     const define = async (c: Record<string, unknown>) => {
@@ -29,7 +34,12 @@ for (const kind of DB_KINDS) {
     const post = async (records: unknown[], token?: string) => {
       const res = await call('POST', '/api/quality/measurements', { records }, token);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body as { accepted: number; replayed: number; refused: number; results: Array<{ index: number; status: string; id?: number; replayed?: boolean; reason?: string }> };
+      return res.body as {
+        accepted: number;
+        replayed: number;
+        refused: number;
+        results: Array<{ index: number; status: string; id?: number; replayed?: boolean; reason?: string }>;
+      };
     };
 
     beforeAll(async () => {
@@ -45,12 +55,32 @@ for (const kind of DB_KINDS) {
     });
 
     it('defines characteristics and refuses impossible definitions with 400', async () => {
-      const c = await define({ id: 'WALL-1', kind: 'variable', chart: 'i-mr', unit: 'mm', nominal: 2, lsl: 1.8, usl: 2.2, operationSeq: 10, gauge: 'caliper C-12' });
-      expect(c).toMatchObject({ id: 'WALL-1', kind: 'variable', chart: 'i-mr', subgroupSize: 1, ruleSet: 'nelson', rules: [1, 2, 3, 4, 5, 6, 7, 8], operationSeq: 10 });
+      const c = await define({
+        id: 'WALL-1',
+        kind: 'variable',
+        chart: 'i-mr',
+        unit: 'mm',
+        nominal: 2,
+        lsl: 1.8,
+        usl: 2.2,
+        operationSeq: 10,
+        gauge: 'caliper C-12',
+      });
+      expect(c).toMatchObject({
+        id: 'WALL-1',
+        kind: 'variable',
+        chart: 'i-mr',
+        subgroupSize: 1,
+        ruleSet: 'nelson',
+        rules: [1, 2, 3, 4, 5, 6, 7, 8],
+        operationSeq: 10,
+      });
       expect((await call('GET', '/api/quality/characteristics/WALL-1', undefined, tokens.operator)).body).toEqual(c);
       expect((await call('GET', '/api/quality/characteristics?product=HSG-TOP&kind=variable')).body.map((x: { id: string }) => x.id)).toContain('WALL-1');
       expect((await call('GET', '/api/quality/characteristics?kind=attribute')).body.map((x: { id: string }) => x.id)).not.toContain('WALL-1');
-      expect((await call('POST', '/api/quality/characteristics', { id: 'WALL-1', name: 'again', product: 'HSG-TOP', kind: 'variable', chart: 'i-mr' })).status).toBe(409);
+      expect(
+        (await call('POST', '/api/quality/characteristics', { id: 'WALL-1', name: 'again', product: 'HSG-TOP', kind: 'variable', chart: 'i-mr' })).status,
+      ).toBe(409);
       const bad: Array<[Record<string, unknown>, RegExp]> = [
         [{ kind: 'variable', chart: 'p' }, /variable characteristic/],
         [{ kind: 'attribute', chart: 'xbar-r', subgroupSize: 5 }, /attribute characteristic/],
@@ -113,7 +143,9 @@ for (const kind of DB_KINDS) {
       // the same key from another source is another measurement; a measured characteristic keeps its chart and stays
       expect((await post([{ ...good[1], source: 'lab' }])).results[0]).toMatchObject({ status: 'accepted' });
       expect((await call('PATCH', '/api/quality/characteristics/DEF-P', { chart: 'np' })).status).toBe(409);
-      expect((await call('PATCH', '/api/quality/characteristics/DEF-P', { name: 'Defective housings', reason: 'clearer' })).body.name).toBe('Defective housings');
+      expect((await call('PATCH', '/api/quality/characteristics/DEF-P', { name: 'Defective housings', reason: 'clearer' })).body.name).toBe(
+        'Defective housings',
+      );
       expect((await call('DELETE', '/api/quality/characteristics/DEF-P')).status).toBe(409);
       await define({ id: 'UNUSED', kind: 'attribute', chart: 'c' });
       expect((await call('DELETE', '/api/quality/characteristics/UNUSED?reason=typo')).status).toBe(204);
@@ -152,7 +184,12 @@ for (const kind of DB_KINDS) {
       expect(b.violations).toEqual([]);
       // the window's edges are inclusive; a window with nothing in it has no limits and no points
       expect((await call('GET', `/api/quality/characteristics/IMR-HAND/spc?from=${at(101)}&to=${at(103)}`)).body.points).toHaveLength(3);
-      expect((await call('GET', `/api/quality/characteristics/IMR-HAND/spc?from=${at(200)}&to=${at(300)}`)).body).toMatchObject({ centerLine: null, ucl: null, points: [], cpk: null });
+      expect((await call('GET', `/api/quality/characteristics/IMR-HAND/spc?from=${at(200)}&to=${at(300)}`)).body).toMatchObject({
+        centerLine: null,
+        ucl: null,
+        points: [],
+        cpk: null,
+      });
       for (const q of [`from=${at(104)}&to=${at(100)}`, 'from=yesterday', `to=${encodeURIComponent('2026-13-45T99:00:00Z')}`])
         expect((await call('GET', `/api/quality/characteristics/IMR-HAND/spc?${q}`)).status, q).toBe(400);
       expect((await call('GET', `/api/quality/characteristics/NOPE/spc?from=${at(0)}&to=${at(1)}`)).status).toBe(404);
@@ -163,7 +200,12 @@ for (const kind of DB_KINDS) {
       // a drifting process: 25 subgroups of 4, a shift after the 15th
       const ms: Measurement[] = [];
       for (let g = 0; g < 25; g++)
-        for (let j = 0; j < 4; j++) ms.push({ ts: at(1000 + g * 10 + j), value: Math.round((10 + Math.sin(g * 7 + j * 3) * 0.2 + (g >= 15 ? 0.35 : 0)) * 1000) / 1000, subgroup: `G${g}` });
+        for (let j = 0; j < 4; j++)
+          ms.push({
+            ts: at(1000 + g * 10 + j),
+            value: Math.round((10 + Math.sin(g * 7 + j * 3) * 0.2 + (g >= 15 ? 0.35 : 0)) * 1000) / 1000,
+            subgroup: `G${g}`,
+          });
       const r = await post(ms.map((m, i) => ({ key: `x${i}`, characteristic: 'DIA-X', ...m })));
       expect(r.accepted).toBe(100);
       const rules = { ruleSet: 'western-electric' as const, rules: [1, 2, 3, 4] };
@@ -175,7 +217,9 @@ for (const kind of DB_KINDS) {
       // baseline: the first 15 subgroups; too short a baseline gives no limits (409)
       expect((await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(2000), to: at(2100), reason: 'empty' })).status).toBe(409);
       expect((await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(1100), to: at(1000), reason: 'backwards' })).status).toBe(400);
-      expect((await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(1000), to: at(1150), reason: 'phase I' }, tokens.operator)).status).toBe(403);
+      expect(
+        (await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(1000), to: at(1150), reason: 'phase I' }, tokens.operator)).status,
+      ).toBe(403);
       const frozen = await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(1000), to: at(1149), reason: 'phase I' }, tokens.quality);
       expect(frozen.status, JSON.stringify(frozen.body)).toBe(201);
       expect(frozen.body).toMatchObject({ version: 1, reason: 'phase I', limits: { chart: 'xbar-r', subgroupSize: 4, baseline: { points: 15, values: 60 } } });
@@ -188,7 +232,10 @@ for (const kind of DB_KINDS) {
       expect(later.body.centerLine).toBeCloseTo(limits.center, 12);
       expect(later.body.centerLine).not.toBeCloseTo(contractView(analyze({ chart: 'xbar-r', subgroupSize: 4 }, laterData, { rules, spec })).centerLine!, 3);
       // audited, and the history lists it; a second freeze is version 2 and takes over
-      const audit = (await t.sql("SELECT action, reason FROM audit_log WHERE entity = 'quality_limits' AND entity_id = 'DIA-X/1'")) as Array<{ action: string; reason: string }>;
+      const audit = (await t.sql("SELECT action, reason FROM audit_log WHERE entity = 'quality_limits' AND entity_id = 'DIA-X/1'")) as Array<{
+        action: string;
+        reason: string;
+      }>;
       expect(audit).toEqual([{ action: 'freeze-limits', reason: 'phase I' }]);
       await call('POST', '/api/quality/characteristics/DIA-X/limits', { from: at(1000), to: at(1300), reason: 'all of it' });
       const history = (await call('GET', '/api/quality/characteristics/DIA-X/limits', undefined, tokens.operator)).body;
@@ -206,11 +253,18 @@ for (const kind of DB_KINDS) {
       const now = Date.now();
       const recent = (i: number) => new Date(now - (60 - i) * MIN).toISOString();
       const vals = [10, 10.5, 9.6, 10.2, 9.9, 10.4, 9.7, 10.1, 10, 15];
-      await post(vals.flatMap((v, i) => [
-        { key: `og${i}`, characteristic: 'OV-GOOD', ts: recent(i), value: 50 + (v - 10) },
-        { key: `ob${i}`, characteristic: 'OV-BAD', ts: recent(i), value: v },
-      ]));
-      const rows = (await call('GET', '/api/quality/overview', undefined, tokens.maintenance)).body as Array<{ id: string; cpk: number | null; violations24h: number; points: number }>;
+      await post(
+        vals.flatMap((v, i) => [
+          { key: `og${i}`, characteristic: 'OV-GOOD', ts: recent(i), value: 50 + (v - 10) },
+          { key: `ob${i}`, characteristic: 'OV-BAD', ts: recent(i), value: v },
+        ]),
+      );
+      const rows = (await call('GET', '/api/quality/overview', undefined, tokens.maintenance)).body as Array<{
+        id: string;
+        cpk: number | null;
+        violations24h: number;
+        points: number;
+      }>;
       const ids = rows.map((r) => r.id);
       expect(ids.indexOf('OV-BAD')).toBeLessThan(ids.indexOf('OV-GOOD'));
       const bad = rows.find((r) => r.id === 'OV-BAD')!;
@@ -224,8 +278,7 @@ for (const kind of DB_KINDS) {
     it('lets every role call exactly the quality routes its policy allows', async () => {
       const routes = t.app.routes.filter((r) => r.url.startsWith('/api/quality/'));
       expect(routes.length).toBe(10);
-      const policy = (method: string, url: string) =>
-        method === 'GET' ? ROLES.anyone : url === '/api/quality/measurements' ? MEASURERS : QUALITY_EDITORS;
+      const policy = (method: string, url: string) => (method === 'GET' ? ROLES.anyone : url === '/api/quality/measurements' ? MEASURERS : QUALITY_EDITORS);
       for (const r of routes) {
         expect([...(r.roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...policy(r.method, r.url)].sort());
         for (const role of ALL_ROLES) {
@@ -242,7 +295,15 @@ for (const kind of DB_KINDS) {
       await define({ id: 'FZ-I', kind: 'variable', chart: 'i-mr' });
       await define({ id: 'FZ-U', kind: 'attribute', chart: 'u' });
       let run = 0;
-      const field = fc.oneof(fc.constant(undefined), fc.constant(null), fc.double(), fc.integer({ min: -5, max: 60 }), fc.string({ maxLength: 8 }), fc.constant(Number.NaN), fc.boolean());
+      const field = fc.oneof(
+        fc.constant(undefined),
+        fc.constant(null),
+        fc.double(),
+        fc.integer({ min: -5, max: 60 }),
+        fc.string({ maxLength: 8 }),
+        fc.constant(Number.NaN),
+        fc.boolean(),
+      );
       const record = fc.record(
         {
           key: fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.constant(undefined)),
@@ -250,7 +311,11 @@ for (const kind of DB_KINDS) {
           value: field,
           defects: field,
           n: field,
-          ts: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 500 }).map((i) => at(5000 + i)), fc.string({ maxLength: 10 })),
+          ts: fc.oneof(
+            fc.constant(undefined),
+            fc.integer({ min: 0, max: 500 }).map((i) => at(5000 + i)),
+            fc.string({ maxLength: 10 }),
+          ),
           source: fc.constantFrom(undefined, 'manual', 'lab', 'robot'),
         },
         { requiredKeys: [] },
@@ -272,7 +337,8 @@ for (const kind of DB_KINDS) {
         { numRuns: 15, seed: 15 },
       );
       // whatever was stored charts without a server error
-      for (const id of ['FZ-I', 'FZ-U']) expect((await call('GET', `/api/quality/characteristics/${id}/spc?from=${at(4000)}&to=${at(6000)}`)).status).toBeLessThan(500);
+      for (const id of ['FZ-I', 'FZ-U'])
+        expect((await call('GET', `/api/quality/characteristics/${id}/spc?from=${at(4000)}&to=${at(6000)}`)).status).toBeLessThan(500);
     });
   });
 }

@@ -94,7 +94,10 @@ for (const kind of DB_KINDS) {
         const res = await t.app.server.inject({ method: 'GET', url: r.url, headers: { authorization: `Bearer ${t.adminToken}` } });
         const body = res.statusCode === 200 && String(res.headers['content-type']).includes('json') ? res.json() : undefined;
         const list: unknown[] = Array.isArray(body) ? body : [];
-        pool.set(r.url, list.flatMap((x) => (x && typeof x === 'object' && typeof (x as { id?: unknown }).id === 'string' ? [(x as { id: string }).id] : [])).slice(0, 2));
+        pool.set(
+          r.url,
+          list.flatMap((x) => (x && typeof x === 'object' && typeof (x as { id?: unknown }).id === 'string' ? [(x as { id: string }).id] : [])).slice(0, 2),
+        );
       }
       const equipmentIds = [opcuaEquipmentId, ...(pool.get('/api/equipment') ?? [])];
       const orderIds = pool.get('/api/orders') ?? [];
@@ -129,7 +132,11 @@ for (const kind of DB_KINDS) {
 
     it('shows the OPC UA connection as configured, with the password masked', async () => {
       for (const role of ['operator', 'admin'] as const) {
-        const res = await t.app.server.inject({ method: 'GET', url: `/api/equipment/${opcuaEquipmentId}/connections`, headers: { authorization: `Bearer ${tokens[role]}` } });
+        const res = await t.app.server.inject({
+          method: 'GET',
+          url: `/api/equipment/${opcuaEquipmentId}/connections`,
+          headers: { authorization: `Bearer ${tokens[role]}` },
+        });
         expect(res.statusCode).toBe(200);
         expect(res.json().configured[0]).toMatchObject({ protocol: 'opcua', username: 'opc-user', password: '********' });
       }
@@ -137,7 +144,11 @@ for (const kind of DB_KINDS) {
 
     it('the plant export and every audit row are free of secrets', async () => {
       for (const format of ['yaml', 'json']) {
-        const res = await t.app.server.inject({ method: 'GET', url: `/api/plant/export?format=${format}`, headers: { authorization: `Bearer ${t.adminToken}` } });
+        const res = await t.app.server.inject({
+          method: 'GET',
+          url: `/api/plant/export?format=${format}`,
+          headers: { authorization: `Bearer ${t.adminToken}` },
+        });
         expect(res.statusCode).toBe(200);
         expect(res.body).toContain('imm99');
         expect(leaks(res.body)).toEqual([]);

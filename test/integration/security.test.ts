@@ -128,7 +128,12 @@ describe('route security', () => {
     let checked = 0;
     for (const r of guarded()) {
       for (const role of ALL_ROLES.filter((x) => !r.roles!.includes(x))) {
-        const res = await t.app.server.inject({ method: r.method as 'GET', url: concrete(r.url), headers: { authorization: `Bearer ${tokens[role]}` }, payload: {} });
+        const res = await t.app.server.inject({
+          method: r.method as 'GET',
+          url: concrete(r.url),
+          headers: { authorization: `Bearer ${tokens[role]}` },
+          payload: {},
+        });
         expect(res.statusCode, `${role} on ${r.method} ${r.url}`).toBe(403);
         checked++;
       }
@@ -223,7 +228,12 @@ describe('route security', () => {
     it('every state-changing route refuses text/plain and form bodies (415)', async () => {
       for (const r of stateChanging()) {
         for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-          const res = await t.app.server.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': type }, payload: 'a=b' });
+          const res = await t.app.server.inject({
+            method: r.method as 'POST',
+            url: concrete(r.url),
+            headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': type },
+            payload: 'a=b',
+          });
           expect(res.statusCode, `${r.method} ${r.url} as ${type}: ${res.body}`).toBe(415);
           expect(res.json().error.code).toBe('unsupported_media_type');
         }
@@ -239,11 +249,21 @@ describe('route security', () => {
         ['/api/integration/b2mml', 'text/xml', '<x/>'],
       ];
       for (const [url, type, body] of cases) {
-        const res = await t.app.server.inject({ method: 'POST', url, headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': type }, payload: body });
+        const res = await t.app.server.inject({
+          method: 'POST',
+          url,
+          headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': type },
+          payload: body,
+        });
         expect(res.statusCode, `${url} as ${type}: ${res.body}`).toBeGreaterThanOrEqual(400);
         expect(res.json().error.message, `${url} as ${type}`).not.toMatch(/this route accepts/);
       }
-      const csvToJson = await t.app.server.inject({ method: 'POST', url: '/api/equipment', headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'text/csv' }, payload: 'a,b' });
+      const csvToJson = await t.app.server.inject({
+        method: 'POST',
+        url: '/api/equipment',
+        headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'text/csv' },
+        payload: 'a,b',
+      });
       expect(csvToJson.statusCode).toBe(415);
     });
   });

@@ -17,7 +17,12 @@ for (const kind of DB_KINDS) {
     let device: MqttClient;
     let operator: string;
     const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({ method: method as 'GET', url, payload: body as object, headers: { authorization: `Bearer ${token ?? t.adminToken}` } });
+      const res = await t.app.server.inject({
+        method: method as 'GET',
+        url,
+        payload: body as object,
+        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+      });
       return { status: res.statusCode, body: res.body ? res.json() : null };
     };
     const op = (id: string, seq = 10) => `/api/operations/${id}/${seq}`;
@@ -28,7 +33,16 @@ for (const kind of DB_KINDS) {
 
     beforeAll(async () => {
       t = await startTestServer({ db: kind, demo: true });
-      sim = await startSimulator({ brokerUrl: t.mqttUrl, username: 'sim', password: await t.deviceToken(), protocol: 'uns', seed: 3, speed: 20, progressMs: 0, log: () => {} });
+      sim = await startSimulator({
+        brokerUrl: t.mqttUrl,
+        username: 'sim',
+        password: await t.deviceToken(),
+        protocol: 'uns',
+        seed: 3,
+        speed: 20,
+        progressMs: 0,
+        log: () => {},
+      });
       device = await connectMqtt(t.mqttUrl, { username: 'tester', password: await t.deviceToken() });
       const u = await call('POST', '/api/users', { username: 'opa', roles: ['operator'], password: 'password-123', badge: 'B-77', pin: '432179' });
       expect(u.status).toBe(201);
@@ -36,9 +50,17 @@ for (const kind of DB_KINDS) {
       expect(login.statusCode).toBe(200);
       operator = login.json().token;
       // stock for the backflush at completion
-      for (const material of ['HSG-TOP', 'HSG-BOT', 'PCB-S200', 'SCREW-M3x8', 'BOX-S']) expect((await call('POST', '/api/lots', { material, quantity: 100_000 })).status).toBe(201);
+      for (const material of ['HSG-TOP', 'HSG-BOT', 'PCB-S200', 'SCREW-M3x8', 'BOX-S'])
+        expect((await call('POST', '/api/lots', { material, quantity: 100_000 })).status).toBe(201);
       // the simulated station is connected and listening for commands once its first values are stored
-      await eventually(async () => (await call('GET', `/api/equipment/${encodeURIComponent(ST10)}/tags`)).body.some((x: { tag: string; latest: unknown }) => x.tag === 'good' && x.latest), 20_000, 200);
+      await eventually(
+        async () =>
+          (await call('GET', `/api/equipment/${encodeURIComponent(ST10)}/tags`)).body.some(
+            (x: { tag: string; latest: unknown }) => x.tag === 'good' && x.latest,
+          ),
+        20_000,
+        200,
+      );
     }, 60_000);
 
     afterAll(async () => {
@@ -48,7 +70,10 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses a wrong PIN or an unknown badge without saying which', async () => {
-      for (const payload of [{ badge: 'B-77', pin: '0000' }, { badge: 'nobody', pin: '432179' }]) {
+      for (const payload of [
+        { badge: 'B-77', pin: '0000' },
+        { badge: 'nobody', pin: '432179' },
+      ]) {
         const res = await t.app.server.inject({ method: 'POST', url: '/api/auth/badge', payload });
         expect(res.statusCode).toBe(401);
         expect(res.json().error.message).toBe('unknown badge or wrong PIN');
@@ -76,11 +101,15 @@ for (const kind of DB_KINDS) {
       expect(started.body.phase).toBe('running');
 
       // parts counted by the machine (simulated at 20× speed: a 12 s cycle every 0.6 s)
-      const counted = await eventually(async () => {
-        const v = (await call('GET', op('SF-1'))).body;
-        if (!(v.counts.machine.good >= 3)) throw new Error(`good ${v.counts.machine.good}`);
-        return v;
-      }, 30_000, 300);
+      const counted = await eventually(
+        async () => {
+          const v = (await call('GET', op('SF-1'))).body;
+          if (!(v.counts.machine.good >= 3)) throw new Error(`good ${v.counts.machine.good}`);
+          return v;
+        },
+        30_000,
+        300,
+      );
       expect(counted.good).toBeGreaterThanOrEqual(3);
 
       // scrap with a reason leaves the good count; an unknown reason or too many parts is refused
@@ -140,8 +169,14 @@ for (const kind of DB_KINDS) {
       const open = alarms.filter((a) => a !== alarms[0]) as unknown as Array<{ id: string }>;
       expect(open.length).toBeGreaterThanOrEqual(1);
       expect((await call('GET', '/api/alarms?open=true&orderId=SF-1')).body).toEqual([]);
-      const all = (await call('GET', '/api/alarms?orderId=SF-1')).body as Array<{ id: string; acknowledgedAt: string | null; closedAt: string | null; closedReason: string | null }>;
-      for (const a of open) expect(all.find((x) => x.id === a.id)).toMatchObject({ acknowledgedAt: null, closedReason: 'operation completed', closedAt: expect.any(String) });
+      const all = (await call('GET', '/api/alarms?orderId=SF-1')).body as Array<{
+        id: string;
+        acknowledgedAt: string | null;
+        closedAt: string | null;
+        closedReason: string | null;
+      }>;
+      for (const a of open)
+        expect(all.find((x) => x.id === a.id)).toMatchObject({ acknowledgedAt: null, closedReason: 'operation completed', closedAt: expect.any(String) });
       expect(all.find((x) => x.id === first.id)).toMatchObject({ closedAt: null, acknowledgedBy: 'opa' });
       const late = await call('POST', `/api/alarms/${open[0].id}/acknowledge`, undefined, operator);
       expect(late.status).toBe(409);
@@ -162,7 +197,10 @@ for (const kind of DB_KINDS) {
     it('lets only one of two operators set up the same operation, and refuses a machine that cannot run it', async () => {
       await newOrder('SF-2');
       const other = await t.tokenFor(['operator']);
-      const [a, b] = await Promise.all([call('POST', `${op('SF-2')}/setup`, { equipment: ST10 }, operator), call('POST', `${op('SF-2')}/setup`, { equipment: ST10 }, other)]);
+      const [a, b] = await Promise.all([
+        call('POST', `${op('SF-2')}/setup`, { equipment: ST10 }, operator),
+        call('POST', `${op('SF-2')}/setup`, { equipment: ST10 }, other),
+      ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((a.status === 409 ? a : b).body.error.message).toMatch(/already being set up|busy/);
       const events = (await call('GET', '/api/orders/SF-2/events')).body.filter((e: { kind: string }) => e.kind === 'setup');

@@ -21,7 +21,12 @@ for (const kind of DB_KINDS) {
     const sessions: Record<string, string> = {};
 
     const call = (token: string | undefined, method: Method, url: string, payload?: unknown) =>
-      (t.app.server.inject as Inject)({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
+      (t.app.server.inject as Inject)({
+        method,
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
     const login = async (username: string, password = t.userPassword) => {
       const res = await call(undefined, 'POST', '/api/auth/login', { username, password });
       expect(res.statusCode, res.body).toBe(200);
@@ -37,11 +42,16 @@ for (const kind of DB_KINDS) {
       expect(res.statusCode, res.body).toBe(201);
       return login(username);
     };
-    const sign = (token: string, recordId: string, body: Record<string, unknown>) => call(token, 'POST', '/api/signatures', { recordType: RECORD_TYPE, recordId, meaning: 'approval', ...body });
+    const sign = (token: string, recordId: string, body: Record<string, unknown>) =>
+      call(token, 'POST', '/api/signatures', { recordType: RECORD_TYPE, recordId, meaning: 'approval', ...body });
     const signaturesOf = async (recordId: string) => {
       const res = await call(sessions.ann, 'GET', `/api/signatures?recordType=${RECORD_TYPE}&recordId=${recordId}`);
       expect(res.statusCode, res.body).toBe(200);
-      return res.json() as { current: string; currentHash: string | null; signatures: Array<{ id: string; status: string; problems: string[]; changed: string[]; signerUsername: string; method: string }> };
+      return res.json() as {
+        current: string;
+        currentHash: string | null;
+        signatures: Array<{ id: string; status: string; problems: string[]; changed: string[]; signerUsername: string; method: string }>;
+      };
     };
     const target = (id: string) => ({ recordType: RECORD_TYPE, recordId: id, record: docs.get(id) });
     const refusal = async (p: Promise<unknown>) => {
@@ -68,14 +78,26 @@ for (const kind of DB_KINDS) {
       const res = await sign(sessions.ann, 'D1', { username: 'qa-ann', password: t.userPassword, reason: 'checked the lines' });
       expect(res.statusCode, res.body).toBe(201);
       const s = res.json();
-      expect(s).toMatchObject({ recordType: RECORD_TYPE, recordId: 'D1', meaning: 'approval', action: null, signerUsername: 'qa-ann', signerName: 'Ann Quality', method: 'password', reason: 'checked the lines', status: 'valid' });
+      expect(s).toMatchObject({
+        recordType: RECORD_TYPE,
+        recordId: 'D1',
+        meaning: 'approval',
+        action: null,
+        signerUsername: 'qa-ann',
+        signerName: 'Ann Quality',
+        method: 'password',
+        reason: 'checked the lines',
+        status: 'valid',
+      });
       expect(s.recordHash).toBe(recordHash(docs.get('D1')));
       expect(Date.parse(s.signedAt)).not.toBeNaN();
       const listed = await signaturesOf('D1');
       expect(listed).toMatchObject({ current: 'found', currentHash: s.recordHash, signatures: [{ id: s.id, status: 'valid', problems: [] }] });
       // the signature is in the tamper-evident trail, by the signer, with its reason
       const audit = (await call(t.adminToken, 'GET', `/api/audit?entity=signature&entityId=${s.id}`)).json();
-      expect(audit).toMatchObject([{ action: 'sign', actor: 'qa-ann', reason: 'checked the lines', after: { recordHash: s.recordHash, meaning: 'approval', signerName: 'Ann Quality' } }]);
+      expect(audit).toMatchObject([
+        { action: 'sign', actor: 'qa-ann', reason: 'checked the lines', after: { recordHash: s.recordHash, meaning: 'approval', signerName: 'Ann Quality' } },
+      ]);
       expect(JSON.stringify(audit)).not.toContain(t.userPassword);
     });
 
@@ -141,8 +163,14 @@ for (const kind of DB_KINDS) {
       expect((await call(undefined, 'POST', '/api/auth/login', { username: 'qa-bob', password: 'not-bobs-either' })).statusCode).toBe(401);
       expect((await call(undefined, 'POST', '/api/auth/login', { username: 'qa-bob', password: t.userPassword })).statusCode).toBe(429);
       expect((await signaturesOf('D5')).signatures).toEqual([]);
-      const trail = (await call(t.adminToken, 'GET', '/api/audit?entity=sign_in&limit=5000')).json() as Array<{ action: string; entityId: string; after: Record<string, unknown> }>;
-      expect(trail.find((r) => r.action === 'sign_in_failed' && r.entityId === 'badge:B-77')).toMatchObject({ after: { purpose: 'signature', reason: 'wrong PIN' } });
+      const trail = (await call(t.adminToken, 'GET', '/api/audit?entity=sign_in&limit=5000')).json() as Array<{
+        action: string;
+        entityId: string;
+        after: Record<string, unknown>;
+      }>;
+      expect(trail.find((r) => r.action === 'sign_in_failed' && r.entityId === 'badge:B-77')).toMatchObject({
+        after: { purpose: 'signature', reason: 'wrong PIN' },
+      });
       expect(trail.find((r) => r.action === 'lockout' && r.entityId === 'badge:B-77')).toBeDefined();
       expect(JSON.stringify(trail)).not.toContain('600001');
     });
@@ -154,13 +182,18 @@ for (const kind of DB_KINDS) {
       docs.set('D6', { id: 'D6', status: 'open', qty: 6 });
       const listed = await signaturesOf('D6');
       expect(listed.currentHash).toBe(recordHash(docs.get('D6')));
-      expect(listed.signatures).toMatchObject([{ id: signed.id, status: 'broken', changed: ['$.qty'], problems: ['the record has changed since it was signed'] }]);
+      expect(listed.signatures).toMatchObject([
+        { id: signed.id, status: 'broken', changed: ['$.qty'], problems: ['the record has changed since it was signed'] },
+      ]);
       expect((await refusal(t.app.ctx.signatures.requireSignatures('lot.release', target('D6')))).code).toBe('signature_required');
       // the same content in another key order is the same version: valid again
       docs.set('D6', { qty: 5, status: 'open', id: 'D6' });
       expect((await signaturesOf('D6')).signatures[0].status).toBe('valid');
       // the module's own view: verify(recordType, id, currentRecord)
-      expect((await t.app.ctx.signatures.verify(RECORD_TYPE, 'D6', { id: 'D6', status: 'closed', qty: 5 }))[0]).toMatchObject({ status: 'broken', changed: ['$.status'] });
+      expect((await t.app.ctx.signatures.verify(RECORD_TYPE, 'D6', { id: 'D6', status: 'closed', qty: 5 }))[0]).toMatchObject({
+        status: 'broken',
+        changed: ['$.status'],
+      });
       // the record gone, or no module for the type: nothing to compare, so unverified (never valid)
       docs.delete('D6');
       expect(await signaturesOf('D6')).toMatchObject({ current: 'missing', currentHash: null, signatures: [{ status: 'unverified' }] });
@@ -174,10 +207,19 @@ for (const kind of DB_KINDS) {
       const shown = await sign(sessions.ann, 'D7', { username: 'qa-ann', password: t.userPassword, expectedHash: recordHash(docs.get('D7')) });
       expect(shown.statusCode).toBe(201);
       expect((await sign(sessions.ann, 'NOPE', { username: 'qa-ann', password: t.userPassword })).statusCode).toBe(404);
-      const unknown = await call(sessions.ann, 'POST', '/api/signatures', { recordType: 'no.such', recordId: 'X', meaning: 'approval', username: 'qa-ann', password: t.userPassword });
+      const unknown = await call(sessions.ann, 'POST', '/api/signatures', {
+        recordType: 'no.such',
+        recordId: 'X',
+        meaning: 'approval',
+        username: 'qa-ann',
+        password: t.userPassword,
+      });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().error.message).toMatch(/no module supplies it/);
-      expect((await call(sessions.ann, 'GET', '/api/signatures?recordType=no.such&recordId=X')).json()).toMatchObject({ current: 'unknown_type', signatures: [] });
+      expect((await call(sessions.ann, 'GET', '/api/signatures?recordType=no.such&recordId=X')).json()).toMatchObject({
+        current: 'unknown_type',
+        signatures: [],
+      });
       const badMeaning = await sign(sessions.ann, 'D7', { username: 'qa-ann', password: t.userPassword, meaning: 'witness' });
       expect(badMeaning.statusCode).toBe(400);
     });
@@ -210,7 +252,7 @@ for (const kind of DB_KINDS) {
       expect((await t.app.ctx.signatures.requireSignatures('not.guarded', target('N1'))).needed).toBe(0);
     });
 
-    it('a signature row changed or added behind Takt\'s back shows as broken', async () => {
+    it("a signature row changed or added behind Takt's back shows as broken", async () => {
       docs.set('T1', { id: 'T1' });
       const s = (await sign(sessions.ann, 'T1', { username: 'qa-ann', password: t.userPassword, meaning: 'review' })).json();
       await expect(t.sql(`UPDATE signatures SET meaning = 'approval' WHERE id = $1`, [s.id])).rejects.toThrow(/append-only/);
@@ -229,8 +271,14 @@ for (const kind of DB_KINDS) {
         [forged, s.id],
       );
       const listed = await signaturesOf('T1');
-      expect(listed.signatures.find((x) => x.id === s.id)).toMatchObject({ status: 'broken', problems: ['the signature differs from its audit trail entry: the signature row was altered'] });
-      expect(listed.signatures.find((x) => x.id === forged)).toMatchObject({ status: 'broken', problems: ['the audit trail has no entry for this signature: it was not given through Takt'] });
+      expect(listed.signatures.find((x) => x.id === s.id)).toMatchObject({
+        status: 'broken',
+        problems: ['the signature differs from its audit trail entry: the signature row was altered'],
+      });
+      expect(listed.signatures.find((x) => x.id === forged)).toMatchObject({
+        status: 'broken',
+        problems: ['the audit trail has no entry for this signature: it was not given through Takt'],
+      });
       expect((await refusal(t.app.ctx.signatures.requireSignatures('ncr.close', target('T1')))).code).toBe('signature_required');
     });
 
@@ -239,24 +287,54 @@ for (const kind of DB_KINDS) {
       expect(before.rules.map((r: { action: string }) => r.action)).toEqual(['lot.release', 'ncr.close', 'recipe.change', 'spc.limits.change']);
       // the stand-in module's type among whatever the real modules register
       expect(before.recordTypes).toContain(RECORD_TYPE);
-      const next = { rules: [...before.rules.filter((r: { action: string }) => r.action !== 'lot.release'), { action: 'lot.release', signatures: 2, roles: ['quality'], meaning: null }], reason: 'two-person release' };
-      for (const token of [sessions.ann, sessions.sue, sessions.olivia]) expect((await call(token, 'PUT', '/api/signatures/policy', next)).statusCode).toBe(403);
+      const next = {
+        rules: [
+          ...before.rules.filter((r: { action: string }) => r.action !== 'lot.release'),
+          { action: 'lot.release', signatures: 2, roles: ['quality'], meaning: null },
+        ],
+        reason: 'two-person release',
+      };
+      for (const token of [sessions.ann, sessions.sue, sessions.olivia])
+        expect((await call(token, 'PUT', '/api/signatures/policy', next)).statusCode).toBe(403);
       const put = await call(t.adminToken, 'PUT', '/api/signatures/policy', next);
       expect(put.statusCode, put.body).toBe(200);
-      expect(put.json().rules.find((r: { action: string }) => r.action === 'lot.release')).toEqual({ action: 'lot.release', signatures: 2, roles: ['quality'], meaning: null });
+      expect(put.json().rules.find((r: { action: string }) => r.action === 'lot.release')).toEqual({
+        action: 'lot.release',
+        signatures: 2,
+        roles: ['quality'],
+        meaning: null,
+      });
       const audit = (await call(t.adminToken, 'GET', '/api/audit?entity=signature_policy&entityId=policy')).json();
-      expect(audit[0]).toMatchObject({ actor: 'admin', reason: 'two-person release', after: { rules: expect.arrayContaining([expect.objectContaining({ action: 'lot.release', signatures: 2 })]) } });
+      expect(audit[0]).toMatchObject({
+        actor: 'admin',
+        reason: 'two-person release',
+        after: { rules: expect.arrayContaining([expect.objectContaining({ action: 'lot.release', signatures: 2 })]) },
+      });
       // D7 has one valid signature (not for lot.release); L1 gets one for lot.release: now one short
       docs.set('L1', { id: 'L1', status: 'held' });
       await sign(sessions.ann, 'L1', { username: 'qa-ann', password: t.userPassword, action: 'lot.release' });
       expect((await refusal(t.app.ctx.signatures.requireSignatures('lot.release', target('L1')))).message).toMatch(/1 of 2 given/);
-      for (const bad of [{ rules: [{ action: 'x.y', signatures: 3 }] }, { rules: [{ action: 'x.y', signatures: 1 }, { action: 'x.y', signatures: 2 }] }, { rules: 'none' }])
+      for (const bad of [
+        { rules: [{ action: 'x.y', signatures: 3 }] },
+        {
+          rules: [
+            { action: 'x.y', signatures: 1 },
+            { action: 'x.y', signatures: 2 },
+          ],
+        },
+        { rules: 'none' },
+      ])
         expect((await call(t.adminToken, 'PUT', '/api/signatures/policy', bad)).statusCode, JSON.stringify(bad)).toBe(400);
     });
 
     it('every signature route answers every role as its route table says', async () => {
       const routes = t.app.routes.filter((r) => r.url.startsWith('/api/signatures'));
-      expect(routes.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /api/signatures', 'GET /api/signatures/policy', 'POST /api/signatures', 'PUT /api/signatures/policy']);
+      expect(routes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+        'GET /api/signatures',
+        'GET /api/signatures/policy',
+        'POST /api/signatures',
+        'PUT /api/signatures/policy',
+      ]);
       const expected: Record<string, readonly string[]> = {
         'POST /api/signatures': ['admin', 'supervisor', 'operator', 'quality', 'maintenance'],
         'GET /api/signatures': ['admin', 'supervisor', 'operator', 'quality', 'maintenance', 'integration'],

@@ -18,7 +18,11 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Signs in through the sign-in page (admin unless told otherwise) and waits for the app's main area. */
-export async function signIn(page: Page, server: { url: string; adminUsername: string; adminPassword: string }, user?: { username: string; password: string }): Promise<void> {
+export async function signIn(
+  page: Page,
+  server: { url: string; adminUsername: string; adminPassword: string },
+  user?: { username: string; password: string },
+): Promise<void> {
   await page.goto(server.url);
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel('Username').fill(user?.username ?? server.adminUsername);

@@ -56,13 +56,17 @@ function inPage(): LayoutIssue[] {
       const parts: string[] = [];
       for (let e: Element | null = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
         const testid = e.getAttribute('data-testid');
-        const cls = [...e.classList].slice(0, 2).map((c) => `.${c}`).join('');
+        const cls = [...e.classList]
+          .slice(0, 2)
+          .map((c) => `.${c}`)
+          .join('');
         parts.unshift(testid ? `[data-testid=${testid}]` : `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${cls}`);
         if (testid || e.id) break;
       }
       return parts.join(' > ');
     };
-    const label = (el: Element) => (((el as HTMLElement).innerText || el.getAttribute('aria-label') || el.getAttribute('title') || '').trim().replace(/\s+/g, ' ').slice(0, 40));
+    const label = (el: Element) =>
+      ((el as HTMLElement).innerText || el.getAttribute('aria-label') || el.getAttribute('title') || '').trim().replace(/\s+/g, ' ').slice(0, 40);
     const visible = (el: Element): boolean => {
       const r = el.getBoundingClientRect();
       if (r.width <= 1 || r.height <= 1) return false; // display:none, or a screen-reader-only element
@@ -124,7 +128,8 @@ function inPage(): LayoutIssue[] {
         if (clips(s.overflowX) || meantToScrollSideways(a)) held = true;
         else {
           const ar = a.getBoundingClientRect();
-          if (r.right > ar.right + 1 || r.left < ar.left - 1) spill = `spills sideways out of ${describe(a)} (${px(r.left)}…${px(r.right)}px in ${px(ar.left)}…${px(ar.right)}px)`;
+          if (r.right > ar.right + 1 || r.left < ar.left - 1)
+            spill = `spills sideways out of ${describe(a)} (${px(r.left)}…${px(r.right)}px in ${px(ar.left)}…${px(ar.right)}px)`;
         }
       }
       if (held) continue;
@@ -159,7 +164,8 @@ function inPage(): LayoutIssue[] {
       }
       if (!problem && checkX && (r.left < -1 || r.right > vw + 1)) problem = `beyond the ${vw}px viewport (${px(r.left)}…${px(r.right)}px)`;
       if (!problem && checkY && (r.top < -1 || (r.bottom > vh + 1 && !docScrollsY))) problem = `below the ${vh}px viewport, which does not scroll`;
-      if (!problem && clips(getComputedStyle(b).overflowX) && b.scrollWidth > b.clientWidth + 1) problem = `its label is cut (${b.scrollWidth}px in ${b.clientWidth}px)`;
+      if (!problem && clips(getComputedStyle(b).overflowX) && b.scrollWidth > b.clientWidth + 1)
+        problem = `its label is cut (${b.scrollWidth}px in ${b.clientWidth}px)`;
       if (problem) issues.push({ rule: 'clipped-button', where: describe(b), detail: `"${name}" ${problem}` });
     }
 

@@ -18,8 +18,26 @@ export async function seedGenealogy(server: TestServer): Promise<void> {
   const actor = { id: null, name: 'e2e' };
   await server.app.ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
-    await ledger.consume(db, actor, { lotId: 'RESIN-1', quantity: 4.2, allowedMaterials: ['PP-GRAN-BK'], orderId: 'O-E2E', seq: 10, equipment: 'imm01', method: 'scan' });
+    await ledger.consume(db, actor, {
+      lotId: 'RESIN-1',
+      quantity: 4.2,
+      allowedMaterials: ['PP-GRAN-BK'],
+      orderId: 'O-E2E',
+      seq: 10,
+      equipment: 'imm01',
+      method: 'scan',
+    });
     await ledger.backflush(db, actor, { materialId: 'MB-RED-02', quantity: 0.1, orderId: 'O-E2E', seq: 10, equipment: 'imm01' });
-    await ledger.produce(db, actor, { lotId: 'TOP-E2E', materialId: 'HSG-TOP', quantity: 100, unit: 'pcs', orderId: 'O-E2E', seq: 10, equipment: 'imm01', operator: 'olga', parameters: {} });
+    await ledger.produce(db, actor, {
+      lotId: 'TOP-E2E',
+      materialId: 'HSG-TOP',
+      quantity: 100,
+      unit: 'pcs',
+      orderId: 'O-E2E',
+      seq: 10,
+      equipment: 'imm01',
+      operator: 'olga',
+      parameters: {},
+    });
   });
 }

@@ -29,7 +29,9 @@ const waitForPort = async (port: number, timeoutMs = 10_000) => {
 /** A Mosquitto of our own on a free port (no persistence), so a test may stop and start it. */
 export async function startMosquitto(port?: number): Promise<{ port: number; url: string; stop(): Promise<void> }> {
   const p = port ?? (await freePort());
-  const child = spawn('mosquitto', ['-p', String(p), ...(process.env.DEBUG_MOSQUITTO ? ['-v'] : [])], { stdio: process.env.DEBUG_MOSQUITTO ? 'inherit' : 'ignore' });
+  const child = spawn('mosquitto', ['-p', String(p), ...(process.env.DEBUG_MOSQUITTO ? ['-v'] : [])], {
+    stdio: process.env.DEBUG_MOSQUITTO ? 'inherit' : 'ignore',
+  });
   await waitForPort(p);
   return {
     port: p,
@@ -101,7 +103,10 @@ export async function startTaktProcess(env: Record<string, string>): Promise<Tak
   const url = `http://127.0.0.1:${port}`;
   const end = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (child.exitCode !== null || Date.now() > end) throw new Error(`takt did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));

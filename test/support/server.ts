@@ -67,13 +67,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const kind = opts.db ?? 'pglite';
   const adminPassword = 'test-admin-pass';
   const userPassword = 'tester-pass-4711';
-  const schema = kind === 'postgres' ? opts.schema ?? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const schema = kind === 'postgres' ? (opts.schema ?? `takt_test_${process.pid}_${randomBytes(4).toString('hex')}`) : undefined;
   const config = loadConfig(
     {
       port: 0,
       host: '127.0.0.1',
       dataDir: opts.dataDir ?? 'memory://',
-      databaseUrl: kind === 'postgres' ? opts.databaseUrl ?? POSTGRES_URL : undefined,
+      databaseUrl: kind === 'postgres' ? (opts.databaseUrl ?? POSTGRES_URL) : undefined,
       collectMaxBuffered: opts.collectMaxBuffered,
       sparkplugHostId: opts.sparkplugHostId ?? `takt-test-${randomBytes(3).toString('hex')}`,
       adminPassword,

@@ -19,7 +19,11 @@ export class AlarmTracker {
   private published: string | undefined;
   private lastTs: number | undefined;
 
-  constructor(private readonly cfg: StreamConfig, readonly fileName: string, private readonly tag = 'alarm') {}
+  constructor(
+    private readonly cfg: StreamConfig,
+    readonly fileName: string,
+    private readonly tag = 'alarm',
+  ) {}
 
   /** After a machine restart the alarm state is unknown until the machine writes the file again. */
   forget(): void {

@@ -20,7 +20,9 @@ export async function runCommand(c: Euromap63Connector, cmd: MachineCommand, tim
       case 'start':
         return { status: 'rejected', detail: 'EUROMAP 63 has no stop/start command' };
       case 'readParameters': {
-        const names = cmd.names?.length ? cmd.names : reportParameters(c.settings.reportParameters, c.settings.mapping).filter((n) => n !== 'DATE' && n !== 'TIME');
+        const names = cmd.names?.length
+          ? cmd.names
+          : reportParameters(c.settings.reportParameters, c.settings.mapping).filter((n) => n !== 'DATE' && n !== 'TIME');
         const bad = names.map(checkParamName).filter((e) => e !== null);
         if (bad.length) return { status: 'rejected', detail: bad.join('; ') };
         const readBack = await c.withSession(() => readParams(c, names, deadline));
@@ -41,8 +43,14 @@ export async function runCommand(c: Euromap63Connector, cmd: MachineCommand, tim
         if (bad.length) return { status: 'rejected', detail: bad.join('; ') };
         return await c.withSession(async () => {
           await runJob(c, JOBS.set, setJob(values), deadline);
-          const readBack = await readParams(c, entries.map(([n]) => n), deadline);
-          const differ = entries.filter(([n, v]) => !same(v, readBack[n])).map(([n, v]) => `${n}: wrote ${JSON.stringify(v)}, read ${JSON.stringify(readBack[n])}`);
+          const readBack = await readParams(
+            c,
+            entries.map(([n]) => n),
+            deadline,
+          );
+          const differ = entries
+            .filter(([n, v]) => !same(v, readBack[n]))
+            .map(([n, v]) => `${n}: wrote ${JSON.stringify(v)}, read ${JSON.stringify(readBack[n])}`);
           if (differ.length) return { status: 'failed', detail: `read-back differs: ${differ.join('; ')}`, readBack };
           return { status: 'confirmed', readBack };
         });

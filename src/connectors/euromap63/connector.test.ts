@@ -9,7 +9,10 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function setup(press: Parameters<typeof startEuromap63Press>[0] extends infer P ? Partial<P> : never, settings = {}): Promise<{ p: PressHandle; h: Harness; dir: string }> {
+async function setup(
+  press: Parameters<typeof startEuromap63Press>[0] extends infer P ? Partial<P> : never,
+  settings = {},
+): Promise<{ p: PressHandle; h: Harness; dir: string }> {
   const dir = path.join(tempDir(), 'IMM63');
   cleanup.push(() => removeDir(path.dirname(dir)));
   const p = await startEuromap63Press({ sessionDir: dir, speed: 400, seed: 7, ...press });
@@ -26,11 +29,17 @@ function expectAllShots(p: PressHandle, h: Harness): void {
   expect(goods).toEqual(expect.arrayContaining(p.reported().map((r) => r.counter)));
 }
 
-const caughtUp = (p: PressHandle, h: Harness, min = 1) => () => p.reported().length >= min && h.goods().includes(p.reported().at(-1)!.counter);
+const caughtUp =
+  (p: PressHandle, h: Harness, min = 1) =>
+  () =>
+    p.reported().length >= min && h.goods().includes(p.reported().at(-1)!.counter);
 
 describe('EUROMAP 63 connector against the press emulator', () => {
   it('delivers shots as good, cycle_time and process values with UTC timestamps', async () => {
-    const { p, h } = await setup({ timezone: 'America/New_York' }, { timezone: 'America/New_York', reportParameters: ['ActTmpOil', 'ActTmpBrlZn[1]', '@ActTmpMld', 'SetDescMld'] });
+    const { p, h } = await setup(
+      { timezone: 'America/New_York' },
+      { timezone: 'America/New_York', reportParameters: ['ActTmpOil', 'ActTmpBrlZn[1]', '@ActTmpMld', 'SetDescMld'] },
+    );
     await waitFor(caughtUp(p, h, 15), 10_000, 'shots');
     expect(h.c.health()).toMatchObject({ state: 'connected', errors: 0, protocol: 'euromap63' });
     expect(h.statuses[0]).toMatchObject({ online: true, source: { protocol: 'euromap63', client: 'acme/plant/moulding/imm63' } });
@@ -62,7 +71,10 @@ describe('EUROMAP 63 connector against the press emulator', () => {
   it('converts through a DST change (fall back) with timestamps going forward', async () => {
     // The press clock starts 1.5 s before 03:00 CEST on 2026-10-25, when Europe/Berlin goes back to 02:00 CET: rows
     // 02:59:59 then 02:00:00 — read without the previous row as a hint, the second would land an hour early.
-    const { p, h } = await setup({ timezone: 'Europe/Berlin', clockStartMs: Date.parse('2026-10-25T00:59:58.500Z'), speed: 100, cycleTimeS: 2 }, { timezone: 'Europe/Berlin' });
+    const { p, h } = await setup(
+      { timezone: 'Europe/Berlin', clockStartMs: Date.parse('2026-10-25T00:59:58.500Z'), speed: 100, cycleTimeS: 2 },
+      { timezone: 'Europe/Berlin' },
+    );
     await waitFor(() => p.reported().some((r) => r.ts > Date.parse('2026-10-25T01:00:01.500Z')) && caughtUp(p, h)(), 10_000, 'shots after the change');
     expect(p.reported().some((r) => r.ts < Date.parse('2026-10-25T01:00:00Z'))).toBe(true);
     const goods = h.obs.filter((o) => o.tag === 'good');
@@ -74,9 +86,14 @@ describe('EUROMAP 63 connector against the press emulator', () => {
     const { p, h } = await setup({ alarmEveryShots: 4, alarmShots: 2 });
     await waitFor(() => h.obs.filter((o) => o.tag === 'alarm').length >= 6, 10_000, 'alarms');
     await p.stop();
-    await waitFor(() => h.obs.filter((o) => o.tag === 'alarm').length >= p.alarmChanges().filter((a, i, all) => i === 0 || a.value !== all[i - 1].value).length);
+    await waitFor(
+      () => h.obs.filter((o) => o.tag === 'alarm').length >= p.alarmChanges().filter((a, i, all) => i === 0 || a.value !== all[i - 1].value).length,
+    );
     const seen = h.obs.filter((o) => o.tag === 'alarm').map((o) => o.value);
-    const written = p.alarmChanges().map((a) => a.value).filter((v, i, all) => i === 0 || v !== all[i - 1]);
+    const written = p
+      .alarmChanges()
+      .map((a) => a.value)
+      .filter((v, i, all) => i === 0 || v !== all[i - 1]);
     expect(seen).toEqual(written);
     expect(seen.filter((v) => v !== '').every((v) => /^9\d\d$/.test(v as string))).toBe(true);
   }, 15_000); // its waits allow 10 s: the default 5 s test limit cut it short on a loaded machine

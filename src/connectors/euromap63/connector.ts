@@ -3,7 +3,16 @@
 import * as path from 'node:path';
 import type { Connection } from '../../plant/index.ts';
 import type { Observation, ObservationSink, Rejection } from '../../collect/index.ts';
-import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
+import {
+  Backoff,
+  inStartupGrace,
+  initialHealth,
+  type CommandResult,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorHealth,
+  type MachineCommand,
+} from '../connector.ts';
 import { AlarmTracker } from './alarms.ts';
 import { isMissing, nodeFiles, type FileOps } from './files.ts';
 import { counterWentBack, HeartbeatReader } from './heartbeat.ts';
@@ -27,7 +36,10 @@ export interface Euromap63Options {
 
 /** The session folder or the machine is gone: reconnect (CONNECT and the jobs again). `stale`: no answer or no sign of life. */
 class ConnectionLost extends Error {
-  constructor(message: string, readonly stale = false) {
+  constructor(
+    message: string,
+    readonly stale = false,
+  ) {
     super(message);
   }
 }
@@ -72,7 +84,11 @@ export class Euromap63Connector implements Connector {
   /** Set once the connection went stale; cleared when the jobs run again. Failed reconnects meanwhile stay 'stale'. */
   private stale = false;
 
-  constructor(readonly settings: Euromap63Settings, readonly ctx: ConnectorContext, opts: Euromap63Options = {}) {
+  constructor(
+    readonly settings: Euromap63Settings,
+    readonly ctx: ConnectorContext,
+    opts: Euromap63Options = {},
+  ) {
     this.files = opts.files ?? nodeFiles;
     this.timeoutMs = settings.responseTimeoutS * 1000;
     this.backoff = opts.backoff ?? new Backoff(Math.min(1000, this.timeoutMs), 30_000);
@@ -194,7 +210,8 @@ export class Euromap63Connector implements Connector {
     this.h.state = this.stale ? 'stale' : 'connecting';
     this.h.connectedSince = null;
     this.alarms.forget();
-    if (this.onlineReported) this.sink?.sourceStatus({ source: this.source(), equipmentPath: this.ctx.equipmentPath, online: false, at: this.ctx.now(), reason });
+    if (this.onlineReported)
+      this.sink?.sourceStatus({ source: this.source(), equipmentPath: this.ctx.equipmentPath, online: false, at: this.ctx.now(), reason });
     this.onlineReported = false;
   }
 
@@ -211,7 +228,11 @@ export class Euromap63Connector implements Connector {
     }
     await this.withSession(async () => {
       const params = reportParameters(this.settings.reportParameters, this.settings.mapping);
-      const jobs: Array<[string, string]> = [[JOBS.abort, abortJob()], [JOBS.report, reportJob(params)], [JOBS.alarms, alarmJob()]];
+      const jobs: Array<[string, string]> = [
+        [JOBS.abort, abortJob()],
+        [JOBS.report, reportJob(params)],
+        [JOBS.alarms, alarmJob()],
+      ];
       // the heartbeat every staleAfterS / 3 s: three chances to be seen before the connection counts as stale
       if (this.heartbeatOn) jobs.push([JOBS.heartbeat, heartbeatJob(this.settings.staleAfterS / 3)]);
       for (const [job, text] of jobs) {
@@ -227,7 +248,11 @@ export class Euromap63Connector implements Connector {
         if (errors?.length && job === JOBS.heartbeat) {
           // a controller without CYCLIC TIME: run without the heartbeat (rows and the keep-alive remain as signs of life)
           this.heartbeatOn = false;
-          this.fail(new Error(`${file(job, 'LOG')}: ${errors.join(' | ')} — running without a heartbeat: a restart that keeps the folder is only noticed by counters and the keep-alive`));
+          this.fail(
+            new Error(
+              `${file(job, 'LOG')}: ${errors.join(' | ')} — running without a heartbeat: a restart that keeps the folder is only noticed by counters and the keep-alive`,
+            ),
+          );
         } else if (errors?.length) throw new Error(`${file(job, 'LOG')}: ${errors.join(' | ')}`);
       }
     });
@@ -266,7 +291,10 @@ export class Euromap63Connector implements Connector {
       // a rotated file left by an earlier run: deliver what is in it (the pipeline drops rows it already has)
       try {
         await this.files.stat(this.path(file(JOBS.report, 'OLD')));
-        this.draining = new ReportStream({ equipmentPath: this.ctx.equipmentPath, timezone: this.settings.timezone, mapping: this.settings.mapping }, file(JOBS.report, 'OLD'));
+        this.draining = new ReportStream(
+          { equipmentPath: this.ctx.equipmentPath, timezone: this.settings.timezone, mapping: this.settings.mapping },
+          file(JOBS.report, 'OLD'),
+        );
       } catch {
         /* none */
       }
@@ -325,13 +353,16 @@ export class Euromap63Connector implements Connector {
    */
   private async checkLife(now: number): Promise<void> {
     if (this.heartbeatOn) {
-      const beat = await this.heartbeat.read(this.files, this.path(file(JOBS.heartbeat, 'DAT'))).catch((err) => this.fileError(err, file(JOBS.heartbeat, 'DAT')));
+      const beat = await this.heartbeat
+        .read(this.files, this.path(file(JOBS.heartbeat, 'DAT')))
+        .catch((err) => this.fileError(err, file(JOBS.heartbeat, 'DAT')));
       if (beat) {
         const prev = this.lastHeartbeatCounter;
         if (beat.counter !== undefined) this.lastHeartbeatCounter = beat.counter;
         if (beat.changed) {
           this.lifeAt = now;
-          if (beat.counter !== undefined && counterWentBack(prev, beat.counter)) throw new ConnectionLost(`the cycle counter went back from ${prev} to ${beat.counter}: the press restarted`);
+          if (beat.counter !== undefined && counterWentBack(prev, beat.counter))
+            throw new ConnectionLost(`the cycle counter went back from ${prev} to ${beat.counter}: the press restarted`);
         }
       }
       const c = this.lastHeartbeatCounter;
@@ -341,7 +372,10 @@ export class Euromap63Connector implements Connector {
         throw new ConnectionLost(`the press counts cycle ${c} but its report stopped at ${this.lastRowCounter}: its report job is gone`);
       // without a heartbeat an idle press is silent too: then the keep-alive (every staleAfterS) is the only check
       if (now - this.lifeAt > this.staleMs)
-        throw new ConnectionLost(`no heartbeat and no report from the press for ${this.settings.staleAfterS} s: it restarted and lost its jobs, or stopped answering`, true);
+        throw new ConnectionLost(
+          `no heartbeat and no report from the press for ${this.settings.staleAfterS} s: it restarted and lost its jobs, or stopped answering`,
+          true,
+        );
     }
   }
 
@@ -386,7 +420,17 @@ export class Euromap63Connector implements Connector {
     this.derivedState = 'Idle';
     const source = { protocol: 'euromap63', client: this.ctx.equipmentPath };
     await this.sink!.submit({
-      observations: [{ source, topic: 'shots', equipmentPath: this.ctx.equipmentPath, tag: 'state', value: 'Idle', ts: this.lastShotTs + this.idleAfterMs(), receivedAt: now }],
+      observations: [
+        {
+          source,
+          topic: 'shots',
+          equipmentPath: this.ctx.equipmentPath,
+          tag: 'state',
+          value: 'Idle',
+          ts: this.lastShotTs + this.idleAfterMs(),
+          receivedAt: now,
+        },
+      ],
       rejections: [],
     });
   }

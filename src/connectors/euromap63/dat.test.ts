@@ -43,7 +43,11 @@ describe('DAT fields', () => {
   it('parses alarm rows', () => {
     const toUtc = (d: string, t: string) => datTimeToUtc(d, t, 'UTC');
     expect(parseAlarmRow('1,20240301,08:15:00,1234,1,205,"hydraulic pressure low"', toUtc)).toEqual({
-      ts: Date.UTC(2024, 2, 1, 8, 15), cycle: 1234, set: true, no: '205', text: 'hydraulic pressure low',
+      ts: Date.UTC(2024, 2, 1, 8, 15),
+      cycle: 1234,
+      set: true,
+      no: '205',
+      text: 'hydraulic pressure low',
     });
     expect(parseAlarmRow('2,20240301,08:15:00,1234,0,205,"x"', toUtc)).toMatchObject({ set: false });
     expect(parseAlarmRow('2,20240301,08:15:00,1234,7,205,"x"', toUtc)).toMatchObject({ ok: false });

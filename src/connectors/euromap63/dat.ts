@@ -91,10 +91,7 @@ export interface AlarmRow {
 }
 
 /** Alarm .DAT row: `index,YYYYMMDD,HH:MM:SS,cycle,set(1)/reset(0),alarm-no,"text"` (standards.md §6). */
-export function parseAlarmRow(
-  line: string,
-  toUtc: (date: string, time: string) => number | string,
-): AlarmRow | BadRow | null {
+export function parseAlarmRow(line: string, toUtc: (date: string, time: string) => number | string): AlarmRow | BadRow | null {
   const f = splitFields(line);
   if (f.length === 1 && f[0] === '') return null; // empty line
   if (/^[A-Za-z]/.test(f[0]) && f.some((x) => /^DATE$/i.test(x))) return null; // a header line, if the machine writes one

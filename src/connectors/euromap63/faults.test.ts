@@ -37,7 +37,11 @@ function expectExactlyOnce(p: PressHandle, h: Harness): void {
 describe('EUROMAP 63 connector under faults', () => {
   it('quarantines garbage and wrong column counts, waits for half-written lines, retries busy and missing files', async () => {
     const dir = folder();
-    const p = await press({ sessionDir: dir, speed: 1000, faults: { garbageEvery: 5, wrongColumnsEvery: 7, halfWriteEvery: 3, halfWriteMs: 60, lockEvery: 11, lockMs: 80 } });
+    const p = await press({
+      sessionDir: dir,
+      speed: 1000,
+      faults: { garbageEvery: 5, wrongColumnsEvery: 7, halfWriteEvery: 3, halfWriteMs: 60, lockEvery: 11, lockMs: 80 },
+    });
     // a share that answers EBUSY to every third read of the report file
     let reads = 0;
     let halfLinesSeen = 0;
@@ -51,7 +55,11 @@ describe('EUROMAP 63 connector under faults', () => {
       },
     };
     const h = await connector(dir, { reportParameters: ['ActTmpOil'] }, { files: busy });
-    await waitFor(() => p.injected().garbage >= 3 && p.injected().wrongColumns >= 2 && p.injected().halfWritten >= 3 && p.injected().locks >= 2, 15_000, 'faults');
+    await waitFor(
+      () => p.injected().garbage >= 3 && p.injected().wrongColumns >= 2 && p.injected().halfWritten >= 3 && p.injected().locks >= 2,
+      15_000,
+      'faults',
+    );
     await p.stop();
     await waitFor(() => caughtUp(p, h, 1)() && h.rej.length >= p.injected().garbage + p.injected().wrongColumns, 5000, 'all rows');
     expectExactlyOnce(p, h);
@@ -157,7 +165,11 @@ describe('EUROMAP 63: a press that restarts keeping its folder, or stops answeri
     const lastBefore = p.reported().at(-1)!.counter; // the last row written before the reboot
     expect(await fsp.readdir(dir)).toContain('TKTREP.JOB'); // the marker the old detection relied on is still there
     // the press produces on without jobs: nothing is reported until Takt has sent them again
-    await waitFor(() => h.c.health().reconnects === 1 && h.c.health().state === 'connected' && p.reported().some((r) => r.counter > lastBefore + 1), 15_000, 'jobs re-sent');
+    await waitFor(
+      () => h.c.health().reconnects === 1 && h.c.health().state === 'connected' && p.reported().some((r) => r.counter > lastBefore + 1),
+      15_000,
+      'jobs re-sent',
+    );
     expect(p.requests()).toBeGreaterThan(requestsBefore);
     expect(h.c.health().lastError).toMatch(/no heartbeat and no report from the press for 3 s/);
     // while it was lost the press was offline (Unknown), never derived Idle

@@ -4,7 +4,9 @@ import { heartbeatJob } from './jobs.ts';
 
 describe('EUROMAP 63 heartbeat', () => {
   it('is a REPORT by time with the clock and the cycle counter, every staleAfterS / 3 s', () => {
-    expect(heartbeatJob(10)).toBe('JOB TKTHBT RESPONSE "TKTHBT.LOG";\r\nREPORT TKTHBT REWRITE "TKTHBT.DAT" START IMMEDIATE STOP NEVER CYCLIC TIME 00:00:10\r\n PARAMETERS DATE,TIME,ActCntCyc;\r\n');
+    expect(heartbeatJob(10)).toBe(
+      'JOB TKTHBT RESPONSE "TKTHBT.LOG";\r\nREPORT TKTHBT REWRITE "TKTHBT.DAT" START IMMEDIATE STOP NEVER CYCLIC TIME 00:00:10\r\n PARAMETERS DATE,TIME,ActCntCyc;\r\n',
+    );
     expect(heartbeatJob(1)).toContain('CYCLIC TIME 00:00:01');
     expect(heartbeatJob(3725)).toContain('CYCLIC TIME 01:02:05');
     expect(heartbeatJob(0.2)).toContain('CYCLIC TIME 00:00:01');

@@ -25,7 +25,10 @@ export class HeartbeatReader {
     const { lines } = completeLines(buf);
     const header = parseHeader(lines);
     if (!header) return null;
-    const row = lines.slice(header.lineCount).filter((l) => l.trim() !== '').at(-1);
+    const row = lines
+      .slice(header.lineCount)
+      .filter((l) => l.trim() !== '')
+      .at(-1);
     if (row === undefined) return null;
     const text = lines.join('\n');
     const changed = this.last !== null && text !== this.last;

@@ -107,6 +107,10 @@ export function tagFor(name: string, mapping: Record<string, string> | undefined
   if (name === 'ActCntCyc') return 'good';
   if (name === 'ActTimCyc') return 'cycle_time';
   // `SetTmpBrlZn[1,3]` → `SetTmpBrlZn_1_3`, `@ActPrsX` → `_ActPrsX`: tag names allow letters, digits and _ . : - only
-  const t = name.replace(/\]/g, '').replace(/[[,@]/g, '_').replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 100);
+  const t = name
+    .replace(/\]/g, '')
+    .replace(/[[,@]/g, '_')
+    .replace(/[^A-Za-z0-9_.:-]/g, '_')
+    .slice(0, 100);
   return t === '' ? '_' : t;
 }

@@ -41,7 +41,10 @@ export class ReportStream {
   private st: StreamState = fresh();
   private tagCache = new Map<string, string>();
 
-  constructor(private readonly cfg: StreamConfig, readonly fileName: string) {}
+  constructor(
+    private readonly cfg: StreamConfig,
+    readonly fileName: string,
+  ) {}
 
   get offset(): number {
     return this.st.offset;
@@ -132,7 +135,14 @@ export class ReportStream {
       if (i === di || i === ti) continue;
       const value = parseValue(f[i]);
       if (value === '') continue; // the machine had no value for it
-      const obs: Observation = { source, topic: `${this.fileName}:${names[i]}`, equipmentPath: this.cfg.equipmentPath, tag: this.tag(names[i]), value, receivedAt };
+      const obs: Observation = {
+        source,
+        topic: `${this.fileName}:${names[i]}`,
+        equipmentPath: this.cfg.equipmentPath,
+        tag: this.tag(names[i]),
+        value,
+        receivedAt,
+      };
       if (ts !== undefined) obs.ts = ts;
       if (seq !== undefined) obs.seq = seq;
       out.observations.push(obs);

@@ -27,7 +27,11 @@ function fakeMachine(dir: string) {
         seen.push({ name: n, text });
         // the MES must have deleted the previous answer before writing this request
         expect((await fsp.readdir(dir)).filter((f) => f.endsWith('.RSP'))).toEqual([]);
-        const rsp = text.split('\r\n').filter(Boolean).map((l) => `${l.slice(0, 8)} ${l.includes('BAD') ? 'ERROR 1 "bad"' : 'PROCESSED'};\r\n`).join('');
+        const rsp = text
+          .split('\r\n')
+          .filter(Boolean)
+          .map((l) => `${l.slice(0, 8)} ${l.includes('BAD') ? 'ERROR 1 "bad"' : 'PROCESSED'};\r\n`)
+          .join('');
         await fsp.writeFile(path.join(dir, n.replace('.REQ', '.RSP')), rsp);
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -106,6 +110,8 @@ describe('session protocol', () => {
       { id: 3, ok: true, text: '00000003 PROCESSED;' },
       { id: 4, ok: false, text: '00000004 ERROR 12 "x";' },
     ]);
-    expect(logErrors(Buffer.from('00000001 PROCESSED "SET";\r\n00000002 ERROR 12 "unknown parameter X";\r\n'))).toEqual(['00000002 ERROR 12 "unknown parameter X";']);
+    expect(logErrors(Buffer.from('00000001 PROCESSED "SET";\r\n00000002 ERROR 12 "unknown parameter X";\r\n'))).toEqual([
+      '00000002 ERROR 12 "unknown parameter X";',
+    ]);
   });
 });

@@ -14,7 +14,10 @@ export interface RspLine {
 }
 
 export class SessionTimeout extends Error {
-  constructor(readonly session: string, ms: number) {
+  constructor(
+    readonly session: string,
+    ms: number,
+  ) {
     super(`no ${session}.RSP within ${(ms / 1000).toFixed(1)} s`);
   }
 }

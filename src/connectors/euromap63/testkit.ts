@@ -7,7 +7,16 @@ import type { Observation, Rejection, SourceStatus } from '../../collect/index.t
 import { Backoff } from '../connector.ts';
 import { Euromap63Connector, type Euromap63Options, type Euromap63Settings } from './connector.ts';
 
-export const quietLog = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => quietLog, level: 'silent' } as unknown as FastifyBaseLogger;
+export const quietLog = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child: () => quietLog,
+  level: 'silent',
+} as unknown as FastifyBaseLogger;
 
 export function tempDir(prefix = 'em63-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -40,10 +49,14 @@ export async function startConnector(
 ): Promise<Harness> {
   let refusals = refuseFirst;
   const full: Euromap63Settings = { protocol: 'euromap63', sessionDir, timezone: 'UTC', responseTimeoutS: 2, pollIntervalMs: 20, staleAfterS: 30, ...settings };
-  const c = new Euromap63Connector(full, { equipmentId: 'e1', equipmentPath: 'acme/plant/moulding/imm63', log: quietLog, now: Date.now }, {
-    backoff: new Backoff(50, 200, () => 0.5),
-    ...opts,
-  });
+  const c = new Euromap63Connector(
+    full,
+    { equipmentId: 'e1', equipmentPath: 'acme/plant/moulding/imm63', log: quietLog, now: Date.now },
+    {
+      backoff: new Backoff(50, 200, () => 0.5),
+      ...opts,
+    },
+  );
   const obs: Observation[] = [];
   const rej: Rejection[] = [];
   const statuses: SourceStatus[] = [];

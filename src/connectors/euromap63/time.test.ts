@@ -25,7 +25,11 @@ describe('DATE/TIME in the machine zone → UTC', () => {
     let hint: number | undefined;
     const out = rows.map((t) => (hint = datTimeToUtc('20241027', t, 'Europe/Berlin', hint) as number));
     expect(out.map((t) => new Date(t).toISOString())).toEqual([
-      '2024-10-27T00:30:00.000Z', '2024-10-27T00:59:59.000Z', '2024-10-27T01:00:00.000Z', '2024-10-27T01:30:00.000Z', '2024-10-27T02:00:00.000Z',
+      '2024-10-27T00:30:00.000Z',
+      '2024-10-27T00:59:59.000Z',
+      '2024-10-27T01:00:00.000Z',
+      '2024-10-27T01:30:00.000Z',
+      '2024-10-27T02:00:00.000Z',
     ]);
   });
 

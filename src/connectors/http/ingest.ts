@@ -89,7 +89,15 @@ export function ingestRoutes(collect: { registry: Pick<EquipmentDirectory, 'byEq
           if (p.equipmentPath && eq && eq.path !== p.equipmentPath && !eq.path.startsWith(`${p.equipmentPath}/`))
             throw new AppError('forbidden', `record ${index}: this token may only write below ${p.equipmentPath}`);
           position.push(index);
-          observations.push({ source: { protocol: 'http', client: p.name }, topic: 'POST /api/ingest', equipmentPath: eq?.path ?? r.equipment, tag: r.tag, value: r.value, ts, receivedAt });
+          observations.push({
+            source: { protocol: 'http', client: p.name },
+            topic: 'POST /api/ingest',
+            equipmentPath: eq?.path ?? r.equipment,
+            tag: r.tag,
+            value: r.value,
+            ts,
+            receivedAt,
+          });
         });
         // records refused before the pipeline still go to quarantine, with their reason
         const early = results.filter(Boolean).map((x) => ({
@@ -104,14 +112,24 @@ export function ingestRoutes(collect: { registry: Pick<EquipmentDirectory, 'byEq
           results[position[i]] = { index: position[i], ...o };
         });
         const count = (s: string) => results.filter((r) => r.status === s).length;
-        const response: IngestResult = { key, replayed: false, accepted: count('accepted'), duplicates: count('duplicate'), quarantined: count('quarantined'), results };
+        const response: IngestResult = {
+          key,
+          replayed: false,
+          accepted: count('accepted'),
+          duplicates: count('duplicate'),
+          quarantined: count('quarantined'),
+          results,
+        };
         if (key) {
           const inserted = await database.query<{ response: IngestResult }>(
             `INSERT INTO ingest_requests (principal, key, response) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING response`,
             [who, key, JSON.stringify(response)],
           );
           if (!inserted.length) {
-            const [prev] = await database.query<{ response: IngestResult }>('SELECT response FROM ingest_requests WHERE principal = $1 AND key = $2', [who, key]);
+            const [prev] = await database.query<{ response: IngestResult }>('SELECT response FROM ingest_requests WHERE principal = $1 AND key = $2', [
+              who,
+              key,
+            ]);
             if (prev) return { ...prev.response, replayed: true };
           }
         }

@@ -116,7 +116,12 @@ export class EmbeddedBroker {
     return this.port;
   }
 
-  private async authenticate(client: AuthedClient, username: string | undefined, password: Buffer | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) {
+  private async authenticate(
+    client: AuthedClient,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (e: AuthenticateError | null, ok: boolean | null) => void,
+  ) {
     const refuse = (msg: string) => {
       const e = new Error(msg) as AuthenticateError;
       e.returnCode = 4; // bad username or password (MQTT 3.1.1 §3.2.2.3)

@@ -65,7 +65,13 @@ export async function startMqtt(ctx: AppContext, collect: { directory: Equipment
     // Another broker (say, a Mosquitto already on 1883) must not stop Takt from starting with its defaults; a port
     // someone chose must not be swapped behind their back (their devices point at it): stop, naming the setting.
     if (!isAddrInUse(err) || config.mqttPort !== undefined)
-      throw listenerError(err, { what: 'MQTT', port: wanted, portSetting: 'TAKT_MQTT_PORT', host: mqttHost(ctx), hostSetting: config.mqttHost ? 'TAKT_MQTT_HOST' : 'TAKT_HOST' });
+      throw listenerError(err, {
+        what: 'MQTT',
+        port: wanted,
+        portSetting: 'TAKT_MQTT_PORT',
+        host: mqttHost(ctx),
+        hostSetting: config.mqttHost ? 'TAKT_MQTT_HOST' : 'TAKT_HOST',
+      });
     log.warn(`MQTT port ${wanted} is in use (another broker?); the embedded broker takes a free port instead — set TAKT_MQTT_PORT or MQTT_URL to choose`);
     port = await broker.listen(0);
   }

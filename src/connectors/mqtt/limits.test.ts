@@ -3,15 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { escapeControls, excerpt, jsonDeeperThan, QUARANTINE_EXCERPT_BYTES, screenDecoded } from './limits.ts';
 
 /** Nesting depth of a parsed JSON value, by walking it (the reference the byte scan must agree with). */
-const depthOf = (v: unknown): number =>
-  v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0;
+const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0);
 
 describe('JSON nesting depth before parsing', () => {
   it('agrees with the parsed depth for any JSON, as text and as bytes', () => {
     // strings full of brackets, quotes and escapes must not count
     const tricky = fc.string({ unit: fc.constantFrom('{', '[', '}', ']', '"', '\\', 'a', 'é') });
     const value = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), tricky, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(tricky, tie('v'), { maxKeys: 3 })),
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 2 }),
+        tricky,
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(tricky, tie('v'), { maxKeys: 3 }),
+      ),
     })).v;
     fc.assert(
       fc.property(value, fc.nat(8), (v, max) => {
@@ -50,7 +55,11 @@ describe('quarantine text', () => {
       rejections: [{ source, topic: 'x\u0000', reason: 'Unexpected token \u0000', payload: 'base64:AA==', receivedAt: 1 }],
     });
     expect(r.observations.map((o) => o.tag)).toEqual(['ok']);
-    expect(r.rejections.map((x) => x.reason)).toEqual(['Unexpected token \\u0000', 'value contains control characters (such as NUL)', 'tag contains control characters (such as NUL)']);
+    expect(r.rejections.map((x) => x.reason)).toEqual([
+      'Unexpected token \\u0000',
+      'value contains control characters (such as NUL)',
+      'tag contains control characters (such as NUL)',
+    ]);
     expect(r.rejections[0].topic).toBe('x\\u0000');
     expect(r.rejections[1].payload).toContain('a\\u0000b');
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(escapeControls(s))));

@@ -51,7 +51,8 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const CONTROL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Text safe to keep in a reason or a topic column: control characters written as \uXXXX. */
-export const escapeControls = (s: string): string => (CONTROL.test(s) ? s.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s);
+export const escapeControls = (s: string): string =>
+  CONTROL.test(s) ? s.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
 
 export const hasControl = (v: unknown): boolean => typeof v === 'string' && CONTROL.test(v);
 
@@ -66,11 +67,18 @@ export function screenDecoded(r: DecodeResult): DecodeResult {
     x.topic = escapeControls(x.topic);
     x.source = { ...x.source, client: escapeControls(x.source.client) };
   }
-  if (!r.observations.some((o) => hasControl(o.tag) || hasControl(o.equipmentPath) || hasControl(o.unit) || hasControl(o.value) || hasControl(o.topic) || hasControl(o.source.client)))
+  if (
+    !r.observations.some(
+      (o) =>
+        hasControl(o.tag) || hasControl(o.equipmentPath) || hasControl(o.unit) || hasControl(o.value) || hasControl(o.topic) || hasControl(o.source.client),
+    )
+  )
     return r;
   const observations: Observation[] = [];
   for (const o of r.observations) {
-    const bad = (['tag', 'equipmentPath', 'unit', 'value'] as const).find((k) => hasControl(o[k])) ?? (hasControl(o.topic) || hasControl(o.source.client) ? 'topic' : undefined);
+    const bad =
+      (['tag', 'equipmentPath', 'unit', 'value'] as const).find((k) => hasControl(o[k])) ??
+      (hasControl(o.topic) || hasControl(o.source.client) ? 'topic' : undefined);
     if (!bad) {
       observations.push(o);
       continue;

@@ -79,7 +79,15 @@ describe('token scope on Sparkplug B, every message type', () => {
 
   it('refuses wildcards where the equipment is named, and allows them below a node of its own', () => {
     const cell2 = token('device', CELL2);
-    for (const f of ['spBv1.0/+/DCMD/#', 'spBv1.0/takt/NCMD/#', 'spBv1.0/takt/DCMD/+/imm03', 'spBv1.0/#', '#', 'spBv1.0/takt/DCMD/moulding/#', 'spBv1.0/takt/DCMD/moulding/+'])
+    for (const f of [
+      'spBv1.0/+/DCMD/#',
+      'spBv1.0/takt/NCMD/#',
+      'spBv1.0/takt/DCMD/+/imm03',
+      'spBv1.0/#',
+      '#',
+      'spBv1.0/takt/DCMD/moulding/#',
+      'spBv1.0/takt/DCMD/moulding/+',
+    ])
       expect(subscribeRefusal(cell2, f, map), f).toEqual(expect.any(String));
     const area = token('device', M);
     expect(subscribeRefusal(area, 'spBv1.0/takt/DCMD/moulding/#', map)).toBeUndefined();

@@ -77,7 +77,8 @@ export function publishRefusal(caller: Caller | undefined, topic: string, map: S
   if (topic.startsWith(UNS)) return topic.startsWith(`${UNS}${scope}/`) ? undefined : `${refusal} (below ${UNS}${scope}/)`;
   if (topic.startsWith(SP)) {
     const [, group, type, node, device] = levels;
-    if (NODE_TYPES.has(type) && levels.length === 4) return nodeOwned(map, group, node, scope) ? undefined : `${refusal}: Sparkplug edge node ${group}/${node} is not (only) its`;
+    if (NODE_TYPES.has(type) && levels.length === 4)
+      return nodeOwned(map, group, node, scope) ? undefined : `${refusal}: Sparkplug edge node ${group}/${node} is not (only) its`;
     if (DEVICE_TYPES.has(type) && levels.length === 5)
       return deviceOwned(map, group, node, device, scope) ? undefined : `${refusal}: Sparkplug device ${group}/${node}/${device} is not its`;
     return `${refusal}: not a Sparkplug topic of its equipment`;

@@ -15,7 +15,10 @@ describe('UNS JSON decoding', () => {
     const o = dec('takt/v1/a/m/t', '{"value": 3, "ts": "2026-01-01T00:00:00.500Z", "seq": 7, "unit": "°C"}').observations[0];
     expect(o).toMatchObject({ value: 3, ts: Date.parse('2026-01-01T00:00:00.500Z'), seq: 7, unit: '°C' });
     const b = dec('takt/v1/a/m/_batch', '{"ts": 1767225600000, "values": {"good": 10, "scrap": 1}}').observations;
-    expect(b.map((x) => [x.tag, x.value, x.ts])).toEqual([['good', 10, 1767225600000], ['scrap', 1, 1767225600000]]);
+    expect(b.map((x) => [x.tag, x.value, x.ts])).toEqual([
+      ['good', 10, 1767225600000],
+      ['scrap', 1, 1767225600000],
+    ]);
   });
 
   it('rejects malformed payloads with a reason and the raw text', () => {
@@ -37,8 +40,14 @@ describe('UNS JSON decoding', () => {
 });
 
 describe('UNS decoding under hostile input (fuzz)', () => {
-  const topics = fc.oneof(fc.constant('takt/v1/a/m/t'), fc.constant('takt/v1/a/m/_batch'), fc.string({ maxLength: 40 }).map((s) => `takt/v1/${s}`));
-  const deepJson = fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('{"value":', '[', '{"values":{"a":')).map(([n, open]) => `${open.repeat(n)}1${(open === '[' ? ']' : open === '{"value":' ? '}' : '}}').repeat(n)}`);
+  const topics = fc.oneof(
+    fc.constant('takt/v1/a/m/t'),
+    fc.constant('takt/v1/a/m/_batch'),
+    fc.string({ maxLength: 40 }).map((s) => `takt/v1/${s}`),
+  );
+  const deepJson = fc
+    .tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('{"value":', '[', '{"values":{"a":'))
+    .map(([n, open]) => `${open.repeat(n)}1${(open === '[' ? ']' : open === '{"value":' ? '}' : '}}').repeat(n)}`);
   const payloads = fc.oneof(
     fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
     fc.jsonValue({ maxDepth: 5 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),

@@ -36,7 +36,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 // The hot path of ingestion (tens of thousands of messages a second): plain checks, no schema library, no closures.
 export function decodeUns(topic: string, payload: Buffer, source: SourceRef, receivedAt: number, maxBytes = DEFAULT_MAX_UNS_PAYLOAD): DecodeResult {
   const out: DecodeResult = { observations: [], rejections: [] };
-  if (payload.length > maxBytes) return rejection(out, source, topic, payload, receivedAt, `payload of ${payload.length} bytes is larger than ${maxBytes}`, true);
+  if (payload.length > maxBytes)
+    return rejection(out, source, topic, payload, receivedAt, `payload of ${payload.length} bytes is larger than ${maxBytes}`, true);
   const slash = topic.lastIndexOf('/');
   if (!topic.startsWith(UNS_PREFIX) || slash <= UNS_PREFIX.length || slash === topic.length - 1 || topic.includes('//'))
     return rejection(out, source, topic, payload, receivedAt, 'topic must be takt/v1/<equipment path>/<tag>');
@@ -80,7 +81,17 @@ export function decodeUns(topic: string, payload: Buffer, source: SourceRef, rec
       return rejection(out, source, topic, payload, receivedAt, 'an object payload must be {"value": …, "ts"?: …, "seq"?: int, "unit"?: "…"}');
     const ts = parseTs(doc.ts);
     if (typeof ts === 'string') return rejection(out, source, topic, payload, receivedAt, ts);
-    out.observations.push({ source, topic, equipmentPath, tag, value: doc.value, ts, seq: doc.seq as number | undefined, unit: doc.unit as string | undefined, receivedAt });
+    out.observations.push({
+      source,
+      topic,
+      equipmentPath,
+      tag,
+      value: doc.value,
+      ts,
+      seq: doc.seq as number | undefined,
+      unit: doc.unit as string | undefined,
+      receivedAt,
+    });
     return out;
   }
   out.observations.push({ source, topic, equipmentPath, tag, value: doc, receivedAt });

@@ -65,18 +65,37 @@ export async function browseChildren(session: ClientSession, nodeId: string, nam
   const ids = children.map((c) => c.nodeId.toString());
   // hasChildren: one batched Browse asking for a single reference per child.
   const grand = await session.browse(
-    ids.map((id) => ({ nodeId: id, browseDirection: BrowseDirection.Forward, referenceTypeId: ReferenceTypeIds.HierarchicalReferences, includeSubtypes: true, nodeClassMask: MASK, resultMask: 0 })),
+    ids.map((id) => ({
+      nodeId: id,
+      browseDirection: BrowseDirection.Forward,
+      referenceTypeId: ReferenceTypeIds.HierarchicalReferences,
+      includeSubtypes: true,
+      nodeClassMask: MASK,
+      resultMask: 0,
+    })),
   );
   const vars = children.map((c, i) => (c.nodeClass === NodeClass.Variable ? i : -1)).filter((i) => i >= 0);
   const attrs = vars.length
-    ? await session.read(vars.flatMap((i) => [{ nodeId: ids[i], attributeId: AttributeIds.DataType }, { nodeId: ids[i], attributeId: AttributeIds.AccessLevel }]))
+    ? await session.read(
+        vars.flatMap((i) => [
+          { nodeId: ids[i], attributeId: AttributeIds.DataType },
+          { nodeId: ids[i], attributeId: AttributeIds.AccessLevel },
+        ]),
+      )
     : [];
   const varInfo = new Map<number, { dataType?: string; writable?: boolean }>();
   vars.forEach((i, k) => {
     const dt = attrs[2 * k].value?.value as { namespace: number; value: unknown; toString(): string } | null;
     const access = attrs[2 * k + 1].value?.value;
     varInfo.set(i, {
-      ...(dt ? { dataType: dt.namespace === 0 && typeof dt.value === 'number' && dt.value <= 25 ? DataType[dt.value] : resolver.absolute(dt.namespace, dt.toString().replace(/^ns=\d+;/, '')) } : {}),
+      ...(dt
+        ? {
+            dataType:
+              dt.namespace === 0 && typeof dt.value === 'number' && dt.value <= 25
+                ? DataType[dt.value]
+                : resolver.absolute(dt.namespace, dt.toString().replace(/^ns=\d+;/, '')),
+          }
+        : {}),
       ...(typeof access === 'number' ? { writable: (access & 0x02) !== 0 } : {}),
     });
   });

@@ -63,12 +63,7 @@ export function identity(o: OpcuaEndpointOptions): UserIdentityInfo {
   return { type: UserTokenType.Anonymous };
 }
 
-export function createClient(
-  o: OpcuaEndpointOptions,
-  cm: OPCUACertificateManager,
-  opts: OpcuaClientOptions,
-  reconnect: boolean,
-): OPCUAClient {
+export function createClient(o: OpcuaEndpointOptions, cm: OPCUACertificateManager, opts: OpcuaClientOptions, reconnect: boolean): OPCUAClient {
   return OPCUAClient.create({
     applicationName: 'Takt MES',
     clientName: 'takt',
@@ -84,7 +79,9 @@ export function createClient(
     // budget (reconnect) node-opcua repairs a broken channel itself: it re-activates the session if the server still
     // has it and asks for the notifications it missed (Republish), else creates a new session and transfers or
     // re-creates the subscriptions (node-opcua-client reconnection.ts; OPC UA Part 4 §5.13.7, §6.7).
-    connectionStrategy: reconnect ? { maxRetry: 1, initialDelay: 250, maxDelay: 5000, randomisationFactor: 0.2 } : { maxRetry: 0, initialDelay: 100, maxDelay: 100 },
+    connectionStrategy: reconnect
+      ? { maxRetry: 1, initialDelay: 250, maxDelay: 5000, randomisationFactor: 0.2 }
+      : { maxRetry: 0, initialDelay: 100, maxDelay: 100 },
   });
 }
 
@@ -124,7 +121,11 @@ export function isConfigurationError(err: unknown): boolean {
 export function errorText(err: unknown): string {
   const m = String((err as Error)?.message ?? err).trim();
   const status = /\b(Bad[A-Za-z]+)\b/.exec(m)?.[1];
-  const first = m.split('\n').find((l) => l.trim())?.trim() ?? m;
+  const first =
+    m
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? m;
   const short = first.length > 300 ? `${first.slice(0, 300)}…` : first;
   return status && !short.includes(status) ? `${status}: ${short}` : short;
 }

@@ -70,7 +70,11 @@ async function callMethod(
       if (state) return { status: 'confirmed', readBack: { state } };
     }
     if (Date.now() + POLL_MS > deadline)
-      return { status: 'timed_out', detail: `${kind} was accepted but the state is ${last === undefined ? 'unreadable' : `'${String(last)}'`}`, ...(last !== undefined ? { readBack: { state: last } } : {}) };
+      return {
+        status: 'timed_out',
+        detail: `${kind} was accepted but the state is ${last === undefined ? 'unreadable' : `'${String(last)}'`}`,
+        ...(last !== undefined ? { readBack: { state: last } } : {}),
+      };
     await sleep(POLL_MS);
   }
 }
@@ -137,7 +141,11 @@ async function writeParameters(
   const names = Object.keys(parameters);
   if (!names.length) return { status: 'rejected', detail: 'no parameters to write' };
   const unknown = names.filter((n) => !Object.hasOwn(map, n));
-  if (unknown.length) return { status: 'rejected', detail: `unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${Object.keys(map).join(', ') || 'none'})` };
+  if (unknown.length)
+    return {
+      status: 'rejected',
+      detail: `unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${Object.keys(map).join(', ') || 'none'})`,
+    };
   const nodeIds = names.map((n) => resolver.resolve(map[n]));
   const types = await dataTypes(session, nodeIds, left);
   const variants = names.map((n, i) => toVariant(parameters[n], types[i]));
@@ -185,7 +193,11 @@ async function readParameters(
   const unknown = list.filter((n) => !Object.hasOwn(map, n));
   if (unknown.length) return { status: 'rejected', detail: `unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}` };
   if (!list.length) return { status: 'confirmed', readBack: {} };
-  const dvs = await readValues(session, list.map((n) => resolver.resolve(map[n])), left);
+  const dvs = await readValues(
+    session,
+    list.map((n) => resolver.resolve(map[n])),
+    left,
+  );
   const readBack: Record<string, TagValue> = {};
   const bad: string[] = [];
   dvs.forEach((dv, i) => {

@@ -14,7 +14,16 @@
 // re-created subscription sends every item's current value first (Part 4 §5.12.1.1), so each tag is current again.
 import type { ClientSession, ClientSubscription, DataValue, OPCUACertificateManager, OPCUAClient } from 'node-opcua';
 import type { Observation, ObservationSink, Rejection, SourceRef } from '../../collect/index.ts';
-import { Backoff, inStartupGrace, initialHealth, type CommandResult, type Connector, type ConnectorContext, type ConnectorHealth, type MachineCommand } from '../connector.ts';
+import {
+  Backoff,
+  inStartupGrace,
+  initialHealth,
+  type CommandResult,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorHealth,
+  type MachineCommand,
+} from '../connector.ts';
 import {
   certificateManager,
   createClient,
@@ -193,9 +202,12 @@ export class OpcuaConnector implements Connector {
         resolve(reason);
       };
       this.interrupt = finish;
-      const watchdog = setInterval(() => {
-        if (this.ctx.now() - this.lastSign > stallMs) finish(`no data or keep-alive for ${Math.round(stallMs / 1000)} s`);
-      }, Math.min(1000, stallMs / 4));
+      const watchdog = setInterval(
+        () => {
+          if (this.ctx.now() - this.lastSign > stallMs) finish(`no data or keep-alive for ${Math.round(stallMs / 1000)} s`);
+        },
+        Math.min(1000, stallMs / 4),
+      );
       sub.on('keepalive', () => (this.lastSign = this.ctx.now()));
       sub.on('terminated', () => finish('subscription terminated'));
       sub.on('internal_error', (err: Error) => finish(`subscription error: ${errorText(err)}`));
@@ -269,10 +281,24 @@ export class OpcuaConnector implements Connector {
         this.overflows++;
         this.error(`${item.nodeId} (${item.tag}): the server's queue overflowed, changes were discarded (Overflow bit)`);
       }
-      const o: Observation = { source: this.source, topic: item.nodeId, equipmentPath: this.ctx.equipmentPath, tag: item.tag, value: r.value, ts: r.ts ?? now, receivedAt: now };
+      const o: Observation = {
+        source: this.source,
+        topic: item.nodeId,
+        equipmentPath: this.ctx.equipmentPath,
+        tag: item.tag,
+        value: r.value,
+        ts: r.ts ?? now,
+        receivedAt: now,
+      };
       (this.held ?? this.buffer).observations.push(o);
     } else {
-      const rej: Rejection = { source: this.source, topic: item.nodeId, reason: `${r.reason} on ${item.nodeId} (tag ${item.tag})`, payload: r.detail, receivedAt: now };
+      const rej: Rejection = {
+        source: this.source,
+        topic: item.nodeId,
+        reason: `${r.reason} on ${item.nodeId} (tag ${item.tag})`,
+        payload: r.detail,
+        receivedAt: now,
+      };
       (this.held ?? this.buffer).rejections.push(rej);
     }
     if (!this.held && !this.flushScheduled) {

@@ -66,7 +66,7 @@ describe('OPC UA connector faults', () => {
       await m.restart();
       const before = sink.observations.length;
       await waitFor(() => c.health().lastError?.includes('NamespaceArray changed'), 15_000, 'namespace change detected').catch((e) => {
-            throw e;
+        throw e;
       });
       await waitFor(() => sink.observations.slice(before).some((o) => o.tag === 'state'), 15_000, 'state after the rebuild');
       await waitFor(() => c.health().state === 'connected', 5000, 'connected');

@@ -28,12 +28,17 @@ export function opcuaLevel(message: string, level: Level): Level {
 }
 
 /** node-opcua's loggers get (context, …arguments) where context names its source file and line. */
-const route = (log: FastifyBaseLogger, level: Level) => (context?: unknown, ...args: unknown[]) => {
-  const message = format(...args).replace(ANSI, '').replace(/\s+/g, ' ').trim();
-  if (!message) return;
-  const c = context as { filename?: string; callerline?: number } | undefined;
-  log[opcuaLevel(message, level)]({ lib: 'node-opcua', at: c?.filename ? `${c.filename}:${c.callerline}` : undefined }, message);
-};
+const route =
+  (log: FastifyBaseLogger, level: Level) =>
+  (context?: unknown, ...args: unknown[]) => {
+    const message = format(...args)
+      .replace(ANSI, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (!message) return;
+    const c = context as { filename?: string; callerline?: number } | undefined;
+    log[opcuaLevel(message, level)]({ lib: 'node-opcua', at: c?.filename ? `${c.filename}:${c.callerline}` : undefined }, message);
+  };
 
 /** Sends node-opcua's console output (process-wide) to Takt's logger. Called wherever node-opcua is first loaded. */
 export function routeOpcuaLogs(log: FastifyBaseLogger): void {

@@ -33,7 +33,11 @@ export interface SubscriptionPlan {
 }
 
 /** Groups items sharing monitoring parameters, so each group is one CreateMonitoredItems request. */
-export function planSubscription(settings: Pick<OpcuaSettings, 'items' | 'samplingIntervalMs'>, publishingIntervalMs?: number, keepAliveMs = 5000): SubscriptionPlan {
+export function planSubscription(
+  settings: Pick<OpcuaSettings, 'items' | 'samplingIntervalMs'>,
+  publishingIntervalMs?: number,
+  keepAliveMs = 5000,
+): SubscriptionPlan {
   const sampling = (it: OpcuaItem) => it.samplingIntervalMs ?? settings.samplingIntervalMs;
   const fastest = settings.items.length ? Math.min(...settings.items.map(sampling)) : settings.samplingIntervalMs;
   const pub = publishingIntervalMs ?? Math.min(1000, Math.max(50, fastest));

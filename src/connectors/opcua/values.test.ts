@@ -35,7 +35,10 @@ describe('OPC UA values', () => {
     expect(decodeDataValue(dv(DataType.UInt64, [0x00400000, 0]))).toMatchObject({ ok: false, reason: expect.stringContaining('unsafe') });
     const arr = new DataValue({ value: new Variant({ dataType: DataType.Double, arrayType: VariantArrayType.Array, value: [1, 2] }) });
     expect(decodeDataValue(arr)).toMatchObject({ ok: false, reason: expect.stringContaining('unsupported OPC UA value') });
-    expect(decodeDataValue(dv(DataType.ByteString, Buffer.from('x')))).toMatchObject({ ok: false, reason: expect.stringContaining('unsupported OPC UA value') });
+    expect(decodeDataValue(dv(DataType.ByteString, Buffer.from('x')))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('unsupported OPC UA value'),
+    });
   });
 
   it('converts 64-bit words and floats exactly', () => {

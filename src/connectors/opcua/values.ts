@@ -16,15 +16,7 @@ export function statusName(sc: StatusCode): string {
   return n && !/^Unknown/.test(n) ? n : `0x${(sc.value >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-const NUMERIC = new Set<DataType>([
-  DataType.SByte,
-  DataType.Byte,
-  DataType.Int16,
-  DataType.UInt16,
-  DataType.Int32,
-  DataType.UInt32,
-  DataType.Double,
-]);
+const NUMERIC = new Set<DataType>([DataType.SByte, DataType.Byte, DataType.Int16, DataType.UInt16, DataType.Int32, DataType.UInt32, DataType.Double]);
 
 /** Float (IEEE single): the shortest decimal that is the same float, so 230.1f reads 230.1, not 230.10000610351562. */
 export function floatToNumber(f: number): number {
@@ -60,7 +52,12 @@ function describe(dv: DataValue): string {
   } catch {
     value = String(v?.value);
   }
-  const text = JSON.stringify({ statusCode: statusName(dv.statusCode), dataType: v ? DataType[v.dataType] : null, arrayType: v ? VariantArrayType[v.arrayType] : null, value });
+  const text = JSON.stringify({
+    statusCode: statusName(dv.statusCode),
+    dataType: v ? DataType[v.dataType] : null,
+    arrayType: v ? VariantArrayType[v.arrayType] : null,
+    value,
+  });
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 

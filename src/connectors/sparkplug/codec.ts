@@ -316,21 +316,49 @@ function setValue(out: Record<string, unknown>, code: number, v: Exclude<Sparkpl
     return n >>> 0; // §6.4.17: uint32 field; signed values as their 32-bit two's complement
   };
   switch (code) {
-    case DT.Int8: out.intValue = intIn(-0x80, 0x7f); return;
-    case DT.Int16: out.intValue = intIn(-0x8000, 0x7fff); return;
-    case DT.Int32: out.intValue = intIn(-0x80000000, 0x7fffffff); return;
-    case DT.UInt8: out.intValue = intIn(0, 0xff); return;
-    case DT.UInt16: out.intValue = intIn(0, 0xffff); return;
-    case DT.UInt32: out.intValue = intIn(0, 0xffffffff); return;
-    case DT.Int64: out.longValue = toLong(v, true, label); return;
+    case DT.Int8:
+      out.intValue = intIn(-0x80, 0x7f);
+      return;
+    case DT.Int16:
+      out.intValue = intIn(-0x8000, 0x7fff);
+      return;
+    case DT.Int32:
+      out.intValue = intIn(-0x80000000, 0x7fffffff);
+      return;
+    case DT.UInt8:
+      out.intValue = intIn(0, 0xff);
+      return;
+    case DT.UInt16:
+      out.intValue = intIn(0, 0xffff);
+      return;
+    case DT.UInt32:
+      out.intValue = intIn(0, 0xffffffff);
+      return;
+    case DT.Int64:
+      out.longValue = toLong(v, true, label);
+      return;
     case DT.UInt64:
-    case DT.DateTime: out.longValue = toLong(v, false, label); return;
-    case DT.Float: want(typeof v === 'number', 'a number'); out.floatValue = v; return;
-    case DT.Double: want(typeof v === 'number', 'a number'); out.doubleValue = v; return;
-    case DT.Boolean: want(typeof v === 'boolean', 'a boolean'); out.booleanValue = v; return;
+    case DT.DateTime:
+      out.longValue = toLong(v, false, label);
+      return;
+    case DT.Float:
+      want(typeof v === 'number', 'a number');
+      out.floatValue = v;
+      return;
+    case DT.Double:
+      want(typeof v === 'number', 'a number');
+      out.doubleValue = v;
+      return;
+    case DT.Boolean:
+      want(typeof v === 'boolean', 'a boolean');
+      out.booleanValue = v;
+      return;
     case DT.String:
     case DT.Text:
-    case DT.UUID: want(typeof v === 'string', 'a string'); out.stringValue = v; return;
+    case DT.UUID:
+      want(typeof v === 'string', 'a string');
+      out.stringValue = v;
+      return;
     default:
       if (v instanceof Uint8Array && (code === DT.Bytes || code === DT.File || code >= DT.Int8Array)) {
         out.bytesValue = v; // §6.4.17: Bytes, File and the array types travel as bytes

@@ -45,12 +45,8 @@ export const SparkplugDataType = {
 
 export type SparkplugDataTypeName = keyof typeof SparkplugDataType;
 
-const NAME_BY_CODE = new Map<number, SparkplugDataTypeName>(
-  (Object.entries(SparkplugDataType) as [SparkplugDataTypeName, number][]).map(([n, c]) => [c, n]),
-);
-const CODE_BY_LOWER_NAME = new Map<string, number>(
-  Object.entries(SparkplugDataType).map(([n, c]) => [n.toLowerCase(), c]),
-);
+const NAME_BY_CODE = new Map<number, SparkplugDataTypeName>((Object.entries(SparkplugDataType) as [SparkplugDataTypeName, number][]).map(([n, c]) => [c, n]));
+const CODE_BY_LOWER_NAME = new Map<string, number>(Object.entries(SparkplugDataType).map(([n, c]) => [n.toLowerCase(), c]));
 
 /** 'Int32 (3)', or 'unknown datatype 99' for codes outside the enum. */
 export function dataTypeLabel(code: number): string {

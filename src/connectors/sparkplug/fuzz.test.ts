@@ -12,11 +12,14 @@ const metric: fc.Arbitrary<SparkplugMetricInput> = fc.oneof(
   fc.record({ name: fc.string({ maxLength: 20 }), datatype: fc.constant('Int32' as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
   fc.record({ name: fc.string({ maxLength: 20 }), datatype: fc.constant('String' as const), value: fc.string({ unit: 'binary', maxLength: 50 }) }),
   fc.record({ name: fc.string({ maxLength: 20 }), datatype: fc.constant('Boolean' as const), value: fc.boolean() }),
-  fc.record({ alias: fc.nat(50), datatype: fc.constant('Int64' as const), value: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), includeDatatype: fc.boolean() }),
+  fc.record({
+    alias: fc.nat(50),
+    datatype: fc.constant('Int64' as const),
+    value: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    includeDatatype: fc.boolean(),
+  }),
 );
-const validPayload = fc
-  .record({ timestamp: fc.nat(2 ** 42), seq: fc.nat(255), metrics: fc.array(metric, { maxLength: 6 }) })
-  .map((p) => encodeSparkplug(p));
+const validPayload = fc.record({ timestamp: fc.nat(2 ** 42), seq: fc.nat(255), metrics: fc.array(metric, { maxLength: 6 }) }).map((p) => encodeSparkplug(p));
 /** A valid payload with bytes flipped, cut off or inserted. */
 const mutated = fc
   .tuple(validPayload, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'insert')), { minLength: 1, maxLength: 4 }))
@@ -30,7 +33,11 @@ const mutated = fc
     }
     return b;
   });
-const anyPayload = fc.oneof(fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)), validPayload, mutated);
+const anyPayload = fc.oneof(
+  fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+  validPayload,
+  mutated,
+);
 
 /** Protobuf length-delimited field (wire type 2). */
 const field = (no: number, body: Buffer) => {
@@ -73,9 +80,9 @@ describe('Sparkplug B decoding, fuzz', () => {
     });
     const types = [...NODE_MESSAGE_TYPES, ...DEVICE_MESSAGE_TYPES];
     const topic = fc.oneof(
-      fc.tuple(fc.constantFrom(...types), fc.constantFrom('g', 'other'), fc.constantFrom('n1', 'n2'), fc.constantFrom('d1', 'd2')).map(([t, g, n, d]) =>
-        t.startsWith('N') ? `spBv1.0/${g}/${t}/${n}` : `spBv1.0/${g}/${t}/${n}/${d}`,
-      ),
+      fc
+        .tuple(fc.constantFrom(...types), fc.constantFrom('g', 'other'), fc.constantFrom('n1', 'n2'), fc.constantFrom('d1', 'd2'))
+        .map(([t, g, n, d]) => (t.startsWith('N') ? `spBv1.0/${g}/${t}/${n}` : `spBv1.0/${g}/${t}/${n}/${d}`)),
       fc.string({ maxLength: 30 }).map((s) => `spBv1.0/${s}`),
       fc.constant('spBv1.0/STATE/takt'),
     );

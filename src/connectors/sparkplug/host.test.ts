@@ -167,7 +167,11 @@ describe('data', () => {
     const r = send(T.ndata, 4, [{ alias: 1, datatype: 'Float', value: 1 }]);
     expect(r.observations).toEqual([]);
     expect(r.rejections).toHaveLength(1);
-    expect(r.rejections[0]).toMatchObject({ source: SOURCE, topic: T.ndata, reason: expect.stringMatching(/^no birth certificate for Sparkplug edge node plant1\/gw/) });
+    expect(r.rejections[0]).toMatchObject({
+      source: SOURCE,
+      topic: T.ndata,
+      reason: expect.stringMatching(/^no birth certificate for Sparkplug edge node plant1\/gw/),
+    });
     expect(r.rejections[0].payload).toMatch(/^base64:/);
     expect(ncmds()).toHaveLength(1);
     const d = send(T.ddata, 5, [{ alias: 10, datatype: 'Double', value: 1 }]);
@@ -242,7 +246,10 @@ describe('refusals', () => {
     expect(r.observations).toEqual([]);
     expect(r.statuses).toEqual([]);
     expect(r.rejections).toMatchObject([
-      { source: { protocol: 'sparkplug', client: 'plant1/unknown-gw' }, reason: 'unknown Sparkplug edge node plant1/unknown-gw; map it to equipment in the plant model' },
+      {
+        source: { protocol: 'sparkplug', client: 'plant1/unknown-gw' },
+        reason: 'unknown Sparkplug edge node plant1/unknown-gw; map it to equipment in the plant model',
+      },
     ]);
     // An edge node with nothing but bookkeeping metrics needs no mapping.
     expect(other('spBv1.0/plant1/NBIRTH/bare', nbirthMetrics(0).slice(0, 3)).rejections).toEqual([]);
@@ -256,7 +263,13 @@ describe('refusals', () => {
     const r = host.handle(T.ddata, bad, T0);
     expect(r.observations).toEqual([]);
     expect(r.rejections).toEqual([
-      { source: SOURCE, topic: T.ddata, reason: expect.stringContaining('malformed Sparkplug B payload'), payload: `base64:${bad.toString('base64')}`, receivedAt: T0 },
+      {
+        source: SOURCE,
+        topic: T.ddata,
+        reason: expect.stringContaining('malformed Sparkplug B payload'),
+        payload: `base64:${bad.toString('base64')}`,
+        receivedAt: T0,
+      },
     ]);
   });
 
@@ -294,7 +307,11 @@ describe('refusals', () => {
     send(T.ddata, 9, [{ alias: 11, datatype: 'UInt32', value: 1 }]);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(host.nodes()[0]).toMatchObject({ rebirthsRequested: 1, rebirthPublishFailures: 1, lastPublishError: 'broker gone' });
-    const sync = born({ publish: () => { throw new Error('not connected'); } });
+    const sync = born({
+      publish: () => {
+        throw new Error('not connected');
+      },
+    });
     sync.send(T.ddata, 9, [{ alias: 11, datatype: 'UInt32', value: 1 }]);
     expect(sync.host.nodes()[0].rebirthPublishFailures).toBe(1);
   });

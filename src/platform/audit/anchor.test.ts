@@ -64,11 +64,14 @@ describe('audit anchor', () => {
     const a = AuditAnchor.open({ key: '12'.repeat(32), keyFile: null, checkpointFile: null });
     const good = JSON.stringify(a.append(1, hash('d'), 'manual'));
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 2 }), fc.constant(good), fc.constant(good.slice(0, 40))), { maxLength: 6 }), (lines) => {
-        const r = parseCheckpoints(lines.join('\n'), a.publicKey);
-        expect(r.valid.length + r.problems.length).toBeLessThanOrEqual(lines.join('\n').split('\n').length);
-        for (const v of r.valid) expect(v).toMatchObject({ seq: 1, hash: hash('d') });
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 2 }), fc.constant(good), fc.constant(good.slice(0, 40))), { maxLength: 6 }),
+        (lines) => {
+          const r = parseCheckpoints(lines.join('\n'), a.publicKey);
+          expect(r.valid.length + r.problems.length).toBeLessThanOrEqual(lines.join('\n').split('\n').length);
+          for (const v of r.valid) expect(v).toMatchObject({ seq: 1, hash: hash('d') });
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -62,7 +62,7 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { roles: ROLES.auditReaders },
       schema: {
         tags: ['audit'],
-        summary: 'Recompute the hash chain, check each row\'s HMAC and the signed checkpoints, and report the first broken row',
+        summary: "Recompute the hash chain, check each row's HMAC and the signed checkpoints, and report the first broken row",
         response: {
           200: verifyResultSchema,
         },
@@ -77,7 +77,7 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { roles: ROLES.admin },
       schema: {
         tags: ['audit'],
-        summary: 'Sign the trail\'s head (sequence, hash) into the checkpoint file outside the database now',
+        summary: "Sign the trail's head (sequence, hash) into the checkpoint file outside the database now",
         response: { 201: checkpointSchema },
       },
     },
@@ -92,7 +92,11 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     '/api/audit/public-key',
     {
       config: { roles: ROLES.auditReaders },
-      schema: { tags: ['audit'], summary: 'The Ed25519 public key (PEM) that checks the checkpoint signatures, and its key id', response: { 200: z.object({ keyId: z.string(), publicKey: z.string() }) } },
+      schema: {
+        tags: ['audit'],
+        summary: 'The Ed25519 public key (PEM) that checks the checkpoint signatures, and its key id',
+        response: { 200: z.object({ keyId: z.string(), publicKey: z.string() }) },
+      },
     },
     () => {
       if (!ctx.audit) throw new AppError('unavailable', 'this installation has no audit anchor');

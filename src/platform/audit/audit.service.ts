@@ -27,11 +27,7 @@ export interface AuditRecord extends ChainedFields {
 export async function appendAudit(tx: Db, actor: Actor, input: AuditInput): Promise<AuditRecord> {
   // One writer at a time extends the chain; the lock is released when the surrounding transaction ends.
   await tx.execute(sql`SELECT pg_advisory_xact_lock(72530002)`);
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
+  const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
   const fields: ChainedFields = {
     seq: (last?.seq ?? 0) + 1,
     at: new Date().toISOString(),
@@ -125,7 +121,12 @@ export async function verifyAudit(db: Db, onProgress?: (checked: number) => void
   const cps = anchor?.read() ?? { valid: [], problems: [] };
   const last = cps.valid.reduce<Checkpoint | null>((a, c) => (a === null || c.seq >= a.seq ? c : a), null);
   const summary = anchor && { keyId: anchor.keyId, checkpoints: cps.valid.length, lastCheckpoint: last && { seq: last.seq, at: last.at } };
-  const broken = (seq: number, reason: string, checked: number): VerifyResult => ({ ok: false, checked, firstBroken: { seq, reason }, ...(summary ? { anchor: summary } : {}) });
+  const broken = (seq: number, reason: string, checked: number): VerifyResult => ({
+    ok: false,
+    checked,
+    firstBroken: { seq, reason },
+    ...(summary ? { anchor: summary } : {}),
+  });
   if (cps.problems.length) {
     const p = cps.problems[0]!;
     return broken(0, `checkpoint file line ${p.line}: ${p.reason}`, 0);
@@ -166,7 +167,11 @@ export async function verifyAudit(db: Db, onProgress?: (checked: number) => void
     if (page.length < PAGE) break;
   }
   if (last && last.seq > checked)
-    return broken(checked + 1, `rows ${checked + 1}–${last.seq} are missing: the signed checkpoint of ${last.at} recorded ${last.seq} rows, the trail ends at ${checked}`, checked);
+    return broken(
+      checked + 1,
+      `rows ${checked + 1}–${last.seq} are missing: the signed checkpoint of ${last.at} recorded ${last.seq} rows, the trail ends at ${checked}`,
+      checked,
+    );
   return { ok: true, checked, ...(summary ? { anchor: summary } : {}) };
 }
 

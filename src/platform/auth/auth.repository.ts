@@ -20,7 +20,13 @@ export const countUsers = async (db: Db) => (await db.select({ n: sql<number>`co
 export const insertUser = async (db: Db, row: typeof users.$inferInsert) => (await db.insert(users).values(row).returning())[0];
 
 export const updateUser = async (db: Db, id: string, patch: Partial<typeof users.$inferInsert>) =>
-  (await db.update(users).set({ ...patch, updatedAt: new Date() }).where(eq(users.id, id)).returning())[0];
+  (
+    await db
+      .update(users)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning()
+  )[0];
 
 export const insertSession = (db: Db, row: typeof sessions.$inferInsert) => db.insert(sessions).values(row);
 
@@ -34,8 +40,7 @@ export async function findSession(db: Db, hash: string, now: Date) {
   return rows[0];
 }
 
-export const touchSession = (db: Db, id: string, now: Date) =>
-  db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+export const touchSession = (db: Db, id: string, now: Date) => db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
 
 export const deleteSession = (db: Db, hash: string) => db.delete(sessions).where(eq(sessions.tokenHash, hash));
 
@@ -45,16 +50,20 @@ export const deleteExpiredSessions = (db: Db, now: Date) => db.delete(sessions).
 
 export const listTokens = (db: Db) => db.select().from(apiTokens).orderBy(asc(apiTokens.name));
 
-export const insertToken = async (db: Db, row: typeof apiTokens.$inferInsert) =>
-  (await db.insert(apiTokens).values(row).returning())[0];
+export const insertToken = async (db: Db, row: typeof apiTokens.$inferInsert) => (await db.insert(apiTokens).values(row).returning())[0];
 
 export const findActiveToken = async (db: Db, hash: string) =>
-  (await db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt))).limit(1))[0];
+  (
+    await db
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)))
+      .limit(1)
+  )[0];
 
 export const findToken = async (db: Db, id: string) => (await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1))[0];
 
 export const revokeToken = async (db: Db, id: string, now: Date) =>
   (await db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning())[0];
 
-export const touchToken = (db: Db, id: string, now: Date) =>
-  db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
+export const touchToken = (db: Db, id: string, now: Date) => db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));

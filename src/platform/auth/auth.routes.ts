@@ -64,16 +64,12 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     (req, reply) => signIn('badge', req.body.badge, req.body.pin, req.ip, reply),
   );
 
-  app.post(
-    '/api/auth/logout',
-    { config: { roles: ROLES.anyPerson }, schema: { tags: ['auth'], response: { 204: z.null() } } },
-    async (req, reply) => {
-      const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? req.cookies[SESSION_COOKIE];
-      if (token) await ctx.auth.logout(token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send(null);
-    },
-  );
+  app.post('/api/auth/logout', { config: { roles: ROLES.anyPerson }, schema: { tags: ['auth'], response: { 204: z.null() } } }, async (req, reply) => {
+    const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? req.cookies[SESSION_COOKIE];
+    if (token) await ctx.auth.logout(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
 
   app.get(
     '/api/auth/me',
@@ -81,7 +77,9 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
       config: { roles: [...ROLES.anyone, 'device'] },
       schema: {
         tags: ['auth'],
-        response: { 200: z.object({ user: z.object({ id: z.string(), username: z.string(), kind: z.string(), roles: z.array(z.string()), displayName: z.string() }) }) },
+        response: {
+          200: z.object({ user: z.object({ id: z.string(), username: z.string(), kind: z.string(), roles: z.array(z.string()), displayName: z.string() }) }),
+        },
       },
     },
     async (req) => {
@@ -94,9 +92,7 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get('/api/users', { config: { roles: ROLES.admin }, schema: { tags: ['users'], response: { 200: z.array(userOut) } } }, () =>
-    ctx.auth.listUsers(),
-  );
+  app.get('/api/users', { config: { roles: ROLES.admin }, schema: { tags: ['users'], response: { 200: z.array(userOut) } } }, () => ctx.auth.listUsers());
 
   app.post(
     '/api/users',
@@ -110,15 +106,18 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     async (req) => ctx.auth.updateUser(actorOf(principalOf(req)), req.params.id, req.body),
   );
 
-  app.get('/api/tokens', { config: { roles: ROLES.admin }, schema: { tags: ['tokens'], response: { 200: z.array(tokenOut) } } }, () =>
-    ctx.auth.listTokens(),
-  );
+  app.get('/api/tokens', { config: { roles: ROLES.admin }, schema: { tags: ['tokens'], response: { 200: z.array(tokenOut) } } }, () => ctx.auth.listTokens());
 
   app.post(
     '/api/tokens',
     {
       config: { roles: ROLES.admin },
-      schema: { tags: ['tokens'], summary: 'Create an API token; the secret is shown only in this response', body: tokenCreateSchema, response: { 201: tokenOut.extend({ token: z.string() }) } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token; the secret is shown only in this response',
+        body: tokenCreateSchema,
+        response: { 201: tokenOut.extend({ token: z.string() }) },
+      },
     },
     async (req, reply) => reply.status(201).send(await ctx.auth.createToken(actorOf(principalOf(req)), req.body)),
   );
@@ -127,7 +126,13 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext): void {
     '/api/tokens/:id',
     {
       config: { roles: ROLES.admin },
-      schema: { tags: ['tokens'], summary: 'Revoke a token', params: idParams, querystring: z.object({ reason: z.string().max(1000).optional() }), response: { 200: tokenOut } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a token',
+        params: idParams,
+        querystring: z.object({ reason: z.string().max(1000).optional() }),
+        response: { 200: tokenOut },
+      },
     },
     async (req) => ctx.auth.revokeToken(actorOf(principalOf(req)), req.params.id, req.query.reason),
   );

@@ -70,9 +70,7 @@ export const publicUser = (u: repo.UserRow): PublicUser => ({
   updatedAt: u.updatedAt.toISOString(),
 });
 
-export type SignInOutcome =
-  | { ok: true; token: string; expiresAt: Date; user: PublicUser }
-  | { ok: false; reason: string; user?: PublicUser };
+export type SignInOutcome = { ok: true; token: string; expiresAt: Date; user: PublicUser } | { ok: false; reason: string; user?: PublicUser };
 
 export type CredentialOutcome = { ok: true; user: PublicUser } | { ok: false; reason: string; user?: PublicUser };
 
@@ -114,51 +112,56 @@ export class AuthService {
   async createUser(actor: Actor, input: z.infer<typeof userCreateSchema>): Promise<PublicUser> {
     const passwordHash = await hashPassword(input.password);
     const pinHash = input.pin ? await hashPassword(input.pin) : null;
-    return this.peopleChanged(this.db.transaction(async (tx) => {
-      if (await repo.findUserByName(tx, input.username))
-        throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
-      if (input.badge && (await repo.findUserByBadge(tx, input.badge)))
-        throw new AppError('duplicate', `badge '${input.badge}' is taken`, [{ path: 'badge', message: 'already taken' }]);
-      const row = await repo.insertUser(tx, {
-        id: randomUUID(),
-        username: input.username,
-        displayName: input.displayName ?? input.username,
-        passwordHash,
-        roles: input.roles,
-        badge: input.badge ?? null,
-        pinHash,
-      });
-      const after = publicUser(row);
-      await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
-      return after;
-    }));
+    return this.peopleChanged(
+      this.db.transaction(async (tx) => {
+        if (await repo.findUserByName(tx, input.username))
+          throw new AppError('duplicate', `user '${input.username}' already exists`, [{ path: 'username', message: 'already taken' }]);
+        if (input.badge && (await repo.findUserByBadge(tx, input.badge)))
+          throw new AppError('duplicate', `badge '${input.badge}' is taken`, [{ path: 'badge', message: 'already taken' }]);
+        const row = await repo.insertUser(tx, {
+          id: randomUUID(),
+          username: input.username,
+          displayName: input.displayName ?? input.username,
+          passwordHash,
+          roles: input.roles,
+          badge: input.badge ?? null,
+          pinHash,
+        });
+        const after = publicUser(row);
+        await appendAudit(tx, actor, { action: 'create', entity: 'user', entityId: row.id, after });
+        return after;
+      }),
+    );
   }
 
   async updateUser(actor: Actor, id: string, input: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
     const { password, reason, pin, ...fields } = input;
     const passwordHash = password ? await hashPassword(password) : undefined;
     const pinHash = pin === undefined ? undefined : pin === null ? null : await hashPassword(pin);
-    return this.peopleChanged(this.db.transaction(async (tx) => {
-      const existing = await repo.findUserById(tx, id);
-      if (!existing) throw notFound('user', id);
-      if (fields.badge) {
-        const holder = await repo.findUserByBadge(tx, fields.badge);
-        if (holder && holder.id !== id) throw new AppError('duplicate', `badge '${fields.badge}' belongs to '${holder.username}'`, [{ path: 'badge', message: 'already taken' }]);
-      }
-      const row = await repo.updateUser(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}), ...(pinHash !== undefined ? { pinHash } : {}) });
-      // A password change or deactivation ends every open session of that user.
-      if (passwordHash || fields.active === false) await repo.deleteUserSessions(tx, id);
-      const after = publicUser(row);
-      await appendAudit(tx, actor, {
-        action: 'update',
-        entity: 'user',
-        entityId: id,
-        before: publicUser(existing),
-        after: { ...after, ...(passwordHash ? { password: 'changed' } : {}), ...(pinHash !== undefined ? { pin: pinHash ? 'changed' : 'removed' } : {}) },
-        reason,
-      });
-      return after;
-    }));
+    return this.peopleChanged(
+      this.db.transaction(async (tx) => {
+        const existing = await repo.findUserById(tx, id);
+        if (!existing) throw notFound('user', id);
+        if (fields.badge) {
+          const holder = await repo.findUserByBadge(tx, fields.badge);
+          if (holder && holder.id !== id)
+            throw new AppError('duplicate', `badge '${fields.badge}' belongs to '${holder.username}'`, [{ path: 'badge', message: 'already taken' }]);
+        }
+        const row = await repo.updateUser(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}), ...(pinHash !== undefined ? { pinHash } : {}) });
+        // A password change or deactivation ends every open session of that user.
+        if (passwordHash || fields.active === false) await repo.deleteUserSessions(tx, id);
+        const after = publicUser(row);
+        await appendAudit(tx, actor, {
+          action: 'update',
+          entity: 'user',
+          entityId: id,
+          before: publicUser(existing),
+          after: { ...after, ...(passwordHash ? { password: 'changed' } : {}), ...(pinHash !== undefined ? { pin: pinHash ? 'changed' : 'removed' } : {}) },
+          reason,
+        });
+        return after;
+      }),
+    );
   }
 
   async setPassword(actor: Actor, username: string, password: string): Promise<void> {

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LoginLimiter, type LoginLimiterOptions } from './rate-limit.ts';
 
-const opts = (o: Partial<LoginLimiterOptions> = {}): LoginLimiterOptions => ({ maxPerUser: 3, maxPerAddress: 100, windowMs: 1000, baseLockMs: 500, maxLockMs: 2000, ...o });
+const opts = (o: Partial<LoginLimiterOptions> = {}): LoginLimiterOptions => ({
+  maxPerUser: 3,
+  maxPerAddress: 100,
+  windowMs: 1000,
+  baseLockMs: 500,
+  maxLockMs: 2000,
+  ...o,
+});
 
 describe('LoginLimiter', () => {
   it('counts an attempt when it is admitted, so parallel attempts cannot overrun the limit', () => {
@@ -46,7 +53,10 @@ describe('LoginLimiter', () => {
 
   it('blocks an address that tries many accounts, until its window passes', () => {
     const l = new LoginLimiter(opts({ maxPerUser: 100, maxPerAddress: 2 }));
-    for (const [name, t] of [['a', 0], ['b', 10]] as const) {
+    for (const [name, t] of [
+      ['a', 0],
+      ['b', 10],
+    ] as const) {
       const a = l.admit(name, '9.9.9.9', t);
       if (a.ok) expect(l.fail(a.ticket, t).map((x) => x.limit)).toEqual(name === 'b' ? ['address'] : []);
     }
@@ -57,7 +67,12 @@ describe('LoginLimiter', () => {
 
   it('never admits more than the limits within a window, whatever the sequence (property)', () => {
     type Step = { account: number; address: number; outcome: 'fail' | 'succeed' | 'pending'; dt: number };
-    const step = fc.record({ account: fc.integer({ min: 0, max: 3 }), address: fc.integer({ min: 0, max: 2 }), outcome: fc.constantFrom('fail', 'succeed', 'pending'), dt: fc.integer({ min: 0, max: 50 }) });
+    const step = fc.record({
+      account: fc.integer({ min: 0, max: 3 }),
+      address: fc.integer({ min: 0, max: 2 }),
+      outcome: fc.constantFrom('fail', 'succeed', 'pending'),
+      dt: fc.integer({ min: 0, max: 50 }),
+    });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 200 }), (steps: Step[]) => {
         const o = opts({ maxPerUser: 3, maxPerAddress: 5, windowMs: 1000 });

@@ -58,7 +58,10 @@ export class SignInGate {
     const account = accountOf(method, identity);
     const outcome = await this.attempt(method, account, address, 'signature', () => this.auth.checkCredentials(method, identity, secret));
     if (!outcome.ok)
-      throw new AppError('signature_rejected', method === 'badge' ? 'signature refused: unknown badge or wrong PIN' : 'signature refused: wrong username or password');
+      throw new AppError(
+        'signature_rejected',
+        method === 'badge' ? 'signature refused: unknown badge or wrong PIN' : 'signature refused: wrong username or password',
+      );
     return outcome.user;
   }
 
@@ -74,7 +77,10 @@ export class SignInGate {
     if (!admission.ok) {
       const retryAfterS = Math.ceil(admission.retryAfterMs / 1000);
       // not audited: a flood of refusals would flood the trail; the lockout that caused them is audited once
-      this.log.debug({ event: 'sign_in_refused', method, purpose, account, address, limit: admission.limit, retryAfterS }, 'credential check refused: rate limited');
+      this.log.debug(
+        { event: 'sign_in_refused', method, purpose, account, address, limit: admission.limit, retryAfterS },
+        'credential check refused: rate limited',
+      );
       throw new AppError('rate_limited', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
     }
     let outcome: T;
@@ -92,7 +98,10 @@ export class SignInGate {
     const lockouts = this.limiter.fail(admission.ticket);
     const why = { method, address, reason: failed.reason, ...(purpose === 'signature' ? { purpose } : {}), ...(failed.user ? { userId: failed.user.id } : {}) };
     await this.record(ANONYMOUS, 'sign_in_failed', account, why);
-    this.log.warn({ event: 'sign_in_failed', method, purpose, account, address, reason: failed.reason }, purpose === 'signature' ? 'signature credentials refused' : 'sign-in failed');
+    this.log.warn(
+      { event: 'sign_in_failed', method, purpose, account, address, reason: failed.reason },
+      purpose === 'signature' ? 'signature credentials refused' : 'sign-in failed',
+    );
     for (const l of lockouts) await this.lockedOut(l, method, account, address);
     return outcome;
   }

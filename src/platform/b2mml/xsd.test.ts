@@ -54,12 +54,15 @@ describe('B2MML schema folder', () => {
       for (const entry of entries) {
         const files = [...closure(dir, entry)];
         expect(files.length, `${version}/${entry} includes something`).toBeGreaterThan(1);
-        expect(files.filter((f) => !existsSync(path.join(dir, f))), `${version}/${entry}`).toEqual([]);
+        expect(
+          files.filter((f) => !existsSync(path.join(dir, f))),
+          `${version}/${entry}`,
+        ).toEqual([]);
       }
     }
   });
 
-  it('ships MESA\'s licence and the acknowledgement it asks for', () => {
+  it("ships MESA's licence and the acknowledgement it asks for", () => {
     const ack = 'The Business To Manufacturing Markup Language (B2MML) is used courtesy of MESA International.';
     expect(readFileSync(path.join(schemaFolder({}), 'LICENSE-B2MML.txt'), 'utf8')).toContain('MESA International');
     expect(readFileSync(path.join(ROOT, 'NOTICE'), 'utf8').replace(/\s+/g, ' ')).toContain(ack);

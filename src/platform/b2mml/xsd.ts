@@ -53,10 +53,17 @@ export async function validateB2mml(xml: string, version: B2mmlVersion, kind: B2
     res = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: entry, preload, maxMemoryPages: memoryPagesFor(xml.length) });
   } catch (err) {
     // An exit status other than valid/invalid: libxml2 gave up (out of memory, limits), which is the document's doing.
-    throw new AppError('unprocessable', `the XSD validator could not process the document (too large or too complex): ${String((err as Error).message).split('\n')[0].slice(0, 300)}`);
+    throw new AppError(
+      'unprocessable',
+      `the XSD validator could not process the document (too large or too complex): ${String((err as Error).message)
+        .split('\n')[0]
+        .slice(0, 300)}`,
+    );
   }
   if (res.valid) return [];
   // The schemas themselves produce import warnings; only the document's own errors count.
-  const errors = res.errors.filter((e) => e.loc?.fileName === 'document.xml' || !e.loc).map((e) => ({ line: e.loc?.lineNumber ?? null, message: e.message.trim() }));
+  const errors = res.errors
+    .filter((e) => e.loc?.fileName === 'document.xml' || !e.loc)
+    .map((e) => ({ line: e.loc?.lineNumber ?? null, message: e.message.trim() }));
   return errors.length ? errors : [{ line: null, message: res.errors.map((e) => e.message).join('; ') || 'invalid against the schema' }];
 }

@@ -81,9 +81,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       return (await client.query<T>(text, params)).rows;
     },
     transaction<T>(fn: (q: Querier) => Promise<T>) {
-      return client.transaction((tx) =>
-        fn({ query: async <R>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows }),
-      );
+      return client.transaction((tx) => fn({ query: async <R>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows }));
     },
     async execScript(script) {
       await client.transaction(async (tx) => {
@@ -180,7 +178,11 @@ async function openPostgres(url: string, schema: string | undefined, max: number
 }
 
 /** NOTIFY channels are per database, not per schema: the schema is part of the channel (hashed: names stop at 63). */
-const channelOf = (topic: string, schema: string | undefined) => `${topic}_${createHash('sha256').update(schema ?? '').digest('hex').slice(0, 16)}`;
+const channelOf = (topic: string, schema: string | undefined) =>
+  `${topic}_${createHash('sha256')
+    .update(schema ?? '')
+    .digest('hex')
+    .slice(0, 16)}`;
 
 async function listenOn(url: string, channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
@@ -226,6 +228,10 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 /** A text[] parameter in a `sql` template (drizzle spreads a plain array into a list, which is not an array value). */
-export const textArray = (values: readonly string[]): SQL => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+export const textArray = (values: readonly string[]): SQL =>
+  sql`ARRAY[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 
 export { sql };

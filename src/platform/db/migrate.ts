@@ -29,9 +29,7 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
     `);
   const applied: string[] = [];
   const files = listMigrations(dir);
-  const done = new Set(
-    (await rowsOf<{ id: string }>(database.db, sql`SELECT id FROM takt_migrations`)).map((r) => r.id),
-  );
+  const done = new Set((await rowsOf<{ id: string }>(database.db, sql`SELECT id FROM takt_migrations`)).map((r) => r.id));
   for (const file of files) {
     if (done.has(file)) continue;
     const body = readFileSync(path.join(dir, file), 'utf8');

@@ -21,7 +21,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     else if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
       const details = err.validation.map((v) => ({
-        path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        path: [
+          where,
+          ...String(v.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+        ].join('.'),
         message: v.message ?? 'invalid',
       }));
       appErr = new AppError('validation_failed', `invalid request ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
@@ -35,8 +40,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       req.log.error({ err }, 'database unavailable');
       appErr = new AppError('unavailable', 'the database (or another service Takt needs) is not reachable; try again shortly');
     } else if (fromDatabaseError(err)) appErr = fromDatabaseError(err)!;
-    else if (err.statusCode && err.statusCode < 500 && FASTIFY_CODES[err.statusCode])
-      appErr = new AppError(FASTIFY_CODES[err.statusCode], err.message);
+    else if (err.statusCode && err.statusCode < 500 && FASTIFY_CODES[err.statusCode]) appErr = new AppError(FASTIFY_CODES[err.statusCode], err.message);
     else {
       req.log.error({ err }, 'unexpected error');
       appErr = new AppError('internal', 'internal error');
@@ -64,7 +68,20 @@ function send(reply: FastifyReply, appErr: AppError): void {
 
 /** Socket errors, and the SQLSTATE classes for a server that went away: 08 connection exception, 57P01-57P03
  *  shutdown/starting, 53300 too many connections. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 /** node-postgres and pg-pool report a lost or refused connection by message only; PGlite once closed likewise. */
 const CONNECTION_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|PGlite is closed/i;
 

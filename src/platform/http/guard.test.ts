@@ -7,7 +7,8 @@ describe('crossSiteReason', () => {
   it('trusts Fetch Metadata first', () => {
     expect(crossSiteReason(req('mes:3000', { 'sec-fetch-site': 'same-origin' }))).toBeUndefined();
     expect(crossSiteReason(req('mes:3000', { 'sec-fetch-site': 'none' }))).toBeUndefined();
-    for (const site of ['cross-site', 'same-site', 'weird']) expect(crossSiteReason(req('mes:3000', { 'sec-fetch-site': site, origin: 'http://mes:3000' }))).toContain(site);
+    for (const site of ['cross-site', 'same-site', 'weird'])
+      expect(crossSiteReason(req('mes:3000', { 'sec-fetch-site': site, origin: 'http://mes:3000' }))).toContain(site);
   });
 
   it('compares Origin with Host, default ports written or not', () => {

@@ -61,14 +61,18 @@ export function installGuard(app: FastifyInstance, auth: AuthService, routes: Ro
     // A browser attaches the cookie to cross-site requests too; a Bearer header it never adds on its own.
     if (!bearer && cookie && !SAFE_METHODS.has(req.method)) {
       const why = crossSiteReason(req);
-      if (why) throw new AppError('forbidden', `cross-site request refused (${why}): state-changing requests signed in by cookie must come from the Takt web app itself`, { rule: 'same-origin' });
+      if (why)
+        throw new AppError(
+          'forbidden',
+          `cross-site request refused (${why}): state-changing requests signed in by cookie must come from the Takt web app itself`,
+          { rule: 'same-origin' },
+        );
     }
     const token = bearer ?? cookie;
     const principal = token ? await auth.authenticate(token) : undefined;
     if (!principal) throw new AppError('unauthenticated', 'sign in or send a valid Authorization: Bearer token');
     req.principal = principal;
-    if (!principal.roles.some((r) => allowed.includes(r)))
-      throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
+    if (!principal.roles.some((r) => allowed.includes(r))) throw new AppError('forbidden', `this needs one of the roles: ${allowed.join(', ')}`);
   });
 }
 

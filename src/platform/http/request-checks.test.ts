@@ -6,10 +6,22 @@ const pct = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 describe('looksLikeApiPath', () => {
   it('sees the API behind any spelling of /api', () => {
-    for (const u of ['/api', '/api/users', '/API/users', '/%61pi/users', '/%2561pi/x', '//api/x', '/./api/x', '/x/../api/x', '/api;a=1/x', '/Api%2Fx', '/api\\x', '/%'])
+    for (const u of [
+      '/api',
+      '/api/users',
+      '/API/users',
+      '/%61pi/users',
+      '/%2561pi/x',
+      '//api/x',
+      '/./api/x',
+      '/x/../api/x',
+      '/api;a=1/x',
+      '/Api%2Fx',
+      '/api\\x',
+      '/%',
+    ])
       expect(looksLikeApiPath(u), u).toBe(true);
-    for (const u of ['/', '/plant', '/apiary', '/assets/index.js', '/orders/PO-1?x=/api/'])
-      expect(looksLikeApiPath(u), u).toBe(false);
+    for (const u of ['/', '/plant', '/apiary', '/assets/index.js', '/orders/PO-1?x=/api/']) expect(looksLikeApiPath(u), u).toBe(false);
   });
 
   it('property: encoding or case-changing the letters of /api/<path> never hides it', () => {

@@ -16,11 +16,13 @@ function samples(net: string, prefix: number, family: 'ipv4' | 'ipv6'): string[]
   return [first, low];
 }
 
-const fakeDns = (map: Record<string, string[]>) => async (host: string): Promise<PinnedAddress[]> => {
-  const a = map[host];
-  if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-  return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const fakeDns =
+  (map: Record<string, string[]>) =>
+  async (host: string): Promise<PinnedAddress[]> => {
+    const a = map[host];
+    if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 describe('outbound address guard', () => {
   it('refuses every address of every blocked class, IPv4 and IPv6', () => {
@@ -62,9 +64,20 @@ describe('outbound address guard', () => {
   });
 
   it('checks every resolved address of a name; one blocked address refuses the name', async () => {
-    const g = new OutboundGuard('', fakeDns({ 'erp.example.com': ['93.184.216.34'], 'mixed.example.com': ['93.184.216.34', '10.0.0.5'], localhost: ['127.0.0.1', '::1'], 'v6.example.com': ['::1'] }));
+    const g = new OutboundGuard(
+      '',
+      fakeDns({
+        'erp.example.com': ['93.184.216.34'],
+        'mixed.example.com': ['93.184.216.34', '10.0.0.5'],
+        localhost: ['127.0.0.1', '::1'],
+        'v6.example.com': ['::1'],
+      }),
+    );
     await expect(g.check('https://erp.example.com/hook', 443)).resolves.toEqual({ address: '93.184.216.34', family: 4 });
-    await expect(g.check('https://mixed.example.com/hook', 443)).rejects.toMatchObject({ code: 'unprocessable', message: expect.stringMatching(/10\.0\.0\.5.*private/) });
+    await expect(g.check('https://mixed.example.com/hook', 443)).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringMatching(/10\.0\.0\.5.*private/),
+    });
     await expect(g.check('http://localhost:8080/', 80)).rejects.toMatchObject({ message: expect.stringMatching(/loopback/) });
     await expect(g.check('http://v6.example.com/', 80)).rejects.toMatchObject({ message: expect.stringMatching(/loopback/) });
     await expect(g.check('http://nowhere.example.com/', 80)).rejects.toMatchObject({ message: expect.stringMatching(/does not resolve/) });
@@ -74,7 +87,10 @@ describe('outbound address guard', () => {
   });
 
   it('the allow-list opens CIDRs, addresses and host[:port]', async () => {
-    const g = new OutboundGuard('10.20.0.0/16, fd00::/8, 192.168.1.5, plc.plant.local:4840, [::1]:4841', fakeDns({ 'plc.plant.local': ['192.168.9.9'], localhost: ['127.0.0.1'] }));
+    const g = new OutboundGuard(
+      '10.20.0.0/16, fd00::/8, 192.168.1.5, plc.plant.local:4840, [::1]:4841',
+      fakeDns({ 'plc.plant.local': ['192.168.9.9'], localhost: ['127.0.0.1'] }),
+    );
     await expect(g.check('opc.tcp://10.20.3.4:4840', 4840)).resolves.toMatchObject({ address: '10.20.3.4' });
     await expect(g.check('opc.tcp://10.21.3.4:4840', 4840)).rejects.toThrow(/private/);
     await expect(g.check('opc.tcp://[fd00::7]:4840', 4840)).resolves.toMatchObject({ family: 6 });
@@ -96,13 +112,24 @@ describe('outbound address guard', () => {
 
   it('fuzz: allow-list parsing either accepts or throws its own message, never anything else', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.ipV4().map((a) => `${a}/${a.length % 33}`), fc.ipV6(), fc.domain()), { maxLength: 5 }), (parts) => {
-        try {
-          parseAllowList(parts.join(','));
-        } catch (err) {
-          expect((err as Error).message).toMatch(/allow-list entry/);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 30 }),
+            fc.ipV4().map((a) => `${a}/${a.length % 33}`),
+            fc.ipV6(),
+            fc.domain(),
+          ),
+          { maxLength: 5 },
+        ),
+        (parts) => {
+          try {
+            parseAllowList(parts.join(','));
+          } catch (err) {
+            expect((err as Error).message).toMatch(/allow-list entry/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

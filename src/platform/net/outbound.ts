@@ -144,7 +144,10 @@ export interface PinnedAddress {
 
 /** A target as a URL names it: host without brackets, lower-case; port as a number. */
 function target(url: URL, defaultPort: number): { host: string; port: number } {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   return { host, port: url.port ? Number(url.port) : defaultPort };
 }
 
@@ -199,7 +202,10 @@ export class OutboundGuard {
       try {
         addresses = await this.resolve(host);
       } catch (err) {
-        throw new AppError('unprocessable', `outbound connection to ${host} refused: the name does not resolve (${(err as { code?: string }).code ?? (err as Error).message})`);
+        throw new AppError(
+          'unprocessable',
+          `outbound connection to ${host} refused: the name does not resolve (${(err as { code?: string }).code ?? (err as Error).message})`,
+        );
       }
       if (!addresses.length) throw new AppError('unprocessable', `outbound connection to ${host} refused: the name does not resolve`);
     }

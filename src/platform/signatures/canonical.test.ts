@@ -17,9 +17,10 @@ function reorder(value: unknown, rnd: () => number): unknown {
 /** Every place a value sits in a JSON value (an object's field, an array's element), the root included. */
 function paths(value: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
   const out = [at];
-  if (Array.isArray(value)) value.forEach((v, i) => {
-    out.push(...paths(v, [...at, i]));
-  });
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      out.push(...paths(v, [...at, i]));
+    });
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
   return out;
 }
@@ -69,7 +70,7 @@ describe('canonical JSON of a signed record', () => {
     fc.assert(
       fc.property(record, fc.integer(), (value, seed) => {
         let s = seed;
-        const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+        const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
         expect(recordHash(reorder(value, rnd))).toBe(recordHash(value));
       }),
       { numRuns: 300 },

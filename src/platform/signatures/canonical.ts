@@ -81,9 +81,10 @@ export function changedPaths(before: unknown, after: unknown, limit = 50): strin
     if (objA && objB && Array.isArray(a) === Array.isArray(b)) {
       if (Array.isArray(a) && Array.isArray(b)) {
         if (a.length !== b.length) out.push(path);
-        else a.forEach((v, i) => {
-          walk(v, b[i], `${path}[${i}]`);
-        });
+        else
+          a.forEach((v, i) => {
+            walk(v, b[i], `${path}[${i}]`);
+          });
         return;
       }
       const ra = a as Record<string, unknown>;

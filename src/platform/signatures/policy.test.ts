@@ -28,7 +28,13 @@ const facts = (s: Omit<SignatureFacts, 'signerName'>): SignatureFacts => ({ ...s
 function qualifyingPeople(r: PolicyRule, sigs: SignatureFacts[], ignoreRoles = false): Set<string> {
   return new Set(
     sigs
-      .filter((s) => s.action === ACTION && s.valid && (!r.meaning || s.meaning === r.meaning) && (ignoreRoles || !r.roles.length || s.signerRoles.some((x) => r.roles.includes(x as never))))
+      .filter(
+        (s) =>
+          s.action === ACTION &&
+          s.valid &&
+          (!r.meaning || s.meaning === r.meaning) &&
+          (ignoreRoles || !r.roles.length || s.signerRoles.some((x) => r.roles.includes(x as never))),
+      )
       .map((s) => s.signerId),
   );
 }
@@ -64,7 +70,7 @@ describe('signature policy', () => {
     );
   });
 
-  it('property: the shortfall is 403 when only the signers\' roles are missing, 409 otherwise', () => {
+  it("property: the shortfall is 403 when only the signers' roles are missing, 409 otherwise", () => {
     fc.assert(
       fc.property(rule, fc.array(signature, { maxLength: 8 }), (r, raw) => {
         const sigs = raw.map(facts);
@@ -86,10 +92,20 @@ describe('signature policy', () => {
   });
 
   it('takes a policy with each action once, one or two signatures, known roles and meanings', () => {
-    const ok = policyBodySchema.safeParse({ rules: [{ action: 'ncr.close', signatures: 1 }, { action: 'recipe.change', signatures: 2, roles: ['supervisor'], meaning: 'approval' }] });
+    const ok = policyBodySchema.safeParse({
+      rules: [
+        { action: 'ncr.close', signatures: 1 },
+        { action: 'recipe.change', signatures: 2, roles: ['supervisor'], meaning: 'approval' },
+      ],
+    });
     expect(ok.success && ok.data.rules[0]).toEqual({ action: 'ncr.close', signatures: 1, roles: [], meaning: null });
     for (const bad of [
-      { rules: [{ action: 'a.b', signatures: 1 }, { action: 'a.b', signatures: 2 }] },
+      {
+        rules: [
+          { action: 'a.b', signatures: 1 },
+          { action: 'a.b', signatures: 2 },
+        ],
+      },
       { rules: [{ action: 'a.b', signatures: 0 }] },
       { rules: [{ action: 'a.b', signatures: 3 }] },
       { rules: [{ action: 'A B', signatures: 1 }] },

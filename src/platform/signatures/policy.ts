@@ -92,7 +92,11 @@ export function evaluate(action: string, rule: PolicyRule | undefined, signature
  */
 export function shortfall(e: Evaluation, rule: PolicyRule | undefined, what: string): AppError | undefined {
   if (e.counted.length >= e.needed) return undefined;
-  const kind = [e.needed === 2 ? 'two signatures by two different people' : 'a signature', rule?.meaning ? `meaning ${rule.meaning}` : '', rule?.roles.length ? `by ${rule.roles.join(' or ')}` : '']
+  const kind = [
+    e.needed === 2 ? 'two signatures by two different people' : 'a signature',
+    rule?.meaning ? `meaning ${rule.meaning}` : '',
+    rule?.roles.length ? `by ${rule.roles.join(' or ')}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const message = `${e.action} on ${what} needs ${kind} on the record as it is now; ${e.counted.length} of ${e.needed} given`;

@@ -95,7 +95,11 @@ export function signatureRoutes(fastify: FastifyInstance, ctx: AppContext): void
     {
       // every page that offers a guarded action shows how many signatures it needs
       config: { roles: ROLES.anyone },
-      schema: { tags: ['signatures'], summary: 'Which actions need one or two signatures', response: { 200: z.object({ rules: z.array(ruleOut), recordTypes: z.array(z.string()) }) } },
+      schema: {
+        tags: ['signatures'],
+        summary: 'Which actions need one or two signatures',
+        response: { 200: z.object({ rules: z.array(ruleOut), recordTypes: z.array(z.string()) }) },
+      },
     },
     async () => ({ rules: await ctx.signatures.policy(), recordTypes: ctx.signatures.recordTypes() }),
   );
@@ -111,6 +115,9 @@ export function signatureRoutes(fastify: FastifyInstance, ctx: AppContext): void
         response: { 200: z.object({ rules: z.array(ruleOut), recordTypes: z.array(z.string()) }) },
       },
     },
-    async (req) => ({ rules: await ctx.signatures.setPolicy(actorOf(principalOf(req)), req.body.rules, req.body.reason), recordTypes: ctx.signatures.recordTypes() }),
+    async (req) => ({
+      rules: await ctx.signatures.setPolicy(actorOf(principalOf(req)), req.body.rules, req.body.reason),
+      recordTypes: ctx.signatures.recordTypes(),
+    }),
   );
 }

@@ -131,7 +131,11 @@ export class SignatureService {
     const json = canonicalOf(current, `${input.recordType} '${input.recordId}'`);
     const hash = sha256(json);
     if (input.expectedHash && input.expectedHash !== hash)
-      throw new AppError('conflict', `${input.recordType} '${input.recordId}' has changed since it was shown to you; look at it again and sign the version that is there now`, { expectedHash: input.expectedHash, currentHash: hash });
+      throw new AppError(
+        'conflict',
+        `${input.recordType} '${input.recordId}' has changed since it was shown to you; look at it again and sign the version that is there now`,
+        { expectedHash: input.expectedHash, currentHash: hash },
+      );
     const { signer, sessionId } = await this.reauthenticate(who, creds);
     const id = randomUUID();
     const row: repo.SignatureRow = {
@@ -155,7 +159,13 @@ export class SignatureService {
       await repo.insertSignature(tx, row);
       const actor: Actor = { id: signer.id, name: signer.username };
       const atSessionOf = who.principal.id === signer.id ? {} : { atSessionOf: who.principal.name };
-      await appendAudit(tx, actor, { action: 'sign', entity: SIGNATURE_ENTITY, entityId: id, after: { ...manifestOf(row), ...atSessionOf }, reason: row.reason });
+      await appendAudit(tx, actor, {
+        action: 'sign',
+        entity: SIGNATURE_ENTITY,
+        entityId: id,
+        after: { ...manifestOf(row), ...atSessionOf },
+        reason: row.reason,
+      });
     });
     return { ...viewOf(row), status: 'valid' };
   }
@@ -190,7 +200,11 @@ export class SignatureService {
     const rule = await this.rule(action);
     const views = rule ? await this.verify(target.recordType, target.recordId, target.record) : [];
     const considered = onlyIds ? views.filter((v) => onlyIds.includes(v.id)) : views;
-    const e = evaluate(action, rule, considered.map((v) => ({ ...v, valid: v.status === 'valid' })));
+    const e = evaluate(
+      action,
+      rule,
+      considered.map((v) => ({ ...v, valid: v.status === 'valid' })),
+    );
     const err = shortfall(e, rule, `${target.recordType} '${target.recordId}'`);
     if (err) throw err;
     return e;
@@ -210,8 +224,19 @@ export class SignatureService {
     const sorted = [...rules].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
     await this.db.transaction(async (tx) => {
       const before = (await repo.policyRows(tx)).map(ruleOf);
-      await repo.replacePolicy(tx, sorted.map((r) => ({ action: r.action, signatures: r.signatures, roles: [...r.roles], meaning: r.meaning })), new Date());
-      await appendAudit(tx, actor, { action: 'update', entity: POLICY_ENTITY, entityId: 'policy', before: { rules: before }, after: { rules: sorted }, reason });
+      await repo.replacePolicy(
+        tx,
+        sorted.map((r) => ({ action: r.action, signatures: r.signatures, roles: [...r.roles], meaning: r.meaning })),
+        new Date(),
+      );
+      await appendAudit(tx, actor, {
+        action: 'update',
+        entity: POLICY_ENTITY,
+        entityId: 'policy',
+        before: { rules: before },
+        after: { rules: sorted },
+        reason,
+      });
     });
     return sorted;
   }
@@ -220,9 +245,11 @@ export class SignatureService {
     const loader = this.loaders.get(recordType);
     if (!loader) {
       const types = this.recordTypes();
-      throw new AppError('bad_request', `record type '${recordType}' cannot be signed: no module supplies it (signable: ${types.length ? types.join(', ') : 'none'})`, [
-        { path: 'recordType', message: 'not a signable record type' },
-      ]);
+      throw new AppError(
+        'bad_request',
+        `record type '${recordType}' cannot be signed: no module supplies it (signable: ${types.length ? types.join(', ') : 'none'})`,
+        [{ path: 'recordType', message: 'not a signable record type' }],
+      );
     }
     const record = await loader(recordId);
     if (record === undefined && required) throw notFound(recordType, recordId);
@@ -239,9 +266,10 @@ export class SignatureService {
     }
     const field = creds.method === 'session_pin' ? 'pin' : 'password';
     if (p.kind !== 'user' || !p.sessionId || !(await repo.signedFullyInSession(this.db, p.sessionId, p.id)))
-      throw validationFailed(`the first signature in a session needs your ${creds.method === 'session_pin' ? 'badge and PIN' : 'username and password'}; later ones in the same session the ${field} alone`, [
-        { path: creds.method === 'session_pin' ? 'badge' : 'username', message: 'required for the first signature in this session' },
-      ]);
+      throw validationFailed(
+        `the first signature in a session needs your ${creds.method === 'session_pin' ? 'badge and PIN' : 'username and password'}; later ones in the same session the ${field} alone`,
+        [{ path: creds.method === 'session_pin' ? 'badge' : 'username', message: 'required for the first signature in this session' }],
+      );
     const me = await this.auth.findUser(p.id);
     if (!me) throw new AppError('unauthenticated', 'your account no longer exists');
     if (creds.method === 'session_pin' && !me.badge)
@@ -258,13 +286,19 @@ export class SignatureService {
     const rows = await repo.signaturesOf(this.db, recordType, recordId);
     if (!rows.length) return [];
     const audit = new Map<string, AuditRecord>();
-    for (const e of await auditEntriesOf(this.db, SIGNATURE_ENTITY, rows.map((r) => r.id))) if (e.action === 'sign' && !audit.has(e.entityId)) audit.set(e.entityId, e);
+    for (const e of await auditEntriesOf(
+      this.db,
+      SIGNATURE_ENTITY,
+      rows.map((r) => r.id),
+    ))
+      if (e.action === 'sign' && !audit.has(e.entityId)) audit.set(e.entityId, e);
     const currentJson = current && canonicalOf(current.version, `${recordType} '${recordId}'`);
     const currentHash = currentJson && sha256(currentJson);
     return rows.map((row) => {
       const problems: string[] = [];
       let changed: string[] = [];
-      if (sha256(row.recordJson) !== row.recordHash) problems.push('the stored copy of the signed record does not match its hash: the signature row was altered');
+      if (sha256(row.recordJson) !== row.recordHash)
+        problems.push('the stored copy of the signed record does not match its hash: the signature row was altered');
       const entry = audit.get(row.id);
       if (!entry) problems.push('the audit trail has no entry for this signature: it was not given through Takt');
       else if (!auditEntryIntact(entry)) problems.push("the signature's audit trail entry was altered");
@@ -329,7 +363,12 @@ function viewOf(r: repo.SignatureRow): Omit<SignatureView, 'status'> {
   return { ...manifestOf(r), id: r.id, method: r.method as SignatureMethod, problems: [], changed: [] };
 }
 
-const ruleOf = (r: repo.PolicyRow): PolicyRule => ({ action: r.action, signatures: r.signatures === 2 ? 2 : 1, roles: r.roles as PolicyRule['roles'], meaning: (r.meaning as Meaning | null) ?? null });
+const ruleOf = (r: repo.PolicyRow): PolicyRule => ({
+  action: r.action,
+  signatures: r.signatures === 2 ? 2 : 1,
+  roles: r.roles as PolicyRule['roles'],
+  meaning: (r.meaning as Meaning | null) ?? null,
+});
 
 function parseOr(json: string): unknown {
   try {

@@ -83,7 +83,7 @@ export function contractView(report: SpcReport): SpcContract {
   if (report.capability) {
     const ms = report.input as readonly Measurement[];
     const grouped = report.chart !== 'i-mr' && ms.length > 0 && ms[0].subgroup === undefined;
-    const size = grouped ? report.points[0]?.n ?? 0 : 0;
+    const size = grouped ? (report.points[0]?.n ?? 0) : 0;
     points = ms.map((m, i) => {
       const subgroup = grouped ? (i < ms.length - report.pending ? Math.floor(i / size) + 1 : undefined) : m.subgroup;
       return subgroup === undefined ? { ts: m.ts, value: m.value } : { ts: m.ts, value: m.value, subgroup };
@@ -100,5 +100,16 @@ export function contractView(report: SpcReport): SpcContract {
     violations.push({ ts: v.ts, rule: v.rule });
   }
   const c = report.capability;
-  return { chart: report.chart, centerLine: report.centerLine, ucl: report.ucl, lcl: report.lcl, points, violations, cp: c?.cp ?? null, cpk: c?.cpk ?? null, pp: c?.pp ?? null, ppk: c?.ppk ?? null };
+  return {
+    chart: report.chart,
+    centerLine: report.centerLine,
+    ucl: report.ucl,
+    lcl: report.lcl,
+    points,
+    violations,
+    cp: c?.cp ?? null,
+    cpk: c?.cpk ?? null,
+    pp: c?.pp ?? null,
+    ppk: c?.ppk ?? null,
+  };
 }

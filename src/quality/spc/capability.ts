@@ -39,7 +39,10 @@ const minOf = (a: number | null, b: number | null): number | null => (a === null
 export function checkSpec(spec: SpecLimits): { lsl: number | null; usl: number | null } {
   const lsl = spec.lsl ?? null;
   const usl = spec.usl ?? null;
-  for (const [k, v] of [['lsl', lsl], ['usl', usl]] as const)
+  for (const [k, v] of [
+    ['lsl', lsl],
+    ['usl', usl],
+  ] as const)
     if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) throw new SpcInputError(`${k} must be a finite number`);
   if (lsl !== null && usl !== null && !(lsl < usl)) throw new SpcInputError(`the lower spec limit (${lsl}) must be below the upper (${usl})`);
   return { lsl, usl };
@@ -65,7 +68,23 @@ export function capability(values: readonly number[], sigmaWithin: number | null
   };
   const w = idx(sw);
   const o = idx(so);
-  return { n, mean: mu, sigmaWithin: sw, withinMethod, sigmaOverall: so, lsl, usl, cp: w.p, cpk: w.pk, cpl: w.pl, cpu: w.pu, pp: o.p, ppk: o.pk, ppl: o.pl, ppu: o.pu };
+  return {
+    n,
+    mean: mu,
+    sigmaWithin: sw,
+    withinMethod,
+    sigmaOverall: so,
+    lsl,
+    usl,
+    cp: w.p,
+    cpk: w.pk,
+    cpl: w.pl,
+    cpu: w.pu,
+    pp: o.p,
+    ppk: o.pk,
+    ppl: o.pl,
+    ppu: o.pu,
+  };
 }
 
 export interface Histogram {

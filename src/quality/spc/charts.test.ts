@@ -6,7 +6,17 @@ const m = (rows: [string | number, number][]): Measurement[] => rows.map(([subgr
 
 describe('subgroups of unequal size', () => {
   // subgroup a: n = 2, R = 2; b: n = 4, R = 4; c: n = 3, R = 1
-  const data = m([['a', 10], ['a', 12], ['b', 9], ['b', 13], ['b', 11], ['b', 10], ['c', 11], ['c', 12], ['c', 11.5]]);
+  const data = m([
+    ['a', 10],
+    ['a', 12],
+    ['b', 9],
+    ['b', 13],
+    ['b', 11],
+    ['b', 10],
+    ['c', 11],
+    ['c', 12],
+    ['c', 11.5],
+  ]);
 
   it('X̄–R: σ̂ is the mean of R/d2(n), X̿ weighted by size, and each subgroup gets the limits of its own n', () => {
     const r = analyze({ chart: 'xbar-r' }, data);
@@ -17,7 +27,11 @@ describe('subgroups of unequal size', () => {
     expect(r.centerLine).toBeCloseTo(grand, 12);
     expect(r.ucl).toBeNull();
     expect(r.lcl).toBeNull();
-    expect(r.points.map((p) => [p.subgroup, p.n, p.ts])).toEqual([['a', 2, 't01'], ['b', 4, 't05'], ['c', 3, 't08']]);
+    expect(r.points.map((p) => [p.subgroup, p.n, p.ts])).toEqual([
+      ['a', 2, 't01'],
+      ['b', 4, 't05'],
+      ['c', 3, 't08'],
+    ]);
     r.points.forEach((p) => {
       const f = rangeFactors(p.n);
       expect(p.ucl).toBeCloseTo(grand + f.A2 * f.d2 * sigma, 12);
@@ -47,7 +61,10 @@ describe('frozen limits', () => {
 
   it('record the baseline they came from and survive a JSON round trip', () => {
     expect(limits.baseline).toEqual({ from: 'b0', to: 'b19', points: 20, values: 20 });
-    const later = [{ ts: 'x1', value: 11.5 }, { ts: 'x2', value: 10.2 }];
+    const later = [
+      { ts: 'x1', value: 11.5 },
+      { ts: 'x2', value: 10.2 },
+    ];
     expect(evaluateChart({ chart: 'i-mr' }, later, JSON.parse(JSON.stringify(limits)))).toEqual(evaluateChart({ chart: 'i-mr' }, later, limits));
   });
 
@@ -57,12 +74,15 @@ describe('frozen limits', () => {
     expect(analyze({ chart: 'i-mr' }, shifted).centerLine).toBeCloseTo(limits.center + 1, 12);
   });
 
-  it('still give the chart\'s lines for an empty window, at the baseline\'s size', () => {
+  it("still give the chart's lines for an empty window, at the baseline's size", () => {
     const r = evaluateChart({ chart: 'i-mr' }, [], limits);
     expect(r).toMatchObject({ centerLine: limits.center, points: [], violations: [] });
     expect(r.ucl).toBeCloseTo(limits.center + 3 * limits.sigma!, 12);
     expect(r.secondary?.ucl).toBeCloseTo(3.267 * limits.spreadBar!, 12);
-    const p = computeLimits({ chart: 'p' }, [{ ts: 'a', defectives: 3, n: 50 }, { ts: 'b', defectives: 5, n: 50 }]);
+    const p = computeLimits({ chart: 'p' }, [
+      { ts: 'a', defectives: 3, n: 50 },
+      { ts: 'b', defectives: 5, n: 50 },
+    ]);
     expect(evaluateChart({ chart: 'p' }, [], p).ucl).toBeCloseTo(0.08 + 3 * Math.sqrt((0.08 * 0.92) / 50), 12);
   });
 
@@ -75,14 +95,58 @@ describe('refusals say what is wrong', () => {
   const cases: [string, () => unknown, RegExp][] = [
     ['unknown chart', () => analyze({ chart: 'pareto' as never }, []), /unknown chart "pareto"/],
     ['no grouping', () => analyze({ chart: 'xbar-r' }, [{ ts: 'a', value: 1 }]), /give each point a subgroup id or set subgroupSize/],
-    ['mixed ids', () => analyze({ chart: 'xbar-r' }, [{ ts: 'a', value: 1, subgroup: 1 }, { ts: 'b', value: 2 }]), /every point names its subgroup or none/],
-    ['subgroup of one', () => analyze({ chart: 'xbar-s' }, m([[1, 1], [1, 2], [2, 3]])), /subgroup 2 has 1 value; xbar-s needs at least 2/],
-    ['too big for R', () => analyze({ chart: 'xbar-r', subgroupSize: 26 }, Array.from({ length: 26 }, (_, i) => ({ ts: `${i}`, value: i }))), /at most 25 per subgroup \(use xbar-s\)/],
+    [
+      'mixed ids',
+      () =>
+        analyze({ chart: 'xbar-r' }, [
+          { ts: 'a', value: 1, subgroup: 1 },
+          { ts: 'b', value: 2 },
+        ]),
+      /every point names its subgroup or none/,
+    ],
+    [
+      'subgroup of one',
+      () =>
+        analyze(
+          { chart: 'xbar-s' },
+          m([
+            [1, 1],
+            [1, 2],
+            [2, 3],
+          ]),
+        ),
+      /subgroup 2 has 1 value; xbar-s needs at least 2/,
+    ],
+    [
+      'too big for R',
+      () =>
+        analyze(
+          { chart: 'xbar-r', subgroupSize: 26 },
+          Array.from({ length: 26 }, (_, i) => ({ ts: `${i}`, value: i })),
+        ),
+      /at most 25 per subgroup \(use xbar-s\)/,
+    ],
     ['bad size', () => analyze({ chart: 'xbar-r', subgroupSize: 1 }, []), /subgroupSize must be a whole number of at least 2/],
     ['empty baseline', () => analyze({ chart: 'xbar-r', subgroupSize: 5 }, [{ ts: 'a', value: 1 }]), /no complete subgroup/],
     ['one individual', () => analyze({ chart: 'i-mr' }, [{ ts: 'a', value: 1 }]), /at least 2 values/],
-    ['NaN', () => analyze({ chart: 'i-mr' }, [{ ts: 'a', value: Number.NaN }, { ts: 'b', value: 1 }]), /value of point 0 is not a finite number/],
-    ['huge', () => analyze({ chart: 'i-mr' }, [{ ts: 'a', value: 1e13 }, { ts: 'b', value: 1 }]), /beyond/],
+    [
+      'NaN',
+      () =>
+        analyze({ chart: 'i-mr' }, [
+          { ts: 'a', value: Number.NaN },
+          { ts: 'b', value: 1 },
+        ]),
+      /value of point 0 is not a finite number/,
+    ],
+    [
+      'huge',
+      () =>
+        analyze({ chart: 'i-mr' }, [
+          { ts: 'a', value: 1e13 },
+          { ts: 'b', value: 1 },
+        ]),
+      /beyond/,
+    ],
     ['no ts', () => analyze({ chart: 'i-mr' }, [{ ts: '', value: 1 }]), /point 0 has no timestamp/],
     ['too many defectives', () => analyze({ chart: 'p' }, [{ ts: 'a', defectives: 6, n: 5 }]), /6 defectives in 5 units/],
     ['fractional defects', () => analyze({ chart: 'c' }, [{ ts: 'a', defects: 1.5 }]), /whole number/],
@@ -96,10 +160,17 @@ describe('refusals say what is wrong', () => {
 });
 
 describe('contract view', () => {
-  it('lists each rule once per point, with the point\'s time, and the window\'s values as points', () => {
+  it("lists each rule once per point, with the point's time, and the window's values as points", () => {
     const values = [0, 0.1, -0.1, 0.05, -0.05, 0, 0.1, -0.1, 0, 0.02, 5];
-    const limits = computeLimits({ chart: 'i-mr' }, values.slice(0, 10).map((value, i) => ({ ts: `t${i}`, value })));
-    const r = analyze({ chart: 'i-mr' }, values.map((value, i) => ({ ts: `t${i}`, value })), { limits, rules: { ruleSet: 'western-electric', rules: [1] } });
+    const limits = computeLimits(
+      { chart: 'i-mr' },
+      values.slice(0, 10).map((value, i) => ({ ts: `t${i}`, value })),
+    );
+    const r = analyze(
+      { chart: 'i-mr' },
+      values.map((value, i) => ({ ts: `t${i}`, value })),
+      { limits, rules: { ruleSet: 'western-electric', rules: [1] } },
+    );
     // the jump to 5 is beyond the I chart's and the MR chart's limits: one entry
     expect(r.violations.map((v) => v.chart)).toEqual(['primary', 'secondary']);
     const view = contractView(r);

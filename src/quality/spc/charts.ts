@@ -182,7 +182,10 @@ function subgroupsOf(spec: VariablesSpec, points: readonly Measurement[]): { gro
   }
   const groups = raw.map((g) => {
     const n = g.values.length;
-    if (n < MIN_SUBGROUP) throw new SpcInputError(`subgroup ${JSON.stringify(g.id)} has ${n} value; ${spec.chart} needs at least ${MIN_SUBGROUP} per subgroup (use i-mr for individuals)`);
+    if (n < MIN_SUBGROUP)
+      throw new SpcInputError(
+        `subgroup ${JSON.stringify(g.id)} has ${n} value; ${spec.chart} needs at least ${MIN_SUBGROUP} per subgroup (use i-mr for individuals)`,
+      );
     if (spec.chart === 'xbar-r' && n > MAX_RANGE_SUBGROUP)
       throw new SpcInputError(`subgroup ${JSON.stringify(g.id)} has ${n} values; xbar-r takes at most ${MAX_RANGE_SUBGROUP} per subgroup (use xbar-s)`);
     const spread = spec.chart === 'xbar-r' ? Math.max(...g.values) - Math.min(...g.values) : sampleSd(g.values);
@@ -257,20 +260,41 @@ function evaluateVariables(spec: VariablesSpec, points: readonly Measurement[], 
     const values = points.map((p) => p.value);
     const mr = movingRanges(values);
     return {
-      points: points.map((p, index) => ({ index, ts: p.ts, value: p.value, ...(p.subgroup !== undefined ? { subgroup: p.subgroup } : {}), n: 1, centerLine: center, ucl: center + 3 * sigma, lcl: center - 3 * sigma })),
+      points: points.map((p, index) => ({
+        index,
+        ts: p.ts,
+        value: p.value,
+        ...(p.subgroup !== undefined ? { subgroup: p.subgroup } : {}),
+        n: 1,
+        centerLine: center,
+        ucl: center + 3 * sigma,
+        lcl: center - 3 * sigma,
+      })),
       sigma: points.map(() => sigma),
       secondary: {
         chart: 'mr',
         centerLine: mrBar,
         ucl: MR_SPAN_FACTORS.D4 * mrBar,
         lcl: MR_SPAN_FACTORS.D3 * mrBar,
-        points: points.map((p, index) => ({ index, ts: p.ts, value: index === 0 ? null : mr[index - 1], centerLine: mrBar, ucl: MR_SPAN_FACTORS.D4 * mrBar, lcl: MR_SPAN_FACTORS.D3 * mrBar })),
+        points: points.map((p, index) => ({
+          index,
+          ts: p.ts,
+          value: index === 0 ? null : mr[index - 1],
+          centerLine: mrBar,
+          ucl: MR_SPAN_FACTORS.D4 * mrBar,
+          lcl: MR_SPAN_FACTORS.D3 * mrBar,
+        })),
       },
       pending: 0,
     };
   }
   const { groups, pending } = subgroupsOf(spec, points);
-  const out: Evaluated = { points: [], sigma: [], secondary: { chart: spec.chart === 'xbar-r' ? 'r' : 's', centerLine: null, ucl: null, lcl: null, points: [] }, pending };
+  const out: Evaluated = {
+    points: [],
+    sigma: [],
+    secondary: { chart: spec.chart === 'xbar-r' ? 'r' : 's', centerLine: null, ucl: null, lcl: null, points: [] },
+    pending,
+  };
   groups.forEach((g, index) => {
     const n = g.values.length;
     const bar = n === limits.subgroupSize && limits.spreadBar !== null ? limits.spreadBar : d2Or(spec.chart as 'xbar-r' | 'xbar-s', n) * sigma;
@@ -282,7 +306,16 @@ function evaluateVariables(spec: VariablesSpec, points: readonly Measurement[], 
       const f = sdFactors(n);
       [half, lo, hi] = [f.A3 * bar, f.B3 * bar, f.B4 * bar];
     }
-    out.points.push({ index, ts: g.ts, value: g.mean, ...(g.id !== undefined ? { subgroup: g.id } : {}), n, centerLine: center, ucl: center + half, lcl: center - half });
+    out.points.push({
+      index,
+      ts: g.ts,
+      value: g.mean,
+      ...(g.id !== undefined ? { subgroup: g.id } : {}),
+      n,
+      centerLine: center,
+      ucl: center + half,
+      lcl: center - half,
+    });
     out.sigma.push(half / 3);
     out.secondary!.points.push({ index, ts: g.ts, value: g.spread, centerLine: bar, ucl: hi, lcl: lo });
   });
@@ -373,11 +406,18 @@ function checkLimits(chart: ChartType, limits: ControlLimits): void {
   const n = limits.subgroupSize;
   const sizeOk =
     n === null ||
-    (chart === 'i-mr' ? n === 1 : chart === 'xbar-r' ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= MAX_RANGE_SUBGROUP : chart === 'xbar-s' ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= 1e6 : typeof n === 'number' && n > 0 && n <= MAX_MAGNITUDE);
+    (chart === 'i-mr'
+      ? n === 1
+      : chart === 'xbar-r'
+        ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= MAX_RANGE_SUBGROUP
+        : chart === 'xbar-s'
+          ? Number.isInteger(n) && n >= MIN_SUBGROUP && n <= 1e6
+          : typeof n === 'number' && n > 0 && n <= MAX_MAGNITUDE);
   if (!sizeOk) throw new SpcInputError(`the limits' subgroup size ${JSON.stringify(n)} does not fit a ${chart} chart`);
   if (limits.spreadBar !== null && !(typeof limits.spreadBar === 'number' && Number.isFinite(limits.spreadBar) && limits.spreadBar >= 0))
-    throw new SpcInputError('the limits\' average spread must be a finite number of at least 0, or null');
-  if (Math.abs(limits.center) > MAX_MAGNITUDE || (limits.sigma !== null && limits.sigma > MAX_MAGNITUDE)) throw new SpcInputError(`the limits are beyond ±${MAX_MAGNITUDE}`);
+    throw new SpcInputError("the limits' average spread must be a finite number of at least 0, or null");
+  if (Math.abs(limits.center) > MAX_MAGNITUDE || (limits.sigma !== null && limits.sigma > MAX_MAGNITUDE))
+    throw new SpcInputError(`the limits are beyond ±${MAX_MAGNITUDE}`);
 }
 
 /** Estimates the chart's limits from a baseline window; store the result and pass it to evaluateChart from then on. */
@@ -397,7 +437,12 @@ const same = (xs: number[]): number | null => (xs.length && xs.every((x) => x ==
 export function evaluateChart(spec: VariablesSpec, data: readonly Measurement[], limits: ControlLimits, rules?: RuleSelection): ChartResult;
 export function evaluateChart(spec: AttributesSpec, data: readonly Count[], limits: ControlLimits, rules?: RuleSelection): ChartResult;
 export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | readonly Count[], limits: ControlLimits, rules?: RuleSelection): ChartResult;
-export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | readonly Count[], limits: ControlLimits, rules: RuleSelection = DEFAULT_RULES): ChartResult {
+export function evaluateChart(
+  spec: ChartSpec,
+  data: readonly Measurement[] | readonly Count[],
+  limits: ControlLimits,
+  rules: RuleSelection = DEFAULT_RULES,
+): ChartResult {
   checkChart(spec?.chart);
   if (limits && typeof limits === 'object')
     limits = { ...limits, sigma: limits.sigma ?? null, spreadBar: limits.spreadBar ?? null, subgroupSize: limits.subgroupSize ?? null };
@@ -414,7 +459,12 @@ export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | re
     lcl: ev.points.map((p) => p.lcl),
     sigma: ev.sigma,
   };
-  const violations: Violation[] = findViolations(series, rules).map((h) => ({ ...h, ruleSet: rules.ruleSet, chart: 'primary' as const, ts: ev.points[h.index].ts }));
+  const violations: Violation[] = findViolations(series, rules).map((h) => ({
+    ...h,
+    ruleSet: rules.ruleSet,
+    chart: 'primary' as const,
+    ts: ev.points[h.index].ts,
+  }));
   if (ev.secondary && rules.rules.includes(1)) {
     for (const p of ev.secondary.points)
       if (p.value !== null && (p.value > p.ucl || p.value < p.lcl))
@@ -431,9 +481,18 @@ export function evaluateChart(spec: ChartSpec, data: readonly Measurement[] | re
   };
   return {
     chart: spec.chart,
-    centerLine: scalar((p) => p.centerLine, () => nominal?.primary[0] ?? null),
-    ucl: scalar((p) => p.ucl, () => nominal?.primary[1] ?? null),
-    lcl: scalar((p) => p.lcl, () => nominal?.primary[2] ?? null),
+    centerLine: scalar(
+      (p) => p.centerLine,
+      () => nominal?.primary[0] ?? null,
+    ),
+    ucl: scalar(
+      (p) => p.ucl,
+      () => nominal?.primary[1] ?? null,
+    ),
+    lcl: scalar(
+      (p) => p.lcl,
+      () => nominal?.primary[2] ?? null,
+    ),
     points: ev.points,
     secondary,
     violations,
@@ -456,9 +515,15 @@ function nominalLimits(chart: ChartType, limits: ControlLimits): { primary: numb
   const sigma = limits.sigma!;
   if (chart === 'i-mr') {
     const mrBar = limits.spreadBar ?? MR_SPAN_FACTORS.d2 * sigma;
-    return { primary: [limits.center, limits.center + 3 * sigma, limits.center - 3 * sigma], secondary: [mrBar, MR_SPAN_FACTORS.D4 * mrBar, MR_SPAN_FACTORS.D3 * mrBar] };
+    return {
+      primary: [limits.center, limits.center + 3 * sigma, limits.center - 3 * sigma],
+      secondary: [mrBar, MR_SPAN_FACTORS.D4 * mrBar, MR_SPAN_FACTORS.D3 * mrBar],
+    };
   }
   const bar = limits.spreadBar ?? d2Or(chart as 'xbar-r' | 'xbar-s', n) * sigma;
-  const [half, lo, hi] = chart === 'xbar-r' ? [rangeFactors(n).A2 * bar, rangeFactors(n).D3 * bar, rangeFactors(n).D4 * bar] : [sdFactors(n).A3 * bar, sdFactors(n).B3 * bar, sdFactors(n).B4 * bar];
+  const [half, lo, hi] =
+    chart === 'xbar-r'
+      ? [rangeFactors(n).A2 * bar, rangeFactors(n).D3 * bar, rangeFactors(n).D4 * bar]
+      : [sdFactors(n).A3 * bar, sdFactors(n).B3 * bar, sdFactors(n).B4 * bar];
   return { primary: [limits.center, limits.center + half, limits.center - half], secondary: [bar, hi, lo] };
 }

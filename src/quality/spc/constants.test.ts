@@ -6,15 +6,27 @@ import { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors 
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 const phi = (x: number) => 0.5 * erfc(-x / Math.SQRT2);
 
 /** d2(n) = E[range of n standard normals] = ∫ 1 − Φ(x)ⁿ − (1 − Φ(x))ⁿ dx, by Simpson's rule on [−12, 12]. */
 function d2ByIntegration(n: number): number {
-  const a = -12, b = 12, steps = 4800, h = (b - a) / steps;
+  const a = -12,
+    b = 12,
+    steps = 4800,
+    h = (b - a) / steps;
   const f = (x: number) => 1 - phi(x) ** n - (1 - phi(x)) ** n;
   let sum = f(a) + f(b);
   for (let i = 1; i < steps; i++) sum += f(a + i * h) * (i % 2 ? 4 : 2);
@@ -24,7 +36,7 @@ function d2ByIntegration(n: number): number {
 const sizes = Array.from({ length: MAX_RANGE_SUBGROUP - MIN_SUBGROUP + 1 }, (_, i) => i + MIN_SUBGROUP);
 
 describe('range factors (A2, D3, D4, d2, d3) for n = 2..25', () => {
-  it.each(sizes)('n = %i: d2 matches the integral, and A2, D3, D4 follow from d2 and d3 to the table\'s rounding', (n) => {
+  it.each(sizes)("n = %i: d2 matches the integral, and A2, D3, D4 follow from d2 and d3 to the table's rounding", (n) => {
     const f = rangeFactors(n);
     expect(Math.abs(f.d2 - d2ByIntegration(n))).toBeLessThan(0.0006);
     expect(Math.abs(f.A2 - 3 / (f.d2 * Math.sqrt(n)))).toBeLessThan(0.0011);

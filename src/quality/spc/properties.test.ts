@@ -3,10 +3,28 @@
 // SpcInputError rather than a crash.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, capability, computeLimits, evaluateChart, histogram, SpcInputError, type Count, type Measurement, type SpcReport, type VariablesSpec } from '../index.ts';
+import {
+  analyze,
+  capability,
+  computeLimits,
+  evaluateChart,
+  histogram,
+  SpcInputError,
+  type Count,
+  type Measurement,
+  type SpcReport,
+  type VariablesSpec,
+} from '../index.ts';
 
 const value = fc.integer({ min: -1_000_000, max: 1_000_000 }).map((x) => x / 1000);
-const variablesSpec = fc.constantFrom<VariablesSpec>({ chart: 'xbar-r', subgroupSize: 2 }, { chart: 'xbar-r', subgroupSize: 5 }, { chart: 'xbar-r', subgroupSize: 25 }, { chart: 'xbar-s', subgroupSize: 3 }, { chart: 'xbar-s', subgroupSize: 30 }, { chart: 'i-mr' });
+const variablesSpec = fc.constantFrom<VariablesSpec>(
+  { chart: 'xbar-r', subgroupSize: 2 },
+  { chart: 'xbar-r', subgroupSize: 5 },
+  { chart: 'xbar-r', subgroupSize: 25 },
+  { chart: 'xbar-s', subgroupSize: 3 },
+  { chart: 'xbar-s', subgroupSize: 30 },
+  { chart: 'i-mr' },
+);
 const variablesCase = variablesSpec.chain((spec) =>
   fc.record({ spec: fc.constant(spec), values: fc.array(value, { minLength: 2 * (spec.subgroupSize ?? 1), maxLength: 60 }) }),
 );
@@ -38,7 +56,8 @@ describe('variables charts', () => {
   it('move centre line and limits with a shift of every value, and keep the spread charts, Cp and Pp (Cpk, Ppk too when the spec moves along)', () => {
     fc.assert(
       fc.property(variablesCase, value, fc.integer({ min: -1000, max: 1000 }), ({ spec, values }, k, width) => {
-        const lsl = -Math.abs(width) - 1, usl = Math.abs(width) + 1;
+        const lsl = -Math.abs(width) - 1,
+          usl = Math.abs(width) + 1;
         const a = analyze(spec, toData(values), { spec: { lsl, usl } });
         const b = analyze(spec, toData(values.map((v) => v + k)), { spec: { lsl: lsl + k, usl: usl + k } });
         const scale = 1e3 + Math.abs(k);
@@ -54,7 +73,7 @@ describe('variables charts', () => {
           const [x, y] = [a.capability![key], b.capability![key]];
           // an index is a ratio over a sigma; compare relative to its size
           if (x !== null && y !== null) expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(x)));
-          else expect(x === null && y === null || (Math.abs(x ?? y!) > 1e6)).toBe(true);
+          else expect((x === null && y === null) || Math.abs(x ?? y!) > 1e6).toBe(true);
         }
       }),
     );
@@ -140,16 +159,21 @@ describe('no NaN or Infinity on any finite input', () => {
   const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
   it('variables: every number in the report is finite, or the input is refused as such', () => {
     fc.assert(
-      fc.property(variablesSpec, fc.array(fc.oneof(finite, value), { maxLength: 40 }), fc.option(fc.record({ lsl: fc.option(finite), usl: fc.option(finite) })), (spec, values, specLimits) => {
-        let r: SpcReport;
-        try {
-          r = analyze(spec, toData(values), { spec: specLimits ?? {} });
-        } catch (e) {
-          expect(e).toBeInstanceOf(SpcInputError);
-          return;
-        }
-        expect(numbers(r).filter((x) => !Number.isFinite(x))).toEqual([]);
-      }),
+      fc.property(
+        variablesSpec,
+        fc.array(fc.oneof(finite, value), { maxLength: 40 }),
+        fc.option(fc.record({ lsl: fc.option(finite), usl: fc.option(finite) })),
+        (spec, values, specLimits) => {
+          let r: SpcReport;
+          try {
+            r = analyze(spec, toData(values), { spec: specLimits ?? {} });
+          } catch (e) {
+            expect(e).toBeInstanceOf(SpcInputError);
+            return;
+          }
+          expect(numbers(r).filter((x) => !Number.isFinite(x))).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -160,7 +184,14 @@ describe('no NaN or Infinity on any finite input', () => {
       expect(c).toMatchObject({ cp: null, cpk: null, pp: null, ppk: null, cpl: null, cpu: null, ppl: null, ppu: null });
       expect(numbers(c).every(Number.isFinite)).toBe(true);
     }
-    expect(analyze({ chart: 'i-mr' }, toData([5, 5, 5]), { spec: { lsl: 0, usl: 10 } }).capability).toMatchObject({ cp: null, cpk: null, pp: null, ppk: null, sigmaWithin: 0, sigmaOverall: 0 });
+    expect(analyze({ chart: 'i-mr' }, toData([5, 5, 5]), { spec: { lsl: 0, usl: 10 } }).capability).toMatchObject({
+      cp: null,
+      cpk: null,
+      pp: null,
+      ppk: null,
+      sigmaWithin: 0,
+      sigmaOverall: 0,
+    });
   });
 });
 
@@ -206,8 +237,21 @@ describe('capability and histogram', () => {
 describe('bounded fuzz: malformed input is refused with SpcInputError, never another error', () => {
   it('holds for stored limits that come back damaged', () => {
     const num = fc.oneof(fc.double(), fc.integer({ min: -3, max: 40 }), fc.constant(null), fc.constant(undefined), fc.string({ maxLength: 2 }));
-    const limits = fc.record({ chart: fc.constantFrom('xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'), center: num, sigma: num, spreadBar: num, subgroupSize: num }, { requiredKeys: ['chart'] });
-    const data = fc.array(fc.record({ ts: fc.constant('t'), value: value, subgroup: fc.integer({ min: 1, max: 3 }), defects: fc.nat(9), defectives: fc.nat(3), n: fc.integer({ min: 3, max: 9 }) }), { maxLength: 12 });
+    const limits = fc.record(
+      { chart: fc.constantFrom('xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'), center: num, sigma: num, spreadBar: num, subgroupSize: num },
+      { requiredKeys: ['chart'] },
+    );
+    const data = fc.array(
+      fc.record({
+        ts: fc.constant('t'),
+        value: value,
+        subgroup: fc.integer({ min: 1, max: 3 }),
+        defects: fc.nat(9),
+        defectives: fc.nat(3),
+        n: fc.integer({ min: 3, max: 9 }),
+      }),
+      { maxLength: 12 },
+    );
     fc.assert(
       fc.property(limits, data, (l, rows) => {
         try {
@@ -221,23 +265,52 @@ describe('bounded fuzz: malformed input is refused with SpcInputError, never ano
     );
   });
 
-  const junk = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 3 }), fc.double(), fc.integer({ min: -5, max: 60 }), fc.boolean(), fc.constant({}), fc.constant([]));
-  const row = fc.record({ ts: fc.oneof(fc.constant('t'), junk), value: fc.oneof(value, junk), subgroup: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 4 }), junk), defects: fc.oneof(fc.nat(30), junk), defectives: fc.oneof(fc.nat(30), junk), n: fc.oneof(fc.integer({ min: 1, max: 40 }), junk) }, { requiredKeys: [] });
+  const junk = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string({ maxLength: 3 }),
+    fc.double(),
+    fc.integer({ min: -5, max: 60 }),
+    fc.boolean(),
+    fc.constant({}),
+    fc.constant([]),
+  );
+  const row = fc.record(
+    {
+      ts: fc.oneof(fc.constant('t'), junk),
+      value: fc.oneof(value, junk),
+      subgroup: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 4 }), junk),
+      defects: fc.oneof(fc.nat(30), junk),
+      defectives: fc.oneof(fc.nat(30), junk),
+      n: fc.oneof(fc.integer({ min: 1, max: 40 }), junk),
+    },
+    { requiredKeys: [] },
+  );
   const chart = fc.oneof(fc.constantFrom('xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'), junk);
-  const rules = fc.record({ ruleSet: fc.oneof(fc.constantFrom('nelson', 'western-electric'), junk), rules: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 4 }) });
+  const rules = fc.record({
+    ruleSet: fc.oneof(fc.constantFrom('nelson', 'western-electric'), junk),
+    rules: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 4 }),
+  });
   it('holds over random charts, rows, subgroup sizes, rule selections and frozen limits', () => {
     fc.assert(
-      fc.property(chart, fc.array(row, { maxLength: 40 }), fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 30 }), junk), rules, fc.boolean(), (c, rows, size, sel, freeze) => {
-        const spec = { chart: c, subgroupSize: size } as VariablesSpec;
-        try {
-          const limits = freeze ? computeLimits(spec, rows.slice(0, 10) as Measurement[]) : undefined;
-          const r = limits ? evaluateChart(spec, rows as Measurement[], limits, sel as never) : analyze(spec, rows as Measurement[], { rules: sel as never });
-          expect(numbers(r).filter((x) => !Number.isFinite(x))).toEqual([]);
-        } catch (e) {
-          if (!(e instanceof SpcInputError)) throw e;
-          expect(e.message.length).toBeGreaterThan(10);
-        }
-      }),
+      fc.property(
+        chart,
+        fc.array(row, { maxLength: 40 }),
+        fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 30 }), junk),
+        rules,
+        fc.boolean(),
+        (c, rows, size, sel, freeze) => {
+          const spec = { chart: c, subgroupSize: size } as VariablesSpec;
+          try {
+            const limits = freeze ? computeLimits(spec, rows.slice(0, 10) as Measurement[]) : undefined;
+            const r = limits ? evaluateChart(spec, rows as Measurement[], limits, sel as never) : analyze(spec, rows as Measurement[], { rules: sel as never });
+            expect(numbers(r).filter((x) => !Number.isFinite(x))).toEqual([]);
+          } catch (e) {
+            if (!(e instanceof SpcInputError)) throw e;
+            expect(e.message.length).toBeGreaterThan(10);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -24,27 +24,94 @@ interface Case {
 }
 
 const SHARED = {
-  beyond3: { fires: [0, 0.2, 3.01], index: 2, points: [2], nearMisses: [[0, 3, -3], [2.99, -2.99]] },
-  twoOfThree: { fires: [0, 2.5, 0.3, 2.1], index: 3, points: [1, 3], nearMisses: [[2.5, 0, 0, 2.5], [2.5, 0.3, -2.5], [0, 2, 2, 0], [1.9, 2.5, 1.9]] },
-  fourOfFive: { fires: [0, 1.5, 1.2, -0.3, 1.1, 2.5], index: 5, points: [1, 2, 4, 5], nearMisses: [[1.5, 1.5, 0, 0, 1.5, 1.5], [1.5, 1.5, -1.5, 1.5, 0.5], [1, 1, 1, 1, 1]] },
+  beyond3: {
+    fires: [0, 0.2, 3.01],
+    index: 2,
+    points: [2],
+    nearMisses: [
+      [0, 3, -3],
+      [2.99, -2.99],
+    ],
+  },
+  twoOfThree: {
+    fires: [0, 2.5, 0.3, 2.1],
+    index: 3,
+    points: [1, 3],
+    nearMisses: [
+      [2.5, 0, 0, 2.5],
+      [2.5, 0.3, -2.5],
+      [0, 2, 2, 0],
+      [1.9, 2.5, 1.9],
+    ],
+  },
+  fourOfFive: {
+    fires: [0, 1.5, 1.2, -0.3, 1.1, 2.5],
+    index: 5,
+    points: [1, 2, 4, 5],
+    nearMisses: [
+      [1.5, 1.5, 0, 0, 1.5, 1.5],
+      [1.5, 1.5, -1.5, 1.5, 0.5],
+      [1, 1, 1, 1, 1],
+    ],
+  },
 };
 
 const NELSON: Case[] = [
   { rule: 1, ...SHARED.beyond3 },
-  { rule: 2, fires: [-0.1, ...rep(0.4, 9)], index: 9, points: [1, 2, 3, 4, 5, 6, 7, 8, 9], nearMisses: [rep(0.4, 8), [...rep(0.4, 4), 0, ...rep(0.4, 4)], [...rep(-0.4, 8), 0.4]] },
-  { rule: 3, fires: [0.5, -0.5, -0.4, -0.2, 0, 0.3, 1.2], index: 6, points: [1, 2, 3, 4, 5, 6], nearMisses: [[-0.5, -0.4, -0.2, 0, 0.3], [-0.5, -0.4, -0.2, -0.2, 0.3, 1.2], [1, 0.9, 0.8, 0.7, 0.8, 0.6]] },
-  { rule: 4, fires: alt(0.5, -0.5, 14), index: 13, points: [...Array(14).keys()], nearMisses: [alt(0.5, -0.5, 13), [...alt(0.5, -0.5, 7), 0.5, ...alt(-0.5, 0.5, 6)], [...alt(0.5, -0.5, 6), 0.6, 0.7, ...alt(-0.5, 0.5, 6)]] },
+  {
+    rule: 2,
+    fires: [-0.1, ...rep(0.4, 9)],
+    index: 9,
+    points: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    nearMisses: [rep(0.4, 8), [...rep(0.4, 4), 0, ...rep(0.4, 4)], [...rep(-0.4, 8), 0.4]],
+  },
+  {
+    rule: 3,
+    fires: [0.5, -0.5, -0.4, -0.2, 0, 0.3, 1.2],
+    index: 6,
+    points: [1, 2, 3, 4, 5, 6],
+    nearMisses: [
+      [-0.5, -0.4, -0.2, 0, 0.3],
+      [-0.5, -0.4, -0.2, -0.2, 0.3, 1.2],
+      [1, 0.9, 0.8, 0.7, 0.8, 0.6],
+    ],
+  },
+  {
+    rule: 4,
+    fires: alt(0.5, -0.5, 14),
+    index: 13,
+    points: [...Array(14).keys()],
+    nearMisses: [alt(0.5, -0.5, 13), [...alt(0.5, -0.5, 7), 0.5, ...alt(-0.5, 0.5, 6)], [...alt(0.5, -0.5, 6), 0.6, 0.7, ...alt(-0.5, 0.5, 6)]],
+  },
   { rule: 5, ...SHARED.twoOfThree },
   { rule: 6, ...SHARED.fourOfFive },
-  { rule: 7, fires: [2, ...alt(0.9, -0.9, 15)], index: 15, points: [...Array(15).keys()].map((k) => k + 1), nearMisses: [alt(0.9, -0.9, 14), [...alt(0.9, -0.9, 7), 1, ...alt(0.9, -0.9, 7)]] },
-  { rule: 8, fires: [0, ...alt(1.1, -1.5, 8)], index: 8, points: [1, 2, 3, 4, 5, 6, 7, 8], nearMisses: [alt(1.1, -1.5, 7), [...alt(1.1, -1.5, 4), 1, ...alt(1.1, -1.5, 3)], [...alt(2, -2, 4), 0.2, ...alt(2, -2, 4)]] },
+  {
+    rule: 7,
+    fires: [2, ...alt(0.9, -0.9, 15)],
+    index: 15,
+    points: [...Array(15).keys()].map((k) => k + 1),
+    nearMisses: [alt(0.9, -0.9, 14), [...alt(0.9, -0.9, 7), 1, ...alt(0.9, -0.9, 7)]],
+  },
+  {
+    rule: 8,
+    fires: [0, ...alt(1.1, -1.5, 8)],
+    index: 8,
+    points: [1, 2, 3, 4, 5, 6, 7, 8],
+    nearMisses: [alt(1.1, -1.5, 7), [...alt(1.1, -1.5, 4), 1, ...alt(1.1, -1.5, 3)], [...alt(2, -2, 4), 0.2, ...alt(2, -2, 4)]],
+  },
 ];
 
 const WESTERN_ELECTRIC: Case[] = [
   { rule: 1, ...SHARED.beyond3 },
   { rule: 2, ...SHARED.twoOfThree },
   { rule: 3, ...SHARED.fourOfFive },
-  { rule: 4, fires: [0.1, ...rep(-0.3, 8)], index: 8, points: [1, 2, 3, 4, 5, 6, 7, 8], nearMisses: [rep(-0.3, 7), [...rep(-0.3, 4), 0, ...rep(-0.3, 4)], [...rep(-0.3, 7), 0.3]] },
+  {
+    rule: 4,
+    fires: [0.1, ...rep(-0.3, 8)],
+    index: 8,
+    points: [1, 2, 3, 4, 5, 6, 7, 8],
+    nearMisses: [rep(-0.3, 7), [...rep(-0.3, 4), 0, ...rep(-0.3, 4)], [...rep(-0.3, 7), 0.3]],
+  },
 ];
 
 describe.each([
@@ -61,8 +128,22 @@ describe.each([
       expect(found.map((v) => v.index)).toEqual([c.index]);
     });
     it('fires on the mirror image too', () => {
-      if (c.rule === 4 && ruleSet === 'nelson') expect(at(ruleSet, c.rule, c.fires.map((v) => -v))).toEqual([c.index]);
-      else expect(at(ruleSet, c.rule, c.fires.map((v) => -v))).toContain(c.index);
+      if (c.rule === 4 && ruleSet === 'nelson')
+        expect(
+          at(
+            ruleSet,
+            c.rule,
+            c.fires.map((v) => -v),
+          ),
+        ).toEqual([c.index]);
+      else
+        expect(
+          at(
+            ruleSet,
+            c.rule,
+            c.fires.map((v) => -v),
+          ),
+        ).toContain(c.index);
     });
     it.each(c.nearMisses.map((m, i) => [i, m] as const))('does not fire on near miss %i', (_i, values) => {
       expect(at(ruleSet, c.rule, values)).toEqual([]);
@@ -81,13 +162,25 @@ describe('run rules', () => {
     expect(at('nelson', 6, [1.5, 1.5, 1.5, 1.5])).toEqual([3]);
   });
 
-  it('measure zones in each point\'s own sigma on a p chart with varying n', () => {
-    const limits: ControlLimits = { chart: 'p', center: 0.1, sigma: null, spreadBar: null, subgroupSize: null, baseline: { from: 'a', to: 'b', points: 1, values: 1 } };
+  it("measure zones in each point's own sigma on a p chart with varying n", () => {
+    const limits: ControlLimits = {
+      chart: 'p',
+      center: 0.1,
+      sigma: null,
+      spreadBar: null,
+      subgroupSize: null,
+      baseline: { from: 'a', to: 'b', points: 1, values: 1 },
+    };
     // p = 0.16 is beyond 2σ for n = 400 (σ = 0.015) but within 1σ for n = 25 (σ = 0.06)
     const big = { defectives: 64, n: 400 };
     const small = { defectives: 4, n: 25 };
     const r = (rows: { defectives: number; n: number }[]) =>
-      evaluateChart({ chart: 'p' }, rows.map((x, i) => ({ ts: `t${i}`, ...x })), limits, { ruleSet: 'nelson', rules: [5] }).violations.map((v) => v.index);
+      evaluateChart(
+        { chart: 'p' },
+        rows.map((x, i) => ({ ts: `t${i}`, ...x })),
+        limits,
+        { ruleSet: 'nelson', rules: [5] },
+      ).violations.map((v) => v.index);
     expect(r([big, small, big])).toEqual([2]);
     expect(r([small, small, big])).toEqual([]);
   });
@@ -97,7 +190,11 @@ describe('run rules', () => {
     const data = [...rep(5, 15), 5.001].map((value, i) => ({ ts: `t${i}`, value }));
     const v = evaluateChart({ chart: 'i-mr' }, data, flat, { ruleSet: 'nelson', rules: [1, 7] }).violations;
     // the moving range of 0.001 is beyond the MR chart's zero limit as well
-    expect(v.map((x) => [x.rule, x.index, x.chart])).toEqual([[7, 14, 'primary'], [1, 15, 'primary'], [1, 15, 'secondary']]);
+    expect(v.map((x) => [x.rule, x.index, x.chart])).toEqual([
+      [7, 14, 'primary'],
+      [1, 15, 'primary'],
+      [1, 15, 'secondary'],
+    ]);
   });
 
   it('refuse an unknown rule set or rule number with a clear error', () => {
@@ -119,8 +216,14 @@ function zone(z: number): string {
 function oracle(ruleSet: RuleSet, rule: number, z: number[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < z.length; i++) {
-    const zs = z.slice(0, i + 1).map(zone).join('');
-    const steps = z.slice(1, i + 1).map((v, k) => (v > z[k] ? 'U' : v < z[k] ? 'D' : '=')).join('');
+    const zs = z
+      .slice(0, i + 1)
+      .map(zone)
+      .join('');
+    const steps = z
+      .slice(1, i + 1)
+      .map((v, k) => (v > z[k] ? 'U' : v < z[k] ? 'D' : '='))
+      .join('');
     const tail = (n: number) => zs.slice(-n);
     const countIn = (s: string, cls: RegExp) => [...s].filter((ch) => cls.test(ch)).length;
     const key = `${ruleSet}:${rule}`;
@@ -145,7 +248,10 @@ function oracle(ruleSet: RuleSet, rule: number, z: number[]): number[] {
 describe('run rules agree with an independent statement of each rule on random sequences', () => {
   // values on and around every zone boundary, with repeats so ties and centre-line points occur
   const value = fc.constantFrom(-3.5, -3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5);
-  const all: [RuleSet, number][] = [...NELSON_RULES.map((r) => ['nelson', r] as [RuleSet, number]), ...WESTERN_ELECTRIC_RULES.map((r) => ['western-electric', r] as [RuleSet, number])];
+  const all: [RuleSet, number][] = [
+    ...NELSON_RULES.map((r) => ['nelson', r] as [RuleSet, number]),
+    ...WESTERN_ELECTRIC_RULES.map((r) => ['western-electric', r] as [RuleSet, number]),
+  ];
   it.each(all)('%s rule %i', (ruleSet, rule) => {
     fc.assert(
       fc.property(fc.array(fc.oneof(value, fc.constantFrom(0.5, -0.5)), { maxLength: 40 }), (z) => {

@@ -69,55 +69,65 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const beyondLimits: Detector = (s, i) => (s.value[i] > s.ucl[i] || s.value[i] < s.lcl[i] ? [i] : null);
 
 /** `length` points in a row strictly on one side; a point on the centre line breaks the run. */
-const sameSide = (length: number): Detector => (_s, i, z) => {
-  if (i < length - 1) return null;
-  const side = Math.sign(z[i]);
-  if (side === 0) return null;
-  for (let j = i - length + 1; j < i; j++) if (Math.sign(z[j]) !== side) return null;
-  return range(i - length + 1, i);
-};
+const sameSide =
+  (length: number): Detector =>
+  (_s, i, z) => {
+    if (i < length - 1) return null;
+    const side = Math.sign(z[i]);
+    if (side === 0) return null;
+    for (let j = i - length + 1; j < i; j++) if (Math.sign(z[j]) !== side) return null;
+    return range(i - length + 1, i);
+  };
 
 /** `length` points steadily rising or falling (length − 1 strict steps the same way; a tie breaks the trend). */
-const trend = (length: number): Detector => (s, i) => {
-  if (i < length - 1) return null;
-  const dir = Math.sign(s.value[i] - s.value[i - 1]);
-  if (dir === 0) return null;
-  for (let j = i - length + 2; j < i; j++) if (Math.sign(s.value[j] - s.value[j - 1]) !== dir) return null;
-  return range(i - length + 1, i);
-};
+const trend =
+  (length: number): Detector =>
+  (s, i) => {
+    if (i < length - 1) return null;
+    const dir = Math.sign(s.value[i] - s.value[i - 1]);
+    if (dir === 0) return null;
+    for (let j = i - length + 2; j < i; j++) if (Math.sign(s.value[j] - s.value[j - 1]) !== dir) return null;
+    return range(i - length + 1, i);
+  };
 
 /** `length` points alternating up and down (length − 1 steps, each the opposite way of the one before; ties break). */
-const alternating = (length: number): Detector => (s, i) => {
-  if (i < length - 1) return null;
-  let prev = 0;
-  for (let j = i - length + 2; j <= i; j++) {
-    const dir = Math.sign(s.value[j] - s.value[j - 1]);
-    if (dir === 0 || dir === prev) return null;
-    prev = dir;
-  }
-  return range(i - length + 1, i);
-};
+const alternating =
+  (length: number): Detector =>
+  (s, i) => {
+    if (i < length - 1) return null;
+    let prev = 0;
+    for (let j = i - length + 2; j <= i; j++) {
+      const dir = Math.sign(s.value[j] - s.value[j - 1]);
+      if (dir === 0 || dir === prev) return null;
+      prev = dir;
+    }
+    return range(i - length + 1, i);
+  };
 
 /**
  * `count` of the last `window` points beyond `k`σ on one side, the newest among them (otherwise the pattern was already
  * complete at an earlier point). At the start of a chart the window is what exists: two points beyond 2σ at indexes 0
  * and 1 already make "2 of 3", whatever the third will be.
  */
-const kOfM = (count: number, window: number, k: number): Detector => (_s, i, z) => {
-  for (const side of [1, -1]) {
-    if (side * z[i] <= k) continue;
-    const hits = range(Math.max(0, i - window + 1), i).filter((j) => side * z[j] > k);
-    if (hits.length >= count) return hits;
-  }
-  return null;
-};
+const kOfM =
+  (count: number, window: number, k: number): Detector =>
+  (_s, i, z) => {
+    for (const side of [1, -1]) {
+      if (side * z[i] <= k) continue;
+      const hits = range(Math.max(0, i - window + 1), i).filter((j) => side * z[j] > k);
+      if (hits.length >= count) return hits;
+    }
+    return null;
+  };
 
 /** `length` points in a row all within (`inside`) or all outside 1σ of the centre line. */
-const band = (length: number, inside: boolean): Detector => (_s, i, z) => {
-  if (i < length - 1) return null;
-  for (let j = i - length + 1; j <= i; j++) if (inside ? !(Math.abs(z[j]) < 1) : !(Math.abs(z[j]) > 1)) return null;
-  return range(i - length + 1, i);
-};
+const band =
+  (length: number, inside: boolean): Detector =>
+  (_s, i, z) => {
+    if (i < length - 1) return null;
+    for (let j = i - length + 1; j <= i; j++) if (inside ? !(Math.abs(z[j]) < 1) : !(Math.abs(z[j]) > 1)) return null;
+    return range(i - length + 1, i);
+  };
 
 const DETECTORS: Record<RuleSet, Record<number, Detector>> = {
   nelson: {

@@ -8,22 +8,48 @@ import { analyze, computeLimits, contractView, evaluateChart, type Count, type M
 // piston rings, 25 phase-I subgroups of 5, then 15 phase-II subgroups; as distributed in the qcc R package
 // (data/pistonrings.txt).
 const PHASE_1 = [
-  [74.03, 74.002, 74.019, 73.992, 74.008], [73.995, 73.992, 74.001, 74.011, 74.004], [73.988, 74.024, 74.021, 74.005, 74.002],
-  [74.002, 73.996, 73.993, 74.015, 74.009], [73.992, 74.007, 74.015, 73.989, 74.014], [74.009, 73.994, 73.997, 73.985, 73.993],
-  [73.995, 74.006, 73.994, 74.0, 74.005], [73.985, 74.003, 73.993, 74.015, 73.988], [74.008, 73.995, 74.009, 74.005, 74.004],
-  [73.998, 74.0, 73.99, 74.007, 73.995], [73.994, 73.998, 73.994, 73.995, 73.99], [74.004, 74.0, 74.007, 74.0, 73.996],
-  [73.983, 74.002, 73.998, 73.997, 74.012], [74.006, 73.967, 73.994, 74.0, 73.984], [74.012, 74.014, 73.998, 73.999, 74.007],
-  [74.0, 73.984, 74.005, 73.998, 73.996], [73.994, 74.012, 73.986, 74.005, 74.007], [74.006, 74.01, 74.018, 74.003, 74.0],
-  [73.984, 74.002, 74.003, 74.005, 73.997], [74.0, 74.01, 74.013, 74.02, 74.003], [73.988, 74.001, 74.009, 74.005, 73.996],
-  [74.004, 73.999, 73.99, 74.006, 74.009], [74.01, 73.989, 73.99, 74.009, 74.014], [74.015, 74.008, 73.993, 74.0, 74.01],
+  [74.03, 74.002, 74.019, 73.992, 74.008],
+  [73.995, 73.992, 74.001, 74.011, 74.004],
+  [73.988, 74.024, 74.021, 74.005, 74.002],
+  [74.002, 73.996, 73.993, 74.015, 74.009],
+  [73.992, 74.007, 74.015, 73.989, 74.014],
+  [74.009, 73.994, 73.997, 73.985, 73.993],
+  [73.995, 74.006, 73.994, 74.0, 74.005],
+  [73.985, 74.003, 73.993, 74.015, 73.988],
+  [74.008, 73.995, 74.009, 74.005, 74.004],
+  [73.998, 74.0, 73.99, 74.007, 73.995],
+  [73.994, 73.998, 73.994, 73.995, 73.99],
+  [74.004, 74.0, 74.007, 74.0, 73.996],
+  [73.983, 74.002, 73.998, 73.997, 74.012],
+  [74.006, 73.967, 73.994, 74.0, 73.984],
+  [74.012, 74.014, 73.998, 73.999, 74.007],
+  [74.0, 73.984, 74.005, 73.998, 73.996],
+  [73.994, 74.012, 73.986, 74.005, 74.007],
+  [74.006, 74.01, 74.018, 74.003, 74.0],
+  [73.984, 74.002, 74.003, 74.005, 73.997],
+  [74.0, 74.01, 74.013, 74.02, 74.003],
+  [73.988, 74.001, 74.009, 74.005, 73.996],
+  [74.004, 73.999, 73.99, 74.006, 74.009],
+  [74.01, 73.989, 73.99, 74.009, 74.014],
+  [74.015, 74.008, 73.993, 74.0, 74.01],
   [73.982, 73.984, 73.995, 74.017, 74.013],
 ];
 const PHASE_2 = [
-  [74.012, 74.015, 74.03, 73.986, 74.0], [73.995, 74.01, 73.99, 74.015, 74.001], [73.987, 73.999, 73.985, 74.0, 73.99],
-  [74.008, 74.01, 74.003, 73.991, 74.006], [74.003, 74.0, 74.001, 73.986, 73.997], [73.994, 74.003, 74.015, 74.02, 74.004],
-  [74.008, 74.002, 74.018, 73.995, 74.005], [74.001, 74.004, 73.99, 73.996, 73.998], [74.015, 74.0, 74.016, 74.025, 74.0],
-  [74.03, 74.005, 74.0, 74.016, 74.012], [74.001, 73.99, 73.995, 74.01, 74.024], [74.015, 74.02, 74.024, 74.005, 74.019],
-  [74.035, 74.01, 74.012, 74.015, 74.026], [74.017, 74.013, 74.036, 74.025, 74.026], [74.01, 74.005, 74.029, 74.0, 74.02],
+  [74.012, 74.015, 74.03, 73.986, 74.0],
+  [73.995, 74.01, 73.99, 74.015, 74.001],
+  [73.987, 73.999, 73.985, 74.0, 73.99],
+  [74.008, 74.01, 74.003, 73.991, 74.006],
+  [74.003, 74.0, 74.001, 73.986, 73.997],
+  [73.994, 74.003, 74.015, 74.02, 74.004],
+  [74.008, 74.002, 74.018, 73.995, 74.005],
+  [74.001, 74.004, 73.99, 73.996, 73.998],
+  [74.015, 74.0, 74.016, 74.025, 74.0],
+  [74.03, 74.005, 74.0, 74.016, 74.012],
+  [74.001, 73.99, 73.995, 74.01, 74.024],
+  [74.015, 74.02, 74.024, 74.005, 74.019],
+  [74.035, 74.01, 74.012, 74.015, 74.026],
+  [74.017, 74.013, 74.036, 74.025, 74.026],
+  [74.01, 74.005, 74.029, 74.0, 74.02],
 ];
 const measurements = (groups: number[][], first = 1): Measurement[] =>
   groups.flatMap((g, i) => g.map((value, j) => ({ ts: `2026-01-01T${String(i + first).padStart(2, '0')}:0${j}:00Z`, value, subgroup: i + first })));
@@ -34,7 +60,7 @@ const xbarbar = mean(PHASE_1.map(mean));
 const rbar = mean(PHASE_1.map((g) => Math.max(...g) - Math.min(...g)));
 const sbar = mean(PHASE_1.map(sd));
 
-describe('X̄–R: Montgomery\'s piston rings (Example 6.1)', () => {
+describe("X̄–R: Montgomery's piston rings (Example 6.1)", () => {
   const limits = computeLimits({ chart: 'xbar-r' }, measurements(PHASE_1));
   const r = evaluateChart({ chart: 'xbar-r' }, measurements(PHASE_1), limits, { ruleSet: 'nelson', rules: [1] });
 
@@ -89,7 +115,17 @@ describe('X̄–R: Montgomery\'s piston rings (Example 6.1)', () => {
     expect(c.pp).toBeCloseTo(0.1 / (6 * s), 12);
     expect(c.ppk).toBeCloseTo(Math.min(74.05 - mean(all), mean(all) - 73.95) / (3 * s), 12);
     const view = contractView(rep);
-    expect(view).toMatchObject({ chart: 'xbar-r', centerLine: rep.centerLine, ucl: rep.ucl, lcl: rep.lcl, cp: c.cp, cpk: c.cpk, pp: c.pp, ppk: c.ppk, violations: [] });
+    expect(view).toMatchObject({
+      chart: 'xbar-r',
+      centerLine: rep.centerLine,
+      ucl: rep.ucl,
+      lcl: rep.lcl,
+      cp: c.cp,
+      cpk: c.cpk,
+      pp: c.pp,
+      ppk: c.ppk,
+      violations: [],
+    });
     expect(view.points).toHaveLength(125);
     expect(view.points[5]).toEqual({ ts: '2026-01-01T02:00:00Z', value: 73.995, subgroup: 2 });
   });
@@ -159,7 +195,10 @@ describe('p and np: Montgomery Example 7.1', () => {
     expect(r.violations.map((v) => v.ts)).toEqual(['s15', 's23']);
     expect(r.points[14].value).toBe(22 / 50);
     expect(r.capability).toBeNull();
-    expect(contractView(r).violations).toEqual([{ ts: 's15', rule: 1 }, { ts: 's23', rule: 1 }]);
+    expect(contractView(r).violations).toEqual([
+      { ts: 's15', rule: 1 },
+      { ts: 's23', rule: 1 },
+    ]);
   });
   it('np: n·p̄ = 11.57, limits 2.62 / 20.51', () => {
     const r = analyze({ chart: 'np' }, juice, { rules: { ruleSet: 'nelson', rules: [1] } });
@@ -169,7 +208,11 @@ describe('p and np: Montgomery Example 7.1', () => {
     expect(r.violations.map((v) => v.ts)).toEqual(['s15', 's23']);
   });
   it('p with varying n: limits per point from p̄ = Σd/Σn', () => {
-    const varying: Count[] = [{ ts: 'a', defectives: 5, n: 100 }, { ts: 'b', defectives: 2, n: 25 }, { ts: 'c', defectives: 9, n: 400 }];
+    const varying: Count[] = [
+      { ts: 'a', defectives: 5, n: 100 },
+      { ts: 'b', defectives: 2, n: 25 },
+      { ts: 'c', defectives: 9, n: 400 },
+    ];
     const r = analyze({ chart: 'p' }, varying);
     const pbar = 16 / 525;
     expect(r.centerLine).toBe(pbar);
@@ -186,7 +229,11 @@ describe('p and np: Montgomery Example 7.1', () => {
 describe('c and u: Montgomery Examples 7.3 and 7.5', () => {
   it('c (nonconformities on 26 circuit boards): c̄ = 19.85, limits 6.48 / 33.22, samples 6 and 20 out', () => {
     const boards = [21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16, 19, 10, 17, 13, 22, 18, 39, 30, 24, 16, 19, 17, 15];
-    const r = analyze({ chart: 'c' }, boards.map((defects, i) => ({ ts: `b${i + 1}`, defects })), { rules: { ruleSet: 'nelson', rules: [1] } });
+    const r = analyze(
+      { chart: 'c' },
+      boards.map((defects, i) => ({ ts: `b${i + 1}`, defects })),
+      { rules: { ruleSet: 'nelson', rules: [1] } },
+    );
     expect(r.centerLine).toBeCloseTo(19.85, 2);
     // the book rounds c̄ to 19.85 before adding 3√c̄
     expect(Math.abs(r.ucl! - 33.22)).toBeLessThan(0.01);
@@ -196,7 +243,11 @@ describe('c and u: Montgomery Examples 7.3 and 7.5', () => {
   });
   it('u (nonconformities in 20 samples of 5 computers): ū = 1.93, limits 0.07 / 3.79, none out', () => {
     const pcs = [10, 12, 8, 14, 10, 16, 11, 7, 10, 15, 9, 5, 7, 11, 12, 6, 8, 10, 7, 5];
-    const r = analyze({ chart: 'u' }, pcs.map((defects, i) => ({ ts: `u${i + 1}`, defects, n: 5 })), { rules: { ruleSet: 'nelson', rules: [1] } });
+    const r = analyze(
+      { chart: 'u' },
+      pcs.map((defects, i) => ({ ts: `u${i + 1}`, defects, n: 5 })),
+      { rules: { ruleSet: 'nelson', rules: [1] } },
+    );
     expect(r.centerLine).toBeCloseTo(1.93, 12);
     expect(r.ucl).toBeCloseTo(3.79, 2);
     expect(r.lcl).toBeCloseTo(0.07, 2);

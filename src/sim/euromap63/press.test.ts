@@ -62,14 +62,20 @@ describe('EUROMAP 63 press emulator', () => {
     const r = p.reported()[0];
     const { date, time } = localDateTime(r.ts, 'Europe/Berlin');
     expect(row.startsWith(`${date},${time},${r.counter},${r.cycleTime},`)).toBe(true);
-    const last = text.split('\r\n').filter((l) => /^\d{8},/.test(l)).at(-1)!;
+    const last = text
+      .split('\r\n')
+      .filter((l) => /^\d{8},/.test(l))
+      .at(-1)!;
     expect(last.split(',')).toHaveLength(10);
     expect(last.split(',')[6]).toBe('"M2"'); // rows after the SET carry the new value
   });
 
   it('forgets jobs and clears its folder on a restart', async () => {
     const { dir, p } = await start();
-    await fsp.writeFile(path.join(dir, 'REP.JOB'), 'JOB REP RESPONSE "REP.LOG";\r\nREPORT REP APPEND "REP.DAT" START IMMEDIATE STOP NEVER CYCLIC SHOT 1 PARAMETERS ActCntCyc;\r\n');
+    await fsp.writeFile(
+      path.join(dir, 'REP.JOB'),
+      'JOB REP RESPONSE "REP.LOG";\r\nREPORT REP APPEND "REP.DAT" START IMMEDIATE STOP NEVER CYCLIC SHOT 1 PARAMETERS ActCntCyc;\r\n',
+    );
     await request(dir, 0, ['EXECUTE "REP.JOB"']);
     await p.reboot(50);
     expect(await fsp.readdir(dir)).toEqual([]);
@@ -81,7 +87,10 @@ describe('EUROMAP 63 press emulator', () => {
 
   it('formats local time and splits commands', () => {
     expect(localDateTime(Date.parse('2024-07-01T10:00:05Z'), 'Europe/Berlin')).toEqual({ date: '20240701', time: '12:00:05' });
-    expect(commands('JOB A RESPONSE "A.LOG";\r\nREPORT A REWRITE "A.DAT"\r\n PARAMETERS x,y;')).toEqual(['JOB A RESPONSE "A.LOG"', 'REPORT A REWRITE "A.DAT" PARAMETERS x,y']);
+    expect(commands('JOB A RESPONSE "A.LOG";\r\nREPORT A REWRITE "A.DAT"\r\n PARAMETERS x,y;')).toEqual([
+      'JOB A RESPONSE "A.LOG"',
+      'REPORT A REWRITE "A.DAT" PARAMETERS x,y',
+    ]);
     expect(splitOutside('a,b[1,2],"c,d"', ',')).toEqual(['a', 'b[1,2]', '"c,d"']);
     expect(headerLines(['A', 'B'])).toBe('A,B\r\n');
   });

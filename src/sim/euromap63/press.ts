@@ -77,8 +77,21 @@ const PROCESS = [
   { name: '@ActTmpMld', target: 60, min: 55, max: 65, unit: '°C' },
 ];
 
-interface Report { name: string; mode: 'REWRITE' | 'APPEND'; file: string; every: number; params: string[]; count: number; everyMs?: number; lastAt?: number }
-interface Held { queue: string; until: number; lockedAway: boolean }
+interface Report {
+  name: string;
+  mode: 'REWRITE' | 'APPEND';
+  file: string;
+  every: number;
+  params: string[];
+  count: number;
+  everyMs?: number;
+  lastAt?: number;
+}
+interface Held {
+  queue: string;
+  until: number;
+  lockedAway: boolean;
+}
 
 export async function startEuromap63Press(opts: PressOptions): Promise<PressHandle> {
   const press = new Press(opts);
@@ -100,7 +113,13 @@ export async function startEuromap63Press(opts: PressOptions): Promise<PressHand
 
 class Press {
   readonly sets: Record<string, number | string> = {
-    'SetTmpBrlZn[1]': 230, 'SetTmpBrlZn[2]': 225, SetTimHold: 4.5, SetCntPrtTgt: 10_000, SetDescMld: 'MOULD-A', SetFlgAirBlow: 1, '@SetSpdInj': 80,
+    'SetTmpBrlZn[1]': 230,
+    'SetTmpBrlZn[2]': 225,
+    SetTimHold: 4.5,
+    SetCntPrtTgt: 10_000,
+    SetDescMld: 'MOULD-A',
+    SetFlgAirBlow: 1,
+    '@SetSpdInj': 80,
   };
   shotCount = 0;
   requestCount = 0;
@@ -136,7 +155,10 @@ class Press {
     this.clock0 = opts.clockStartMs ?? this.w0;
     const seed = opts.seed ?? 1;
     this.rng = new SimRng(seed ^ 0x63);
-    this.model = new MachineModel({ idealCycleTimeS: opts.cycleTimeS ?? EUROMAP63_SIM_CYCLE_S, setupTimeS: 600, parameters: PROCESS }, { seed, startMs: this.clock0 });
+    this.model = new MachineModel(
+      { idealCycleTimeS: opts.cycleTimeS ?? EUROMAP63_SIM_CYCLE_S, setupTimeS: 600, parameters: PROCESS },
+      { seed, startMs: this.clock0 },
+    );
     this.counter = 1000 + this.rng.int(100_000);
     for (const c of this.model.snapshot()) if (typeof c.value === 'number') this.values.set(c.tag, c.value);
     this.cycleTime = this.values.get('cycle_time') ?? 0;
@@ -150,7 +172,10 @@ class Press {
   async start(): Promise<void> {
     await fsp.mkdir(this.opts.sessionDir, { recursive: true });
     this.timer = setInterval(() => {
-      if (!this.busy) this.busy = this.tick().catch(() => undefined).finally(() => (this.busy = null));
+      if (!this.busy)
+        this.busy = this.tick()
+          .catch(() => undefined)
+          .finally(() => (this.busy = null));
     }, this.opts.pollMs ?? 20);
   }
 
@@ -211,7 +236,7 @@ class Press {
     const n = this.shotCount;
     const every = this.opts.alarmEveryShots;
     if (every && n % every === 0) {
-      this.forced = String(900 + (n / every) % 50);
+      this.forced = String(900 + ((n / every) % 50));
       this.alarmChange(this.forced, 'emulated alarm', ts, true);
     } else if (every && this.forced && n % every === (this.opts.alarmShots ?? 2) % every) {
       this.alarmChange(`-${this.forced}`, '', ts, true);
@@ -271,7 +296,10 @@ class Press {
     const f = this.faults;
     const n = this.shotCount;
     if (f.lockEvery && n % f.lockEvery === 0 && !text.startsWith('\u0000')) {
-      const away = await fsp.rename(this.p(file), this.p(`${file}.LCK`)).then(() => true, () => false);
+      const away = await fsp.rename(this.p(file), this.p(`${file}.LCK`)).then(
+        () => true,
+        () => false,
+      );
       this.inj.locks++;
       this.held.set(file, { queue: text, until: wall + (f.lockMs ?? 100), lockedAway: away });
       return;
@@ -295,7 +323,10 @@ class Press {
   private async write(file: string, text: string): Promise<void> {
     if (text.startsWith('\u0000REWRITE')) return fsp.writeFile(this.p(file), text.slice(8), 'latin1');
     const r = [...this.reports.values()].find((x) => x.file === file);
-    const exists = await fsp.stat(this.p(file)).then((s) => s.size > 0, () => false);
+    const exists = await fsp.stat(this.p(file)).then(
+      (s) => s.size > 0,
+      () => false,
+    );
     await fsp.appendFile(this.p(file), (exists || !r ? '' : headerLines(r.params)) + text, 'latin1');
   }
 
@@ -379,7 +410,16 @@ class Press {
           void fsp.writeFile(this.p(cmd.file), headerLines(cmd.params) + row, 'latin1');
           return verb;
         }
-        if (cmd.cyclicTimeS) this.reports.set(cmd.name, { name: cmd.name, mode: cmd.mode, file: cmd.file, every: 0, params: cmd.params, count: 0, everyMs: cmd.cyclicTimeS * 1000 });
+        if (cmd.cyclicTimeS)
+          this.reports.set(cmd.name, {
+            name: cmd.name,
+            mode: cmd.mode,
+            file: cmd.file,
+            every: 0,
+            params: cmd.params,
+            count: 0,
+            everyMs: cmd.cyclicTimeS * 1000,
+          });
         else this.reports.set(cmd.name, { name: cmd.name, mode: cmd.mode, file: cmd.file, every: cmd.cyclicShots ?? 1, params: cmd.params, count: 0 });
         return verb;
       }

@@ -50,8 +50,18 @@ export function parseJobCommand(c: string): JobCommand {
     if (cyc) cyclicShots = Math.max(1, Number(cyc[1]));
     else if (time) cyclicTimeS = Math.max(1, Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]));
     else if (/CYCLIC/.test(opts)) return { kind: 'error', code: 4, text: 'only CYCLIC SHOT n and CYCLIC TIME hh:mm:ss are supported' };
-    const params = splitOutside(m[5], ',').map((p) => p.trim()).filter((p) => p !== '');
-    return { kind: 'report', name: m[1], mode: m[2].toUpperCase() as 'REWRITE' | 'APPEND', file: m[3], cyclicShots, ...(cyclicTimeS ? { cyclicTimeS } : {}), params };
+    const params = splitOutside(m[5], ',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    return {
+      kind: 'report',
+      name: m[1],
+      mode: m[2].toUpperCase() as 'REWRITE' | 'APPEND',
+      file: m[3],
+      cyclicShots,
+      ...(cyclicTimeS ? { cyclicTimeS } : {}),
+      params,
+    };
   }
   m = /^EVENT (\S+) CURRENT_ALARMS REWRITE "([^"]+)"/i.exec(c);
   if (m) return { kind: 'event', name: m[1], file: m[2] };
@@ -89,7 +99,16 @@ const fmts = new Map<string, Intl.DateTimeFormat>();
 export function localDateTime(ts: number, tz: string): { date: string; time: string } {
   let f = fmts.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     fmts.set(tz, f);
   }
   const p: Record<string, string> = {};

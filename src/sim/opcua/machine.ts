@@ -49,9 +49,7 @@ export class OpcuaSimMachine {
   /** Commanded state overriding the model's (Stopping/Stopped/Starting); null while the model runs. */
   private override: { state: PackMLState; until: number | null; after: PackMLState | null } | null = null;
 
-  constructor(
-    private readonly opts: { seed: number; speed: number; wallNow: number },
-  ) {
+  constructor(private readonly opts: { seed: number; speed: number; wallNow: number }) {
     this.simNow = opts.wallNow;
     this.lastWall = opts.wallNow;
     this.model = new MachineModel(

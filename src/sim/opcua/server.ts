@@ -264,7 +264,10 @@ export class OpcuaSimServer {
     });
     this.vars.set('badSensor', sensor);
     this.refreshBadSensor();
-    for (const [cmd, label] of [['stop', 'Stop'], ['start', 'Start']] as const) {
+    for (const [cmd, label] of [
+      ['stop', 'Stop'],
+      ['start', 'Start'],
+    ] as const) {
       const m = ns.addMethod(machine, { browseName: label, nodeId: nid(label), inputArguments: [], outputArguments: [] });
       m.bindMethod(async (_inputs: Variant[], _context: unknown) => {
         const r = cmd === 'stop' ? this.machine.stop(Date.now()) : this.machine.start(Date.now());
@@ -276,13 +279,20 @@ export class OpcuaSimServer {
     if (this.nodeIds.bench.length) {
       const folder = ns.addObject({ componentOf: machine, browseName: 'Bench', nodeId: nid('Bench') });
       this.benchVars = this.nodeIds.bench.map((_, i) =>
-        ns.addVariable({ componentOf: folder, browseName: `V${i}`, nodeId: nid(`Bench.V${i}`), dataType: 'Double', value: { dataType: DataType.Double, value: 0 } }),
+        ns.addVariable({
+          componentOf: folder,
+          browseName: `V${i}`,
+          nodeId: nid(`Bench.V${i}`),
+          dataType: 'Double',
+          value: { dataType: DataType.Double, value: 0 },
+        }),
       );
     }
   }
 
   private variant(tag: MachineTag, value: SimValue): Variant {
-    if (tag === 'state' && typeof value === 'string' && this.opts.stateCase) value = this.opts.stateCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
+    if (tag === 'state' && typeof value === 'string' && this.opts.stateCase)
+      value = this.opts.stateCase === 'upper' ? value.toUpperCase() : value.toLowerCase();
     return new Variant({ dataType: DATA_TYPES[tag], value });
   }
 

@@ -29,7 +29,9 @@ function CreateTokenDialog({ onClose, onCreated }: { onClose(): void; onCreated(
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={() => submit()}>Create token</Button>
+          <Button variant="primary" busy={busy} onClick={() => submit()}>
+            Create token
+          </Button>
         </>
       }
     >
@@ -61,15 +63,27 @@ function CreateTokenDialog({ onClose, onCreated }: { onClose(): void; onCreated(
 
 function SecretDialog({ token, onClose }: { token: ApiToken; onClose(): void }) {
   return (
-    <Modal title="Token created" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>I have stored it</Button>}>
+    <Modal
+      title="Token created"
+      onClose={onClose}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          I have stored it
+        </Button>
+      }
+    >
       <Banner kind="warn">
         <strong>Copy this secret now.</strong> It is shown only once; Takt stores only a hash of it.
       </Banner>
       <div className="secret-row">
-        <code className="secret" data-testid="token-secret">{token.token}</code>
+        <code className="secret" data-testid="token-secret">
+          {token.token}
+        </code>
         <CopyButton text={token.token ?? ''} />
       </div>
-      <p className="muted small">Send it as <code>Authorization: Bearer &lt;secret&gt;</code>.</p>
+      <p className="muted small">
+        Send it as <code>Authorization: Bearer &lt;secret&gt;</code>.
+      </p>
     </Modal>
   );
 }
@@ -89,7 +103,11 @@ export function TokensPage() {
       <PageHeader
         title="API tokens"
         subtitle="Credentials for integrations and devices"
-        actions={<Button variant="primary" onClick={() => setCreating(true)}>+ New token</Button>}
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            + New token
+          </Button>
+        }
       />
       <ErrorBanner error={res.error} onRetry={() => void res.reload()} />
       {res.loading && !res.data ? (
@@ -119,19 +137,27 @@ export function TokensPage() {
                     <td>
                       {t.name} {t.revokedAt && <Badge tone="danger">revoked</Badge>}
                     </td>
-                    <td><Badge tone="info">{t.role}</Badge></td>
+                    <td>
+                      <Badge tone="info">{t.role}</Badge>
+                    </td>
                     <td>{t.equipmentPath ? <code>{t.equipmentPath}</code> : <span className="muted">whole plant</span>}</td>
                     <td>{formatDateTime(t.createdAt)}</td>
                     <td>{t.createdBy ?? '—'}</td>
                     <td>{formatRelative(t.lastUsedAt)}</td>
                     <td className="cell-actions">
-                      {!t.revokedAt && <Button variant="danger" onClick={() => setRevoking(t)}>Revoke</Button>}
+                      {!t.revokedAt && (
+                        <Button variant="danger" onClick={() => setRevoking(t)}>
+                          Revoke
+                        </Button>
+                      )}
                     </td>
                   </tr>
                 ))}
                 {tokens.length === 0 && (
                   <tr>
-                    <td colSpan={7} className="muted">No tokens yet.</td>
+                    <td colSpan={7} className="muted">
+                      No tokens yet.
+                    </td>
                   </tr>
                 )}
               </tbody>

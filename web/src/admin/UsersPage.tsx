@@ -54,9 +54,24 @@ function UserForm({ initial, readOnly, onSaved, onCancel }: FormProps<User>) {
     <form className="form" onSubmit={submit} noValidate aria-label="User">
       <ErrorBanner error={error} />
       <div className="form-grid">
-        <TextField label="Username" value={username} onValue={setUsername} readOnly={!!initial || readOnly} autoCapitalize="none" autoComplete="off" error={errors.username} />
+        <TextField
+          label="Username"
+          value={username}
+          onValue={setUsername}
+          readOnly={!!initial || readOnly}
+          autoCapitalize="none"
+          autoComplete="off"
+          error={errors.username}
+        />
         <TextField label="Display name" value={displayName} onValue={setDisplayName} readOnly={readOnly} error={errors.displayName} />
-        <TextField label="Badge id (optional)" value={badge} onValue={setBadge} readOnly={readOnly} error={errors.badge} hint="For badge sign-in at workstations" />
+        <TextField
+          label="Badge id (optional)"
+          value={badge}
+          onValue={setBadge}
+          readOnly={readOnly}
+          error={errors.badge}
+          hint="For badge sign-in at workstations"
+        />
         <TextField
           label={initial ? 'New password (leave empty to keep)' : 'Initial password'}
           type="password"

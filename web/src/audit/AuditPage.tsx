@@ -88,11 +88,7 @@ export function AuditPage() {
 
   return (
     <div className="page">
-      <PageHeader
-        title="Audit trail"
-        subtitle="Every change to the plant model and to users, who made it, when and why."
-        actions={<VerifyBox />}
-      />
+      <PageHeader title="Audit trail" subtitle="Every change to the plant model and to users, who made it, when and why." actions={<VerifyBox />} />
       <form className="filter-bar card" onSubmit={apply} aria-label="Audit filters">
         <SelectField
           label="Record type"

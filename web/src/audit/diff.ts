@@ -48,13 +48,7 @@ export function diff(before: unknown, after: unknown): Change[] {
 
 /** For a create (or delete), the empty fields of the snapshot say nothing: leave them out. */
 export function isEmptyValue(v: unknown): boolean {
-  return (
-    v === undefined ||
-    v === null ||
-    v === '' ||
-    (Array.isArray(v) && v.length === 0) ||
-    (isPlainObject(v) && Object.keys(v).length === 0)
-  );
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
 }
 
 export function formatValue(v: unknown): string {

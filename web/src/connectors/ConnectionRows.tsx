@@ -49,7 +49,7 @@ export function kvEditor(
             // refuses there is almost always the value (a tag name, a node id), so its message goes under the value.
             const k = r.key.trim();
             const ke = err(`${field}.#${ri}.key`);
-            const ve = err(`${field}.#${ri}.value`) ?? (k ? err(`${field}.${k}`) ?? err(`${field}.${k.replace(/\//g, '.')}`) : undefined);
+            const ve = err(`${field}.#${ri}.value`) ?? (k ? (err(`${field}.${k}`) ?? err(`${field}.${k.replace(/\//g, '.')}`)) : undefined);
             return (
               <KvRow
                 key={ri}

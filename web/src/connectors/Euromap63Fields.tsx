@@ -28,8 +28,22 @@ export function euromap63Fields(d: Euromap63Draft, ctx: FieldsContext) {
           error={err('timezone')}
           hint="EUROMAP 63 dates carry no offset, e.g. Europe/Berlin."
         />
-        <TextField label="Response timeout (s)" inputMode="decimal" value={d.responseTimeoutS} onValue={(v) => set({ responseTimeoutS: v })} readOnly={readOnly} error={err('responseTimeoutS')} />
-        <TextField label="Poll interval (ms)" inputMode="numeric" value={d.pollIntervalMs} onValue={(v) => set({ pollIntervalMs: v })} readOnly={readOnly} error={err('pollIntervalMs')} />
+        <TextField
+          label="Response timeout (s)"
+          inputMode="decimal"
+          value={d.responseTimeoutS}
+          onValue={(v) => set({ responseTimeoutS: v })}
+          readOnly={readOnly}
+          error={err('responseTimeoutS')}
+        />
+        <TextField
+          label="Poll interval (ms)"
+          inputMode="numeric"
+          value={d.pollIntervalMs}
+          onValue={(v) => set({ pollIntervalMs: v })}
+          readOnly={readOnly}
+          error={err('pollIntervalMs')}
+        />
         <TextField
           label="Stale after (s)"
           inputMode="numeric"
@@ -50,7 +64,16 @@ export function euromap63Fields(d: Euromap63Draft, ctx: FieldsContext) {
         error={err('reportParameters') ?? Object.entries(errors).find(([k]) => k.startsWith(`${index}.reportParameters.`) && used.add(k))?.[1]}
         hint="Variables of the per-shot report, separated by commas; empty: ActCntCyc, ActTimCyc and the mapped values."
       />
-      {kvEditor(ctx, 'mapping', d.mapping, 'Variable mapping', 'EUROMAP 63 variable', 'Tag', 'ActCntCyc → good and ActTimCyc → cycle_time unless mapped here.', 'Add variable')}
+      {kvEditor(
+        ctx,
+        'mapping',
+        d.mapping,
+        'Variable mapping',
+        'EUROMAP 63 variable',
+        'Tag',
+        'ActCntCyc → good and ActTimCyc → cycle_time unless mapped here.',
+        'Add variable',
+      )}
     </>
   );
 }

@@ -38,10 +38,24 @@ function NodeList({ parent, props, depth }: { parent?: string; props: Props; dep
         equipment: props.equipmentId,
       },
     }).then(setNodes, (err) => setError(errorMessage(err)));
-    return <div className="muted small" style={{ paddingLeft: depth * 16 }}>Browsing…</div>;
+    return (
+      <div className="muted small" style={{ paddingLeft: depth * 16 }}>
+        Browsing…
+      </div>
+    );
   }
-  if (error) return <div className="field-error" style={{ paddingLeft: depth * 16 }}>{error}</div>;
-  if (!nodes?.length) return <div className="muted small" style={{ paddingLeft: depth * 16 }}>No nodes here.</div>;
+  if (error)
+    return (
+      <div className="field-error" style={{ paddingLeft: depth * 16 }}>
+        {error}
+      </div>
+    );
+  if (!nodes?.length)
+    return (
+      <div className="muted small" style={{ paddingLeft: depth * 16 }}>
+        No nodes here.
+      </div>
+    );
   return (
     <ul className="opcua-browse" style={{ listStyle: 'none', margin: 0, paddingLeft: depth ? 16 : 0 }} data-testid="opcua-browse-list">
       {nodes.map((n) => (
@@ -54,7 +68,10 @@ function NodeList({ parent, props, depth }: { parent?: string; props: Props; dep
             ) : (
               <span>{n.displayName}</span>
             )}
-            <span className="muted small">{n.nodeClass}{n.dataType ? ` · ${n.dataType}` : ''}</span>
+            <span className="muted small">
+              {n.nodeClass}
+              {n.dataType ? ` · ${n.dataType}` : ''}
+            </span>
             {n.nodeClass === 'Variable' && (
               <Button onClick={() => props.onPick(n)} aria-label={`Add ${n.displayName} as a monitored item`}>
                 + Add
@@ -77,7 +94,10 @@ export function OpcuaBrowser(props: Props) {
         {shown ? 'Close browser' : 'Browse server…'}
       </Button>
       {shown && ok && (
-        <div className="opcua-browser" style={{ maxHeight: 360, overflow: 'auto', border: '1px solid var(--border, #ccc)', borderRadius: 6, padding: 8, marginTop: 8 }}>
+        <div
+          className="opcua-browser"
+          style={{ maxHeight: 360, overflow: 'auto', border: '1px solid var(--border, #ccc)', borderRadius: 6, padding: 8, marginTop: 8 }}
+        >
           <NodeList props={props} depth={0} key={props.endpoint} />
         </div>
       )}

@@ -42,7 +42,15 @@ export function opcuaFields(d: OpcuaDraft, ctx: FieldsContext) {
           error={err('securityPolicy')}
           options={OPCUA_SECURITY_POLICIES.map((m) => ({ value: m, label: m }))}
         />
-        <TextField label="User name (optional)" value={d.username} onValue={(v) => set({ username: v })} readOnly={readOnly} error={err('username')} autoComplete="off" autoCapitalize="none" />
+        <TextField
+          label="User name (optional)"
+          value={d.username}
+          onValue={(v) => set({ username: v })}
+          readOnly={readOnly}
+          error={err('username')}
+          autoComplete="off"
+          autoCapitalize="none"
+        />
         <TextField
           label="Password (optional)"
           type="password"
@@ -102,7 +110,17 @@ export function opcuaFields(d: OpcuaDraft, ctx: FieldsContext) {
               const e = { nodeId: err(k('nodeId')), tag: err(k('tag')), si: err(k('samplingIntervalMs')), db: err(k('deadband')) };
               const rowErr = err(`items.${ii}`);
               return (
-                <ItemRow key={ii} n={n} ii={ii} it={it} e={e} rowErr={rowErr} readOnly={readOnly} put={put} onRemove={() => putItems(items.filter((_, xi) => xi !== ii))} />
+                <ItemRow
+                  key={ii}
+                  n={n}
+                  ii={ii}
+                  it={it}
+                  e={e}
+                  rowErr={rowErr}
+                  readOnly={readOnly}
+                  put={put}
+                  onRemove={() => putItems(items.filter((_, xi) => xi !== ii))}
+                />
               );
             })}
           </div>
@@ -119,14 +137,55 @@ export function opcuaFields(d: OpcuaDraft, ctx: FieldsContext) {
           <h3 className="conn-sub">Methods for commands</h3>
         </div>
         <div className="form-grid">
-          <TextField label="Stop: object id" value={d.stopObjectId} onValue={(v) => set({ stopObjectId: v })} readOnly={readOnly} error={err('methods.stop.objectId') ?? err('methods.stop')} autoCapitalize="none" spellCheck={false} />
-          <TextField label="Stop: method id" value={d.stopMethodId} onValue={(v) => set({ stopMethodId: v })} readOnly={readOnly} error={err('methods.stop.methodId')} autoCapitalize="none" spellCheck={false} />
-          <TextField label="Start: object id" value={d.startObjectId} onValue={(v) => set({ startObjectId: v })} readOnly={readOnly} error={err('methods.start.objectId') ?? err('methods.start')} autoCapitalize="none" spellCheck={false} />
-          <TextField label="Start: method id" value={d.startMethodId} onValue={(v) => set({ startMethodId: v })} readOnly={readOnly} error={err('methods.start.methodId')} autoCapitalize="none" spellCheck={false} />
+          <TextField
+            label="Stop: object id"
+            value={d.stopObjectId}
+            onValue={(v) => set({ stopObjectId: v })}
+            readOnly={readOnly}
+            error={err('methods.stop.objectId') ?? err('methods.stop')}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <TextField
+            label="Stop: method id"
+            value={d.stopMethodId}
+            onValue={(v) => set({ stopMethodId: v })}
+            readOnly={readOnly}
+            error={err('methods.stop.methodId')}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <TextField
+            label="Start: object id"
+            value={d.startObjectId}
+            onValue={(v) => set({ startObjectId: v })}
+            readOnly={readOnly}
+            error={err('methods.start.objectId') ?? err('methods.start')}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <TextField
+            label="Start: method id"
+            value={d.startMethodId}
+            onValue={(v) => set({ startMethodId: v })}
+            readOnly={readOnly}
+            error={err('methods.start.methodId')}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
         </div>
         {err('methods') && <div className="field-error">{err('methods')}</div>}
       </div>
-      {kvEditor(ctx, 'parameters', d.parameters, 'Writable parameters', 'Parameter', 'Node id', 'Parameters a download may write: the name in the routing → the node to write it to.', 'Add parameter')}
+      {kvEditor(
+        ctx,
+        'parameters',
+        d.parameters,
+        'Writable parameters',
+        'Parameter',
+        'Node id',
+        'Parameters a download may write: the name in the routing → the node to write it to.',
+        'Add parameter',
+      )}
     </>
   );
 }

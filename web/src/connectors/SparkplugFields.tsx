@@ -21,7 +21,16 @@ export function sparkplugFields(d: SparkplugDraft, ctx: FieldsContext) {
           hint="Empty: the edge node itself is the machine."
         />
       </div>
-      {kvEditor(ctx, 'metrics', d.metrics, 'Metric names', 'Metric', 'Tag', "Unlisted metrics become the tag of the same name, with '/' and spaces turned into '.'.", 'Add metric')}
+      {kvEditor(
+        ctx,
+        'metrics',
+        d.metrics,
+        'Metric names',
+        'Metric',
+        'Tag',
+        "Unlisted metrics become the tag of the same name, with '/' and spaces turned into '.'.",
+        'Add metric',
+      )}
     </>
   );
 }

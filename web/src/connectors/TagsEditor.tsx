@@ -134,8 +134,7 @@ export function TagsEditor({
       <legend>Tags</legend>
       {inherited && inherited.tags.length > 0 && (
         <div className="field-hint">
-          From the class <strong>{inherited.from}</strong>: {inherited.tags.map((t) => t.name).join(', ')}. A tag of the same
-          name here overrides the class's.
+          From the class <strong>{inherited.from}</strong>: {inherited.tags.map((t) => t.name).join(', ')}. A tag of the same name here overrides the class's.
         </div>
       )}
       {rows.length === 0 && <div className="muted small">No tags{inherited?.tags.length ? ' of its own' : ''}.</div>}
@@ -155,7 +154,14 @@ export function TagsEditor({
           {rows.map((r, i) => (
             <div className="tg-row" key={i} data-testid="tag-row">
               {cell(i, 'name', 'Name', (p) => (
-                <input {...p} value={r.name} readOnly={readOnly} autoCapitalize="none" spellCheck={false} onChange={(e) => update(i, { name: e.target.value })} />
+                <input
+                  {...p}
+                  value={r.name}
+                  readOnly={readOnly}
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  onChange={(e) => update(i, { name: e.target.value })}
+                />
               ))}
               {cell(i, 'role', 'Role', (p) => (
                 <select {...p} value={r.role} disabled={readOnly} onChange={(e) => update(i, { role: e.target.value })}>
@@ -201,7 +207,12 @@ export function TagsEditor({
               ))}
               <div className="tg-remove">
                 {!readOnly && (
-                  <button type="button" className="icon-btn" aria-label={`Remove tag ${i + 1}${r.name ? ` (${r.name})` : ''}`} onClick={() => onChange(rows.filter((_, n) => n !== i))}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Remove tag ${i + 1}${r.name ? ` (${r.name})` : ''}`}
+                    onClick={() => onChange(rows.filter((_, n) => n !== i))}
+                  >
                     ×
                   </button>
                 )}

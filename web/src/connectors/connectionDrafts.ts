@@ -226,7 +226,8 @@ export function fromDrafts(drafts: ConnectionDraft[]): { value: Connection[]; er
 }
 
 export function summary(d: ConnectionDraft): string {
-  if (d.protocol === 'sparkplug') return d.group || d.node ? `spBv1.0/${d.group || '…'}/${d.device ? 'D' : 'N'}DATA/${d.node || '…'}${d.device ? `/${d.device}` : ''}` : '';
+  if (d.protocol === 'sparkplug')
+    return d.group || d.node ? `spBv1.0/${d.group || '…'}/${d.device ? 'D' : 'N'}DATA/${d.node || '…'}${d.device ? `/${d.device}` : ''}` : '';
   if (d.protocol === 'opcua') return `${d.endpoint}${d.items.length ? ` · ${d.items.length} item${d.items.length === 1 ? '' : 's'}` : ''}`;
   if (d.protocol === 'euromap63') return d.sessionDir;
   return '';

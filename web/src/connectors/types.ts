@@ -9,7 +9,9 @@ export type { Connection, TagDef, TagRole } from '../../../src/plant/index.ts';
 export type { CommandRecord, ConnectionsHealth, ConnectorState } from '../../../src/connectors/index.ts';
 export type { TagValue as Scalar } from '../../../src/collect/index.ts';
 
-export const TAG_ROLES = ['state', 'mode', 'good', 'scrap', 'cycle_time', 'alarm', 'online', 'process'] as const satisfies ReadonlyArray<NonNullable<TagDef['role']>>;
+export const TAG_ROLES = ['state', 'mode', 'good', 'scrap', 'cycle_time', 'alarm', 'online', 'process'] as const satisfies ReadonlyArray<
+  NonNullable<TagDef['role']>
+>;
 export const TAG_TYPES = ['number', 'string', 'boolean'] as const satisfies ReadonlyArray<NonNullable<TagDef['type']>>;
 export type TagType = (typeof TAG_TYPES)[number];
 

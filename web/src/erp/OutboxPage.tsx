@@ -18,7 +18,12 @@ function MessageDialog({ id, onClose }: { id: string; onClose(): void }) {
   const res = useResource<MessageRow>(`/outbox/${id}`);
   const m = res.data;
   return (
-    <Modal wide title={m ? `Order ${m.orderId} · #${m.seq} · ${EVENT_LABELS[m.event]}` : 'Message'} onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
+    <Modal
+      wide
+      title={m ? `Order ${m.orderId} · #${m.seq} · ${EVENT_LABELS[m.event]}` : 'Message'}
+      onClose={onClose}
+      footer={<Button onClick={onClose}>Close</Button>}
+    >
       <ErrorBanner error={res.error} />
       {!m ? (
         <Spinner />
@@ -27,7 +32,12 @@ function MessageDialog({ id, onClose }: { id: string; onClose(): void }) {
           <p className="muted small">
             {m.contentType} · {new TextEncoder().encode(m.body).length} bytes · delivery id <code>{m.id}</code>
           </p>
-          <pre className="small" style={{ background: 'var(--surface-2)', padding: 12, borderRadius: 6, maxHeight: '55vh', overflow: 'auto', whiteSpace: 'pre-wrap' }}>{m.body}</pre>
+          <pre
+            className="small"
+            style={{ background: 'var(--surface-2)', padding: 12, borderRadius: 6, maxHeight: '55vh', overflow: 'auto', whiteSpace: 'pre-wrap' }}
+          >
+            {m.body}
+          </pre>
         </>
       )}
     </Modal>
@@ -76,10 +86,19 @@ export function OutboxPage() {
         subtitle={
           <>
             Documents on their way to the ERP, in order per order; refreshes every {REFRESH_MS / 1000} s.
-            {isAdmin(user) && <> Receivers: <Link to="/erp/webhooks">webhooks</Link>.</>}
+            {isAdmin(user) && (
+              <>
+                {' '}
+                Receivers: <Link to="/erp/webhooks">webhooks</Link>.
+              </>
+            )}
           </>
         }
-        actions={<Button onClick={() => void reload()} busy={res.loading}>Refresh</Button>}
+        actions={
+          <Button onClick={() => void reload()} busy={res.loading}>
+            Refresh
+          </Button>
+        }
       />
       {counts && (
         <div className="card" role="status" aria-label="Outbox counts">
@@ -98,7 +117,13 @@ export function OutboxPage() {
           />
           <TextField label="Order" value={order} onValue={setOrder} placeholder="e.g. WO-1001" />
           {hooks.data && (
-            <SelectField label="Webhook" value={webhook} onValue={setWebhook} placeholder="All" options={hooks.data.map((w) => ({ value: w.id, label: w.name }))} />
+            <SelectField
+              label="Webhook"
+              value={webhook}
+              onValue={setWebhook}
+              placeholder="All"
+              options={hooks.data.map((w) => ({ value: w.id, label: w.name }))}
+            />
           )}
         </div>
       </div>
@@ -127,30 +152,42 @@ export function OutboxPage() {
                 {messages.map((m) => (
                   <tr key={m.id} data-status={m.status}>
                     <td>{formatDateTime(m.createdAt)}</td>
-                    <td><code>{m.orderId}</code></td>
+                    <td>
+                      <code>{m.orderId}</code>
+                    </td>
                     <td>{m.seq}</td>
                     <td>
                       {EVENT_LABELS[m.event]}
                       {m.operationSeq !== null && <span className="muted"> (op {m.operationSeq})</span>}
                     </td>
                     <td>{m.webhookName}</td>
-                    <td><Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge></td>
+                    <td>
+                      <Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge>
+                    </td>
                     <td>{m.attempts}</td>
                     <td className="small">
                       {m.lastStatusCode !== null && <code>{m.lastStatusCode}</code>} {m.lastError && <span className="muted">{m.lastError}</span>}
                     </td>
-                    <td className="small">{m.status === 'delivered' ? formatDateTime(m.deliveredAt) : m.status === 'pending' ? formatRelative(m.nextAttemptAt) : '—'}</td>
+                    <td className="small">
+                      {m.status === 'delivered' ? formatDateTime(m.deliveredAt) : m.status === 'pending' ? formatRelative(m.nextAttemptAt) : '—'}
+                    </td>
                     <td className="cell-actions">
-                      <Button variant="ghost" onClick={() => setViewing(m.id)}>View</Button>
+                      <Button variant="ghost" onClick={() => setViewing(m.id)}>
+                        View
+                      </Button>
                       {canRetry && m.status === 'failed' && (
-                        <Button variant="primary" busy={retrying === m.id} onClick={() => void retry(m)}>Retry</Button>
+                        <Button variant="primary" busy={retrying === m.id} onClick={() => void retry(m)}>
+                          Retry
+                        </Button>
                       )}
                     </td>
                   </tr>
                 ))}
                 {messages.length === 0 && (
                   <tr>
-                    <td colSpan={10} className="muted">No messages{status || order || webhook ? ' match these filters' : ' yet'}.</td>
+                    <td colSpan={10} className="muted">
+                      No messages{status || order || webhook ? ' match these filters' : ' yet'}.
+                    </td>
                   </tr>
                 )}
               </tbody>

@@ -36,17 +36,45 @@ function WebhookDialog({ editing, onClose, onSaved }: { editing: Webhook | null;
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={() => submit()}>{editing ? 'Save' : 'Create webhook'}</Button>
+          <Button variant="primary" busy={busy} onClick={() => submit()}>
+            {editing ? 'Save' : 'Create webhook'}
+          </Button>
         </>
       }
     >
       <form className="form" onSubmit={submit} noValidate>
         <ErrorBanner error={error} />
         <TextField label="Name" value={name} onValue={setName} error={errors.name} hint="e.g. “SAP plant 1000 confirmations”" />
-        <TextField label="URL" value={url} onValue={setUrl} error={errors.url} hint="The ERP's (or middleware's) HTTPS endpoint; Takt POSTs each document there" />
-        <ChipGroup label="Send on" options={EVENTS.map((e) => ({ value: e, label: EVENT_LABELS[e] }))} value={events} onChange={setEvents} error={errors.events} />
-        <SelectField label="Format" value={format} onValue={(v) => setFormat(v as PerformanceFormat)} error={errors.format} options={FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }))} />
-        <TextField label="Attempts before a message is dead" type="number" min={1} max={100} value={maxAttempts} onValue={setMaxAttempts} error={errors.maxAttempts} />
+        <TextField
+          label="URL"
+          value={url}
+          onValue={setUrl}
+          error={errors.url}
+          hint="The ERP's (or middleware's) HTTPS endpoint; Takt POSTs each document there"
+        />
+        <ChipGroup
+          label="Send on"
+          options={EVENTS.map((e) => ({ value: e, label: EVENT_LABELS[e] }))}
+          value={events}
+          onChange={setEvents}
+          error={errors.events}
+        />
+        <SelectField
+          label="Format"
+          value={format}
+          onValue={(v) => setFormat(v as PerformanceFormat)}
+          error={errors.format}
+          options={FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }))}
+        />
+        <TextField
+          label="Attempts before a message is dead"
+          type="number"
+          min={1}
+          max={100}
+          value={maxAttempts}
+          onValue={setMaxAttempts}
+          error={errors.maxAttempts}
+        />
       </form>
     </Modal>
   );
@@ -54,15 +82,27 @@ function WebhookDialog({ editing, onClose, onSaved }: { editing: Webhook | null;
 
 function SecretDialog({ webhook, onClose }: { webhook: Webhook; onClose(): void }) {
   return (
-    <Modal title="Webhook created" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>I have stored it</Button>}>
+    <Modal
+      title="Webhook created"
+      onClose={onClose}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          I have stored it
+        </Button>
+      }
+    >
       <Banner kind="warn">
         <strong>Copy the signing secret now.</strong> It is shown only once. The receiver uses it to check the <code>X-Takt-Signature</code> of every delivery.
       </Banner>
       <div className="secret-row">
-        <code className="secret" data-testid="webhook-secret">{webhook.secret}</code>
+        <code className="secret" data-testid="webhook-secret">
+          {webhook.secret}
+        </code>
         <CopyButton text={webhook.secret} />
       </div>
-      <p className="muted small">Signature: HMAC-SHA256 of <code>&lt;X-Takt-Timestamp&gt;.&lt;body&gt;</code>, hex, as <code>sha256=…</code>.</p>
+      <p className="muted small">
+        Signature: HMAC-SHA256 of <code>&lt;X-Takt-Timestamp&gt;.&lt;body&gt;</code>, hex, as <code>sha256=…</code>.
+      </p>
     </Modal>
   );
 }
@@ -103,8 +143,16 @@ export function WebhooksPage() {
     <div className="page">
       <PageHeader
         title="Webhooks"
-        subtitle={<>Where Takt sends what was produced. Deliveries: <Link to="/erp/outbox">outbox</Link></>}
-        actions={<Button variant="primary" onClick={() => setDialog({ editing: null })}>+ New webhook</Button>}
+        subtitle={
+          <>
+            Where Takt sends what was produced. Deliveries: <Link to="/erp/outbox">outbox</Link>
+          </>
+        }
+        actions={
+          <Button variant="primary" onClick={() => setDialog({ editing: null })}>
+            + New webhook
+          </Button>
+        }
       />
       <ErrorBanner error={res.error} onRetry={() => void res.reload()} />
       {res.loading && !res.data ? (
@@ -133,23 +181,37 @@ export function WebhooksPage() {
                         {w.name} {!w.active && <Badge tone="danger">paused</Badge>}
                         {p && <Badge tone={p.ok ? 'ok' : 'danger'}>{p.ok ? `ping ${p.statusCode}` : 'ping failed'}</Badge>}
                       </td>
-                      <td><code>{w.url}</code></td>
-                      <td>{w.events.map((e) => <Badge key={e} tone="info">{EVENT_LABELS[e]}</Badge>)}</td>
+                      <td>
+                        <code>{w.url}</code>
+                      </td>
+                      <td>
+                        {w.events.map((e) => (
+                          <Badge key={e} tone="info">
+                            {EVENT_LABELS[e]}
+                          </Badge>
+                        ))}
+                      </td>
                       <td>{FORMAT_LABELS[w.format]}</td>
                       <td>{w.maxAttempts}</td>
                       <td>{formatDateTime(w.updatedAt)}</td>
                       <td className="cell-actions">
-                        <Button busy={pinging === w.id} onClick={() => void ping(w)}>Test</Button>{' '}
+                        <Button busy={pinging === w.id} onClick={() => void ping(w)}>
+                          Test
+                        </Button>{' '}
                         <Button onClick={() => setDialog({ editing: w })}>Edit</Button>{' '}
                         <Button onClick={() => void setActive(w, !w.active)}>{w.active ? 'Pause' : 'Resume'}</Button>{' '}
-                        <Button variant="danger" onClick={() => setDeleting(w)}>Delete</Button>
+                        <Button variant="danger" onClick={() => setDeleting(w)}>
+                          Delete
+                        </Button>
                       </td>
                     </tr>
                   );
                 })}
                 {hooks.length === 0 && (
                   <tr>
-                    <td colSpan={7} className="muted">No webhooks yet: nothing is sent to the ERP.</td>
+                    <td colSpan={7} className="muted">
+                      No webhooks yet: nothing is sent to the ERP.
+                    </td>
                   </tr>
                 )}
               </tbody>

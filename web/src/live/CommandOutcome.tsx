@@ -91,8 +91,7 @@ export function Outcome({ sent, onDismiss }: { sent: Sent; onDismiss?: () => voi
       )}
       {r?.status === 'timed_out' && (
         <div>
-          No confirmation from the machine{r.detail ? ` (${r.detail})` : ''}. It may still carry the command out — check its state before
-          trying again.
+          No confirmation from the machine{r.detail ? ` (${r.detail})` : ''}. It may still carry the command out — check its state before trying again.
           {r.readBack && Object.keys(r.readBack).length > 0 && (
             <>
               {' '}
@@ -102,9 +101,7 @@ export function Outcome({ sent, onDismiss }: { sent: Sent; onDismiss?: () => voi
         </div>
       )}
       {r?.status === 'failed' && <div>Not sent: {r.detail ?? 'unknown error'}</div>}
-      {sent.error !== undefined && (
-        <div>{denied ? 'Sending commands needs the admin or supervisor role.' : `Not sent: ${errorMessage(sent.error)}`}</div>
-      )}
+      {sent.error !== undefined && <div>{denied ? 'Sending commands needs the admin or supervisor role.' : `Not sent: ${errorMessage(sent.error)}`}</div>}
     </div>
   );
 }

@@ -98,11 +98,7 @@ export function CommandsPanel({ eq }: { eq: Equipment }) {
       )}
       <h3 className="live-sub">History</h3>
       <ErrorBanner error={history.error} onRetry={() => void reload()} />
-      {history.data ? (
-        <CommandHistory records={history.data} />
-      ) : (
-        !history.error && <Spinner label="Loading commands…" />
-      )}
+      {history.data ? <CommandHistory records={history.data} /> : !history.error && <Spinner label="Loading commands…" />}
       {confirm && (
         <ConfirmCommand
           kind={confirm}

@@ -69,7 +69,11 @@ export function ConnectionHealthPanel({ equipmentId }: { equipmentId: string }) 
       {!h && !health.error && <Spinner label="Loading connections…" />}
       {h && (
         <ul className="conn-health">
-          <li className={`conn-h ${h.mqtt.broker?.connected ? (h.mqtt.online ? 'ch-connected' : 'ch-idle') : 'ch-failed'}`} data-testid="conn-mqtt" data-state={h.mqtt.online ? 'online' : 'offline'}>
+          <li
+            className={`conn-h ${h.mqtt.broker?.connected ? (h.mqtt.online ? 'ch-connected' : 'ch-idle') : 'ch-failed'}`}
+            data-testid="conn-mqtt"
+            data-state={h.mqtt.online ? 'online' : 'offline'}
+          >
             <div className="conn-h-head">
               <span className="conn-h-dot" aria-hidden="true" />
               <strong>{sparkplug.length ? 'MQTT · Sparkplug B' : 'MQTT · UNS'}</strong>

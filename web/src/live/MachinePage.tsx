@@ -74,10 +74,7 @@ export function MachinePage({ id }: { id: string }) {
   const loadSeq = useRef(0);
   const minuteCounts = useRef(new Map<string, number>());
 
-  const chartTags = useMemo(
-    () => (tags.data ?? []).filter(isChartTag).map((t) => (t.role === 'cycle_time' && !t.unit ? { ...t, unit: 's' } : t)),
-    [tags.data],
-  );
+  const chartTags = useMemo(() => (tags.data ?? []).filter(isChartTag).map((t) => (t.role === 'cycle_time' && !t.unit ? { ...t, unit: 's' } : t)), [tags.data]);
   const chartTagKey = chartTags.map((t) => t.tag).join('\u0000');
 
   // The operation running on the machine (its recipe's limits are what the parameter lock watches), re-read when an
@@ -97,9 +94,7 @@ export function MachinePage({ id }: { id: string }) {
     const base = `/equipment/${encodeURIComponent(id)}`;
     const [vals, states] = await Promise.allSettled([
       Promise.all(
-        chartTags.map((t) =>
-          api<TagPoint[]>(`${base}/tags/${encodeURIComponent(t.tag)}/values`, { query: { ...q, rollup: rollup ? '1m' : undefined } }),
-        ),
+        chartTags.map((t) => api<TagPoint[]>(`${base}/tags/${encodeURIComponent(t.tag)}/values`, { query: { ...q, rollup: rollup ? '1m' : undefined } })),
       ),
       api<StateInterval[]>(`${base}/states`, { query: q }),
     ]);
@@ -186,15 +181,15 @@ export function MachinePage({ id }: { id: string }) {
   }, [applyValues, rangeMs]);
 
   // Quarantine entries of this machine over the selected range.
-  const qQuery = useMemo(
-    () => (eq ? { equipment: eq.path, from: new Date(Date.now() - rangeMs).toISOString(), limit: 100 } : undefined),
-    [eq, rangeMs],
-  );
+  const qQuery = useMemo(() => (eq ? { equipment: eq.path, from: new Date(Date.now() - rangeMs).toISOString(), limit: 100 } : undefined), [eq, rangeMs]);
   const quarantine = useResource<QuarantineEntry[]>(eq ? '/quarantine' : null, qQuery);
   const qReloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (qReloadTimer.current) clearTimeout(qReloadTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (qReloadTimer.current) clearTimeout(qReloadTimer.current);
+    },
+    [],
+  );
 
   const live = useLiveMachines(
     {
@@ -283,7 +278,13 @@ export function MachinePage({ id }: { id: string }) {
           The connection to the server is lost — what you see may be out of date. Reconnecting…
         </div>
       )}
-      {machine ? <MachineHeader machine={machine} ideal={ideal} /> : live.machines ? <Empty title="No live data for this equipment">Live data is shown for equipment at level machine.</Empty> : <Spinner />}
+      {machine ? (
+        <MachineHeader machine={machine} ideal={ideal} />
+      ) : live.machines ? (
+        <Empty title="No live data for this equipment">Live data is shown for equipment at level machine.</Empty>
+      ) : (
+        <Spinner />
+      )}
 
       {eq && <CommandsPanel eq={eq} />}
       {eq && <ConnectionHealthPanel equipmentId={eq.id} />}
@@ -293,7 +294,13 @@ export function MachinePage({ id }: { id: string }) {
           <h2>History</h2>
           <div className="range-picker" role="group" aria-label="Time range">
             {(Object.keys(RANGES) as RangeId[]).map((r) => (
-              <button key={r} type="button" className={`btn ${r === range ? 'btn-primary' : 'btn-secondary'}`} aria-pressed={r === range} onClick={() => setRange(r)}>
+              <button
+                key={r}
+                type="button"
+                className={`btn ${r === range ? 'btn-primary' : 'btn-secondary'}`}
+                aria-pressed={r === range}
+                onClick={() => setRange(r)}
+              >
                 {r.replace('h', ' h')}
               </button>
             ))}
@@ -309,9 +316,7 @@ export function MachinePage({ id }: { id: string }) {
         ) : (
           !statesError && <Spinner label="Loading states…" />
         )}
-        <h3 className="live-sub">
-          Process values{rollup && <span className="muted small"> — per-minute average with min–max band</span>}
-        </h3>
+        <h3 className="live-sub">Process values{rollup && <span className="muted small"> — per-minute average with min–max band</span>}</h3>
         <ErrorBanner error={tags.error ?? valuesError} onRetry={() => void (tags.error ? tags.reload() : loadHistory())} />
         {tags.data && chartTags.length === 0 ? (
           <p className="muted">This machine has no numeric process values.</p>

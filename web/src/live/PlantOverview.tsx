@@ -70,8 +70,7 @@ export function PlantOverview() {
         <Spinner label="Loading machines…" />
       ) : machines && machines.length === 0 ? (
         <Empty title="No machines yet">
-          Add equipment at level <strong>machine</strong> in the <Link to="/plant/equipment">plant model</Link> and
-          connect its data.
+          Add equipment at level <strong>machine</strong> in the <Link to="/plant/equipment">plant model</Link> and connect its data.
         </Empty>
       ) : (
         <>

@@ -96,11 +96,21 @@ export function QuarantinePage() {
           <>
             <div className="field">
               <label htmlFor="q-from">From</label>
-              <input id="q-from" type="datetime-local" value={toLocalInput(draft.from)} onChange={(e) => setDraft({ ...draft, from: fromLocalInput(e.target.value) })} />
+              <input
+                id="q-from"
+                type="datetime-local"
+                value={toLocalInput(draft.from)}
+                onChange={(e) => setDraft({ ...draft, from: fromLocalInput(e.target.value) })}
+              />
             </div>
             <div className="field">
               <label htmlFor="q-to">To</label>
-              <input id="q-to" type="datetime-local" value={toLocalInput(draft.to)} onChange={(e) => setDraft({ ...draft, to: fromLocalInput(e.target.value) })} />
+              <input
+                id="q-to"
+                type="datetime-local"
+                value={toLocalInput(draft.to)}
+                onChange={(e) => setDraft({ ...draft, to: fromLocalInput(e.target.value) })}
+              />
             </div>
           </>
         )}

@@ -68,8 +68,20 @@ export function LotsPage() {
           setApplied(draft);
         }}
       >
-        <SelectField label="Material" value={draft.material} onValue={set('material')} placeholder="All" options={(materials.data ?? []).map((m) => ({ value: m.id, label: `${m.id} — ${m.name}` }))} />
-        <SelectField label="Status" value={draft.status} onValue={set('status')} placeholder="All" options={Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label }))} />
+        <SelectField
+          label="Material"
+          value={draft.material}
+          onValue={set('material')}
+          placeholder="All"
+          options={(materials.data ?? []).map((m) => ({ value: m.id, label: `${m.id} — ${m.name}` }))}
+        />
+        <SelectField
+          label="Status"
+          value={draft.status}
+          onValue={set('status')}
+          placeholder="All"
+          options={Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label }))}
+        />
         <TextField label="Location" value={draft.location} onValue={set('location')} />
         <TextField label="Supplier lot" value={draft.supplierLot} onValue={set('supplierLot')} autoCapitalize="none" />
         <div className="filter-actions">
@@ -120,7 +132,9 @@ export function LotsPage() {
                   </td>
                   <td>{l.location ?? '—'}</td>
                   <td>{l.supplierLot ? <LotId id={l.supplierLot} /> : '—'}</td>
-                  <td>{l.producedBy ? `order ${l.producedBy.orderId}${l.producedBy.equipment ? ` · ${l.producedBy.equipment}` : ''}` : l.supplier ?? 'received'}</td>
+                  <td>
+                    {l.producedBy ? `order ${l.producedBy.orderId}${l.producedBy.equipment ? ` · ${l.producedBy.equipment}` : ''}` : (l.supplier ?? 'received')}
+                  </td>
                   <td className="small">{formatDateTime(l.createdAt)}</td>
                   <td className="cell-actions">
                     {canKeep && l.status === 'available' && <Button onClick={() => setHolding(l)}>Hold</Button>}
@@ -200,8 +214,22 @@ function ReceiveDialog({ materials, onClose, onDone }: { materials: Material[]; 
       <form id="receive-lot" className="form" onSubmit={submit} noValidate aria-label="Receive a lot">
         <ErrorBanner error={error} />
         <div className="form-grid">
-          <SelectField label="Material" value={f.material} onValue={set('material')} placeholder="Choose…" options={materials.map((m) => ({ value: m.id, label: `${m.id} — ${m.name}` }))} />
-          <TextField label={`Quantity${unit ? ` (${unit})` : ''}`} type="number" inputMode="decimal" min="0" step="any" value={f.quantity} onValue={set('quantity')} />
+          <SelectField
+            label="Material"
+            value={f.material}
+            onValue={set('material')}
+            placeholder="Choose…"
+            options={materials.map((m) => ({ value: m.id, label: `${m.id} — ${m.name}` }))}
+          />
+          <TextField
+            label={`Quantity${unit ? ` (${unit})` : ''}`}
+            type="number"
+            inputMode="decimal"
+            min="0"
+            step="any"
+            value={f.quantity}
+            onValue={set('quantity')}
+          />
           <TextField label="Lot number" hint="empty: Takt numbers it (L-000123)" value={f.id} onValue={set('id')} autoCapitalize="none" />
           <TextField label="Location" value={f.location} onValue={set('location')} />
           <TextField label="Supplier" value={f.supplier} onValue={set('supplier')} />
@@ -249,4 +277,3 @@ function HoldDialog({ lot, onClose, onDone }: { lot: Lot; onClose(): void; onDon
     </Modal>
   );
 }
-

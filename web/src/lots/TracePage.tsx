@@ -112,7 +112,8 @@ export function TracePage() {
                 <ul className="lots-orders">
                   {t.orders.map((o) => (
                     <li key={o.orderId}>
-                      <span className="mono">{o.orderId}</span> {o.productId && <span className="muted">{o.productId}</span>} {o.status && <Badge>{o.status}</Badge>}{' '}
+                      <span className="mono">{o.orderId}</span> {o.productId && <span className="muted">{o.productId}</span>}{' '}
+                      {o.status && <Badge>{o.status}</Badge>}{' '}
                       <span className="small muted">
                         lots{' '}
                         {o.lots.map((l, i) => (
@@ -155,7 +156,11 @@ export function TracePage() {
                       <Badge tone={STATUS_TONE[n.status]}>{STATUS_LABEL[n.status]}</Badge>
                     </td>
                     <td>{n.supplierLot ? <LotId id={n.supplierLot} /> : '—'}</td>
-                    <td>{n.received ? n.supplier ?? 'received' : `${n.orderId}/${n.seq ?? '?'}${n.equipment ? ` · ${n.equipment}` : ''}${n.operator ? ` · ${n.operator}` : ''}`}</td>
+                    <td>
+                      {n.received
+                        ? (n.supplier ?? 'received')
+                        : `${n.orderId}/${n.seq ?? '?'}${n.equipment ? ` · ${n.equipment}` : ''}${n.operator ? ` · ${n.operator}` : ''}`}
+                    </td>
                     <td className="small">{formatDateTime(n.madeAt)}</td>
                   </tr>
                 ))}

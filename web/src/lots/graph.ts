@@ -16,7 +16,9 @@ export { echarts };
 const LABEL_LIMIT = 60;
 
 export function describe(n: TraceNode): string {
-  const made = n.received ? `received${n.supplier ? ` from ${n.supplier}` : ''}` : `made by ${n.orderId}/${n.seq ?? '?'}${n.equipment ? ` on ${n.equipment}` : ''}${n.operator ? ` by ${n.operator}` : ''}`;
+  const made = n.received
+    ? `received${n.supplier ? ` from ${n.supplier}` : ''}`
+    : `made by ${n.orderId}/${n.seq ?? '?'}${n.equipment ? ` on ${n.equipment}` : ''}${n.operator ? ` by ${n.operator}` : ''}`;
   return [
     `${n.lot} — ${n.materialId}`,
     `${qty(n.quantity, n.unit)} of ${qty(n.initialQuantity, n.unit)} · ${STATUS_LABEL[n.status]}${n.holdReason ? ` (${n.holdReason})` : ''}`,
@@ -46,7 +48,11 @@ export function graphOption(t: Trace): GraphOption {
         y: (i - (col.length - 1) / 2) * (tallest > 40 ? 14 : 60),
         symbol: n.received ? 'diamond' : 'circle',
         symbolSize: roots.has(n.lot) ? 26 : n.received ? 18 : 14,
-        itemStyle: { color: STATUS_COLOUR[n.status], borderColor: roots.has(n.lot) ? '#1d3557' : n.received ? '#333' : '#fff', borderWidth: roots.has(n.lot) || n.received ? 2 : 1 },
+        itemStyle: {
+          color: STATUS_COLOUR[n.status],
+          borderColor: roots.has(n.lot) ? '#1d3557' : n.received ? '#333' : '#fff',
+          borderWidth: roots.has(n.lot) || n.received ? 2 : 1,
+        },
         label: { show: labels || roots.has(n.lot), position: 'bottom', distance: 6, lineHeight: 14, formatter: `${n.lot}\n${n.materialId}`, fontSize: 11 },
       });
     });

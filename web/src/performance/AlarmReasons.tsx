@@ -27,7 +27,8 @@ export function AlarmReasons() {
   const [code, setCode] = useState('');
   const [reasonId, setReasonId] = useState('');
   const save = useSubmit();
-  const targets = scope === 'machine' ? machines.map((m) => ({ id: m.id, label: m.path })) : (classes.data ?? []).map((c) => ({ id: c.id, label: `${c.id} — ${c.name}` }));
+  const targets =
+    scope === 'machine' ? machines.map((m) => ({ id: m.id, label: m.path })) : (classes.data ?? []).map((c) => ({ id: c.id, label: `${c.id} — ${c.name}` }));
   const chosenTarget = target || targets[0]?.id || '';
   const chosenReason = reasonId || leaves[0]?.id || '';
   const reasonName = (id: string) => reasons.data?.find((r) => r.id === id)?.name ?? id;
@@ -64,7 +65,11 @@ export function AlarmReasons() {
           <div className="field">
             <label htmlFor="a-target">{scope === 'machine' ? 'Machine' : 'Class'}</label>
             <select id="a-target" value={chosenTarget} onChange={(e) => setTarget(e.target.value)}>
-              {targets.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+              {targets.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.label}
+                </option>
+              ))}
             </select>
           </div>
           <div className="field">
@@ -74,7 +79,11 @@ export function AlarmReasons() {
           <div className="field">
             <label htmlFor="a-reason">Reason</label>
             <select id="a-reason" value={chosenReason} onChange={(e) => setReasonId(e.target.value)}>
-              {leaves.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+              {leaves.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
             </select>
           </div>
           <div className="row-end">
@@ -101,11 +110,13 @@ export function AlarmReasons() {
               <tbody>
                 {mappings.data.map((m) => (
                   <tr key={`${m.scope}|${m.scopeId}|${m.alarmCode}`}>
-                    <td>{m.scope === 'machine' ? m.path ?? m.scopeId : `class ${m.scopeId}`}</td>
+                    <td>{m.scope === 'machine' ? (m.path ?? m.scopeId) : `class ${m.scopeId}`}</td>
                     <td>{m.alarmCode}</td>
                     <td>{reasonName(m.reasonId)}</td>
                     <td>
-                      <Button variant="ghost" onClick={() => void remove(m)}>Remove</Button>
+                      <Button variant="ghost" onClick={() => void remove(m)}>
+                        Remove
+                      </Button>
                     </td>
                   </tr>
                 ))}

@@ -14,11 +14,21 @@ const KINDS: Array<[AlertRule['kind'], string]> = [
   ['scrap_rising', 'scrap ratio rising'],
 ];
 const METRICS: Array<[NonNullable<AlertRule['metric']>, string]> = [
-  ['oee', 'OEE'], ['availability', 'Availability'], ['effectiveness', 'Effectiveness'], ['quality', 'Quality'], ['scrap_ratio', 'Scrap ratio'],
+  ['oee', 'OEE'],
+  ['availability', 'Availability'],
+  ['effectiveness', 'Effectiveness'],
+  ['quality', 'Quality'],
+  ['scrap_ratio', 'Scrap ratio'],
 ];
 const STATES: Array<[string, string]> = [
-  ['adet', 'down (any own or external stop)'], ['adot', 'idle (no order / no demand)'], ['unknown', 'no data / offline'],
-  ['Held', 'Held'], ['Stopped', 'Stopped'], ['Aborted', 'Aborted'], ['Suspended', 'Suspended (starved / blocked)'], ['asut', 'setup'],
+  ['adet', 'down (any own or external stop)'],
+  ['adot', 'idle (no order / no demand)'],
+  ['unknown', 'no data / offline'],
+  ['Held', 'Held'],
+  ['Stopped', 'Stopped'],
+  ['Aborted', 'Aborted'],
+  ['Suspended', 'Suspended (starved / blocked)'],
+  ['asut', 'setup'],
 ];
 
 interface Draft {
@@ -42,12 +52,31 @@ const toShown = (kind: AlertRule['kind'], v: number) => String(+(kind === 'state
 const toStored = (kind: AlertRule['kind'], v: number) => (kind === 'state_longer_than' ? v * 60 : v / 100);
 
 const blank = (equipment: string): Draft => ({
-  id: null, name: '', kind: 'kpi_below', metric: 'availability', state: 'adet', equipment, threshold: '85', hysteresis: '2', windowMin: '60', severity: 'warning', enabled: true,
+  id: null,
+  name: '',
+  kind: 'kpi_below',
+  metric: 'availability',
+  state: 'adet',
+  equipment,
+  threshold: '85',
+  hysteresis: '2',
+  windowMin: '60',
+  severity: 'warning',
+  enabled: true,
 });
 
 const draftOf = (r: AlertRule): Draft => ({
-  id: r.id, name: r.name, kind: r.kind, metric: r.metric ?? 'availability', state: r.state ?? 'adet', equipment: r.equipmentId,
-  threshold: toShown(r.kind, r.threshold), hysteresis: toShown(r.kind, r.hysteresis), windowMin: String(r.windowS / 60), severity: r.severity, enabled: r.enabled,
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  metric: r.metric ?? 'availability',
+  state: r.state ?? 'adet',
+  equipment: r.equipmentId,
+  threshold: toShown(r.kind, r.threshold),
+  hysteresis: toShown(r.kind, r.hysteresis),
+  windowMin: String(r.windowS / 60),
+  severity: r.severity,
+  enabled: r.enabled,
 });
 
 function describeRule(r: AlertRule): string {
@@ -84,7 +113,7 @@ export function AlertRules() {
       };
       await api(draft.id ? `/performance/alert-rules/${draft.id}` : '/performance/alert-rules', { method: draft.id ? 'PUT' : 'POST', body });
     });
-    if (ok) (setDraft(null), await rules.reload());
+    if (ok) setDraft(null), await rules.reload();
   };
 
   const kpi = draft && (draft.kind === 'kpi_below' || draft.kind === 'kpi_above');
@@ -93,7 +122,11 @@ export function AlertRules() {
       <PageHeader
         title="Early-warning rules"
         subtitle="Rules on KPIs and machine states, evaluated every 30 s on the roll-ups; alerts show live on the performance overview"
-        actions={<Button variant="primary" onClick={() => setDraft(blank(scopes[0]?.id ?? ''))}>New rule</Button>}
+        actions={
+          <Button variant="primary" onClick={() => setDraft(blank(scopes[0]?.id ?? ''))}>
+            New rule
+          </Button>
+        }
       />
       <p>
         <Link to="/performance">Back to the performance overview</Link>
@@ -111,14 +144,22 @@ export function AlertRules() {
             <div className="field">
               <label htmlFor="r-kind">Watch</label>
               <select id="r-kind" value={draft.kind} onChange={(e) => set({ kind: e.target.value as Draft['kind'] })}>
-                {KINDS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+                {KINDS.map(([k, l]) => (
+                  <option key={k} value={k}>
+                    {l}
+                  </option>
+                ))}
               </select>
             </div>
             {kpi && (
               <div className="field">
                 <label htmlFor="r-metric">KPI</label>
                 <select id="r-metric" value={draft.metric} onChange={(e) => set({ metric: e.target.value as Draft['metric'] })}>
-                  {METRICS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+                  {METRICS.map(([k, l]) => (
+                    <option key={k} value={k}>
+                      {l}
+                    </option>
+                  ))}
                 </select>
               </div>
             )}
@@ -126,14 +167,22 @@ export function AlertRules() {
               <div className="field">
                 <label htmlFor="r-state">State</label>
                 <select id="r-state" value={draft.state} onChange={(e) => set({ state: e.target.value })}>
-                  {STATES.map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+                  {STATES.map(([k, l]) => (
+                    <option key={k} value={k}>
+                      {l}
+                    </option>
+                  ))}
                 </select>
               </div>
             )}
             <div className="field">
               <label htmlFor="r-eq">Machine, or every machine below</label>
               <select id="r-eq" value={draft.equipment} onChange={(e) => set({ equipment: e.target.value })}>
-                {scopes.map((e) => <option key={e.id} value={e.id}>{e.path} ({e.level})</option>)}
+                {scopes.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.path} ({e.level})
+                  </option>
+                ))}
               </select>
             </div>
             <div className="field">
@@ -197,8 +246,12 @@ export function AlertRules() {
                     <td>{r.severity}</td>
                     <td>{r.enabled ? 'yes' : 'no'}</td>
                     <td>
-                      <Button variant="ghost" onClick={() => setDraft(draftOf(r))}>Edit</Button>
-                      <Button variant="ghost" onClick={() => setRemove(r)}>Delete</Button>
+                      <Button variant="ghost" onClick={() => setDraft(draftOf(r))}>
+                        Edit
+                      </Button>
+                      <Button variant="ghost" onClick={() => setRemove(r)}>
+                        Delete
+                      </Button>
                     </td>
                   </tr>
                 ))}

@@ -21,7 +21,7 @@ function useLiveAlerts(equipment: string) {
     const mine = ++seq.current;
     try {
       const list = await api<Alert[]>('/performance/alerts', { query: { status: 'open', equipment } });
-      if (mine === seq.current) (setAlerts(list), setError(null));
+      if (mine === seq.current) setAlerts(list), setError(null);
     } catch (err) {
       if (mine === seq.current) setError(err);
     }

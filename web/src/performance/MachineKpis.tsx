@@ -87,7 +87,11 @@ export function MachineKpis({ id }: { id: string }) {
   const target = r && ideal ? Math.floor(r.times.pbt / ideal) : null;
   return (
     <div className="page">
-      <PageHeader title={r ? r.equipment.name : 'Machine'} subtitle={<Link to="/performance">← Performance overview</Link>} actions={<PresetSelect value={preset} onChange={setPreset} />} />
+      <PageHeader
+        title={r ? r.equipment.name : 'Machine'}
+        subtitle={<Link to="/performance">← Performance overview</Link>}
+        actions={<PresetSelect value={preset} onChange={setPreset} />}
+      />
       {kpis.error ? <ErrorBanner error={kpis.error} onRetry={kpis.reload} /> : null}
       {!r && kpis.loading && <Spinner label="Computing KPIs…" />}
       {r && (
@@ -132,11 +136,13 @@ export function MachineKpis({ id }: { id: string }) {
                       <td>
                         <select value={s.reasonId ?? ''} onChange={(e) => void classify(s, e.target.value)} aria-label="Reason">
                           <option value="">{s.needsReason ? '— needs a reason —' : '—'}</option>
-                          {(reasons.data ?? []).filter((x) => x.parentId).map((x) => (
-                            <option key={x.id} value={x.id}>
-                              {x.name}
-                            </option>
-                          ))}
+                          {(reasons.data ?? [])
+                            .filter((x) => x.parentId)
+                            .map((x) => (
+                              <option key={x.id} value={x.id}>
+                                {x.name}
+                              </option>
+                            ))}
                         </select>
                         {s.alarmCode && (
                           <div className="perf-alarm" title="the alarm active when the stop began">

@@ -35,7 +35,12 @@ export function Overview() {
       grid: { left: 40, right: 16, top: 30, bottom: 40 },
       xAxis: { type: 'category', data: g.map((x) => x.label) },
       yAxis: { type: 'value', name: '%', min: 0 },
-      series: [line('OEE', (x) => x.oee), line('Availability', (x) => x.availability), line('Effectiveness', (x) => x.effectiveness), line('Quality', (x) => x.quality)],
+      series: [
+        line('OEE', (x) => x.oee),
+        line('Availability', (x) => x.availability),
+        line('Effectiveness', (x) => x.effectiveness),
+        line('Quality', (x) => x.quality),
+      ],
     } as PerfChartOption;
   }, [r]);
 

@@ -61,10 +61,23 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
     const toData = (x: number, y: number) => c.convertFromPixel({ gridIndex: 0 }, [x, y]) as number[];
     const preview = (x: number, y: number, text: string) => {
       shown = true;
-      c.setOption({ graphic: [{ id: 'drag', type: 'group', silent: true, children: [
-        { type: 'rect', shape: { x: x, y: y - drag!.height / 2, width: drag!.width, height: drag!.height, r: 3 }, style: { fill: 'rgba(21,101,192,0.35)', stroke: '#1565c0', lineWidth: 2, lineDash: [5, 3] } },
-        { type: 'text', style: { x: x + 4, y: y - drag!.height / 2 - 8, text, fill: '#0d47a1', fontSize: 12, fontWeight: 'bold' } },
-      ] }] });
+      c.setOption({
+        graphic: [
+          {
+            id: 'drag',
+            type: 'group',
+            silent: true,
+            children: [
+              {
+                type: 'rect',
+                shape: { x: x, y: y - drag!.height / 2, width: drag!.width, height: drag!.height, r: 3 },
+                style: { fill: 'rgba(21,101,192,0.35)', stroke: '#1565c0', lineWidth: 2, lineDash: [5, 3] },
+              },
+              { type: 'text', style: { x: x + 4, y: y - drag!.height / 2 - 8, text, fill: '#0d47a1', fontSize: 12, fontWeight: 'bold' } },
+            ],
+          },
+        ],
+      });
     };
     const clear = () => {
       if (shown) c.setOption({ graphic: [{ id: 'drag', $action: 'remove' }] });
@@ -118,39 +131,62 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
   const option = useMemo<ChartOption>(() => {
     const row = (path: string) => rows.indexOf(path);
     const sel = selected ? `${selected.orderId}#${selected.seq}` : '';
-    const bar = (ghost: boolean) => (params: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
-      const y = api.value(0) as number;
-      const a = api.coord([api.value(1), y]);
-      const b = api.coord([api.value(2), y]);
-      const h = (api.size!([0, 1]) as number[])[1] * (ghost ? 0.8 : 0.55);
-      const cs = params.coordSys as unknown as { x: number; y: number; width: number; height: number };
-      const x0 = Math.max(a[0], cs.x);
-      const x1 = Math.min(b[0], cs.x + cs.width);
-      if (x1 <= x0) return null;
-      const risk = api.value(3) as keyof typeof RISK_COLOUR;
-      const key = api.value(4) as string;
-      const label = api.value(5) as string;
-      const rect = { x: x0, y: a[1] - h / 2, width: Math.max(2, x1 - x0), height: h };
-      if (ghost) return { type: 'rect', shape: rect, style: { fill: 'rgba(0,0,0,0.03)', stroke: '#7a8590', lineWidth: 1, lineDash: [4, 3] }, silent: true };
-      const isSel = key === sel;
-      return {
-        type: 'group',
-        children: [
-          {
-            type: 'rect',
-            shape: { ...rect, r: 3 },
-            style: { fill: RISK_COLOUR[risk], stroke: isSel ? '#111' : risk === 'late' ? '#7f0000' : 'rgba(0,0,0,0.25)', lineWidth: isSel ? 3 : risk === 'late' ? 2 : 1 },
-          },
-          ...(rect.width > 46
-            ? [{ type: 'text' as const, style: { x: rect.x + 4, y: a[1], text: label, fill: '#fff', fontSize: 11, verticalAlign: 'middle' as const, width: rect.width - 8, overflow: 'truncate' as const } }]
-            : []),
-        ],
+    const bar =
+      (ghost: boolean) =>
+      (params: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
+        const y = api.value(0) as number;
+        const a = api.coord([api.value(1), y]);
+        const b = api.coord([api.value(2), y]);
+        const h = (api.size!([0, 1]) as number[])[1] * (ghost ? 0.8 : 0.55);
+        const cs = params.coordSys as unknown as { x: number; y: number; width: number; height: number };
+        const x0 = Math.max(a[0], cs.x);
+        const x1 = Math.min(b[0], cs.x + cs.width);
+        if (x1 <= x0) return null;
+        const risk = api.value(3) as keyof typeof RISK_COLOUR;
+        const key = api.value(4) as string;
+        const label = api.value(5) as string;
+        const rect = { x: x0, y: a[1] - h / 2, width: Math.max(2, x1 - x0), height: h };
+        if (ghost) return { type: 'rect', shape: rect, style: { fill: 'rgba(0,0,0,0.03)', stroke: '#7a8590', lineWidth: 1, lineDash: [4, 3] }, silent: true };
+        const isSel = key === sel;
+        return {
+          type: 'group',
+          children: [
+            {
+              type: 'rect',
+              shape: { ...rect, r: 3 },
+              style: {
+                fill: RISK_COLOUR[risk],
+                stroke: isSel ? '#111' : risk === 'late' ? '#7f0000' : 'rgba(0,0,0,0.25)',
+                lineWidth: isSel ? 3 : risk === 'late' ? 2 : 1,
+              },
+            },
+            ...(rect.width > 46
+              ? [
+                  {
+                    type: 'text' as const,
+                    style: {
+                      x: rect.x + 4,
+                      y: a[1],
+                      text: label,
+                      fill: '#fff',
+                      fontSize: 11,
+                      verticalAlign: 'middle' as const,
+                      width: rect.width - 8,
+                      overflow: 'truncate' as const,
+                    },
+                  },
+                ]
+              : []),
+          ],
+        };
       };
-    };
     const data = (list: Assignment[]) =>
       list
         .filter((a) => row(a.machine) >= 0)
-        .map((a) => ({ key: `${a.orderId}#${a.seq}`, value: [row(a.machine), Date.parse(a.start), Date.parse(a.end), a.risk, `${a.orderId}#${a.seq}`, `${a.orderId}/${a.seq}`] }));
+        .map((a) => ({
+          key: `${a.orderId}#${a.seq}`,
+          value: [row(a.machine), Date.parse(a.start), Date.parse(a.end), a.risk, `${a.orderId}#${a.seq}`, `${a.orderId}/${a.seq}`],
+        }));
     const starts = assignments.map((a) => Date.parse(a.start));
     const ends = assignments.map((a) => Date.parse(a.end));
     const min = starts.length ? Math.min(...starts) : Date.now();
@@ -192,7 +228,13 @@ export function Gantt({ machines, assignments, ghosts, selected, onSelect, onDro
           encode: { x: [1, 2], y: 0 },
           data: data(assignments),
           z: 2,
-          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#1565c0', type: 'solid' }, label: { formatter: 'now' }, data: [{ xAxis: Date.now() }] },
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            lineStyle: { color: '#1565c0', type: 'solid' },
+            label: { formatter: 'now' },
+            data: [{ xAxis: Date.now() }],
+          },
         },
       ],
     } as ChartOption;

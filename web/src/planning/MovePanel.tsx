@@ -7,7 +7,19 @@ import { formatDateTime, fromLocalInput, toLocalInput } from '../platform/format
 import { useSubmit } from '../platform/hooks.ts';
 import { RISK_LABEL, type Assignment } from './types.ts';
 
-export function MovePanel({ versionId, op, canEdit, onMoved, onClose }: { versionId: number; op: Assignment; canEdit: boolean; onMoved(id: number): void; onClose(): void }) {
+export function MovePanel({
+  versionId,
+  op,
+  canEdit,
+  onMoved,
+  onClose,
+}: {
+  versionId: number;
+  op: Assignment;
+  canEdit: boolean;
+  onMoved(id: number): void;
+  onClose(): void;
+}) {
   const [machine, setMachine] = useState(op.machine);
   const [start, setStart] = useState(toLocalInput(op.start));
   const { busy, error, run } = useSubmit();
@@ -17,7 +29,10 @@ export function MovePanel({ versionId, op, canEdit, onMoved, onClose }: { versio
   }, [op]);
   const submit = () =>
     run(async () => {
-      const r = await api<{ id: number }>(`/schedules/${versionId}/move`, { method: 'POST', body: { orderId: op.orderId, seq: op.seq, machine, start: fromLocalInput(start) } });
+      const r = await api<{ id: number }>(`/schedules/${versionId}/move`, {
+        method: 'POST',
+        body: { orderId: op.orderId, seq: op.seq, machine, start: fromLocalInput(start) },
+      });
       onMoved(r.id);
     });
   return (

@@ -54,7 +54,10 @@ export default function PlanModule() {
   useEffect(() => {
     if (selectedId === null) return setDetail(undefined);
     let live = true;
-    api<Version>(`/schedules/${selectedId}`).then((v) => live && setDetail(v), () => live && setDetail(undefined));
+    api<Version>(`/schedules/${selectedId}`).then(
+      (v) => live && setDetail(v),
+      () => live && setDetail(undefined),
+    );
     return () => {
       live = false;
     };
@@ -62,7 +65,10 @@ export default function PlanModule() {
   useEffect(() => {
     if (publishedId === null) return setPublished(undefined);
     let live = true;
-    api<Version>(`/schedules/${publishedId}`).then((v) => live && setPublished(v), () => {});
+    api<Version>(`/schedules/${publishedId}`).then(
+      (v) => live && setPublished(v),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -70,7 +76,10 @@ export default function PlanModule() {
   useEffect(() => setOp(null), [selectedId]);
 
   const proposals = useMemo(
-    () => (versions ?? []).filter((v) => v.status === 'ready' && (v.reason === 'machine-down' || v.reason === 'rush-order') && (publishedId === null || v.id > publishedId)),
+    () =>
+      (versions ?? []).filter(
+        (v) => v.status === 'ready' && (v.reason === 'machine-down' || v.reason === 'rush-order') && (publishedId === null || v.id > publishedId),
+      ),
     [versions, publishedId],
   );
 
@@ -141,10 +150,10 @@ export default function PlanModule() {
             {released.error
               ? 'Release orders, then start a new plan.'
               : !released.data
-              ? 'Counting the released orders…'
-              : released.data.length === 0
-                ? 'No released orders to plan: release orders, then start a new plan.'
-                : `${released.data.length === 1 ? '1 released order is' : `${released.data.length} released orders are`} waiting to be planned${canEdit ? ': press New plan to schedule them.' : '.'}`}
+                ? 'Counting the released orders…'
+                : released.data.length === 0
+                  ? 'No released orders to plan: release orders, then start a new plan.'
+                  : `${released.data.length === 1 ? '1 released order is' : `${released.data.length} released orders are`} waiting to be planned${canEdit ? ': press New plan to schedule them.' : '.'}`}
           </span>
         </Empty>
       ) : (
@@ -159,7 +168,11 @@ export default function PlanModule() {
                 <ProgressBar v={summary} />
               </div>
             )}
-            {summary?.status === 'failed' && <Banner kind="warn">Plan {summary.id} failed: {summary.error}</Banner>}
+            {summary?.status === 'failed' && (
+              <Banner kind="warn">
+                Plan {summary.id} failed: {summary.error}
+              </Banner>
+            )}
             {shown && detail && (
               <>
                 <div className="plan-head">
@@ -213,16 +226,38 @@ export default function PlanModule() {
                     ghosts={compare && published && published.id !== detail.id ? published.assignments : undefined}
                     selected={op}
                     onSelect={setOp}
-                    onDrop={canEdit ? (a, machine, startAt) => void dragMove.run(async () => {
-                      if (!a.eligible.includes(machine)) throw new Error(`${machine.split('/').pop()} cannot run ${a.orderId}/${a.seq}: it runs on ${a.eligible.map((m) => m.split('/').pop()).join(', ')}`);
-                      const r = await api<{ id: number }>(`/schedules/${detail.id}/move`, { method: 'POST', body: { orderId: a.orderId, seq: a.seq, machine, start: startAt } });
-                      setOp(null);
-                      setSelectedId(r.id);
-                      await loadList();
-                    }) : undefined}
+                    onDrop={
+                      canEdit
+                        ? (a, machine, startAt) =>
+                            void dragMove.run(async () => {
+                              if (!a.eligible.includes(machine))
+                                throw new Error(
+                                  `${machine.split('/').pop()} cannot run ${a.orderId}/${a.seq}: it runs on ${a.eligible.map((m) => m.split('/').pop()).join(', ')}`,
+                                );
+                              const r = await api<{ id: number }>(`/schedules/${detail.id}/move`, {
+                                method: 'POST',
+                                body: { orderId: a.orderId, seq: a.seq, machine, start: startAt },
+                              });
+                              setOp(null);
+                              setSelectedId(r.id);
+                              await loadList();
+                            })
+                        : undefined
+                    }
                   />
                 </div>
-                {op && <MovePanel versionId={detail.id} op={op} canEdit={canEdit} onClose={() => setOp(null)} onMoved={(id) => { setSelectedId(id); void loadList(); }} />}
+                {op && (
+                  <MovePanel
+                    versionId={detail.id}
+                    op={op}
+                    canEdit={canEdit}
+                    onClose={() => setOp(null)}
+                    onMoved={(id) => {
+                      setSelectedId(id);
+                      void loadList();
+                    }}
+                  />
+                )}
                 <LateAndUtilisation v={detail} />
               </>
             )}

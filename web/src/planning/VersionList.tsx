@@ -10,9 +10,7 @@ export function ProgressBar({ v }: { v: VersionSummary }) {
   return (
     <div className="plan-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Plan ${v.id} computing`}>
       <span style={{ width: `${pct}%` }} />
-      <em>
-        {v.progress.phase === 'queued' ? 'waiting for the solver' : `${v.progress.phase ?? 'starting'} · ${pct} %`}
-      </em>
+      <em>{v.progress.phase === 'queued' ? 'waiting for the solver' : `${v.progress.phase ?? 'starting'} · ${pct} %`}</em>
     </div>
   );
 }
@@ -22,7 +20,12 @@ export function VersionList({ versions, selected, onSelect }: { versions: Versio
     <ul className="plan-versions" data-testid="plan-versions">
       {versions.map((v) => (
         <li key={v.id}>
-          <button type="button" className={`plan-version${v.id === selected ? ' is-selected' : ''}`} onClick={() => onSelect(v.id)} aria-pressed={v.id === selected}>
+          <button
+            type="button"
+            className={`plan-version${v.id === selected ? ' is-selected' : ''}`}
+            onClick={() => onSelect(v.id)}
+            aria-pressed={v.id === selected}
+          >
             <span className="plan-version-head">
               <strong>Plan {v.id}</strong> <Badge tone={TONE[v.status]}>{v.status}</Badge>
             </span>

@@ -41,7 +41,9 @@ function CalendarForm({ initial, readOnly, onSaved, onCancel }: FormProps<Calend
     <form className="form" onSubmit={submit} noValidate aria-label="Shift calendar">
       <ErrorBanner error={error} />
       <div className="form-grid">
-        {!initial && <TextField label="Identifier" value={id} onValue={setId} readOnly={readOnly} error={errors.id} autoCapitalize="none" hint="e.g. 3-shift" />}
+        {!initial && (
+          <TextField label="Identifier" value={id} onValue={setId} readOnly={readOnly} error={errors.id} autoCapitalize="none" hint="e.g. 3-shift" />
+        )}
         <TextField label="Name" value={name} onValue={setName} readOnly={readOnly} error={errors.name} />
         <TextField label="Time zone" value={timezone} onValue={setTimezone} readOnly={readOnly} error={errors.timezone} hint="IANA name, e.g. Europe/Berlin" />
       </div>

@@ -39,7 +39,15 @@ function ClassForm({ initial, readOnly, onSaved, onCancel }: FormProps<Equipment
     <form className="form" onSubmit={submit} noValidate aria-label="Equipment class">
       <ErrorBanner error={error} />
       <div className="form-grid">
-        <TextField label="Class code" value={id} onValue={setId} readOnly={!!initial || readOnly} error={errors.id} autoCapitalize="none" hint={initial ? undefined : 'e.g. imm-350t'} />
+        <TextField
+          label="Class code"
+          value={id}
+          onValue={setId}
+          readOnly={!!initial || readOnly}
+          error={errors.id}
+          autoCapitalize="none"
+          hint={initial ? undefined : 'e.g. imm-350t'}
+        />
         <TextField label="Name" value={name} onValue={setName} readOnly={readOnly} error={errors.name} />
       </div>
       <TextAreaField label="Description" value={description} onValue={setDescription} readOnly={readOnly} rows={2} error={errors.description} />
@@ -59,7 +67,12 @@ export function ClassesPage({ selectedId }: { selectedId?: string }) {
     singular: 'Equipment class',
     entity: AUDIT_ENTITIES.equipmentClass,
     canEdit: canEditPlant(user),
-    toItem: (c) => ({ id: c.id, title: c.name, subtitle: c.description || undefined, meta: `${Object.keys(c.properties ?? {}).length} props · ${(c as EquipmentClassWithTags).tags?.length ?? 0} tags` }),
+    toItem: (c) => ({
+      id: c.id,
+      title: c.name,
+      subtitle: c.description || undefined,
+      meta: `${Object.keys(c.properties ?? {}).length} props · ${(c as EquipmentClassWithTags).tags?.length ?? 0} tags`,
+    }),
     renderForm: (p) => <ClassForm {...p} />,
     emptyHint: 'Classes group similar machines and give them default properties.',
   };

@@ -34,9 +34,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
   const [equipmentClass, setEquipmentClass] = useState(initial?.equipmentClass ?? '');
   const [calendarId, setCalendarId] = useState(initial?.calendarId ?? '');
   const [props, setProps] = useState<PropRow[]>(toRows(initial?.properties));
-  const [attrText, setAttrText] = useState(
-    initial && Object.keys(initial.attributes ?? {}).length ? JSON.stringify(initial.attributes, null, 2) : '',
-  );
+  const [attrText, setAttrText] = useState(initial && Object.keys(initial.attributes ?? {}).length ? JSON.stringify(initial.attributes, null, 2) : '');
   const withConn = initial as EquipmentWithConnectors | undefined;
   const [tagRows, setTagRows] = useState<TagRow[]>(() => toTagRows(withConn?.tags));
   const [connDrafts, setConnDrafts] = useState<ConnectionDraft[]>(() => toDrafts(withConn?.connections));
@@ -103,14 +101,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
         </div>
       )}
       <div className="form-grid">
-        <TextField
-          label="Name"
-          value={name}
-          onValue={setName}
-          required
-          readOnly={readOnly}
-          error={errors.name}
-        />
+        <TextField label="Name" value={name} onValue={setName} required readOnly={readOnly} error={errors.name} />
         <TextField
           label="Identifier (extId)"
           value={extId}
@@ -169,14 +160,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
           options={calendars.map((c) => ({ value: c.id, label: c.name }))}
         />
       </div>
-      <TextAreaField
-        label="Description"
-        value={description}
-        onValue={setDescription}
-        readOnly={readOnly}
-        rows={2}
-        error={errors.description}
-      />
+      <TextAreaField label="Description" value={description} onValue={setDescription} readOnly={readOnly} rows={2} error={errors.description} />
       <PropertiesEditor rows={props} onChange={setProps} readOnly={readOnly} error={errorFor(errors, 'properties')} />
       <TagsEditor
         rows={tagRows}
@@ -199,14 +183,7 @@ export function EquipmentForm({ initial, parent: initialParent, childList, list 
       />
       {!readOnly && (
         <div className="form-foot">
-          {!creating && (
-            <TextField
-              label="Reason for change (optional, kept in the audit trail)"
-              value={reason}
-              onValue={setReason}
-              className="grow"
-            />
-          )}
+          {!creating && <TextField label="Reason for change (optional, kept in the audit trail)" value={reason} onValue={setReason} className="grow" />}
           <div className="form-buttons">
             {onCancel && <Button onClick={onCancel}>Cancel</Button>}
             {tried && clientInvalid && <span className="field-error">Correct the marked fields first.</span>}

@@ -25,7 +25,7 @@ export function EquipmentPage({ selectedId }: { selectedId?: string }) {
   const list = equipment.data ?? [];
 
   const creating = selectedId === 'new';
-  const parentId = creating ? search.get('parent') ?? undefined : undefined;
+  const parentId = creating ? (search.get('parent') ?? undefined) : undefined;
   const selected = creating ? undefined : list.find((e) => e.id === selectedId);
 
   let detail;
@@ -85,15 +85,7 @@ export function EquipmentPage({ selectedId }: { selectedId?: string }) {
     </div>
   );
 
-  return (
-    <MasterDetail
-      list={tree}
-      detail={detail}
-      hasSelection={!!selectedId}
-      backTo="/plant/equipment"
-      backLabel="Equipment tree"
-    />
-  );
+  return <MasterDetail list={tree} detail={detail} hasSelection={!!selectedId} backTo="/plant/equipment" backLabel="Equipment tree" />;
 }
 
 function Overview({ list }: { list: Equipment[] }) {
@@ -208,8 +200,7 @@ function EquipmentDetail({
             <ul className="simple-list">
               {children.map((c) => (
                 <li key={c.id}>
-                  <Link to={href(c.id)}>{c.name}</Link> <Badge tone="level">{LEVEL_LABELS[c.level]}</Badge>{' '}
-                  <code className="muted">{c.extId}</code>
+                  <Link to={href(c.id)}>{c.name}</Link> <Badge tone="level">{LEVEL_LABELS[c.level]}</Badge> <code className="muted">{c.extId}</code>
                 </li>
               ))}
             </ul>

@@ -70,13 +70,7 @@ export function EquipmentTree({ list, selectedId }: { list: Equipment[]; selecte
       >
         <div className={`tree-row${selected ? ' selected' : ''}`} style={{ paddingLeft: `${node.depth * 16 + 4}px` }}>
           {hasKids ? (
-            <button
-              type="button"
-              className="tree-toggle"
-              aria-label={`${open ? 'Collapse' : 'Expand'} ${eq.name}`}
-              onClick={() => toggle(eq.id)}
-              tabIndex={-1}
-            >
+            <button type="button" className="tree-toggle" aria-label={`${open ? 'Collapse' : 'Expand'} ${eq.name}`} onClick={() => toggle(eq.id)} tabIndex={-1}>
               <span className={`caret${open ? ' open' : ''}`} aria-hidden="true" />
             </button>
           ) : (

@@ -30,11 +30,18 @@ function ExportCard() {
   return (
     <section className="card">
       <h2 className="card-title">Export</h2>
-      <p className="muted">Download the plant model — equipment, classes, materials, products with routings and shift calendars — as one file. Keep it in version control or move it to another Takt installation.</p>
+      <p className="muted">
+        Download the plant model — equipment, classes, materials, products with routings and shift calendars — as one file. Keep it in version control or move
+        it to another Takt installation.
+      </p>
       <ErrorBanner error={error} />
       <div className="button-row">
-        <Button variant="primary" busy={busy && which === 'yaml'} onClick={() => exportAs('yaml')}>Download YAML</Button>
-        <Button busy={busy && which === 'json'} onClick={() => exportAs('json')}>Download JSON</Button>
+        <Button variant="primary" busy={busy && which === 'yaml'} onClick={() => exportAs('yaml')}>
+          Download YAML
+        </Button>
+        <Button busy={busy && which === 'json'} onClick={() => exportAs('json')}>
+          Download JSON
+        </Button>
       </div>
     </section>
   );
@@ -75,7 +82,10 @@ function ImportCard() {
   return (
     <section className="card">
       <h2 className="card-title">Import</h2>
-      <p className="muted">Load a plant file (YAML or JSON). Records are matched by their identifiers: new ones are created and existing ones updated; every change is written to the audit trail.</p>
+      <p className="muted">
+        Load a plant file (YAML or JSON). Records are matched by their identifiers: new ones are created and existing ones updated; every change is written to
+        the audit trail.
+      </p>
       <ErrorBanner error={error} />
       <div className="button-row">
         <input

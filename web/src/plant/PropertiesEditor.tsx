@@ -96,9 +96,17 @@ function PropRowInputs({
   return (
     <>
       <input aria-label={`Property ${index + 1} name`} value={row.name} readOnly={readOnly} onChange={(e) => onChange(index, { name: e.target.value })} />
-      <input aria-label={`Property ${index + 1} value`} value={row.value} placeholder="—" readOnly={readOnly} onChange={(e) => onChange(index, { value: e.target.value })} />
+      <input
+        aria-label={`Property ${index + 1} value`}
+        value={row.value}
+        placeholder="—"
+        readOnly={readOnly}
+        onChange={(e) => onChange(index, { value: e.target.value })}
+      />
       <input aria-label={`Property ${index + 1} unit`} value={row.unit} readOnly={readOnly} onChange={(e) => onChange(index, { unit: e.target.value })} />
-      {readOnly ? <div /> : (
+      {readOnly ? (
+        <div />
+      ) : (
         <button type="button" className="icon-btn" aria-label={`Remove property ${index + 1}`} onClick={onRemove}>
           ×
         </button>

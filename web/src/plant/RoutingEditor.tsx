@@ -52,22 +52,81 @@ export function RoutingEditor({
                 <span className="op-name">{op.name || 'New operation'}</span>
                 {!readOnly && (
                   <span className="op-tools">
-                    <button type="button" className="icon-btn" aria-label="Move up" disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
-                    <button type="button" className="icon-btn" aria-label="Move down" disabled={i === ops.length - 1} onClick={() => move(i, 1)}>↓</button>
-                    <button type="button" className="icon-btn" aria-label={`Remove operation ${op.seq}`} onClick={() => onChange(ops.filter((_, n) => n !== i))}>×</button>
+                    <button type="button" className="icon-btn" aria-label="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
+                      ↑
+                    </button>
+                    <button type="button" className="icon-btn" aria-label="Move down" disabled={i === ops.length - 1} onClick={() => move(i, 1)}>
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      aria-label={`Remove operation ${op.seq}`}
+                      onClick={() => onChange(ops.filter((_, n) => n !== i))}
+                    >
+                      ×
+                    </button>
                   </span>
                 )}
               </div>
               <div className="form-grid">
-                <TextField label="Seq" inputMode="numeric" value={op.seq} onValue={(v) => update(i, { seq: v })} readOnly={readOnly} error={errors[`${p}.seq`]} />
+                <TextField
+                  label="Seq"
+                  inputMode="numeric"
+                  value={op.seq}
+                  onValue={(v) => update(i, { seq: v })}
+                  readOnly={readOnly}
+                  error={errors[`${p}.seq`]}
+                />
                 <TextField label="Operation name" value={op.name} onValue={(v) => update(i, { name: v })} readOnly={readOnly} error={errors[`${p}.name`]} />
-                <SelectField label="Work center" value={op.workCenter} onValue={(v) => update(i, { workCenter: v })} disabled={readOnly} placeholder="Any" options={withCurrent(choices.workCenters, op.workCenter)} error={errors[`${p}.workCenter`]} />
-                <SelectField label="Equipment class" value={op.equipmentClass} onValue={(v) => update(i, { equipmentClass: v })} disabled={readOnly} placeholder="Any" options={withCurrent(choices.classes, op.equipmentClass)} error={errors[`${p}.equipmentClass`]} />
-                <TextField label="Ideal cycle time (s)" inputMode="decimal" value={op.idealCycleTimeS} onValue={(v) => update(i, { idealCycleTimeS: v })} readOnly={readOnly} error={errors[`${p}.idealCycleTimeS`]} />
-                <TextField label="Setup time (s)" inputMode="decimal" value={op.setupTimeS} onValue={(v) => update(i, { setupTimeS: v })} readOnly={readOnly} error={errors[`${p}.setupTimeS`]} />
+                <SelectField
+                  label="Work center"
+                  value={op.workCenter}
+                  onValue={(v) => update(i, { workCenter: v })}
+                  disabled={readOnly}
+                  placeholder="Any"
+                  options={withCurrent(choices.workCenters, op.workCenter)}
+                  error={errors[`${p}.workCenter`]}
+                />
+                <SelectField
+                  label="Equipment class"
+                  value={op.equipmentClass}
+                  onValue={(v) => update(i, { equipmentClass: v })}
+                  disabled={readOnly}
+                  placeholder="Any"
+                  options={withCurrent(choices.classes, op.equipmentClass)}
+                  error={errors[`${p}.equipmentClass`]}
+                />
+                <TextField
+                  label="Ideal cycle time (s)"
+                  inputMode="decimal"
+                  value={op.idealCycleTimeS}
+                  onValue={(v) => update(i, { idealCycleTimeS: v })}
+                  readOnly={readOnly}
+                  error={errors[`${p}.idealCycleTimeS`]}
+                />
+                <TextField
+                  label="Setup time (s)"
+                  inputMode="decimal"
+                  value={op.setupTimeS}
+                  onValue={(v) => update(i, { setupTimeS: v })}
+                  readOnly={readOnly}
+                  error={errors[`${p}.setupTimeS`]}
+                />
               </div>
-              <ParamTable rows={op.parameters} onChange={(parameters) => update(i, { parameters })} readOnly={readOnly} error={errorFor(errors, `${p}.parameters`)} />
-              <BomTable rows={op.bom} onChange={(bom) => update(i, { bom })} readOnly={readOnly} error={errorFor(errors, `${p}.bom`)} materials={choices.materials} />
+              <ParamTable
+                rows={op.parameters}
+                onChange={(parameters) => update(i, { parameters })}
+                readOnly={readOnly}
+                error={errorFor(errors, `${p}.parameters`)}
+              />
+              <BomTable
+                rows={op.bom}
+                onChange={(bom) => update(i, { bom })}
+                readOnly={readOnly}
+                error={errorFor(errors, `${p}.bom`)}
+                materials={choices.materials}
+              />
               <TextAreaField label="Work instructions" value={op.instructions} onValue={(v) => update(i, { instructions: v })} readOnly={readOnly} rows={2} />
             </li>
           );
@@ -89,7 +148,9 @@ function ParamTable({ rows, onChange, readOnly, error }: { rows: ParamDraft[]; o
       {rows.length > 0 && (
         <div className="grid-rows param-grid">
           {['Name', 'Target', 'Min', 'Max', 'Unit', ''].map((h, k) => (
-            <div key={k} className="grid-head">{h}</div>
+            <div key={k} className="grid-head">
+              {h}
+            </div>
           ))}
           {rows.map((r, i) => (
             <ParamRow key={i} r={r} i={i} set={set} readOnly={readOnly} remove={() => onChange(rows.filter((_, n) => n !== i))} />
@@ -106,7 +167,19 @@ function ParamTable({ rows, onChange, readOnly, error }: { rows: ParamDraft[]; o
   );
 }
 
-function ParamRow({ r, i, set, readOnly, remove }: { r: ParamDraft; i: number; set(i: number, p: Partial<ParamDraft>): void; readOnly: boolean; remove(): void }) {
+function ParamRow({
+  r,
+  i,
+  set,
+  readOnly,
+  remove,
+}: {
+  r: ParamDraft;
+  i: number;
+  set(i: number, p: Partial<ParamDraft>): void;
+  readOnly: boolean;
+  remove(): void;
+}) {
   const cell = (k: keyof ParamDraft, label: string, mode?: 'decimal') => (
     <input aria-label={`Parameter ${i + 1} ${label}`} inputMode={mode} value={r[k]} readOnly={readOnly} onChange={(e) => set(i, { [k]: e.target.value })} />
   );
@@ -117,12 +190,30 @@ function ParamRow({ r, i, set, readOnly, remove }: { r: ParamDraft; i: number; s
       {cell('min', 'min', 'decimal')}
       {cell('max', 'max', 'decimal')}
       {cell('unit', 'unit')}
-      {readOnly ? <div /> : <button type="button" className="icon-btn" aria-label={`Remove parameter ${i + 1}`} onClick={remove}>×</button>}
+      {readOnly ? (
+        <div />
+      ) : (
+        <button type="button" className="icon-btn" aria-label={`Remove parameter ${i + 1}`} onClick={remove}>
+          ×
+        </button>
+      )}
     </>
   );
 }
 
-function BomTable({ rows, onChange, readOnly, error, materials }: { rows: BomDraft[]; onChange(r: BomDraft[]): void; readOnly: boolean; error?: string; materials: Option[] }) {
+function BomTable({
+  rows,
+  onChange,
+  readOnly,
+  error,
+  materials,
+}: {
+  rows: BomDraft[];
+  onChange(r: BomDraft[]): void;
+  readOnly: boolean;
+  error?: string;
+  materials: Option[];
+}) {
   const set = (i: number, patch: Partial<BomDraft>) => onChange(rows.map((r, n) => (n === i ? { ...r, ...patch } : r)));
   return (
     <fieldset className={`field${error ? ' has-error' : ''}`}>
@@ -130,7 +221,9 @@ function BomTable({ rows, onChange, readOnly, error, materials }: { rows: BomDra
       {rows.length > 0 && (
         <div className="grid-rows bom-grid">
           {['Material', 'Quantity', 'Unit', ''].map((h, k) => (
-            <div key={k} className="grid-head">{h}</div>
+            <div key={k} className="grid-head">
+              {h}
+            </div>
           ))}
           {rows.map((r, i) => (
             <BomRow key={i} r={r} i={i} set={set} readOnly={readOnly} materials={materials} remove={() => onChange(rows.filter((_, n) => n !== i))} />
@@ -147,18 +240,46 @@ function BomTable({ rows, onChange, readOnly, error, materials }: { rows: BomDra
   );
 }
 
-function BomRow({ r, i, set, readOnly, materials, remove }: { r: BomDraft; i: number; set(i: number, p: Partial<BomDraft>): void; readOnly: boolean; materials: Option[]; remove(): void }) {
+function BomRow({
+  r,
+  i,
+  set,
+  readOnly,
+  materials,
+  remove,
+}: {
+  r: BomDraft;
+  i: number;
+  set(i: number, p: Partial<BomDraft>): void;
+  readOnly: boolean;
+  materials: Option[];
+  remove(): void;
+}) {
   return (
     <>
       <select aria-label={`BOM line ${i + 1} material`} value={r.materialId} disabled={readOnly} onChange={(e) => set(i, { materialId: e.target.value })}>
         <option value="">Choose…</option>
         {withCurrent(materials, r.materialId).map((m) => (
-          <option key={m.value} value={m.value}>{m.label}</option>
+          <option key={m.value} value={m.value}>
+            {m.label}
+          </option>
         ))}
       </select>
-      <input aria-label={`BOM line ${i + 1} quantity`} inputMode="decimal" value={r.quantity} readOnly={readOnly} onChange={(e) => set(i, { quantity: e.target.value })} />
+      <input
+        aria-label={`BOM line ${i + 1} quantity`}
+        inputMode="decimal"
+        value={r.quantity}
+        readOnly={readOnly}
+        onChange={(e) => set(i, { quantity: e.target.value })}
+      />
       <input aria-label={`BOM line ${i + 1} unit`} value={r.unit} readOnly={readOnly} onChange={(e) => set(i, { unit: e.target.value })} />
-      {readOnly ? <div /> : <button type="button" className="icon-btn" aria-label={`Remove BOM line ${i + 1}`} onClick={remove}>×</button>}
+      {readOnly ? (
+        <div />
+      ) : (
+        <button type="button" className="icon-btn" aria-label={`Remove BOM line ${i + 1}`} onClick={remove}>
+          ×
+        </button>
+      )}
     </>
   );
 }

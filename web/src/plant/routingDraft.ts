@@ -94,7 +94,11 @@ export function fromDraft(ops: OpDraft[]): Operation[] {
         }),
       bom: o.bom
         .filter((b) => b.materialId)
-        .map((b) => (b.unit.trim() ? { materialId: b.materialId, quantity: numOrRaw(b.quantity) as number, unit: b.unit.trim() } : { materialId: b.materialId, quantity: numOrRaw(b.quantity) as number })),
+        .map((b) =>
+          b.unit.trim()
+            ? { materialId: b.materialId, quantity: numOrRaw(b.quantity) as number, unit: b.unit.trim() }
+            : { materialId: b.materialId, quantity: numOrRaw(b.quantity) as number },
+        ),
     };
     if (o.instructions.trim()) op.instructions = o.instructions;
     return op;

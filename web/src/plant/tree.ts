@@ -77,7 +77,7 @@ export function possibleParents(eq: Equipment, list: Equipment[]): Equipment[] {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const e of list) if (e.parentId && below.has(e.parentId) && !below.has(e.id)) (below.add(e.id), (grew = true));
+    for (const e of list) if (e.parentId && below.has(e.parentId) && !below.has(e.id)) below.add(e.id), (grew = true);
   }
   return list.filter((p) => !below.has(p.id) && LEVEL_RANK[p.level] < LEVEL_RANK[eq.level]);
 }

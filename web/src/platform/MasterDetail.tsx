@@ -65,9 +65,7 @@ export function RecordList({
 }) {
   const [q, setQ] = useState('');
   const needle = q.trim().toLowerCase();
-  const shown = needle
-    ? items.filter((i) => `${i.id} ${i.title} ${i.subtitle ?? ''}`.toLowerCase().includes(needle))
-    : items;
+  const shown = needle ? items.filter((i) => `${i.id} ${i.title} ${i.subtitle ?? ''}`.toLowerCase().includes(needle)) : items;
   return (
     <div className="pane">
       <div className="pane-head pane-head-stack">
@@ -85,11 +83,7 @@ export function RecordList({
       <ul className="record-list" aria-label={label}>
         {shown.map((i) => (
           <li key={i.id}>
-            <Link
-              to={hrefFor(i.id)}
-              className={`record-row${i.id === selectedId ? ' selected' : ''}`}
-              aria-current={i.id === selectedId ? 'true' : undefined}
-            >
+            <Link to={hrefFor(i.id)} className={`record-row${i.id === selectedId ? ' selected' : ''}`} aria-current={i.id === selectedId ? 'true' : undefined}>
               <span className="record-main">
                 <span className="record-title">{i.title}</span>
                 {i.subtitle && <span className="record-sub">{i.subtitle}</span>}

@@ -70,9 +70,7 @@ export function RecordPage<T extends { id: string }>({ config, selectedId }: { c
     detail = (
       <div className="detail">
         <PageHeader title={config.title} subtitle={`${items.length} record${items.length === 1 ? '' : 's'}`} />
-        <Empty title={items.length ? `Select a ${config.singular.toLowerCase()}` : `No ${config.title.toLowerCase()} yet`}>
-          {config.emptyHint}
-        </Empty>
+        <Empty title={items.length ? `Select a ${config.singular.toLowerCase()}` : `No ${config.title.toLowerCase()} yet`}>{config.emptyHint}</Empty>
       </div>
     );
   }
@@ -128,9 +126,7 @@ function RecordDetail<T extends { id: string }>({ config, record, res }: { confi
       />
       <Tabs tabs={tabs} active={tab} onChange={setTab} />
       <div className="card">
-        {tab === 'details' && !config.canEdit && (
-          <div className="readonly-note">Read-only — your role cannot change these records.</div>
-        )}
+        {tab === 'details' && !config.canEdit && <div className="readonly-note">Read-only — your role cannot change these records.</div>}
         {tab === 'details' &&
           config.renderForm({
             initial: record,

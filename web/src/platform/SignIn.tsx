@@ -59,14 +59,7 @@ export function SignIn() {
           onValue={setUsername}
           autoFocus
         />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onValue={setPassword}
-        />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} />
         <Button type="submit" variant="primary" busy={busy} className="btn-block">
           Sign in
         </Button>

@@ -22,10 +22,9 @@ export class ApiError extends Error {
   /** Validation issues as `{path, message}` when the server sent them. */
   get fieldIssues(): FieldIssue[] {
     if (!Array.isArray(this.details)) return [];
-    return this.details.filter(
-      (d): d is FieldIssue =>
-        typeof d === 'object' && d !== null && typeof (d as FieldIssue).message === 'string',
-    ).map((d) => ({ path: String(d.path ?? ''), message: d.message }));
+    return this.details
+      .filter((d): d is FieldIssue => typeof d === 'object' && d !== null && typeof (d as FieldIssue).message === 'string')
+      .map((d) => ({ path: String(d.path ?? ''), message: d.message }));
   }
 }
 

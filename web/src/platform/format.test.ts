@@ -35,7 +35,8 @@ describe('datetime-local inputs in a given zone', () => {
     expect(fromLocalInput('2026-03-29T01:30', 'Europe/Berlin')).toBe('2026-03-29T00:30:00.000Z');
     expect(fromLocalInput('2026-03-29T03:30', 'Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
     expect(fromLocalInput('2026-10-25T04:00', 'Europe/Berlin')).toBe('2026-10-25T03:00:00.000Z');
-    for (const iso of ['2026-01-15T23:45:00.000Z', '2026-06-30T12:00:00.000Z']) expect(fromLocalInput(toLocalInput(iso, 'Asia/Kolkata'), 'Asia/Kolkata')).toBe(iso);
+    for (const iso of ['2026-01-15T23:45:00.000Z', '2026-06-30T12:00:00.000Z'])
+      expect(fromLocalInput(toLocalInput(iso, 'Asia/Kolkata'), 'Asia/Kolkata')).toBe(iso);
   });
 
   it('falls back to the browser zone for an unknown zone name', () => {

@@ -68,7 +68,16 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** The wall-clock fields of an instant in a time zone (the browser's when none is given). */
 function wallClock(d: Date, timeZone?: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   if (!timeZone) return { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', ...H23 }).formatToParts(d);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    ...H23,
+  }).formatToParts(d);
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return { y: n('year'), mo: n('month'), d: n('day'), h: n('hour') % 24, mi: n('minute'), s: n('second') };
 }

@@ -121,8 +121,7 @@ export function SelectField({
   placeholder,
   onValue,
   ...select
-}: Common &
-  SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string; onValue?(v: string): void }) {
+}: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string; onValue?(v: string): void }) {
   return (
     <FieldShell label={label} error={error} hint={hint} className={className}>
       {(id, describedBy) => (

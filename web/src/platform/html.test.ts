@@ -4,7 +4,11 @@ import { escapeHtml, html, htmlLines } from './html.ts';
 
 const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
 /** Strings rich in the characters that matter, plus anything else fast-check comes up with. */
-const nasty = fc.oneof(fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', ' ', '=', '/', ';', '#') }), fc.string(), fc.string({ unit: 'grapheme' }));
+const nasty = fc.oneof(
+  fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', ' ', '=', '/', ';', '#') }),
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+);
 
 describe('escapeHtml', () => {
   it('never lets <, >, ", \' or a bare & through, and decodes back to the input', () => {

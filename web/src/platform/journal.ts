@@ -34,7 +34,11 @@ export function describeJournalEntry(e: JournalEntryData, label: ReasonLabel = (
     case 'recipe':
       return {
         what: `Recipe sent: ${plainValue(d.status)}`,
-        details: [d.parameters ? `parameters ${plainValue(d.parameters)}` : '', d.readBack ? `machine reports ${plainValue(d.readBack)}` : '', typeof d.detail === 'string' ? d.detail : '']
+        details: [
+          d.parameters ? `parameters ${plainValue(d.parameters)}` : '',
+          d.readBack ? `machine reports ${plainValue(d.readBack)}` : '',
+          typeof d.detail === 'string' ? d.detail : '',
+        ]
           .filter(Boolean)
           .join(' · '),
       };
@@ -62,7 +66,8 @@ export function describeJournalEntry(e: JournalEntryData, label: ReasonLabel = (
     case 'deviation':
       return {
         what: d.kind === 'out_of_limits' ? `${plainValue(d.parameter)} out of limits` : `${plainValue(d.parameter)} setpoint changed`,
-        details: d.kind === 'out_of_limits' ? `${plainValue(d.value)} (limits ${limits(d.reference)})` : `${plainValue(d.value)} (recipe ${plainValue(d.reference)})`,
+        details:
+          d.kind === 'out_of_limits' ? `${plainValue(d.value)} (limits ${limits(d.reference)})` : `${plainValue(d.value)} (recipe ${plainValue(d.reference)})`,
       };
     case 'interrupted':
       return { what: 'Machine stopped', details: d.state ? `state ${plainValue(d.state)}${d.online === false ? ', offline' : ''}` : '' };

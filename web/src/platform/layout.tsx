@@ -26,23 +26,23 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
       {visibleNav(user).map((section) => {
         const current = activeItem(section.items, pathname);
         return (
-        <div key={section.id} className="nav-section">
-          <div className="nav-heading">{section.label}</div>
-          {section.items.map((item) => {
-            const active = item === current;
-            return (
-              <Link
-                key={item.to}
-                to={item.to}
-                className={`nav-link${active ? ' active' : ''}`}
-                aria-current={active ? 'page' : undefined}
-                onClick={onNavigate}
-              >
-                {item.label}
-              </Link>
-            );
-          })}
-        </div>
+          <div key={section.id} className="nav-section">
+            <div className="nav-heading">{section.label}</div>
+            {section.items.map((item) => {
+              const active = item === current;
+              return (
+                <Link
+                  key={item.to}
+                  to={item.to}
+                  className={`nav-link${active ? ' active' : ''}`}
+                  aria-current={active ? 'page' : undefined}
+                  onClick={onNavigate}
+                >
+                  {item.label}
+                </Link>
+              );
+            })}
+          </div>
         );
       })}
       <div className="nav-section">
@@ -75,8 +75,7 @@ function UserBox() {
       </button>
       {health.data && (
         <div className="userbox-health" title="Server status">
-          <span className={`dot ${health.data.status === 'ok' ? 'dot-ok' : 'dot-bad'}`} /> v{health.data.version} ·{' '}
-          {health.data.database}
+          <span className={`dot ${health.data.status === 'ok' ? 'dot-ok' : 'dot-bad'}`} /> v{health.data.version} · {health.data.database}
         </div>
       )}
     </div>
@@ -93,13 +92,7 @@ export function Shell({ children }: { children: ReactNode }) {
     return (
       <div className="app app-narrow">
         <header className="topbar">
-          <button
-            type="button"
-            className="icon-btn topbar-menu"
-            aria-label="Open navigation"
-            aria-expanded={open}
-            onClick={() => setOpen(true)}
-          >
+          <button type="button" className="icon-btn topbar-menu" aria-label="Open navigation" aria-expanded={open} onClick={() => setOpen(true)}>
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
               <path d="M3 6h18M3 12h18M3 18h18" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
             </svg>

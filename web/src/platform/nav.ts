@@ -108,7 +108,5 @@ export function activeItem(items: NavItem[], pathname: string): NavItem | undefi
 }
 
 export function visibleNav(user: User): NavSection[] {
-  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => !i.visible || i.visible(user)) })).filter(
-    (s) => s.items.length > 0,
-  );
+  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => !i.visible || i.visible(user)) })).filter((s) => s.items.length > 0);
 }

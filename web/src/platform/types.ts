@@ -2,14 +2,7 @@
 // the browser bundle) from the modules' faces and the platform; what is left here is how the pages name and list them.
 import type { Level, PublicCode, RoutingOperation } from '../../../src/plant/index.ts';
 
-export type Role =
-  | 'admin'
-  | 'supervisor'
-  | 'operator'
-  | 'quality'
-  | 'maintenance'
-  | 'integration'
-  | 'device';
+export type Role = 'admin' | 'supervisor' | 'operator' | 'quality' | 'maintenance' | 'integration' | 'device';
 
 export const PERSON_ROLES: Role[] = ['admin', 'supervisor', 'operator', 'quality', 'maintenance'];
 export const TOKEN_ROLES: Role[] = ['integration', 'device'];

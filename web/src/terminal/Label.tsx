@@ -14,7 +14,15 @@ export function Barcode({ value, height = 60 }: { value: string; height?: number
     return <div className="t-error">{value} cannot be printed as a barcode</div>;
   }
   return (
-    <svg className="t-barcode" viewBox={`0 0 ${code.width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`Barcode ${value}`} data-testid="barcode" shapeRendering="crispEdges">
+    <svg
+      className="t-barcode"
+      viewBox={`0 0 ${code.width} ${height}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`Barcode ${value}`}
+      data-testid="barcode"
+      shapeRendering="crispEdges"
+    >
       <rect width={code.width} height={height} fill="#fff" />
       {code.bars.map((b) => (
         <rect key={b.x} x={b.x} y={0} width={b.w} height={height} fill="#000" />
@@ -36,8 +44,24 @@ export interface LabelData {
 export function labelOf(r: CompleteResult): LabelData {
   const op = r.operation;
   if (r.produced)
-    return { title: 'Lot', id: r.produced.lotId, material: r.produced.materialId, quantity: r.produced.quantity, unit: r.produced.unit, order: `${op.orderId} / ${op.seq}`, date: r.produced.at };
-  return { title: 'Move ticket', id: `${op.orderId}/${op.seq}`, material: op.productName, quantity: r.good, unit: op.unit, order: `${op.orderId} / ${op.seq} ${op.name}`, date: op.completedAt ?? new Date().toISOString() };
+    return {
+      title: 'Lot',
+      id: r.produced.lotId,
+      material: r.produced.materialId,
+      quantity: r.produced.quantity,
+      unit: r.produced.unit,
+      order: `${op.orderId} / ${op.seq}`,
+      date: r.produced.at,
+    };
+  return {
+    title: 'Move ticket',
+    id: `${op.orderId}/${op.seq}`,
+    material: op.productName,
+    quantity: r.good,
+    unit: op.unit,
+    order: `${op.orderId} / ${op.seq} ${op.name}`,
+    date: op.completedAt ?? new Date().toISOString(),
+  };
 }
 
 export function LotLabel({ label }: { label: LabelData }) {
@@ -75,7 +99,9 @@ export function CompletedPanel({ result, station, onClose }: { result: CompleteR
       <p className="t-lead">
         <strong>{qty(result.good)}</strong> good, <strong>{qty(result.scrap)}</strong> scrap at {station}.
         {result.produced ? ` Lot ${result.produced.lotId} was created.` : ' No lot was created for this operation.'}
-        {result.backflushed.length ? ` Material booked automatically: ${result.backflushed.map((b) => `${qty(b.quantity)} ${b.unit} ${b.materialId} (lot ${b.lotId})`).join(', ')}.` : ''}
+        {result.backflushed.length
+          ? ` Material booked automatically: ${result.backflushed.map((b) => `${qty(b.quantity)} ${b.unit} ${b.materialId} (lot ${b.lotId})`).join(', ')}.`
+          : ''}
         {result.orderCompleted ? ' The order is complete.' : ''}
       </p>
       <LotLabel label={label} />

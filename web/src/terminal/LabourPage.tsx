@@ -28,7 +28,11 @@ export function LabourPage() {
   const [from, setFrom] = useState(startOfDay);
   const [to, setTo] = useState(() => new Date(Date.parse(startOfDay()) + 86_400_000).toISOString());
   const [person, setPerson] = useState('');
-  const labour = useResource<{ sessions: Session[]; totals: Array<{ username: string; seconds: number }> }>('/labour', { from, to, username: person || undefined });
+  const labour = useResource<{ sessions: Session[]; totals: Array<{ username: string; seconds: number }> }>('/labour', {
+    from,
+    to,
+    username: person || undefined,
+  });
   const onOperation = useMemo(() => {
     const m = new Map<string, number>();
     for (const s of labour.data?.sessions ?? []) if (s.orderId) m.set(s.username, (m.get(s.username) ?? 0) + s.seconds);

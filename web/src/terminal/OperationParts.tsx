@@ -84,7 +84,14 @@ export function Counts({ op }: { op: OperationView }) {
           </div>
         </div>
       </div>
-      <div className="t-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-label="Good parts of the quantity">
+      <div
+        className="t-progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(pct)}
+        aria-label="Good parts of the quantity"
+      >
         <div className="t-progress-bar" style={{ width: `${pct}%` }} />
         <span className="t-progress-text">
           {qty(op.good)} of {qty(op.quantity)} {op.unit} ({Math.round(pct)} %)
@@ -111,12 +118,16 @@ export function Times({ op, now }: { op: OperationView; now: number }) {
       </div>
       <div className="t-time">
         <div className="t-count-label">Setup</div>
-        <div className={`t-time-value${setupElapsed !== null && setupElapsed > op.standard.setupTimeS && op.standard.setupTimeS > 0 ? ' t-slow' : ''}`}>{hms(setupElapsed)}</div>
+        <div className={`t-time-value${setupElapsed !== null && setupElapsed > op.standard.setupTimeS && op.standard.setupTimeS > 0 ? ' t-slow' : ''}`}>
+          {hms(setupElapsed)}
+        </div>
         <div className="t-sub">standard {hms(op.standard.setupTimeS)}</div>
       </div>
       <div className="t-time">
         <div className="t-count-label">Production</div>
-        <div className={`t-time-value${runElapsed !== null && runElapsed > op.standard.runTimeS && op.standard.runTimeS > 0 ? ' t-slow' : ''}`}>{hms(runElapsed)}</div>
+        <div className={`t-time-value${runElapsed !== null && runElapsed > op.standard.runTimeS && op.standard.runTimeS > 0 ? ' t-slow' : ''}`}>
+          {hms(runElapsed)}
+        </div>
         <div className="t-sub">standard {hms(op.standard.runTimeS)}</div>
       </div>
     </div>

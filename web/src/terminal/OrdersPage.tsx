@@ -41,7 +41,13 @@ export function OrdersPage() {
       <PageHeader
         title="Production orders"
         subtitle="Most urgent first. Release checks product, routing, materials and machines."
-        actions={editor && <Button variant="primary" onClick={() => setCreating((c) => !c)}>New order</Button>}
+        actions={
+          editor && (
+            <Button variant="primary" onClick={() => setCreating((c) => !c)}>
+              New order
+            </Button>
+          )
+        }
       />
       {creating && <NewOrder onDone={() => (setCreating(false), void orders.reload())} />}
       <div className="of-filter" role="group" aria-label="Status">

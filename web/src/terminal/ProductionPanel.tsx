@@ -57,7 +57,12 @@ export function ProductionPanel({
           Scrap
         </button>
         {paused ? (
-          <button type="button" className="t-btn t-btn-go" disabled={busy !== null} onClick={() => void act('resume', () => post(opApi(op.orderId, op.seq, 'resume')))}>
+          <button
+            type="button"
+            className="t-btn t-btn-go"
+            disabled={busy !== null}
+            onClick={() => void act('resume', () => post(opApi(op.orderId, op.seq, 'resume')))}
+          >
             {busy === 'resume' ? 'Resuming…' : 'Resume'}
           </button>
         ) : (
@@ -72,7 +77,9 @@ export function ProductionPanel({
       {!hasCounter && <p className="t-sub">This machine has no part counter: count the good parts here.</p>}
       <Materials op={op} busy={busy} act={act} post={post} />
       <Instructions op={op} />
-      {dialog === 'count' && <CountDialog op={op} onClose={close} onCount={(quantity) => call(opApi(op.orderId, op.seq, 'quantities'), { kind: 'good', quantity })} />}
+      {dialog === 'count' && (
+        <CountDialog op={op} onClose={close} onCount={(quantity) => call(opApi(op.orderId, op.seq, 'quantities'), { kind: 'good', quantity })} />
+      )}
       {dialog === 'scrap' && (
         <ScrapDialog
           op={op}
@@ -96,7 +103,17 @@ export function ProductionPanel({
 }
 
 /** What the operation consumes per unit and so far, and the lot scan (a scanner types the lot id and Enter). */
-function Materials({ op, busy, act, post }: { op: OperationView; busy: string | null; act<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>; post<T>(path: string, body?: unknown): Promise<T> }) {
+function Materials({
+  op,
+  busy,
+  act,
+  post,
+}: {
+  op: OperationView;
+  busy: string | null;
+  act<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+}) {
   const [lot, setLot] = useState('');
   const [amount, setAmount] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +131,10 @@ function Materials({ op, busy, act, post }: { op: OperationView; busy: string | 
     setBooked(null);
     await act('consume', async () => {
       try {
-        const r = await post<{ consumed: { lotId: string; materialId: string; quantity: number; unit: string } }>(opApi(op.orderId, op.seq, 'consume'), { lotId: lot.trim(), quantity: n });
+        const r = await post<{ consumed: { lotId: string; materialId: string; quantity: number; unit: string } }>(opApi(op.orderId, op.seq, 'consume'), {
+          lotId: lot.trim(),
+          quantity: n,
+        });
         setBooked(`Booked ${qty(r.consumed.quantity)} ${r.consumed.unit} of ${r.consumed.materialId} from lot ${r.consumed.lotId}`);
         setLot('');
         setAmount('');

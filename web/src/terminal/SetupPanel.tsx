@@ -51,11 +51,14 @@ export function SetupPanel({
       ) : (
         <>
           <div className={`t-recipe-status t-recipe-${status ?? 'unknown'}`} data-testid="recipe-status" role={status === 'confirmed' ? undefined : 'alert'}>
-            {status ? DOWNLOAD_TEXT[status] ?? status : op.recipeVerified ? DOWNLOAD_TEXT.confirmed : 'Recipe not confirmed by the machine'}
+            {status ? (DOWNLOAD_TEXT[status] ?? status) : op.recipeVerified ? DOWNLOAD_TEXT.confirmed : 'Recipe not confirmed by the machine'}
             {download?.detail ? <div className="t-sub">{download.detail}</div> : null}
             {readBack && Object.keys(readBack).length > 0 && (
               <div className="t-sub" data-testid="read-back">
-                The machine reports: {Object.entries(readBack).map(([k, v]) => `${k} = ${String(v)}`).join(' · ')}
+                The machine reports:{' '}
+                {Object.entries(readBack)
+                  .map(([k, v]) => `${k} = ${String(v)}`)
+                  .join(' · ')}
               </div>
             )}
           </div>
@@ -101,7 +104,13 @@ export function SetupPanel({
       {needsRecipe && supervisor && (
         <div className="t-override">
           <label htmlFor="t-override">Supervisor: start without a confirmed recipe, because…</label>
-          <input id="t-override" className="t-input" value={override} onChange={(e) => setOverride(e.target.value)} placeholder="Reason (at least 3 characters)" />
+          <input
+            id="t-override"
+            className="t-input"
+            value={override}
+            onChange={(e) => setOverride(e.target.value)}
+            placeholder="Reason (at least 3 characters)"
+          />
           <button type="button" className="t-btn t-btn-warn" disabled={busy !== null || override.trim().length < 3} onClick={() => onStart(override.trim())}>
             Start with override
           </button>

@@ -122,9 +122,10 @@ export function ShopFloorPage() {
           {alarms.map((a) => (
             <div key={a.id} className="sf-alarm">
               <div className="sf-call-text">
-                <strong>{a.parameter}</strong> {alarmText(a)} at{' '}
-                <Link to={stationUrl(a.equipment)}>{a.equipment}</Link> · order {a.orderId}/{a.seq}
-                <div className="small">since {formatTime(a.raisedAt)}, last seen {formatTime(a.lastSeenAt)}</div>
+                <strong>{a.parameter}</strong> {alarmText(a)} at <Link to={stationUrl(a.equipment)}>{a.equipment}</Link> · order {a.orderId}/{a.seq}
+                <div className="small">
+                  since {formatTime(a.raisedAt)}, last seen {formatTime(a.lastSeenAt)}
+                </div>
               </div>
               {floorRole && <Button onClick={() => void step(`/alarms/${a.id}/acknowledge`)}>Acknowledge</Button>}
             </div>
@@ -167,7 +168,8 @@ export function ShopFloorPage() {
                     {op.interrupted ? <span className="sf-interrupted"> interrupted · down {hms(op.downtime?.seconds ?? 0)}</span> : null}
                   </div>
                   <div className="sf-counts">
-                    <span className="sf-good">{qty(op.good)}</span> good · <span className="sf-scrap">{qty(op.scrap)}</span> scrap · of {qty(op.quantity)} {op.unit}
+                    <span className="sf-good">{qty(op.good)}</span> good · <span className="sf-scrap">{qty(op.scrap)}</span> scrap · of {qty(op.quantity)}{' '}
+                    {op.unit}
                   </div>
                   <div className="sf-bar">
                     <div style={{ width: `${pct}%` }} />
@@ -179,8 +181,16 @@ export function ShopFloorPage() {
                 </div>
               )}
               <div className="small muted">{v.operators.length ? `Signed in: ${v.operators.map((o) => o.username).join(', ')}` : 'Nobody signed in'}</div>
-              {v.andon.length > 0 && <div className="sf-call-count">{v.andon.length} open call{v.andon.length === 1 ? '' : 's'}</div>}
-              {v.alarms.length > 0 && <div className="sf-alarm-count">{v.alarms.length} open alarm{v.alarms.length === 1 ? '' : 's'}</div>}
+              {v.andon.length > 0 && (
+                <div className="sf-call-count">
+                  {v.andon.length} open call{v.andon.length === 1 ? '' : 's'}
+                </div>
+              )}
+              {v.alarms.length > 0 && (
+                <div className="sf-alarm-count">
+                  {v.alarms.length} open alarm{v.alarms.length === 1 ? '' : 's'}
+                </div>
+              )}
             </article>
           );
         })}

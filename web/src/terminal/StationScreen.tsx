@@ -151,8 +151,8 @@ export function StationScreen({ station }: { station: string }) {
         <div className="t-calls" data-testid="station-andon">
           {view.andon.map((a) => (
             <div key={a.id} className={`t-call${a.acknowledgedAt ? ' t-call-ack' : ''}`}>
-              <strong>Andon: {reasonLabel(a.reason)}</strong> {a.message && `– ${a.message}`} · raised by {a.raisedBy} {hms(secondsSince(a.raisedAt, now))} ago ·{' '}
-              {a.acknowledgedAt ? `acknowledged by ${a.acknowledgedBy}` : 'waiting for help'}
+              <strong>Andon: {reasonLabel(a.reason)}</strong> {a.message && `– ${a.message}`} · raised by {a.raisedBy} {hms(secondsSince(a.raisedAt, now))} ago
+              · {a.acknowledgedAt ? `acknowledged by ${a.acknowledgedBy}` : 'waiting for help'}
               {supervisor || a.raisedBy === user?.username ? (
                 <button type="button" className="t-btn t-btn-small" onClick={() => void act('resolve', () => post(`/andon/${a.id}/resolve`))}>
                   Resolved
@@ -168,7 +168,12 @@ export function StationScreen({ station }: { station: string }) {
           {view.alarms.map((a) => (
             <div key={a.id} className="t-alarm">
               <strong>Parameter alarm: {a.parameter}</strong> {alarmText(a)} · order {a.orderId}/{a.seq}
-              <button type="button" className="t-btn t-btn-small" disabled={busy !== null} onClick={() => void act('ack', () => post(`/alarms/${a.id}/acknowledge`))}>
+              <button
+                type="button"
+                className="t-btn t-btn-small"
+                disabled={busy !== null}
+                onClick={() => void act('ack', () => post(`/alarms/${a.id}/acknowledge`))}
+              >
                 Acknowledge
               </button>
             </div>
@@ -184,21 +189,15 @@ export function StationScreen({ station }: { station: string }) {
           download={download?.key === opKey(cur) ? download.record : undefined}
           supervisor={supervisor}
           busy={busy}
-          onDownload={() => void act('recipe', async () => setDownload({ key: opKey(cur), record: await post<CommandRecord>(opApi(cur.orderId, cur.seq, 'recipe')) }))}
+          onDownload={() =>
+            void act('recipe', async () => setDownload({ key: opKey(cur), record: await post<CommandRecord>(opApi(cur.orderId, cur.seq, 'recipe')) }))
+          }
           onStart={(override) => void act('start', () => post(opApi(cur.orderId, cur.seq, 'start'), override ? { override } : {}))}
           onPause={(reason) => act('pause', () => post(opApi(cur.orderId, cur.seq, 'pause'), { reason }))}
         />
       )}
       {cur && cur.phase !== 'setup' && (
-        <ProductionPanel
-          op={cur}
-          hasCounter={s.hasCounter}
-          busy={busy}
-          now={now}
-          act={act}
-          post={post}
-          onCompleted={(r) => setCompleted(r)}
-        />
+        <ProductionPanel op={cur} hasCounter={s.hasCounter} busy={busy} now={now} act={act} post={post} onCompleted={(r) => setCompleted(r)} />
       )}
       {!cur && (
         <section className="t-panel" data-testid="queue">
@@ -216,7 +215,13 @@ export function StationScreen({ station }: { station: string }) {
                     {q.dueAt ? ` · due ${formatDateTime(q.dueAt)}` : ''} · setup {hms(q.setupTimeS)} · run {hms(q.runTimeS)}
                   </div>
                 </div>
-                <button type="button" className="t-btn t-btn-primary" disabled={busy !== null} onClick={() => void setup(q.orderId, q.seq)} aria-label={`Set up ${q.orderId} / ${q.seq}`}>
+                <button
+                  type="button"
+                  className="t-btn t-btn-primary"
+                  disabled={busy !== null}
+                  onClick={() => void setup(q.orderId, q.seq)}
+                  aria-label={`Set up ${q.orderId} / ${q.seq}`}
+                >
                   {busy === 'setup' ? 'Setting up…' : 'Set up'}
                 </button>
               </li>

@@ -10,7 +10,19 @@ import type { OperationView, ReasonCode } from './types.ts';
  * A dialog that fits the screen: the head, the error banner and the action buttons stay in view, the body scrolls
  * between them (a long error at 1024×768 never pushes the action off-screen).
  */
-function TDialog({ title, onClose, children, footer, banner }: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode; banner?: ReactNode }) {
+function TDialog({
+  title,
+  onClose,
+  children,
+  footer,
+  banner,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  footer?: ReactNode;
+  banner?: ReactNode;
+}) {
   const id = useId();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -61,7 +73,14 @@ function Reasons({ list, value, onPick }: { list: ReasonCode[]; value: string | 
   return (
     <div className="t-reasons" role="radiogroup">
       {list.map((r) => (
-        <button key={r.code} type="button" role="radio" aria-checked={value === r.code} className={`t-btn t-reason${value === r.code ? ' t-selected' : ''}`} onClick={() => onPick(r.code)}>
+        <button
+          key={r.code}
+          type="button"
+          role="radio"
+          aria-checked={value === r.code}
+          className={`t-btn t-reason${value === r.code ? ' t-selected' : ''}`}
+          onClick={() => onPick(r.code)}
+        >
           {r.label}
         </button>
       ))}
@@ -74,7 +93,15 @@ function Reasons({ list, value, onPick }: { list: ReasonCode[]; value: string | 
  * as good. That box starts unticked (scrap is then added to the counts, which never conflicts); ticked, it takes the
  * parts off the good count, and only as many as are counted good.
  */
-export function ScrapDialog({ op, onClose, onScrap }: { op: OperationView; onClose(): void; onScrap(reason: string, quantity: number, fromGood: boolean): Promise<unknown> }) {
+export function ScrapDialog({
+  op,
+  onClose,
+  onScrap,
+}: {
+  op: OperationView;
+  onClose(): void;
+  onScrap(reason: string, quantity: number, fromGood: boolean): Promise<unknown>;
+}) {
   const reasons = useReasons('scrap');
   const [reason, setReason] = useState<string | null>(null);
   const [amount, setAmount] = useState('');
@@ -171,7 +198,12 @@ export function AndonDialog({ onClose, onRaise }: { onClose(): void; onRaise(rea
       onClose={onClose}
       banner={banner}
       footer={
-        <button type="button" className="t-btn t-btn-andon t-btn-wide" disabled={!reason || busy} onClick={() => void run(() => onRaise(reason!, message.trim()))}>
+        <button
+          type="button"
+          className="t-btn t-btn-andon t-btn-wide"
+          disabled={!reason || busy}
+          onClick={() => void run(() => onRaise(reason!, message.trim()))}
+        >
           Call now
         </button>
       }
@@ -204,8 +236,8 @@ export function CompleteDialog({ op, onClose, onComplete }: { op: OperationView;
       }
     >
       <p className="t-lead">
-        Order {op.orderId} / {op.seq} {op.name}: <strong>{qty(op.good)}</strong> good and <strong>{qty(op.scrap)}</strong> scrap of {qty(op.quantity)} {op.unit}.
-        {op.remaining > 0 ? ` ${qty(op.remaining)} ${op.unit} are still missing.` : ''} The counts are frozen when you complete.
+        Order {op.orderId} / {op.seq} {op.name}: <strong>{qty(op.good)}</strong> good and <strong>{qty(op.scrap)}</strong> scrap of {qty(op.quantity)} {op.unit}
+        .{op.remaining > 0 ? ` ${qty(op.remaining)} ${op.unit} are still missing.` : ''} The counts are frozen when you complete.
       </p>
       <label htmlFor="t-lot">Lot id for the parts made (optional: left empty, one is assigned)</label>
       <input id="t-lot" className="t-input" value={lotId} onChange={(e) => setLotId(e.target.value)} autoComplete="off" aria-invalid={!valid} />

@@ -52,9 +52,7 @@ export function TagChart({ tag, unit, min, max, ideal, points, rollup, from, to,
       hi = Math.max(hi, p[3] ?? p[1]);
     }
     const span = hi > lo ? hi - lo : Math.abs(hi) * 0.1 || 1;
-    const limits = [min, max, ideal].filter(
-      (v): v is number => typeof v === 'number' && (points.length === 0 || (v >= lo - 2 * span && v <= hi + 2 * span)),
-    );
+    const limits = [min, max, ideal].filter((v): v is number => typeof v === 'number' && (points.length === 0 || (v >= lo - 2 * span && v <= hi + 2 * span)));
     const main: LineSeriesOption = {
       id: 'value',
       name: tag,

@@ -14,8 +14,6 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([LineChart, CustomChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
 
-export type ChartOption = echarts.ComposeOption<
-  LineSeriesOption | CustomSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption
->;
+export type ChartOption = echarts.ComposeOption<LineSeriesOption | CustomSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption>;
 export type { CustomSeriesOption, LineSeriesOption };
 export { echarts };
