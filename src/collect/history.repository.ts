@@ -1,7 +1,7 @@
 // SQL of collect's history port (history.ts): state intervals, counts and alarm values with the context collect
 // stored for them, read by other modules through the port only. Timestamps travel as float8 epoch seconds.
 import { rowsOf, sql, type Db, type Querier } from '../platform/db/database.ts';
-import { alarmCode, type AlarmValueAt, type HistoryCount, type HistorySpan } from './history.ts';
+import { alarmCode, type AlarmValueAt, type HistoryCount, type HistorySpan } from './history.model.ts';
 
 const sec = (ms: number) => ms / 1000;
 

@@ -4,31 +4,10 @@
 // through it, so they share one definition of which parts belong to an operation.
 import type { Db, Querier } from '../platform/db/database.ts';
 import type { OrderContext } from './context.ts';
+import type { AlarmValueAt, HistoryCount, HistorySpan } from './history.model.ts';
 import * as repo from './history.repository.ts';
 
-/** A state interval with the order in context when it began (null: none). `end` null = still open. */
-export interface HistorySpan {
-  start: number;
-  end: number | null;
-  state: string;
-  bucket: string;
-  orderId: string | null;
-}
-
-/** Parts counted at an instant (a delta of the machine's counter) with the order and operation then in context. */
-export interface HistoryCount {
-  ts: number;
-  kind: 'good' | 'scrap';
-  delta: number;
-  orderId: string | null;
-  operationId: string | null;
-}
-
-/** A value of an alarm tag; '' = no alarm active. */
-export interface AlarmValueAt {
-  ts: number;
-  code: string;
-}
+export { alarmCode, type AlarmValueAt, type HistoryCount, type HistorySpan } from './history.model.ts';
 
 // ----------------------------------------------------------------------------- the one definition of a good count
 
@@ -51,12 +30,6 @@ export const operationKey = (orderId: string, seq: number): string => `${orderId
 /** The order context of a machine's data at `ts` while an operation runs there (set up at `setupStart`, epoch ms). */
 export function operationContextAt(op: { orderId: string; seq: number; setupStart: number }, ts: number): OrderContext {
   return ts >= op.setupStart ? { orderId: op.orderId, operationId: operationKey(op.orderId, op.seq) } : {};
-}
-
-/** An alarm tag's stored value as a code: trimmed; empty, null and `0` mean no alarm (docs/collect.md). */
-export function alarmCode(raw: string | null | undefined): string {
-  const code = (raw ?? '').trim();
-  return code === '0' ? '' : code;
 }
 
 // ----------------------------------------------------------------------------- the port
