@@ -4,30 +4,33 @@ import { toCsv } from '../platform/csv.ts';
 import type { Db } from '../platform/db/database.ts';
 import * as repo from './lots.repository.ts';
 import { z } from 'zod';
-import { LOT_STATUSES, type OrderLookup } from './model.ts';
+import { lotSchema, type OrderLookup } from './model.ts';
 import { DEFAULT_LIMITS, DIRECTIONS, edgeSchema, traverseLimitsSchema, type Direction, type TraverseLimits } from './traverse.ts';
 
-export const traceNodeSchema = z.object({
-  lot: z.string(),
-  materialId: z.string(),
-  quantity: z.number(),
-  initialQuantity: z.number(),
-  unit: z.string(),
-  status: z.enum(LOT_STATUSES),
-  holdReason: z.string().nullable(),
-  location: z.string().nullable(),
-  supplier: z.string().nullable(),
-  supplierLot: z.string().nullable(),
-  /** true for lots received from outside (no producing order) */
-  received: z.boolean(),
-  orderId: z.string().nullable(),
-  seq: z.number().nullable(),
-  equipment: z.string().nullable(),
-  operator: z.string().nullable(),
-  madeAt: z.string(),
-  /** steps from the start lot(s) */
-  depth: z.number(),
-});
+export const traceNodeSchema = lotSchema
+  .pick({
+    materialId: true,
+    quantity: true,
+    initialQuantity: true,
+    unit: true,
+    status: true,
+    holdReason: true,
+    location: true,
+    supplier: true,
+    supplierLot: true,
+  })
+  .extend({
+    lot: z.string(),
+    /** true for lots received from outside (no producing order) */
+    received: z.boolean(),
+    orderId: z.string().nullable(),
+    seq: z.number().nullable(),
+    equipment: z.string().nullable(),
+    operator: z.string().nullable(),
+    madeAt: z.string(),
+    /** steps from the start lot(s) */
+    depth: z.number(),
+  });
 export type TraceNode = z.infer<typeof traceNodeSchema>;
 
 export const traceSchema = z.object({

@@ -47,28 +47,17 @@ export interface Signing {
 
 export type SignatureStatus = 'valid' | 'broken' | 'unverified';
 
-export interface SignatureView {
-  id: string;
-  recordType: string;
-  recordId: string;
-  action: string | null;
-  meaning: string;
-  signerId: string;
-  signerUsername: string;
-  /** The printed name, as it was when signing. */
-  signerName: string;
-  signerRoles: string[];
+/** A signature as the API shows it: the stored row without the signed JSON and the session, and its status now. */
+export type SignatureView = Omit<repo.SignatureRow, 'sessionId' | 'recordJson' | 'method' | 'signedAt'> & {
   method: SignatureMethod;
-  reason: string | null;
   signedAt: string;
-  recordHash: string;
   /** valid: bound to the record as it is now; broken: the record (or the signature) has changed; unverified: no current record to compare. */
   status: SignatureStatus;
   /** Why it is broken. */
   problems: string[];
   /** Where the record differs from the signed version ($.status, $.lines[1].qty …). */
   changed: string[];
-}
+};
 
 export interface RecordSignatures {
   recordType: string;
