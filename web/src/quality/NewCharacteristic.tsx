@@ -49,7 +49,8 @@ export function NewCharacteristic({ onCreated, onCancel }: { onCreated(c: Charac
         operationSeq: f.operationSeq ? Number(f.operationSeq) : null,
         unit: f.unit.trim() || null,
         chart: f.chart,
-        subgroupSize: numberOrNull(f.subgroupSize) ?? 1,
+        // attribute samples carry their own n: a subgroup size means nothing there
+        subgroupSize: variable ? (numberOrNull(f.subgroupSize) ?? 1) : 1,
         ruleSet: f.ruleSet,
         rules: [...f.rules].sort((a, b) => a - b),
         ...(variable ? { nominal: numberOrNull(f.nominal), lsl: numberOrNull(f.lsl), usl: numberOrNull(f.usl) } : {}),

@@ -49,14 +49,25 @@ export function controlOption(
     data: points.map((p) => round(p[key])),
     z: 1,
   });
-  const specLines = [...(spec?.lsl != null ? [{ yAxis: spec.lsl, name: 'LSL' }] : []), ...(spec?.usl != null ? [{ yAxis: spec.usl, name: 'USL' }] : [])];
+  // the axis spans the points and limits, and a spec limit when it is near them: a far-off one (a wide tolerance on a
+  // tight process) would squash the chart into a line, so it is left to the capability figures and the histogram
+  const ys = points.flatMap((p) => [p.value, p.ucl, p.lcl]).filter((y): y is number => y !== null && Number.isFinite(y));
+  let lo = Math.min(...ys);
+  let hi = Math.max(...ys);
+  const near = (y: number | null | undefined): y is number => y != null && y >= lo - (hi - lo) && y <= hi + (hi - lo);
+  const specLines = [...(near(spec?.lsl) ? [{ yAxis: spec.lsl, name: 'LSL' }] : []), ...(near(spec?.usl) ? [{ yAxis: spec.usl, name: 'USL' }] : [])];
+  for (const l of specLines) {
+    lo = Math.min(lo, l.yAxis);
+    hi = Math.max(hi, l.yAxis);
+  }
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
   return {
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 56, right: 48, top: 32, bottom: 40 },
     xAxis: { type: 'category', data: labels, boundaryGap: false },
-    yAxis: { type: 'value', scale: true },
+    yAxis: ys.length ? { type: 'value', min: round(lo - pad), max: round(hi + pad) } : { type: 'value', scale: true },
     series: [
       {
         name,
