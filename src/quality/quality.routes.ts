@@ -132,6 +132,73 @@ const spcSchema = z.object({
   ppk: z.number().nullable(),
 });
 
+const num = z.number().nullable();
+const plottedSchema = z.object({
+  index: z.number(),
+  ts: z.string(),
+  value: z.number(),
+  subgroup: z.union([z.string(), z.number()]).optional(),
+  n: z.number(),
+  centerLine: z.number(),
+  ucl: z.number(),
+  lcl: z.number(),
+});
+/** The SPC page's reply: the contract's body plus what the contract leaves out, from the same analysis. */
+const chartViewSchema = z.object({
+  characteristic: characteristicSchema,
+  window: z.object({ from: z.string(), to: z.string() }),
+  limits: z.enum(['frozen', 'window']).nullable(),
+  frozen: limitsSchema.omit({ characteristic: true, limits: true }).nullable(),
+  rules: z.array(z.object({ rule: z.number(), text: z.string() })),
+  contract: spcSchema,
+  detail: z
+    .object({
+      centerLine: num,
+      ucl: num,
+      lcl: num,
+      points: z.array(plottedSchema),
+      secondary: z
+        .object({
+          chart: z.enum(['r', 's', 'mr']),
+          centerLine: num,
+          ucl: num,
+          lcl: num,
+          points: z.array(z.object({ index: z.number(), ts: z.string(), value: num, centerLine: z.number(), ucl: z.number(), lcl: z.number() })),
+        })
+        .nullable(),
+      violations: z.array(z.object({ rule: z.number(), chart: z.enum(['primary', 'secondary']), index: z.number(), ts: z.string() })),
+      pending: z.number(),
+      capability: z
+        .object({
+          n: z.number(),
+          mean: num,
+          sigmaWithin: num,
+          withinMethod: z.string(),
+          sigmaOverall: num,
+          lsl: num,
+          usl: num,
+          cp: num,
+          cpk: num,
+          cpl: num,
+          cpu: num,
+          pp: num,
+          ppk: num,
+          ppl: num,
+          ppu: num,
+        })
+        .nullable(),
+      histogram: z
+        .object({
+          bins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number() })),
+          lsl: num,
+          usl: num,
+          axis: z.object({ min: z.number(), max: z.number() }).nullable(),
+        })
+        .nullable(),
+    })
+    .nullable(),
+});
+
 const windowQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() });
 
 /** Where a record comes from when it does not say: a machine's token measures in-line, an integration is the lab. */
@@ -289,6 +356,21 @@ export function qualityRoutes(fastify: FastifyInstance, service: QualityService)
       reply.header('x-takt-limits', view.limits === 'frozen' ? `frozen; version=${view.version}` : (view.limits ?? 'none'));
       return view.body;
     },
+  );
+
+  app.get(
+    '/api/quality/characteristics/:id/chart',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "The SPC page's view of a window: the spc contract plus each point's limits, the R/S/MR chart, capability with its sigmas, the histogram",
+        params,
+        querystring: windowQuery,
+        response: { 200: chartViewSchema },
+      },
+    },
+    (req) => service.chartView(req.params.id, parseWindow(req.query, Date.now())),
   );
 
   app.get(

@@ -7,19 +7,23 @@ import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, NewMeasurement, Source, StoredMeasurement } from './model.ts';
 import * as repo from './quality.repository.ts';
-import { analyze, contractView, type SpcContract } from './spc/analyze.ts';
+import { analyze, contractView, type SpcContract, type SpcReport } from './spc/analyze.ts';
+import type { Capability, Histogram } from './spc/capability.ts';
 import {
   computeLimits,
   MAX_MAGNITUDE,
   SpcInputError,
   VARIABLES_CHARTS,
+  type ChartResult,
   type ChartSpec,
   type ControlLimits,
   type Count,
   type Measurement,
+  type PlottedPoint,
+  type Violation,
 } from './spc/charts.ts';
 import { MAX_RANGE_SUBGROUP, MIN_SUBGROUP } from './spc/constants.ts';
-import { NELSON_RULES, WESTERN_ELECTRIC_RULES, type RuleSelection } from './spc/rules.ts';
+import { NELSON_RULES, RULE_TEXT, WESTERN_ELECTRIC_RULES, type RuleSelection } from './spc/rules.ts';
 
 /** The most values one SPC answer plots: a wider window is refused with 400 rather than answered slowly. */
 export const MAX_WINDOW_POINTS = 100_000;
@@ -234,6 +238,29 @@ export function parseWindow(q: { from?: string; to?: string }, now: number): Win
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
+/** GET /api/quality/characteristics/{id}/chart: the SPC page's reply (see `QualityService.chartView`). */
+export interface ChartView {
+  characteristic: Characteristic;
+  window: Window;
+  limits: 'frozen' | 'window' | null;
+  frozen: Omit<FrozenLimits, 'characteristic' | 'limits'> | null;
+  /** The rules applied, in the characteristic's rule set, with what each one means. */
+  rules: { rule: number; text: string }[];
+  contract: SpcContract;
+  /** Null when there are no frozen limits and the window has too little to estimate them: then only `contract.points`. */
+  detail: {
+    centerLine: number | null;
+    ucl: number | null;
+    lcl: number | null;
+    points: PlottedPoint[];
+    secondary: ChartResult['secondary'];
+    violations: Pick<Violation, 'rule' | 'chart' | 'index' | 'ts'>[];
+    pending: number;
+    capability: Capability | null;
+    histogram: Histogram | null;
+  } | null;
+}
+
 export interface OverviewRow {
   id: string;
   name: string;
@@ -421,7 +448,51 @@ export class QualityService {
     const c = await this.get(id);
     const frozen = await repo.latestLimits(this.db, id);
     const data = await this.windowData(this.db, c, w);
-    return { ...contractOf(c, data, frozen?.limits ?? null), version: frozen?.version ?? null };
+    const { body, limits } = contractOf(c, data, frozen?.limits ?? null);
+    return { body, limits, version: frozen?.version ?? null };
+  }
+
+  /**
+   * What the SPC page draws for a window: the contract's body and, from the same analysis, what the contract leaves
+   * out — each point's limits, the secondary chart, the violations with their rule's words, capability with the sigma
+   * used and the histogram — so the page shows the very numbers the contract answers.
+   */
+  async chartView(id: string, w: Window): Promise<ChartView> {
+    const c = await this.get(id);
+    const frozen = await repo.latestLimits(this.db, id);
+    const data = await this.windowData(this.db, c, w);
+    const { body, limits, report } = contractOf(c, data, frozen?.limits ?? null);
+    const texts = RULE_TEXT[c.ruleSet];
+    return {
+      characteristic: c,
+      window: w,
+      limits,
+      frozen: frozen
+        ? {
+            version: frozen.version,
+            baselineFrom: frozen.baselineFrom,
+            baselineTo: frozen.baselineTo,
+            reason: frozen.reason,
+            createdBy: frozen.createdBy,
+            createdAt: frozen.createdAt,
+          }
+        : null,
+      rules: c.rules.map((rule) => ({ rule, text: texts[rule] ?? `rule ${rule}` })),
+      contract: body,
+      detail: report
+        ? {
+            centerLine: report.centerLine,
+            ucl: report.ucl,
+            lcl: report.lcl,
+            points: report.points,
+            secondary: report.secondary,
+            violations: report.violations.map(({ rule, chart, index, ts }) => ({ rule, chart, index, ts })),
+            pending: report.pending,
+            capability: report.capability,
+            histogram: report.histogram,
+          }
+        : null,
+    };
   }
 
   /** Characteristics by worst Cpk (none last), with the violations of the last 24 hours. */
@@ -442,6 +513,7 @@ export class QualityService {
           view = {
             body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points: [], violations: [], cp: null, cpk: null, pp: null, ppk: null },
             limits: null,
+            report: null,
           };
         else throw err;
       }
@@ -500,7 +572,7 @@ export function contractOf(
   c: Characteristic,
   data: Measurement[] | Count[],
   frozen: ControlLimits | null,
-): { body: SpcContract; limits: 'frozen' | 'window' | null } {
+): { body: SpcContract; limits: 'frozen' | 'window' | null; report: SpcReport | null } {
   const spec = specOf(c);
   const limitsSpec = isVariableChart(c.chart) ? { lsl: c.lsl ?? undefined, usl: c.usl ?? undefined } : undefined;
   try {
@@ -519,11 +591,12 @@ export function contractOf(
         return {
           body: { chart: c.chart, centerLine: null, ucl: null, lcl: null, points, violations: [], cp: null, cpk: null, pp: null, ppk: null },
           limits: null,
+          report: null,
         };
       }
     }
     const report = analyze(spec, data as Measurement[], { limits: frozen, rules: rulesOf(c), spec: limitsSpec });
-    return { body: contractView(report), limits: frozen ? 'frozen' : 'window' };
+    return { body: contractView(report), limits: frozen ? 'frozen' : 'window', report };
   } catch (err) {
     if (err instanceof SpcInputError) throw new AppError('conflict', `${c.id}'s measurements cannot be charted as ${c.chart}: ${err.message}`);
     throw err;

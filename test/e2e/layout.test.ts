@@ -2,7 +2,7 @@
 // empty panel, no console or page error (rules in test/support/layout.ts), with a full-page screenshot of each kept in
 // test-artifacts/screenshots/<viewport>/ (E2E_SCREENSHOTS=/some/dir to put them elsewhere). The pages are the web
 // app's own route table (App.tsx and the modules' routers), so a new page is checked without touching this file,
-// plus a machine page, a machine's KPIs, an order, a lot trace and the terminal signed in with the demo badge at a
+// plus a machine page, a machine's KPIs, an order, a lot trace, an SPC chart and the terminal signed in with the demo badge at a
 // station. One demo server with the simulator, one browser, one context per viewport. Needs web/dist.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -70,6 +70,24 @@ async function settledIssues(page: Page): Promise<LayoutIssue[]> {
   return issues;
 }
 
+const CHARACTERISTIC = 'LAYOUT-DIA';
+
+/** A characteristic with an hour of measurements, one out of control: its SPC page has every panel to lay out. */
+async function seedCharacteristic(): Promise<void> {
+  const post = (url: string, payload: object) =>
+    server.app.server.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${server.adminToken}` } });
+  const c = { id: CHARACTERISTIC, name: 'Layout diameter', product: 'HSG-TOP', kind: 'variable', unit: 'mm', lsl: 9.8, usl: 10.2, chart: 'i-mr' };
+  expect((await post('/api/quality/characteristics', c)).statusCode).toBe(201);
+  const t0 = Date.now() - 2 * 3_600_000;
+  const records = Array.from({ length: 25 }, (_, i) => ({
+    key: `l${i}`,
+    characteristic: CHARACTERISTIC,
+    ts: new Date(t0 + i * 180_000).toISOString(),
+    value: i === 24 ? 10.5 : 10 + Math.sin(i * 2.3) * 0.05,
+  }));
+  expect((await post('/api/quality/measurements', { records })).json().accepted).toBe(records.length);
+}
+
 let server: TestServer;
 let browser: Browser;
 let imm01Id = '';
@@ -79,6 +97,7 @@ beforeAll(async () => {
   await seedGenealogy(server);
   const res = await server.app.server.inject({ url: `/api/equipment/${encodeURIComponent(IMM01)}`, headers: { authorization: `Bearer ${server.adminToken}` } });
   imm01Id = res.json().id;
+  await seedCharacteristic();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -126,6 +145,7 @@ describe.each(VIEWPORTS)('every page at $name', (viewport) => {
     ["a machine's KPIs", (): string => `/performance/${imm01Id}`, 'performance-machine'],
     ['an order', (): string => '/orders/DEMO-1001', 'order'],
     ['a lot trace', (): string => '/lots/trace?lot=TOP-E2E', 'lot-trace'],
+    ["a characteristic's SPC chart", (): string => `/quality/characteristics/${CHARACTERISTIC}`, 'quality-chart'],
   ] as const)('%s', async (_what, path, name) => {
     await page.goto(`${server.url}${path()}`);
     await page.locator('main.main').waitFor();

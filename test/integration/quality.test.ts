@@ -193,6 +193,17 @@ for (const kind of DB_KINDS) {
       for (const q of [`from=${at(104)}&to=${at(100)}`, 'from=yesterday', `to=${encodeURIComponent('2026-13-45T99:00:00Z')}`])
         expect((await call('GET', `/api/quality/characteristics/IMR-HAND/spc?${q}`)).status, q).toBe(400);
       expect((await call('GET', `/api/quality/characteristics/NOPE/spc?from=${at(0)}&to=${at(1)}`)).status).toBe(404);
+      // the page's view states the sigmas behind those figures and carries the MR chart; with no limits, only points
+      const view = (await call('GET', `/api/quality/characteristics/IMR-HAND/chart?from=${at(100)}&to=${at(104)}`)).body;
+      expect(view.limits).toBe('window');
+      expect(view.detail.capability).toMatchObject({ withinMethod: 'MR̄/1.128', n: 5, mean: 11 });
+      expect(view.detail.capability.sigmaWithin).toBeCloseTo(sigma, 12);
+      expect(view.detail.capability.sigmaOverall).toBeCloseTo(s, 12);
+      expect(view.detail.secondary.chart).toBe('mr');
+      expect(view.detail.secondary.points.map((p: { value: number | null }) => p.value)).toEqual([null, 2, 1, 2, 4]);
+      expect(view.detail.histogram.bins.reduce((n: number, bin: { count: number }) => n + bin.count, 0)).toBe(5);
+      const empty = (await call('GET', `/api/quality/characteristics/IMR-HAND/chart?from=${at(200)}&to=${at(300)}`)).body;
+      expect(empty).toMatchObject({ limits: null, frozen: null, detail: null, contract: { points: [], centerLine: null } });
     });
 
     it('equals the engine on the same points, freezes limits from a baseline, and charts a later window with them', async () => {
@@ -245,6 +256,44 @@ for (const kind of DB_KINDS) {
       const cut = await call('GET', `/api/quality/characteristics/DIA-X/spc?${win(1003, 1300)}`);
       expect(cut.status).toBe(200);
       expect(cut.body.points[0].subgroup).toBe('G1');
+      // the SPC page's view of any window is the same analysis: its contract is the spc route's answer to the byte, its
+      // detail the engine's report against the newest frozen limits, capability with the sigma the chart used
+      const v2 = (history[0] as { limits: ControlLimits }).limits;
+      for (const [a, b] of [
+        [1000, 1300],
+        [1150, 1300],
+        [1003, 1300],
+        [1290, 1300],
+        [2000, 2100],
+      ]) {
+        const spc = await call('GET', `/api/quality/characteristics/DIA-X/spc?${win(a, b)}`);
+        const view = await call('GET', `/api/quality/characteristics/DIA-X/chart?${win(a, b)}`, undefined, tokens.maintenance);
+        expect(view.status, JSON.stringify(view.body)).toBe(200);
+        expect(view.body.contract, `${a}…${b}`).toEqual(spc.body);
+        const inWindow = ms.filter((m) => Date.parse(m.ts) >= Date.parse(at(a)) && Date.parse(m.ts) <= Date.parse(at(b)));
+        const sizes = new Map<unknown, number>();
+        for (const m of inWindow) sizes.set(m.subgroup, (sizes.get(m.subgroup) ?? 0) + 1);
+        const report = analyze(
+          { chart: 'xbar-r', subgroupSize: 4 },
+          inWindow.filter((m) => sizes.get(m.subgroup)! >= 2),
+          { limits: v2, rules, spec },
+        );
+        expect(view.body.detail).toEqual({
+          centerLine: report.centerLine,
+          ucl: report.ucl,
+          lcl: report.lcl,
+          points: report.points,
+          secondary: report.secondary,
+          violations: report.violations.map(({ rule, chart, index, ts }) => ({ rule, chart, index, ts })),
+          pending: report.pending,
+          capability: report.capability,
+          histogram: report.histogram,
+        });
+        expect(view.body).toMatchObject({ limits: 'frozen', frozen: { version: 2, reason: 'all of it' }, window: { from: at(a), to: at(b) } });
+        expect(view.body.rules.map((r: { rule: number }) => r.rule)).toEqual([1, 2, 3, 4]);
+      }
+      expect((await call('GET', `/api/quality/characteristics/DIA-X/chart?${win(1300, 1000)}`)).status).toBe(400);
+      expect((await call('GET', `/api/quality/characteristics/NOPE/chart?${win(1000, 1300)}`)).status).toBe(404);
     });
 
     it('lists characteristics by worst Cpk with the last 24 hours of violations', async () => {
@@ -277,7 +326,7 @@ for (const kind of DB_KINDS) {
 
     it('lets every role call exactly the quality routes its policy allows', async () => {
       const routes = t.app.routes.filter((r) => r.url.startsWith('/api/quality/'));
-      expect(routes.length).toBe(10);
+      expect(routes.length).toBe(11);
       const policy = (method: string, url: string) => (method === 'GET' ? ROLES.anyone : url === '/api/quality/measurements' ? MEASURERS : QUALITY_EDITORS);
       for (const r of routes) {
         expect([...(r.roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...policy(r.method, r.url)].sort());

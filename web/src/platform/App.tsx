@@ -63,6 +63,13 @@ const lots = () => (
     <LotsModule />
   </Suspense>
 );
+// Quality (ECharts SPC charts) too.
+const QualityModule = lazy(() => import('../quality/QualityModule.tsx'));
+const quality = () => (
+  <Suspense fallback={<Spinner label="Loading quality…" />}>
+    <QualityModule />
+  </Suspense>
+);
 
 interface RouteDef {
   path: string;
@@ -83,6 +90,8 @@ const ROUTES: RouteDef[] = [
   { path: '/erp/outbox', render: erp, allowed: (u) => u.roles.some((r) => r === 'admin' || r === 'supervisor') },
   { path: '/lots', render: lots },
   { path: '/lots/*', render: lots },
+  { path: '/quality', render: quality },
+  { path: '/quality/*', render: quality },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

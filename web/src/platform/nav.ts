@@ -41,6 +41,11 @@ export const NAV: NavSection[] = [
     items: [{ to: '/performance', label: 'OEE & losses' }],
   },
   {
+    id: 'quality',
+    label: 'Quality',
+    items: [{ to: '/quality', label: 'SPC & capability' }],
+  },
+  {
     id: 'plan',
     label: 'Plan',
     items: [{ to: '/plan', label: 'Plan' }],
@@ -89,7 +94,7 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Quality', 'Maintenance'];
+export const COMING_SOON = ['Maintenance'];
 
 /** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
 export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {

@@ -1,0 +1,19 @@
+// The "Quality" module, loaded lazily by the shell: /quality (characteristics by worst Cpk, new characteristic) and
+// /quality/characteristics/<id> (its SPC chart).
+import { Empty } from '../platform/components.tsx';
+import { Link, matchPath, useLocation } from '../platform/router.tsx';
+import { CharacteristicPage } from './CharacteristicPage.tsx';
+import { QualityOverview } from './QualityOverview.tsx';
+import './quality.css';
+
+export default function QualityModule() {
+  const { pathname } = useLocation();
+  if (matchPath('/quality', pathname)) return <QualityOverview />;
+  const m = matchPath('/quality/characteristics/:id', pathname);
+  if (m) return <CharacteristicPage key={m.id} id={m.id} />;
+  return (
+    <Empty title="Page not found">
+      <Link to="/quality">Go to quality</Link>.
+    </Empty>
+  );
+}
