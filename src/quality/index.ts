@@ -6,7 +6,8 @@ import type { EquipmentLookup } from '../plant/index.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 
-export { QualityService, type BatchResult, type ChartView, type MeasurementRecord, type OverviewRow, type RecordResult } from './quality.service.ts';
+export type { BatchResult, MeasurementRecord, RecordResult } from './measurements.ts';
+export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
 

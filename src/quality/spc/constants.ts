@@ -1,4 +1,4 @@
-// Control-chart constants. The product may not read ../shared at run time, so the table lives here.
+// Control-chart constants, as a table in the code: the product needs nothing outside its own repository at run time.
 //
 // Why a table and not formulas for the range factors: d2 and d3 (mean and standard deviation of the range of n
 // standard normal values) have no closed form, and the published, rounded table values are what quality engineers,
