@@ -13,7 +13,7 @@ import type { Capability, Histogram } from './spc/capability.ts';
 import {
   computeLimits,
   SpcInputError,
-  VARIABLES_CHARTS,
+  isVariables,
   type ChartResult,
   type ChartSpec,
   type ControlLimits,
@@ -31,12 +31,10 @@ export const MAX_WINDOW_POINTS = 100_000;
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 const DAY_MS = 86_400_000;
 
-export const isVariableChart = (chart: string): boolean => (VARIABLES_CHARTS as readonly string[]).includes(chart);
-
 /** The fields a characteristic's definition is checked on, create and update alike. */
 export async function checkCharacteristic(plant: EquipmentLookup, c: CharacteristicInput): Promise<void> {
   const issue = (path: string, message: string) => validationFailed(`${path}: ${message}`, [{ path, message }]);
-  if ((c.kind === 'variable') !== isVariableChart(c.chart))
+  if ((c.kind === 'variable') !== isVariables(c.chart))
     throw issue(
       'chart',
       c.kind === 'variable'
@@ -388,7 +386,7 @@ export class QualityService {
 }
 
 export function specOf(c: Characteristic): ChartSpec {
-  return isVariableChart(c.chart) ? { chart: c.chart as 'i-mr', subgroupSize: c.chart === 'i-mr' ? undefined : c.subgroupSize } : { chart: c.chart as 'p' };
+  return isVariables(c.chart) ? { chart: c.chart as 'i-mr', subgroupSize: c.chart === 'i-mr' ? undefined : c.subgroupSize } : { chart: c.chart as 'p' };
 }
 
 /**
@@ -421,7 +419,7 @@ export function contractOf(
   frozen: ControlLimits | null,
 ): { body: SpcContract; limits: 'frozen' | 'window' | null; report: SpcReport | null } {
   const spec = specOf(c);
-  const limitsSpec = isVariableChart(c.chart) ? { lsl: c.lsl ?? undefined, usl: c.usl ?? undefined } : undefined;
+  const limitsSpec = isVariables(c.chart) ? { lsl: c.lsl ?? undefined, usl: c.usl ?? undefined } : undefined;
   try {
     let limits = frozen;
     if (!limits) {
@@ -429,7 +427,7 @@ export function contractOf(
         limits = computeLimits(spec, data as Measurement[]);
       } catch (err) {
         if (!(err instanceof SpcInputError)) throw err;
-        const points = isVariableChart(c.chart)
+        const points = isVariables(c.chart)
           ? (data as Measurement[]).map((m) => (m.subgroup === undefined ? { ts: m.ts, value: m.value } : { ts: m.ts, value: m.value, subgroup: m.subgroup }))
           : (data as Count[]).map((k) => ({
               ts: k.ts,

@@ -104,7 +104,8 @@ export interface ChartResult {
   pending: number;
 }
 
-const isVariables = (chart: ChartType): chart is VariablesChart => (VARIABLES_CHARTS as readonly string[]).includes(chart);
+/** Whether a chart type is one of the variables charts (X̄–R, X̄–S, I–MR). */
+export const isVariables = (chart: string): chart is VariablesChart => (VARIABLES_CHARTS as readonly string[]).includes(chart);
 
 function checkChart(chart: unknown): asserts chart is ChartType {
   if (!(VARIABLES_CHARTS as readonly unknown[]).includes(chart) && !(ATTRIBUTES_CHARTS as readonly unknown[]).includes(chart))
