@@ -10,6 +10,7 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
