@@ -3,6 +3,9 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { kpiRoutes } from './kpis/kpis.routes.ts';
+import { QualityKpis } from './kpis/kpis.service.ts';
+import type { ReworkSource, YieldSource } from './kpis/model.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 
@@ -10,20 +13,37 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export { COST_EDITORS } from './kpis/kpis.routes.ts';
+export { QualityKpis, type KpiReport } from './kpis/kpis.service.ts';
+export type { KpiFilter, QualityCost, ReworkRow, ReworkSource, YieldGroup, YieldSource } from './kpis/model.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
   plant: EquipmentLookup;
+  /** produced, good and scrapped quantities of completed operations (execution's yield figures) for the KPIs */
+  yields: YieldSource;
+  /** reworked quantities (nonconformances' rework dispositions); absent: the KPIs say rework is not recorded */
+  rework?: ReworkSource;
 }
 
 export interface QualityModule extends TaktModule {
   quality: QualityService;
+  kpis: QualityKpis;
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
   const quality = new QualityService(ctx.db, deps.plant);
-  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+  const kpis = new QualityKpis(ctx.db, deps.plant, { yields: deps.yields, rework: deps.rework });
+  return {
+    name: 'quality',
+    quality,
+    kpis,
+    routes: (fastify) => {
+      qualityRoutes(fastify, quality);
+      kpiRoutes(fastify, kpis);
+    },
+  };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {

@@ -1,5 +1,5 @@
 // SQL for quality characteristics, their measurements and frozen limits (ADR 0006). Every value is a bound parameter.
-import { rowsOf, sql, type Db } from '../platform/db/database.ts';
+import { rowsOf, sql, textArray, type Db } from '../platform/db/database.ts';
 import type { ControlLimits } from './spc/charts.ts';
 import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, NewMeasurement, Source, StoredMeasurement } from './model.ts';
 
@@ -180,6 +180,34 @@ export async function window(db: Db, id: string, from: string, to: string, limit
         ORDER BY ts, id LIMIT ${limit}`,
   );
   return rows.map(measurementOf);
+}
+
+/**
+ * The measurements with from ≤ ts ≤ to of every characteristic among `ids`, in one statement: per characteristic in
+ * time order (ties in arrival order), at most `limitEach` of each (the overview's batch of `window`).
+ */
+export async function windows(db: Db, ids: string[], from: string, to: string, limitEach: number): Promise<Map<string, StoredMeasurement[]>> {
+  const out = new Map<string, StoredMeasurement[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return out;
+  const rows = await rowsOf<Row>(
+    db,
+    sql`SELECT * FROM (
+          SELECT m.*, row_number() OVER (PARTITION BY characteristic ORDER BY ts, id) AS rn FROM quality_measurements m
+          WHERE characteristic = ANY(${textArray(ids)}) AND ts >= ${from}::timestamptz AND ts <= ${to}::timestamptz) w
+        WHERE rn <= ${limitEach} ORDER BY characteristic, ts, id`,
+  );
+  for (const r of rows) out.get(r.characteristic as string)?.push(measurementOf(r));
+  return out;
+}
+
+/** The newest frozen limits of each characteristic among `ids` that has any, in one statement. */
+export async function latestLimitsOf(db: Db, ids: string[]): Promise<Map<string, FrozenLimits>> {
+  if (!ids.length) return new Map();
+  const rows = await rowsOf<Row>(
+    db,
+    sql`SELECT DISTINCT ON (characteristic) * FROM quality_limits WHERE characteristic = ANY(${textArray(ids)}) ORDER BY characteristic, version DESC`,
+  );
+  return new Map(rows.map((r) => [r.characteristic as string, limitsOf(r)]));
 }
 
 export async function latestLimits(db: Db, id: string): Promise<FrozenLimits | undefined> {
