@@ -33,11 +33,16 @@ export function QualityOverview() {
         title="Quality"
         subtitle="Characteristics by worst Cpk over the last 24 hours, with the SPC rule violations in that time"
         actions={
-          canEditQuality(user) && !adding ? (
-            <Button variant="primary" onClick={() => setAdding(true)}>
-              New characteristic
-            </Button>
-          ) : null
+          <>
+            <Link to="/quality/kpis" className="btn btn-secondary" data-testid="quality-kpis-link">
+              Quality KPIs
+            </Link>
+            {canEditQuality(user) && !adding ? (
+              <Button variant="primary" onClick={() => setAdding(true)}>
+                New characteristic
+              </Button>
+            ) : null}
+          </>
         }
       />
       {adding && <NewCharacteristic onCreated={created} onCancel={() => setAdding(false)} />}
