@@ -43,7 +43,10 @@ export const NAV: NavSection[] = [
   {
     id: 'quality',
     label: 'Quality',
-    items: [{ to: '/quality', label: 'SPC & capability' }],
+    items: [
+      { to: '/quality', label: 'SPC & capability' },
+      { to: '/quality/kpis', label: 'Quality KPIs' },
+    ],
   },
   {
     id: 'plan',
