@@ -28,7 +28,7 @@ function Tile({ k, v, d, testId }: { k: string; v: string; d?: string; testId: s
   return (
     <div className="q-tile" data-testid={testId}>
       <div className="k">{k}</div>
-      <div className="v">{v}</div>
+      <div className={/\d/.test(v) ? 'v' : 'v q-none'}>{v}</div>
       {d ? <div className="d">{d}</div> : null}
     </div>
   );
@@ -159,65 +159,74 @@ function Report({ k }: { k: KpiReport }) {
           </>
         ) : null}
       </section>
-      <section className="card q-section">
-        <h2>By machine</h2>
-        <EChart
-          option={rateBarsOption(
-            k.byMachine.map((m) => m.machine ?? '(none)'),
-            [
-              { name: 'scrap rate', values: k.byMachine.map((m) => m.scrapRate), color: '#c1121f' },
-              { name: 'rework rate', values: k.byMachine.map((m) => m.reworkRate), color: '#e09f3e' },
-            ],
-          )}
-          className="q-chart q-chart-small"
-          label="Scrap and rework rates by machine"
-          testId="kpi-machine-chart"
-        />
-      </section>
-      <section className="card q-section">
-        <h2>By product</h2>
-        <EChart
-          option={rateBarsOption(
-            k.byProduct.map((p) => p.product),
-            [
-              { name: 'scrap rate', values: k.byProduct.map((p) => p.scrapRate), color: '#c1121f' },
-              { name: 'rework rate', values: k.byProduct.map((p) => p.reworkRate), color: '#e09f3e' },
-              { name: 'RTY', values: k.byProduct.map((p) => p.rty), color: '#0b7a3b' },
-            ],
-          )}
-          className="q-chart q-chart-small"
-          label="Scrap and rework rates and rolled throughput yield by product"
-          testId="kpi-product-chart"
-        />
-        <div className="table-scroll">
-          <table className="table" data-testid="kpi-products">
-            <thead>
-              <tr>
-                <th>Product</th>
-                <th>Produced</th>
-                <th>Scrap rate</th>
-                <th>Rework rate</th>
-                <th>FPY</th>
-                <th>RTY</th>
-                <th>COPQ</th>
-              </tr>
-            </thead>
-            <tbody>
-              {k.byProduct.map((p) => (
-                <tr key={p.product}>
-                  <td>{p.product}</td>
-                  <td>{p.produced}</td>
-                  <td>{percent(p.scrapRate)}</td>
-                  <td>{percent(p.reworkRate)}</td>
-                  <td>{percent(p.fpy)}</td>
-                  <td>{percent(p.rty)}</td>
-                  <td>{p.copq.amount === null ? <Badge tone="neutral">no cost set</Badge> : money(p.copq.amount, p.copq.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      {k.byMachine.length === 0 ? (
+        <section className="card q-section">
+          <h2>By machine and product</h2>
+          <p>No operation was completed in the window with these filters.</p>
+        </section>
+      ) : (
+        <>
+          <section className="card q-section">
+            <h2>By machine</h2>
+            <EChart
+              option={rateBarsOption(
+                k.byMachine.map((m) => m.machine ?? '(none)'),
+                [
+                  { name: 'scrap rate', values: k.byMachine.map((m) => m.scrapRate), color: '#c1121f' },
+                  { name: 'rework rate', values: k.byMachine.map((m) => m.reworkRate), color: '#e09f3e' },
+                ],
+              )}
+              className="q-chart q-chart-small"
+              label="Scrap and rework rates by machine"
+              testId="kpi-machine-chart"
+            />
+          </section>
+          <section className="card q-section">
+            <h2>By product</h2>
+            <EChart
+              option={rateBarsOption(
+                k.byProduct.map((p) => p.product),
+                [
+                  { name: 'scrap rate', values: k.byProduct.map((p) => p.scrapRate), color: '#c1121f' },
+                  { name: 'rework rate', values: k.byProduct.map((p) => p.reworkRate), color: '#e09f3e' },
+                  { name: 'RTY', values: k.byProduct.map((p) => p.rty), color: '#0b7a3b' },
+                ],
+              )}
+              className="q-chart q-chart-small"
+              label="Scrap and rework rates and rolled throughput yield by product"
+              testId="kpi-product-chart"
+            />
+            <div className="table-scroll">
+              <table className="table" data-testid="kpi-products">
+                <thead>
+                  <tr>
+                    <th>Product</th>
+                    <th>Produced</th>
+                    <th>Scrap rate</th>
+                    <th>Rework rate</th>
+                    <th>FPY</th>
+                    <th>RTY</th>
+                    <th>COPQ</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {k.byProduct.map((p) => (
+                    <tr key={p.product}>
+                      <td>{p.product}</td>
+                      <td>{p.produced}</td>
+                      <td>{percent(p.scrapRate)}</td>
+                      <td>{percent(p.reworkRate)}</td>
+                      <td>{percent(p.fpy)}</td>
+                      <td>{percent(p.rty)}</td>
+                      <td>{p.copq.amount === null ? <Badge tone="neutral">no cost set</Badge> : money(p.copq.amount, p.copq.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </>
+      )}
     </>
   );
 }
