@@ -22,4 +22,4 @@ export { orderPerformanceSchema } from './contracts.ts';
 export { fromBody } from './intake.ts';
 export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
 export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';
-export { yieldFigures, type YieldFigures, type YieldFilter, type YieldGroup } from './yield-figures.ts';
+export { yieldFigures, type YieldFigures } from './yield-figures.ts';

@@ -4,25 +4,8 @@
 // split by its reason code (the terminal's scrap reasons are the plant's defect codes). Two statements per call,
 // whatever the number of operations.
 import { rowsOf, sql, type Db } from '../platform/db/database.ts';
-
-export interface YieldFilter {
-  product?: string;
-  /** the machine (equipment path) the operation ran on */
-  machine?: string;
-  order?: string;
-}
-
-/** One routing step of one product on one machine, over the operations completed in the window. */
-export interface YieldGroup {
-  product: string;
-  seq: number;
-  machine: string | null;
-  operations: number;
-  good: number;
-  scrap: number;
-  /** scrap entered with a reason code; what the machine counted as scrap has none and is not listed */
-  scrapByReason: Array<{ reason: string; label: string | null; quantity: number }>;
-}
+// the shapes are quality's, the consumer's: its YieldSource port is this function on a connection
+import type { KpiFilter as YieldFilter, YieldGroup } from '../quality/index.ts';
 
 export interface YieldFigures {
   /** Operations completed with from ≤ completed_at ≤ to (ISO 8601), grouped by product, step and machine. */
