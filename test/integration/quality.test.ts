@@ -332,7 +332,12 @@ for (const kind of DB_KINDS) {
         expect([...(r.roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...policy(r.method, r.url)].sort());
         for (const role of ALL_ROLES) {
           // an unknown id or an empty body: allowed callers get 400/404, the others 403
-          const res = await call(r.method, r.url.replace(':id', 'NO-SUCH').replace(':product', 'NO-SUCH'), r.method === 'GET' || r.method === 'DELETE' ? undefined : {}, tokens[role]);
+          const res = await call(
+            r.method,
+            r.url.replace(':id', 'NO-SUCH').replace(':product', 'NO-SUCH'),
+            r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+            tokens[role],
+          );
           const allowed = (r.roles ?? []).includes(role);
           expect(res.status === 403, `${role} ${r.method} ${r.url} → ${res.status}`).toBe(!allowed);
           expect(res.status, `${role} ${r.method} ${r.url}`).toBeLessThan(500);
