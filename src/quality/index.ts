@@ -2,9 +2,14 @@
 // (docs/quality.md); reaction plans, holds and nonconformances will come in behind it.
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { gaugeRoutes } from './gauges/gauges.routes.ts';
+import { GaugeRegister } from './gauges/gauges.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
+import { skillRoutes } from './skills/skills.routes.ts';
+import { SkillRegister } from './skills/skills.service.ts';
 
 export type { BatchResult, MeasurementRecord, RecordResult } from './measurements.ts';
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
@@ -19,11 +24,35 @@ export interface QualityDeps {
 
 export interface QualityModule extends TaktModule {
   quality: QualityService;
+  /** Whether a person may work at a station now (execution's Qualifications port, wired in src/modules.ts). */
+  qualifications: {
+    missingForStation(username: string, station: { equipment: string; product: string | null; seq: number | null }): Promise<string | null>;
+  };
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
-  const quality = new QualityService(ctx.db, deps.plant);
-  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+  const gauges = new GaugeRegister(ctx.db);
+  const characteristicExists = (id: string): Promise<boolean> =>
+    quality.get(id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return false;
+        throw err;
+      },
+    );
+  const skills = new SkillRegister(ctx.db, deps.plant, { list: () => ctx.auth.listUsers() }, characteristicExists);
+  // a check is refused for the person's missing skill first, then for its gauge
+  const quality = new QualityService(ctx.db, deps.plant, { screens: [skills.screen, gauges.screen], gaugeExists: (id) => gauges.exists(id) });
+  return {
+    name: 'quality',
+    quality,
+    qualifications: { missingForStation: (username, s) => skills.missing(username, s) },
+    routes: (fastify) => {
+      qualityRoutes(fastify, quality);
+      gaugeRoutes(fastify, gauges);
+      skillRoutes(fastify, skills);
+    },
+  };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {
