@@ -15,6 +15,10 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export type { Calibration, Gauge, GaugeState } from './gauges/gauges.model.ts';
+export type { GaugeView } from './gauges/gauges.service.ts';
+export type { Requirement, Skill, Training } from './skills/skills.model.ts';
+export type { ExpiringSkill, SkillStanding } from './skills/skills.service.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
