@@ -209,7 +209,6 @@ export class QualityService {
       if (typeof out === 'string') results[index] = { index, status: 'refused', reason: out };
       else checked.push({ index, m: out });
     });
-    await this.screen(checked, known, results, by, now);
     const slot = (m: { source: string; key: string }) => `${m.source}\u0000${m.key}`;
     const stored = new Map(
       (
@@ -226,6 +225,8 @@ export class QualityService {
       if (stored.has(slot(x.m)) || fresh.has(slot(x.m))) later.push(x);
       else fresh.set(slot(x.m), x);
     }
+    // a resend of a stored measurement is answered as stored: only new ones pass the gauge and skill screens
+    await this.screen(fresh, known, results, by, now);
     await this.refuseFullSubgroups(fresh, known, results);
     for (const s of await repo.insertMeasurements(
       this.db,
@@ -259,26 +260,26 @@ export class QualityService {
     };
   }
 
-  /** The screens (gauges, skills): a refused record leaves `checked` with its reason, a flagged one carries its flag. */
+  /** The screens (gauges, skills): a refused record leaves `fresh` with its reason, a flagged one carries its flag. */
   private async screen(
-    checked: Array<{ index: number; m: NewMeasurement }>,
+    fresh: Map<string, { index: number; m: NewMeasurement }>,
     known: Map<string, Characteristic>,
     results: RecordResult[],
     by: string,
     now: number,
   ) {
     for (const screen of this.extras.screens ?? []) {
+      const entries = [...fresh];
       const verdicts = await screen(
-        checked.map((x) => ({ ...x, c: known.get(x.m.characteristic)! })),
+        entries.map(([, x]) => ({ ...x, c: known.get(x.m.characteristic)! })),
         by,
         now,
       );
-      for (let i = checked.length - 1; i >= 0; i--) {
-        const x = checked[i]!;
+      for (const [slot, x] of entries) {
         const v = verdicts.get(x.index);
         if (v?.refuse) {
           results[x.index] = { index: x.index, status: 'refused', reason: v.refuse };
-          checked.splice(i, 1);
+          fresh.delete(slot);
         } else if (v?.flag) x.m.flag = v.flag;
       }
     }

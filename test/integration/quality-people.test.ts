@@ -146,13 +146,17 @@ for (const kind of DB_KINDS) {
       // a passing calibration: values are taken and not flagged
       await ok('PATCH', '/api/quality/gauges/G-M', { onOverdue: 'refuse' });
       await ok('POST', '/api/quality/gauges/G-M/calibrations', { calibratedOn: today, result: 'pass', calibratedBy: 'metrology' }, 201);
-      [r] = await measure([manual('GC-1', 2.3)], tokens.operator);
+      const taken = { ...manual('GC-1', 2.3), ts: new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString() };
+      [r] = await measure([taken], tokens.operator);
       expect(r.status).toBe('accepted');
       expect((await ok('GET', '/api/quality/characteristics/GC-1/chart')).flagged).toHaveLength(2);
       // a failed calibration takes it out of use; out of service likewise
       await ok('POST', '/api/quality/gauges/G-M/calibrations', { calibratedOn: today, result: 'fail', calibratedBy: 'metrology' }, 201);
       [r] = await measure([manual('GC-1')], tokens.operator);
       expect(r.reason).toContain('gauge G-M (caliper M) failed its calibration');
+      // a resend of a measurement stored before is answered as stored, whatever the gauge is now
+      [r] = await measure([taken], tokens.operator);
+      expect(r).toMatchObject({ status: 'accepted', replayed: true });
       await ok('POST', '/api/quality/gauges/G-M/calibrations', { calibratedOn: today, result: 'pass', calibratedBy: 'metrology' }, 201);
       await ok('PATCH', '/api/quality/gauges/G-M', { status: 'out-of-service' });
       [r] = await measure([manual('GC-1')], tokens.operator);
