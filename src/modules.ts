@@ -82,6 +82,11 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   });
   unsubscribe.push(masterData.subscribe('connectors', () => connectors.resync()));
   const lots = createLotsModule(ctx, { orders: orderBook, plant: plant.equipment });
+  // made before execution, which receives its operator qualification port
+  const quality = createQualityModule(ctx, {
+    plant: plant.equipment,
+    yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
+  });
   const execution = await createExecutionModule(ctx, {
     plant: plant.equipment,
     machines: collect.machines,
@@ -89,6 +94,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     history: collect.history,
     commands: connectors.commands,
     ledger: lots.ledger,
+    qualifications: quality.qualifications,
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
   const planning = await createPlanningModule(ctx, {
@@ -105,9 +111,5 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, {
-    plant: plant.equipment,
-    yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
-  });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

@@ -121,3 +121,12 @@ export type OrderPerformance = z.infer<typeof orderPerformanceSchema>;
 
 /** Called inside the completion's transaction: `operation` after each operation, `order` once the last one completes. */
 export type CompletionHook = (tx: Db, event: { kind: 'operation' | 'order'; orderId: string; seq: number | null }, perf: OrderPerformance) => Promise<void>;
+
+/**
+ * Whether a person may work at a station now (implemented by the quality module's operator qualification). Null: yes;
+ * else the reason, naming the skill missing or expired and since when. The station is its machine's path and the
+ * operation running there (product and routing step), if any.
+ */
+export interface Qualifications {
+  missingForStation(username: string, station: { equipment: string; product: string | null; seq: number | null }): Promise<string | null>;
+}

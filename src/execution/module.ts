@@ -9,7 +9,7 @@ import type { EventStream } from '../platform/http/sse.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
-import type { LotLedger } from './contracts.ts';
+import type { LotLedger, Qualifications } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
 import { ExecutionService } from './execution.service.ts';
 import { ShopFloor } from './shopfloor.service.ts';
@@ -35,6 +35,8 @@ export interface ExecutionDeps {
   /** machine commands (the connectors): recipes are written to the machine through them */
   commands: MachineCommands;
   ledger?: LotLedger;
+  /** operator qualification (the quality module's): sign-in at a station is refused to a person lacking a required skill */
+  qualifications?: Qualifications;
 }
 
 export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
@@ -64,7 +66,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     recipeTimeoutMs: opts.recipeTimeoutMs,
   };
   const views = new ShopFloorViews(ctx.db, viewDeps);
-  const floor = new ShopFloor(ctx, { ...viewDeps, views });
+  const floor = new ShopFloor(ctx, { ...viewDeps, views }, deps.qualifications);
   const andon = new AndonService(ctx, (s) => machines.equipment(s).path);
   const orders = new ExecutionService(ctx.db, ctx.events, plant);
   const streams = new Set<EventStream>();

@@ -11,7 +11,7 @@ import { AppError, notFound } from '../platform/errors.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
-import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger } from './contracts.ts';
+import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger, type Qualifications } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import { assemblePerformance, countFigures, countFiguresShape, liveTotals, operationViewSchema, type ShopFloorDeps } from './shopfloor.views.ts';
 import { checkWhole } from './units.ts';
@@ -73,6 +73,7 @@ export class ShopFloor {
   constructor(
     private readonly ctx: AppContext,
     private readonly deps: ShopFloorDeps,
+    private readonly qualifications?: Qualifications,
   ) {}
 
   get ledger(): LotLedger | undefined {
@@ -429,9 +430,18 @@ export class ShopFloor {
     return { ...result, operation: await this.deps.views.operation(orderId, seq) };
   }
 
-  /** A person signs in at a station (labour starts) or out (it ends). */
+  /**
+   * A person signs in at a station (labour starts) or out (it ends). Someone lacking a skill the machine (or a work
+   * centre above it) or the operation running there requires is refused with 403 and the reason.
+   */
   async signIn(actor: Actor, station: string) {
     const eq = this.deps.collect.equipment(station);
+    if (this.qualifications) {
+      const running = (await run.runningOn(this.ctx.db, [eq.path]))[0];
+      const product = running ? ((await this.deps.productOf(this.ctx.db, running.orderId))?.id ?? null) : null;
+      const why = await this.qualifications.missingForStation(actor.name, { equipment: eq.path, product, seq: running?.seq ?? null });
+      if (why) throw new AppError('forbidden', `sign-in at ${eq.path} refused: ${why}`);
+    }
     await this.ctx.db.transaction(async (tx) => {
       await run.closeLabour(tx, actor.name);
       const current = (await run.runningOn(tx, [eq.path]))[0];

@@ -2,12 +2,17 @@
 // (docs/quality.md); reaction plans, holds and nonconformances will come in behind it.
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { kpiRoutes } from './kpis/kpis.routes.ts';
 import { QualityKpis } from './kpis/kpis.service.ts';
 import type { ReworkSource, YieldSource } from './kpis/model.ts';
+import { gaugeRoutes } from './gauges/gauges.routes.ts';
+import { GaugeRegister } from './gauges/gauges.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
+import { skillRoutes } from './skills/skills.routes.ts';
+import { SkillRegister } from './skills/skills.service.ts';
 
 export type { BatchResult, MeasurementRecord, RecordResult } from './measurements.ts';
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
@@ -16,6 +21,10 @@ export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts
 export { COST_EDITORS } from './kpis/kpis.routes.ts';
 export { QualityKpis, type KpiReport } from './kpis/kpis.service.ts';
 export type { KpiFilter, QualityCost, ReworkRow, ReworkSource, YieldGroup, YieldSource } from './kpis/model.ts';
+export type { Calibration, Gauge, GaugeState } from './gauges/gauges.model.ts';
+export type { GaugeView } from './gauges/gauges.service.ts';
+export type { Requirement, Skill, Training } from './skills/skills.model.ts';
+export type { ExpiringSkill, SkillStanding } from './skills/skills.service.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
@@ -30,18 +39,36 @@ export interface QualityDeps {
 export interface QualityModule extends TaktModule {
   quality: QualityService;
   kpis: QualityKpis;
+  /** Whether a person may work at a station now (execution's Qualifications port, wired in src/modules.ts). */
+  qualifications: {
+    missingForStation(username: string, station: { equipment: string; product: string | null; seq: number | null }): Promise<string | null>;
+  };
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
-  const quality = new QualityService(ctx.db, deps.plant);
+  const gauges = new GaugeRegister(ctx.db);
+  const characteristicExists = (id: string): Promise<boolean> =>
+    quality.get(id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return false;
+        throw err;
+      },
+    );
+  const skills = new SkillRegister(ctx.db, deps.plant, { list: () => ctx.auth.listUsers() }, characteristicExists);
+  // a check is refused for the person's missing skill first, then for its gauge
+  const quality = new QualityService(ctx.db, deps.plant, { screens: [skills.screen, gauges.screen], gaugeExists: (id) => gauges.exists(id) });
   const kpis = new QualityKpis(ctx.db, deps.plant, { yields: deps.yields, rework: deps.rework });
   return {
     name: 'quality',
     quality,
     kpis,
+    qualifications: { missingForStation: (username, s) => skills.missing(username, s) },
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
       kpiRoutes(fastify, kpis);
+      gaugeRoutes(fastify, gauges);
+      skillRoutes(fastify, skills);
     },
   };
 }

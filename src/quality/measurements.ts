@@ -142,6 +142,7 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
     lot: (r.lot as string | undefined) ?? null,
     equipment: (r.equipment as string | undefined) ?? null,
     recordedBy: by,
+    flag: null,
   };
 }
 

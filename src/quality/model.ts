@@ -47,9 +47,21 @@ export interface StoredMeasurement {
   lot: string | null;
   equipment: string | null;
   recordedBy: string;
+  /** 'gauge-overdue': taken with a gauge that could not measure then (docs/quality.md "Gauges and calibration") */
+  flag: string | null;
 }
 
 export type NewMeasurement = Omit<StoredMeasurement, 'id'>;
+
+/**
+ * A check a batch's records pass after their own (gauges, the person's skills): by record index, a reason to refuse
+ * it or a flag to store with it.
+ */
+export type MeasurementScreen = (
+  batch: Array<{ index: number; m: NewMeasurement; c: Characteristic }>,
+  by: string,
+  now: number,
+) => Promise<Map<number, { refuse?: string; flag?: string }>>;
 
 export interface FrozenLimits {
   characteristic: string;

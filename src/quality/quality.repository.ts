@@ -51,6 +51,7 @@ function measurementOf(r: Row): StoredMeasurement {
     lot: str(r.lot),
     equipment: str(r.equipment),
     recordedBy: r.recorded_by as string,
+    flag: str(r.flag),
   };
 }
 
@@ -159,14 +160,14 @@ export async function insertMeasurements(db: Db, ms: NewMeasurement[]): Promise<
   const values = sql.join(
     ms.map(
       (m) => sql`(${m.characteristic}, ${m.ts}::timestamptz, ${m.value}, ${m.defects}, ${m.defectives}, ${m.n}, ${m.subgroup}, ${m.source},
-        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy})`,
+        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy}, ${m.flag})`,
     ),
     sql`, `,
   );
   const rows = await rowsOf<Row>(
     db,
     sql`INSERT INTO quality_measurements (characteristic, ts, value, defects, defectives, n, subgroup, source, idem_key, order_id,
-          operation_seq, lot, equipment, recorded_by)
+          operation_seq, lot, equipment, recorded_by, flag)
         VALUES ${values} ON CONFLICT (source, idem_key) DO NOTHING RETURNING *`,
   );
   return rows.map(measurementOf);
@@ -208,6 +209,16 @@ export async function latestLimitsOf(db: Db, ids: string[]): Promise<Map<string,
     sql`SELECT DISTINCT ON (characteristic) * FROM quality_limits WHERE characteristic = ANY(${textArray(ids)}) ORDER BY characteristic, version DESC`,
   );
   return new Map(rows.map((r) => [r.characteristic as string, limitsOf(r)]));
+}
+
+/** The flagged measurements of a characteristic with from ≤ ts ≤ to, in time order. */
+export async function flaggedIn(db: Db, id: string, from: string, to: string): Promise<Array<{ id: number; ts: string; flag: string }>> {
+  const rows = await rowsOf<Row>(
+    db,
+    sql`SELECT id, ts, flag FROM quality_measurements WHERE characteristic = ${id} AND ts >= ${from}::timestamptz AND ts <= ${to}::timestamptz
+        AND flag IS NOT NULL ORDER BY ts, id LIMIT 100000`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), ts: iso(r.ts), flag: String(r.flag) }));
 }
 
 export async function latestLimits(db: Db, id: string): Promise<FrozenLimits | undefined> {

@@ -151,6 +151,7 @@ const chartViewSchema = z.object({
   frozen: limitsSchema.omit({ characteristic: true, limits: true }).nullable(),
   rules: z.array(z.object({ rule: z.number(), text: z.string() })),
   contract: spcSchema,
+  flagged: z.array(z.object({ id: z.number(), ts: z.string(), flag: z.string() })),
   detail: z
     .object({
       centerLine: num,

@@ -5,7 +5,7 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
-import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, NewMeasurement, Source, StoredMeasurement } from './model.ts';
+import type { Characteristic, CharacteristicInput, FrozenLimits, Kind, MeasurementScreen, NewMeasurement, Source, StoredMeasurement } from './model.ts';
 import { checkRecord, isText, sameMeasurement, type BatchResult, type MeasurementRecord, type RecordResult } from './measurements.ts';
 import * as repo from './quality.repository.ts';
 import { analyze, contractView, type SpcContract, type SpcReport } from './spc/analyze.ts';
@@ -92,6 +92,8 @@ export interface ChartView {
   /** The rules applied, in the characteristic's rule set, with what each one means. */
   rules: { rule: number; text: string }[];
   contract: SpcContract;
+  /** Measurements of the window stored with a flag (a gauge that could not measure then), drawn as flagged points. */
+  flagged: Array<{ id: number; ts: string; flag: string }>;
   /** Null when there are no frozen limits and the window has too little to estimate them: then only `contract.points`. */
   detail: {
     centerLine: number | null;
@@ -118,11 +120,27 @@ export interface OverviewRow {
   limits: 'frozen' | 'window' | null;
 }
 
+/** What the gauge register and the skills add to characteristics and measurements (quality/index.ts wires them). */
+export interface QualityExtras {
+  /** checks a batch's records pass after their own, in this order */
+  screens?: MeasurementScreen[];
+  /** whether a gauge id is in the register: a characteristic's new gauge must be */
+  gaugeExists?: (id: string) => Promise<boolean>;
+}
+
 export class QualityService {
   constructor(
     private readonly db: Db,
     private readonly plant: EquipmentLookup,
+    private readonly extras: QualityExtras = {},
   ) {}
+
+  /** A characteristic's gauge names a gauge of the register; an unchanged old free-text one stays readable. */
+  private async checkGauge(gauge: string | null, before: string | null): Promise<void> {
+    if (gauge === null || gauge === before || !this.extras.gaugeExists) return;
+    if (!(await this.extras.gaugeExists(gauge)))
+      throw validationFailed(`gauge: '${gauge}' is not in the gauge register`, [{ path: 'gauge', message: 'the id of a registered gauge' }]);
+  }
 
   list(filter: { product?: string; kind?: Kind; limit: number }): Promise<Characteristic[]> {
     return repo.listCharacteristics(this.db, filter);
@@ -136,6 +154,7 @@ export class QualityService {
 
   async create(actor: Actor, input: CharacteristicInput): Promise<Characteristic> {
     await checkCharacteristic(this.plant, input);
+    await this.checkGauge(input.gauge, null);
     return this.db.transaction(async (tx) => {
       const c = await repo.insertCharacteristic(tx, input, actor.name);
       if (!c) throw new AppError('duplicate', `characteristic ${input.id} already exists`);
@@ -148,6 +167,7 @@ export class QualityService {
     const current = await this.get(id);
     const next: CharacteristicInput = { ...current, ...patch, id };
     await checkCharacteristic(this.plant, next);
+    await this.checkGauge(next.gauge, current.gauge);
     return this.db.transaction(async (tx) => {
       const before = await repo.getCharacteristic(tx, id, true);
       if (!before) throw notFound('characteristic', id);
@@ -205,6 +225,8 @@ export class QualityService {
       if (stored.has(slot(x.m)) || fresh.has(slot(x.m))) later.push(x);
       else fresh.set(slot(x.m), x);
     }
+    // a resend of a stored measurement is answered as stored: only new ones pass the gauge and skill screens
+    await this.screen(fresh, known, results, by, now);
     await this.refuseFullSubgroups(fresh, known, results);
     for (const s of await repo.insertMeasurements(
       this.db,
@@ -236,6 +258,31 @@ export class QualityService {
       refused: count((r) => r.status === 'refused'),
       results,
     };
+  }
+
+  /** The screens (gauges, skills): a refused record leaves `fresh` with its reason, a flagged one carries its flag. */
+  private async screen(
+    fresh: Map<string, { index: number; m: NewMeasurement }>,
+    known: Map<string, Characteristic>,
+    results: RecordResult[],
+    by: string,
+    now: number,
+  ) {
+    for (const screen of this.extras.screens ?? []) {
+      const entries = [...fresh];
+      const verdicts = await screen(
+        entries.map(([, x]) => ({ ...x, c: known.get(x.m.characteristic)! })),
+        by,
+        now,
+      );
+      for (const [slot, x] of entries) {
+        const v = verdicts.get(x.index);
+        if (v?.refuse) {
+          results[x.index] = { index: x.index, status: 'refused', reason: v.refuse };
+          fresh.delete(slot);
+        } else if (v?.flag) x.m.flag = v.flag;
+      }
+    }
   }
 
   /**
@@ -324,6 +371,7 @@ export class QualityService {
         : null,
       rules: c.rules.map((rule) => ({ rule, text: texts[rule] ?? `rule ${rule}` })),
       contract: body,
+      flagged: await repo.flaggedIn(this.db, id, w.from, w.to),
       detail: report
         ? {
             centerLine: report.centerLine,

@@ -46,6 +46,8 @@ export const NAV: NavSection[] = [
     items: [
       { to: '/quality', label: 'SPC & capability' },
       { to: '/quality/kpis', label: 'Quality KPIs' },
+      { to: '/quality/gauges', label: 'Gauges' },
+      { to: '/quality/skills', label: 'Skills' },
     ],
   },
   {

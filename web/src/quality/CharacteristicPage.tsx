@@ -10,7 +10,7 @@ import { TextField } from '../platform/forms.tsx';
 import { formatDateTime, formatTime } from '../platform/format.ts';
 import { useResource, useSubmit } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
-import { controlOption, EChart, histogramOption, violationsAt } from './charts.ts';
+import { controlOption, EChart, flaggedAt, histogramOption, violationsAt } from './charts.ts';
 import { useVisibleTick } from './poll.ts';
 import { canEditQuality, fig, WINDOWS, type ChartView, type FrozenLimits, type WindowId } from './types.ts';
 
@@ -95,7 +95,10 @@ function LimitsBadge({ v }: { v: ChartView }) {
 function Charts({ v }: { v: ChartView }) {
   const d = v.detail;
   const c = v.characteristic;
-  const primary = useMemo(() => (d ? controlOption(c.chart, d.points, violationsAt(d, 'primary'), { lsl: c.lsl, usl: c.usl }) : null), [d, c]);
+  const primary = useMemo(
+    () => (d ? controlOption(c.chart, d.points, violationsAt(d, 'primary'), { lsl: c.lsl, usl: c.usl }, flaggedAt(d.points, v.flagged)) : null),
+    [d, c, v.flagged],
+  );
   const secondary = useMemo(
     () => (d?.secondary ? controlOption(d.secondary.chart.toUpperCase(), d.secondary.points, violationsAt(d, 'secondary')) : null),
     [d],
@@ -130,6 +133,11 @@ function Charts({ v }: { v: ChartView }) {
         )}
         {d.pending > 0 && <p className="q-muted">{d.pending} value(s) of an incomplete subgroup not plotted yet.</p>}
         {primaryViolations === 0 && d.points.length > 0 && <p className="q-muted">No rule violations in this window.</p>}
+        {v.flagged.length > 0 && (
+          <p className="q-muted" data-testid="q-flagged">
+            {v.flagged.length} measurement{v.flagged.length === 1 ? ' was' : 's were'} taken with a gauge overdue for calibration (orange diamonds).
+          </p>
+        )}
       </section>
       {d.secondary && secondary && (
         <section className="card q-section">

@@ -1,16 +1,21 @@
 // The "Quality" module, loaded lazily by the shell: /quality (characteristics by worst Cpk, new characteristic) and
-// /quality/characteristics/<id> (its SPC chart), /quality/kpis (yield, scrap, rework, COPQ, defect Pareto).
+// /quality/characteristics/<id> (its SPC chart), /quality/kpis (yield, scrap, rework, COPQ, defect Pareto),
+// /quality/gauges (the gauge register), /quality/skills (qualification).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { CharacteristicPage } from './CharacteristicPage.tsx';
+import { GaugesPage } from './gauges/GaugesPage.tsx';
 import { KpisPage } from './kpis/KpisPage.tsx';
 import { QualityOverview } from './QualityOverview.tsx';
+import { SkillsPage } from './skills/SkillsPage.tsx';
 import './quality.css';
 
 export default function QualityModule() {
   const { pathname } = useLocation();
   if (matchPath('/quality', pathname)) return <QualityOverview />;
   if (matchPath('/quality/kpis', pathname)) return <KpisPage />;
+  if (matchPath('/quality/gauges', pathname)) return <GaugesPage />;
+  if (matchPath('/quality/skills', pathname)) return <SkillsPage />;
   const m = matchPath('/quality/characteristics/:id', pathname);
   if (m) return <CharacteristicPage key={m.id} id={m.id} />;
   return (

@@ -23,6 +23,7 @@ interface Line {
 
 const RED = '#c1121f';
 const SPEC = '#7b2cbf';
+const FLAG = '#d97706';
 const round = (x: number) => +x.toPrecision(6);
 
 /** Labels of a time axis: the time of day when the window is within one day, else date and time. */
@@ -37,6 +38,7 @@ export function controlOption(
   points: Line[],
   violations: { index: number; rules: number[] }[],
   spec?: { lsl: number | null; usl: number | null },
+  flagged: number[] = [],
 ): SpcChartOption {
   const labels = timeLabels(points.map((p) => p.ts));
   const limit = (key: 'centerLine' | 'ucl' | 'lcl', label: string, color: string, dashed: boolean) => ({
@@ -100,8 +102,33 @@ export function controlOption(
         data: violations.filter((v) => points[v.index]?.value != null).map((v) => [v.index, round(points[v.index].value as number), v.rules.join(',')]),
         z: 4,
       },
+      // measurements stored with a flag (a gauge overdue when taken): a hollow orange diamond around the point
+      ...(flagged.length
+        ? [
+            {
+              name: 'Gauge overdue',
+              type: 'scatter',
+              symbol: 'diamond',
+              symbolSize: 16,
+              itemStyle: { color: 'rgba(0,0,0,0)', borderColor: FLAG, borderWidth: 2 },
+              data: flagged.filter((i) => points[i]?.value != null).map((i) => [i, round(points[i].value as number)]),
+              z: 5,
+            },
+          ]
+        : []),
     ],
   } as SpcChartOption;
+}
+
+/** The points the flagged measurements belong to: a measurement's point is the first at or after its time. */
+export function flaggedAt(points: { ts: string }[], flagged: { ts: string }[]): number[] {
+  const at = new Set<number>();
+  for (const f of flagged) {
+    const t = Date.parse(f.ts);
+    const i = points.findIndex((p) => Date.parse(p.ts) >= t);
+    if (i >= 0) at.add(i);
+  }
+  return [...at].sort((a, b) => a - b);
 }
 
 /** The primary chart's violations grouped per point: one marker per point, labelled with every rule it completes. */

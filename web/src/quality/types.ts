@@ -1,7 +1,20 @@
 // The quality API's shapes are the server's own (src/quality/index.ts); the formatters and option lists are the pages'.
 import type { User } from '../platform/types.ts';
 
-export type { Characteristic, ChartView, FrozenLimits, KpiReport, OverviewRow, QualityCost } from '../../../src/quality/index.ts';
+export type {
+  Characteristic,
+  ChartView,
+  ExpiringSkill,
+  FrozenLimits,
+  GaugeView,
+  KpiReport,
+  OverviewRow,
+  QualityCost,
+  Requirement,
+  Skill,
+  SkillStanding,
+  Training,
+} from '../../../src/quality/index.ts';
 
 /** Who defines characteristics and freezes limits (the server's QUALITY_EDITORS). */
 export const canEditQuality = (u: User) => u.roles.some((r) => r === 'quality' || r === 'admin');
