@@ -9,7 +9,7 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook } from './execution/index.ts';
+import { createExecutionModule, orderBook, type ChecksGate } from './execution/index.ts';
 import { createLotsModule } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -82,6 +82,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   });
   unsubscribe.push(masterData.subscribe('connectors', () => connectors.resync()));
   const lots = createLotsModule(ctx, { orders: orderBook, plant: plant.equipment });
+  // quality is made after execution: the shop floor asks its checks through this gate once it exists
+  let checks: ChecksGate | undefined;
   const execution = await createExecutionModule(ctx, {
     plant: plant.equipment,
     machines: collect.machines,
@@ -89,6 +91,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     history: collect.history,
     commands: connectors.commands,
     ledger: lots.ledger,
+    checks: { blocking: (equipmentId) => checks?.blocking(equipmentId) ?? Promise.resolve([]) },
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
   const planning = await createPlanningModule(ctx, {
@@ -105,6 +108,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, { plant: plant.equipment });
+  const quality = createQualityModule(ctx, { plant: plant.equipment, stations: { current: (station) => execution.floor.currentWork(station) } });
+  checks = quality.checks;
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

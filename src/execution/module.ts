@@ -9,6 +9,7 @@ import type { EventStream } from '../platform/http/sse.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
+import type { ChecksGate } from './checks-gate.ts';
 import type { LotLedger } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
 import { ExecutionService } from './execution.service.ts';
@@ -35,6 +36,8 @@ export interface ExecutionDeps {
   /** machine commands (the connectors): recipes are written to the machine through them */
   commands: MachineCommands;
   ledger?: LotLedger;
+  /** quality's checks: one overdue past its grace refuses the machine's production actions (checks-gate.ts) */
+  checks?: ChecksGate;
 }
 
 export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
@@ -64,7 +67,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     recipeTimeoutMs: opts.recipeTimeoutMs,
   };
   const views = new ShopFloorViews(ctx.db, viewDeps);
-  const floor = new ShopFloor(ctx, { ...viewDeps, views });
+  const floor = new ShopFloor(ctx, { ...viewDeps, views, checks: deps.checks });
   const andon = new AndonService(ctx, (s) => machines.equipment(s).path);
   const orders = new ExecutionService(ctx.db, ctx.events, plant);
   const streams = new Set<EventStream>();

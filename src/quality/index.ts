@@ -3,6 +3,10 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { checksRoutes } from './checks/checks.routes.ts';
+import { ChecksService } from './checks/checks.service.ts';
+import type { StationWork } from './checks/ports.ts';
+import * as repo from './quality.repository.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 
@@ -10,20 +14,35 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export type { BlockingCheck, CheckDue } from './checks/checks.service.ts';
+export type { StationNow, StationWork } from './checks/ports.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
   plant: EquipmentLookup;
+  /** the operation running at a station (execution's shop floor): without it no check is ever due */
+  stations?: StationWork;
 }
 
 export interface QualityModule extends TaktModule {
   quality: QualityService;
+  /** checks due at stations; `blocking` is execution's ChecksGate */
+  checks: ChecksService;
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
-  const quality = new QualityService(ctx.db, deps.plant);
-  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+  const checks = new ChecksService(ctx.db, deps.stations, async (db, id) => (await repo.getCharacteristic(db, id)) !== undefined);
+  const quality = new QualityService(ctx.db, deps.plant, (ms) => checks.recorded(ms));
+  return {
+    name: 'quality',
+    quality,
+    checks,
+    routes: (fastify) => {
+      qualityRoutes(fastify, quality);
+      checksRoutes(fastify, checks);
+    },
+  };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {

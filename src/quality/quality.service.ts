@@ -122,6 +122,8 @@ export class QualityService {
   constructor(
     private readonly db: Db,
     private readonly plant: EquipmentLookup,
+    /** told of the measurements a batch stored (not the replayed ones): the checks they take (checks/) */
+    private readonly onRecorded?: (ms: StoredMeasurement[]) => Promise<void>,
   ) {}
 
   list(filter: { product?: string; kind?: Kind; limit: number }): Promise<Characteristic[]> {
@@ -206,14 +208,16 @@ export class QualityService {
       else fresh.set(slot(x.m), x);
     }
     await this.refuseFullSubgroups(fresh, known, results);
-    for (const s of await repo.insertMeasurements(
+    const inserted = await repo.insertMeasurements(
       this.db,
       [...fresh.values()].map((x) => x.m),
-    )) {
+    );
+    for (const s of inserted) {
       const x = fresh.get(slot(s))!;
       results[x.index] = { index: x.index, status: 'accepted', id: s.id };
       stored.set(slot(s), s);
     }
+    if (inserted.length) await this.onRecorded?.(inserted);
     // keys a concurrent batch stored between our look-up and our insert
     const raced = [...fresh.values()].filter((x) => !results[x.index]);
     for (const s of await repo.measurementsByKey(
