@@ -69,7 +69,7 @@ export function CheckPrompt({ station, onSaved, refreshKey }: { station: string;
         >
           <div className="t-check-text">
             <strong>
-              {c.blocking ? 'Check overdue — production blocked' : c.overdue ? 'Check overdue' : 'Check due'}: {c.name}
+              {c.blocking ? 'Check due — production blocked' : c.overdue ? 'Check overdue' : 'Check due'}: {c.name}
             </strong>
             <div>
               {limitsText(c)} · sample of {c.sampleSize} · {REASON_TEXT[c.reason](c)}
