@@ -23,3 +23,16 @@ CREATE TABLE quality_check_marks (
   measurement_id  bigint,
   PRIMARY KEY (characteristic, equipment_id)
 );
+
+-- Defect codes are ONE catalogue: execution's scrap reasons (0007 `reason_codes`, kind 'scrap'), which the terminal
+-- offers for scrap and quality reads (and its editors extend) through execution's port. A category groups them for
+-- the Pareto; the codes 0007 seeded get theirs here.
+ALTER TABLE reason_codes ADD COLUMN category text;
+UPDATE reason_codes SET category = CASE code
+    WHEN 'short-shot' THEN 'moulding' WHEN 'flash' THEN 'moulding' WHEN 'sink-marks' THEN 'moulding'
+    WHEN 'contamination' THEN 'material' WHEN 'dimension' THEN 'dimension' WHEN 'setup-parts' THEN 'setup'
+    WHEN 'damaged' THEN 'handling' ELSE 'other' END
+  WHERE kind = 'scrap';
+
+-- An attribute measurement's breakdown by defect code, {code: count} (docs/quality.md "Defect codes"); null: none given.
+ALTER TABLE quality_measurements ADD COLUMN defect_codes jsonb;

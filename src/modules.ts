@@ -9,7 +9,7 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook, type ChecksGate } from './execution/index.ts';
+import { createExecutionModule, orderBook, scrapReasons, type ChecksGate } from './execution/index.ts';
 import { createLotsModule } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -108,7 +108,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, { plant: plant.equipment, stations: { current: (station) => execution.floor.currentWork(station) } });
+  const quality = createQualityModule(ctx, {
+    plant: plant.equipment,
+    stations: { current: (station) => execution.floor.currentWork(station) },
+    // defect codes are execution's scrap reasons: one catalogue
+    defects: { ...scrapReasons, changed: () => execution.floor.reasonsChanged() },
+  });
   checks = quality.checks;
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

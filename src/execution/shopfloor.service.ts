@@ -91,6 +91,10 @@ export class ShopFloor {
   currentWork = (station: string): Promise<CurrentWork> => currentWork(this.deps, this.ctx.db, station);
 
   private reasons?: { at: number; codes: Promise<Array<{ kind: string; code: string }>> };
+  /** The reason codes changed (a scrap reason added as a defect code): the next check reads them again. */
+  reasonsChanged(): void {
+    this.reasons = undefined;
+  }
   /** Whether a reason code exists: read from the table at most every 30 s (a terminal books many counts). */
   private async isReason(kind: 'scrap' | 'pause', code: string | undefined): Promise<boolean> {
     if (!this.reasons || Date.now() - this.reasons.at > 30_000) this.reasons = { at: Date.now(), codes: andonRepo.reasonCodes(this.ctx.db) };

@@ -6,6 +6,7 @@ import type { EquipmentLookup } from '../plant/index.ts';
 import { checksRoutes } from './checks/checks.routes.ts';
 import { ChecksService } from './checks/checks.service.ts';
 import type { StationWork } from './checks/ports.ts';
+import { defectRoutes, DefectCodes, type DefectCatalogue } from './checks/defects.ts';
 import * as repo from './quality.repository.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
@@ -16,6 +17,7 @@ export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
 export type { BlockingCheck, CheckDue } from './checks/checks.service.ts';
 export type { StationNow, StationWork } from './checks/ports.ts';
+export type { DefectCatalogue, DefectCode } from './checks/defects.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
@@ -23,6 +25,8 @@ export interface QualityDeps {
   plant: EquipmentLookup;
   /** the operation running at a station (execution's shop floor): without it no check is ever due */
   stations?: StationWork;
+  /** defect codes: execution's scrap reasons (one catalogue); without it attribute breakdowns are refused */
+  defects?: DefectCatalogue;
 }
 
 export interface QualityModule extends TaktModule {
@@ -33,7 +37,8 @@ export interface QualityModule extends TaktModule {
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
   const checks = new ChecksService(ctx.db, deps.stations, async (db, id) => (await repo.getCharacteristic(db, id)) !== undefined);
-  const quality = new QualityService(ctx.db, deps.plant, (ms) => checks.recorded(ms));
+  const defects = new DefectCodes(ctx.db, deps.defects);
+  const quality = new QualityService(ctx.db, deps.plant, (ms) => checks.recorded(ms), defects.codes);
   return {
     name: 'quality',
     quality,
@@ -41,6 +46,7 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
       checksRoutes(fastify, checks);
+      defectRoutes(fastify, defects);
     },
   };
 }

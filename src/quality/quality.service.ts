@@ -124,6 +124,8 @@ export class QualityService {
     private readonly plant: EquipmentLookup,
     /** told of the measurements a batch stored (not the replayed ones): the checks they take (checks/) */
     private readonly onRecorded?: (ms: StoredMeasurement[]) => Promise<void>,
+    /** the defect codes a breakdown may name (checks/defects.ts), asked only when a record carries one */
+    private readonly defectCodes?: () => Promise<ReadonlySet<string>>,
   ) {}
 
   list(filter: { product?: string; kind?: Kind; limit: number }): Promise<Characteristic[]> {
@@ -185,9 +187,10 @@ export class QualityService {
     const known = new Map((await repo.getCharacteristics(this.db, ids)).map((c) => [c.id, c]));
     const results: RecordResult[] = [];
     const checked: Array<{ index: number; m: NewMeasurement }> = [];
+    const codes = records.some((r) => r && typeof r === 'object' && r.defectCodes != null) ? await this.defectCodes?.() : undefined;
     records.forEach((r, index) => {
       const c = r && typeof r === 'object' && typeof r.characteristic === 'string' ? known.get(r.characteristic) : undefined;
-      const out = checkRecord(r, c, defaultSource, by, now);
+      const out = checkRecord(r, c, defaultSource, by, now, codes);
       if (typeof out === 'string') results[index] = { index, status: 'refused', reason: out };
       else checked.push({ index, m: out });
     });

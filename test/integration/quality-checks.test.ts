@@ -187,5 +187,86 @@ for (const kind of DB_KINDS) {
       expect((await call('PUT', '/api/quality/characteristics/PACK-W/sampling', { plan: null, reason: 'retired' }, quality)).status).toBe(200);
       expect(await due()).toEqual([]);
     });
+
+    it('defect codes are the scrap reasons: listed, extended by quality, and an attribute breakdown is checked against them', async () => {
+      const list = await call('GET', '/api/quality/defect-codes', undefined, operator);
+      expect(list.status).toBe(200);
+      expect(list.body).toContainEqual({ code: 'flash', name: 'Flash / burr', category: 'moulding' });
+      const code = { code: 'label-skew', name: 'Label skewed', category: 'packing' };
+      expect((await call('POST', '/api/quality/defect-codes', code, operator)).status).toBe(403);
+      expect((await call('POST', '/api/quality/defect-codes', { ...code, code: 'no spaces' }, quality)).status).toBe(400);
+      const added = await call('POST', '/api/quality/defect-codes', code, quality);
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+      expect((await call('POST', '/api/quality/defect-codes', code, quality)).status).toBe(409);
+      expect(await t.sql("SELECT action FROM audit_log WHERE entity = 'defect_code' AND entity_id = 'label-skew'")).toEqual([{ action: 'create' }]);
+      // one catalogue: the new code is a scrap reason at the terminal at once
+      const scrapped = await call('POST', '/api/operations/QC-2/30/quantities', { kind: 'scrap', quantity: 1, reason: 'label-skew' }, operator);
+      expect(scrapped.status, JSON.stringify(scrapped.body)).toBe(200);
+
+      for (const c of [
+        { id: 'PACK-D', name: 'Defects per carton', kind: 'attribute', chart: 'c' },
+        { id: 'PACK-P', name: 'Defective cartons', kind: 'attribute', chart: 'p' },
+      ])
+        expect((await call('POST', '/api/quality/characteristics', { product: 'S200', operationSeq: 30, ...c }, quality)).status).toBe(201);
+      const post = async (records: unknown[]) => (await call('POST', '/api/quality/measurements', { records }, operator)).body;
+      const ts = new Date().toISOString();
+      const r = await post([
+        { key: 'd1', ts, characteristic: 'PACK-D', defects: 3, defectCodes: { flash: 2, 'label-skew': 1 } },
+        { key: 'd2', ts, characteristic: 'PACK-D', defects: 3, defectCodes: { flash: 2 } },
+        { key: 'd3', ts, characteristic: 'PACK-D', defects: 1, defectCodes: { 'no-such': 1 } },
+        { key: 'd4', ts, characteristic: 'PACK-D', defects: 2 },
+        { key: 'p1', ts, characteristic: 'PACK-P', defectives: 2, n: 10, defectCodes: { flash: 2, damaged: 1 } },
+        { key: 'p2', ts, characteristic: 'PACK-P', defectives: 2, n: 10, defectCodes: { flash: 3 } },
+        { key: 'p3', ts, characteristic: 'PACK-P', defectives: 2, n: 10, defectCodes: { flash: 1 } },
+        { key: 'w1', ts, characteristic: 'PACK-W', value: 120, defectCodes: { flash: 1 } },
+        { key: 'd5', ts, characteristic: 'PACK-D', defects: 0, defectCodes: { flash: 0 } },
+      ]);
+      expect(r.results.map((x: { status: string }) => x.status)).toEqual([
+        'accepted',
+        'refused',
+        'refused',
+        'accepted',
+        'accepted',
+        'refused',
+        'refused',
+        'refused',
+        'refused',
+      ]);
+      expect(r.results[1].reason).toContain('add up to 2, not to the 3 defects');
+      expect(r.results[2].reason).toContain("'no-such' is not a defect code");
+      expect(r.results[5].reason).toContain('exceeds the 2 defectives');
+      expect(r.results[6].reason).toContain('fewer than the 2 defectives');
+      expect(r.results[7].reason).toContain('belong to attribute characteristics');
+      const stored = await t.sql("SELECT idem_key, defect_codes FROM quality_measurements WHERE idem_key IN ('d1', 'd4', 'p1') ORDER BY idem_key");
+      expect(stored).toEqual([
+        { idem_key: 'd1', defect_codes: { flash: 2, 'label-skew': 1 } },
+        { idem_key: 'd4', defect_codes: null },
+        { idem_key: 'p1', defect_codes: { flash: 2, damaged: 1 } },
+      ]);
+      // a resend with the same breakdown is the same measurement; another breakdown under the key is refused
+      const again = await post([
+        { key: 'd1', ts, characteristic: 'PACK-D', defects: 3, defectCodes: { 'label-skew': 1, flash: 2 } },
+        { key: 'd1', ts, characteristic: 'PACK-D', defects: 3, defectCodes: { flash: 3 } },
+      ]);
+      expect(again.results.map((x: { status: string; replayed?: boolean }) => [x.status, x.replayed ?? false])).toEqual([
+        ['accepted', true],
+        ['refused', false],
+      ]);
+      // bounded fuzz of the breakdown: every record is answered (accepted or refused with a reason), never a 500
+      let i = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.anything(), fc.integer({ min: 0, max: 5 }), async (codes, defects) => {
+          const res = await call(
+            'POST',
+            '/api/quality/measurements',
+            { records: [{ key: `fz-${i++}`, ts, characteristic: 'PACK-D', defects, defectCodes: codes }] },
+            operator,
+          );
+          expect(res.status).toBe(200);
+          expect(res.body.results[0].status === 'accepted' || typeof res.body.results[0].reason === 'string').toBe(true);
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 }
