@@ -6,7 +6,7 @@
 import { useCallback, useState } from 'react';
 import { errorMessage } from '../platform/api.ts';
 import { TDialog, useAction } from './dialogs.tsx';
-import { floorApi, qty, usePoll } from './floor.ts';
+import { floorApi, qty, usePoll, useReasons } from './floor.ts';
 import { Keypad } from './Keypad.tsx';
 
 export interface CheckDue {
@@ -99,6 +99,9 @@ function CheckDialog({ check: c, onClose, onSaved }: { check: CheckDue; onClose(
   const [entry, setEntry] = useState('');
   const [negative, setNegative] = useState(false);
   const [values, setValues] = useState<number[]>([]);
+  // an attribute check's breakdown by defect code (the scrap reasons: one catalogue), tapped once per defect
+  const [codes, setCodes] = useState<Record<string, number>>({});
+  const defectCodes = useReasons('scrap');
   // one key and one instant per opened entry: a resend after a lost answer is answered as the same measurement
   const [base] = useState(() => ({ key: `terminal-${c.characteristic}-${crypto.randomUUID()}`, ts: new Date().toISOString() }));
   const { busy, run, banner } = useAction(onClose);
@@ -188,7 +191,15 @@ function CheckDialog({ check: c, onClose, onSaved }: { check: CheckDue; onClose(
                 ±
               </button>
             )}
-            <button type="button" className="t-btn" disabled={!values.length || busy} onClick={() => setValues(values.slice(0, -1))}>
+            <button
+              type="button"
+              className="t-btn"
+              disabled={!values.length || busy}
+              onClick={() => {
+                setValues(values.slice(0, -1));
+                setCodes({});
+              }}
+            >
               Undo last
             </button>
             <button type="button" className="t-btn t-btn-primary" disabled={!ok || values.length >= need} onClick={add} data-testid="check-add">
@@ -196,7 +207,26 @@ function CheckDialog({ check: c, onClose, onSaved }: { check: CheckDue; onClose(
             </button>
           </div>
         </div>
-        <Keypad label={`Value of ${c.name}`} value={entry} onChange={setEntry} onEnter={add} decimal={variable} maxLength={12} />
+        {!variable && values.length === 1 && values[0] > 0 ? (
+          <div className="t-check-entry" data-testid="check-defect-codes">
+            <p className="t-lead">
+              Tap the defect found, once per {c.chart === 'p' || c.chart === 'np' ? 'defective part (a part may have several)' : 'defect'}:
+            </p>
+            <div className="t-reasons">
+              {defectCodes.map((d) => (
+                <button key={d.code} type="button" className="t-reason" onClick={() => setCodes({ ...codes, [d.code]: (codes[d.code] ?? 0) + 1 })}>
+                  {d.label}
+                  {codes[d.code] ? ` × ${codes[d.code]}` : ''}
+                </button>
+              ))}
+            </div>
+            <button type="button" className="t-btn" disabled={!Object.keys(codes).length} onClick={() => setCodes({})}>
+              Clear defect codes
+            </button>
+          </div>
+        ) : (
+          <Keypad label={`Value of ${c.name}`} value={entry} onChange={setEntry} onEnter={add} decimal={variable} maxLength={12} />
+        )}
       </div>
     </TDialog>
   );
