@@ -38,6 +38,11 @@ export async function deletePlan(db: Db, characteristic: string): Promise<boolea
   return rows.length > 0;
 }
 
+/** Whether any characteristic has a plan (none: no station has a check due, and nothing is asked of the shop floor). */
+export async function anyPlan(db: Db): Promise<boolean> {
+  return (await rowsOf(db, sql`SELECT 1 FROM quality_sampling_plans LIMIT 1`)).length > 0;
+}
+
 /** The characteristic a plan applies to at a routing step: its id, name and definition, with its plan. */
 export interface PlannedCharacteristic {
   id: string;

@@ -83,7 +83,7 @@ export class ChecksService {
 
   /** The checks due at a station now, blocking ones first, then by how long they are due. */
   async due(station: string, now = Date.now()): Promise<CheckDue[]> {
-    if (!this.stations) return [];
+    if (!this.stations || !(await repo.anyPlan(this.db))) return [];
     const at = await this.stations.current(station);
     const run = at.run;
     if (!run) return [];
