@@ -9,7 +9,7 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook, yieldFigures } from './execution/index.ts';
+import { createExecutionModule, orderBook, scrapReasons, yieldFigures, type ExecutionModule } from './execution/index.ts';
 import { createLotsModule } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -82,12 +82,22 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   });
   unsubscribe.push(masterData.subscribe('connectors', () => connectors.resync()));
   const lots = createLotsModule(ctx, { orders: orderBook, plant: plant.equipment });
-  // made before execution, which receives its operator qualification port
+  // made before execution, which receives its operator qualification and checks gate; quality asks the shop floor
+  // what runs at a station once execution exists
+  let execution: ExecutionModule | undefined;
   const quality = createQualityModule(ctx, {
     plant: plant.equipment,
     yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
+    stations: {
+      current: (station) => {
+        if (!execution) throw new Error('quality asked the shop floor before execution was made');
+        return execution.floor.currentWork(station);
+      },
+    },
+    // defect codes are execution's scrap reasons: one catalogue
+    defects: { ...scrapReasons, changed: () => execution?.floor.reasonsChanged() },
   });
-  const execution = await createExecutionModule(ctx, {
+  execution = await createExecutionModule(ctx, {
     plant: plant.equipment,
     machines: collect.machines,
     orderContext: collect.orderContext,
@@ -95,6 +105,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     commands: connectors.commands,
     ledger: lots.ledger,
     qualifications: quality.qualifications,
+    checks: quality.checks,
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
   const planning = await createPlanningModule(ctx, {

@@ -9,6 +9,7 @@ import type { EventStream } from '../platform/http/sse.ts';
 import { rowsOf, sql } from '../platform/db/database.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
+import type { ChecksGate } from './checks-gate.ts';
 import type { LotLedger, Qualifications } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
 import { ExecutionService } from './execution.service.ts';
@@ -37,6 +38,8 @@ export interface ExecutionDeps {
   ledger?: LotLedger;
   /** operator qualification (the quality module's): sign-in at a station is refused to a person lacking a required skill */
   qualifications?: Qualifications;
+  /** quality's checks: one overdue past its grace refuses the machine's production actions (checks-gate.ts) */
+  checks?: ChecksGate;
 }
 
 export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
@@ -66,7 +69,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     recipeTimeoutMs: opts.recipeTimeoutMs,
   };
   const views = new ShopFloorViews(ctx.db, viewDeps);
-  const floor = new ShopFloor(ctx, { ...viewDeps, views }, deps.qualifications);
+  const floor = new ShopFloor(ctx, { ...viewDeps, views, checks: deps.checks }, deps.qualifications);
   const andon = new AndonService(ctx, (s) => machines.equipment(s).path);
   const orders = new ExecutionService(ctx.db, ctx.events, plant);
   const streams = new Set<EventStream>();

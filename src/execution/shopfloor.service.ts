@@ -11,6 +11,7 @@ import { AppError, notFound } from '../platform/errors.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
+import { currentWork, requireNoBlockingCheck, type CurrentWork } from './checks-gate.ts';
 import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger, type Qualifications } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import { assemblePerformance, countFigures, countFiguresShape, liveTotals, operationViewSchema, type ShopFloorDeps } from './shopfloor.views.ts';
@@ -87,7 +88,14 @@ export class ShopFloor {
 
   performance = (orderId: string, db: Db = this.ctx.db) => assemblePerformance(db, this.deps, orderId);
 
+  /** What runs at a station now, with its part count and last lot (quality's StationWork port). */
+  currentWork = (station: string): Promise<CurrentWork> => currentWork(this.deps, this.ctx.db, station);
+
   private reasons?: { at: number; codes: Promise<Array<{ kind: string; code: string }>> };
+  /** The reason codes changed (a scrap reason added as a defect code): the next check reads them again. */
+  reasonsChanged(): void {
+    this.reasons = undefined;
+  }
   /** Whether a reason code exists: read from the table at most every 30 s (a terminal books many counts). */
   private async isReason(kind: 'scrap' | 'pause', code: string | undefined): Promise<boolean> {
     if (!this.reasons || Date.now() - this.reasons.at > 30_000) this.reasons = { at: Date.now(), codes: andonRepo.reasonCodes(this.ctx.db) };
@@ -267,6 +275,7 @@ export class ShopFloor {
       throw new AppError('validation_failed', q.reason ? `'${q.reason}' is not a scrap reason` : 'scrap needs a reason code', [
         { path: 'reason', message: 'unknown scrap reason' },
       ]);
+    await requireNoBlockingCheck(this.deps, this.deps.checks, this.ctx.db, orderId, seq);
     await this.act(actor, orderId, seq, q.kind === 'scrap' ? 'scrap' : 'count', async (tx, op, r) => {
       // 2.5 housings are not a count: a quantity in a counted unit (pcs, EA, …) is a whole number (units.ts)
       checkWhole(q.quantity, op.unit);
@@ -336,6 +345,7 @@ export class ShopFloor {
   async complete(actor: Actor, orderId: string, seq: number, opts: { lotId?: string; location?: string | null } = {}): Promise<CompleteResult> {
     const ledger = this.ledger;
     let equipmentId: string | undefined;
+    await requireNoBlockingCheck(this.deps, this.deps.checks, this.ctx.db, orderId, seq);
     const result = await this.act(actor, orderId, seq, 'complete', async (tx, op, r, later) => {
       if (r.status === 'completed') throw new AppError('conflict', `${opLabel(orderId, seq)} was completed already (${r.completedAt} by ${r.completedBy})`);
       this.requireRunning(r, 'completing', ['running', 'paused']);

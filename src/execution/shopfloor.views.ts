@@ -8,6 +8,7 @@ import { sql, rowsOf, type Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
+import type { ChecksGate } from './checks-gate.ts';
 import { consumedLotSchema, type LotLedger, type OperationPerformance, type OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import { downtime as machineDowntime, downtimeSchema, machineCounts, machineCountsSchema, type RunHistoryDeps } from './run-history.ts';
@@ -33,6 +34,8 @@ export interface ViewDeps {
 /** The shop floor acts and then answers with the views: built after them, so neither needs the other patched in. */
 export interface ShopFloorDeps extends ViewDeps {
   views: ShopFloorViews;
+  /** quality's checks: an overdue one blocks the machine's production actions (checks-gate.ts) */
+  checks?: ChecksGate;
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -9,6 +9,11 @@ import { QualityKpis } from './kpis/kpis.service.ts';
 import type { ReworkSource, YieldSource } from './kpis/model.ts';
 import { gaugeRoutes } from './gauges/gauges.routes.ts';
 import { GaugeRegister } from './gauges/gauges.service.ts';
+import { checksRoutes } from './checks/checks.routes.ts';
+import { ChecksService } from './checks/checks.service.ts';
+import type { StationWork } from './checks/ports.ts';
+import { defectRoutes, DefectCodes, type DefectCatalogue } from './checks/defects.ts';
+import * as repo from './quality.repository.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 import { skillRoutes } from './skills/skills.routes.ts';
@@ -25,6 +30,9 @@ export type { Calibration, Gauge, GaugeState } from './gauges/gauges.model.ts';
 export type { GaugeView } from './gauges/gauges.service.ts';
 export type { Requirement, Skill, Training } from './skills/skills.model.ts';
 export type { ExpiringSkill, SkillStanding } from './skills/skills.service.ts';
+export type { BlockingCheck, CheckDue } from './checks/checks.service.ts';
+export type { StationNow, StationWork } from './checks/ports.ts';
+export type { DefectCatalogue, DefectCode } from './checks/defects.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
@@ -34,6 +42,10 @@ export interface QualityDeps {
   yields: YieldSource;
   /** reworked quantities (nonconformances' rework dispositions); absent: the KPIs say rework is not recorded */
   rework?: ReworkSource;
+  /** the operation running at a station (execution's shop floor): without it no check is ever due */
+  stations?: StationWork;
+  /** defect codes: execution's scrap reasons (one catalogue); without it attribute breakdowns are refused */
+  defects?: DefectCatalogue;
 }
 
 export interface QualityModule extends TaktModule {
@@ -43,6 +55,8 @@ export interface QualityModule extends TaktModule {
   qualifications: {
     missingForStation(username: string, station: { equipment: string; product: string | null; seq: number | null }): Promise<string | null>;
   };
+  /** checks due at stations; `blocking` is execution's ChecksGate */
+  checks: ChecksService;
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
@@ -56,19 +70,29 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
       },
     );
   const skills = new SkillRegister(ctx.db, deps.plant, { list: () => ctx.auth.listUsers() }, characteristicExists);
+  const checks = new ChecksService(ctx.db, deps.stations, async (db, id) => (await repo.getCharacteristic(db, id)) !== undefined);
+  const defects = new DefectCodes(ctx.db, deps.defects);
   // a check is refused for the person's missing skill first, then for its gauge
-  const quality = new QualityService(ctx.db, deps.plant, { screens: [skills.screen, gauges.screen], gaugeExists: (id) => gauges.exists(id) });
+  const quality = new QualityService(ctx.db, deps.plant, {
+    screens: [skills.screen, gauges.screen],
+    gaugeExists: (id) => gauges.exists(id),
+    onRecorded: (ms) => checks.recorded(ms),
+    defectCodes: defects.codes,
+  });
   const kpis = new QualityKpis(ctx.db, deps.plant, { yields: deps.yields, rework: deps.rework });
   return {
     name: 'quality',
     quality,
     kpis,
+    checks,
     qualifications: { missingForStation: (username, s) => skills.missing(username, s) },
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
       kpiRoutes(fastify, kpis);
       gaugeRoutes(fastify, gauges);
       skillRoutes(fastify, skills);
+      checksRoutes(fastify, checks);
+      defectRoutes(fastify, defects);
     },
   };
 }

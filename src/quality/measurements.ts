@@ -25,6 +25,7 @@ export interface MeasurementRecord {
   operationSeq?: unknown;
   lot?: unknown;
   equipment?: unknown;
+  defectCodes?: unknown;
 }
 
 export interface RecordResult {
@@ -58,13 +59,22 @@ const RECORD_FIELDS = new Set([
   'operationSeq',
   'lot',
   'equipment',
+  'defectCodes',
 ]);
 
 export const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v);
 const isWhole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT;
 
 /** One record against its characteristic: the measurement to store, or why it cannot be one. */
-export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined, defaultSource: Source, by: string, now: number): NewMeasurement | string {
+export function checkRecord(
+  r: MeasurementRecord,
+  c: Characteristic | undefined,
+  defaultSource: Source,
+  by: string,
+  now: number,
+  /** the defect codes there are (execution's scrap reasons), loaded when a record of the batch has a breakdown */
+  codes?: ReadonlySet<string>,
+): NewMeasurement | string {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) return 'a record is an object';
   const extra = Object.keys(r).find((k) => !RECORD_FIELDS.has(k));
   if (extra) return `unknown field ${JSON.stringify(extra.slice(0, 50))}`;
@@ -125,6 +135,8 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
   // an X̄ chart groups by id: values without one could not be told apart from the next subgroup's
   if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && subgroup === null)
     return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
+  const breakdown = defectBreakdown(r.defectCodes, c, { defects, defectives }, codes);
+  if (typeof breakdown === 'string') return breakdown;
   for (const f of ['orderId', 'lot', 'equipment'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
   if (r.operationSeq != null && !(isWhole(r.operationSeq) && (r.operationSeq as number) > 0)) return 'operationSeq: a whole number above 0';
   return {
@@ -135,6 +147,7 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
     defectives,
     n,
     subgroup,
+    defectCodes: breakdown,
     source,
     key: r.key as string,
     orderId: (r.orderId as string | undefined) ?? null,
@@ -155,6 +168,44 @@ export function sameMeasurement(a: NewMeasurement, b: StoredMeasurement): boolea
     a.defects === b.defects &&
     a.defectives === b.defectives &&
     a.n === b.n &&
-    a.subgroup === b.subgroup
+    a.subgroup === b.subgroup &&
+    sameCodes(a.defectCodes, b.defectCodes)
   );
+}
+
+const sameCodes = (a: Record<string, number> | null, b: Record<string, number> | null) =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort()) && (a === null) === (b === null);
+
+/** The most codes one breakdown names. */
+export const MAX_DEFECT_CODES = 50;
+
+/**
+ * An attribute record's breakdown by defect code, `{code: count}`, checked against the catalogue and its counts:
+ * on c and u charts the counts are defects and add up to `defects` exactly; on p and np charts they count defective
+ * units by the defect found on them, and a unit may have several, so each count is at most `defectives` and together
+ * they are at least `defectives`. Absent or null: no breakdown.
+ */
+export function defectBreakdown(
+  v: unknown,
+  c: Characteristic,
+  counts: { defects: number | null; defectives: number | null },
+  codes: ReadonlySet<string> | undefined,
+): Record<string, number> | null | string {
+  if (v === undefined || v === null) return null;
+  if (c.kind !== 'attribute') return `defectCodes belong to attribute characteristics, not to ${c.id} (${c.chart} chart)`;
+  if (typeof v !== 'object' || Array.isArray(v)) return 'defectCodes: an object {code: count}';
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (!entries.length || entries.length > MAX_DEFECT_CODES) return `defectCodes: 1 to ${MAX_DEFECT_CODES} codes`;
+  for (const [code, n] of entries) {
+    if (!codes?.has(code)) return `defectCodes: '${code.slice(0, 64)}' is not a defect code (GET /api/quality/defect-codes)`;
+    if (!isWhole(n) || (n as number) < 1) return `defectCodes.${code}: a whole count of at least 1`;
+  }
+  const sum = entries.reduce((s, [, n]) => s + (n as number), 0);
+  if (counts.defects !== null && sum !== counts.defects) return `defectCodes add up to ${sum}, not to the ${counts.defects} defects`;
+  if (counts.defectives !== null) {
+    const over = entries.find(([, n]) => (n as number) > counts.defectives!);
+    if (over) return `defectCodes.${over[0]} (${over[1] as number}) exceeds the ${counts.defectives} defectives`;
+    if (sum < counts.defectives) return `defectCodes add up to ${sum}: fewer than the ${counts.defectives} defectives (each defective has a defect)`;
+  }
+  return Object.fromEntries(entries) as Record<string, number>;
 }

@@ -40,6 +40,8 @@ export interface StoredMeasurement {
   defectives: number | null;
   n: number | null;
   subgroup: string | null;
+  /** an attribute measurement's breakdown by defect code (execution's scrap reasons), null when none was given */
+  defectCodes: Record<string, number> | null;
   source: Source;
   key: string;
   orderId: string | null;

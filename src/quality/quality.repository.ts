@@ -44,6 +44,7 @@ function measurementOf(r: Row): StoredMeasurement {
     defectives: num(r.defectives),
     n: num(r.n),
     subgroup: str(r.subgroup),
+    defectCodes: r.defect_codes == null ? null : json<Record<string, number>>(r.defect_codes),
     source: r.source as Source,
     key: r.idem_key as string,
     orderId: str(r.order_id),
@@ -160,14 +161,15 @@ export async function insertMeasurements(db: Db, ms: NewMeasurement[]): Promise<
   const values = sql.join(
     ms.map(
       (m) => sql`(${m.characteristic}, ${m.ts}::timestamptz, ${m.value}, ${m.defects}, ${m.defectives}, ${m.n}, ${m.subgroup}, ${m.source},
-        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy}, ${m.flag})`,
+        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy}, ${m.flag},
+        ${m.defectCodes === null ? null : JSON.stringify(m.defectCodes)}::jsonb)`,
     ),
     sql`, `,
   );
   const rows = await rowsOf<Row>(
     db,
     sql`INSERT INTO quality_measurements (characteristic, ts, value, defects, defectives, n, subgroup, source, idem_key, order_id,
-          operation_seq, lot, equipment, recorded_by, flag)
+          operation_seq, lot, equipment, recorded_by, flag, defect_codes)
         VALUES ${values} ON CONFLICT (source, idem_key) DO NOTHING RETURNING *`,
   );
   return rows.map(measurementOf);

@@ -126,6 +126,10 @@ export interface QualityExtras {
   screens?: MeasurementScreen[];
   /** whether a gauge id is in the register: a characteristic's new gauge must be */
   gaugeExists?: (id: string) => Promise<boolean>;
+  /** told of the measurements a batch stored (not the replayed ones): the checks they take (checks/) */
+  onRecorded?: (ms: StoredMeasurement[]) => Promise<void>;
+  /** the defect codes a breakdown may name (checks/defects.ts), asked only when a record carries one */
+  defectCodes?: () => Promise<ReadonlySet<string>>;
 }
 
 export class QualityService {
@@ -203,9 +207,10 @@ export class QualityService {
     const known = new Map((await repo.getCharacteristics(this.db, ids)).map((c) => [c.id, c]));
     const results: RecordResult[] = [];
     const checked: Array<{ index: number; m: NewMeasurement }> = [];
+    const codes = records.some((r) => r && typeof r === 'object' && r.defectCodes != null) ? await this.extras.defectCodes?.() : undefined;
     records.forEach((r, index) => {
       const c = r && typeof r === 'object' && typeof r.characteristic === 'string' ? known.get(r.characteristic) : undefined;
-      const out = checkRecord(r, c, defaultSource, by, now);
+      const out = checkRecord(r, c, defaultSource, by, now, codes);
       if (typeof out === 'string') results[index] = { index, status: 'refused', reason: out };
       else checked.push({ index, m: out });
     });
@@ -228,14 +233,16 @@ export class QualityService {
     // a resend of a stored measurement is answered as stored: only new ones pass the gauge and skill screens
     await this.screen(fresh, known, results, by, now);
     await this.refuseFullSubgroups(fresh, known, results);
-    for (const s of await repo.insertMeasurements(
+    const inserted = await repo.insertMeasurements(
       this.db,
       [...fresh.values()].map((x) => x.m),
-    )) {
+    );
+    for (const s of inserted) {
       const x = fresh.get(slot(s))!;
       results[x.index] = { index: x.index, status: 'accepted', id: s.id };
       stored.set(slot(s), s);
     }
+    if (inserted.length) await this.extras.onRecorded?.(inserted);
     // keys a concurrent batch stored between our look-up and our insert
     const raced = [...fresh.values()].filter((x) => !results[x.index]);
     for (const s of await repo.measurementsByKey(

@@ -8,6 +8,7 @@ import { Link } from '../platform/router.tsx';
 import { classOfState, STATE_COLOURS } from '../live/states.ts';
 import { AndonDialog } from './dialogs.tsx';
 import { floorApi, opApi, stationApi, usePoll, useShopfloorStream } from './floor.ts';
+import { CheckPrompt } from './CheckPrompt.tsx';
 import { CompletedPanel } from './Label.tsx';
 import { ProductionPanel } from './ProductionPanel.tsx';
 import { SetupPanel } from './SetupPanel.tsx';
@@ -180,6 +181,8 @@ export function StationScreen({ station }: { station: string }) {
           ))}
         </div>
       )}
+
+      {cur && <CheckPrompt station={s.path} onSaved={() => void load()} refreshKey={view} />}
 
       {completed && <CompletedPanel result={completed} station={s.path} onClose={() => setCompleted(null)} />}
 

@@ -10,7 +10,7 @@ import type { OperationView, ReasonCode } from './types.ts';
  * A dialog that fits the screen: the head, the error banner and the action buttons stay in view, the body scrolls
  * between them (a long error at 1024×768 never pushes the action off-screen).
  */
-function TDialog({
+export function TDialog({
   title,
   onClose,
   children,
@@ -47,7 +47,7 @@ function TDialog({
 }
 
 /** Runs the dialog's action: closes on success, shows the API's message on failure. */
-function useAction(onClose: () => void) {
+export function useAction(onClose: () => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (fn: () => Promise<unknown>) => {
