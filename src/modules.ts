@@ -105,6 +105,6 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, { plant: plant.equipment });
+  const quality = createQualityModule(ctx, { plant: plant.equipment, lots: { lot: (id) => lots.lots.find(id) } });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

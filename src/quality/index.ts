@@ -3,6 +3,9 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { COA_RECORD_TYPE } from './coa/certificate.ts';
+import { coaRoutes } from './coa/coa.routes.ts';
+import { CoaService, type LotLookup } from './coa/coa.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 
@@ -10,11 +13,15 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export { COA_RECORD_TYPE, type CertificateContent } from './coa/certificate.ts';
+export type { Certificate, LotLookup } from './coa/coa.service.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
   plant: EquipmentLookup;
+  /** the lots a certificate of analysis is about (the lots module's lot service) */
+  lots: LotLookup;
 }
 
 export interface QualityModule extends TaktModule {
@@ -23,7 +30,17 @@ export interface QualityModule extends TaktModule {
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
   const quality = new QualityService(ctx.db, deps.plant);
-  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+  const coa = new CoaService(ctx.db, deps.lots, ctx.signatures);
+  const unregister = ctx.signatures.register(COA_RECORD_TYPE, coa.signedRecord);
+  return {
+    name: 'quality',
+    quality,
+    routes: (fastify) => {
+      qualityRoutes(fastify, quality);
+      coaRoutes(fastify, coa);
+    },
+    stop: async () => unregister(),
+  };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {
