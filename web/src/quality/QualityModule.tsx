@@ -1,8 +1,9 @@
 // The "Quality" module, loaded lazily by the shell: /quality (characteristics by worst Cpk, new characteristic) and
-// /quality/characteristics/<id> (its SPC chart).
+// /quality/characteristics/<id> (its SPC chart), /quality/lots/<lot>/certificate (a lot's certificate of analysis).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { CharacteristicPage } from './CharacteristicPage.tsx';
+import { CertificatePage } from './coa/CertificatePage.tsx';
 import { QualityOverview } from './QualityOverview.tsx';
 import './quality.css';
 
@@ -11,6 +12,8 @@ export default function QualityModule() {
   if (matchPath('/quality', pathname)) return <QualityOverview />;
   const m = matchPath('/quality/characteristics/:id', pathname);
   if (m) return <CharacteristicPage key={m.id} id={m.id} />;
+  const coa = matchPath('/quality/lots/:lotId/certificate', pathname);
+  if (coa) return <CertificatePage key={coa.lotId} lotId={coa.lotId} />;
   return (
     <Empty title="Page not found">
       <Link to="/quality">Go to quality</Link>.
