@@ -1,7 +1,7 @@
 // A record's electronic signatures on its page (docs/signatures.md, "Where signatures appear"): who signed, what it
 // means, when, and whether it still holds for the record as it is now — broken in red with the reason — plus a "Sign"
 // dialog that re-authenticates the signer. Any module's page uses it with its record type and id.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Meaning, RecordSignatures, SignatureView } from '../../../src/platform/signatures/index.ts';
 import { ApiError, api } from './api.ts';
 import { useAuth } from './auth.tsx';
@@ -46,9 +46,12 @@ export function Signatures({ recordType, recordId, action, meanings = ALL_MEANIN
   const list = useResource<RecordSignatures>('/signatures', { recordType, recordId });
   const [signing, setSigning] = useState(false);
   const { reload } = list;
+  const mounted = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey is the parent's way to ask for a reload
   useEffect(() => {
-    if (reloadKey !== undefined) void reload();
+    // the first value is the one the list was loaded with; only a change asks again
+    if (mounted.current) void reload();
+    mounted.current = true;
   }, [reloadKey]);
   const data = list.data;
   return (
