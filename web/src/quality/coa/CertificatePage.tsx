@@ -4,6 +4,7 @@
 // gives the printout the server renders from the same data.
 import type { Certificate } from '../../../../src/quality/index.ts';
 import { buildUrl } from '../../platform/api.ts';
+import { hasRole, useAuth } from '../../platform/auth.tsx';
 import { Badge, Banner, ErrorBanner, PageHeader, Spinner } from '../../platform/components.tsx';
 import { formatDateTime } from '../../platform/format.ts';
 import { useResource } from '../../platform/hooks.ts';
@@ -22,6 +23,8 @@ function Verdict({ ok }: { ok: boolean | null }) {
 export function CertificatePage({ lotId }: { lotId: string }) {
   const path = `/quality/lots/${encodeURIComponent(lotId)}/certificate`;
   const cert = useResource<Certificate>(path);
+  // quality engineers (and admins) approve certificates; everyone else sees the signatures
+  const canSign = hasRole(useAuth().user, 'quality', 'admin');
   const c = cert.data;
   const p = c?.lot.producedBy;
   return (
@@ -196,6 +199,7 @@ export function CertificatePage({ lotId }: { lotId: string }) {
               recordType={c.recordType}
               recordId={c.lot.id}
               meanings={['approval', 'review']}
+              readOnly={!canSign}
               reloadKey={c.currentHash}
               onSigned={() => void cert.reload()}
             />
