@@ -326,13 +326,19 @@ for (const kind of DB_KINDS) {
 
     it('lets every role call exactly the quality routes its policy allows', async () => {
       const routes = t.app.routes.filter((r) => r.url.startsWith('/api/quality/'));
-      expect(routes.length).toBe(11);
+      // 11 of characteristics, measurements and SPC, 2 of a lot's certificate of analysis (JSON and PDF)
+      expect(routes.length).toBe(13);
       const policy = (method: string, url: string) => (method === 'GET' ? ROLES.anyone : url === '/api/quality/measurements' ? MEASURERS : QUALITY_EDITORS);
       for (const r of routes) {
         expect([...(r.roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...policy(r.method, r.url)].sort());
         for (const role of ALL_ROLES) {
           // an unknown id or an empty body: allowed callers get 400/404, the others 403
-          const res = await call(r.method, r.url.replace(':id', 'NO-SUCH'), r.method === 'GET' || r.method === 'DELETE' ? undefined : {}, tokens[role]);
+          const res = await call(
+            r.method,
+            r.url.replace(':id', 'NO-SUCH').replace(':lotId', 'NO-SUCH'),
+            r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+            tokens[role],
+          );
           const allowed = (r.roles ?? []).includes(role);
           expect(res.status === 403, `${role} ${r.method} ${r.url} → ${res.status}`).toBe(!allowed);
           expect(res.status, `${role} ${r.method} ${r.url}`).toBeLessThan(500);
