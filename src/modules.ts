@@ -87,6 +87,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   let execution: ExecutionModule | undefined;
   const quality = createQualityModule(ctx, {
     plant: plant.equipment,
+    lots: { lot: (id) => lots.lots.find(id) },
     yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
     stations: {
       current: (station) => {

@@ -9,7 +9,7 @@ import type { OrderLookup } from './model.ts';
 
 export { MaterialLedger } from './ledger.ts';
 export { LotService, type ReceiveInput } from './lots.service.ts';
-export { LOT_STATUSES, type Lot, type LotStatus, type OrderLookup, type ProducedBy } from './model.ts';
+export { LOT_ID, LOT_STATUSES, lotIdSchema, type Lot, type LotStatus, type OrderLookup, type ProducedBy } from './model.ts';
 export type { AffectedOrder } from './lots.repository.ts';
 export { traceLots, traceToCsv, type Trace, type TraceNode } from './trace.ts';
 export { DEFAULT_LIMITS, traverse, type Direction, type Edge, type EdgeSource, type TraverseLimits } from './traverse.ts';

@@ -73,6 +73,11 @@ export class LotService {
     return lot;
   }
 
+  /** The lot, or undefined when there is none (a port for other modules: quality's certificates). */
+  find(id: string): Promise<Lot | undefined> {
+    return repo.getLot(this.db, id);
+  }
+
   /** Locks the lot, applies `change` (which may refuse), writes it and its audit entry. */
   private change(
     actor: Actor,

@@ -14,6 +14,9 @@ import { ChecksService } from './checks/checks.service.ts';
 import type { StationWork } from './checks/ports.ts';
 import { defectRoutes, DefectCodes, type DefectCatalogue } from './checks/defects.ts';
 import * as repo from './quality.repository.ts';
+import { COA_RECORD_TYPE } from './coa/certificate.ts';
+import { coaRoutes } from './coa/coa.routes.ts';
+import { CoaService, type LotLookup } from './coa/coa.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 import { skillRoutes } from './skills/skills.routes.ts';
@@ -33,6 +36,8 @@ export type { ExpiringSkill, SkillStanding } from './skills/skills.service.ts';
 export type { BlockingCheck, CheckDue } from './checks/checks.service.ts';
 export type { StationNow, StationWork } from './checks/ports.ts';
 export type { DefectCatalogue, DefectCode } from './checks/defects.ts';
+export { COA_RECORD_TYPE, type CertificateContent } from './coa/certificate.ts';
+export type { Certificate, LotLookup } from './coa/coa.service.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
@@ -46,6 +51,8 @@ export interface QualityDeps {
   stations?: StationWork;
   /** defect codes: execution's scrap reasons (one catalogue); without it attribute breakdowns are refused */
   defects?: DefectCatalogue;
+  /** the lots a certificate of analysis is about (the lots module's lot service) */
+  lots: LotLookup;
 }
 
 export interface QualityModule extends TaktModule {
@@ -79,6 +86,8 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     onRecorded: (ms) => checks.recorded(ms),
     defectCodes: defects.codes,
   });
+  const coa = new CoaService(ctx.db, deps.lots, ctx.signatures);
+  const unregister = ctx.signatures.register(COA_RECORD_TYPE, coa.signedRecord);
   const kpis = new QualityKpis(ctx.db, deps.plant, { yields: deps.yields, rework: deps.rework });
   return {
     name: 'quality',
@@ -93,7 +102,9 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
       skillRoutes(fastify, skills);
       checksRoutes(fastify, checks);
       defectRoutes(fastify, defects);
+      coaRoutes(fastify, coa);
     },
+    stop: async () => unregister(),
   };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';

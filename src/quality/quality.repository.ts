@@ -10,7 +10,7 @@ const str = (v: unknown): string | null => (v == null ? null : String(v));
 // PGlite and node-postgres both parse jsonb, but a driver that hands back text is read the same way
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-function characteristicOf(r: Row): Characteristic {
+export function characteristicOf(r: Row): Characteristic {
   return {
     id: r.id as string,
     name: r.name as string,
@@ -34,7 +34,7 @@ function characteristicOf(r: Row): Characteristic {
   };
 }
 
-function measurementOf(r: Row): StoredMeasurement {
+export function measurementOf(r: Row): StoredMeasurement {
   return {
     id: Number(r.id),
     characteristic: r.characteristic as string,

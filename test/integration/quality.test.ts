@@ -331,7 +331,7 @@ for (const kind of DB_KINDS) {
     it('lets every role call exactly the quality routes its policy allows', async () => {
       // the gauges and skills routes have their own table (quality-people.test.ts)
       const routes = t.app.routes.filter((r) => r.url.startsWith('/api/quality/') && !/^\/api\/quality\/(gauges|skills|people)\b/.test(r.url));
-      expect(routes.length).toBe(21);
+      expect(routes.length).toBe(23);
       const policy = (method: string, url: string) => (method === 'GET' ? ROLES.anyone : url === '/api/quality/measurements' ? MEASURERS : QUALITY_EDITORS);
       for (const r of routes) {
         expect([...(r.roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...policy(r.method, r.url)].sort());
@@ -339,7 +339,7 @@ for (const kind of DB_KINDS) {
           // an unknown id or an empty body: allowed callers get 400/404, the others 403
           const res = await call(
             r.method,
-            r.url.replace(':id', 'NO-SUCH').replace(':product', 'NO-SUCH'),
+            r.url.replace(':id', 'NO-SUCH').replace(':product', 'NO-SUCH').replace(':lotId', 'NO-SUCH'),
             r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
             tokens[role],
           );

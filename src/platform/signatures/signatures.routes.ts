@@ -9,7 +9,8 @@ import { MEANINGS, actionSchema, policyBodySchema, recordTypeSchema } from './po
 
 const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex (64 characters)');
 
-const signatureOut = z.object({
+/** A signature as the API answers it (also inside other answers that carry a record's signatures, e.g. a certificate). */
+export const signatureOut = z.object({
   id: z.string(),
   recordType: z.string(),
   recordId: z.string(),

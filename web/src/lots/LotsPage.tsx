@@ -139,6 +139,9 @@ export function LotsPage() {
                   <td className="cell-actions">
                     {canKeep && l.status === 'available' && <Button onClick={() => setHolding(l)}>Hold</Button>}
                     {canKeep && l.status === 'on_hold' && <Button onClick={() => void release(l)}>Release</Button>}
+                    <Link to={`/quality/lots/${encodeURIComponent(l.id)}/certificate`} className="btn btn-ghost">
+                      Certificate
+                    </Link>
                   </td>
                 </tr>
               ))}

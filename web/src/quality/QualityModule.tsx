@@ -1,9 +1,11 @@
 // The "Quality" module, loaded lazily by the shell: /quality (characteristics by worst Cpk, new characteristic) and
 // /quality/characteristics/<id> (its SPC chart), /quality/kpis (yield, scrap, rework, COPQ, defect Pareto),
-// /quality/gauges (the gauge register), /quality/skills (qualification).
+// /quality/gauges (the gauge register), /quality/skills (qualification), /quality/lots/<lot>/certificate (a lot's
+// certificate of analysis).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { CharacteristicPage } from './CharacteristicPage.tsx';
+import { CertificatePage } from './coa/CertificatePage.tsx';
 import { GaugesPage } from './gauges/GaugesPage.tsx';
 import { KpisPage } from './kpis/KpisPage.tsx';
 import { QualityOverview } from './QualityOverview.tsx';
@@ -18,6 +20,8 @@ export default function QualityModule() {
   if (matchPath('/quality/skills', pathname)) return <SkillsPage />;
   const m = matchPath('/quality/characteristics/:id', pathname);
   if (m) return <CharacteristicPage key={m.id} id={m.id} />;
+  const coa = matchPath('/quality/lots/:lotId/certificate', pathname);
+  if (coa) return <CertificatePage key={coa.lotId} lotId={coa.lotId} />;
   return (
     <Empty title="Page not found">
       <Link to="/quality">Go to quality</Link>.
