@@ -21,4 +21,5 @@ export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, Orde
 export { orderPerformanceSchema } from './contracts.ts';
 export { fromBody } from './intake.ts';
 export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
+export { reworkOperations, type AddedRework, type ReworkOperations, type ReworkRequest } from './rework.ts';
 export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';
