@@ -9,7 +9,7 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook } from './execution/index.ts';
+import { createExecutionModule, orderBook, reworkOperations } from './execution/index.ts';
 import { createLotsModule } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -105,6 +105,6 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, { plant: plant.equipment });
+  const quality = createQualityModule(ctx, { plant: plant.equipment, lots: lots.dispositions, rework: reworkOperations, orders: orderBook });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

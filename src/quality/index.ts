@@ -3,6 +3,9 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import type { NcrLots, NcrOrders, NcrRework } from './ncr/model.ts';
+import { ncrRoutes } from './ncr/ncr.routes.ts';
+import { NcrService } from './ncr/ncr.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 
@@ -10,20 +13,62 @@ export type { BatchResult, MeasurementRecord, RecordResult } from './measurement
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
+export { NcrService, type DispositionInput, type NcrInput } from './ncr/ncr.service.ts';
+export { NCR_DECIDERS, NCR_OPENERS } from './ncr/ncr.routes.ts';
+export {
+  DISPOSITION_KINDS,
+  NCR_SOURCES,
+  NCR_STATUSES,
+  TRANSITIONS as NCR_TRANSITIONS,
+  type Disposition,
+  type Ncr,
+  type NcrLots,
+  type NcrOrders,
+  type NcrRework,
+  type NcrRow,
+  type NcrStatus,
+  type ReworkedRow,
+} from './ncr/model.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
   plant: EquipmentLookup;
+  /** the lot ledger's dispositions (scrap, return to supplier, release): lots' LotDispositions */
+  lots?: NcrLots;
+  /** execution's rework operations, added to an order by a rework disposition */
+  rework?: NcrRework;
+  /** execution's order book: the orders an NCR names and their product */
+  orders?: NcrOrders;
 }
 
 export interface QualityModule extends TaktModule {
   quality: QualityService;
+  /** nonconformances; `ncr.reworked(window, filter)` is the KPIs' rework source */
+  ncr: NcrService;
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
   const quality = new QualityService(ctx.db, deps.plant);
-  return { name: 'quality', quality, routes: (fastify) => qualityRoutes(fastify, quality) };
+  const ncr = new NcrService(ctx.db, { lots: deps.lots, rework: deps.rework, orders: deps.orders }, ctx.signatures);
+  const unregister = ctx.signatures.register('ncr', (id) => ncr.signable(id));
+  // one NCR per reaction of a reaction plan (idempotent by the reaction's id)
+  const unsubscribe = ctx.events.subscribe('quality.reaction', (r) => {
+    ncr.fromReaction(r).catch((err: unknown) => ctx.log.error({ err, reaction: r.id }, 'quality: opening the NCR of a reaction failed'));
+  });
+  return {
+    name: 'quality',
+    quality,
+    ncr,
+    routes: (fastify) => {
+      qualityRoutes(fastify, quality);
+      ncrRoutes(fastify, ncr);
+    },
+    stop: async () => {
+      unsubscribe();
+      unregister();
+    },
+  };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';
 export {
