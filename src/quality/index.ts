@@ -3,6 +3,8 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { capaRoutes } from './capa/capa.routes.ts';
+import { CapaService } from './capa/capa.service.ts';
 import type { NcrLots, NcrOrders, NcrRework } from './ncr/model.ts';
 import { ncrRoutes } from './ncr/ncr.routes.ts';
 import { NcrService } from './ncr/ncr.service.ts';
@@ -14,6 +16,9 @@ export { QualityService, type ChartView, type OverviewRow } from './quality.serv
 export { MAX_BATCH, MEASURERS, QUALITY_EDITORS } from './quality.routes.ts';
 export type { Characteristic, FrozenLimits, StoredMeasurement } from './model.ts';
 export { NcrService, type DispositionInput, type NcrInput } from './ncr/ncr.service.ts';
+export { CapaService } from './capa/capa.service.ts';
+export { CAPA_EDITORS } from './capa/capa.routes.ts';
+export type { Capa, CapaAction, CapaRow } from './capa/capa.repository.ts';
 export { NCR_DECIDERS, NCR_OPENERS } from './ncr/ncr.routes.ts';
 export {
   DISPOSITION_KINDS,
@@ -51,6 +56,7 @@ export interface QualityModule extends TaktModule {
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
   const quality = new QualityService(ctx.db, deps.plant);
   const ncr = new NcrService(ctx.db, { lots: deps.lots, rework: deps.rework, orders: deps.orders }, ctx.signatures);
+  const capa = new CapaService(ctx.db);
   const unregister = ctx.signatures.register('ncr', (id) => ncr.signable(id));
   // one NCR per reaction of a reaction plan (idempotent by the reaction's id)
   const unsubscribe = ctx.events.subscribe('quality.reaction', (r) => {
@@ -63,6 +69,7 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
       ncrRoutes(fastify, ncr);
+      capaRoutes(fastify, capa);
     },
     stop: async () => {
       unsubscribe();

@@ -385,6 +385,61 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', '/api/quality/ncrs', undefined, tokens.integration)).status).toBe(200);
     });
 
+    it('keeps CAPAs: root cause, actions with owners and due dates, linked NCRs, overdue actions, the effectiveness check', async () => {
+      const a = await open({ defectCodes: ['SHORT'] });
+      const b = await open({ defectCodes: ['SHORT'] });
+      const today = new Date().toISOString().slice(0, 10);
+      const res = await call('POST', '/api/quality/capas', {
+        title: 'Short shots on IMM 01',
+        problem: 'cavity 2 does not fill',
+        whys: ['cavity 2 does not fill', 'melt too cold', 'heater band 3 fails'],
+        category: 'machine',
+        rootCause: 'heater band 3 past its life',
+        ncrs: [a.id, b.id, a.id],
+        actions: [
+          { kind: 'corrective', description: 'replace heater band 3', owner: 'maint-max', dueDate: '2020-01-10' },
+          { kind: 'preventive', description: 'heater bands into the PM plan', owner: 'qa-nina', dueDate: '2999-12-31' },
+        ],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const capa = res.body as { id: string; ncrs: string[]; actions: Array<{ id: number; overdue: boolean; dueDate: string; doneDate: string | null }> };
+      expect(capa.ncrs).toEqual([a.id, b.id].sort());
+      expect(capa.actions.map((x) => [x.dueDate, x.overdue])).toEqual([
+        ['2020-01-10', true],
+        ['2999-12-31', false],
+      ]);
+      const overdue = (await call('GET', '/api/quality/capas?overdue=true', undefined, tokens.operator)).body as Array<{ id: string; actions: unknown[] }>;
+      expect(overdue.find((c) => c.id === capa.id)?.actions).toHaveLength(1);
+      expect(((await call('GET', `/api/quality/capas?ncr=${b.id}`)).body as Array<{ id: string }>).map((c) => c.id)).toEqual([capa.id]);
+      // not effective while an action is open; bad input refused
+      expect((await call('POST', `/api/quality/capas/${capa.id}/effectiveness`, { result: 'effective' })).status).toBe(409);
+      expect((await call('POST', '/api/quality/capas', { title: 'x', category: 'luck' })).status).toBe(400);
+      expect((await call('POST', '/api/quality/capas', { title: 'x', ncrs: ['NCR-999999'] })).status).toBe(400);
+      expect(
+        (await call('POST', '/api/quality/capas', { title: 'x', actions: [{ kind: 'corrective', description: 'y', owner: 'z', dueDate: '2026-02-30' }] }))
+          .status,
+      ).toBe(400);
+      expect((await call('POST', '/api/quality/capas', { title: 'x' }, tokens.operator)).status).toBe(403);
+      for (const x of capa.actions) expect((await call('PATCH', `/api/quality/capas/${capa.id}/actions/${x.id}`, { doneDate: today })).status).toBe(200);
+      expect(((await call('GET', '/api/quality/capas?overdue=true')).body as Array<{ id: string }>).some((c) => c.id === capa.id)).toBe(false);
+      const judged = await call(
+        'POST',
+        `/api/quality/capas/${capa.id}/effectiveness`,
+        { result: 'effective', note: 'no short shot in 3 weeks' },
+        tokens.quality,
+      );
+      expect(judged.status, JSON.stringify(judged.body)).toBe(200);
+      expect(judged.body).toMatchObject({
+        status: 'closed',
+        effectiveness: 'effective',
+        effectivenessNote: 'no short shot in 3 weeks',
+        effectivenessAt: expect.any(String),
+      });
+      expect((await call('PATCH', `/api/quality/capas/${capa.id}`, { rootCause: 'changed later' })).status).toBe(409);
+      const audit = (await call('GET', `/api/audit?entity=capa&entityId=${capa.id}`)).body as Array<{ action: string }>;
+      expect(audit.map((x) => x.action).sort()).toEqual(['create', 'effectiveness', 'update_action', 'update_action']);
+    });
+
     it('answers any create body with 201 or a 4xx, never a 5xx (bounded fuzz)', async () => {
       const field = fc.oneof(
         fc.string({ maxLength: 30 }),
