@@ -85,8 +85,11 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}):
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'Cannot reach the Takt server. Check the connection and try again.');
   }
-  if (res.status === 401 && !opts.skipAuthRedirect) onUnauthorized?.();
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) {
+    const err = await toError(res);
+    if (!opts.skipAuthRedirect && endsSession(err)) onUnauthorized?.();
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   if (opts.text) return (await res.text()) as T;
   const raw = await res.text();
@@ -96,6 +99,15 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}):
   } catch {
     return raw as T;
   }
+}
+
+/**
+ * Whether an error answer means the session has ended (so the shell signs the user out). A 401 does, except
+ * `signature_rejected`: the credentials re-entered to sign were wrong, and the caller's own session goes on
+ * (docs/signatures.md) — a mistyped password in a signing dialog must not throw away the page.
+ */
+export function endsSession(err: Pick<ApiError, 'status' | 'code'>): boolean {
+  return err.status === 401 && err.code !== 'signature_rejected';
 }
 
 async function toError(res: Response): Promise<ApiError> {
