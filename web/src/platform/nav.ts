@@ -43,7 +43,11 @@ export const NAV: NavSection[] = [
   {
     id: 'quality',
     label: 'Quality',
-    items: [{ to: '/quality', label: 'SPC & capability' }],
+    items: [
+      { to: '/quality', label: 'SPC & capability' },
+      { to: '/quality/ncrs', label: 'Nonconformances' },
+      { to: '/quality/capas', label: 'CAPA' },
+    ],
   },
   {
     id: 'plan',
