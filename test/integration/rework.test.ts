@@ -58,6 +58,11 @@ for (const kind of DB_KINDS) {
       await order('RW-2');
       expect((await call('POST', '/api/orders/RW-2/release')).status).toBe(200);
       expect(await add({ orderId: 'RW-2', quantity: 3 })).toMatchObject({ status: 'released' });
+      // the ERP's change of the order would replace its operations: refused while a rework operation is on it
+      const resend = await call('POST', '/api/orders', { id: 'RW-2', product: 'HSG-TOP', quantity: 120 });
+      expect(resend.status, JSON.stringify(resend.body)).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(resend.body)).toMatch(/rework operation .*NCR-9.*changes are refused/);
+      expect(((await call('GET', '/api/orders/RW-2')).body as { operations: Op[] }).operations.at(-1)?.reworkOf).toBe('NCR-9');
     });
 
     it('refuses a completed or cancelled order (409), an unknown order or operation (404), a part of a piece (400)', async () => {
