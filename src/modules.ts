@@ -9,7 +9,7 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook, scrapReasons, yieldFigures, type ExecutionModule } from './execution/index.ts';
+import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures, type ExecutionModule } from './execution/index.ts';
 import { createLotsModule } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -88,6 +88,9 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   const quality = createQualityModule(ctx, {
     plant: plant.equipment,
     lots: { lot: (id) => lots.lots.find(id) },
+    dispositions: lots.dispositions,
+    rework: reworkOperations,
+    orders: orderBook,
     yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
     stations: {
       current: (station) => {

@@ -35,7 +35,12 @@ export const orderRowSchema = z.object({
 });
 export type OrderRow = z.infer<typeof orderRowSchema>;
 
-export const operationRowSchema = plannedOperationSchema.extend({ orderId: z.string(), status: z.enum(ORDER_STATUSES) });
+export const operationRowSchema = plannedOperationSchema.extend({
+  orderId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  /** A rework operation a nonconformance's disposition added (rework.ts): the NCR's id; absent on the order's own operations. */
+  reworkOf: z.string().optional(),
+});
 export type OperationRow = z.infer<typeof operationRowSchema>;
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
@@ -81,6 +86,7 @@ function operationOf(r: Record<string, unknown>): OperationRow {
     dueAt: iso(r.due_at),
     instructions: r.instructions as string,
     status: r.status as OrderStatus,
+    ...(r.rework_ncr != null ? { reworkOf: r.rework_ncr as string } : {}),
   };
 }
 
@@ -187,6 +193,20 @@ export async function replaceOperations(db: Db, orderId: string, ops: PlannedOpe
       VALUES (${orderId}, ${op.seq}, ${op.name}, ${op.segmentId}, ${op.workCenter}, ${op.equipmentClass}, ${JSON.stringify(op.candidates)}::jsonb,
               ${op.quantity}, ${op.unit}, ${JSON.stringify(op.materials)}::jsonb, ${JSON.stringify(op.parameters)}::jsonb, ${op.setupTimeS},
               ${op.runTimeS}, ${op.dueAt}::timestamptz, ${op.instructions}, ${status})`);
+}
+
+/** A rework operation after the order's last one (rework.ts); the caller holds the order's row lock. */
+export async function insertReworkOperation(db: Db, orderId: string, op: PlannedOperation, status: OrderStatus, ncrId: string): Promise<OperationRow> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`INSERT INTO order_operations (order_id, seq, name, segment_id, work_center, equipment_class, candidates, quantity, unit, materials,
+                           parameters, setup_time_s, run_time_s, due_at, instructions, status, rework_ncr)
+      VALUES (${orderId}, ${op.seq}, ${op.name}, ${op.segmentId}, ${op.workCenter}, ${op.equipmentClass}, ${JSON.stringify(op.candidates)}::jsonb,
+              ${op.quantity}, ${op.unit}, '[]'::jsonb, '[]'::jsonb, ${op.setupTimeS}, ${op.runTimeS}, ${op.dueAt}::timestamptz, ${op.instructions},
+              ${status}, ${ncrId})
+      RETURNING *`,
+  );
+  return operationOf(rows[0]!);
 }
 
 export async function setCandidates(db: Db, orderId: string, seq: number, candidates: string[]): Promise<void> {

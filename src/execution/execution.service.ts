@@ -186,7 +186,11 @@ export class ExecutionService {
       await appendAudit(tx, actor, { action: 'create', entity: 'production_order', entityId: input.id, after: { ...publicOrder(after), operations: ops } });
       return { result: 'created', version: after.version };
     }
-    const before = { ...publicOrder(existing), operations: (await repo.listOperations(tx, input.id)).map(publicOperation) };
+    const current = await repo.listOperations(tx, input.id);
+    // a nonconformance's rework operation (rework.ts) is not the ERP's to replace
+    const rework = current.filter((o) => o.reworkOf).map((o) => `${o.seq} (${o.reworkOf})`);
+    if (rework.length) throw new Refusal(`order '${input.id}' has rework operation${rework.length === 1 ? '' : 's'} ${rework.join(', ')}: changes are refused`);
+    const before = { ...publicOrder(existing), operations: current.map(publicOperation) };
     const after = await repo.updateOrder(tx, write);
     await repo.replaceOperations(tx, input.id, ops, existing.status);
     await appendAudit(tx, actor, {

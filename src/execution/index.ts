@@ -23,5 +23,6 @@ export { fromBody } from './intake.ts';
 export { GATED_ACTIONS, type BlockingCheck, type ChecksGate, type CurrentWork } from './checks-gate.ts';
 export { scrapReasons, type ScrapReason, type ScrapReasonCatalogue } from './scrap-reasons.ts';
 export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
+export { reworkOperations, type AddedRework, type ReworkOperations, type ReworkRequest } from './rework.ts';
 export { checkWhole, COUNTABLE_UNITS, isCountable, wholeProblem } from './units.ts';
 export { yieldFigures, type YieldFigures } from './yield-figures.ts';

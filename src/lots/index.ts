@@ -2,12 +2,14 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { LotDispositions } from './dispositions.ts';
 import type { MaterialLedger } from './ledger.ts';
 import { lotsRoutes } from './lots.routes.ts';
 import { LotService } from './lots.service.ts';
 import type { OrderLookup } from './model.ts';
 
 export { MaterialLedger } from './ledger.ts';
+export { LotDispositions } from './dispositions.ts';
 export { LotService, type ReceiveInput } from './lots.service.ts';
 export { LOT_ID, LOT_STATUSES, lotIdSchema, type Lot, type LotStatus, type OrderLookup, type ProducedBy } from './model.ts';
 export type { AffectedOrder } from './lots.repository.ts';
@@ -18,6 +20,8 @@ export interface LotsModule extends TaktModule {
   lots: LotService;
   /** the ledger execution books material in (its LotLedger) */
   ledger: MaterialLedger;
+  /** what a nonconformance's disposition books (quality's NcrLots port) */
+  dispositions: LotDispositions;
 }
 
 /** The ports lots receives. */
@@ -30,5 +34,5 @@ export interface LotsDeps {
 
 export function createLotsModule(ctx: AppContext, deps: LotsDeps): LotsModule {
   const lots = new LotService(ctx.db, deps.orders, deps.plant);
-  return { name: 'lots', lots, ledger: lots.ledger, routes: lotsRoutes(lots) };
+  return { name: 'lots', lots, ledger: lots.ledger, dispositions: new LotDispositions(), routes: lotsRoutes(lots) };
 }

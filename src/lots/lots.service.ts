@@ -1,6 +1,7 @@
 // Business rules of material lots outside the shop-floor bookings: receiving supplier lots, holding, releasing,
 // scrapping and counting them, and the trace. Each action is one transaction with its audit entry.
 import { appendAudit } from '../platform/audit/audit.service.ts';
+import { changeLot, holdRule, leaveRule, releaseRule, type LotChange } from './changes.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { Db } from '../platform/db/database.ts';
 import { checkWhole } from '../execution/index.ts';
@@ -78,44 +79,21 @@ export class LotService {
     return repo.getLot(this.db, id);
   }
 
-  /** Locks the lot, applies `change` (which may refuse), writes it and its audit entry. */
-  private change(
-    actor: Actor,
-    id: string,
-    action: string,
-    reason: string | null,
-    change: (lot: Lot) => { quantity: number; status: Lot['status']; holdReason: string | null },
-  ): Promise<Lot> {
-    return this.db.transaction(async (tx) => {
-      const before = await repo.getLot(tx, id, true);
-      if (!before) throw notFound('lot', id);
-      const after = await repo.updateLot(tx, id, change(before));
-      await appendAudit(tx, actor, { action, entity: 'material_lot', entityId: id, before, after, reason });
-      return after;
-    });
+  /** One lot change in its own transaction (changes.ts). */
+  private change(actor: Actor, id: string, action: string, reason: string | null, change: (lot: Lot) => LotChange): Promise<Lot> {
+    return this.db.transaction((tx) => changeLot(tx, actor, id, action, reason, change));
   }
 
   hold(actor: Actor, id: string, reason: string): Promise<Lot> {
-    return this.change(actor, id, 'hold', reason, (lot) => {
-      if (lot.status === 'on_hold') throw new AppError('conflict', `lot ${id} is already on hold (reason: ${lot.holdReason ?? 'none given'})`);
-      if (lot.status !== 'available') throw new AppError('conflict', `lot ${id} is ${lot.status}: only an available lot can be put on hold`);
-      return { quantity: lot.quantity, status: 'on_hold', holdReason: reason };
-    });
+    return this.change(actor, id, 'hold', reason, (lot) => holdRule(lot, reason));
   }
 
   release(actor: Actor, id: string, reason: string | null): Promise<Lot> {
-    return this.change(actor, id, 'release', reason, (lot) => {
-      if (lot.status !== 'on_hold') throw new AppError('conflict', `lot ${id} is ${lot.status}, not on hold: there is nothing to release`);
-      return { quantity: lot.quantity, status: 'available', holdReason: null };
-    });
+    return this.change(actor, id, 'release', reason, releaseRule);
   }
 
   scrap(actor: Actor, id: string, reason: string): Promise<Lot> {
-    return this.change(actor, id, 'scrap', reason, (lot) => {
-      if (lot.status === 'scrapped') throw new AppError('conflict', `lot ${id} is already scrapped`);
-      if (lot.status === 'consumed') throw new AppError('conflict', `lot ${id} is used up (consumed): there is nothing left to scrap`);
-      return { quantity: lot.quantity, status: 'scrapped', holdReason: lot.holdReason };
-    });
+    return this.change(actor, id, 'scrap', reason, (lot) => leaveRule(lot, 'scrapped', null));
   }
 
   /** A stock count: the lot holds `quantity` now (not more than it was received with). */
@@ -124,7 +102,7 @@ export class LotService {
       throw validationFailed(`quantity must be 0 or more (got ${quantity})`, [{ path: 'quantity', message: 'must be 0 or more' }]);
     return this.change(actor, id, 'adjust', reason, (lot) => {
       checkWhole(quantity, lot.unit);
-      if (lot.status === 'scrapped' || lot.status === 'consumed')
+      if (lot.status === 'scrapped' || lot.status === 'consumed' || lot.status === 'returned')
         throw new AppError('conflict', `lot ${id} is ${lot.status}: its quantity can no longer be adjusted`);
       if (quantity > lot.initialQuantity + EPSILON)
         throw new AppError('conflict', `lot ${id} was received with ${amount(lot.initialQuantity, lot.unit)}: it cannot hold ${amount(quantity, lot.unit)}`);

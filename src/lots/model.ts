@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, validationFailed } from '../platform/errors.ts';
 
-export const LOT_STATUSES = ['available', 'on_hold', 'consumed', 'scrapped'] as const;
+export const LOT_STATUSES = ['available', 'on_hold', 'consumed', 'scrapped', 'returned'] as const;
 export type LotStatus = (typeof LOT_STATUSES)[number];
 
 /** Lot numbers as printed on labels: letters, digits and a few separators, at most 100 characters. */
@@ -69,6 +69,7 @@ export function unusable(lot: Pick<Lot, 'id' | 'status' | 'holdReason'>, verb = 
   if (lot.status === 'on_hold') return new AppError('conflict', `lot ${lot.id} is on hold (reason: ${lot.holdReason ?? 'none given'}): it cannot be ${verb}`);
   if (lot.status === 'consumed') return new AppError('conflict', `lot ${lot.id} is used up (status consumed): it cannot be ${verb}`);
   if (lot.status === 'scrapped') return new AppError('conflict', `lot ${lot.id} was scrapped: it cannot be ${verb}`);
+  if (lot.status === 'returned') return new AppError('conflict', `lot ${lot.id} was returned to its supplier: it cannot be ${verb}`);
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { kpiRoutes } from './kpis/kpis.routes.ts';
 import { QualityKpis } from './kpis/kpis.service.ts';
-import type { ReworkSource, YieldSource } from './kpis/model.ts';
+import type { YieldSource } from './kpis/model.ts';
 import { gaugeRoutes } from './gauges/gauges.routes.ts';
 import { GaugeRegister } from './gauges/gauges.service.ts';
 import { checksRoutes } from './checks/checks.routes.ts';
@@ -17,6 +17,11 @@ import * as repo from './quality.repository.ts';
 import { COA_RECORD_TYPE } from './coa/certificate.ts';
 import { coaRoutes } from './coa/coa.routes.ts';
 import { CoaService, type LotLookup } from './coa/coa.service.ts';
+import { capaRoutes } from './capa/capa.routes.ts';
+import { CapaService } from './capa/capa.service.ts';
+import type { NcrLots, NcrOrders, NcrRework } from './ncr/model.ts';
+import { ncrRoutes } from './ncr/ncr.routes.ts';
+import { NcrService } from './ncr/ncr.service.ts';
 import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 import { skillRoutes } from './skills/skills.routes.ts';
@@ -38,6 +43,25 @@ export type { StationNow, StationWork } from './checks/ports.ts';
 export type { DefectCatalogue, DefectCode } from './checks/defects.ts';
 export { COA_RECORD_TYPE, type CertificateContent } from './coa/certificate.ts';
 export type { Certificate, LotLookup } from './coa/coa.service.ts';
+export { NcrService, type DispositionInput, type NcrInput } from './ncr/ncr.service.ts';
+export { CapaService } from './capa/capa.service.ts';
+export { CAPA_EDITORS } from './capa/capa.routes.ts';
+export type { Capa, CapaAction, CapaRow } from './capa/capa.repository.ts';
+export { NCR_DECIDERS, NCR_OPENERS } from './ncr/ncr.routes.ts';
+export {
+  DISPOSITION_KINDS,
+  NCR_SOURCES,
+  NCR_STATUSES,
+  TRANSITIONS as NCR_TRANSITIONS,
+  type Disposition,
+  type Ncr,
+  type NcrLots,
+  type NcrOrders,
+  type NcrRework,
+  type NcrRow,
+  type NcrStatus,
+  type ReworkedRow,
+} from './ncr/model.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
 
 export interface QualityDeps {
@@ -45,14 +69,18 @@ export interface QualityDeps {
   plant: EquipmentLookup;
   /** produced, good and scrapped quantities of completed operations (execution's yield figures) for the KPIs */
   yields: YieldSource;
-  /** reworked quantities (nonconformances' rework dispositions); absent: the KPIs say rework is not recorded */
-  rework?: ReworkSource;
   /** the operation running at a station (execution's shop floor): without it no check is ever due */
   stations?: StationWork;
   /** defect codes: execution's scrap reasons (one catalogue); without it attribute breakdowns are refused */
   defects?: DefectCatalogue;
   /** the lots a certificate of analysis is about (the lots module's lot service) */
   lots: LotLookup;
+  /** the lot ledger's dispositions (scrap, return to supplier, release): lots' LotDispositions */
+  dispositions?: NcrLots;
+  /** execution's rework operations, added to an order by a rework disposition */
+  rework?: NcrRework;
+  /** execution's order book: the orders an NCR names and their product */
+  orders?: NcrOrders;
 }
 
 export interface QualityModule extends TaktModule {
@@ -64,6 +92,8 @@ export interface QualityModule extends TaktModule {
   };
   /** checks due at stations; `blocking` is execution's ChecksGate */
   checks: ChecksService;
+  /** nonconformances; `ncr.reworked(window, filter)` is the KPIs' rework source */
+  ncr: NcrService;
 }
 
 export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
@@ -87,13 +117,24 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     defectCodes: defects.codes,
   });
   const coa = new CoaService(ctx.db, deps.lots, ctx.signatures);
-  const unregister = ctx.signatures.register(COA_RECORD_TYPE, coa.signedRecord);
-  const kpis = new QualityKpis(ctx.db, deps.plant, { yields: deps.yields, rework: deps.rework });
+  const ncr = new NcrService(ctx.db, { lots: deps.dispositions, rework: deps.rework, orders: deps.orders }, ctx.signatures);
+  const capa = new CapaService(ctx.db);
+  // the KPIs' rework is what nonconformances dispositioned as rework
+  const kpis = new QualityKpis(ctx.db, deps.plant, {
+    yields: deps.yields,
+    rework: { reworked: (w, f) => ncr.reworked({ from: new Date(w.from), to: new Date(w.to) }, f) },
+  });
+  const unregister = [ctx.signatures.register(COA_RECORD_TYPE, coa.signedRecord), ctx.signatures.register('ncr', (id) => ncr.signable(id))];
+  // one NCR per reaction of a reaction plan (idempotent by the reaction's id)
+  const unsubscribe = ctx.events.subscribe('quality.reaction', (r) => {
+    ncr.fromReaction(r).catch((err: unknown) => ctx.log.error({ err, reaction: r.id }, 'quality: opening the NCR of a reaction failed'));
+  });
   return {
     name: 'quality',
     quality,
     kpis,
     checks,
+    ncr,
     qualifications: { missingForStation: (username, s) => skills.missing(username, s) },
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
@@ -103,8 +144,13 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
       checksRoutes(fastify, checks);
       defectRoutes(fastify, defects);
       coaRoutes(fastify, coa);
+      ncrRoutes(fastify, ncr);
+      capaRoutes(fastify, capa);
     },
-    stop: async () => unregister(),
+    stop: async () => {
+      unsubscribe();
+      for (const off of unregister) off();
+    },
   };
 }
 export { c4, lnGamma, MAX_RANGE_SUBGROUP, MIN_SUBGROUP, rangeFactors, sdFactors, type RangeFactors, type SdFactors } from './spc/constants.ts';

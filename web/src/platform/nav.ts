@@ -48,6 +48,8 @@ export const NAV: NavSection[] = [
       { to: '/quality/kpis', label: 'Quality KPIs' },
       { to: '/quality/gauges', label: 'Gauges' },
       { to: '/quality/skills', label: 'Skills' },
+      { to: '/quality/ncrs', label: 'Nonconformances' },
+      { to: '/quality/capas', label: 'CAPA' },
     ],
   },
   {
