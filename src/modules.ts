@@ -10,7 +10,7 @@ import { createConnectorsModule, createMqttModule, type InstanceFolders } from '
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook } from './execution/index.ts';
-import { createLotsModule } from './lots/index.ts';
+import { createLotsModule, lotHolds } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
@@ -105,6 +105,14 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
-  const quality = createQualityModule(ctx, { plant: plant.equipment });
+  const quality = await createQualityModule(ctx, {
+    plant: plant.equipment,
+    loop: {
+      lots: lotHolds(lots.lots, ctx.db),
+      operations: execution.holds,
+      commands: connectors.commands,
+      machines: { directory: collect.directory, contexts: collect.contexts },
+    },
+  });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

@@ -11,6 +11,7 @@ import type { EquipmentLookup } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
 import type { LotLedger } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
+import { createOperationHolds, type OperationHolds } from './holds.ts';
 import { ExecutionService } from './execution.service.ts';
 import { ShopFloor } from './shopfloor.service.ts';
 import { ShopFloorViews, type ViewDeps } from './shopfloor.views.ts';
@@ -21,6 +22,8 @@ export interface ExecutionModule extends TaktModule {
   orders: ExecutionService;
   floor: ShopFloor;
   watch: RunWatch;
+  /** Holds on operations (quality's port): a held operation cannot be completed. */
+  holds: OperationHolds;
 }
 
 /** The ports execution receives; `ledger` is the lots module's, absent without it. */
@@ -74,6 +77,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     orders,
     floor,
     watch,
+    holds: createOperationHolds(ctx.db),
     routes: async (app) => {
       executionRoutes(orders)(app);
       terminalRoutes(ctx, { floor, views, andon, streams, plant })(app);

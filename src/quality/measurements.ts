@@ -25,6 +25,7 @@ export interface MeasurementRecord {
   operationSeq?: unknown;
   lot?: unknown;
   equipment?: unknown;
+  shift?: unknown;
 }
 
 export interface RecordResult {
@@ -58,6 +59,7 @@ const RECORD_FIELDS = new Set([
   'operationSeq',
   'lot',
   'equipment',
+  'shift',
 ]);
 
 export const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v);
@@ -125,7 +127,7 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
   // an X̄ chart groups by id: values without one could not be told apart from the next subgroup's
   if ((c.chart === 'xbar-r' || c.chart === 'xbar-s') && subgroup === null)
     return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
-  for (const f of ['orderId', 'lot', 'equipment'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
+  for (const f of ['orderId', 'lot', 'equipment', 'shift'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
   if (r.operationSeq != null && !(isWhole(r.operationSeq) && (r.operationSeq as number) > 0)) return 'operationSeq: a whole number above 0';
   return {
     characteristic: c.id,
@@ -141,6 +143,7 @@ export function checkRecord(r: MeasurementRecord, c: Characteristic | undefined,
     operationSeq: (r.operationSeq as number | undefined) ?? null,
     lot: (r.lot as string | undefined) ?? null,
     equipment: (r.equipment as string | undefined) ?? null,
+    shift: (r.shift as string | undefined) ?? null,
     recordedBy: by,
   };
 }

@@ -46,6 +46,8 @@ export interface StoredMeasurement {
   operationSeq: number | null;
   lot: string | null;
   equipment: string | null;
+  /** the shift collect's calendar gives the machine at ts (in-line measurements) */
+  shift?: string | null;
   recordedBy: string;
 }
 

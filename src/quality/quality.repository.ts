@@ -34,7 +34,7 @@ function characteristicOf(r: Row): Characteristic {
   };
 }
 
-function measurementOf(r: Row): StoredMeasurement {
+export function measurementOf(r: Row): StoredMeasurement {
   return {
     id: Number(r.id),
     characteristic: r.characteristic as string,
@@ -50,6 +50,7 @@ function measurementOf(r: Row): StoredMeasurement {
     operationSeq: num(r.operation_seq),
     lot: str(r.lot),
     equipment: str(r.equipment),
+    shift: str(r.shift),
     recordedBy: r.recorded_by as string,
   };
 }
@@ -159,14 +160,14 @@ export async function insertMeasurements(db: Db, ms: NewMeasurement[]): Promise<
   const values = sql.join(
     ms.map(
       (m) => sql`(${m.characteristic}, ${m.ts}::timestamptz, ${m.value}, ${m.defects}, ${m.defectives}, ${m.n}, ${m.subgroup}, ${m.source},
-        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy})`,
+        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.shift ?? null}, ${m.recordedBy})`,
     ),
     sql`, `,
   );
   const rows = await rowsOf<Row>(
     db,
     sql`INSERT INTO quality_measurements (characteristic, ts, value, defects, defectives, n, subgroup, source, idem_key, order_id,
-          operation_seq, lot, equipment, recorded_by)
+          operation_seq, lot, equipment, shift, recorded_by)
         VALUES ${values} ON CONFLICT (source, idem_key) DO NOTHING RETURNING *`,
   );
   return rows.map(measurementOf);

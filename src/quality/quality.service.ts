@@ -118,7 +118,17 @@ export interface OverviewRow {
   limits: 'frozen' | 'window' | null;
 }
 
+/** Told of measurements just stored (never a resend): the reaction plans evaluate them. */
+export type MeasuredListener = (c: Characteristic, ms: StoredMeasurement[]) => void;
+
 export class QualityService {
+  private measured: MeasuredListener[] = [];
+
+  /** Every measurement stored from now on, whatever its source (manual, lab, machine), per characteristic. */
+  onMeasured(listener: MeasuredListener): void {
+    this.measured.push(listener);
+  }
+
   constructor(
     private readonly db: Db,
     private readonly plant: EquipmentLookup,
@@ -206,13 +216,18 @@ export class QualityService {
       else fresh.set(slot(x.m), x);
     }
     await this.refuseFullSubgroups(fresh, known, results);
-    for (const s of await repo.insertMeasurements(
+    const inserted = await repo.insertMeasurements(
       this.db,
       [...fresh.values()].map((x) => x.m),
-    )) {
+    );
+    for (const s of inserted) {
       const x = fresh.get(slot(s))!;
       results[x.index] = { index: x.index, status: 'accepted', id: s.id };
       stored.set(slot(s), s);
+    }
+    for (const [id, c] of known) {
+      const ms = inserted.filter((s) => s.characteristic === id).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || a.id - b.id);
+      if (ms.length) for (const l of this.measured) l(c, ms);
     }
     // keys a concurrent batch stored between our look-up and our insert
     const raced = [...fresh.values()].filter((x) => !results[x.index]);
