@@ -13,7 +13,7 @@ function run(events: Array<{ kind: 'value'; bad: boolean } | { kind: 'release' }
   for (const e of events) {
     if (e.kind === 'release') {
       if (open && open.openHolds > 0) {
-        open = { ...open, openHolds: open.openHolds - 1 };
+        open = { placedHolds: open.placedHolds, openHolds: open.openHolds - 1 } as Episode;
         if (released(open)) open = null;
         steps.push('release');
       }

@@ -1,0 +1,188 @@
+// bench:quality — the closed loop's latency with the plant under the ingest benchmark's load: from the MQTT publish of
+// an out-of-spec value (a characteristic mapped to a machine tag, reaction plan "stop") to the stop command arriving at
+// the simulated machine (its MQTT subscription to takt/v1/<path>/_cmd/+), over many episodes, each released by a
+// person through the API before the next. Printed next to the ingest path's own latency (publish → acknowledged after
+// commit, as bench:ingest measures it) from the same run.
+//   npm run bench:quality -- [--db pglite|postgres] [--episodes 150] [--machines 100] [--tags 10] [--seconds 90]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const DB = arg('db', 'pglite') as 'pglite' | 'postgres';
+const EPISODES = Number(arg('episodes', '150'));
+const MACHINES = Number(arg('machines', '100'));
+const TAGS = Number(arg('tags', '10'));
+const SECONDS = Number(arg('seconds', '90'));
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const QC = 'bench/qc';
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function child(args: string[], env: Record<string, string> = {}) {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => /publisher:/.test(String(d)) && process.stderr.write(String(d)));
+  return { proc, out: () => out };
+}
+const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r())));
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
+};
+
+const schema = `bench_${randomBytes(4).toString('hex')}`;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'takt-bench-q-'));
+const port = 3950 + Math.floor(Math.random() * 40);
+const mqttPort = 18950 + Math.floor(Math.random() * 40);
+log(
+  `bench:quality on ${os.cpus().length} cores, Node ${process.version}, ${DB}; load ${MACHINES} machines × ${TAGS} tags for ${SECONDS} s; ${EPISODES} episodes`,
+);
+const takt = child([path.join(ROOT, 'bin/takt.mjs'), 'start'], {
+  TAKT_PORT: String(port),
+  TAKT_MQTT_PORT: String(mqttPort),
+  TAKT_SIMULATE: 'false',
+  TAKT_DEMO: 'false',
+  TAKT_ADMIN_PASSWORD: 'bench-admin-pass',
+  TAKT_LOG_LEVEL: 'warn',
+  TAKT_CONFIG: '',
+  ...(DB === 'postgres' ? { DATABASE_URL: PG_URL, TAKT_DATABASE_SCHEMA: schema } : { TAKT_DATA_DIR: dataDir, DATABASE_URL: '' }),
+});
+const api = `http://127.0.0.1:${port}`;
+for (
+  let i = 0;
+  !(await fetch(`${api}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  ));
+  i++
+) {
+  if (i > 300) throw new Error(`Takt did not start:\n${takt.out()}`);
+  await sleep(200);
+}
+const { token } = await (
+  await fetch(`${api}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }),
+  })
+).json();
+const call = async (method: string, u: string, body?: unknown) => {
+  const r = await fetch(`${api}${u}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!r.ok) throw new Error(`${method} ${u}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? null : r.json();
+};
+
+// the plant: the ingest benchmark's machines, plus a quality station measuring a width in-line
+await call('POST', '/api/plant/import', {
+  equipmentClasses: [
+    { id: 'bench-machine', name: 'Bench machine', tags: Array.from({ length: TAGS }, (_, i) => ({ name: `p${i}`, unit: 'u' })) },
+    { id: 'qc-station', name: 'Gauging station', tags: [{ name: 'width', unit: 'mm' }] },
+  ],
+  equipment: [
+    {
+      id: 'bench',
+      level: 'area',
+      name: 'Bench',
+      children: [
+        ...Array.from({ length: MACHINES }, (_, i) => ({ id: `m${i}`, level: 'machine', name: `M${i}`, equipmentClass: 'bench-machine' })),
+        { id: 'qc', level: 'machine', name: 'QC', equipmentClass: 'qc-station' },
+      ],
+    },
+  ],
+  products: [{ id: 'QP', name: 'Gauged part', routing: [{ seq: 10, name: 'Gauge', workCenter: QC }] }],
+});
+await sleep(500); // the collect registry reloads after plant changes
+await call('POST', '/api/quality/characteristics', { id: 'QC-W', name: 'Width', product: 'QP', kind: 'variable', lsl: 9, usl: 11, chart: 'i-mr' });
+await call('PUT', '/api/quality/characteristics/QC-W/machine-tag', { equipment: QC, tag: 'width' });
+await call('PUT', '/api/quality/characteristics/QC-W/reaction-plan', { onSpec: true, action: 'stop' });
+const device = await call('POST', '/api/tokens', { name: 'bench', role: 'device' });
+
+// the simulated station: records when a stop command arrives, answers it by reporting Stopped
+const station = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { username: 'qc', password: device.token, clientId: 'bench-qc', clean: true });
+await new Promise<void>((r) => station.once('connect', () => r()));
+await station.subscribeAsync(`takt/v1/${QC}/_cmd/+`, { qos: 1 });
+let onStop: ((at: number) => void) | undefined;
+station.on('message', (topic) => {
+  const at = performance.now();
+  if (!topic.endsWith('/_cmd/stop')) return;
+  onStop?.(at);
+  station.publish(`takt/v1/${QC}/state`, 'Stopped', { qos: 1 });
+});
+
+log(`${DB}: load on, episodes start …`);
+const load = child([
+  TSX,
+  'bench/lib/ingest-publisher.ts',
+  '--url',
+  `mqtt://127.0.0.1:${mqttPort}`,
+  '--password',
+  device.token,
+  '--machines',
+  String(MACHINES),
+  '--tags',
+  String(TAGS),
+  '--seconds',
+  String(SECONDS),
+]);
+let loadDone = false;
+void exited(load.proc).then(() => (loadDone = true));
+await sleep(3000); // the load reaches its rate
+const latencies: number[] = [];
+let missed = 0;
+for (let i = 0; i < EPISODES && !loadDone; i++) {
+  const stopped = new Promise<number>((resolve) => (onStop = resolve));
+  const t0 = performance.now();
+  station.publish(`takt/v1/${QC}/width`, JSON.stringify({ value: 12 + (i % 7) / 10, ts: Date.now() }), { qos: 1 });
+  const at = await Promise.race([stopped, sleep(10_000).then(() => NaN)]);
+  if (Number.isNaN(at)) missed++;
+  else latencies.push(at - t0);
+  // a person releases the machine: the next out-of-spec value is a new episode
+  let hold: Array<{ id: string }> = [];
+  for (let k = 0; k < 400 && !hold.length; k++) {
+    hold = await call('GET', '/api/quality/holds?status=open&kind=machine');
+    if (!hold.length) await sleep(25);
+  }
+  for (const h of hold) await call('POST', `/api/quality/holds/${h.id}/release`, { reason: `bench episode ${i + 1} checked` });
+  if ((i + 1) % 10 === 0) log(`  episode ${i + 1}: p50 so far ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
+}
+if (!loadDone) log(`${DB}: episodes done; waiting for the load to end …`);
+await exited(load.proc);
+const ingest = JSON.parse(load.out().trim().split('\n').pop()!) as { acked: number; seconds: number; p50: number; p99: number };
+const health = await (await fetch(`${api}/api/health`)).json();
+log(`${DB}: reactions ${JSON.stringify(health['quality-reactions'])}, in-line ${JSON.stringify(health['quality-inline'])}`);
+await station.endAsync();
+takt.proc.kill('SIGTERM');
+await exited(takt.proc);
+if (DB === 'postgres') {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await c.end();
+}
+rmSync(dataDir, { recursive: true, force: true });
+
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const rows = [
+  `| ${DB} | episodes | p50 | p95 | p99 | max | target |`,
+  '|---|---|---|---|---|---|---|',
+  `| out-of-spec value published → stop command at the machine | ${latencies.length}${missed ? ` (+${missed} without a stop in 10 s)` : ''} | ${ms(quantile(latencies, 0.5))} | ${ms(quantile(latencies, 0.95))} | ${ms(quantile(latencies, 0.99))} | ${ms(Math.max(...latencies))} | p99 ≤ 500 ms |`,
+  `| ingest path in the same run: publish → acknowledged (committed), ${Math.round(ingest.acked / ingest.seconds).toLocaleString('en-US')} msg/s | – | ${ms(ingest.p50)} | – | ${ms(ingest.p99)} | – | – |`,
+];
+process.stdout.write(`\n${rows.join('\n')}\n`);
+if (latencies.length < 100) log(`only ${latencies.length} episodes ran under load: raise --seconds`);
