@@ -59,6 +59,18 @@ const takt = child([path.join(ROOT, 'bin/takt.mjs'), 'start'], {
   TAKT_CONFIG: '',
   ...(DB === 'postgres' ? { DATABASE_URL: PG_URL, TAKT_DATABASE_SCHEMA: schema } : { TAKT_DATA_DIR: dataDir, DATABASE_URL: '' }),
 });
+// an error anywhere below must not leave the server running
+process.on('exit', () => takt.proc.exitCode === null && takt.proc.kill('SIGKILL'));
+process.on('uncaughtException', (err) => {
+  takt.proc.kill('SIGKILL');
+  log(String(err.stack ?? err));
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  takt.proc.kill('SIGKILL');
+  log(String((err as Error).stack ?? err));
+  process.exit(1);
+});
 const api = `http://127.0.0.1:${port}`;
 for (
   let i = 0;
@@ -105,7 +117,7 @@ await call('POST', '/api/plant/import', {
       ],
     },
   ],
-  products: [{ id: 'QP', name: 'Gauged part', routing: [{ seq: 10, name: 'Gauge', workCenter: QC }] }],
+  products: [{ id: 'QP', name: 'Gauged part', routing: [{ seq: 10, name: 'Gauge', workCenter: QC, idealCycleTimeS: 10 }] }],
 });
 await sleep(500); // the collect registry reloads after plant changes
 await call('POST', '/api/quality/characteristics', { id: 'QC-W', name: 'Width', product: 'QP', kind: 'variable', lsl: 9, usl: 11, chart: 'i-mr' });

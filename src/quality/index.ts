@@ -43,9 +43,11 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
   const quality = new QualityService(ctx.db, deps.plant);
   const holds = new HoldService(ctx, deps.loop);
   const reactions = new ReactionService(ctx, holds, deps.loop);
+  holds.onEpisodeClosed = (id) => reactions.closed(id);
   quality.onMeasured((c, ms) => void reactions.evaluate(c, ms));
-  const inline = deps.loop ? new InlineService(ctx, quality, deps.loop.machines) : undefined;
+  const inline = deps.loop ? new InlineService(ctx, quality, deps.loop.machines, (c, v, eq) => reactions.stopEarly(c, v, eq)) : undefined;
   await inline?.start();
+  await reactions.start(inline?.mapped() ?? []);
   ctx.health.set('quality-reactions', () => ({ ...reactions.counters }));
   return {
     name: 'quality',

@@ -138,6 +138,8 @@ export class QualityService {
     return repo.listCharacteristics(this.db, filter);
   }
 
+  getMany = (ids: string[]): Promise<Characteristic[]> => (ids.length ? repo.getCharacteristics(this.db, ids) : Promise.resolve([]));
+
   async get(id: string): Promise<Characteristic> {
     const c = await repo.getCharacteristic(this.db, id);
     if (!c) throw notFound('characteristic', id);

@@ -195,6 +195,13 @@ for (const kind of DB_KINDS) {
       // then both work
       await ok('POST', '/api/operations/QL-1/10/consume', { lotId: 'TOP-Q1', quantity: 1 }, op);
       await ok('POST', '/api/operations/QL-1/10/complete', {}, op);
+
+      // released, the episode is over: the next bad value is a new reaction with its own stop (no operation runs now)
+      await publish(machine, `takt/v1/${ST10}/torque`, '1.6');
+      await eventually(async () => (await settled(), stops.length === 2 && (await openHolds()).length === 1), 15_000);
+      const [second] = await ok('GET', `/api/quality/reactions?characteristic=${CHAR}`);
+      expect(second).toMatchObject({ value: 1.6, commandId: stops[1], commandStatus: 'confirmed', orderId: null, actions: ['alarm', 'hold', 'stop'] });
+      expect((await openHolds())[0]).toMatchObject({ kind: 'machine', target: ST10, ref: stops[1] });
     });
 
     it('alarm-only plans on manual measurements: one reaction per run of violations, a good value ends the episode', async () => {

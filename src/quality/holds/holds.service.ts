@@ -21,6 +21,9 @@ export function operationTarget(target: string): { orderId: string; seq: number 
 }
 
 export class HoldService {
+  /** told when a release ended a reaction's episode (its last open hold) */
+  onEpisodeClosed: (reaction: string) => void = () => {};
+
   constructor(
     private readonly ctx: AppContext,
     private readonly loop: LoopDeps | undefined,
@@ -73,22 +76,28 @@ export class HoldService {
       await this.loop.operations.release(actor, hold.ref, reason).catch((err: unknown) => {
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;
       });
-    const after = await this.ctx.db.transaction(async (tx) => {
-      const before = await repo.getHold(tx, id, true);
-      if (!before) throw notFound('hold', id);
-      if (before.releasedAt) throw new AppError('conflict', `hold ${id} was released already (${before.releasedAt} by ${before.releasedBy})`);
-      const next = await repo.releaseHold(tx, id, actor.name, reason);
-      await appendAudit(tx, actor, {
-        action: 'release',
-        entity: 'quality_hold',
-        entityId: id,
-        before,
-        after: signed ? { ...next, signatures: signed.counted } : next,
-        reason,
+    const after = await this.ctx.db
+      .transaction(async (tx) => {
+        const before = await repo.getHold(tx, id, true);
+        if (!before) throw notFound('hold', id);
+        if (before.releasedAt) throw new AppError('conflict', `hold ${id} was released already (${before.releasedAt} by ${before.releasedBy})`);
+        const next = await repo.releaseHold(tx, id, actor.name, reason);
+        await appendAudit(tx, actor, {
+          action: 'release',
+          entity: 'quality_hold',
+          entityId: id,
+          before,
+          after: signed ? { ...next, signatures: signed.counted } : next,
+          reason,
+        });
+        const ended = next.reaction !== null && !(await repo.listHolds(tx, { status: 'open', reaction: next.reaction, limit: 1 })).length;
+        if (ended) await closeReaction(tx, next.reaction!);
+        return { next, ended };
+      })
+      .then(({ next, ended }) => {
+        if (ended) this.onEpisodeClosed(next.reaction!);
+        return next;
       });
-      if (next.reaction && !(await repo.listHolds(tx, { status: 'open', reaction: next.reaction, limit: 1 })).length) await closeReaction(tx, next.reaction);
-      return next;
-    });
     this.ctx.events.publish('quality.released', { hold: id, kind: after.kind, target: after.target, by: actor.name, reason });
     return after;
   }

@@ -58,16 +58,34 @@ export class InlineService {
   private off: (() => void) | undefined;
   readonly counters = { measured: 0, skipped: 0, refused: 0, lastSkipped: null as string | null, lastRefused: null as string | null };
 
+  /** the mapped characteristics as last read (refreshed after every batch): the fast path judges values on them */
+  private chars = new Map<string, Characteristic>();
+
   constructor(
     private readonly ctx: AppContext,
     private readonly quality: QualityService,
     private readonly machines: MachineData,
+    /** called for each numeric value as soon as collect has committed it, before it is stored as a measurement */
+    private readonly early: (c: Characteristic, value: number, equipment: string) => void = () => {},
   ) {}
+
+  /** The characteristics measured in-line now. */
+  mapped = (): string[] => [...new Set(this.byTag.values())];
+
+  private async refresh(): Promise<void> {
+    this.chars = new Map((await this.quality.getMany(this.mapped())).map((c) => [c.id, c]));
+  }
 
   async start(): Promise<void> {
     for (const m of await this.list()) this.byTag.set(`${m.equipmentId}\u0000${m.tag}`, m.characteristic);
+    await this.refresh();
     this.off = this.ctx.events.subscribe('collect.stored', (e) => {
       const mine = e.values.filter((v) => this.byTag.has(`${v.equipmentId}\u0000${v.tag}`));
+      for (const v of mine) {
+        const c = this.chars.get(this.byTag.get(`${v.equipmentId}\u0000${v.tag}`)!);
+        const path = this.machines.directory.byEquipmentId(v.equipmentId)?.path;
+        if (c && path && typeof v.value === 'number' && Number.isFinite(v.value)) this.early(c, v.value, path);
+      }
       if (mine.length) this.queue = this.queue.then(() => this.store(mine)).catch((err) => this.ctx.log.error({ err }, 'quality: in-line measurements failed'));
     });
     this.ctx.health.set('quality-inline', () => ({ mappedTags: this.byTag.size, ...this.counters }));
@@ -94,6 +112,7 @@ export class InlineService {
     }
     if (!records.length) return;
     const result = await this.quality.record(records, 'machine', 'collect');
+    await this.refresh();
     this.counters.measured += result.accepted;
     for (const r of result.results)
       if (r.status === 'refused') {
@@ -153,6 +172,7 @@ export class InlineService {
     });
     for (const [k, v] of this.byTag) if (v === c.id) this.byTag.delete(k);
     this.byTag.set(`${eq.id}\u0000${tag}`, c.id);
+    await this.refresh();
     return { ...(await this.get(c)), ...after };
   }
 

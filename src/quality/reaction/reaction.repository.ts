@@ -162,3 +162,9 @@ export async function recentMeasurements(db: Db, characteristic: string, ts: str
       );
   return bySubgroup ? rows : rows.reverse();
 }
+
+/** The open episodes (for the fast path's memory of them). */
+export async function openEpisodes(db: Db): Promise<Array<{ id: string; characteristic: string; equipment: string | null }>> {
+  const rows = await rowsOf<Row>(db, sql`SELECT id, characteristic, equipment FROM quality_reactions WHERE closed_at IS NULL`);
+  return rows.map((r) => ({ id: r.id as string, characteristic: r.characteristic as string, equipment: str(r.equipment) }));
+}

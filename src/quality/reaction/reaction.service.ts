@@ -21,6 +21,9 @@ import * as repo from './reaction.repository.ts';
 import type { ReactionPlan, ReactionRecord } from './reaction.repository.ts';
 import { episodeStep, pointsNeeded, ruleViolation, specViolation, type Fired } from './trigger.ts';
 
+type StopResult = { id: string | null; status: string; detail?: string | null };
+const episodeKey = (characteristic: string, equipment: string | null) => `${characteristic}\u0000${equipment ?? ''}`;
+
 export type PlanInput = Pick<ReactionPlan, 'onSpec' | 'rules' | 'action'>;
 
 /** How long the stop command waits for the machine's confirmation before it is recorded as timed out. */
@@ -28,6 +31,10 @@ const STOP_TIMEOUT_MS = 15_000;
 
 export class ReactionService {
   private plans = new Map<string, ReactionPlan | null>();
+  /** open episodes by characteristic and machine (episodeKey) → reaction id, as the database has them */
+  private open = new Map<string, string>();
+  /** stop commands sent on the fast path (stopEarly) for a reaction not stored yet */
+  private early = new Map<string, Promise<StopResult>>();
   private queues = new Map<string, Promise<void>>();
   /** measurements evaluated, reactions fired, measurements linked to an open episode, evaluation failures */
   readonly counters = { evaluated: 0, reactions: 0, linked: 0, failed: 0 };
@@ -37,6 +44,39 @@ export class ReactionService {
     private readonly holds: HoldService,
     private readonly loop: LoopDeps | undefined,
   ) {}
+
+  /** Loads the open episodes (the fast path's memory of them) and the plans of these characteristics. */
+  async start(characteristics: string[]): Promise<void> {
+    for (const r of await repo.openEpisodes(this.ctx.db)) this.open.set(episodeKey(r.characteristic, r.equipment), r.id);
+    for (const id of characteristics) this.plans.set(id, (await repo.getPlan(this.ctx.db, id)) ?? null);
+  }
+
+  /** An episode ended (a conforming value, or its last hold released): the next violation is a new reaction. */
+  closed(reactionId: string): void {
+    for (const [k, id] of this.open) if (id === reactionId) this.open.delete(k);
+  }
+
+  /**
+   * The fast path for an in-line value collect has just committed (never a quarantined one): with a plan that stops
+   * the machine on the spec limits, a value out of spec and no episode open at that machine, the stop command is sent
+   * now, from memory, before the measurement and the reaction are stored; the reaction then takes this command as
+   * its own (react). Everything else waits for the stored measurement's evaluation.
+   */
+  stopEarly(c: Characteristic, value: number, equipment: string): void {
+    const plan = this.plans.get(c.id);
+    const key = episodeKey(c.id, equipment);
+    if (!plan || plan.action !== 'stop' || !plan.onSpec || !this.loop || this.open.has(key) || this.early.has(key)) return;
+    const fired = specViolation(value, c.lsl, c.usl);
+    if (fired) this.early.set(key, this.sendStop(equipment, `quality reaction: ${c.name} (${c.id}) measured ${value} ${fired.what}`));
+  }
+
+  private sendStop(equipment: string, reason: string): Promise<StopResult> {
+    return this.loop!.commands.send(SYSTEM_ACTOR, equipment, { kind: 'stop' }, reason, STOP_TIMEOUT_MS).catch((err: unknown) => ({
+      id: null,
+      status: 'failed',
+      detail: (err as Error).message,
+    }));
+  }
 
   async plan(c: Characteristic): Promise<ReactionPlan | null> {
     return (await repo.getPlan(this.ctx.db, c.id)) ?? null;
@@ -92,12 +132,23 @@ export class ReactionService {
       const open = await repo.openReaction(this.ctx.db, c.id, m.equipment);
       const openHolds = open ? (await listHolds(this.ctx.db, { status: 'open', reaction: open.id, limit: 1000 })).length : 0;
       const step = episodeStep(open ? { openHolds, placedHolds: open.holds.length > 0 } : null, fired !== null);
+      // a stop the fast path sent belongs to this measurement's reaction only
+      if (step !== 'react' && this.early.delete(episodeKey(c.id, m.equipment)))
+        this.ctx.log.warn(
+          { characteristic: c.id, equipment: m.equipment, step },
+          'quality: a stop was sent early for a value the stored evaluation did not react to',
+        );
       if (step === 'link' && open) {
         await repo.linkMeasurement(this.ctx.db, open.id, m.id);
         this.counters.linked++;
-      } else if (step === 'close' && open) await repo.closeReaction(this.ctx.db, open.id);
-      else if (step === 'react' && fired) {
-        if (open) await repo.closeReaction(this.ctx.db, open.id);
+      } else if (step === 'close' && open) {
+        await repo.closeReaction(this.ctx.db, open.id);
+        this.closed(open.id);
+      } else if (step === 'react' && fired) {
+        if (open) {
+          await repo.closeReaction(this.ctx.db, open.id);
+          this.closed(open.id);
+        }
         await this.react(c, plan, m, fired);
       }
     }
@@ -122,13 +173,11 @@ export class ReactionService {
     const measured = `${c.name} (${c.id}) measured ${m.value ?? m.defects ?? m.defectives} ${fired.what}`;
     const reason = `quality reaction ${id}: ${measured}`;
     const stopping = plan.action === 'stop' && m.equipment !== null && this.loop !== undefined;
-    const command = stopping
-      ? this.loop!.commands.send(actor, m.equipment!, { kind: 'stop' }, reason, STOP_TIMEOUT_MS).catch((err: unknown) => ({
-          id: null,
-          status: 'failed',
-          detail: (err as Error).message,
-        }))
-      : null;
+    const key = episodeKey(c.id, m.equipment);
+    const early = this.early.get(key);
+    this.early.delete(key);
+    const command = stopping ? (early ?? this.sendStop(m.equipment!, reason)) : null;
+    this.open.set(key, id);
     const actions: ReactionAction[] = ['alarm'];
     if (plan.action !== 'alarm') actions.push('hold');
     if (stopping) actions.push('stop');
@@ -163,14 +212,14 @@ export class ReactionService {
     let commandId: string | null = null;
     let summary = `${measured}: ${actions.join(', ')}`;
     if (command) {
-      const result = (await command) as { id: string | null; status: string; detail?: string | null };
+      const result = await command;
       commandId = result.id;
       await place('machine', m.equipment!, commandId);
       summary += `; stop command ${result.status}${result.detail ? ` (${result.detail})` : ''}`;
     }
     if (placed.length) summary += `; held ${placed.map((h) => `${h.kind} ${h.target}`).join(', ')}`;
     if (notes.length) summary += `; ${notes.join('; ')}`;
-    await repo.setCommand(this.ctx.db, id, commandId, command ? ((await command) as { status: string }).status : 'none', summary);
+    await repo.setCommand(this.ctx.db, id, commandId, command ? (await command).status : 'none', summary);
     const event: QualityReaction = { ...base, characteristicName: c.name, holds: placed.map((h) => h.id), commandId, summary };
     this.ctx.events.publish('quality.reaction', event);
   }
