@@ -3,7 +3,9 @@
 // the simulated machine (its MQTT subscription to takt/v1/<path>/_cmd/+), over many episodes, each released by a
 // person through the API before the next. Printed next to the ingest path's own latency (publish → acknowledged after
 // commit, as bench:ingest measures it) from the same run.
-//   npm run bench:quality -- [--db pglite|postgres] [--episodes 150] [--machines 100] [--tags 10] [--seconds 90]
+// Several gauging stations run their episodes side by side (each waits for its release), so enough episodes fit in
+// the load's time on a small machine.
+//   npm run bench:quality -- [--db pglite|postgres] [--episodes 150] [--stations 10] [--machines 100] [--tags 10] [--seconds 90]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,9 +25,10 @@ const EPISODES = Number(arg('episodes', '150'));
 const MACHINES = Number(arg('machines', '100'));
 const TAGS = Number(arg('tags', '10'));
 const SECONDS = Number(arg('seconds', '90'));
+const STATIONS = Number(arg('stations', '10'));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const QC = 'bench/qc';
+const qc = (k: number) => `bench/qc${k}`;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -113,31 +116,37 @@ await call('POST', '/api/plant/import', {
       name: 'Bench',
       children: [
         ...Array.from({ length: MACHINES }, (_, i) => ({ id: `m${i}`, level: 'machine', name: `M${i}`, equipmentClass: 'bench-machine' })),
-        { id: 'qc', level: 'machine', name: 'QC', equipmentClass: 'qc-station' },
+        ...Array.from({ length: STATIONS }, (_, k) => ({ id: `qc${k}`, level: 'machine', name: `QC${k}`, equipmentClass: 'qc-station' })),
       ],
     },
   ],
-  products: [{ id: 'QP', name: 'Gauged part', routing: [{ seq: 10, name: 'Gauge', workCenter: QC, idealCycleTimeS: 10 }] }],
+  products: [{ id: 'QP', name: 'Gauged part', routing: [{ seq: 10, name: 'Gauge', workCenter: qc(0), idealCycleTimeS: 10 }] }],
 });
 await sleep(500); // the collect registry reloads after plant changes
-await call('POST', '/api/quality/characteristics', { id: 'QC-W', name: 'Width', product: 'QP', kind: 'variable', lsl: 9, usl: 11, chart: 'i-mr' });
-await call('PUT', '/api/quality/characteristics/QC-W/machine-tag', { equipment: QC, tag: 'width' });
-await call('PUT', '/api/quality/characteristics/QC-W/reaction-plan', { onSpec: true, action: 'stop' });
+for (let k = 0; k < STATIONS; k++) {
+  await call('POST', '/api/quality/characteristics', { id: `QC-W${k}`, name: `Width ${k}`, product: 'QP', kind: 'variable', lsl: 9, usl: 11, chart: 'i-mr' });
+  await call('PUT', `/api/quality/characteristics/QC-W${k}/machine-tag`, { equipment: qc(k), tag: 'width' });
+  await call('PUT', `/api/quality/characteristics/QC-W${k}/reaction-plan`, { onSpec: true, action: 'stop' });
+}
 const device = await call('POST', '/api/tokens', { name: 'bench', role: 'device' });
 
-// the simulated station: records when a stop command arrives, answers it by reporting Stopped
-const station = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { username: 'qc', password: device.token, clientId: 'bench-qc', clean: true });
-await new Promise<void>((r) => station.once('connect', () => r()));
-await station.subscribeAsync(`takt/v1/${QC}/_cmd/+`, { qos: 1 });
-let onStop: ((at: number) => void) | undefined;
-station.on('message', (topic) => {
-  const at = performance.now();
-  if (!topic.endsWith('/_cmd/stop')) return;
-  onStop?.(at);
-  station.publish(`takt/v1/${QC}/state`, 'Stopped', { qos: 1 });
-});
+// the simulated stations: each records when a stop command arrives and answers it by reporting Stopped
+async function station(k: number) {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { username: `qc${k}`, password: device.token, clientId: `bench-qc${k}`, clean: true });
+  await new Promise<void>((r) => client.once('connect', () => r()));
+  await client.subscribeAsync(`takt/v1/${qc(k)}/_cmd/+`, { qos: 1 });
+  let onStop: ((at: number) => void) | undefined;
+  client.on('message', (topic) => {
+    const at = performance.now();
+    if (!topic.endsWith('/_cmd/stop')) return;
+    onStop?.(at);
+    client.publish(`takt/v1/${qc(k)}/state`, 'Stopped', { qos: 1 });
+  });
+  return { client, stopped: () => new Promise<number>((resolve) => (onStop = resolve)) };
+}
+const stations = await Promise.all(Array.from({ length: STATIONS }, (_, k) => station(k)));
 
-log(`${DB}: load on, episodes start …`);
+log(`${DB}: load on, episodes start on ${STATIONS} stations …`);
 const load = child([
   TSX,
   'bench/lib/ingest-publisher.ts',
@@ -157,28 +166,35 @@ void exited(load.proc).then(() => (loadDone = true));
 await sleep(3000); // the load reaches its rate
 const latencies: number[] = [];
 let missed = 0;
-for (let i = 0; i < EPISODES && !loadDone; i++) {
-  const stopped = new Promise<number>((resolve) => (onStop = resolve));
-  const t0 = performance.now();
-  station.publish(`takt/v1/${QC}/width`, JSON.stringify({ value: 12 + (i % 7) / 10, ts: Date.now() }), { qos: 1 });
-  const at = await Promise.race([stopped, sleep(10_000).then(() => NaN)]);
-  if (Number.isNaN(at)) missed++;
-  else latencies.push(at - t0);
-  // a person releases the machine: the next out-of-spec value is a new episode
-  let hold: Array<{ id: string }> = [];
-  for (let k = 0; k < 400 && !hold.length; k++) {
-    hold = await call('GET', '/api/quality/holds?status=open&kind=machine');
-    if (!hold.length) await sleep(25);
+let started = 0;
+async function episodes(k: number): Promise<void> {
+  const st = stations[k];
+  for (let i = 0; started < EPISODES && !loadDone; i++) {
+    started++;
+    const stopped = st.stopped();
+    const t0 = performance.now();
+    st.client.publish(`takt/v1/${qc(k)}/width`, JSON.stringify({ value: 12 + (i % 7) / 10, ts: Date.now() }), { qos: 1 });
+    const at = await Promise.race([stopped, sleep(10_000).then(() => NaN)]);
+    if (Number.isNaN(at)) missed++;
+    else latencies.push(at - t0);
+    if (latencies.length % 10 === 0 && !Number.isNaN(at))
+      log(`  episode ${latencies.length}: p50 so far ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
+    // a person releases the machine: its next out-of-spec value is a new episode
+    let hold: Array<{ id: string; target: string }> = [];
+    for (let n = 0; n < 400 && !hold.length; n++) {
+      hold = ((await call('GET', '/api/quality/holds?status=open&kind=machine')) as typeof hold).filter((h) => h.target === qc(k));
+      if (!hold.length) await sleep(50);
+    }
+    for (const h of hold) await call('POST', `/api/quality/holds/${h.id}/release`, { reason: `bench episode ${i + 1} at ${qc(k)} checked` });
   }
-  for (const h of hold) await call('POST', `/api/quality/holds/${h.id}/release`, { reason: `bench episode ${i + 1} checked` });
-  if ((i + 1) % 10 === 0) log(`  episode ${i + 1}: p50 so far ${quantile(latencies, 0.5).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
 }
+await Promise.all(stations.map((_, k) => episodes(k)));
 if (!loadDone) log(`${DB}: episodes done; waiting for the load to end …`);
 await exited(load.proc);
 const ingest = JSON.parse(load.out().trim().split('\n').pop()!) as { acked: number; seconds: number; p50: number; p99: number };
 const health = await (await fetch(`${api}/api/health`)).json();
 log(`${DB}: reactions ${JSON.stringify(health['quality-reactions'])}, in-line ${JSON.stringify(health['quality-inline'])}`);
-await station.endAsync();
+for (const st of stations) await st.client.endAsync();
 takt.proc.kill('SIGTERM');
 await exited(takt.proc);
 if (DB === 'postgres') {
