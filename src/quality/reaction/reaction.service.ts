@@ -65,7 +65,7 @@ export class ReactionService {
   stopEarly(c: Characteristic, value: number, equipment: string): void {
     const plan = this.plans.get(c.id);
     const key = episodeKey(c.id, equipment);
-    if (!plan || plan.action !== 'stop' || !plan.onSpec || !this.loop || this.open.has(key) || this.early.has(key)) return;
+    if (plan?.action !== 'stop' || !plan.onSpec || !this.loop || this.open.has(key) || this.early.has(key)) return;
     const fired = specViolation(value, c.lsl, c.usl);
     if (fired) this.early.set(key, this.sendStop(equipment, `quality reaction: ${c.name} (${c.id}) measured ${value} ${fired.what}`));
   }
