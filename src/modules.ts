@@ -9,8 +9,8 @@ import { createCollectModule } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
-import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures, type ExecutionModule } from './execution/index.ts';
-import { createLotsModule } from './lots/index.ts';
+import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
+import { createLotsModule, lotHolds } from './lots/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
@@ -18,7 +18,7 @@ import type { TaktModule } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { OutboundGuard } from './platform/net/outbound.ts';
-import { createQualityModule } from './quality/index.ts';
+import { createQualityModule, type QualityModule } from './quality/index.ts';
 
 export type { CollectModule } from './collect/index.ts';
 export type { ConnectorsModule, MqttModule } from './connectors/index.ts';
@@ -82,34 +82,22 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   });
   unsubscribe.push(masterData.subscribe('connectors', () => connectors.resync()));
   const lots = createLotsModule(ctx, { orders: orderBook, plant: plant.equipment });
-  // made before execution, which receives its operator qualification and checks gate; quality asks the shop floor
-  // what runs at a station once execution exists
-  let execution: ExecutionModule | undefined;
-  const quality = createQualityModule(ctx, {
-    plant: plant.equipment,
-    lots: { lot: (id) => lots.lots.find(id) },
-    dispositions: lots.dispositions,
-    rework: reworkOperations,
-    orders: orderBook,
-    yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
-    stations: {
-      current: (station) => {
-        if (!execution) throw new Error('quality asked the shop floor before execution was made');
-        return execution.floor.currentWork(station);
-      },
-    },
-    // defect codes are execution's scrap reasons: one catalogue
-    defects: { ...scrapReasons, changed: () => execution?.floor.reasonsChanged() },
-  });
-  execution = await createExecutionModule(ctx, {
+  // quality is made after execution (its holds, shop floor, order book); execution asks quality's operator
+  // qualification and blocking checks through these ports once quality exists (before any route is served)
+  let quality: QualityModule | undefined;
+  const made = (): QualityModule => {
+    if (!quality) throw new Error('execution asked quality before quality was made');
+    return quality;
+  };
+  const execution = await createExecutionModule(ctx, {
     plant: plant.equipment,
     machines: collect.machines,
     orderContext: collect.orderContext,
     history: collect.history,
     commands: connectors.commands,
     ledger: lots.ledger,
-    qualifications: quality.qualifications,
-    checks: quality.checks,
+    qualifications: { missingForStation: (username, station) => made().qualifications.missingForStation(username, station) },
+    checks: { blocking: (equipmentId) => made().checks.blocking(equipmentId) },
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
   const planning = await createPlanningModule(ctx, {
@@ -126,5 +114,22 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       await masterData.settled();
     },
   };
+  quality = await createQualityModule(ctx, {
+    plant: plant.equipment,
+    lots: { lot: (id) => lots.lots.find(id) },
+    dispositions: lots.dispositions,
+    rework: reworkOperations,
+    orders: orderBook,
+    yields: { completed: (w, f) => yieldFigures.completed(ctx.db, w, f) },
+    stations: { current: (station) => execution.floor.currentWork(station) },
+    // defect codes are execution's scrap reasons: one catalogue
+    defects: { ...scrapReasons, changed: () => execution.floor.reasonsChanged() },
+    loop: {
+      lots: lotHolds(lots.lots, ctx.db),
+      operations: execution.holds,
+      commands: connectors.commands,
+      machines: { directory: collect.directory, contexts: collect.contexts },
+    },
+  });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
 }

@@ -6,13 +6,14 @@ import { collectRoutes } from './collect.routes.ts';
 import { CollectService } from './collect.service.ts';
 import { createCollectHistory, type CollectHistory } from './history.ts';
 import { LiveView } from './live.ts';
-import type { EquipmentDirectory, IngestSink, MachineView, OrderContextPort } from './ports.ts';
+import type { ContextLookup, EquipmentDirectory, IngestSink, MachineView, OrderContextPort } from './ports.ts';
 import type { ObservationSink } from './types.ts';
 import type { RewriteListener } from './flush.ts';
 
 export { CollectService } from './collect.service.ts';
 export { LiveView, type LiveEvent } from './live.ts';
-export type { EquipmentDirectory, IngestSink, MachineView, OrderContextPort } from './ports.ts';
+export type { ContextLookup, EquipmentDirectory, IngestSink, MachineView, OrderContextPort } from './ports.ts';
+export type { ContextRecord } from './context.ts';
 export type { CollectPipeline } from './pipeline.ts';
 export type { CollectMetrics, EquipmentTag, MachineTile, QuarantineRecord, StateInterval, TagPoint } from './schemas.ts';
 export type { RewriteListener, RewrittenRange } from './flush.ts';
@@ -50,6 +51,8 @@ export interface CollectModule extends TaktModule {
   directory: EquipmentDirectory;
   machines: MachineView;
   orderContext: OrderContextPort;
+  /** Reads the context of a machine's data at an instant (quality's in-line measurements). */
+  contexts: ContextLookup;
   /** How performance and execution read machine history: one definition of a good count. */
   history: CollectHistory;
   /** Tells a listener, inside collect's own transactions, which stretches of history were written or rewritten. */
@@ -74,6 +77,7 @@ export async function createCollectModule(ctx: AppContext, deps: { plant: Equipm
     directory: collect.registry,
     machines: collect,
     orderContext: collect.contexts,
+    contexts: collect.contexts,
     history: createCollectHistory(),
     onRewritten: (listener) => collect.onRewritten(listener),
     reload: () => collect.reload(),

@@ -14,5 +14,8 @@ export type EquipmentDirectory = Pick<EquipmentRegistry, 'all' | 'byEquipmentId'
 /** How execution tells collect which operation a machine's data belongs to, and that the answer changed. */
 export type OrderContextPort = Pick<Contextualizer, 'setOrderContextProvider' | 'invalidate'>;
 
+/** What was going on at a machine at an instant: its shift and the order, operation and lot in context (read only). */
+export type ContextLookup = Pick<Contextualizer, 'at'>;
+
 /** The HTTP ingest's door: a batch in, one outcome per observation back (the caller answers each row). */
 export type IngestSink = Pick<CollectPipeline, 'submitWithOutcomes'>;

@@ -1,4 +1,5 @@
 // The execution module's face: other modules import only from here.
+export { createOperationHolds, type OperationHold, type OperationHolds } from './holds.ts';
 export { createExecutionModule, type ExecutionDeps, type ExecutionModule } from './module.ts';
 export { ShopFloor, type CompleteResult, type OperationFigures } from './shopfloor.service.ts';
 export type { OperationView, StationView } from './shopfloor.views.ts';

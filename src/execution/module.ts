@@ -12,6 +12,7 @@ import { AndonService } from './andon.service.ts';
 import type { ChecksGate } from './checks-gate.ts';
 import type { LotLedger, Qualifications } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
+import { createOperationHolds, type OperationHolds } from './holds.ts';
 import { ExecutionService } from './execution.service.ts';
 import { ShopFloor } from './shopfloor.service.ts';
 import { ShopFloorViews, type ViewDeps } from './shopfloor.views.ts';
@@ -22,6 +23,8 @@ export interface ExecutionModule extends TaktModule {
   orders: ExecutionService;
   floor: ShopFloor;
   watch: RunWatch;
+  /** Holds on operations (quality's port): a held operation cannot be completed. */
+  holds: OperationHolds;
 }
 
 /** The ports execution receives; `ledger` is the lots module's, absent without it. */
@@ -79,6 +82,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     orders,
     floor,
     watch,
+    holds: createOperationHolds(ctx.db),
     routes: async (app) => {
       executionRoutes(orders)(app);
       terminalRoutes(ctx, { floor, views, andon, streams, plant })(app);

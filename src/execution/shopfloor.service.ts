@@ -13,6 +13,7 @@ import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
 import { currentWork, requireNoBlockingCheck, type CurrentWork } from './checks-gate.ts';
 import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger, type Qualifications } from './contracts.ts';
+import { heldError, openHoldsOf } from './holds.ts';
 import * as repo from './execution.repository.ts';
 import { assemblePerformance, countFigures, countFiguresShape, liveTotals, operationViewSchema, type ShopFloorDeps } from './shopfloor.views.ts';
 import { checkWhole } from './units.ts';
@@ -349,6 +350,8 @@ export class ShopFloor {
     const result = await this.act(actor, orderId, seq, 'complete', async (tx, op, r, later) => {
       if (r.status === 'completed') throw new AppError('conflict', `${opLabel(orderId, seq)} was completed already (${r.completedAt} by ${r.completedBy})`);
       this.requireRunning(r, 'completing', ['running', 'paused']);
+      const holds = await openHoldsOf(tx, orderId, seq);
+      if (holds.length) throw heldError(orderId, seq, holds);
       equipmentId = this.deps.collect.equipment(r.equipment!).id;
       const t = await liveTotals(this.deps, tx, op, r);
       const backflushed = [];

@@ -1,5 +1,6 @@
 // The lots module's face: material lots, the ledger execution books material in, genealogy and trace.
 import type { TaktModule } from '../platform/app.ts';
+import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { LotDispositions } from './dispositions.ts';
@@ -15,6 +16,22 @@ export { LOT_ID, LOT_STATUSES, lotIdSchema, type Lot, type LotStatus, type Order
 export type { AffectedOrder } from './lots.repository.ts';
 export { traceLots, traceToCsv, type Trace, type TraceNode } from './trace.ts';
 export { DEFAULT_LIMITS, traverse, type Direction, type Edge, type EdgeSource, type TraverseLimits } from './traverse.ts';
+
+/**
+ * Holding and releasing lots for another module (quality's reaction plans), and which lots an operation consumed:
+ * what a consumer's `LotHolds` port asks of lots. The ledger refuses consuming a lot on hold.
+ */
+export function lotHolds(lots: LotService, db: AppContext['db']) {
+  return {
+    hold: (actor: Actor, lotId: string, reason: string) => lots.hold(actor, lotId, reason),
+    release: (actor: Actor, lotId: string, reason: string) => lots.release(actor, lotId, reason),
+    get: (lotId: string) => lots.get(lotId),
+    async consumedAt(orderId: string, seq: number): Promise<string[]> {
+      const rows = await lots.ledger.consumedBy(db, orderId);
+      return [...new Set(rows.filter((r) => r.seq === seq).map((r) => r.lotId))];
+    },
+  };
+}
 
 export interface LotsModule extends TaktModule {
   lots: LotService;

@@ -1,5 +1,6 @@
 // The quality module's face: characteristics, measurements, frozen limits and the SPC view over the pure SPC engine
-// (docs/quality.md); reaction plans, holds and nonconformances will come in behind it.
+// (docs/quality.md); the closed loop — in-line measurements from machine tags, reaction plans (OCAP), holds — behind it
+// when the composition root gives it the loop's ports; nonconformances will come in behind it.
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
@@ -26,6 +27,13 @@ import { qualityRoutes } from './quality.routes.ts';
 import { QualityService } from './quality.service.ts';
 import { skillRoutes } from './skills/skills.routes.ts';
 import { SkillRegister } from './skills/skills.service.ts';
+import { holdsRoutes } from './holds/holds.routes.ts';
+import { HoldService } from './holds/holds.service.ts';
+import { inlineRoutes } from './inline/inline.routes.ts';
+import { InlineService } from './inline/inline.service.ts';
+import type { LoopDeps } from './ports.ts';
+import { reactionRoutes } from './reaction/reaction.routes.ts';
+import { ReactionService } from './reaction/reaction.service.ts';
 
 export type { BatchResult, MeasurementRecord, RecordResult } from './measurements.ts';
 export { QualityService, type ChartView, type OverviewRow } from './quality.service.ts';
@@ -63,6 +71,12 @@ export {
   type ReworkedRow,
 } from './ncr/model.ts';
 export { REACTION_ACTIONS, type QualityEvents, type QualityReaction, type ReactionAction } from './events.ts';
+export type { LoopDeps, LotHolds, MachineData, MachineStop } from './ports.ts';
+export { HOLD_RELEASERS } from './holds/holds.routes.ts';
+export { HOLD_KINDS, type HoldKind, type QualityHold } from './holds/holds.repository.ts';
+export type { ReactionPlan, ReactionRecord } from './reaction/reaction.repository.ts';
+export { episodeStep, pointsNeeded, ruleViolation, specViolation, type Episode } from './reaction/trigger.ts';
+export { inlineKey, inlineRecord } from './inline/inline.service.ts';
 
 export interface QualityDeps {
   /** products (and their routings) a characteristic names are checked through the plant model */
@@ -81,6 +95,8 @@ export interface QualityDeps {
   rework?: NcrRework;
   /** execution's order book: the orders an NCR names and their product */
   orders?: NcrOrders;
+  /** lots, operations, machine commands and collect's machine data: without them only alarms are possible */
+  loop?: LoopDeps;
 }
 
 export interface QualityModule extends TaktModule {
@@ -94,9 +110,11 @@ export interface QualityModule extends TaktModule {
   checks: ChecksService;
   /** nonconformances; `ncr.reworked(window, filter)` is the KPIs' rework source */
   ncr: NcrService;
+  /** waits for queued reaction evaluations and in-line values (tests, the bench) */
+  settled(): Promise<void>;
 }
 
-export function createQualityModule(ctx: AppContext, deps: QualityDeps): QualityModule {
+export async function createQualityModule(ctx: AppContext, deps: QualityDeps): Promise<QualityModule> {
   const gauges = new GaugeRegister(ctx.db);
   const characteristicExists = (id: string): Promise<boolean> =>
     quality.get(id).then(
@@ -124,6 +142,14 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     yields: deps.yields,
     rework: { reworked: (w, f) => ncr.reworked({ from: new Date(w.from), to: new Date(w.to) }, f) },
   });
+  const holds = new HoldService(ctx, deps.loop);
+  const reactions = new ReactionService(ctx, holds, deps.loop);
+  holds.onEpisodeClosed = (id) => reactions.closed(id);
+  quality.onMeasured((c, ms) => void reactions.evaluate(c, ms));
+  const inline = deps.loop ? new InlineService(ctx, quality, deps.loop.machines, (c, v, eq) => reactions.stopEarly(c, v, eq)) : undefined;
+  await inline?.start();
+  await reactions.start(inline?.mapped() ?? []);
+  ctx.health.set('quality-reactions', () => ({ ...reactions.counters }));
   const unregister = [ctx.signatures.register(COA_RECORD_TYPE, coa.signedRecord), ctx.signatures.register('ncr', (id) => ncr.signable(id))];
   // one NCR per reaction of a reaction plan (idempotent by the reaction's id)
   const unsubscribe = ctx.events.subscribe('quality.reaction', (r) => {
@@ -135,6 +161,10 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
     kpis,
     checks,
     ncr,
+    settled: async () => {
+      await inline?.settled();
+      await reactions.settled();
+    },
     qualifications: { missingForStation: (username, s) => skills.missing(username, s) },
     routes: (fastify) => {
       qualityRoutes(fastify, quality);
@@ -146,6 +176,9 @@ export function createQualityModule(ctx: AppContext, deps: QualityDeps): Quality
       coaRoutes(fastify, coa);
       ncrRoutes(fastify, ncr);
       capaRoutes(fastify, capa);
+      reactionRoutes(fastify, quality, reactions);
+      holdsRoutes(fastify, holds);
+      if (inline) inlineRoutes(fastify, quality, inline);
     },
     stop: async () => {
       unsubscribe();

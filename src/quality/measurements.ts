@@ -26,6 +26,7 @@ export interface MeasurementRecord {
   lot?: unknown;
   equipment?: unknown;
   defectCodes?: unknown;
+  shift?: unknown;
 }
 
 export interface RecordResult {
@@ -60,6 +61,7 @@ const RECORD_FIELDS = new Set([
   'lot',
   'equipment',
   'defectCodes',
+  'shift',
 ]);
 
 export const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v);
@@ -137,7 +139,7 @@ export function checkRecord(
     return `subgroup is required on an ${c.chart} chart (the id that groups ${c.subgroupSize} values)`;
   const breakdown = defectBreakdown(r.defectCodes, c, { defects, defectives }, codes);
   if (typeof breakdown === 'string') return breakdown;
-  for (const f of ['orderId', 'lot', 'equipment'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
+  for (const f of ['orderId', 'lot', 'equipment', 'shift'] as const) if (r[f] != null && !isText(r[f], 1000)) return `${f}: a text of up to 1000 characters`;
   if (r.operationSeq != null && !(isWhole(r.operationSeq) && (r.operationSeq as number) > 0)) return 'operationSeq: a whole number above 0';
   return {
     characteristic: c.id,
@@ -154,6 +156,7 @@ export function checkRecord(
     operationSeq: (r.operationSeq as number | undefined) ?? null,
     lot: (r.lot as string | undefined) ?? null,
     equipment: (r.equipment as string | undefined) ?? null,
+    shift: (r.shift as string | undefined) ?? null,
     recordedBy: by,
     flag: null,
   };

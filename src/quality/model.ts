@@ -48,6 +48,8 @@ export interface StoredMeasurement {
   operationSeq: number | null;
   lot: string | null;
   equipment: string | null;
+  /** the shift collect's calendar gives the machine at ts (in-line measurements) */
+  shift?: string | null;
   recordedBy: string;
   /** 'gauge-overdue': taken with a gauge that could not measure then (docs/quality.md "Gauges and calibration") */
   flag: string | null;

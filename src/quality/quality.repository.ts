@@ -51,6 +51,7 @@ export function measurementOf(r: Row): StoredMeasurement {
     operationSeq: num(r.operation_seq),
     lot: str(r.lot),
     equipment: str(r.equipment),
+    shift: str(r.shift),
     recordedBy: r.recorded_by as string,
     flag: str(r.flag),
   };
@@ -161,7 +162,7 @@ export async function insertMeasurements(db: Db, ms: NewMeasurement[]): Promise<
   const values = sql.join(
     ms.map(
       (m) => sql`(${m.characteristic}, ${m.ts}::timestamptz, ${m.value}, ${m.defects}, ${m.defectives}, ${m.n}, ${m.subgroup}, ${m.source},
-        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.recordedBy}, ${m.flag},
+        ${m.key}, ${m.orderId}, ${m.operationSeq}, ${m.lot}, ${m.equipment}, ${m.shift ?? null}, ${m.recordedBy}, ${m.flag},
         ${m.defectCodes === null ? null : JSON.stringify(m.defectCodes)}::jsonb)`,
     ),
     sql`, `,
@@ -169,7 +170,7 @@ export async function insertMeasurements(db: Db, ms: NewMeasurement[]): Promise<
   const rows = await rowsOf<Row>(
     db,
     sql`INSERT INTO quality_measurements (characteristic, ts, value, defects, defectives, n, subgroup, source, idem_key, order_id,
-          operation_seq, lot, equipment, recorded_by, flag, defect_codes)
+          operation_seq, lot, equipment, shift, recorded_by, flag, defect_codes)
         VALUES ${values} ON CONFLICT (source, idem_key) DO NOTHING RETURNING *`,
   );
   return rows.map(measurementOf);

@@ -132,7 +132,17 @@ export interface QualityExtras {
   defectCodes?: () => Promise<ReadonlySet<string>>;
 }
 
+/** Told of measurements just stored (never a resend): the reaction plans evaluate them. */
+export type MeasuredListener = (c: Characteristic, ms: StoredMeasurement[]) => void;
+
 export class QualityService {
+  private measured: MeasuredListener[] = [];
+
+  /** Every measurement stored from now on, whatever its source (manual, lab, machine), per characteristic. */
+  onMeasured(listener: MeasuredListener): void {
+    this.measured.push(listener);
+  }
+
   constructor(
     private readonly db: Db,
     private readonly plant: EquipmentLookup,
@@ -149,6 +159,8 @@ export class QualityService {
   list(filter: { product?: string; kind?: Kind; limit: number }): Promise<Characteristic[]> {
     return repo.listCharacteristics(this.db, filter);
   }
+
+  getMany = (ids: string[]): Promise<Characteristic[]> => (ids.length ? repo.getCharacteristics(this.db, ids) : Promise.resolve([]));
 
   async get(id: string): Promise<Characteristic> {
     const c = await repo.getCharacteristic(this.db, id);
@@ -243,6 +255,10 @@ export class QualityService {
       stored.set(slot(s), s);
     }
     if (inserted.length) await this.extras.onRecorded?.(inserted);
+    for (const [id, c] of known) {
+      const ms = inserted.filter((s) => s.characteristic === id).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || a.id - b.id);
+      if (ms.length) for (const l of this.measured) l(c, ms);
+    }
     // keys a concurrent batch stored between our look-up and our insert
     const raced = [...fresh.values()].filter((x) => !results[x.index]);
     for (const s of await repo.measurementsByKey(

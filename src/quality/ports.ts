@@ -1,0 +1,33 @@
+// The ports quality receives for its closed loop (docs/architecture.md, "Modules and their ports"), defined here by
+// the consumer: lots to hold, operations to hold, machines to stop, and what collect knows of a machine's data.
+import type { ContextLookup, EquipmentDirectory } from '../collect/index.ts';
+import type { MachineCommands } from '../connectors/index.ts';
+import type { OperationHolds } from '../execution/index.ts';
+import type { Actor } from '../platform/auth/principal.ts';
+
+/** Lots on hold cannot be consumed (the ledger refuses them); implemented from the lots face (`lotHolds`). */
+export interface LotHolds {
+  hold(actor: Actor, lotId: string, reason: string): Promise<unknown>;
+  release(actor: Actor, lotId: string, reason: string): Promise<unknown>;
+  /** The lots the operation consumed so far: the lots in production there. */
+  consumedAt(orderId: string, seq: number): Promise<string[]>;
+}
+
+export type { OperationHolds };
+
+/** Stopping a machine through its connector (the confirmed command path). */
+export type MachineStop = MachineCommands;
+
+/** Collect's registry (a mapped tag's machine must exist) and the context of a machine's data at an instant. */
+export interface MachineData {
+  directory: Pick<EquipmentDirectory, 'byEquipmentId' | 'byEquipmentPath'>;
+  contexts: ContextLookup;
+}
+
+/** Everything the closed loop needs; absent in an installation without machines (then only the SPC slice runs). */
+export interface LoopDeps {
+  lots: LotHolds;
+  operations: OperationHolds;
+  commands: MachineStop;
+  machines: MachineData;
+}
