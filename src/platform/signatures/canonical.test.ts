@@ -116,5 +116,8 @@ describe('canonical JSON of a signed record', () => {
     const after = { status: 'closed', lines: [{ qty: 1 }, { qty: 3 }], tags: ['a', 'b'], extra: true };
     expect(changedPaths(before, after)).toEqual(['$.extra', '$.lines[1].qty', '$.note', '$.status', '$.tags']);
     expect(changedPaths(before, before)).toEqual([]);
+    // keys that name Object.prototype's members, on one side only (found by the property above)
+    expect(changedPaths({ valueOf: '' }, {})).toEqual(['$.valueOf']);
+    expect(changedPaths({}, { toString: '', constructor: 1 })).toEqual(['$.constructor', '$.toString']);
   });
 });

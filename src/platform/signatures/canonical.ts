@@ -89,7 +89,9 @@ export function changedPaths(before: unknown, after: unknown, limit = 50): strin
       }
       const ra = a as Record<string, unknown>;
       const rb = b as Record<string, unknown>;
-      for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) walk(ra[k], rb[k], `${path}.${k}`);
+      // own properties only: a key such as "valueOf" on one side must not meet Object.prototype's function on the other
+      const own = (r: Record<string, unknown>, k: string) => (Object.hasOwn(r, k) ? r[k] : undefined);
+      for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) walk(own(ra, k), own(rb, k), `${path}.${k}`);
       return;
     }
     // a key present on one side only is a change even when the other says null: the canonical forms differ
