@@ -30,6 +30,10 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
     await seedGenealogy(server);
     const user = await api('POST', '/api/users', { username: 'qa-quinn', displayName: 'Quinn Quality', roles: ['quality'], password: server.userPassword });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
+    // the characteristic's gauge, calibrated on 2026-11-01, due ten years later (docs/quality.md "Gauges and calibration")
+    const calibrated = '2026-11-01';
+    const gauge = await api('POST', '/api/quality/gauges', { id: 'C-12', name: 'caliper 150 mm', intervalDays: 3650, lastCalibrated: calibrated });
+    expect(gauge.status, JSON.stringify(gauge.body)).toBe(201);
     const c = await api('POST', '/api/quality/characteristics', {
       id: 'COA-E2E-WALL',
       name: 'Wall thickness',
@@ -40,7 +44,7 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
       nominal: 2,
       lsl: 1.8,
       usl: 2.2,
-      gauge: 'caliper C-12',
+      gauge: 'C-12',
     });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
     const records = [1.97, 2.04, 2.01].map((value, i) => ({

@@ -50,6 +50,10 @@ for (const kind of DB_KINDS) {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       const login = await call('POST', '/api/auth/login', { username: 'qa-quinn', password: t.userPassword });
       quinn = login.body.token;
+      // the characteristics' gauge, calibrated on 2026-11-01, due ten years later (docs/quality.md "Gauges and calibration")
+      const calibrated = '2026-11-01';
+      const gauge = await call('POST', '/api/quality/gauges', { id: 'C-12', name: 'caliper 150 mm', intervalDays: 3650, lastCalibrated: calibrated });
+      expect(gauge.status, JSON.stringify(gauge.body)).toBe(201);
       for (const c of [
         {
           id: 'COA-WALL',
@@ -61,7 +65,7 @@ for (const kind of DB_KINDS) {
           lsl: 1.8,
           usl: 2.2,
           method: 'at rib 3',
-          gauge: 'caliper C-12',
+          gauge: 'C-12',
         },
         { id: 'COA-FLASH', name: 'Flash', kind: 'attribute', chart: 'np', subgroupSize: 50, method: 'visual, 50 parts' },
       ]) {

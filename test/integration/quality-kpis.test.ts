@@ -1,6 +1,6 @@
 // Quality KPIs on PGlite and PostgreSQL (docs/quality.md, "Quality KPIs"): orders run through the terminal API report
 // good parts and scrap with reasons; GET /api/quality/kpis answers the hand-computed rates, Pareto, by-machine and
-// by-product figures, rework as not recorded (null), COPQ null until every scrapped product has a cost; filters,
+// by-product figures, rework from nonconformances' rework dispositions (none here: 0, so FPY is the quality ratio), COPQ null until every scrapped product has a cost; filters,
 // 400s for bad input (a bounded fuzz of the query and of the cost body), roles, and the audit of cost changes.
 // Then the overview's batching: the count of statements it runs does not grow with the number of characteristics.
 import fc from 'fast-check';
@@ -83,14 +83,14 @@ for (const kind of DB_KINDS) {
         produced: 240,
         good: 223,
         scrap: 17,
-        reworked: null,
+        // rework is what nonconformances dispositioned as rework: none here
+        reworked: 0,
         scrapRate: 17 / 240,
-        reworkRate: null,
+        reworkRate: 0,
         qualityRatio: 223 / 240,
-        fpy: null,
+        fpy: 223 / 240,
       });
-      expect(k.reworkRecorded).toBe(false);
-      expect(k.notes.join(' ')).toMatch(/rework is not recorded/);
+      expect(k.reworkRecorded).toBe(true);
       expect(k.pareto.map((r: { defect: string; quantity: number; cumulative: number }) => [r.defect, r.quantity, r.cumulative])).toEqual([
         ['short-shot', 6, 6 / 17],
         ['dimension', 5, 11 / 17],
@@ -98,9 +98,11 @@ for (const kind of DB_KINDS) {
         ['damaged', 2, 1],
       ]);
       expect(k.pareto[0].label).toBe('Short shot / incomplete part');
-      expect(k.reworkPareto).toBeNull();
+      expect(k.reworkPareto).toEqual([]);
       const a = k.byProduct.find((p: { product: string }) => p.product === 'KP-A');
-      expect(a).toMatchObject({ operations: 2, produced: 190, good: 175, scrap: 15, scrapRate: 15 / 190, rty: null });
+      expect(a).toMatchObject({ operations: 2, produced: 190, good: 175, scrap: 15, scrapRate: 15 / 190 });
+      // rolled throughput yield: step 10's FPY 90/100 × step 20's 85/90 (no rework)
+      expect(a.rty).toBeCloseTo(0.85, 12);
       expect(a.steps.map((s: { seq: number; produced: number; scrapRate: number }) => [s.seq, s.produced, s.scrapRate])).toEqual([
         [10, 100, 0.1],
         [20, 90, 5 / 90],
@@ -130,12 +132,11 @@ for (const kind of DB_KINDS) {
       expect(a).toMatchObject({ product: 'KP-A', unitCost: 2.5, reworkCost: 1, currency: 'EUR' });
       let k = await kpis();
       expect(k.copq).toMatchObject({ amount: null, missingCosts: ['KP-B'] });
-      expect(k.byProduct.find((p: { product: string }) => p.product === 'KP-A').copq).toMatchObject({ amount: 37.5, currency: 'EUR', includesRework: false });
+      expect(k.byProduct.find((p: { product: string }) => p.product === 'KP-A').copq).toMatchObject({ amount: 37.5, currency: 'EUR', includesRework: true });
       await ok('PUT', '/api/quality/costs/KP-B', { unitCost: 4 }, quality);
       k = await kpis();
-      // 15 × 2.5 + 2 × 4; rework is not recorded, so COPQ counts scrap only and says so
-      expect(k.copq).toMatchObject({ amount: 45.5, currency: 'EUR', scrapCost: 45.5, reworkCost: null, includesRework: false, missingCosts: [] });
-      expect(k.copq.message).toMatch(/scrap only/);
+      // 15 × 2.5 + 2 × 4 and no rework
+      expect(k.copq).toMatchObject({ amount: 45.5, currency: 'EUR', scrapCost: 45.5, missingCosts: [] });
       expect((await ok('GET', '/api/quality/costs', undefined, operator)).map((c: { product: string }) => c.product)).toEqual(['KP-A', 'KP-B']);
       // unknown item, bad currency, negative cost: 400 naming the field
       expect((await call('PUT', '/api/quality/costs/NOPE', { unitCost: 1 }, quality)).status).toBe(400);

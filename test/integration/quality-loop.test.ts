@@ -147,6 +147,13 @@ for (const kind of DB_KINDS) {
       const holds = await openHolds();
       expect(holds.map((h) => `${h.kind} ${h.target}`).sort()).toEqual(['lot TOP-Q1', 'machine acme/lakeside/assembly/line1/st10', 'operation QL-1/10']);
       expect(reaction.holds.sort()).toEqual(holds.map((h) => h.id).sort());
+      // …and opens one nonconformance for the reaction, pre-filled with where it happened (bus event quality.reaction)
+      const ncrs = await eventually(async () => {
+        const list = (await ok('GET', '/api/quality/ncrs?source=check')) as Array<{ reactionId: string | null }>;
+        return list.length ? list : undefined;
+      }, 15_000);
+      expect(ncrs).toHaveLength(1);
+      expect(ncrs?.[0]).toMatchObject({ reactionId: reaction.id, orderId: 'QL-1' });
 
       // more bad values while held: recorded and linked to the same episode, no second stop
       await publish(machine, `takt/v1/${ST10}/torque`, '1.5');
