@@ -1,6 +1,6 @@
 // Browser test of the quality KPI page (issue #15): two operations run through the terminal API report good parts and
 // scrap with reasons; /quality/kpis, reached from the quality overview, shows the scrap rate, quality ratio and FPY the
-// API answers (FPY and rework "not recorded"), the Pareto largest first with its cumulative share ending at 100 %, the
+// API answers (FPY and rework from the nonconformances: none here), the Pareto largest first with its cumulative share ending at 100 %, the
 // charts drawn, and the cost of poor quality once a cost is set through the page (after the server's 400 at its field).
 // One server (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,13 +70,13 @@ describe(`quality KPI page in the browser (${DB_KINDS[0]})`, () => {
     await page.getByTestId('kpi-product').selectOption('E2E-KP');
     const k = await api<KpiReport>('GET', `/api/quality/kpis?product=E2E-KP&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`);
     // 135 good, 15 scrap (11 short shot, 4 flash)
-    expect(k.total).toMatchObject({ produced: 150, scrap: 15, fpy: null, reworked: null });
+    // no nonconformance dispositioned rework: 0 reworked, so FPY is the quality ratio
+    expect(k.total).toMatchObject({ produced: 150, scrap: 15, fpy: 135 / 150, reworked: 0 });
     const scrapTile = page.getByTestId('kpi-scrap');
     await expect.poll(async () => (await scrapTile.locator('.v').textContent()) ?? '', { timeout: 20_000 }).toBe(pct(k.total.scrapRate!));
     expect(await page.getByTestId('kpi-quality').locator('.v').textContent()).toBe(pct(k.total.qualityRatio!));
-    expect(await page.getByTestId('kpi-fpy').locator('.v').textContent()).toBe('not recorded');
-    expect(await page.getByTestId('kpi-rework').locator('.v').textContent()).toBe('not recorded');
-    expect(await page.getByTestId('kpi-notes').textContent()).toMatch(/rework is not recorded/);
+    expect(await page.getByTestId('kpi-fpy').locator('.v').textContent()).toBe(pct(k.total.fpy!));
+    expect(await page.getByTestId('kpi-rework').locator('.v').textContent()).toBe(pct(0));
     const pareto = page.getByTestId('kpi-pareto').locator('tbody tr');
     expect(await pareto.count()).toBe(2);
     expect(await pareto.nth(0).textContent()).toMatch(/^short-shot.*11.*73\.3 %.*73\.3 %$/);
@@ -98,8 +98,8 @@ describe(`quality KPI page in the browser (${DB_KINDS[0]})`, () => {
     await costs.getByLabel('Currency').fill('EUR');
     await costs.getByRole('button', { name: 'Set cost' }).click();
     await costs.locator('tr', { hasText: 'E2E-KP' }).waitFor({ timeout: 10_000 });
-    // 15 × 2.50 EUR, scrap only since rework is not recorded
-    await expect.poll(async () => (await page.getByTestId('kpi-copq').textContent()) ?? '', { timeout: 20_000 }).toMatch(/37\.50 EUR.*scrap only/);
+    // 15 × 2.50 EUR (no rework)
+    await expect.poll(async () => (await page.getByTestId('kpi-copq').textContent()) ?? '', { timeout: 20_000 }).toMatch(/37\.50 EUR/);
     expect(errors).toEqual([]);
   });
 });
