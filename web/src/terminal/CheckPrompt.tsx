@@ -4,32 +4,11 @@
 // defects for an attribute — and it is posted as manual measurements with the operation's context and one
 // idempotency key per entry (a retry after a lost answer is the same measurement). docs/quality.md "Sampling and checks due".
 import { useCallback, useState } from 'react';
+import type { CheckDue } from '../../../src/quality/index.ts';
 import { errorMessage } from '../platform/api.ts';
 import { TDialog, useAction } from './dialogs.tsx';
 import { floorApi, qty, usePoll, useReasons } from './floor.ts';
 import { Keypad } from './Keypad.tsx';
-
-export interface CheckDue {
-  characteristic: string;
-  name: string;
-  kind: 'variable' | 'attribute';
-  chart: string;
-  unit: string | null;
-  nominal: number | null;
-  lsl: number | null;
-  usl: number | null;
-  sampleSize: number;
-  subgroupSize: number;
-  reason: 'parts' | 'time' | 'first-piece' | 'lot';
-  dueSince: string | null;
-  partsSince: number;
-  overdue: boolean;
-  blocking: boolean;
-  equipment: string;
-  orderId: string;
-  operationSeq: number;
-  lot: string | null;
-}
 
 const REASON_TEXT: Record<CheckDue['reason'], (c: CheckDue) => string> = {
   parts: (c) => `${qty(c.partsSince)} parts since the last check`,
