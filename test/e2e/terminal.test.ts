@@ -252,7 +252,9 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     await boss.getByTestId('orders').getByRole('link', { name: 'T-100' }).click();
     await expect.poll(async () => boss.getByTestId('order-operations').textContent()).toContain('Pack service kit');
     await expect.poll(async () => boss.getByTestId('journal').textContent()).toContain('Completed');
-    // the journal in words: reason labels, 24-hour times, no JSON and no ISO timestamps
+    // the journal in words: reason labels (they arrive with the reason codes, which may come after the journal),
+    // 24-hour times, no JSON and no ISO timestamps
+    await expect.poll(async () => boss.getByTestId('journal').textContent()).toContain('Damaged in handling');
     const journal = (await boss.getByTestId('journal').textContent()) ?? '';
     expect(journal).toContain('Scrapped 2');
     expect(journal).toContain('Damaged in handling');
