@@ -15,7 +15,7 @@ import { listHolds } from '../holds/holds.repository.ts';
 import type { Characteristic, StoredMeasurement } from '../model.ts';
 import type { LoopDeps } from '../ports.ts';
 import { latestLimits, measurementOf } from '../quality.repository.ts';
-import { dataOf, specOf } from '../quality.service.ts';
+import { dataOf, specOf } from '../chart-data.ts';
 import { NELSON_RULES, WESTERN_ELECTRIC_RULES } from '../spc/rules.ts';
 import * as repo from './reaction.repository.ts';
 import type { ReactionPlan, ReactionRecord } from './reaction.repository.ts';
