@@ -3,50 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { recordHash } from '../../platform/signatures/index.ts';
 import type { Characteristic, StoredMeasurement } from '../model.ts';
 import { type CoaLot, certificateOf, inSpec, signedVersion, summarise } from './certificate.ts';
+import { characteristicFixture, measurementFixture } from './fixtures.ts';
 
-const char = (over: Partial<Characteristic> & { id: string }): Characteristic => ({
-  name: `name of ${over.id}`,
-  product: 'HSG-TOP',
-  operationSeq: 10,
-  kind: 'variable',
-  unit: 'mm',
-  nominal: 2,
-  lsl: 1.8,
-  usl: 2.2,
-  chart: 'i-mr',
-  subgroupSize: 1,
-  ruleSet: 'nelson',
-  rules: [1],
-  gauge: 'caliper C-12',
-  method: 'measure the wall',
-  sampling: null,
-  createdBy: 'q',
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  ...over,
-});
+const char = characteristicFixture;
 
 let nextId = 1;
-const meas = (characteristic: string, over: Partial<StoredMeasurement> = {}): StoredMeasurement => ({
-  id: nextId++,
-  characteristic,
-  ts: new Date(Date.UTC(2026, 11, 1, 8, nextId)).toISOString(),
-  value: null,
-  defects: null,
-  defectCodes: null,
-  flag: null,
-  defectives: null,
-  n: null,
-  subgroup: null,
-  source: 'manual',
-  key: `k${nextId}`,
-  orderId: 'O-1',
-  operationSeq: 10,
-  lot: 'L-1',
-  equipment: 'imm01',
-  recordedBy: 'olivia',
-  ...over,
-});
+const meas = (characteristic: string, over: Partial<StoredMeasurement> = {}): StoredMeasurement => {
+  const id = nextId++;
+  return measurementFixture({ id, characteristic, ts: new Date(Date.UTC(2026, 11, 1, 8, nextId)).toISOString(), key: `k${nextId}`, ...over });
+};
 
 const lot: CoaLot = {
   id: 'L-1',

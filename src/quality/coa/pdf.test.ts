@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readPdf } from '../../../test/support/pdf.ts';
 import type { SignatureView } from '../../platform/signatures/index.ts';
-import type { Characteristic, StoredMeasurement } from '../model.ts';
 import { certificateOf, type CoaLot } from './certificate.ts';
 import type { Certificate } from './coa.service.ts';
+import { characteristicFixture, measurementFixture } from './fixtures.ts';
 import { certificatePdf, fmt, pdfText } from './pdf.ts';
 
 const lot: CoaLot = {
@@ -19,47 +19,10 @@ const lot: CoaLot = {
   producedBy: { orderId: 'O-77', seq: 10, equipment: 'imm01', operator: 'olivia' },
 };
 
-const wall: Characteristic = {
-  id: 'WALL-1',
-  name: 'Wall thickness',
-  product: 'HSG-TOP',
-  operationSeq: 10,
-  kind: 'variable',
-  unit: 'mm',
-  nominal: 2,
-  lsl: 1.8,
-  usl: 2.2,
-  chart: 'i-mr',
-  subgroupSize: 1,
-  ruleSet: 'nelson',
-  rules: [1],
-  gauge: 'caliper C-12',
-  method: 'measure at rib 3',
-  sampling: null,
-  createdBy: 'q',
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-};
+const wall = characteristicFixture({ id: 'WALL-1', name: 'Wall thickness', method: 'measure at rib 3' });
 
-const measurement = (i: number, value: number): StoredMeasurement => ({
-  id: i,
-  characteristic: 'WALL-1',
-  defectCodes: null,
-  flag: null,
-  ts: new Date(Date.UTC(2026, 11, 1, 8, 0, i)).toISOString(),
-  value,
-  defects: null,
-  defectives: null,
-  n: null,
-  subgroup: null,
-  source: 'manual',
-  key: `k${i}`,
-  orderId: 'O-77',
-  operationSeq: 10,
-  lot: 'TOP-7',
-  equipment: 'imm01',
-  recordedBy: 'olivia',
-});
+const measurement = (i: number, value: number) =>
+  measurementFixture({ id: i, characteristic: 'WALL-1', ts: new Date(Date.UTC(2026, 11, 1, 8, 0, i)).toISOString(), value, orderId: 'O-77', lot: 'TOP-7' });
 
 const signature = (status: SignatureView['status'], over: Partial<SignatureView> = {}): SignatureView => ({
   id: `sig-${status}`,
