@@ -13,6 +13,7 @@ import { Link } from '../platform/router.tsx';
 import { controlOption, EChart, flaggedAt, histogramOption, violationsAt } from './charts.ts';
 import { useVisibleTick } from './poll.ts';
 import { canEditQuality, fig, WINDOWS, type ChartView, type FrozenLimits, type WindowId } from './types.ts';
+import { WindowSelect } from './WindowSelect.tsx';
 
 const POLL_MS = 5000;
 const SECONDARY_NAME = { r: 'R (range)', s: 'S (standard deviation)', mr: 'MR (moving range)' } as const;
@@ -48,16 +49,7 @@ export function CharacteristicPage({ id }: { id: string }) {
         <Link to="/quality">Back to quality</Link>
       </p>
       <div className="q-controls">
-        <label>
-          Window
-          <select value={windowId} onChange={(e) => setWindowId(e.target.value as WindowId)} data-testid="q-window">
-            {WINDOWS.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WindowSelect options={WINDOWS} value={windowId} onChange={setWindowId} testId="q-window" />
         {v && (
           <span className="q-muted" data-testid="q-read-at">
             {formatDateTime(v.window.from)} – {formatTime(v.window.to)} · read {formatTime(v.window.to)}, every {POLL_MS / 1000} s while open

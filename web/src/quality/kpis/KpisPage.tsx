@@ -11,6 +11,7 @@ import { useVisibleTick } from '../poll.ts';
 import type { KpiReport } from '../types.ts';
 import { EChart, paretoOption, rateBarsOption } from './charts.ts';
 import { CostTable } from './CostTable.tsx';
+import { WindowSelect } from '../WindowSelect.tsx';
 
 const WINDOWS = [
   { id: '24h', label: 'Last 24 hours', ms: 86_400_000 },
@@ -60,16 +61,7 @@ export function KpisPage() {
         <Link to="/quality">Back to quality</Link>
       </p>
       <div className="q-controls">
-        <label>
-          Window
-          <select value={windowId} onChange={(e) => setWindowId(e.target.value as WindowId)} data-testid="kpi-window">
-            {WINDOWS.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WindowSelect options={WINDOWS} value={windowId} onChange={setWindowId} testId="kpi-window" />
         <label>
           Product
           <select value={product} onChange={(e) => setProduct(e.target.value)} data-testid="kpi-product">
