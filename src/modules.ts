@@ -11,6 +11,7 @@ import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
 import { createLotsModule, lotHolds } from './lots/index.ts';
+import { createMaintenanceModule } from './maintenance/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
@@ -131,5 +132,6 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts },
     },
   });
-  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, masterDataModule];
+  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }

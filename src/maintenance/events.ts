@@ -1,0 +1,19 @@
+// The events maintenance publishes on the platform's bus (house rule 5), merged into the platform's EventMap. Live
+// pages and the shop floor refresh on them; a machine with a work order in progress is "under repair".
+import type { WorkOrderKind, WorkOrderStatus } from './work-orders/model.ts';
+
+export interface MaintenanceEvents {
+  /** A work order was opened or changed status (committed). */
+  'maintenance.workOrder': {
+    id: string;
+    equipmentId: string;
+    kind: WorkOrderKind;
+    status: WorkOrderStatus;
+    from: WorkOrderStatus | null;
+    by: string;
+  };
+}
+
+declare module '../platform/events.ts' {
+  interface EventMap extends MaintenanceEvents {}
+}
