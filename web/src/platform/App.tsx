@@ -71,6 +71,14 @@ const quality = () => (
   </Suspense>
 );
 
+// Maintenance (work orders, plans, the technician's tablet).
+const MaintenanceModule = lazy(() => import('../maintenance/MaintenanceModule.tsx'));
+const maintenance = () => (
+  <Suspense fallback={<Spinner label="Loading maintenance…" />}>
+    <MaintenanceModule />
+  </Suspense>
+);
+
 interface RouteDef {
   path: string;
   render(params: Record<string, string>): ReactNode;
@@ -92,6 +100,8 @@ const ROUTES: RouteDef[] = [
   { path: '/lots/*', render: lots },
   { path: '/quality', render: quality },
   { path: '/quality/*', render: quality },
+  { path: '/maintenance', render: maintenance },
+  { path: '/maintenance/*', render: maintenance },
   { path: '/plant/equipment/:id?', render: (p) => <EquipmentPage selectedId={p.id} /> },
   { path: '/plant/products/:id?', render: (p) => <ProductsPage selectedId={p.id} /> },
   { path: '/plant/materials/:id?', render: (p) => <MaterialsPage selectedId={p.id} /> },

@@ -53,6 +53,11 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    id: 'maintenance',
+    label: 'Maintenance',
+    items: [{ to: '/maintenance/work-orders', label: 'Work orders' }],
+  },
+  {
     id: 'plan',
     label: 'Plan',
     items: [{ to: '/plan', label: 'Plan' }],
@@ -101,7 +106,7 @@ export const NAV: NavSection[] = [
 ];
 
 /** Modules on the roadmap: shown disabled so people know where things will live. */
-export const COMING_SOON = ['Maintenance'];
+export const COMING_SOON: string[] = [];
 
 /** The item a path belongs to: the longest `to` (or `match`) that is the path or a prefix of it. */
 export function activeItem(items: NavItem[], pathname: string): NavItem | undefined {
