@@ -376,7 +376,7 @@ describe.each(DB_KINDS)('station terminal in the browser (%s)', (db) => {
     expect((await call('POST', '/api/orders', { id: 'T-BAD', product: 'NO-BOM', quantity: 5 })).status).toBe(201);
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await signIn(page, server);
-    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('button', { name: 'created', exact: true }).click();
     const row = page.getByTestId('orders').getByRole('row').filter({ hasText: 'T-BAD' });
     await row.getByRole('button', { name: 'Release' }).click();

@@ -45,15 +45,17 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
           </div>
         );
       })}
-      <div className="nav-section">
-        <div className="nav-heading">Coming soon</div>
-        {COMING_SOON.map((label) => (
-          <span key={label} className="nav-link disabled" aria-disabled="true" title="Not available yet">
-            {label}
-            <span className="soon">soon</span>
-          </span>
-        ))}
-      </div>
+      {COMING_SOON.length > 0 && (
+        <div className="nav-section">
+          <div className="nav-heading">Coming soon</div>
+          {COMING_SOON.map((label) => (
+            <span key={label} className="nav-link disabled" aria-disabled="true" title="Not available yet">
+              {label}
+              <span className="soon">soon</span>
+            </span>
+          ))}
+        </div>
+      )}
     </nav>
   );
 }
