@@ -108,9 +108,7 @@ export class WorkOrderService {
     });
     if (!made) {
       // the breakdown already has its work order (unique per machine and stop start)
-      const [existing] = (await repo.listWorkOrders(this.db, { equipmentId: equipment.id, limit: 1000 })).filter(
-        (w) => w.origin === 'breakdown' && w.stopStart === fields.stopStart?.toISOString(),
-      );
+      const existing = fields.stopStart ? await repo.breakdownOrderOf(this.db, equipment.id, fields.stopStart) : undefined;
       if (!existing) throw new AppError('conflict', 'the work order could not be stored');
       return { workOrder: await this.get(existing.id), created: false };
     }
