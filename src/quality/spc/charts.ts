@@ -71,7 +71,11 @@ function checkLimits(chart: ChartType, limits: ControlLimits): void {
   if (!sizeOk) throw new SpcInputError(`the limits' subgroup size ${JSON.stringify(n)} does not fit a ${chart} chart`);
   if (limits.spreadBar !== null && !(typeof limits.spreadBar === 'number' && Number.isFinite(limits.spreadBar) && limits.spreadBar >= 0))
     throw new SpcInputError("the limits' average spread must be a finite number of at least 0, or null");
-  if (Math.abs(limits.center) > MAX_MAGNITUDE || (limits.sigma !== null && limits.sigma > MAX_MAGNITUDE))
+  if (
+    Math.abs(limits.center) > MAX_MAGNITUDE ||
+    (limits.sigma !== null && limits.sigma > MAX_MAGNITUDE) ||
+    (limits.spreadBar !== null && limits.spreadBar > MAX_MAGNITUDE)
+  )
     throw new SpcInputError(`the limits are beyond ±${MAX_MAGNITUDE}`);
 }
 
