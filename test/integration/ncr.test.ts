@@ -44,13 +44,8 @@ for (const kind of DB_KINDS) {
       const res = await call('POST', '/api/lots', { id, material: 'PP-GRAN-BK', quantity, supplier: 'Resin Co', supplierLot: `S-${id}` });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     };
-    const sign = (id: string) =>
-      call(
-        'POST',
-        '/api/signatures',
-        { recordType: 'ncr', recordId: id, meaning: 'approval', action: 'ncr.close', username: 'qa-nina', password: t.userPassword },
-        signer,
-      );
+    const sign = (id: string, action = 'ncr.close') =>
+      call('POST', '/api/signatures', { recordType: 'ncr', recordId: id, meaning: 'approval', action, username: 'qa-nina', password: t.userPassword }, signer);
     const signaturesOf = async (id: string) =>
       (await call('GET', `/api/signatures?recordType=ncr&recordId=${id}`)).body as {
         current: string;
@@ -195,6 +190,12 @@ for (const kind of DB_KINDS) {
       expect(await lot('NC-L2')).toMatchObject({ status: 'returned' });
       expect((await call('POST', '/api/lots/NC-L2/hold', { reason: 'x' })).status).toBe(409);
       // use as is: the held lot is released, with the NCR's reason
+      // releasing the held lot needs the policy's lot.release signature, given on the NCR as it is now
+      const unsigned = await dispose(n.id, { kind: 'use_as_is', lot: 'NC-L3', quantity: 40, reason: 'within customer deviation D-7' });
+      expect(unsigned.status).toBe(409);
+      expect(unsigned.body.error).toMatchObject({ code: 'signature_required', details: { action: 'lot.release' } });
+      expect(await lot('NC-L3')).toMatchObject({ status: 'on_hold' });
+      expect((await sign(n.id, 'lot.release')).status).toBe(201);
       expect((await dispose(n.id, { kind: 'use_as_is', lot: 'NC-L3', quantity: 40, reason: 'within customer deviation D-7' })).status).toBe(201);
       expect(await lot('NC-L3')).toMatchObject({ status: 'available', holdReason: null });
       const release = ((await call('GET', '/api/audit?entity=material_lot&entityId=NC-L3')).body as Array<{ action: string; reason: string }>).find(

@@ -174,6 +174,9 @@ export class NcrService {
 
   /** Books one disposition through the ledger (or execution) and records who, when, how much and why. */
   async disposition(actor: Actor, id: string, d: DispositionInput): Promise<Ncr> {
+    // use as is on a held lot releases it: no side door past the policy's lot.release signatures (given on the NCR)
+    const releases = d.kind === 'use_as_is' && d.lot && (await this.ports.lots?.get(this.db, d.lot))?.status === 'on_hold';
+    if (releases) await this.signatures.requireSignatures('lot.release', { recordType: 'ncr', recordId: id, record: canonicalNcr(await this.get(id)) });
     await this.db.transaction(async (tx) => {
       const n = await this.locked(tx, id);
       const status = nextStatus(id, n.status, 'disposition');
