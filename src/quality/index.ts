@@ -110,6 +110,8 @@ export interface QualityModule extends TaktModule {
   checks: ChecksService;
   /** nonconformances; `ncr.reworked(window, filter)` is the KPIs' rework source */
   ncr: NcrService;
+  /** what reaction plans put on hold, and its release (docs/quality.md "Holds") */
+  holds: HoldService;
   /** waits for queued reaction evaluations and in-line values (tests, the bench) */
   settled(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
     kpis,
     checks,
     ncr,
+    holds,
     settled: async () => {
       await inline?.settled();
       await reactions.settled();

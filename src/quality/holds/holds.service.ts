@@ -43,7 +43,7 @@ export class HoldService {
    * Places one hold for a reaction: the owner's hold first (the lot's, the operation's), then quality's record of it.
    * A lot that cannot be held (already on hold, consumed) is answered with the reason instead of a hold.
    */
-  async place(actor: Actor, kind: HoldKind, target: string, reason: string, reaction: string, ref: string | null = null): Promise<QualityHold | string> {
+  async place(actor: Actor, kind: HoldKind, target: string, reason: string, reaction: string | null, ref: string | null = null): Promise<QualityHold | string> {
     try {
       if (kind === 'lot') await this.loop!.lots.hold(actor, target, reason);
       if (kind === 'operation') {
