@@ -1,7 +1,7 @@
 // Browser test of /quality/holds (issue #15): what a reaction plan held is listed (a lot and a machine); a quality
 // engineer's release of the lot without the policy's lot.release signature is refused with the reason shown, she signs
 // with badge + PIN in the release panel, and the release then goes through — the lot is available again and the hold
-// leaves the list of what is held. One server (the first of TAKT_TEST_DBS), one browser.
+// leaves the list of what is held; and a characteristic's reaction plan set and changed on its page. One server (the first of TAKT_TEST_DBS), one browser.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityModule } from '../../src/quality/index.ts';
@@ -85,6 +85,48 @@ describe(`quality holds page in the browser (${DB_KINDS[0]})`, () => {
     const released = await api<Array<{ target: string; releasedBy: string; releaseReason: string }>>('GET', '/api/quality/holds?status=released');
     expect(released.body).toMatchObject([{ target: 'E2E-H-1', releasedBy: 'qa-hana', releaseReason: 'parts sorted, lot measured good' }]);
     expect(await page.getByTestId(`hold-machine-${MACHINE}`).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("edits a characteristic's reaction plan on its page: action and the rules that trigger it", async () => {
+    const created = await api('POST', '/api/quality/characteristics', {
+      id: 'E2E-RP',
+      name: 'Bore depth',
+      product: 'HSG-TOP',
+      kind: 'variable',
+      unit: 'mm',
+      nominal: 5,
+      lsl: 4.9,
+      usl: 5.1,
+      chart: 'i-mr',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await api('GET', '/api/quality/characteristics/E2E-RP/reaction-plan')).body).toBeNull();
+    await page.goto(`${server.url}/quality/characteristics/E2E-RP`);
+    const panel = page.getByTestId('q-reaction-plan');
+    await panel.getByText('No reaction plan').waitFor();
+    await panel.getByRole('button', { name: 'Set a plan' }).click();
+    const form = panel.getByTestId('q-reaction-plan-form');
+    await form.getByLabel('Action').selectOption('hold');
+    await form.getByText('Rule 2', { exact: true }).click();
+    await form.getByRole('button', { name: 'Save plan' }).click();
+    const summary = panel.getByTestId('q-reaction-plan-summary');
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.textContent()).toContain('hold on a value out of spec or SPC rule 2');
+    expect((await api('GET', '/api/quality/characteristics/E2E-RP/reaction-plan')).body).toMatchObject({
+      onSpec: true,
+      rules: [2],
+      action: 'hold',
+      updatedBy: 'qa-hana',
+    });
+    // edit again: stop on the rule alone
+    await panel.getByRole('button', { name: 'Edit plan' }).click();
+    await form.getByLabel('Action').selectOption('stop');
+    await form.getByText('Out of spec', { exact: true }).click();
+    await form.getByRole('button', { name: 'Save plan' }).click();
+    await expect.poll(async () => summary.textContent(), { timeout: 20_000 }).toContain('stop on SPC rule 2');
+    expect((await api('GET', '/api/quality/characteristics/E2E-RP/reaction-plan')).body).toMatchObject({ onSpec: false, rules: [2], action: 'stop' });
+    await shot(page, 'quality-reaction-plan');
     expect(errors).toEqual([]);
   });
 });
