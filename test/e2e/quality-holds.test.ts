@@ -1,7 +1,7 @@
 // Browser test of /quality/holds (issue #15): what a reaction plan held is listed (a lot and a machine); a quality
 // engineer's release of the lot without the policy's lot.release signature is refused with the reason shown, she signs
 // with badge + PIN in the release panel, and the release then goes through — the lot is available again and the hold
-// leaves the list of what is held; and a characteristic's reaction plan set and changed on its page. One server (the first of TAKT_TEST_DBS), one browser.
+// leaves the list of what is held; and a characteristic's reaction plan and sampling set and changed on its page. One server (the first of TAKT_TEST_DBS), one browser.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityModule } from '../../src/quality/index.ts';
@@ -88,7 +88,7 @@ describe(`quality holds page in the browser (${DB_KINDS[0]})`, () => {
     expect(errors).toEqual([]);
   });
 
-  it("edits a characteristic's reaction plan on its page: action and the rules that trigger it", async () => {
+  it("edits a characteristic's reaction plan (action, the rules that trigger it) and its sampling on its page", async () => {
     const created = await api('POST', '/api/quality/characteristics', {
       id: 'E2E-RP',
       name: 'Bore depth',
@@ -127,6 +127,23 @@ describe(`quality holds page in the browser (${DB_KINDS[0]})`, () => {
     await expect.poll(async () => summary.textContent(), { timeout: 20_000 }).toContain('stop on SPC rule 2');
     expect((await api('GET', '/api/quality/characteristics/E2E-RP/reaction-plan')).body).toMatchObject({ onSpec: false, rules: [2], action: 'stop' });
     await shot(page, 'quality-reaction-plan');
+
+    // the sampling panel beside it: a bad sample size is refused at its field, then 5 parts every 50 parts
+    const sampling = page.getByTestId('q-sampling');
+    expect(await sampling.getByTestId('q-sampling-summary').textContent()).toContain('No sampling plan');
+    await sampling.getByRole('button', { name: 'Set sampling' }).click();
+    const sform = sampling.getByTestId('q-sampling-form');
+    await sform.getByLabel('Every (parts)').fill('50');
+    await sform.getByLabel('Sample size').fill('0');
+    await sform.getByRole('button', { name: 'Save sampling' }).click();
+    await sform.locator('.banner-error').waitFor();
+    await sform.getByLabel('Sample size').fill('5');
+    await sform.getByRole('button', { name: 'Save sampling' }).click();
+    await expect.poll(async () => sampling.getByTestId('q-sampling-summary').textContent(), { timeout: 20_000 }).toContain('5 parts every 50 parts');
+    expect((await api('GET', '/api/quality/characteristics/E2E-RP/sampling')).body).toMatchObject({
+      plan: { kind: 'parts', everyParts: 50, sampleSize: 5, graceParts: 0 },
+      updatedBy: 'qa-hana',
+    });
     expect(errors).toEqual([]);
   });
 });
