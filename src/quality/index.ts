@@ -145,6 +145,8 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
     rework: { reworked: (w, f) => ncr.reworked({ from: new Date(w.from), to: new Date(w.to) }, f) },
   });
   const holds = new HoldService(ctx, deps.loop);
+  // an NCR opened from a hold closes it once its dispositions settle the held quantity
+  ncr.onHoldSettled = (actor, holdId, reason) => holds.settle(actor, holdId, reason);
   const reactions = new ReactionService(ctx, holds, deps.loop);
   holds.onEpisodeClosed = (id) => reactions.closed(id);
   quality.onMeasured((c, ms) => void reactions.evaluate(c, ms));

@@ -4,7 +4,7 @@
 // database; photos; roles; and a bounded fuzz of the create boundary.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QualityReaction } from '../../src/quality/index.ts';
+import type { QualityModule, QualityReaction } from '../../src/quality/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 type Ncr = {
@@ -225,6 +225,24 @@ for (const kind of DB_KINDS) {
       const window = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) };
       expect(await ncr.reworked(window, { machine: 'imm01' })).toEqual([{ product: 'HSG-TOP', machine: 'imm01', defect: 'SINK', quantity: 12 }]);
       expect(await ncr.reworked(window, { product: 'NOPE' })).toEqual([]);
+    });
+
+    it('an NCR opened from a hold closes that hold once its dispositions settle the held quantity', async () => {
+      await receive('NC-HS1', 30);
+      const holds = (t.app.modules.get('quality') as QualityModule).holds;
+      const hold = await holds.place({ id: null, name: 'quality reaction plan' }, 'lot', 'NC-HS1', 'wall thickness out of spec', null);
+      if (typeof hold === 'string') throw new Error(hold);
+      const n = await open({ source: 'hold', sourceRef: hold.id, lots: [{ lot: 'NC-HS1', quantity: 30 }], quantity: 30 });
+      const state = async () =>
+        (await call('GET', `/api/quality/holds/${hold.id}`)).body as { releasedAt: string | null; releasedBy: string | null; releaseReason: string | null };
+      // part of it: the hold stays
+      expect((await dispose(n.id, { kind: 'scrap', lot: 'NC-HS1', quantity: 10 })).status).toBe(201);
+      expect((await state()).releasedAt).toBeNull();
+      // the rest: the hold is closed by whoever booked it, naming the NCR; the lot is as the disposition left it
+      expect((await dispose(n.id, { kind: 'scrap', lot: 'NC-HS1', quantity: 20 })).status).toBe(201);
+      expect(await state()).toMatchObject({ releasedBy: 'admin', releaseReason: `${n.id}: dispositions settle the held quantity` });
+      expect((await state()).releasedAt).not.toBeNull();
+      expect(await lot('NC-HS1')).toMatchObject({ status: 'scrapped' });
     });
 
     it('refuses a rework for a cancelled order and a return of a lot Takt made', async () => {
