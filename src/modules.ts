@@ -10,7 +10,7 @@ import { createConnectorsModule, createMqttModule, type InstanceFolders } from '
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
-import { createLotsModule, lotHolds } from './lots/index.ts';
+import { createLotsModule, LOT_RECORD_TYPE, lotHolds } from './lots/index.ts';
 import { createMaintenanceModule } from './maintenance/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -82,7 +82,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     folders,
   });
   unsubscribe.push(masterData.subscribe('connectors', () => connectors.resync()));
-  const lots = createLotsModule(ctx, { orders: orderBook, plant: plant.equipment });
+  const lots = createLotsModule(ctx, {
+    orders: orderBook,
+    plant: plant.equipment,
+    // a release at the lot's page needs the signatures the policy asks for lot.release, on the lot as it is now
+    releasePolicy: { check: (lot) => ctx.signatures.requireSignatures('lot.release', { recordType: LOT_RECORD_TYPE, recordId: lot.id, record: lot }) },
+  });
   // quality is made after execution (its holds, shop floor, order book); execution asks quality's operator
   // qualification and blocking checks through these ports once quality exists (before any route is served)
   let quality: QualityModule | undefined;

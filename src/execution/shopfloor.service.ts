@@ -277,6 +277,7 @@ export class ShopFloor {
         { path: 'reason', message: 'unknown scrap reason' },
       ]);
     await requireNoBlockingCheck(this.deps, this.deps.checks, this.ctx.db, orderId, seq);
+    await this.requireQualified(actor, orderId, seq, 'reporting quantities on');
     await this.act(actor, orderId, seq, q.kind === 'scrap' ? 'scrap' : 'count', async (tx, op, r) => {
       // 2.5 housings are not a count: a quantity in a counted unit (pcs, EA, …) is a whole number (units.ts)
       checkWhole(q.quantity, op.unit);
@@ -347,6 +348,7 @@ export class ShopFloor {
     const ledger = this.ledger;
     let equipmentId: string | undefined;
     await requireNoBlockingCheck(this.deps, this.deps.checks, this.ctx.db, orderId, seq);
+    await this.requireQualified(actor, orderId, seq, 'completing');
     const result = await this.act(actor, orderId, seq, 'complete', async (tx, op, r, later) => {
       if (r.status === 'completed') throw new AppError('conflict', `${opLabel(orderId, seq)} was completed already (${r.completedAt} by ${r.completedBy})`);
       this.requireRunning(r, 'completing', ['running', 'paused']);
@@ -462,6 +464,22 @@ export class ShopFloor {
       await appendAudit(tx, actor, { action: 'sign-in', entity: 'station', entityId: eq.path, after: { username: actor.name } });
     });
     return { station: eq.path, username: actor.name };
+  }
+
+  /**
+   * A person reporting on or completing an operation must still hold the skills its machine and operation require: a
+   * training that expired since they signed in at the station refuses it with 403 naming the skill. Tokens
+   * (integrations, devices) and the system are not people and are not checked; an operation not running is left to
+   * the action's own refusal.
+   */
+  private async requireQualified(actor: Actor, orderId: string, seq: number, doing: string): Promise<void> {
+    if (!this.qualifications || actor.id === null || actor.name.startsWith('token:')) return;
+    const r = await run.getRun(this.ctx.db, orderId, seq);
+    if (!r?.equipment) return;
+    const product = (await this.deps.productOf(this.ctx.db, orderId))?.id ?? null;
+    const eq = this.deps.collect.equipment(r.equipment);
+    const why = await this.qualifications.missingForStation(actor.name, { equipment: eq.path, product, seq });
+    if (why) throw new AppError('forbidden', `${doing} ${opLabel(orderId, seq)} refused to ${actor.name}: ${why}`);
   }
 
   async signOut(actor: Actor, station?: string) {

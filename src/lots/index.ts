@@ -7,12 +7,22 @@ import { LotDispositions } from './dispositions.ts';
 import type { MaterialLedger } from './ledger.ts';
 import { lotsRoutes } from './lots.routes.ts';
 import { LotService } from './lots.service.ts';
-import type { OrderLookup } from './model.ts';
+import { LOT_RECORD_TYPE, type LotReleasePolicy, type OrderLookup } from './model.ts';
 
 export { MaterialLedger } from './ledger.ts';
 export { LotDispositions } from './dispositions.ts';
 export { LotService, type ReceiveInput } from './lots.service.ts';
-export { LOT_ID, LOT_STATUSES, lotIdSchema, type Lot, type LotStatus, type OrderLookup, type ProducedBy } from './model.ts';
+export {
+  LOT_ID,
+  LOT_RECORD_TYPE,
+  LOT_STATUSES,
+  lotIdSchema,
+  type Lot,
+  type LotReleasePolicy,
+  type LotStatus,
+  type OrderLookup,
+  type ProducedBy,
+} from './model.ts';
 export type { AffectedOrder } from './lots.repository.ts';
 export { traceLots, traceToCsv, type Trace, type TraceNode } from './trace.ts';
 export { DEFAULT_LIMITS, traverse, type Direction, type Edge, type EdgeSource, type TraverseLimits } from './traverse.ts';
@@ -24,7 +34,8 @@ export { DEFAULT_LIMITS, traverse, type Direction, type Edge, type EdgeSource, t
 export function lotHolds(lots: LotService, db: AppContext['db']) {
   return {
     hold: (actor: Actor, lotId: string, reason: string) => lots.hold(actor, lotId, reason),
-    release: (actor: Actor, lotId: string, reason: string) => lots.release(actor, lotId, reason),
+    // quality required the lot.release signatures on its own hold record before it calls this
+    release: (actor: Actor, lotId: string, reason: string) => lots.release(actor, lotId, reason, false),
     get: (lotId: string) => lots.get(lotId),
     async consumedAt(orderId: string, seq: number): Promise<string[]> {
       const rows = await lots.ledger.consumedBy(db, orderId);
@@ -47,9 +58,23 @@ export interface LotsDeps {
   orders: OrderLookup;
   /** the plant module's equipment lookup: the materials */
   plant: EquipmentLookup;
+  /** the signature policy a release at the lot's page must satisfy (src/modules.ts binds the signing service) */
+  releasePolicy?: LotReleasePolicy;
 }
 
 export function createLotsModule(ctx: AppContext, deps: LotsDeps): LotsModule {
   const lots = new LotService(ctx.db, deps.orders, deps.plant);
-  return { name: 'lots', lots, ledger: lots.ledger, dispositions: new LotDispositions(), routes: lotsRoutes(lots) };
+  lots.releasePolicy = deps.releasePolicy;
+  // a lot can be signed (for lot.release at its page): the signing service hashes the lot as it is now
+  const unregister = ctx.signatures.register(LOT_RECORD_TYPE, (id) => lots.find(id));
+  return {
+    name: 'lots',
+    lots,
+    ledger: lots.ledger,
+    dispositions: new LotDispositions(),
+    routes: lotsRoutes(lots),
+    async stop() {
+      unregister();
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { MaterialLedger } from './ledger.ts';
 import * as repo from './lots.repository.ts';
-import { amount, checkLotId, checkQuantity, EPSILON, type Lot, type OrderLookup } from './model.ts';
+import { amount, checkLotId, checkQuantity, EPSILON, type Lot, type LotReleasePolicy, type OrderLookup } from './model.ts';
 import { traceLots, type Trace } from './trace.ts';
 import type { Direction, TraverseLimits } from './traverse.ts';
 
@@ -25,6 +25,8 @@ export interface ReceiveInput {
 
 export class LotService {
   readonly ledger: MaterialLedger;
+  /** The signature policy a release at the lot's page must satisfy (none bound: no signature is asked). */
+  releasePolicy: LotReleasePolicy | undefined;
 
   constructor(
     private readonly db: Db,
@@ -88,8 +90,22 @@ export class LotService {
     return this.change(actor, id, 'hold', reason, (lot) => holdRule(lot, reason));
   }
 
-  release(actor: Actor, id: string, reason: string | null): Promise<Lot> {
-    return this.change(actor, id, 'release', reason, releaseRule);
+  /**
+   * Releases a held lot. `guarded` (the lot's own page): the signature policy for lot.release is checked on the lot as
+   * it is now, and the release refused if the lot changed between the check and the release. Quality's hold release
+   * passes false: it has already required the lot.release signatures on its own hold record.
+   */
+  async release(actor: Actor, id: string, reason: string | null, guarded = true): Promise<Lot> {
+    const policy = guarded ? this.releasePolicy : undefined;
+    if (!policy) return this.change(actor, id, 'release', reason, releaseRule);
+    const checked = await this.get(id);
+    // a lot that is not on hold gets the conflict that says so, not a request for a signature
+    if (checked.status === 'on_hold') await policy.check(checked);
+    return this.change(actor, id, 'release', reason, (lot) => {
+      if (checked.status === 'on_hold' && JSON.stringify(lot) !== JSON.stringify(checked))
+        throw new AppError('conflict', `lot ${id} changed while its release was being checked; try again`);
+      return releaseRule(lot);
+    });
   }
 
   scrap(actor: Actor, id: string, reason: string): Promise<Lot> {

@@ -88,3 +88,15 @@ export interface OrderLookup {
   /** The orders among `ids` that exist, with their product and status. */
   summaries(db: Db, ids: string[]): Promise<Array<{ id: string; productId: string; status: string }>>;
 }
+
+/**
+ * What lots asks before a person releases a held lot at its own page (`POST /api/lots/:id/release`): whether the
+ * signature policy lets the release go ahead for the lot as it is now. Throws (409 signature_required, 403 when the
+ * signers lack the role) when it does not. Consumer-defined; src/modules.ts binds it to the signing service.
+ */
+export interface LotReleasePolicy {
+  check(lot: Lot): Promise<unknown>;
+}
+
+/** The record type a lot is signed as (its signatures for `lot.release` authorise the release at the lot's page). */
+export const LOT_RECORD_TYPE = 'lot';

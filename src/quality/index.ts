@@ -110,6 +110,8 @@ export interface QualityModule extends TaktModule {
   checks: ChecksService;
   /** nonconformances; `ncr.reworked(window, filter)` is the KPIs' rework source */
   ncr: NcrService;
+  /** what reaction plans put on hold, and its release (docs/quality.md "Holds") */
+  holds: HoldService;
   /** waits for queued reaction evaluations and in-line values (tests, the bench) */
   settled(): Promise<void>;
 }
@@ -143,6 +145,8 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
     rework: { reworked: (w, f) => ncr.reworked({ from: new Date(w.from), to: new Date(w.to) }, f) },
   });
   const holds = new HoldService(ctx, deps.loop);
+  // an NCR opened from a hold closes it once its dispositions settle the held quantity
+  ncr.onHoldSettled = (actor, holdId, reason) => holds.settle(actor, holdId, reason);
   const reactions = new ReactionService(ctx, holds, deps.loop);
   holds.onEpisodeClosed = (id) => reactions.closed(id);
   quality.onMeasured((c, ms) => void reactions.evaluate(c, ms));
@@ -161,6 +165,7 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
     kpis,
     checks,
     ncr,
+    holds,
     settled: async () => {
       await inline?.settled();
       await reactions.settled();

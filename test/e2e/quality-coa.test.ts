@@ -101,7 +101,9 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
     expect(res.headers()['content-type']).toBe('application/pdf');
     const { text } = readPdf(await res.body());
     expect(text).toContain(`Lot ${LOT}, HSG-TOP`);
-    expect(text).toMatch(/Quinn Quality \(qa-quinn\), approval, signed .* UTC: valid/);
+    // the page signs for coa.sign: the signature approves the certificate under the policy
+    expect(text).toMatch(/Quinn Quality \(qa-quinn\), approval for coa\.sign, signed .* UTC: valid/);
+    expect(text).toContain('Approval (coa.sign): a signature meaning approval by quality; 1 of 1 given - approved');
   });
 
   it('shows the signature BROKEN, with why, once a measurement of the lot was changed', async () => {

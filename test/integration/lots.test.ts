@@ -23,6 +23,17 @@ for (const kind of DB_KINDS) {
       const json = String(res.headers['content-type'] ?? '').includes('json');
       return { status: res.statusCode, body: json ? res.json() : res.body, headers: res.headers };
     };
+    let signer: string | undefined;
+    /** The policy's lot.release signature (one, approval, by quality) on the lot as it is now. */
+    const signRelease = async (lotId: string) => {
+      if (!signer) {
+        const user = await call('POST', '/api/users', { username: 'qa-lots', displayName: 'Lots Quality', roles: ['quality'], password: t.userPassword });
+        expect(user.status).toBe(201);
+        signer = (await call('POST', '/api/auth/login', { username: 'qa-lots', password: t.userPassword })).body.token as string;
+      }
+      const body = { recordType: 'lot', recordId: lotId, meaning: 'approval', action: 'lot.release', username: 'qa-lots', password: t.userPassword };
+      expect((await call('POST', '/api/signatures', body, signer)).status).toBe(201);
+    };
     const receive = async (body: Record<string, unknown>) => {
       const r = await call('POST', '/api/lots', body);
       if (r.status !== 201) throw new Error(JSON.stringify(r.body));
@@ -103,6 +114,7 @@ for (const kind of DB_KINDS) {
       const onHold = await refusal(consume('PP-H1', 1, 'O-TOP'));
       expect(onHold.code).toBe('conflict');
       expect(onHold.message).toBe('lot PP-H1 is on hold (reason: moisture test pending): it cannot be consumed');
+      await signRelease('PP-H1');
       expect((await call('POST', '/api/lots/PP-H1/release', {})).body.status).toBe('available');
 
       const wrong = await refusal(consume('PP-H1', 1, 'O-TOP', ['ABS-GREY', 'MB-RED-02']));
@@ -287,6 +299,7 @@ for (const kind of DB_KINDS) {
       expect((await call('POST', '/api/lots/SEC-1/hold', { reason: 'x' }, integration)).status).toBe(403);
       expect((await call('POST', '/api/lots/SEC-1/hold', { reason: 'wet cartons' }, quality)).status).toBe(200);
       expect((await call('POST', '/api/lots/SEC-1/release', undefined, maintenance)).status).toBe(403);
+      await signRelease('SEC-1');
       expect((await call('POST', '/api/lots/SEC-1/release', undefined, quality)).body).toMatchObject({ status: 'available' });
       expect((await call('POST', '/api/lots/SEC-1/adjust', { quantity: 120, reason: 'count' }, quality)).status).toBe(409);
       expect((await call('POST', '/api/lots/SEC-1/adjust', { quantity: 80, reason: 'count' }, quality)).body).toMatchObject({

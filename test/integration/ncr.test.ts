@@ -4,7 +4,7 @@
 // database; photos; roles; and a bounded fuzz of the create boundary.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QualityReaction } from '../../src/quality/index.ts';
+import type { QualityModule, QualityReaction } from '../../src/quality/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 type Ncr = {
@@ -44,13 +44,8 @@ for (const kind of DB_KINDS) {
       const res = await call('POST', '/api/lots', { id, material: 'PP-GRAN-BK', quantity, supplier: 'Resin Co', supplierLot: `S-${id}` });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     };
-    const sign = (id: string) =>
-      call(
-        'POST',
-        '/api/signatures',
-        { recordType: 'ncr', recordId: id, meaning: 'approval', action: 'ncr.close', username: 'qa-nina', password: t.userPassword },
-        signer,
-      );
+    const sign = (id: string, action = 'ncr.close') =>
+      call('POST', '/api/signatures', { recordType: 'ncr', recordId: id, meaning: 'approval', action, username: 'qa-nina', password: t.userPassword }, signer);
     const signaturesOf = async (id: string) =>
       (await call('GET', `/api/signatures?recordType=ncr&recordId=${id}`)).body as {
         current: string;
@@ -195,6 +190,12 @@ for (const kind of DB_KINDS) {
       expect(await lot('NC-L2')).toMatchObject({ status: 'returned' });
       expect((await call('POST', '/api/lots/NC-L2/hold', { reason: 'x' })).status).toBe(409);
       // use as is: the held lot is released, with the NCR's reason
+      // releasing the held lot needs the policy's lot.release signature, given on the NCR as it is now
+      const unsigned = await dispose(n.id, { kind: 'use_as_is', lot: 'NC-L3', quantity: 40, reason: 'within customer deviation D-7' });
+      expect(unsigned.status).toBe(409);
+      expect(unsigned.body.error).toMatchObject({ code: 'signature_required', details: { action: 'lot.release' } });
+      expect(await lot('NC-L3')).toMatchObject({ status: 'on_hold' });
+      expect((await sign(n.id, 'lot.release')).status).toBe(201);
       expect((await dispose(n.id, { kind: 'use_as_is', lot: 'NC-L3', quantity: 40, reason: 'within customer deviation D-7' })).status).toBe(201);
       expect(await lot('NC-L3')).toMatchObject({ status: 'available', holdReason: null });
       const release = ((await call('GET', '/api/audit?entity=material_lot&entityId=NC-L3')).body as Array<{ action: string; reason: string }>).find(
@@ -224,6 +225,24 @@ for (const kind of DB_KINDS) {
       const window = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) };
       expect(await ncr.reworked(window, { machine: 'imm01' })).toEqual([{ product: 'HSG-TOP', machine: 'imm01', defect: 'SINK', quantity: 12 }]);
       expect(await ncr.reworked(window, { product: 'NOPE' })).toEqual([]);
+    });
+
+    it('an NCR opened from a hold closes that hold once its dispositions settle the held quantity', async () => {
+      await receive('NC-HS1', 30);
+      const holds = (t.app.modules.get('quality') as QualityModule).holds;
+      const hold = await holds.place({ id: null, name: 'quality reaction plan' }, 'lot', 'NC-HS1', 'wall thickness out of spec', null);
+      if (typeof hold === 'string') throw new Error(hold);
+      const n = await open({ source: 'hold', sourceRef: hold.id, lots: [{ lot: 'NC-HS1', quantity: 30 }], quantity: 30 });
+      const state = async () =>
+        (await call('GET', `/api/quality/holds/${hold.id}`)).body as { releasedAt: string | null; releasedBy: string | null; releaseReason: string | null };
+      // part of it: the hold stays
+      expect((await dispose(n.id, { kind: 'scrap', lot: 'NC-HS1', quantity: 10 })).status).toBe(201);
+      expect((await state()).releasedAt).toBeNull();
+      // the rest: the hold is closed by whoever booked it, naming the NCR; the lot is as the disposition left it
+      expect((await dispose(n.id, { kind: 'scrap', lot: 'NC-HS1', quantity: 20 })).status).toBe(201);
+      expect(await state()).toMatchObject({ releasedBy: 'admin', releaseReason: `${n.id}: dispositions settle the held quantity` });
+      expect((await state()).releasedAt).not.toBeNull();
+      expect(await lot('NC-HS1')).toMatchObject({ status: 'scrapped' });
     });
 
     it('refuses a rework for a cancelled order and a return of a lot Takt made', async () => {

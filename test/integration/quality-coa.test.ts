@@ -15,7 +15,7 @@ for (const kind of DB_KINDS) {
   describe(`certificates of analysis on ${kind}`, () => {
     let t: TestServer;
     let quinn: string;
-    const call = async (method: 'GET' | 'POST', url: string, body?: unknown, token?: string) => {
+    const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, token?: string) => {
       const res = await t.app.server.inject({
         method,
         url,
@@ -174,6 +174,30 @@ for (const kind of DB_KINDS) {
         ['approval', 'broken'],
         ['review', 'valid'],
       ]);
+    });
+
+    it('approval follows the policy for coa.sign: a signature for it by quality approves; a two-signature rule needs a second person', async () => {
+      const c = await certificate();
+      // the signatures so far were given for no action: they do not approve
+      expect(c.approval).toMatchObject({ action: 'coa.sign', needed: 1, counted: [], roles: ['quality'], meaning: 'approval', complete: false });
+      const body = {
+        recordType: 'quality.coa',
+        recordId: LOT,
+        meaning: 'approval',
+        action: 'coa.sign',
+        expectedHash: c.currentHash,
+        username: 'qa-quinn',
+        password: t.userPassword,
+      };
+      const signed = await call('POST', '/api/signatures', body, quinn);
+      expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+      expect((await certificate()).approval).toMatchObject({ needed: 1, counted: [signed.body.id], complete: true });
+      expect((await pdf()).text).toContain('Approval (coa.sign): a signature meaning approval by quality; 1 of 1 given - approved');
+      const policy = (await call('GET', '/api/signatures/policy')).body.rules as Array<{ action: string; signatures: number }>;
+      const two = policy.map((r) => (r.action === 'coa.sign' ? { ...r, signatures: 2 } : r));
+      expect((await call('PUT', '/api/signatures/policy', { rules: two })).status).toBe(200);
+      expect((await certificate()).approval).toMatchObject({ needed: 2, counted: [signed.body.id], complete: false });
+      expect((await call('PUT', '/api/signatures/policy', { rules: policy })).status).toBe(200);
     });
 
     it('an unknown lot is 404, text that is no lot number 400, on both forms', async () => {

@@ -211,6 +211,23 @@ for (const kind of DB_KINDS) {
       expect(refused.body.error.message).toContain('skill SK-PACK (Packing), required by operation 30 of product S200, is not held');
       await ok('POST', '/api/quality/people/p-none/skills', { skill: 'SK-PACK', grantedOn: today, trainer: 'sam' }, 201);
       expect((await signIn(ST30, who.none)).status).toBe(200);
+      // a training that expires after sign-in: reporting and completing are refused, naming the skill
+      await ok('POST', '/api/quality/skills', { code: 'SK-EXPIRING', name: 'Packing audit', validityMonths: 12 }, 201);
+      await ok('POST', '/api/quality/skills/requirements', { skill: 'SK-EXPIRING', kind: 'operation', target: 'S200', seq: 30 }, 201);
+      await ok('POST', '/api/quality/people/p-none/skills', { skill: 'SK-EXPIRING', grantedOn: addDays(today, -10), trainer: 'sam' }, 201);
+      expect((await signIn(ST30, who.none)).status).toBe(200);
+      await ok('POST', '/api/operations/QP-1/30/start', {}, 200, who.none);
+      await ok('POST', '/api/operations/QP-1/30/quantities', { kind: 'good', quantity: 1 }, 200, who.none);
+      await t.sql(`UPDATE quality_trainings SET expires_on = '${addDays(today, -1)}' WHERE username = 'p-none' AND skill = 'SK-EXPIRING'`);
+      const late = await call('POST', '/api/operations/QP-1/30/quantities', { kind: 'good', quantity: 1 }, who.none);
+      expect(late.status).toBe(403);
+      expect(late.body.error.message).toContain('skill SK-EXPIRING (Packing audit), required by operation 30 of product S200, is expired since');
+      const done = await call('POST', '/api/operations/QP-1/30/complete', {}, who.none);
+      expect(done.status).toBe(403);
+      expect(done.body.error.message).toContain('SK-EXPIRING');
+      // renewed: reporting goes on
+      await ok('POST', '/api/quality/people/p-none/skills', { skill: 'SK-EXPIRING', grantedOn: today, trainer: 'sam' }, 201);
+      await ok('POST', '/api/operations/QP-1/30/quantities', { kind: 'good', quantity: 1 }, 200, who.none);
       // bad requirements: 400
       for (const body of [
         { skill: 'NOPE', kind: 'equipment', target: ST10 },

@@ -284,7 +284,7 @@ for (const kind of DB_KINDS) {
 
     it('only an admin changes the policy; the change is audited and takes effect at once', async () => {
       const before = (await call(sessions.ann, 'GET', '/api/signatures/policy')).json();
-      expect(before.rules.map((r: { action: string }) => r.action)).toEqual(['lot.release', 'ncr.close', 'recipe.change', 'spc.limits.change']);
+      expect(before.rules.map((r: { action: string }) => r.action)).toEqual(['coa.sign', 'lot.release', 'ncr.close', 'recipe.change', 'spc.limits.change']);
       // the stand-in module's type among whatever the real modules register
       expect(before.recordTypes).toContain(RECORD_TYPE);
       const next = {

@@ -199,6 +199,20 @@ export class SignatureService {
     return e;
   }
 
+  /**
+   * Whether the record's signatures (already checked against its current version, e.g. from `verify`) satisfy the
+   * policy for an action, without throwing: for a page that shows "approved, 1 of 1" (a certificate and coa.sign).
+   */
+  async evaluate(action: string, signatures: readonly SignatureView[]): Promise<Evaluation & { rule: PolicyRule | null; complete: boolean }> {
+    const rule = await this.rule(action);
+    const e = evaluate(
+      action,
+      rule,
+      signatures.map((v) => ({ ...v, valid: v.status === 'valid' })),
+    );
+    return { ...e, rule: rule ?? null, complete: e.counted.length >= e.needed };
+  }
+
   async policy(): Promise<PolicyRule[]> {
     return (await repo.policyRows(this.db)).map(ruleOf);
   }

@@ -81,6 +81,14 @@ export const certificateSchema = z.object({
   truncated: z.boolean(),
   currentHash: z.string(),
   signatures: z.array(signatureOut),
+  approval: z.object({
+    action: z.literal('coa.sign'),
+    needed: z.number().int(),
+    counted: z.array(z.string()),
+    roles: z.array(z.string()),
+    meaning: z.string().nullable(),
+    complete: z.boolean(),
+  }),
   generatedAt: z.string(),
 });
 

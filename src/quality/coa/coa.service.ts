@@ -20,8 +20,25 @@ export interface Certificate extends CertificateContent {
   /** SHA-256 of the signed version of this content (what a new signature would bind to) */
   currentHash: string;
   signatures: SignatureView[];
+  /** What the signature policy asks for coa.sign and whether the valid signatures meet it (no rule: none needed). */
+  approval: CertificateApproval;
   generatedAt: string;
 }
+
+export interface CertificateApproval {
+  action: typeof COA_SIGN_ACTION;
+  /** signatures the policy asks for (0: coa.sign is not in the policy) */
+  needed: number;
+  /** ids of the signatures that count towards it (valid, for coa.sign, right meaning and role, one per person) */
+  counted: string[];
+  /** roles a counting signer must hold (empty: any person) and the meaning a signature must carry (null: any) */
+  roles: string[];
+  meaning: string | null;
+  complete: boolean;
+}
+
+/** The policy action a certificate's signatures are given for. */
+export const COA_SIGN_ACTION = 'coa.sign';
 
 /** The most characteristics a product's plan brings into a certificate. */
 const MAX_PLAN = 1000;
@@ -30,7 +47,7 @@ export class CoaService {
   constructor(
     private readonly db: Db,
     private readonly lots: LotLookup,
-    private readonly signatures: Pick<SignatureService, 'verify'>,
+    private readonly signatures: Pick<SignatureService, 'verify' | 'evaluate'>,
   ) {}
 
   /** The certificate's content now, or undefined when there is no such lot. */
@@ -61,11 +78,21 @@ export class CoaService {
     if (!content) throw notFound('lot', lotId);
     // checked against this very content, so the page and the PDF show the version they print
     const version = signedVersion(content);
+    const signatures = await this.signatures.verify(COA_RECORD_TYPE, content.lot.id, version);
+    const e = await this.signatures.evaluate(COA_SIGN_ACTION, signatures);
     return {
       ...content,
       recordType: COA_RECORD_TYPE,
       currentHash: recordHash(version),
-      signatures: await this.signatures.verify(COA_RECORD_TYPE, content.lot.id, version),
+      signatures,
+      approval: {
+        action: COA_SIGN_ACTION,
+        needed: e.needed,
+        counted: e.counted,
+        roles: e.rule?.roles ?? [],
+        meaning: e.rule?.meaning ?? null,
+        complete: e.complete,
+      },
       generatedAt: now.toISOString(),
     };
   }

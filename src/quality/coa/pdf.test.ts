@@ -55,6 +55,14 @@ const certificate = (values: number[], signatures: SignatureView[]): Certificate
   recordType: 'quality.coa',
   currentHash: 'b'.repeat(64),
   signatures,
+  approval: {
+    action: 'coa.sign',
+    needed: 1,
+    counted: signatures.filter((s) => s.status === 'valid' && s.action === 'coa.sign').map((s) => s.id),
+    roles: ['quality'],
+    meaning: 'approval',
+    complete: signatures.some((s) => s.status === 'valid' && s.action === 'coa.sign'),
+  },
   generatedAt: '2026-12-02T10:00:00.000Z',
 });
 
@@ -84,6 +92,7 @@ describe('certificatePdf', () => {
       '- the record has changed since it was signed',
       '$.measurements[1].value',
       'Signatures: Quinn Quality (approval, valid); Sam Supervisor (review, BROKEN)',
+      'Approval (coa.sign): a signature meaning approval by quality; 0 of 1 given - not approved',
     ])
       expect(text).toContain(s);
     // the summary row: n 3, mean 2.10333, min, max, one out of spec, not all in spec
@@ -106,6 +115,13 @@ describe('certificatePdf', () => {
     expect(text).not.toContain('Out of spec');
     expect(text).toContain('Not signed.');
     expect(text).toContain('Signatures: not signed');
+  });
+
+  it('says whether the signatures meet the policy for coa.sign', async () => {
+    const signed = readPdf(await certificatePdf(certificate([2], [signature('valid', { action: 'coa.sign' })]), { compress: false }));
+    expect(signed.text).toContain('Approval (coa.sign): a signature meaning approval by quality; 1 of 1 given - approved');
+    const open = { ...certificate([2], []), approval: { action: 'coa.sign' as const, needed: 0, counted: [], roles: [], meaning: null, complete: true } };
+    expect(readPdf(await certificatePdf(open, { compress: false })).text).toContain('Approval (coa.sign): the signature policy asks for none');
   });
 
   it('a long certificate runs over pages, each with the lot, its page number and the signatures in its footer', async () => {

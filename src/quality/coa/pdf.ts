@@ -175,6 +175,7 @@ class Writer {
 
   private signatures(c: Certificate): void {
     this.heading('Signatures');
+    this.paragraph(pdfText(approvalLine(c)));
     if (c.signatures.length === 0) {
       this.paragraph('Not signed.');
       return;
@@ -288,4 +289,18 @@ function footers(doc: PDFKit.PDFDocument, c: Certificate): void {
     doc.text(pdfText(sigs), MARGIN, y + 11, { width, height: 20, ellipsis: true });
     doc.page.margins.bottom = bottom;
   }
+}
+
+/** Whether the certificate's signatures meet what the policy asks for coa.sign. */
+export function approvalLine(c: Certificate): string {
+  const a = c.approval;
+  if (a.needed === 0) return 'Approval (coa.sign): the signature policy asks for none';
+  const kind = [
+    a.needed === 2 ? 'two signatures by two different people' : 'a signature',
+    a.meaning ? `meaning ${a.meaning}` : '',
+    a.roles.length ? `by ${a.roles.join(' or ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `Approval (coa.sign): ${kind}; ${Math.min(a.counted.length, a.needed)} of ${a.needed} given - ${a.complete ? 'approved' : 'not approved'}`;
 }

@@ -43,7 +43,7 @@ export class HoldService {
    * Places one hold for a reaction: the owner's hold first (the lot's, the operation's), then quality's record of it.
    * A lot that cannot be held (already on hold, consumed) is answered with the reason instead of a hold.
    */
-  async place(actor: Actor, kind: HoldKind, target: string, reason: string, reaction: string, ref: string | null = null): Promise<QualityHold | string> {
+  async place(actor: Actor, kind: HoldKind, target: string, reason: string, reaction: string | null, ref: string | null = null): Promise<QualityHold | string> {
     try {
       if (kind === 'lot') await this.loop!.lots.hold(actor, target, reason);
       if (kind === 'operation') {
@@ -61,13 +61,29 @@ export class HoldService {
     });
   }
 
+  /**
+   * Closes a hold an NCR's dispositions have settled (the NCR was opened from it): quality's record and an operation's
+   * hold are released; a lot is left as the dispositions booked it (scrapped, returned, released by use as is — which
+   * needed its own lot.release signature). A hold released already is left as it is.
+   */
+  async settle(actor: Actor, id: string, reason: string): Promise<QualityHold | undefined> {
+    const hold = await repo.getHold(this.ctx.db, id);
+    if (!hold || hold.releasedAt) return hold;
+    return this.release(actor, id, reason, true).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'conflict') return undefined;
+      throw err;
+    });
+  }
+
   /** Releases a hold: the owner's hold, then quality's record; the reaction's episode ends with its last open hold. */
-  async release(actor: Actor, id: string, reason: string): Promise<QualityHold> {
+  async release(actor: Actor, id: string, reason: string, settled = false): Promise<QualityHold> {
     const hold = await this.get(id);
     if (hold.releasedAt) throw new AppError('conflict', `hold ${id} was released already (${hold.releasedAt} by ${hold.releasedBy}: ${hold.releaseReason})`);
     const signed =
-      hold.kind === 'lot' ? await this.ctx.signatures.requireSignatures('lot.release', { recordType: HOLD_RECORD_TYPE, recordId: id, record: hold }) : null;
-    if (hold.kind === 'lot' && this.loop)
+      hold.kind === 'lot' && !settled
+        ? await this.ctx.signatures.requireSignatures('lot.release', { recordType: HOLD_RECORD_TYPE, recordId: id, record: hold })
+        : null;
+    if (hold.kind === 'lot' && this.loop && !settled)
       await this.loop.lots.release(actor, hold.target, reason).catch((err: unknown) => {
         // released in the lots module already (a person at the lot's page): quality's hold follows
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;

@@ -61,6 +61,12 @@ export interface NcrPorts {
 }
 
 export class NcrService {
+  /**
+   * Told when the dispositions of an NCR opened from a hold (source 'hold', sourceRef the hold's id) settle the quantity
+   * it concerns: the quality module closes that hold (src/quality/index.ts binds it to the hold service).
+   */
+  onHoldSettled: (actor: Actor, holdId: string, reason: string) => Promise<unknown> = async () => {};
+
   constructor(
     private readonly db: Db,
     private readonly ports: NcrPorts,
@@ -174,7 +180,10 @@ export class NcrService {
 
   /** Books one disposition through the ledger (or execution) and records who, when, how much and why. */
   async disposition(actor: Actor, id: string, d: DispositionInput): Promise<Ncr> {
-    await this.db.transaction(async (tx) => {
+    // use as is on a held lot releases it: no side door past the policy's lot.release signatures (given on the NCR)
+    const releases = d.kind === 'use_as_is' && d.lot && (await this.ports.lots?.get(this.db, d.lot))?.status === 'on_hold';
+    if (releases) await this.signatures.requireSignatures('lot.release', { recordType: 'ncr', recordId: id, record: canonicalNcr(await this.get(id)) });
+    const settled = await this.db.transaction(async (tx) => {
       const n = await this.locked(tx, id);
       const status = nextStatus(id, n.status, 'disposition');
       const done = (await repo.dispositionsOf(tx, id)).reduce((s, x) => s + x.quantity, 0);
@@ -237,7 +246,11 @@ export class NcrService {
         after: { status, disposition: row, ledger },
         reason: d.reason,
       });
+      // an NCR from a hold whose dispositions now cover the quantity it concerns settles that hold
+      const settles = n.source === 'hold' && n.sourceRef !== null && n.quantity !== null && done < n.quantity - EPS && done + d.quantity >= n.quantity - EPS;
+      return settles ? n.sourceRef : null;
     });
+    if (settled) await this.onHoldSettled(actor, settled, `${id}: dispositions settle the held quantity`);
     return this.get(id);
   }
 

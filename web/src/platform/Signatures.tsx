@@ -143,17 +143,29 @@ interface SignDialogProps {
   onSigned(signature: SignatureView): void;
 }
 
+/** How the dialog re-authenticates: username + password (the office), or badge + PIN (the terminal's way). */
+type SignWay = 'password' | 'badge';
+
+/** The terminal's pages sign with badge + PIN first; elsewhere username + password. Either can be chosen. */
+const defaultWay = (): SignWay => (typeof window !== 'undefined' && window.location.pathname.startsWith('/terminal') ? 'badge' : 'password');
+
 /**
- * Re-authentication for one signature: username and password (always allowed, docs/signatures.md). A wrong password
- * answers 401 signature_rejected, shown here; the session goes on (api.ts does not sign out on it).
+ * Re-authentication for one signature: username and password, or badge and PIN (both always allowed,
+ * docs/signatures.md). A wrong secret answers 401 signature_rejected, shown here; the session goes on (api.ts does not
+ * sign out on it).
  */
 function SignDialog({ recordType, recordId, action, meanings, expectedHash, onClose, onSigned }: SignDialogProps) {
   const { user } = useAuth();
+  const [way, setWay] = useState<SignWay>(defaultWay);
   const [username, setUsername] = useState(user?.username ?? '');
   const [password, setPassword] = useState('');
+  const [badge, setBadge] = useState('');
+  const [pin, setPin] = useState('');
   const [meaning, setMeaning] = useState<Meaning>(meanings[0] ?? 'approval');
   const [reason, setReason] = useState('');
   const { busy, error, run } = useSubmit();
+  const credentials = way === 'badge' ? { badge: badge.trim(), pin } : { username: username.trim(), password };
+  const complete = way === 'badge' ? !!badge.trim() && !!pin : !!username.trim() && !!password;
   const submit = () =>
     run(async () => {
       const sig = await api<SignatureView>('/signatures', {
@@ -166,8 +178,7 @@ function SignDialog({ recordType, recordId, action, meanings, expectedHash, onCl
           ...(action ? { action } : {}),
           ...(reason.trim() ? { reason: reason.trim() } : {}),
           ...(expectedHash ? { expectedHash } : {}),
-          username: username.trim(),
-          password,
+          ...credentials,
         },
       });
       onSigned(sig);
@@ -180,7 +191,7 @@ function SignDialog({ recordType, recordId, action, meanings, expectedHash, onCl
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" form="sign-form" busy={busy} disabled={!username.trim() || !password}>
+          <Button variant="primary" type="submit" form="sign-form" busy={busy} disabled={!complete}>
             Sign
           </Button>
         </>
@@ -203,15 +214,42 @@ function SignDialog({ recordType, recordId, action, meanings, expectedHash, onCl
           options={meanings.map((m) => ({ value: m, label: MEANING_LABEL[m] }))}
           onValue={(v) => setMeaning(v as Meaning)}
         />
-        <TextField label="Username" autoComplete="username" value={username} onValue={setUsername} />
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onValue={setPassword}
-          error={refused ? 'Wrong username or password: not signed' : undefined}
+        <SelectField
+          label="Sign with"
+          value={way}
+          options={[
+            { value: 'password', label: 'Username and password' },
+            { value: 'badge', label: 'Badge and PIN' },
+          ]}
+          onValue={(v) => setWay(v as SignWay)}
         />
+        {way === 'password' ? (
+          <>
+            <TextField label="Username" autoComplete="username" value={username} onValue={setUsername} />
+            <TextField
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onValue={setPassword}
+              error={refused ? 'Wrong username or password: not signed' : undefined}
+            />
+          </>
+        ) : (
+          <>
+            <TextField label="Badge" autoComplete="off" value={badge} onValue={setBadge} maxLength={64} />
+            <TextField
+              label="PIN"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              value={pin}
+              onValue={setPin}
+              maxLength={16}
+              error={refused ? 'Unknown badge or wrong PIN: not signed' : undefined}
+            />
+          </>
+        )}
         <TextField label="Reason (optional)" value={reason} onValue={setReason} maxLength={1000} />
       </form>
     </Modal>

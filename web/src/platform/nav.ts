@@ -50,6 +50,7 @@ export const NAV: NavSection[] = [
       { to: '/quality/skills', label: 'Skills' },
       { to: '/quality/ncrs', label: 'Nonconformances' },
       { to: '/quality/capas', label: 'CAPA' },
+      { to: '/quality/holds', label: 'Holds' },
     ],
   },
   {

@@ -1,6 +1,7 @@
 // /quality/characteristics/:id — one characteristic's SPC chart over a window ending now: the control chart with its
 // limits, the spec limits and the violations marked with their rule numbers, the R/S/MR chart when the chart has one,
-// Cp/Cpk/Pp/Ppk with the sigmas they rest on, the histogram, and for quality/admin "Freeze limits from this window".
+// Cp/Cpk/Pp/Ppk with the sigmas they rest on, the histogram, for quality/admin "Freeze limits from this window", and
+// the characteristic's reaction plan (ReactionPlanPanel) and sampling plan (SamplingPanel).
 // It polls the server every few seconds while visible; every number shown is the server's.
 import { useMemo, useState } from 'react';
 import { api } from '../platform/api.ts';
@@ -12,6 +13,8 @@ import { useResource, useSubmit } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
 import { controlOption, EChart, flaggedAt, histogramOption, violationsAt } from './charts.ts';
 import { useVisibleTick } from './poll.ts';
+import { ReactionPlanPanel } from './ReactionPlanPanel.tsx';
+import { SamplingPanel } from './SamplingPanel.tsx';
 import { canEditQuality, fig, WINDOWS, type ChartView, type FrozenLimits, type WindowId } from './types.ts';
 import { WindowSelect } from './WindowSelect.tsx';
 
@@ -61,6 +64,8 @@ export function CharacteristicPage({ id }: { id: string }) {
       {!v && view.loading && <Spinner label="Loading the chart…" />}
       {v && <Charts v={v} />}
       {v && canEditQuality(user) && <FreezeLimits v={v} onFrozen={view.reload} />}
+      {c && <ReactionPlanPanel characteristic={c.id} rules={c.rules} canEdit={canEditQuality(user)} />}
+      {c && <SamplingPanel characteristic={c.id} canEdit={canEditQuality(user)} />}
     </div>
   );
 }

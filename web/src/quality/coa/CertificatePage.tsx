@@ -198,11 +198,23 @@ export function CertificatePage({ lotId }: { lotId: string }) {
             <Signatures
               recordType={c.recordType}
               recordId={c.lot.id}
+              action={c.approval.action}
               meanings={['approval', 'review']}
               readOnly={!canSign}
               reloadKey={c.currentHash}
               onSigned={() => void cert.reload()}
             />
+            <p data-testid="coa-approval">
+              {c.approval.needed === 0 ? (
+                'The signature policy asks for no signature on certificates (coa.sign).'
+              ) : (
+                <>
+                  <Badge tone={c.approval.complete ? 'ok' : 'warn'}>{c.approval.complete ? 'approved' : 'not approved'}</Badge>{' '}
+                  {Math.min(c.approval.counted.length, c.approval.needed)} of {c.approval.needed} signature{c.approval.needed === 2 ? 's' : ''} the policy asks
+                  for coa.sign{approvalTerms(c.approval)}
+                </>
+              )}
+            </p>
             <p className="muted small">
               A signature binds to this certificate as shown (record hash <code>{c.currentHash.slice(0, 12)}…</code>): a measurement of the lot changed or added
               later shows it as BROKEN here and on the PDF.
@@ -212,4 +224,10 @@ export function CertificatePage({ lotId }: { lotId: string }) {
       )}
     </div>
   );
+}
+
+/** " (meaning approval, by quality)", or less, or nothing: what a counting signature must be. */
+function approvalTerms(a: Certificate['approval']): string {
+  const terms = [a.meaning ? `meaning ${a.meaning}` : '', a.roles.length ? `by ${a.roles.join(' or ')}` : ''].filter(Boolean);
+  return terms.length ? ` (${terms.join(', ')})` : '';
 }
