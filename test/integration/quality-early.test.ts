@@ -1,6 +1,6 @@
 // The stop loop's fast path on PGlite and PostgreSQL (docs/quality.md, "Latency"): an in-line value collect has just
 // accepted stops the machine before it is stored, and the stored evaluation takes that stop as its reaction (one stop,
-// one episode); a value collect quarantines on arrival never stops the machine; a value the stop was sent on that
+// one episode); a value collect quarantines on arrival (a conflict, outside the valid range) never stops the machine; a value the stop was sent on that
 // collect then does not store (its instant holds a different value in the database) leaves the stop standing and is
 // recorded as an "unstored" reaction with its NCR saying so.
 import type { MqttClient } from 'mqtt';
@@ -142,6 +142,21 @@ for (const kind of DB_KINDS) {
       expect(full.description).toMatch(/the value was not stored: collect did not store it/);
       expect((await health()).unstored).toBeGreaterThanOrEqual(1);
       await releaseAll();
+    });
+
+    it('never stops on a value outside the valid range of its tag (collect quarantines it on arrival)', async () => {
+      const stopped = stops.length;
+      const before = await health();
+      const quarantined = t.collect.pipeline.metrics.quarantined;
+      await send(25, base + 6000); // torque's valid range in the plant model is [0, 20] Nm; the USL is 1.0
+      await eventually(async () => t.collect.pipeline.metrics.quarantined > quarantined, 15_000);
+      const [q] = (await t.sql(`SELECT reason FROM quarantine ORDER BY received_at DESC LIMIT 1`)) as Array<{ reason: string }>;
+      expect(q.reason).toMatch(/outside the valid range/);
+      await send(0.93, base + 7000);
+      await eventually(async () => (await settled(), (await measurements()).length === 5), 15_000);
+      expect(stops).toHaveLength(stopped);
+      expect((await health()).earlyStops).toBe(before.earlyStops);
+      expect(await reactions()).toHaveLength(2);
     });
   });
 }

@@ -153,7 +153,14 @@ export class InlineService {
       }
     }
     if (!records.length) return;
-    const result = await this.quality.record(records, 'machine', 'collect');
+    const result = await this.quality.record(records, 'machine', 'collect').catch((err: unknown) => {
+      // a stop sent on one of these values stands: its reaction is recorded without the measurement, with the reason
+      sources.forEach((v, i) => {
+        const c = this.chars.get(records[i].characteristic as string);
+        if (c) this.notStored(v, c, records[i].equipment as string, `storing the measurement failed: ${(err as Error).message}`);
+      });
+      throw err;
+    });
     await this.refresh();
     this.counters.measured += result.accepted;
     for (const r of result.results) {
