@@ -134,7 +134,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       lots: lotHolds(lots.lots, ctx.db),
       operations: execution.holds,
       commands: connectors.commands,
-      machines: { directory: collect.directory, contexts: collect.contexts },
+      machines: { directory: collect.directory, contexts: collect.contexts, accepted: { onAccepted: collect.onAccepted } },
     },
   });
   const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });

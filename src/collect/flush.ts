@@ -4,6 +4,7 @@ import type { Database, Querier } from '../platform/db/database.ts';
 import * as repo from './collect.repository.ts';
 import { counterDelta } from './counters.ts';
 import { replayIntervals } from './derive.ts';
+import type { FateTicket } from './accepted.ts';
 import type { ContextRecord, Contextualizer } from './context.ts';
 import type { Derived, Deriver } from './derive.ts';
 import type { EquipmentRegistry } from './registry.ts';
@@ -28,6 +29,8 @@ export interface PendingValue {
   outcome?: Outcome;
   /** Answers given to copies of this value taken before it was written: they follow its fate. */
   copies?: Outcome[];
+  /** Listeners of accepted values waiting for this one's fate (accepted.ts). */
+  ticket?: FateTicket;
 }
 
 /** What accumulates between two writes. */

@@ -9,6 +9,7 @@ import { LiveView } from './live.ts';
 import type { ContextLookup, EquipmentDirectory, IngestSink, MachineView, OrderContextPort } from './ports.ts';
 import type { ObservationSink } from './types.ts';
 import type { RewriteListener } from './flush.ts';
+import type { AcceptedValues } from './accepted.ts';
 
 export { CollectService } from './collect.service.ts';
 export { LiveView, type LiveEvent } from './live.ts';
@@ -40,6 +41,7 @@ export {
   type HistorySpan,
 } from './history.ts';
 export type { CollectEvents, StoredValue } from './events.ts';
+export type { AcceptedFate, AcceptedListener, AcceptedValues } from './accepted.ts';
 
 export interface CollectModule extends TaktModule {
   /** The service itself: for the composition root and tests only; modules get the ports below. */
@@ -59,6 +61,8 @@ export interface CollectModule extends TaktModule {
   onRewritten(listener: RewriteListener): () => void;
   /** Reads the registry and calendars again (a master-data change). */
   reload(): Promise<void>;
+  /** Each value as collect accepts it into its buffer, before the flush, and then its fate (accepted.ts). */
+  onAccepted: AcceptedValues['onAccepted'];
 }
 
 /** `plant` is the plant module's equipment lookup: the registry and the calendars are loaded through it. */
@@ -81,6 +85,7 @@ export async function createCollectModule(ctx: AppContext, deps: { plant: Equipm
     history: createCollectHistory(),
     onRewritten: (listener) => collect.onRewritten(listener),
     reload: () => collect.reload(),
+    onAccepted: (listener) => collect.pipeline.accepted.onAccepted(listener),
     routes: collectRoutes(collect, live),
     closing: () => live.stop(),
     async stop() {

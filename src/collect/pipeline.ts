@@ -4,6 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../platform/db/database.ts';
 import type { EventBus } from '../platform/events.ts';
+import { AcceptedTap } from './accepted.ts';
 import { cleanObservation, type CleanValue } from './clean.ts';
 import type { Contextualizer } from './context.ts';
 import { Deriver, emptyDerived } from './derive.ts';
@@ -70,6 +71,8 @@ export class CollectPipeline implements ObservationSink {
   private readonly perSource = new Map<string, number>();
   private readonly perSourceMax: number;
   private readonly recentPerSeries: number;
+  /** Listeners of values accepted into the buffer, before the flush (port onAccepted, accepted.ts). */
+  readonly accepted: AcceptedTap;
 
   constructor(
     private readonly database: Database,
@@ -81,6 +84,7 @@ export class CollectPipeline implements ObservationSink {
   ) {
     this.recentPerSeries = Math.max(16, Math.floor(opts.dedupeCapacity / 1000));
     this.perSourceMax = Math.max(100, Math.floor(opts.maxBuffered / 4));
+    this.accepted = new AcceptedTap(log);
   }
 
   async init(): Promise<void> {
@@ -234,6 +238,7 @@ export class CollectPipeline implements ObservationSink {
     };
     b.values.push(pending);
     st.unsettled.set(v.ts, pending);
+    if (!late) pending.ticket = this.accepted.accepted({ equipmentId: v.eq.id, tag: v.tag.name, ts: v.ts, value: v.value });
     return outcome;
   }
 
@@ -334,8 +339,10 @@ export class CollectPipeline implements ObservationSink {
       if (st?.unsettled.get(v.ts) === v) st.unsettled.delete(v.ts);
       if (f.kind === 'stored') {
         this.metrics.stored++;
+        v.ticket?.settle({ stored: true });
         return;
       }
+      v.ticket?.settle({ stored: false, reason: f.kind === 'duplicate' ? `${v.tag}: the same value was stored for this instant before` : f.reason });
       if (f.kind === 'duplicate') {
         this.metrics.duplicates++;
         if (v.outcome) Object.assign(v.outcome, { status: 'duplicate' });
@@ -395,6 +402,7 @@ export class CollectPipeline implements ObservationSink {
     clearInterval(this.sweepTimer);
     await Promise.race([this.drain().catch(() => {}), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.stopped = true;
+    this.accepted.abandon('collect stopped before storing it');
     for (const w of this.spaceWaiters.splice(0)) w();
   }
 }

@@ -1,5 +1,7 @@
 // Commands back to machines: stop, start, write and read parameters — authorised by the route, audited here, sent over
-// the machine's own protocol, confirmed by reading back, and recorded with their outcome.
+// the machine's own protocol, confirmed by reading back, and recorded with their outcome. A stop goes on the wire
+// first and is recorded (command record and audit entry) right after, retried until written — never dropped; every
+// other command is recorded before it is sent.
 import { randomUUID } from 'node:crypto';
 import { confirmsCommand, type MachineView } from '../collect/index.ts';
 import type { TagValue } from '../collect/index.ts';
@@ -52,25 +54,47 @@ export class CommandService {
     const id = randomUUID();
     const params = cmd.kind === 'writeParameters' ? cmd.parameters : null;
     const requestedAt = new Date();
-    await this.ctx.db.transaction(async (tx) => {
-      await tx.execute(
-        sql`INSERT INTO machine_commands (id, equipment_id, kind, parameters, protocol, requested_by, requested_at, reason, status)
+    const record = () =>
+      this.ctx.db.transaction(async (tx) => {
+        await tx.execute(
+          sql`INSERT INTO machine_commands (id, equipment_id, kind, parameters, protocol, requested_by, requested_at, reason, status)
             VALUES (${id}, ${eq.id}, ${cmd.kind}, ${params ? JSON.stringify(params) : null}::jsonb, ${protocol}, ${actor.name}, ${requestedAt.toISOString()}::timestamptz, ${reason ?? null}, 'pending')`,
-      );
-      await appendAudit(tx, actor, {
-        action: 'create',
-        entity: 'machine_command',
-        entityId: id,
-        after: { equipment: eq.path, command: cmd, protocol },
-        reason,
+        );
+        await appendAudit(tx, actor, {
+          action: 'create',
+          entity: 'machine_command',
+          entityId: id,
+          after: { equipment: eq.path, command: cmd, protocol },
+          reason,
+        });
       });
-    });
+    let sent = () => {};
+    const onWire = new Promise<void>((resolve) => (sent = resolve));
+    const run = async (): Promise<CommandResult> => {
+      try {
+        if (connector) {
+          const answer = connector.command(cmd, timeoutMs); // the connector writes to the machine before its first await
+          sent();
+          return await answer;
+        }
+        return await this.viaMqtt(eq, id, cmd, sparkplug, timeoutMs, sent);
+      } catch (err) {
+        return { status: 'failed', detail: (err as Error).message };
+      } finally {
+        sent();
+      }
+    };
     let result: CommandResult;
-    try {
-      if (connector) result = await connector.command(cmd, timeoutMs);
-      else result = await this.viaMqtt(eq, id, cmd, sparkplug, timeoutMs);
-    } catch (err) {
-      result = { status: 'failed', detail: (err as Error).message };
+    if (cmd.kind === 'stop') {
+      // the fastest way to the wire (quality's stop loop): publish, then record; the outcome waits for the record
+      const running = run();
+      await onWire;
+      const recorded = this.durably(id, record);
+      result = await running;
+      await recorded;
+    } else {
+      await record();
+      result = await run();
     }
     await this.ctx.db.transaction(async (tx) => {
       await tx.execute(
@@ -93,6 +117,7 @@ export class CommandService {
     cmd: MachineCommand,
     sparkplug: { group: string; node: string; device?: string } | undefined,
     timeoutMs: number,
+    sent: () => void = () => {},
   ): Promise<CommandResult> {
     if (cmd.kind === 'readParameters') return this.readLatest(eq, cmd.names);
     const mqtt = this.mqtt();
@@ -122,11 +147,25 @@ export class CommandService {
       const payload = { id, ...(cmd.kind === 'writeParameters' ? { parameters: cmd.parameters } : {}) };
       await mqtt.publish(`takt/v1/${eq.path}/_cmd/${cmd.kind}`, Buffer.from(JSON.stringify(payload)), 1, false);
     }
+    sent();
     try {
       return await Promise.race([confirmed.promise, replied]);
     } finally {
       confirmed.cancel();
       this.replies.delete(id);
+    }
+  }
+
+  /** Writes a command's record until it is written: a failure is logged and retried (backing off to 5 s), never dropped. */
+  private async durably(id: string, write: () => Promise<unknown>): Promise<void> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        this.ctx.log.error({ err, command: id, retryInMs: delay }, 'connectors: recording a command sent to a machine failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
   }
 

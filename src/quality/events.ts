@@ -10,7 +10,10 @@ export interface QualityReaction {
   id: string;
   characteristic: string;
   characteristicName: string;
-  measurementId: number;
+  /** the measurement that fired it; null when the value that fired it was not stored (see `unstored`) */
+  measurementId: number | null;
+  /** why the value that fired the reaction was not stored (an in-line value the stop was sent on before its flush) */
+  unstored?: string | null;
   /** the measured value (variables) or the plotted statistic (attributes) */
   value: number | null;
   /** 'spec': outside LSL/USL; 'rule': an SPC run rule of the characteristic's rule set */

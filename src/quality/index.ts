@@ -150,7 +150,7 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
   const reactions = new ReactionService(ctx, holds, deps.loop);
   holds.onEpisodeClosed = (id) => reactions.closed(id);
   quality.onMeasured((c, ms) => void reactions.evaluate(c, ms));
-  const inline = deps.loop ? new InlineService(ctx, quality, deps.loop.machines, (c, v, eq) => reactions.stopEarly(c, v, eq)) : undefined;
+  const inline = deps.loop ? new InlineService(ctx, quality, deps.loop.machines, reactions) : undefined;
   await inline?.start();
   await reactions.start(inline?.mapped() ?? []);
   ctx.health.set('quality-reactions', () => ({ ...reactions.counters }));

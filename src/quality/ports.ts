@@ -22,6 +22,20 @@ export type MachineStop = MachineCommands;
 export interface MachineData {
   directory: Pick<EquipmentDirectory, 'byEquipmentId' | 'byEquipmentPath'>;
   contexts: ContextLookup;
+  /** Values as collect accepts them, before its flush, then their fate (the in-line fast path, inline/early.ts). */
+  accepted?: AcceptedValues;
+}
+
+/** Collect's values as accepted into its buffer (before the flush); the listener may ask for each one's fate. */
+export interface AcceptedValues {
+  onAccepted(
+    listener: (v: {
+      equipmentId: string;
+      tag: string;
+      ts: number;
+      value: number | string | boolean;
+    }) => ((fate: { stored: boolean; reason?: string }) => void) | undefined,
+  ): () => void;
 }
 
 /** Everything the closed loop needs; absent in an installation without machines (then only the SPC slice runs). */

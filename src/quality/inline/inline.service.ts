@@ -52,10 +52,23 @@ export function inlineRecord(
 
 type Row = Record<string, unknown>;
 
+/** The reaction plans' side of the fast path (ReactionService): stop on an accepted value; its value was not stored. */
+export interface EarlyStops {
+  /** judges a value collect has just accepted; true when it sent a stop */
+  stopEarly(c: Characteristic, value: unknown, equipment: string, ts: number): boolean;
+  /** the value a stop was sent on was not stored: the stop stands and is recorded with the reason */
+  notStored(
+    c: Characteristic,
+    m: { value: number | null; equipment: string; orderId: string | null; operationSeq: number | null; lot: string | null; ts: string },
+    reason: string,
+  ): void;
+}
+
 export class InlineService {
   private byTag = new Map<string, string>();
   private queue: Promise<void> = Promise.resolve();
   private off: (() => void) | undefined;
+  private offAccepted: (() => void) | undefined;
   readonly counters = { measured: 0, skipped: 0, refused: 0, lastSkipped: null as string | null, lastRefused: null as string | null };
 
   /** the mapped characteristics as last read (refreshed after every batch): the fast path judges values on them */
@@ -65,8 +78,8 @@ export class InlineService {
     private readonly ctx: AppContext,
     private readonly quality: QualityService,
     private readonly machines: MachineData,
-    /** called for each numeric value as soon as collect has committed it, before it is stored as a measurement */
-    private readonly early: (c: Characteristic, value: number, equipment: string) => void = () => {},
+    /** the fast path: each value of a mapped tag as soon as collect accepts it (before its flush), then its fate */
+    private readonly early?: EarlyStops,
   ) {}
 
   /** The characteristics measured in-line now. */
@@ -79,13 +92,9 @@ export class InlineService {
   async start(): Promise<void> {
     for (const m of await this.list()) this.byTag.set(`${m.equipmentId}\u0000${m.tag}`, m.characteristic);
     await this.refresh();
+    if (this.early) this.offAccepted = this.machines.accepted?.onAccepted((v) => this.accepted(v));
     this.off = this.ctx.events.subscribe('collect.stored', (e) => {
       const mine = e.values.filter((v) => this.byTag.has(`${v.equipmentId}\u0000${v.tag}`));
-      for (const v of mine) {
-        const c = this.chars.get(this.byTag.get(`${v.equipmentId}\u0000${v.tag}`)!);
-        const path = this.machines.directory.byEquipmentId(v.equipmentId)?.path;
-        if (c && path && typeof v.value === 'number' && Number.isFinite(v.value)) this.early(c, v.value, path);
-      }
       if (mine.length) this.queue = this.queue.then(() => this.store(mine)).catch((err) => this.ctx.log.error({ err }, 'quality: in-line measurements failed'));
     });
     this.ctx.health.set('quality-inline', () => ({ mappedTags: this.byTag.size, ...this.counters }));
@@ -93,6 +102,35 @@ export class InlineService {
 
   stop(): void {
     this.off?.();
+    this.offAccepted?.();
+  }
+
+  /** A value collect has just accepted (synchronously, before its flush): the fast path judges a mapped tag's value. */
+  private accepted(v: StoredValue): ((fate: { stored: boolean; reason?: string }) => void) | undefined {
+    const id = this.byTag.get(`${v.equipmentId}\u0000${v.tag}`);
+    if (id === undefined) return undefined;
+    const c = this.chars.get(id);
+    const path = this.machines.directory.byEquipmentId(v.equipmentId)?.path;
+    if (!c || !path || !this.early?.stopEarly(c, v.value, path, v.ts)) return undefined;
+    return (fate) => {
+      if (!fate.stored) this.notStored(v, c, path, `collect did not store it: ${fate.reason ?? 'no reason given'}`);
+    };
+  }
+
+  /** The value a stop was sent on did not become a measurement: the reaction is recorded without one, with the reason. */
+  private notStored(v: StoredValue, c: Characteristic, path: string, reason: string): void {
+    const r = inlineRecord(v, c.id, path, this.machines.contexts.at(v.equipmentId, v.ts));
+    if (typeof r === 'string') return; // never: only a finite number stops early
+    const text = (x: unknown) => (typeof x === 'string' ? x : null);
+    const m = {
+      value: r.value as number,
+      equipment: path,
+      orderId: text(r.orderId),
+      operationSeq: typeof r.operationSeq === 'number' ? r.operationSeq : null,
+      lot: text(r.lot),
+      ts: r.ts as string,
+    };
+    this.early?.notStored(c, m, reason);
   }
 
   /** Waits for the values received so far to be stored (tests, the bench). */
@@ -100,6 +138,7 @@ export class InlineService {
 
   private async store(values: StoredValue[]): Promise<void> {
     const records: MeasurementRecord[] = [];
+    const sources: StoredValue[] = [];
     for (const v of values) {
       const characteristic = this.byTag.get(`${v.equipmentId}\u0000${v.tag}`);
       if (!characteristic) continue;
@@ -108,17 +147,38 @@ export class InlineService {
       if (typeof r === 'string') {
         this.counters.skipped++;
         this.counters.lastSkipped = r;
-      } else records.push(r);
+      } else {
+        records.push(r);
+        sources.push(v);
+      }
     }
     if (!records.length) return;
-    const result = await this.quality.record(records, 'machine', 'collect');
+    const result = await this.quality.record(records, 'machine', 'collect').catch((err: unknown) => {
+      // a stop sent on one of these values stands: its reaction is recorded without the measurement, with the reason
+      sources.forEach((v, i) => {
+        const c = this.chars.get(records[i].characteristic as string);
+        if (c) this.notStored(v, c, records[i].equipment as string, `storing the measurement failed: ${(err as Error).message}`);
+      });
+      throw err;
+    });
     await this.refresh();
     this.counters.measured += result.accepted;
-    for (const r of result.results)
+    for (const r of result.results) {
       if (r.status === 'refused') {
         this.counters.refused++;
         this.counters.lastRefused = r.reason ?? null;
       }
+      // a stop sent on this value's arrival stands even when quality did not store the value now (no-op otherwise)
+      const c = this.chars.get(records[r.index].characteristic as string);
+      const path = records[r.index].equipment as string;
+      if (c && (r.status === 'refused' || r.replayed))
+        this.notStored(
+          sources[r.index],
+          c,
+          path,
+          r.status === 'refused' ? `quality refused the measurement: ${r.reason}` : 'it had been stored as a measurement before',
+        );
+    }
   }
 
   async list(characteristic?: string): Promise<TagMapping[]> {

@@ -14,7 +14,8 @@ export interface ReactionPlan {
   updatedAt: string;
 }
 
-export interface ReactionRecord extends Omit<QualityReaction, 'characteristicName'> {
+export interface ReactionRecord extends Omit<QualityReaction, 'characteristicName' | 'unstored'> {
+  unstored: string | null;
   commandStatus: string | null;
   createdAt: string;
   closedAt: string | null;
@@ -40,7 +41,8 @@ const planOf = (r: Row): ReactionPlan => ({
 const reactionOf = (r: Row): ReactionRecord => ({
   id: r.id as string,
   characteristic: r.characteristic as string,
-  measurementId: Number(r.measurement_id),
+  measurementId: num(r.measurement_id),
+  unstored: str(r.unstored),
   value: num(r.value),
   trigger: r.trigger as 'spec' | 'rule',
   rule: num(r.rule),
@@ -114,11 +116,11 @@ export async function insertReaction(
   r: Omit<ReactionRecord, 'holds' | 'commandId' | 'commandStatus' | 'createdAt' | 'closedAt' | 'linked'>,
 ): Promise<void> {
   await db.execute(
-    sql`INSERT INTO quality_reactions (id, characteristic, measurement_id, value, trigger, rule, actions, equipment, order_id, operation_seq, lot, ts, summary)
-        VALUES (${r.id}, ${r.characteristic}, ${r.measurementId}, ${r.value}, ${r.trigger}, ${r.rule}, ${JSON.stringify(r.actions)}::jsonb,
+    sql`INSERT INTO quality_reactions (id, characteristic, measurement_id, unstored, value, trigger, rule, actions, equipment, order_id, operation_seq, lot, ts, summary)
+        VALUES (${r.id}, ${r.characteristic}, ${r.measurementId}, ${r.unstored}, ${r.value}, ${r.trigger}, ${r.rule}, ${JSON.stringify(r.actions)}::jsonb,
           ${r.equipment}, ${r.orderId}, ${r.operationSeq}, ${r.lot}, ${r.ts}::timestamptz, ${r.summary})`,
   );
-  await linkMeasurement(db, r.id, r.measurementId);
+  if (r.measurementId !== null) await linkMeasurement(db, r.id, r.measurementId);
 }
 
 export async function linkMeasurement(db: Db, reaction: string, measurementId: number): Promise<void> {

@@ -23,7 +23,8 @@ export const planSchema = z.object({
 export const reactionSchema = z.object({
   id: z.string(),
   characteristic: z.string(),
-  measurementId: z.number(),
+  measurementId: z.number().nullable(),
+  unstored: z.string().nullable(),
   value: z.number().nullable(),
   trigger: z.enum(['spec', 'rule']),
   rule: z.number().nullable(),

@@ -19,9 +19,16 @@ import { dataOf, specOf } from '../chart-data.ts';
 import { NELSON_RULES, WESTERN_ELECTRIC_RULES } from '../spc/rules.ts';
 import * as repo from './reaction.repository.ts';
 import type { ReactionPlan, ReactionRecord } from './reaction.repository.ts';
+import { earlyStop } from '../inline/early.ts';
 import { episodeStep, pointsNeeded, ruleViolation, specViolation, type Fired } from './trigger.ts';
 
 type StopResult = { id: string | null; status: string; detail?: string | null };
+/** A stop sent on the fast path (stopEarly) that no reaction has taken as its own yet. */
+type EarlyStop = { ts: string; fired: Fired; command: Promise<StopResult> };
+/** The value a reaction is about: a stored measurement, or an in-line value that was not stored (id null). */
+export type Triggering = Pick<StoredMeasurement, 'value' | 'defects' | 'defectives' | 'equipment' | 'orderId' | 'operationSeq' | 'lot' | 'ts'> & {
+  id: number | null;
+};
 const episodeKey = (characteristic: string, equipment: string | null) => `${characteristic}\u0000${equipment ?? ''}`;
 
 export type PlanInput = Pick<ReactionPlan, 'onSpec' | 'rules' | 'action'>;
@@ -33,11 +40,11 @@ export class ReactionService {
   private plans = new Map<string, ReactionPlan | null>();
   /** open episodes by characteristic and machine (episodeKey) → reaction id, as the database has them */
   private open = new Map<string, string>();
-  /** stop commands sent on the fast path (stopEarly) for a reaction not stored yet */
-  private early = new Map<string, Promise<StopResult>>();
+  /** stop commands sent on the fast path (stopEarly) for a reaction not stored yet, by episodeKey */
+  private early = new Map<string, EarlyStop>();
   private queues = new Map<string, Promise<void>>();
   /** measurements evaluated, reactions fired, measurements linked to an open episode, evaluation failures */
-  readonly counters = { evaluated: 0, reactions: 0, linked: 0, failed: 0 };
+  readonly counters = { evaluated: 0, reactions: 0, linked: 0, failed: 0, earlyStops: 0, unstored: 0 };
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,17 +64,37 @@ export class ReactionService {
   }
 
   /**
-   * The fast path for an in-line value collect has just committed (never a quarantined one): with a plan that stops
-   * the machine on the spec limits, a value out of spec and no episode open at that machine, the stop command is sent
-   * now, from memory, before the measurement and the reaction are stored; the reaction then takes this command as
-   * its own (react). Everything else waits for the stored measurement's evaluation.
+   * The fast path for an in-line value collect has just accepted into its buffer (before its flush; never a value it
+   * quarantines on arrival): with a plan that stops the machine on the spec limits, a value out of spec and no
+   * episode open at that machine, the stop command is sent now, from memory (inline/early.ts), before the value is
+   * stored; the stored evaluation then takes this command as its reaction's own (react). Answers whether it stopped.
    */
-  stopEarly(c: Characteristic, value: number, equipment: string): void {
-    const plan = this.plans.get(c.id);
+  stopEarly(c: Characteristic, value: unknown, equipment: string, ts: number): boolean {
     const key = episodeKey(c.id, equipment);
-    if (plan?.action !== 'stop' || !plan.onSpec || !this.loop || this.open.has(key) || this.early.has(key)) return;
-    const fired = specViolation(value, c.lsl, c.usl);
-    if (fired) this.early.set(key, this.sendStop(equipment, `quality reaction: ${c.name} (${c.id}) measured ${value} ${fired.what}`));
+    const state = { loop: this.loop !== undefined, episodeOpen: this.open.has(key), stopPending: this.early.has(key) };
+    const fired = earlyStop(this.plans.get(c.id), c, value, state);
+    if (!fired) return false;
+    this.counters.earlyStops++;
+    const command = this.sendStop(equipment, `quality reaction: ${c.name} (${c.id}) measured ${String(value)} ${fired.what}`);
+    this.early.set(key, { ts: new Date(ts).toISOString(), fired, command });
+    return true;
+  }
+
+  /**
+   * The value an early stop was sent on was not stored (collect did not store it, or quality refused it as a
+   * measurement): the stop stands, and a reaction records it with the reason — holds and its NCR as for any other.
+   */
+  notStored(c: Characteristic, m: Omit<Triggering, 'id' | 'defects' | 'defectives'> & { equipment: string }, reason: string): void {
+    const key = episodeKey(c.id, m.equipment);
+    const e = this.early.get(key);
+    if (!e || Date.parse(e.ts) !== Date.parse(m.ts)) return; // no early stop for this value, or a reaction took it already
+    this.early.delete(key);
+    this.counters.unstored++;
+    this.enqueue(c.id, async () => {
+      const plan = this.plans.get(c.id);
+      if (!plan) throw new Error(`the plan of ${c.id} that stopped ${m.equipment} is gone; stop command pending`);
+      await this.react(c, plan, { ...m, id: null, defects: null, defectives: null }, e.fired, e, reason);
+    });
   }
 
   private sendStop(equipment: string, reason: string): Promise<StopResult> {
@@ -106,14 +133,17 @@ export class ReactionService {
 
   /** Queues the measurements of one characteristic (stored, in time order) behind those before them. */
   evaluate(c: Characteristic, ms: StoredMeasurement[]): Promise<void> {
-    const prev = this.queues.get(c.id) ?? Promise.resolve();
-    const next = prev.then(() => this.evaluateNow(c, ms));
-    const tail = next.catch((err: unknown) => {
+    return this.enqueue(c.id, () => this.evaluateNow(c, ms));
+  }
+
+  private enqueue(characteristic: string, work: () => Promise<void>): Promise<void> {
+    const prev = this.queues.get(characteristic) ?? Promise.resolve();
+    const tail = prev.then(work).catch((err: unknown) => {
       this.counters.failed++;
-      this.ctx.log.error({ err, characteristic: c.id }, 'quality: evaluating a reaction plan failed');
+      this.ctx.log.error({ err, characteristic }, 'quality: evaluating a reaction plan failed');
     });
-    this.queues.set(c.id, tail);
-    void tail.then(() => this.queues.get(c.id) === tail && this.queues.delete(c.id));
+    this.queues.set(characteristic, tail);
+    void tail.then(() => this.queues.get(characteristic) === tail && this.queues.delete(characteristic));
     return tail;
   }
 
@@ -128,16 +158,18 @@ export class ReactionService {
     if (!plan) return;
     for (const m of ms) {
       this.counters.evaluated++;
-      const fired = await this.fired(c, plan, m);
+      const early = this.early.get(episodeKey(c.id, m.equipment));
+      const mine = early !== undefined && Date.parse(early.ts) === Date.parse(m.ts) ? early : undefined;
+      // the stop sent on this value's arrival stands: its reaction records it even should the stored judgement differ
+      // (the limits changed in between: judged against the limits then in force)
+      const fired = (await this.fired(c, plan, m)) ?? mine?.fired ?? null;
       const open = await repo.openReaction(this.ctx.db, c.id, m.equipment);
       const openHolds = open ? (await listHolds(this.ctx.db, { status: 'open', reaction: open.id, limit: 1000 })).length : 0;
-      const step = episodeStep(open ? { openHolds, placedHolds: open.holds.length > 0 } : null, fired !== null);
-      // a stop the fast path sent belongs to this measurement's reaction only
-      if (step !== 'react' && this.early.delete(episodeKey(c.id, m.equipment)))
-        this.ctx.log.warn(
-          { characteristic: c.id, equipment: m.equipment, step },
-          'quality: a stop was sent early for a value the stored evaluation did not react to',
-        );
+      let step = episodeStep(open ? { openHolds, placedHolds: open.holds.length > 0 } : null, fired !== null);
+      if (mine && step !== 'react') {
+        this.ctx.log.warn({ characteristic: c.id, equipment: m.equipment, step }, 'quality: a stop sent early is recorded as a reaction of its own');
+        step = 'react';
+      }
       if (step === 'link' && open) {
         await repo.linkMeasurement(this.ctx.db, open.id, m.id);
         this.counters.linked++;
@@ -166,17 +198,18 @@ export class ReactionService {
   }
 
   /** One reaction: the stop first (the fastest path to the wire), then the record and the holds, then the event. */
-  private async react(c: Characteristic, plan: ReactionPlan, m: StoredMeasurement, fired: Fired): Promise<void> {
+  private async react(c: Characteristic, plan: ReactionPlan, m: Triggering, fired: Fired, taken?: EarlyStop, unstored: string | null = null): Promise<void> {
     this.counters.reactions++;
     const id = randomUUID();
     const actor = SYSTEM_ACTOR;
-    const measured = `${c.name} (${c.id}) measured ${m.value ?? m.defects ?? m.defectives} ${fired.what}`;
+    const measured = `${c.name} (${c.id}) measured ${m.value ?? m.defects ?? m.defectives} ${fired.what}${unstored ? ` (the value was not stored: ${unstored})` : ''}`;
     const reason = `quality reaction ${id}: ${measured}`;
-    const stopping = plan.action === 'stop' && m.equipment !== null && this.loop !== undefined;
     const key = episodeKey(c.id, m.equipment);
-    const early = this.early.get(key);
+    // one stop per episode: a stop the fast path sent for this machine is this reaction's, whichever value it was for
+    const early = taken ?? this.early.get(key);
     this.early.delete(key);
-    const command = stopping ? (early ?? this.sendStop(m.equipment!, reason)) : null;
+    const stopping = early !== undefined || (plan.action === 'stop' && m.equipment !== null && this.loop !== undefined);
+    const command = stopping ? (early?.command ?? this.sendStop(m.equipment!, reason)) : null;
     this.open.set(key, id);
     const actions: ReactionAction[] = ['alarm'];
     if (plan.action !== 'alarm') actions.push('hold');
@@ -185,6 +218,7 @@ export class ReactionService {
       id,
       characteristic: c.id,
       measurementId: m.id,
+      unstored,
       value: m.value ?? m.defects ?? m.defectives,
       trigger: fired.trigger,
       rule: fired.rule,
