@@ -15,13 +15,14 @@ const M1 = 'bd/m1';
 const M2 = 'bd/m2';
 const M3 = 'bd/m3';
 const M4 = 'bd/m4';
+const M5 = 'bd/m5';
 
 const machine = (id: string) => ({ id, level: 'machine', name: id.toUpperCase(), properties: { commissionedAt: { value: '2020-01-01T00:00:00Z' } } });
 const PLANT = parsePlantFile(
   JSON.stringify({
     version: 1,
     materials: [{ id: 'bd-resin', name: 'Resin', unit: 'kg' }],
-    equipment: [{ id: 'bd', level: 'enterprise', name: 'BD', children: ['m1', 'm2', 'm3', 'm4'].map(machine) }],
+    equipment: [{ id: 'bd', level: 'enterprise', name: 'BD', children: ['m1', 'm2', 'm3', 'm4', 'm5'].map(machine) }],
     products: [
       {
         id: 'bd-part',
@@ -170,6 +171,20 @@ for (const kind of DB_KINDS) {
       const again = await call('POST', '/api/maintenance/work-orders', { equipment: M1, kind: 'corrective', description: 'still down', stopId: stopStart });
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain(w.id);
+    });
+
+    it('opens the order of a long breakdown that had already ended when its data arrived (one late batch)', async () => {
+      const now = Date.now();
+      const records = (
+        [
+          ['Execute', now - 400_000],
+          ['Held', now - 300_000],
+          ['Execute', now - 200_000],
+        ] as const
+      ).map(([value, ts]) => ({ equipment: M5, tag: 'state', value, ts }));
+      await ok('POST', '/api/ingest', { records });
+      const w = await eventually(async () => (await ordersOf(M5))[0], 20_000);
+      expect(w).toMatchObject({ origin: 'breakdown', stopStart: new Date(now - 300_000).toISOString(), alarmCode: null });
     });
 
     it('checks a stopId against the machine: 400 not a time, 404 no such stop of this machine, 201 pre-filled from a real stop', async () => {
