@@ -44,7 +44,7 @@ export interface WorkOrderInput {
 
 export type WorkOrderPatch = Omit<repo.WorkOrderChange, 'status'>;
 
-/** What a stop named by `stopId` fills in (corrective/stops.ts resolves it: 400 malformed, 404 not a stop of the machine). */
+/** What a stop named by `stopId` fills in (corrective/breakdowns.ts findStop: 400 not a time, 404 not a stop of the machine). */
 export type StopPrefill = (equipmentId: string, stopId: string) => Promise<{ stopStart: Date; alarmCode: string | null; stopReason: string | null }>;
 
 export class WorkOrderService {
