@@ -11,7 +11,7 @@ import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
 import { createLotsModule, LOT_RECORD_TYPE, lotHolds } from './lots/index.ts';
-import { createMaintenanceModule } from './maintenance/index.ts';
+import { createMaintenanceModule, type MaintenanceModule, type StopLookup } from './maintenance/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
@@ -95,6 +95,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     if (!quality) throw new Error('execution asked quality before quality was made');
     return quality;
   };
+  // maintenance is made last; execution asks it whether a machine is under repair through this late-bound gate
+  let maintenanceMade: MaintenanceModule | undefined;
   const execution = await createExecutionModule(ctx, {
     plant: plant.equipment,
     machines: collect.machines,
@@ -104,6 +106,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     ledger: lots.ledger,
     qualifications: { missingForStation: (username, station) => made().qualifications.missingForStation(username, station) },
     checks: { blocking: (equipmentId) => made().checks.blocking(equipmentId) },
+    repairs: { underRepair: async (equipmentId) => (maintenanceMade ? maintenanceMade.underRepair(equipmentId) : null) },
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
   const planning = await createPlanningModule(ctx, {
@@ -137,6 +140,22 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts, accepted: { onAccepted: collect.onAccepted } },
     },
   });
-  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  // corrective maintenance reads the machines' stops (performance) and hears their state changes (collect)
+  const stops: StopLookup = {
+    stopsOf: async (equipmentId, from, to) => {
+      const eq = collect.directory.byEquipmentId(equipmentId);
+      if (eq?.level !== 'machine') return [];
+      return performance.stops.list(equipmentId, from, to);
+    },
+    onStateChange: (listener) =>
+      ctx.events.subscribe('collect.state', (e) => listener({ equipmentId: e.equipmentId, down: e.bucket === 'adet', since: e.since })),
+    downNow: () =>
+      collect.machines
+        .machineStates()
+        .filter((m) => m.bucket === 'adet' && m.since !== null)
+        .map((m) => ({ equipmentId: m.eq.id, since: m.since! })),
+  };
+  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment, stops });
+  maintenanceMade = maintenance;
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }

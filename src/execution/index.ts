@@ -22,6 +22,7 @@ export type { CompletionHook, ConsumedLot, LotLedger, OperationPerformance, Orde
 export { orderPerformanceSchema } from './contracts.ts';
 export { fromBody } from './intake.ts';
 export { GATED_ACTIONS, type BlockingCheck, type ChecksGate, type CurrentWork } from './checks-gate.ts';
+export type { RepairGate } from './repair-gate.ts';
 export { scrapReasons, type ScrapReason, type ScrapReasonCatalogue } from './scrap-reasons.ts';
 export { orderBook, type OrderBook, type OrderSummary, type PlannableOperation, type PlannableOrder, type PlannedSlot } from './order-book.ts';
 export { reworkOperations, type AddedRework, type ReworkOperations, type ReworkRequest } from './rework.ts';

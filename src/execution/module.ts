@@ -10,6 +10,7 @@ import { rowsOf, sql } from '../platform/db/database.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { AndonService } from './andon.service.ts';
 import type { ChecksGate } from './checks-gate.ts';
+import type { RepairGate } from './repair-gate.ts';
 import type { LotLedger, Qualifications } from './contracts.ts';
 import { executionRoutes } from './execution.routes.ts';
 import { createOperationHolds, type OperationHolds } from './holds.ts';
@@ -43,6 +44,8 @@ export interface ExecutionDeps {
   qualifications?: Qualifications;
   /** quality's checks: one overdue past its grace refuses the machine's production actions (checks-gate.ts) */
   checks?: ChecksGate;
+  /** maintenance's repairs, bound late: a machine under repair refuses setup, start and resume (repair-gate.ts) */
+  repairs?: RepairGate;
 }
 
 export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps, opts: { recipeTimeoutMs?: number } = {}): Promise<ExecutionModule> {
@@ -72,7 +75,7 @@ export async function createExecutionModule(ctx: AppContext, deps: ExecutionDeps
     recipeTimeoutMs: opts.recipeTimeoutMs,
   };
   const views = new ShopFloorViews(ctx.db, viewDeps);
-  const floor = new ShopFloor(ctx, { ...viewDeps, views, checks: deps.checks }, deps.qualifications);
+  const floor = new ShopFloor(ctx, { ...viewDeps, views, checks: deps.checks, repairs: deps.repairs }, deps.qualifications);
   const andon = new AndonService(ctx, (s) => machines.equipment(s).path);
   const orders = new ExecutionService(ctx.db, ctx.events, plant);
   const streams = new Set<EventStream>();

@@ -12,6 +12,7 @@ import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import * as andonRepo from './andon.repository.ts';
 import { currentWork, requireNoBlockingCheck, type CurrentWork } from './checks-gate.ts';
+import { requireNotUnderRepair, requireRunNotUnderRepair } from './repair-gate.ts';
 import { consumedLotSchema, producedLotSchema, type CompletionHook, type LotLedger, type Qualifications } from './contracts.ts';
 import { heldError, openHoldsOf } from './holds.ts';
 import * as repo from './execution.repository.ts';
@@ -145,6 +146,7 @@ export class ShopFloor {
   /** Claims the operation for a machine and starts setup; the recipe is then downloaded (see downloadRecipe). */
   async setup(actor: Actor, orderId: string, seq: number, machine: string) {
     const eq = this.deps.collect.equipment(machine);
+    await requireNotUnderRepair(this.deps.repairs, eq.id, eq.path, 'setting up');
     await this.act(actor, orderId, seq, 'setup', async (tx, op, r, later) => {
       if (r.status === 'running')
         throw new AppError(
@@ -227,6 +229,7 @@ export class ShopFloor {
 
   /** Production starts. A recipe the machine has not confirmed blocks the start unless a supervisor overrides it with a reason. */
   async start(actor: Actor, roles: readonly string[], orderId: string, seq: number, override?: string) {
+    await requireRunNotUnderRepair(this.deps, this.ctx.db, orderId, seq, 'starting production');
     await this.act(actor, orderId, seq, 'start', async (tx, _op, r) => {
       this.requireRunning(r, 'starting', ['setup']);
       const needsRecipe = Object.keys(r.recipe ?? {}).length > 0 && !r.recipeVerified;
@@ -256,6 +259,7 @@ export class ShopFloor {
   }
 
   async resume(actor: Actor, orderId: string, seq: number) {
+    await requireRunNotUnderRepair(this.deps, this.ctx.db, orderId, seq, 'resuming');
     await this.act(actor, orderId, seq, 'resume', async (tx, _op, r) => {
       this.requireRunning(r, 'resuming', ['paused']);
       // back to where it was: production once it had started, else setup

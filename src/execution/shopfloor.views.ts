@@ -9,6 +9,7 @@ import { notFound } from '../platform/errors.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import * as andonRepo from './andon.repository.ts';
 import type { ChecksGate } from './checks-gate.ts';
+import type { RepairGate } from './repair-gate.ts';
 import { consumedLotSchema, type LotLedger, type OperationPerformance, type OrderPerformance } from './contracts.ts';
 import * as repo from './execution.repository.ts';
 import { downtime as machineDowntime, downtimeSchema, machineCounts, machineCountsSchema, type RunHistoryDeps } from './run-history.ts';
@@ -36,6 +37,8 @@ export interface ShopFloorDeps extends ViewDeps {
   views: ShopFloorViews;
   /** quality's checks: an overdue one blocks the machine's production actions (checks-gate.ts) */
   checks?: ChecksGate;
+  /** maintenance's repairs: a machine under repair refuses setup, start and resume (repair-gate.ts) */
+  repairs?: RepairGate;
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -3,10 +3,12 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { createCorrective, type StopLookup, type UnderRepair } from './corrective/index.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
 export type { MaintenanceEvents } from './events.ts';
+export type { StopFact, StopLookup, UnderRepair } from './corrective/index.ts';
 export {
   canMove,
   OPEN_STATUSES,
@@ -29,19 +31,27 @@ export { TECHNICIANS, WORK_ORDER_ENTITY, WorkOrderService, type WorkOrderInput }
 export interface MaintenanceDeps {
   /** the equipment a work order is for, by id or ISA-95 path */
   plant: EquipmentLookup;
+  /** the machines' stops and state changes (performance, collect): breakdowns open corrective work orders */
+  stops?: StopLookup;
 }
 
 export interface MaintenanceModule extends TaktModule {
   workOrders: WorkOrderService;
+  /** the machine's corrective work order in progress, if it is under repair (execution's RepairGate) */
+  underRepair(equipmentId: string): Promise<UnderRepair | null>;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const workOrders = new WorkOrderService(ctx, deps.plant);
+  const corrective = createCorrective(ctx, deps.plant, workOrders, deps.stops);
   return {
     name: 'maintenance',
     workOrders,
+    underRepair: corrective.underRepair,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
+      corrective.routes(fastify);
     },
+    stop: () => corrective.stop(),
   };
 }

@@ -76,11 +76,11 @@ export async function getWorkOrder(db: Db, id: string, forUpdate = false): Promi
   return rows[0] ? workOrderOf(rows[0]) : undefined;
 }
 
-/** The breakdown work order of a machine's stop (unique per machine and stop start), if one was opened. */
+/** The work order of a machine's stop (unique per machine and stop start, migration 0028), if one was opened. */
 export async function breakdownOrderOf(db: Db, equipmentId: string, stopStart: Date): Promise<WorkOrder | undefined> {
   const rows = await rowsOf<Row>(
     db,
-    sql`SELECT * FROM maintenance_work_orders WHERE equipment_id = ${equipmentId} AND stop_start = ${stopStart.toISOString()} AND origin = 'breakdown'`,
+    sql`SELECT * FROM maintenance_work_orders WHERE equipment_id = ${equipmentId} AND stop_start = ${stopStart.toISOString()} AND stop_start IS NOT NULL`,
   );
   return rows[0] ? workOrderOf(rows[0]) : undefined;
 }

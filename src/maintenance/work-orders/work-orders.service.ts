@@ -44,11 +44,21 @@ export interface WorkOrderInput {
 
 export type WorkOrderPatch = Omit<repo.WorkOrderChange, 'status'>;
 
+/** What a stop named by `stopId` fills in (corrective/breakdowns.ts findStop: 400 not a time, 404 not a stop of the machine). */
+export type StopPrefill = (equipmentId: string, stopId: string) => Promise<{ stopStart: Date; alarmCode: string | null; stopReason: string | null }>;
+
 export class WorkOrderService {
   constructor(
     private readonly ctx: AppContext,
     private readonly plant: EquipmentLookup,
   ) {}
+
+  private prefill: StopPrefill | undefined;
+
+  /** Corrective maintenance tells the service how a `stopId` is checked and what it fills in (corrective/index.ts). */
+  checkStopsWith(prefill: StopPrefill): void {
+    this.prefill = prefill;
+  }
 
   private get db(): Db {
     return this.ctx.db;
@@ -82,6 +92,10 @@ export class WorkOrderService {
       throw err;
     });
     checkWindow(input.plannedStart ?? null, input.plannedEnd ?? null);
+    if (input.stopId && input.stopStart == null && this.prefill) {
+      const stop = await this.prefill(equipment.id, input.stopId);
+      input = { ...input, stopStart: stop.stopStart, alarmCode: input.alarmCode ?? stop.alarmCode, stopReason: input.stopReason ?? stop.stopReason };
+    }
     const fields: repo.NewWorkOrder = {
       kind: input.kind,
       equipmentId: equipment.id,
@@ -110,6 +124,10 @@ export class WorkOrderService {
       // the breakdown already has its work order (unique per machine and stop start)
       const existing = fields.stopStart ? await repo.breakdownOrderOf(this.db, equipment.id, fields.stopStart) : undefined;
       if (!existing) throw new AppError('conflict', 'the work order could not be stored');
+      if (fields.origin === 'manual')
+        throw new AppError('conflict', `the stop of ${equipment.path} at ${existing.stopStart} has work order ${existing.id} (${existing.status}) already`, {
+          workOrder: existing.id,
+        });
       return { workOrder: await this.get(existing.id), created: false };
     }
     this.publish(made, null, actor.name);

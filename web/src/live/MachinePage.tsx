@@ -18,6 +18,9 @@ import { Legend, StreamBadge, useDisconnectedFor } from './common.tsx';
 import { CycleTime, DataAge, formatCount, TimeInState } from './MachineTile.tsx';
 import { idealCycleTimeS, staleAfterMs, withClientStaleness } from './plant.ts';
 import { QuarantineTable } from './QuarantineTable.tsx';
+// corrective maintenance: the machine under repair, and calling maintenance for it
+import { CallMaintenanceButton } from '../maintenance/CallMaintenance.tsx';
+import { UnderRepairBadge, useUnderRepair } from '../maintenance/repair.tsx';
 import { BUCKET_LABEL, classOfMachine, machineWord, packmlTitle, stateWord, STATE_CLASS_LABEL } from './states.ts';
 import type { LiveMachine, QuarantineEntry, StateInterval, TagInfo, TagPoint, ValueEvent } from './types.ts';
 import { useLiveMachines } from './useLiveMachines.ts';
@@ -242,6 +245,7 @@ export function MachinePage({ id }: { id: string }) {
   }, [live.status, loadHistory]);
 
   const lost = useDisconnectedFor(live.disconnectedSince, 20_000);
+  const repairs = useUnderRepair();
 
   if (equipment.error) {
     return (
@@ -264,13 +268,16 @@ export function MachinePage({ id }: { id: string }) {
       <PageHeader
         title={
           <>
-            {eq?.name ?? machine?.name ?? 'Machine'} <StreamBadge status={live.status} />
+            {eq?.name ?? machine?.name ?? 'Machine'} <StreamBadge status={live.status} /> {eq && <UnderRepairBadge repair={repairs.byId.get(eq.id)} />}
           </>
         }
         actions={
-          <Link className="btn btn-secondary" to={`/plant/equipment/${encodeURIComponent(id)}`}>
-            Open in plant editor
-          </Link>
+          <>
+            {eq?.level === 'machine' && <CallMaintenanceButton equipment={eq.path} onOpened={repairs.reload} />}
+            <Link className="btn btn-secondary" to={`/plant/equipment/${encodeURIComponent(id)}`}>
+              Open in plant editor
+            </Link>
+          </>
         }
       />
       {lost && (

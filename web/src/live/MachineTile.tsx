@@ -5,6 +5,7 @@ import { Link } from '../platform/router.tsx';
 import { classOfMachine, isOffline, machineWord, packmlTitle, stateWord, STATE_CLASS_LABEL } from './states.ts';
 import { formatAge, formatDuration, since, useNow } from './time.ts';
 import type { LiveMachine } from './types.ts';
+import type { UnderRepair } from '../maintenance/types.ts';
 
 const int = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const dec = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
@@ -49,7 +50,7 @@ export function CycleTime({ actual, ideal }: { actual: number | null; ideal: num
   );
 }
 
-export const MachineTile = memo(function MachineTile({ machine, ideal }: { machine: LiveMachine; ideal: number | null }) {
+export const MachineTile = memo(function MachineTile({ machine, ideal, repair }: { machine: LiveMachine; ideal: number | null; repair?: UnderRepair }) {
   const cls = classOfMachine(machine);
   const offline = cls === 'offline';
   const label = machineWord(machine);
@@ -69,6 +70,11 @@ export const MachineTile = memo(function MachineTile({ machine, ideal }: { machi
         <div className="tile-name" title={machine.path}>
           {machine.name}
         </div>
+        {repair && (
+          <div className="tile-repair" data-testid="under-repair" title={`Under repair: work order ${repair.workOrder.id} — ${repair.workOrder.description}`}>
+            Under repair · {repair.workOrder.id}
+          </div>
+        )}
         <div className="tile-state">
           <span className="tile-state-name" data-testid="tile-state" title={packmlTitle(machine)}>
             {label}

@@ -6,11 +6,13 @@ import { Link } from '../platform/router.tsx';
 import type { Equipment } from '../platform/types.ts';
 import { Legend, StreamBadge, SummaryBar, useDisconnectedFor } from './common.tsx';
 import { MachineTile } from './MachineTile.tsx';
+import { useUnderRepair } from '../maintenance/repair.tsx';
 import { groupMachines, idealCycleTimeS, staleAfterMs, withClientStaleness } from './plant.ts';
 import { useLiveMachines } from './useLiveMachines.ts';
 
 export function PlantOverview() {
   const live = useLiveMachines();
+  const repairs = useUnderRepair();
   const equipment = useResource<Equipment[]>('/equipment');
   const root = useRef<HTMLDivElement>(null);
   const lost = useDisconnectedFor(live.disconnectedSince, 20_000);
@@ -87,7 +89,7 @@ export function PlantOverview() {
                     {g.titles.length > 0 && <h3 className="live-group-title">{g.titles.join(' › ')}</h3>}
                     <div className="tiles">
                       {g.machines.map((m) => (
-                        <MachineTile key={m.equipmentId} machine={m} ideal={ideals.get(m.equipmentId) ?? null} />
+                        <MachineTile key={m.equipmentId} machine={m} ideal={ideals.get(m.equipmentId) ?? null} repair={repairs.byId.get(m.equipmentId)} />
                       ))}
                     </div>
                   </div>

@@ -4,6 +4,7 @@ import { Badge, Empty, ErrorBanner, PageHeader } from '../platform/components.ts
 import { formatDateTime } from '../platform/format.ts';
 import { SelectField, TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
+import { Link } from '../platform/router.tsx';
 import { WO_KIND_LABEL, WO_ORIGIN_LABEL, WO_PRIORITY_LABEL, WO_STATUS_LABEL, WO_STATUS_TONE, type WorkOrder } from './types.ts';
 
 export function WorkOrderList() {
@@ -49,7 +50,9 @@ export function WorkOrderList() {
           <tbody>
             {list.data.map((w) => (
               <tr key={w.id}>
-                <td>{w.id}</td>
+                <td>
+                  <Link to={`/maintenance/work-orders/${encodeURIComponent(w.id)}`}>{w.id}</Link>
+                </td>
                 <td>{w.equipment}</td>
                 <td>{w.description}</td>
                 <td>{WO_KIND_LABEL[w.kind]}</td>

@@ -22,3 +22,5 @@ export const WO_STATUS_TONE = {
 export const WO_KIND_LABEL = { corrective: 'Corrective', preventive: 'Preventive' } as const;
 export const WO_PRIORITY_LABEL = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' } as const;
 export const WO_ORIGIN_LABEL = { manual: 'By hand', breakdown: 'Breakdown', plan: 'Preventive plan', predictive: 'Predictive warning' } as const;
+export type { UnderRepair } from '../../../src/maintenance/index.ts';
+export { canMove, TRANSITIONS as WO_TRANSITIONS } from '../../../src/maintenance/work-orders/model.ts';

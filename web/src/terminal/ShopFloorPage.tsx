@@ -14,11 +14,15 @@ import { useNow } from '../live/time.ts';
 import { formatTime } from '../platform/format.ts';
 import { alarmText, hms, PHASE_LABEL, qty, secondsSince, stationApi, stationUrl, usePoll, useReasons, useShopfloorStream } from './floor.ts';
 import type { Alarm, AndonCall, StationView } from './types.ts';
+// corrective maintenance: machines under repair, and calling maintenance for a station's machine
+import { CallMaintenanceButton } from '../maintenance/CallMaintenance.tsx';
+import { UnderRepairBadge, useUnderRepair } from '../maintenance/repair.tsx';
 
 const NEW_FOR_MS = 60_000;
 
 export function ShopFloorPage() {
   const { user } = useAuth();
+  const repairs = useUnderRepair();
   const [stations, setStations] = useState<Array<{ view: StationView; machine: LiveMachine }> | null>(null);
   const [calls, setCalls] = useState<AndonCall[]>([]);
   const [alarms, setAlarms] = useState<Alarm[]>([]);
@@ -157,6 +161,7 @@ export function ShopFloorPage() {
                   {machineWord(machine)}
                 </span>
               </div>
+              <UnderRepairBadge repair={repairs.byPath.get(s.path)} />
               {op ? (
                 <>
                   <div>
@@ -191,6 +196,9 @@ export function ShopFloorPage() {
                   {v.alarms.length} open alarm{v.alarms.length === 1 ? '' : 's'}
                 </div>
               )}
+              <div>
+                <CallMaintenanceButton equipment={s.path} className="btn btn-secondary btn-sm" onOpened={repairs.reload} />
+              </div>
             </article>
           );
         })}

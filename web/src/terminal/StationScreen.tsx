@@ -7,6 +7,9 @@ import { hasRole, useAuth } from '../platform/auth.tsx';
 import { Link } from '../platform/router.tsx';
 import { classOfState, STATE_COLOURS } from '../live/states.ts';
 import { AndonDialog } from './dialogs.tsx';
+// corrective maintenance: the machine under repair, and calling maintenance from the andon
+import { CallMaintenanceButton } from '../maintenance/CallMaintenance.tsx';
+import { UnderRepairBadge, useUnderRepair } from '../maintenance/repair.tsx';
 import { floorApi, opApi, stationApi, usePoll, useShopfloorStream } from './floor.ts';
 import { CheckPrompt } from './CheckPrompt.tsx';
 import { CompletedPanel } from './Label.tsx';
@@ -26,6 +29,7 @@ export function StationScreen({ station }: { station: string }) {
   const [download, setDownload] = useState<{ key: string; record: CommandRecord | null } | null>(null);
   const [completed, setCompleted] = useState<CompleteResult | null>(null);
   const [andon, setAndon] = useState(false);
+  const repairs = useUnderRepair();
   const seq = useRef(0);
   const now = useNow();
   const signedOut = useCallback(() => void refresh(), [refresh]);
@@ -113,6 +117,7 @@ export function StationScreen({ station }: { station: string }) {
           </Link>
           <div>
             <h1 data-testid="station-name">{s.name}</h1>
+            <UnderRepairBadge repair={repairs.byPath.get(s.path)} link={false} />
             <div className="t-sub">{s.path}</div>
           </div>
           <span className="t-state" style={{ background: colours.bg, color: colours.fg }} data-testid="machine-state">
@@ -132,6 +137,7 @@ export function StationScreen({ station }: { station: string }) {
           <button type="button" className="t-btn t-btn-andon" onClick={() => setAndon(true)}>
             Andon
           </button>
+          <CallMaintenanceButton equipment={s.path} className="t-btn t-btn-andon" onOpened={repairs.reload} />
           <button type="button" className="t-btn" onClick={() => void signOut()}>
             Sign out {user?.username}
           </button>
