@@ -10,7 +10,7 @@ import { createConnectorsModule, createMqttModule, type InstanceFolders } from '
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
-import { createLotsModule, lotHolds } from './lots/index.ts';
+import { createLotsModule, lotHolds, spareParts } from './lots/index.ts';
 import { createMaintenanceModule } from './maintenance/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -132,6 +132,10 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts },
     },
   });
-  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  const maintenance = await createMaintenanceModule(ctx, {
+    plant: plant.equipment,
+    // technician work issues spare parts from material lots through the lots ledger
+    parts: spareParts(),
+  });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }
