@@ -53,6 +53,8 @@ export interface ChecklistItem {
 }
 
 export interface SparePart {
+  /** the ledger's booking (lot_consumptions row) */
+  id: number;
   lotId: string;
   materialId: string;
   quantity: number;

@@ -46,7 +46,15 @@ export const failureCodesSchema = z.object({
 });
 const codeList = z.array(z.object({ code: z.string(), label: z.string() }));
 export const catalogueSchema = z.object({ component: codeList, failureMode: codeList, cause: codeList, action: codeList });
-export const partSchema = z.object({ lotId: z.string(), materialId: z.string(), quantity: z.number(), unit: z.string(), by: z.string(), at: z.string() });
+export const partSchema = z.object({
+  id: z.number(),
+  lotId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
 const figures = {
   totalMinutes: z.number(),
   waitingForTechnicianMinutes: z.number(),
