@@ -145,11 +145,12 @@ for (const kind of DB_KINDS) {
       const T = Date.parse('2020-03-02T08:00:00Z');
       const at = (min: number) => new Date(T + min * 60_000).toISOString();
       const a = await open({ equipment: IMM02 });
-      const b = await open({ equipment: IMM02 });
+      // b names its stop by the stop's ISO start, as a person opening it from the machine page does
+      const b = await open({ equipment: IMM02, stopId: at(200) });
       // a: stop at 0; tech 1 works 10–40 and pauses for parts; tech 1 again 70–100, tech 2 90–110; done at 120
       // b: stop at 200; one stretch 205–225; done at 230
       await t.sql(`UPDATE maintenance_work_orders SET stop_start = $2, status = 'done', done_at = $3 WHERE id = $1`, [a.id, at(0), at(120)]);
-      await t.sql(`UPDATE maintenance_work_orders SET stop_start = $2, status = 'done', done_at = $3 WHERE id = $1`, [b.id, at(200), at(230)]);
+      await t.sql(`UPDATE maintenance_work_orders SET status = 'done', done_at = $2 WHERE id = $1`, [b.id, at(230)]);
       const labour = (id: string, who: string, s: number, e: number, reason: string) =>
         t.sql('INSERT INTO maintenance_labour (work_order_id, technician, started_at, stopped_at, stop_reason) VALUES ($1, $2, $3, $4, $5)', [
           id,
@@ -174,6 +175,11 @@ for (const kind of DB_KINDS) {
         repairMinutes: 70,
         waitingForPartsMinutes: 30,
         otherMinutes: 10,
+      });
+      expect(((await call('GET', wo(b.id, '/work'))).body as TechnicianWork).mttr).toMatchObject({
+        basis: 'stop',
+        from: at(200),
+        waitingForTechnicianMinutes: 5,
       });
       const machine = await call('GET', `/api/maintenance/mttr?equipment=${encodeURIComponent(IMM02)}&from=${at(-60)}&to=${at(300)}`);
       expect(machine.status, JSON.stringify(machine.body)).toBe(200);

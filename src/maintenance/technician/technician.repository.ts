@@ -181,13 +181,19 @@ export async function repairsOf(
   equipmentId: string,
   from: Date,
   to: Date,
-): Promise<Array<{ id: string; ref: string; basis: 'stop' | 'request'; doneAt: string }>> {
+): Promise<Array<{ id: string; stopStart: string | null; stopId: string | null; createdAt: string; doneAt: string }>> {
   const rows = await rowsOf<Row>(
     db,
-    sql`SELECT id, coalesce(stop_start, created_at) AS ref, stop_start IS NOT NULL AS has_stop, done_at FROM maintenance_work_orders
+    sql`SELECT id, stop_start, stop_id, created_at, done_at FROM maintenance_work_orders
         WHERE equipment_id = ${equipmentId} AND kind = 'corrective' AND status IN ('done', 'verified')
           AND done_at >= ${from.toISOString()} AND done_at < ${to.toISOString()}
         ORDER BY done_at, id LIMIT 5000`,
   );
-  return rows.map((r) => ({ id: r.id as string, ref: iso(r.ref), basis: r.has_stop ? 'stop' : 'request', doneAt: iso(r.done_at) }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    stopStart: isoOrNull(r.stop_start),
+    stopId: (r.stop_id as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    doneAt: iso(r.done_at),
+  }));
 }

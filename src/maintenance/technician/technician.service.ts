@@ -108,7 +108,7 @@ export class TechnicianService {
     );
     const sum: MttrFigures = { totalMinutes: 0, waitingForTechnicianMinutes: 0, repairMinutes: 0, waitingForPartsMinutes: 0, otherMinutes: 0 };
     for (const r of repairs) {
-      const f = mttrSplit(new Date(r.ref), new Date(r.doneAt), labour.get(r.id) ?? []);
+      const f = mttrSplit(stopOf(r) ?? new Date(r.createdAt), new Date(r.doneAt), labour.get(r.id) ?? []);
       for (const k of Object.keys(sum) as Array<keyof MttrFigures>) sum[k] += f[k];
     }
     const n = repairs.length;
@@ -241,9 +241,20 @@ export class TechnicianService {
 
 const closed = (w: WorkOrder, what: string) => new AppError('conflict', `work order ${w.id} is ${w.status}: cannot ${what} it now`);
 
+/**
+ * When the downtime the order answers began: its stop's start (a breakdown's order), or the stop a person named by
+ * its ISO start (`stopId`); null when it names none.
+ */
+export function stopOf(w: Pick<WorkOrder, 'stopStart' | 'stopId'>): Date | null {
+  if (w.stopStart) return new Date(w.stopStart);
+  const named = w.stopId && /^\d{4}-\d{2}-\d{2}T/.test(w.stopId) ? new Date(w.stopId) : null;
+  return named && !Number.isNaN(named.getTime()) ? named : null;
+}
+
 function splitOf(w: WorkOrder, labour: LabourEntry[], now: Date): MttrSplit {
   const done = (w.status === 'done' || w.status === 'verified') && w.doneAt !== null;
-  const from = new Date(w.stopStart ?? w.createdAt);
+  const stop = stopOf(w);
+  const from = stop ?? new Date(w.createdAt);
   const end = done ? new Date(w.doneAt!) : w.status === 'cancelled' ? new Date(w.updatedAt) : now;
-  return { basis: w.stopStart ? 'stop' : 'request', from: from.toISOString(), end: end.toISOString(), done, ...mttrSplit(from, end, labour) };
+  return { basis: stop ? 'stop' : 'request', from: from.toISOString(), end: end.toISOString(), done, ...mttrSplit(from, end, labour) };
 }
