@@ -10,7 +10,7 @@ import { createConnectorsModule, createMqttModule, type InstanceFolders } from '
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
-import { createLotsModule, LOT_RECORD_TYPE, lotHolds } from './lots/index.ts';
+import { createLotsModule, LOT_RECORD_TYPE, lotHolds, spareParts } from './lots/index.ts';
 import { createMaintenanceModule, type MaintenanceModule, type StopLookup } from './maintenance/index.ts';
 import { createPerformanceModule } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
@@ -155,7 +155,12 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
         .filter((m) => m.bucket === 'adet' && m.since !== null)
         .map((m) => ({ equipmentId: m.eq.id, since: m.since! })),
   };
-  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment, stops });
+  const maintenance = await createMaintenanceModule(ctx, {
+    plant: plant.equipment,
+    stops,
+    // technician work issues spare parts from material lots through the lots ledger
+    parts: spareParts(),
+  });
   maintenanceMade = maintenance;
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }

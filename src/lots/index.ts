@@ -4,12 +4,14 @@ import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { LotDispositions } from './dispositions.ts';
+import { issuedTo, issueToWorkOrder, type IssueRequest } from './issues.ts';
 import type { MaterialLedger } from './ledger.ts';
 import { lotsRoutes } from './lots.routes.ts';
 import { LotService } from './lots.service.ts';
 import { LOT_RECORD_TYPE, type LotReleasePolicy, type OrderLookup } from './model.ts';
 
 export { MaterialLedger } from './ledger.ts';
+export type { IssuedPart, IssueRequest } from './issues.ts';
 export { LotDispositions } from './dispositions.ts';
 export { LotService, type ReceiveInput } from './lots.service.ts';
 export {
@@ -41,6 +43,18 @@ export function lotHolds(lots: LotService, db: AppContext['db']) {
       const rows = await lots.ledger.consumedBy(db, orderId);
       return [...new Set(rows.filter((r) => r.seq === seq).map((r) => r.lotId))];
     },
+  };
+}
+
+/**
+ * Spare parts for maintenance: issuing a lot's material to a work order through the ledger's rules (a held or empty
+ * lot is refused, the quantity checked) and listing what a work order was issued — what maintenance's `SpareParts`
+ * port asks of lots. `issue` runs in the caller's transaction.
+ */
+export function spareParts() {
+  return {
+    issue: (tx: AppContext['db'], actor: Actor, r: IssueRequest) => issueToWorkOrder(tx, actor, r),
+    issuedTo: (db: AppContext['db'], workOrderId: string) => issuedTo(db, workOrderId),
   };
 }
 

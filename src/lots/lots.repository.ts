@@ -270,7 +270,7 @@ const ORDERS = sql`(
   SELECT json_agg(json_build_array(t.order_id, t.lots) ORDER BY t.order_id)::text
   FROM (
     SELECT order_id, array_agg(DISTINCT lot_id ORDER BY lot_id) AS lots FROM (
-      SELECT c.order_id, c.lot_id FROM lots l JOIN lot_consumptions c ON c.lot_id = l.id
+      SELECT c.order_id, c.lot_id FROM lots l JOIN lot_consumptions c ON c.lot_id = l.id WHERE c.order_id IS NOT NULL
       UNION SELECT l.order_id, l.id FROM lots l WHERE l.order_id IS NOT NULL
     ) touched GROUP BY order_id
   ) t)`;

@@ -4,6 +4,9 @@ import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
 import { createCorrective, type StopLookup, type UnderRepair } from './corrective/index.ts';
+import type { SpareParts } from './technician/ports.ts';
+import { technicianRoutes } from './technician/technician.routes.ts';
+import { TechnicianService } from './technician/technician.service.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
@@ -28,29 +31,50 @@ export {
 export { WORK_ORDER_DECIDERS } from './work-orders/work-orders.routes.ts';
 export { TECHNICIANS, WORK_ORDER_ENTITY, WorkOrderService, type WorkOrderInput } from './work-orders/work-orders.service.ts';
 
+// technician work (docs/maintenance.md "Technician work"): the MTTR split for KPIs and the scheduler, the SpareParts port
+export {
+  FAILURE_CODE_FIELDS,
+  LABOUR_STOP_REASONS,
+  mttrSplit,
+  type FailureCodes,
+  type LabourEntry,
+  type MttrFigures,
+  type MttrSplit,
+  type SparePart,
+} from './technician/model.ts';
+export type { SpareParts } from './technician/ports.ts';
+export { TechnicianService, type MachineMttr, type TechnicianWork } from './technician/technician.service.ts';
+
 export interface MaintenanceDeps {
   /** the equipment a work order is for, by id or ISA-95 path */
   plant: EquipmentLookup;
   /** the machines' stops and state changes (performance, collect): breakdowns open corrective work orders */
   stops?: StopLookup;
+  /** spare parts issued from material lots through the lots ledger (lots' `spareParts()`) */
+  parts: SpareParts;
 }
 
 export interface MaintenanceModule extends TaktModule {
   workOrders: WorkOrderService;
   /** the machine's corrective work order in progress, if it is under repair (execution's RepairGate) */
   underRepair(equipmentId: string): Promise<UnderRepair | null>;
+  /** technician work; `technician.mttr(id)` and `technician.machineMttr(equipment, from, to)` give the MTTR split */
+  technician: TechnicianService;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const workOrders = new WorkOrderService(ctx, deps.plant);
   const corrective = createCorrective(ctx, deps.plant, workOrders, deps.stops);
+  const technician = new TechnicianService(ctx, workOrders, deps.parts, deps.plant);
   return {
     name: 'maintenance',
     workOrders,
     underRepair: corrective.underRepair,
+    technician,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
       corrective.routes(fastify);
+      technicianRoutes(fastify, technician);
     },
     stop: () => corrective.stop(),
   };

@@ -33,8 +33,18 @@ for (const kind of DB_KINDS) {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body as WorkOrderDetail;
     };
-    const move = (id: string, to: WorkOrderStatus, extra: Record<string, unknown> = {}, token?: string) =>
-      call('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, token ?? tokens.maintenance);
+    const move = async (id: string, to: WorkOrderStatus, extra: Record<string, unknown> = {}, token?: string) => {
+      // a corrective order is done only with its failure codes (technician work): set them on the way (an order that
+      // cannot take them any more answers 409 here, and its move says why)
+      if (to === 'done')
+        await call(
+          'PUT',
+          `/api/maintenance/work-orders/${id}/failure-codes`,
+          { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' },
+          tokens.maintenance,
+        );
+      return call('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, token ?? tokens.maintenance);
+    };
     /** a fresh work order brought to `status` along an allowed path */
     const at = async (status: WorkOrderStatus): Promise<string> => {
       const path: Record<WorkOrderStatus, WorkOrderStatus[]> = {
@@ -143,6 +153,8 @@ for (const kind of DB_KINDS) {
         'status:approved',
         'status:scheduled',
         'status:in_progress',
+        // the failure codes the corrective order is done with (technician work)
+        'failure_codes',
         'status:done',
         'status:verified',
       ]);

@@ -6,7 +6,7 @@ type Row = Record<string, unknown>;
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 const str = (v: unknown): string | null => (v == null ? null : String(v));
 
-function workOrderOf(r: Row): WorkOrder {
+export function workOrderOf(r: Row): WorkOrder {
   return {
     id: r.id as string,
     kind: r.kind as WorkOrderKind,

@@ -46,8 +46,15 @@ export type WorkOrderPatch = Omit<repo.WorkOrderChange, 'status'>;
 
 /** What a stop named by `stopId` fills in (corrective/breakdowns.ts findStop: 400 not a time, 404 not a stop of the machine). */
 export type StopPrefill = (equipmentId: string, stopId: string) => Promise<{ stopStart: Date; alarmCode: string | null; stopReason: string | null }>;
+/**
+ * A check another part of maintenance makes on every move, inside the move's transaction with the order locked
+ * (technician work: a corrective order needs its failure codes to be done). It refuses by throwing.
+ */
+export type MoveGuard = (tx: Db, before: WorkOrder, to: WorkOrderStatus, actor: Actor) => Promise<void>;
 
 export class WorkOrderService {
+  private readonly guards: MoveGuard[] = [];
+
   constructor(
     private readonly ctx: AppContext,
     private readonly plant: EquipmentLookup,
@@ -62,6 +69,11 @@ export class WorkOrderService {
 
   private get db(): Db {
     return this.ctx.db;
+  }
+
+  /** Adds a guard every move passes after the transition and role checks (MoveGuard). */
+  guardMoves(guard: MoveGuard): void {
+    this.guards.push(guard);
   }
 
   async get(id: string): Promise<WorkOrderDetail> {
@@ -171,6 +183,7 @@ export class WorkOrderService {
         const finisher = (await repo.stepsOf(tx, id)).findLast((s) => s.to === 'done')?.by;
         if (finisher === actor.name) throw new AppError('forbidden', `work order ${id} is verified by someone other than ${actor.name}, who did it`);
       }
+      for (const guard of this.guards) await guard(tx, before, to, actor);
       const start = window?.plannedStart === undefined ? dateOf(before.plannedStart) : window.plannedStart;
       const end = window?.plannedEnd === undefined ? dateOf(before.plannedEnd) : window.plannedEnd;
       checkWindow(start, end);

@@ -7,7 +7,7 @@ import { actorOf } from '../../platform/auth/principal.ts';
 import { principalOf, ROLES } from '../../platform/http/guard.ts';
 import { DISPOSITION_KINDS, NCR_SOURCES, NCR_STATUSES } from './model.ts';
 import type { NcrService } from './ncr.service.ts';
-import { PHOTO_MAX_BYTES, PHOTO_TYPES } from './photos.ts';
+import { acceptPhotos, declaredType, PHOTO_MAX_BYTES, PHOTO_TYPES, sendPhoto } from '../../platform/photos.ts';
 
 /** Who opens an NCR: people at the line and quality. */
 export const NCR_OPENERS = ['quality', 'supervisor', 'operator', 'admin'] as const;
@@ -214,7 +214,7 @@ export function ncrRoutes(fastify: FastifyInstance, service: NcrService): void {
   );
 
   app.register(async (scope) => {
-    scope.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: PHOTO_MAX_BYTES }, (_req, body, done) => done(null, body));
+    acceptPhotos(scope);
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/quality/ncrs/:id/photos',
       {
@@ -229,10 +229,7 @@ export function ncrRoutes(fastify: FastifyInstance, service: NcrService): void {
         },
       },
       async (req, reply) => {
-        const type = String(req.headers['content-type'] ?? '')
-          .split(';')[0]!
-          .trim();
-        return reply.status(201).send(await service.addPhoto(actor(req), req.params.id, req.query.name, type, req.body));
+        return reply.status(201).send(await service.addPhoto(actor(req), req.params.id, req.query.name, declaredType(req), req.body));
       },
     );
   });
@@ -250,12 +247,7 @@ export function ncrRoutes(fastify: FastifyInstance, service: NcrService): void {
     },
     async (req, reply) => {
       const p = await service.photo(req.params.id, req.params.photo);
-      return reply
-        .header('content-type', p.contentType)
-        .header('content-disposition', `inline; filename="${p.name.replace(/[^A-Za-z0-9_. -]/g, '_')}"`)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'")
-        .send(p.data);
+      return sendPhoto(reply, p);
     },
   );
 }

@@ -23,7 +23,7 @@ import {
   type ReworkedRow,
 } from './model.ts';
 import * as repo from './ncr.repository.ts';
-import { checkPhoto } from './photos.ts';
+import { checkPhoto } from '../../platform/photos.ts';
 
 export const NCR_ENTITY = 'ncr';
 /** Who the bus's NCRs are opened by in the audit trail. */

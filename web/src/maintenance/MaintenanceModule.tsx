@@ -1,7 +1,10 @@
-// The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders), /maintenance/work-orders/:id (one).
+// The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders),
+// /maintenance/work-orders/:id (one), /maintenance/tech (the technician's queue and one order on a tablet).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { WorkOrderDetail } from './WorkOrderDetail.tsx';
+import { TechOrder } from './tech/TechOrder.tsx';
+import { TechQueue } from './tech/TechQueue.tsx';
 import { WorkOrderList } from './WorkOrderList.tsx';
 
 export default function MaintenanceModule() {
@@ -9,6 +12,10 @@ export default function MaintenanceModule() {
   if (matchPath('/maintenance', pathname) || matchPath('/maintenance/work-orders', pathname)) return <WorkOrderList />;
   const detail = matchPath('/maintenance/work-orders/:id', pathname);
   if (detail) return <WorkOrderDetail id={decodeURIComponent(detail.id)} />;
+  // technician work on a tablet (web/src/maintenance/tech)
+  if (matchPath('/maintenance/tech', pathname)) return <TechQueue />;
+  const techOrder = matchPath('/maintenance/tech/:id', pathname);
+  if (techOrder) return <TechOrder id={techOrder.id!} />;
   return (
     <Empty title="Page not found">
       <Link to="/maintenance/work-orders">Go to the work orders</Link>.

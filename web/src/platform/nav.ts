@@ -56,7 +56,11 @@ export const NAV: NavSection[] = [
   {
     id: 'maintenance',
     label: 'Maintenance',
-    items: [{ to: '/maintenance/work-orders', label: 'Work orders' }],
+    items: [
+      { to: '/maintenance/work-orders', label: 'Work orders' },
+      // technician work (web/src/maintenance/tech)
+      { to: '/maintenance/tech', label: 'My work', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'maintenance') },
+    ],
   },
   {
     id: 'plan',

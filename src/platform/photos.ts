@@ -1,6 +1,7 @@
-// What an NCR photo may be: a PNG, JPEG, GIF or WebP image whose bytes say so (the declared type must match the
+// What a photo (an NCR's, a work order's) may be: a PNG, JPEG, GIF or WebP image whose bytes say so (the declared type must match the
 // file's signature), at most PHOTO_MAX_BYTES. SVG is refused: it can carry script.
-import { AppError } from '../../platform/errors.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './errors.ts';
 
 export const PHOTO_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
@@ -27,4 +28,25 @@ export function checkPhoto(declared: string, body: unknown): PhotoType {
   if (actual !== declared)
     throw new AppError('unsupported_media_type', `the body is ${actual ? `a ${actual} image` : 'not an image'}, but was sent as ${declared}`);
   return actual;
+}
+
+/** Lets a route scope take a photo's bytes as the body (the image types, at most PHOTO_MAX_BYTES). */
+export function acceptPhotos(scope: FastifyInstance): void {
+  scope.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: PHOTO_MAX_BYTES }, (_req, body, done) => done(null, body));
+}
+
+/** The Content-Type a photo was sent with, without parameters. */
+export const declaredType = (req: FastifyRequest): string =>
+  String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
+
+/** Sends a stored photo inline, never sniffed or run as anything else. */
+export function sendPhoto(reply: FastifyReply, p: { name: string; contentType: string; data: Buffer }) {
+  return reply
+    .header('content-type', p.contentType)
+    .header('content-disposition', `inline; filename="${p.name.replace(/[^A-Za-z0-9_. -]/g, '_')}"`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'")
+    .send(p.data);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../platform/errors.ts';
+import { AppError } from './errors.ts';
 import { checkPhoto, PHOTO_MAX_BYTES, sniffImage } from './photos.ts';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -17,7 +17,7 @@ const code = (f: () => unknown) => {
   return 'ok';
 };
 
-describe('NCR photos', () => {
+describe('photos', () => {
   it('knows each image type by its signature', () => {
     expect([PNG, JPEG, GIF, WEBP].map(sniffImage)).toEqual(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
     expect(sniffImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeUndefined();
