@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCollectModule } from './collect/index.ts';
+import { createCollectModule, machineUsage } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
@@ -132,6 +132,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts },
     },
   });
-  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  // preventive plans count usage (shots, running hours, tonnes, conditions) from collect's stored data
+  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment, usage: machineUsage });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }
