@@ -263,6 +263,22 @@ for (const kind of DB_KINDS) {
       );
     });
 
+    it('reports a due point whose machine left the plant model, and generates the others all the same', async () => {
+      const cell = (await call('GET', `/api/equipment/${encodeURIComponent(CELL)}`, undefined, t.adminToken)).body as { id: string };
+      const gone = await call('POST', '/api/equipment', { parentId: cell.id, extId: 'imm-gone', level: 'machine', name: 'IMM gone' }, t.adminToken);
+      expect(gone.status, JSON.stringify(gone.body)).toBe(201);
+      const orphan = await create({ equipment: gone.body.path, basis: 'calendar', interval: 1, startAt: new Date(Date.now() - 5 * DAY).toISOString() });
+      const other = await create({ basis: 'calendar', interval: 1, startAt: new Date(Date.now() - 5 * DAY).toISOString() });
+      expect((await call('DELETE', `/api/equipment/${gone.body.id}`, undefined, t.adminToken)).status).toBeLessThan(300);
+      const res = await call('POST', '/api/maintenance/plans/generate');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.failed).toEqual([{ planId: orphan.id, equipmentId: gone.body.id, reason: expect.stringMatching(/does not exist/) }]);
+      expect(res.body.created.map((c: { planId: string }) => c.planId)).toContain(other.id);
+      // the failed due point is free: tried again on the next run
+      expect((await call('POST', '/api/maintenance/plans/generate')).body.failed).toHaveLength(1);
+      expect((await call('DELETE', `/api/maintenance/plans/${orphan.id}`)).status).toBe(204);
+    });
+
     it('refuses bad plans with the field, keeps roles, audits changes', async () => {
       const bad = async (body: Record<string, unknown>, field: string) => {
         const res = await call('POST', '/api/maintenance/plans', { name: 'x', equipment: machine.path, basis: 'cycles', interval: 10, ...body });

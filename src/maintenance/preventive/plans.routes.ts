@@ -150,6 +150,7 @@ export function planRoutes(fastify: FastifyInstance, service: PlanService): void
           200: z.object({
             created: z.array(z.object({ planId: z.string(), equipmentId: z.string(), workOrderId: z.string(), duePoint: z.string() })),
             existing: z.number(),
+            failed: z.array(z.object({ planId: z.string(), equipmentId: z.string(), reason: z.string() })),
           }),
         },
       },

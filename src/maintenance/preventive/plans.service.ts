@@ -41,6 +41,8 @@ export interface GenerateResult {
   created: Array<{ planId: string; equipmentId: string; workOrderId: string; duePoint: string }>;
   /** due points whose work order was generated before */
   existing: number;
+  /** due points whose work order could not be opened (e.g. the plan's machine left the plant model), with why */
+  failed: Array<{ planId: string; equipmentId: string; reason: string }>;
 }
 
 type Machine = { id: string; path: string };
@@ -147,7 +149,7 @@ export class PlanService {
   }
 
   private async generateNow(actor: Actor): Promise<GenerateResult> {
-    const result: GenerateResult = { created: [], existing: 0 };
+    const result: GenerateResult = { created: [], existing: 0, failed: [] };
     for (const { plan, machine } of await this.due()) {
       const key = dueKey(plan, machine);
       if (!key) continue;
@@ -168,8 +170,10 @@ export class PlanService {
         await repo.setOccurrenceOrder(this.db, occurrence, workOrder.id);
         result.created.push({ planId: plan.id, equipmentId: machine.equipmentId, workOrderId: workOrder.id, duePoint: key });
       } catch (err) {
+        // the due point is free again for the next run; the other plans are generated all the same
         await repo.releaseOccurrence(this.db, occurrence);
-        throw err;
+        if (!(err instanceof AppError)) throw err;
+        result.failed.push({ planId: plan.id, equipmentId: machine.equipmentId, reason: err.message });
       }
     }
     return result;
