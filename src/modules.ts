@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCollectModule } from './collect/index.ts';
+import { createCollectModule, machineUsage } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
 import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
@@ -160,6 +160,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     stops,
     // technician work issues spare parts from material lots through the lots ledger
     parts: spareParts(),
+    // preventive plans count usage (shots, running hours, tonnes, conditions) from collect's stored data
+    usage: machineUsage,
   });
   maintenanceMade = maintenance;
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];

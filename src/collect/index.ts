@@ -42,6 +42,17 @@ export {
 } from './history.ts';
 export type { CollectEvents, StoredValue } from './events.ts';
 export type { AcceptedFate, AcceptedListener, AcceptedValues } from './accepted.ts';
+// machine usage for usage-based maintenance plans (bound to maintenance's PlanUsage port in src/modules.ts)
+export {
+  conditionSince,
+  counterUsage,
+  machineUsage,
+  runningHours,
+  type ConditionFigure,
+  type MachineUsage,
+  type UsageFigure,
+  type UsageWindow,
+} from './usage.ts';
 
 export interface CollectModule extends TaktModule {
   /** The service itself: for the composition root and tests only; modules get the ports below. */

@@ -7,6 +7,9 @@ import { createCorrective, type StopLookup, type UnderRepair } from './correctiv
 import type { SpareParts } from './technician/ports.ts';
 import { technicianRoutes } from './technician/technician.routes.ts';
 import { TechnicianService } from './technician/technician.service.ts';
+import type { PlanUsage } from './preventive/ports.ts';
+import { planRoutes } from './preventive/plans.routes.ts';
+import { PlanService } from './preventive/plans.service.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
@@ -29,6 +32,11 @@ export {
   type WorkOrderStep,
 } from './work-orders/model.ts';
 export { WORK_ORDER_DECIDERS } from './work-orders/work-orders.routes.ts';
+// preventive plans (src/maintenance/preventive)
+export { CONTRACT_BASES, PLAN_BASES, PLAN_STATUSES, type MachineDue, type Plan, type PlanBasis, type PlanStatus } from './preventive/model.ts';
+export type { PlanUsage, UsageFigure, UsageWindow } from './preventive/ports.ts';
+export { PLAN_EDITORS } from './preventive/plans.routes.ts';
+export { PLAN_ENTITY, PlanService, type NextDue, type PlanWithDue } from './preventive/plans.service.ts';
 export { TECHNICIANS, WORK_ORDER_ENTITY, WorkOrderService, type WorkOrderInput } from './work-orders/work-orders.service.ts';
 
 // technician work (docs/maintenance.md "Technician work"): the MTTR split for KPIs and the scheduler, the SpareParts port
@@ -52,6 +60,10 @@ export interface MaintenanceDeps {
   stops?: StopLookup;
   /** spare parts issued from material lots through the lots ledger (lots' `spareParts()`) */
   parts: SpareParts;
+  /** machine usage from collected data for usage-based preventive plans (collect's `machineUsage`) */
+  usage: PlanUsage;
+  /** how often the plans' due work orders are generated in the background (default 5 minutes; 0: never) */
+  planGenerateEveryMs?: number;
 }
 
 export interface MaintenanceModule extends TaktModule {
@@ -60,22 +72,44 @@ export interface MaintenanceModule extends TaktModule {
   underRepair(equipmentId: string): Promise<UnderRepair | null>;
   /** technician work; `technician.mttr(id)` and `technician.machineMttr(equipment, from, to)` give the MTTR split */
   technician: TechnicianService;
+  plans: PlanService;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const workOrders = new WorkOrderService(ctx, deps.plant);
   const corrective = createCorrective(ctx, deps.plant, workOrders, deps.stops);
   const technician = new TechnicianService(ctx, workOrders, deps.parts, deps.plant);
+  // preventive plans: "last done" kept when a plan's work order is done; due work orders generated periodically
+  const plans = new PlanService(ctx, deps.plant, deps.usage, workOrders);
+  const offDone = ctx.events.subscribe('maintenance.workOrder', (e) => {
+    if (e.status === 'done' && e.kind === 'preventive')
+      plans.recordDone(e.id).catch((err: unknown) => ctx.log.error({ err, workOrder: e.id }, 'recording a preventive plan as done failed'));
+  });
+  const every = deps.planGenerateEveryMs ?? 300_000;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          plans.generate().catch((err: unknown) => ctx.log.error({ err }, 'generating preventive work orders failed'));
+        }, every)
+      : undefined;
+  timer?.unref();
   return {
     name: 'maintenance',
     workOrders,
     underRepair: corrective.underRepair,
     technician,
+    plans,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
       corrective.routes(fastify);
       technicianRoutes(fastify, technician);
+      planRoutes(fastify, plans);
     },
-    stop: () => corrective.stop(),
+    async stop() {
+      if (timer) clearInterval(timer);
+      offDone();
+      await corrective.stop();
+      await plans.settled();
+    },
   };
 }

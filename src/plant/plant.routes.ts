@@ -10,7 +10,7 @@ import { OFFLOAD_ABOVE_CHARS, offload } from '../platform/offload.ts';
 import { exportPlant, importPlant, plantFileSchema, plantFileToText, type PlantFile } from './plant-file.ts';
 import { checkPlantShape, parsePlantFileLimited, PLANT_FILE_JOB, PLANT_FILE_SETTINGS, plantFileLimits } from './plant-file-limits.ts';
 import type { CodeEntity } from './plant.repository.ts';
-import { PlantService, redacted } from './plant.service.ts';
+import { type PlantService, redacted } from './plant.service.ts';
 import * as s from './schemas.ts';
 
 const stamps = { createdAt: z.string(), updatedAt: z.string() };

@@ -1,10 +1,12 @@
 // The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders),
-// /maintenance/work-orders/:id (one), /maintenance/tech (the technician's queue and one order on a tablet).
+// /maintenance/work-orders/:id (one), /maintenance/tech (the technician's queue and one order on a tablet),
+// /maintenance/plans (preventive plans).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { WorkOrderDetail } from './WorkOrderDetail.tsx';
 import { TechOrder } from './tech/TechOrder.tsx';
 import { TechQueue } from './tech/TechQueue.tsx';
+import { PlanList } from './plans/PlanList.tsx';
 import { WorkOrderList } from './WorkOrderList.tsx';
 
 export default function MaintenanceModule() {
@@ -16,6 +18,8 @@ export default function MaintenanceModule() {
   if (matchPath('/maintenance/tech', pathname)) return <TechQueue />;
   const techOrder = matchPath('/maintenance/tech/:id', pathname);
   if (techOrder) return <TechOrder id={techOrder.id!} />;
+  // preventive plans (web/src/maintenance/plans)
+  if (matchPath('/maintenance/plans', pathname)) return <PlanList />;
   return (
     <Empty title="Page not found">
       <Link to="/maintenance/work-orders">Go to the work orders</Link>.

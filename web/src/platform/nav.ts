@@ -60,6 +60,7 @@ export const NAV: NavSection[] = [
       { to: '/maintenance/work-orders', label: 'Work orders' },
       // technician work (web/src/maintenance/tech)
       { to: '/maintenance/tech', label: 'My work', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'maintenance') },
+      { to: '/maintenance/plans', label: 'Preventive plans' },
     ],
   },
   {
