@@ -11,8 +11,8 @@ import { startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
 import { createLotsModule, lotHolds } from './lots/index.ts';
-import { createMaintenanceModule } from './maintenance/index.ts';
-import { createPerformanceModule } from './performance/index.ts';
+import { createMaintenanceModule, type MaintenanceModule } from './maintenance/index.ts';
+import { createPerformanceModule, DEFAULT_SETTINGS } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
 import type { TaktModule } from './platform/app.ts';
@@ -101,10 +101,23 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     checks: { blocking: (equipmentId) => made().checks.blocking(equipmentId) },
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
+  // maintenance in the plan: made after planning, so its windows and repair estimates are bound late (asked per solve)
+  let maintenance: MaintenanceModule | undefined;
+  const maint = (): MaintenanceModule => {
+    if (!maintenance) throw new Error('planning asked maintenance before maintenance was made');
+    return maintenance;
+  };
   const planning = await createPlanningModule(ctx, {
     plant: plant.equipment,
     machines: { machineStates: () => collect.machines.machineStates(), pathOf: (id) => collect.directory.byEquipmentId(id)?.path },
     orders: orderBook,
+    maintenance: { plannedWindows: (from, to) => maint().link.plannedWindows(from, to), repairEstimate: (id) => maint().link.repairEstimate(id) },
+    // a down machine's repair time from its stop history: performance's MTTR over the last 90 days (null without failures)
+    repairTimes: {
+      repairS: async (id, now) =>
+        (await performance.performance.kpis({ equipment: id, from: now - 90 * 86_400_000, to: now, settings: DEFAULT_SETTINGS }).catch(() => null))?.mttr ??
+        null,
+    },
   });
   const erp = await createErpModule(ctx, execution.floor, undefined, outbound);
   // last in the list, so stopped first: no reload starts on modules that are stopping
@@ -132,6 +145,8 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts },
     },
   });
-  const maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  // preventive windows are planned downtime (PDOT) in the time model
+  performance.performance.setMaintenanceWindows({ downtimeWindows: (from, to) => maint().link.downtimeWindows(from, to) });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
 }

@@ -3,10 +3,12 @@
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { MaintenanceLink } from './planning-link/windows.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
 export type { MaintenanceEvents } from './events.ts';
+export { MaintenanceLink, type MaintenanceWindow } from './planning-link/windows.ts';
 export {
   canMove,
   OPEN_STATUSES,
@@ -33,13 +35,17 @@ export interface MaintenanceDeps {
 
 export interface MaintenanceModule extends TaktModule {
   workOrders: WorkOrderService;
+  /** planned windows and repair estimates for the plan and the time model (bound to their ports in src/modules.ts) */
+  link: MaintenanceLink;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const workOrders = new WorkOrderService(ctx, deps.plant);
+  const link = new MaintenanceLink(() => ctx.db);
   return {
     name: 'maintenance',
     workOrders,
+    link,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
     },

@@ -14,6 +14,8 @@ export interface PlanMachine {
   calendar: PlantCalendar | null;
   /** The machine is down: unavailable from the horizon start until this instant (epoch ms). */
   downUntil?: number;
+  /** Maintenance windows (preventive work orders scheduled or in progress): unavailable, epoch ms [start, end). */
+  maintenance?: Array<[number, number]>;
 }
 
 /** An operation as execution's order book gives it (one definition: src/execution/order-book.ts). */
@@ -68,6 +70,8 @@ export function machineCalendar(machine: PlanMachine, now: number, horizonMs: nu
   const toS = (ms: number) => (ms - now) / 1000;
   const unavailable: Array<[number, number]> = [];
   if (machine.downUntil !== undefined && machine.downUntil > now) unavailable.push([0, Math.ceil(toS(machine.downUntil))]);
+  for (const [a, b] of machine.maintenance ?? [])
+    if (b > now && a < now + horizonMs) unavailable.push([Math.max(0, Math.floor(toS(a))), Math.ceil(toS(Math.min(b, now + horizonMs)))]);
   if (!machine.calendar) return unavailable.length ? { unavailable } : null;
   const to = now + horizonMs;
   const working: Array<[number, number]> = [];

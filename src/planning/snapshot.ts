@@ -4,6 +4,7 @@ import type { Db } from '../platform/db/database.ts';
 import { LEVEL_RANK, type EquipmentLookup, type PublicEquipment } from '../plant/index.ts';
 import type { PlanMachine, PlanOrder, PlantCalendar } from './model-map.ts';
 import type { OrderBook } from '../execution/index.ts';
+import type { DownBasis, MaintenancePlanning, RepairTimes } from './ports.ts';
 
 /** The collect module's view of machine states (its MachineView port satisfies it). */
 export interface MachineStateSource {
@@ -16,8 +17,35 @@ export const DOWN_BUCKETS = new Set(['adet']);
 export interface Snapshot {
   machines: PlanMachine[];
   orders: PlanOrder[];
-  /** Machines treated as down in this snapshot (path → until, epoch ms). */
+  /** Machines treated as down in this snapshot (path → until, ISO). */
   down: Record<string, string>;
+  /** Why each down machine is down for as long as it is (path → basis, seconds, the work order whose estimate it is). */
+  downBasis: Record<string, { basis: DownBasis; seconds: number; workOrderId?: string }>;
+  /** Maintenance windows in the horizon (path → [{workOrderId, start, end}], ISO). */
+  maintenance: Record<string, Array<{ workOrderId: string; start: string; end: string }>>;
+}
+
+/** Optional sources of a snapshot: maintenance's windows and estimates, the machines' repair times. */
+export interface SnapshotSources {
+  maintenance?: MaintenancePlanning;
+  repairTimes?: RepairTimes;
+}
+
+/**
+ * A down machine's repair time: its open corrective work order's estimate if one has it, else its MTTR from the stop
+ * history, else the configured default (`downRepairS`).
+ */
+export async function repairTime(
+  equipmentId: string,
+  now: number,
+  fallbackS: number,
+  src: SnapshotSources,
+): Promise<{ basis: DownBasis; seconds: number; workOrderId?: string }> {
+  const estimate = await src.maintenance?.repairEstimate(equipmentId);
+  if (estimate && estimate.seconds > 0) return { basis: 'work-order', seconds: estimate.seconds, workOrderId: estimate.workOrderId };
+  const mttr = await src.repairTimes?.repairS(equipmentId, now);
+  if (mttr != null && Number.isFinite(mttr) && mttr > 0) return { basis: 'mttr', seconds: Math.round(mttr) };
+  return { basis: 'default', seconds: fallbackS };
 }
 
 export async function loadSnapshot(
@@ -26,7 +54,8 @@ export async function loadSnapshot(
   states: MachineStateSource | undefined,
   book: OrderBook,
   now: number,
-  opts: { downRepairS: number; extraDown?: string[] },
+  opts: { downRepairS: number; extraDown?: string[]; horizonMs?: number },
+  src: SnapshotSources = {},
 ): Promise<Snapshot> {
   const equipment = await plant.listEquipment();
   const calendars = new Map((await plant.listCodes('calendar')).map((c) => [c.id, c as unknown as PlantCalendar]));
@@ -41,19 +70,29 @@ export async function loadSnapshot(
   };
   const downPaths = new Set(opts.extraDown ?? []);
   for (const s of states?.machineStates() ?? []) if (DOWN_BUCKETS.has(s.bucket)) downPaths.add(s.eq.path);
-  const until = now + opts.downRepairS * 1000;
   const down: Record<string, string> = {};
-  const machines: PlanMachine[] = equipment
-    .filter((e) => !hasChildren.has(e.id) && LEVEL_RANK[e.level] >= LEVEL_RANK.workCenter)
-    .sort((a, b) => a.path.localeCompare(b.path))
-    .map((e) => {
-      const m: PlanMachine = { path: e.path, name: e.name, calendar: calendarOf(e) };
-      if (downPaths.has(e.path)) {
-        m.downUntil = until;
-        down[e.path] = new Date(until).toISOString();
-      }
-      return m;
-    });
+  const downBasis: Snapshot['downBasis'] = {};
+  const maintenance: Snapshot['maintenance'] = {};
+  // every window up to a year ahead: the horizon is at most that long, and a longer one is not looked at
+  const windows = (await src.maintenance?.plannedWindows(now, now + (opts.horizonMs ?? 366 * 86_400_000))) ?? [];
+  const machines: PlanMachine[] = [];
+  for (const e of equipment
+    .filter((x) => !hasChildren.has(x.id) && LEVEL_RANK[x.level] >= LEVEL_RANK.workCenter)
+    .sort((a, b) => a.path.localeCompare(b.path))) {
+    const m: PlanMachine = { path: e.path, name: e.name, calendar: calendarOf(e) };
+    if (downPaths.has(e.path)) {
+      const r = await repairTime(e.id, now, opts.downRepairS, src);
+      m.downUntil = now + r.seconds * 1000;
+      down[e.path] = new Date(m.downUntil).toISOString();
+      downBasis[e.path] = r;
+    }
+    const own = windows.filter((w) => w.equipmentId === e.id && w.end > now);
+    if (own.length) {
+      m.maintenance = own.map((w) => [w.start, w.end]);
+      maintenance[e.path] = own.map((w) => ({ workOrderId: w.workOrderId, start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }));
+    }
+    machines.push(m);
+  }
   const orders = (await book.plannableOrders(db)).map((o) => ({ ...o, family: familyOf.get(o.productId) ?? o.productId }));
-  return { machines, orders, down };
+  return { machines, orders, down, downBasis, maintenance };
 }
