@@ -118,6 +118,13 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
         (await performance.performance.kpis({ equipment: id, from: now - 90 * 86_400_000, to: now, settings: DEFAULT_SETTINGS }).catch(() => null))?.mttr ??
         null,
     },
+    // a running operation's remaining time from its counted parts (the terminal's view of it)
+    running: {
+      progress: async (orderId, seq) => {
+        const v = await execution.floor.operationView(orderId, seq);
+        return { remaining: v.remaining, idealCycleTimeS: v.standard.idealCycleTimeS, observedCycleTimeS: v.machine?.cycleTimeS ?? null };
+      },
+    },
   });
   const erp = await createErpModule(ctx, execution.floor, undefined, outbound);
   // last in the list, so stopped first: no reload starts on modules that are stopping

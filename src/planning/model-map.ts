@@ -18,11 +18,14 @@ export interface PlanMachine {
   maintenance?: Array<[number, number]>;
 }
 
-/** An operation as execution's order book gives it (one definition: src/execution/order-book.ts). */
-export type PlanOperation = PlannableOperation;
+/**
+ * An operation as execution's order book gives it (one definition: src/execution/order-book.ts); one in progress may
+ * carry its remaining time from its counted parts (snapshot.ts), which then replaces the clock's estimate.
+ */
+export type PlanOperation = PlannableOperation & { remainingS?: number };
 
 /** An order to plan: the order book's, with its product family for changeovers (the product's family, else its id). */
-export type PlanOrder = PlannableOrder & { family: string };
+export type PlanOrder = Omit<PlannableOrder, 'operations'> & { family: string; operations: PlanOperation[] };
 
 export interface ModelInput {
   /** Horizon start, epoch ms (whole seconds). Model time 0 is this instant; one model unit is one second. */
@@ -129,7 +132,7 @@ export function buildModel(input: ModelInput): BuiltModel {
           problem = `operation ${op.seq} runs on '${op.equipment ?? '?'}', which is not a machine of the plan`;
           break;
         }
-        const duration = remainingS(op, now);
+        const duration = op.remainingS ?? remainingS(op, now);
         const [start] = fitCalendar(unav[m], 0, duration, true);
         if (start === Infinity) {
           problem = `operation ${op.seq}: ${op.equipment} has no working time left in the horizon`;

@@ -180,7 +180,14 @@ export class PlanningService {
             row.id,
             v.timeLimitS,
             prepared,
-            { machines, down: snap.down, downBasis: snap.downBasis, maintenance: snap.maintenance, horizonDays: Math.round(horizon / DAY_MS) },
+            {
+              machines,
+              down: snap.down,
+              downBasis: snap.downBasis,
+              running: snap.running,
+              maintenance: snap.maintenance,
+              horizonDays: Math.round(horizon / DAY_MS),
+            },
             orderInfo,
           );
           return;

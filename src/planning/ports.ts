@@ -17,3 +17,15 @@ export interface RepairTimes {
 
 /** Where a down machine's repair time came from. */
 export type DownBasis = 'work-order' | 'mttr' | 'default';
+
+/** Execution's live counts of an operation in progress (the shop floor's view of it). */
+export interface RunningProgress {
+  /**
+   * Parts still to make (planned quantity − good counted, machine and hand) and the cycle times to make them at: the
+   * routing's ideal one and the one the machine last reported; null when the operation is unknown.
+   */
+  progress(orderId: string, seq: number): Promise<{ remaining: number; idealCycleTimeS: number | null; observedCycleTimeS: number | null } | null>;
+}
+
+/** Where a running operation's remaining time came from: its counted parts at the observed or the ideal cycle time, or the clock. */
+export type RemainingBasis = 'counted-observed' | 'counted-ideal' | 'clock';

@@ -4,7 +4,8 @@ import type { Db } from '../platform/db/database.ts';
 import { LEVEL_RANK, type EquipmentLookup, type PublicEquipment } from '../plant/index.ts';
 import type { PlanMachine, PlanOrder, PlantCalendar } from './model-map.ts';
 import type { OrderBook } from '../execution/index.ts';
-import type { DownBasis, MaintenancePlanning, RepairTimes } from './ports.ts';
+import type { DownBasis, MaintenancePlanning, RemainingBasis, RepairTimes, RunningProgress } from './ports.ts';
+import { isInProgress, remainingS, type PlanOperation } from './model-map.ts';
 
 /** The collect module's view of machine states (its MachineView port satisfies it). */
 export interface MachineStateSource {
@@ -21,6 +22,8 @@ export interface Snapshot {
   down: Record<string, string>;
   /** Why each down machine is down for as long as it is (path → basis, seconds, the work order whose estimate it is). */
   downBasis: Record<string, { basis: DownBasis; seconds: number; workOrderId?: string }>;
+  /** Operations in progress: their remaining time and where it came from. */
+  running: Array<{ orderId: string; seq: number; machine: string | null; remainingS: number; basis: RemainingBasis; remainingParts?: number }>;
   /** Maintenance windows in the horizon (path → [{workOrderId, start, end}], ISO). */
   maintenance: Record<string, Array<{ workOrderId: string; start: string; end: string }>>;
 }
@@ -29,6 +32,27 @@ export interface Snapshot {
 export interface SnapshotSources {
   maintenance?: MaintenancePlanning;
   repairTimes?: RepairTimes;
+  running?: RunningProgress;
+}
+
+/**
+ * A running operation's remaining time: once it produces (phase running or paused), the parts still to make × the
+ * cycle time the machine reports, else the ideal one; in setup, or without counts, the clock (model-map.ts remainingS).
+ */
+export async function remainingTime(
+  orderId: string,
+  op: PlanOperation,
+  now: number,
+  running: RunningProgress | undefined,
+): Promise<{ seconds: number; basis: RemainingBasis; remaining?: number }> {
+  const clock = { seconds: remainingS(op, now), basis: 'clock' as const };
+  if (!running || op.phase === 'setup') return clock;
+  const p = await running.progress(orderId, op.seq).catch(() => null);
+  if (!p || !Number.isFinite(p.remaining)) return clock;
+  const observed = p.observedCycleTimeS !== null && p.observedCycleTimeS > 0 ? p.observedCycleTimeS : null;
+  const cycle = observed ?? (p.idealCycleTimeS !== null && p.idealCycleTimeS > 0 ? p.idealCycleTimeS : null);
+  if (cycle === null) return clock;
+  return { seconds: Math.max(60, Math.round(p.remaining * cycle)), basis: observed !== null ? 'counted-observed' : 'counted-ideal', remaining: p.remaining };
 }
 
 /**
@@ -93,6 +117,21 @@ export async function loadSnapshot(
     }
     machines.push(m);
   }
-  const orders = (await book.plannableOrders(db)).map((o) => ({ ...o, family: familyOf.get(o.productId) ?? o.productId }));
-  return { machines, orders, down, downBasis, maintenance };
+  const orders = (await book.plannableOrders(db)).map((o) => ({ ...o, family: familyOf.get(o.productId) ?? o.productId }) as PlanOrder);
+  const running: Snapshot['running'] = [];
+  for (const o of orders)
+    for (const op of o.operations) {
+      if (!isInProgress(op)) continue;
+      const r = await remainingTime(o.id, op, now, src.running);
+      op.remainingS = r.seconds;
+      running.push({
+        orderId: o.id,
+        seq: op.seq,
+        machine: op.equipment,
+        remainingS: r.seconds,
+        basis: r.basis,
+        ...(r.remaining === undefined ? {} : { remainingParts: r.remaining }),
+      });
+    }
+  return { machines, orders, down, downBasis, running, maintenance };
 }

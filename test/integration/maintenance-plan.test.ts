@@ -29,6 +29,7 @@ interface Version {
     down?: Record<string, string>;
     downBasis?: Record<string, { basis: string; seconds: number; workOrderId?: string }>;
     maintenance?: Record<string, Array<{ workOrderId: string; start: string; end: string }>>;
+    running?: Array<{ orderId: string; seq: number; machine: string | null; remainingS: number; basis: string; remainingParts?: number }>;
   };
   error: string | null;
 }
@@ -171,6 +172,33 @@ for (const kind of DB_KINDS) {
       const until = Date.parse(v.stats.down![ST30]);
       expect(until).toBeLessThan(untilDefault);
       for (const a of v.assignments.filter((x) => x.machine === ST30)) expect(Date.parse(a.start)).toBeGreaterThanOrEqual(until);
+    });
+
+    it("a running operation's remaining time comes from its counted parts", async () => {
+      const operator = await t.tokenFor(['operator']);
+      await ok('POST', '/api/orders', { id: 'M-RUN', product: 'S200', quantity: 100, due: iso(Date.now() + 10 * 24 * H) });
+      await ok('POST', '/api/orders/M-RUN/release');
+      await ok('POST', '/api/operations/M-RUN/10/setup', { equipment: ST10 }, operator);
+      // in setup: nothing counted yet, the clock says how long it still takes
+      let v = await plan();
+      expect(v.stats.running?.find((r) => r.orderId === 'M-RUN')).toMatchObject({ seq: 10, machine: ST10, basis: 'clock' });
+      await ok('POST', '/api/operations/M-RUN/10/start', { override: 'no recipe confirmation in this test' });
+      await ok('POST', '/api/operations/M-RUN/10/quantities', { kind: 'good', quantity: 40 }, operator);
+      const [row] = (await t.sql(`SELECT run_time_s, quantity FROM order_operations WHERE order_id = 'M-RUN' AND seq = 10`)) as Array<{
+        run_time_s: number;
+        quantity: number;
+      }>;
+      const ideal = Number(row.run_time_s) / Number(row.quantity);
+      expect(ideal).toBeGreaterThan(0);
+      v = await plan();
+      // 60 parts still to make at the ideal cycle time (st10 reports no cycle time here)
+      const r = v.stats.running?.find((x) => x.orderId === 'M-RUN');
+      expect(r).toMatchObject({ seq: 10, machine: ST10, basis: 'counted-ideal', remainingParts: 60 });
+      expect(r!.remainingS).toBe(Math.max(60, Math.round((60 * Math.round(ideal * 1e6)) / 1e6)));
+      expect(r!.remainingS).toBeLessThan(Number(row.run_time_s));
+      const a = v.assignments.find((x) => x.orderId === 'M-RUN' && x.seq === 10)!;
+      expect(a.machine).toBe(ST10);
+      expect(Date.parse(a.end) - Date.parse(a.start)).toBeGreaterThanOrEqual(r!.remainingS * 1000);
     });
   });
 }
