@@ -152,7 +152,16 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
       machines: { directory: collect.directory, contexts: collect.contexts },
     },
   });
-  maintenance = await createMaintenanceModule(ctx, { plant: plant.equipment });
+  maintenance = await createMaintenanceModule(ctx, {
+    plant: plant.equipment,
+    // MTBF and MTTR for the maintenance KPIs: performance's ISO 22400 figures of the equipment and period
+    reliability: {
+      reliability: async (equipment, from, to) => {
+        const k = await performance.performance.kpis({ equipment, from, to, settings: DEFAULT_SETTINGS }).catch(() => null);
+        return k && { mtbfS: k.mtbf, mttrS: k.mttr, failures: Number(k.inputs.failures ?? 0) };
+      },
+    },
+  });
   // preventive windows are planned downtime (PDOT) in the time model
   performance.performance.setMaintenanceWindows({ downtimeWindows: (from, to) => maint().link.downtimeWindows(from, to) });
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
