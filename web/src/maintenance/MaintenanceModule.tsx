@@ -1,11 +1,14 @@
-// The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders).
+// The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders),
+// /maintenance/kpis (the maintenance KPIs).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { WorkOrderList } from './WorkOrderList.tsx';
+import { MaintenanceKpisPage } from './kpis/KpisPage.tsx';
 
 export default function MaintenanceModule() {
   const { pathname } = useLocation();
   if (matchPath('/maintenance', pathname) || matchPath('/maintenance/work-orders', pathname)) return <WorkOrderList />;
+  if (matchPath('/maintenance/kpis', pathname)) return <MaintenanceKpisPage />;
   return (
     <Empty title="Page not found">
       <Link to="/maintenance/work-orders">Go to the work orders</Link>.
