@@ -12,7 +12,7 @@ import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
 import { createLotsModule, LOT_RECORD_TYPE, lotHolds, spareParts } from './lots/index.ts';
 import { createMaintenanceModule, type MaintenanceModule, type StopLookup } from './maintenance/index.ts';
-import { createPerformanceModule } from './performance/index.ts';
+import { createPerformanceModule, DEFAULT_SETTINGS } from './performance/index.ts';
 import { createPlanningModule } from './planning/index.ts';
 import { createPlantModule } from './plant/index.ts';
 import type { TaktModule } from './platform/app.ts';
@@ -109,10 +109,30 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
     repairs: { underRepair: async (equipmentId) => (maintenanceMade ? maintenanceMade.underRepair(equipmentId) : null) },
   });
   unsubscribe.push(masterData.subscribe('execution', () => execution.watch.reload()));
+  // maintenance in the plan: made after planning, so its windows and repair estimates are bound late (asked per solve)
+  let maintenance: MaintenanceModule | undefined;
+  const maint = (): MaintenanceModule => {
+    if (!maintenance) throw new Error('planning asked maintenance before maintenance was made');
+    return maintenance;
+  };
   const planning = await createPlanningModule(ctx, {
     plant: plant.equipment,
     machines: { machineStates: () => collect.machines.machineStates(), pathOf: (id) => collect.directory.byEquipmentId(id)?.path },
     orders: orderBook,
+    maintenance: { plannedWindows: (from, to) => maint().link.plannedWindows(from, to), repairEstimate: (id) => maint().link.repairEstimate(id) },
+    // a down machine's repair time from its stop history: performance's MTTR over the last 90 days (null without failures)
+    repairTimes: {
+      repairS: async (id, now) =>
+        (await performance.performance.kpis({ equipment: id, from: now - 90 * 86_400_000, to: now, settings: DEFAULT_SETTINGS }).catch(() => null))?.mttr ??
+        null,
+    },
+    // a running operation's remaining time from its counted parts (the terminal's view of it)
+    running: {
+      progress: async (orderId, seq) => {
+        const v = await execution.floor.operationView(orderId, seq);
+        return { remaining: v.remaining, idealCycleTimeS: v.standard.idealCycleTimeS, observedCycleTimeS: v.machine?.cycleTimeS ?? null };
+      },
+    },
   });
   const erp = await createErpModule(ctx, execution.floor, undefined, outbound);
   // last in the list, so stopped first: no reload starts on modules that are stopping
@@ -155,14 +175,24 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
         .filter((m) => m.bucket === 'adet' && m.since !== null)
         .map((m) => ({ equipmentId: m.eq.id, since: m.since! })),
   };
-  const maintenance = await createMaintenanceModule(ctx, {
+  const maintenanceModule = await createMaintenanceModule(ctx, {
     plant: plant.equipment,
     stops,
     // technician work issues spare parts from material lots through the lots ledger
     parts: spareParts(),
     // preventive plans count usage (shots, running hours, tonnes, conditions) from collect's stored data
     usage: machineUsage,
+    // MTBF and MTTR for the maintenance KPIs: performance's ISO 22400 figures of the equipment and period
+    reliability: {
+      reliability: async (equipment, from, to) => {
+        const k = await performance.performance.kpis({ equipment, from, to, settings: DEFAULT_SETTINGS }).catch(() => null);
+        return k && { mtbfS: k.mtbf, mttrS: k.mttr, failures: Number(k.inputs.failures ?? 0) };
+      },
+    },
   });
-  maintenanceMade = maintenance;
-  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenance, masterDataModule];
+  maintenance = maintenanceModule;
+  maintenanceMade = maintenanceModule;
+  // preventive windows are planned downtime (PDOT) in the time model
+  performance.performance.setMaintenanceWindows({ downtimeWindows: (from, to) => maint().link.downtimeWindows(from, to) });
+  return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenanceModule, masterDataModule];
 }

@@ -93,6 +93,9 @@ export class ShopFloor {
   /** What runs at a station now, with its part count and last lot (quality's StationWork port). */
   currentWork = (station: string): Promise<CurrentWork> => currentWork(this.deps, this.ctx.db, station);
 
+  /** One operation as the terminal shows it: its live counts, what is left, its standard and the machine's cycle time. */
+  operationView = (orderId: string, seq: number) => this.deps.views.operation(orderId, seq);
+
   private reasons?: { at: number; codes: Promise<Array<{ kind: string; code: string }>> };
   /** The reason codes changed (a scrap reason added as a defect code): the next check reads them again. */
   reasonsChanged(): void {

@@ -3,7 +3,7 @@
 import type { WorkOrderKind, WorkOrderStatus } from './work-orders/model.ts';
 
 export interface MaintenanceEvents {
-  /** A work order was opened or changed status (committed). */
+  /** A work order was opened, changed status or changed what it says (window, estimate: then from = status) (committed). */
   'maintenance.workOrder': {
     id: string;
     equipmentId: string;

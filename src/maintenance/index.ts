@@ -10,11 +10,17 @@ import { TechnicianService } from './technician/technician.service.ts';
 import type { PlanUsage } from './preventive/ports.ts';
 import { planRoutes } from './preventive/plans.routes.ts';
 import { PlanService } from './preventive/plans.service.ts';
+import { maintenanceKpiRoutes } from './kpis/kpis.routes.ts';
+import { MaintenanceKpiService, type ReliabilityFigures } from './kpis/kpis.service.ts';
+import { MaintenanceLink } from './planning-link/windows.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
 export type { MaintenanceEvents } from './events.ts';
 export type { StopFact, StopLookup, UnderRepair } from './corrective/index.ts';
+export { MaintenanceLink, type MaintenanceWindow } from './planning-link/windows.ts';
+export { AGE_CLASSES, maintenanceKpis, type KpiWorkOrder, type MaintenanceKpis } from './kpis/kpis.ts';
+export type { ReliabilityFigures } from './kpis/kpis.service.ts';
 export {
   canMove,
   OPEN_STATUSES,
@@ -64,6 +70,8 @@ export interface MaintenanceDeps {
   usage: PlanUsage;
   /** how often the plans' due work orders are generated in the background (default 5 minutes; 0: never) */
   planGenerateEveryMs?: number;
+  /** performance's MTBF and MTTR of a piece of equipment over a period (the maintenance KPIs) */
+  reliability?: ReliabilityFigures;
 }
 
 export interface MaintenanceModule extends TaktModule {
@@ -73,12 +81,16 @@ export interface MaintenanceModule extends TaktModule {
   /** technician work; `technician.mttr(id)` and `technician.machineMttr(equipment, from, to)` give the MTTR split */
   technician: TechnicianService;
   plans: PlanService;
+  /** planned windows and repair estimates for the plan and the time model (bound to their ports in src/modules.ts) */
+  link: MaintenanceLink;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
   const workOrders = new WorkOrderService(ctx, deps.plant);
   const corrective = createCorrective(ctx, deps.plant, workOrders, deps.stops);
   const technician = new TechnicianService(ctx, workOrders, deps.parts, deps.plant);
+  const link = new MaintenanceLink(() => ctx.db);
+  const kpis = new MaintenanceKpiService(ctx, deps.plant, deps.reliability);
   // preventive plans: "last done" kept when a plan's work order is done; due work orders generated periodically
   const plans = new PlanService(ctx, deps.plant, deps.usage, workOrders);
   const offDone = ctx.events.subscribe('maintenance.workOrder', (e) => {
@@ -99,11 +111,13 @@ export async function createMaintenanceModule(ctx: AppContext, deps: Maintenance
     underRepair: corrective.underRepair,
     technician,
     plans,
+    link,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
       corrective.routes(fastify);
       technicianRoutes(fastify, technician);
       planRoutes(fastify, plans);
+      maintenanceKpiRoutes(fastify, kpis);
     },
     async stop() {
       if (timer) clearInterval(timer);

@@ -25,6 +25,7 @@ export type { BottleneckResult, KpiGroupsResult, KpiResult } from './schemas.ts'
 export type { Pareto, ReasonRow, StopView } from './stops.ts';
 export type { PerformanceEvents } from './events.ts';
 export type { ProductResolver } from './plant-view.ts';
+export type { MaintenanceWindowSource } from './maintenance-windows.ts';
 
 export interface PerformanceModule extends TaktModule {
   performance: PerformanceService;

@@ -9,6 +9,7 @@ import { shiftSpans } from './calendar-windows.ts';
 import { CONVENTION_TEXT, DEFAULT_CONVENTIONS, type PlantConventions } from './conventions.ts';
 import { computeKpis, DEFAULT_SETTINGS, kpiInputs, SETTING_TEXT, type KpiSettings } from './kpis.ts';
 import { sixBigLosses, type SixBigLosses } from './losses.ts';
+import { MaintenanceWindows, type MaintenanceWindowSource } from './maintenance-windows.ts';
 import { PlantView, type MachineInfo, type ProductResolver } from './plant-view.ts';
 import { Rollup } from './rollup.ts';
 import { addTotals, derivedTimes, zeroTotals, type TimeTotals } from './time-model.ts';
@@ -98,6 +99,34 @@ export class PerformanceService {
     await this.background;
   }
 
+  private windowSync: Promise<void> = Promise.resolve();
+
+  /**
+   * Maintenance's windows become planned downtime (maintenance-windows.ts), bound late in src/modules.ts: read now and
+   * again whenever a preventive work order changes; KPI reads wait for a read under way.
+   */
+  setMaintenanceWindows(source: MaintenanceWindowSource): void {
+    const windows = new MaintenanceWindows(this.ctx.database, this.view, source);
+    const sync = () => {
+      this.windowSync = this.windowSync
+        .then(() => windows.refresh())
+        .then(() => undefined)
+        .catch((err) => this.ctx.log.warn({ err }, 'performance: reading maintenance windows failed'));
+      this.background = this.background.then(() => this.windowSync);
+    };
+    this.unsubscribe.push(
+      this.ctx.events.subscribe('maintenance.workOrder', (e) => {
+        if (e.kind === 'preventive') sync();
+      }),
+    );
+    sync();
+  }
+
+  /** Resolves once the maintenance windows read so far are in the calendars (and their hours marked for re-folding). */
+  maintenanceSettled(): Promise<void> {
+    return this.windowSync;
+  }
+
   setProductResolver(r: ProductResolver | null): void {
     this.view.setProductResolver(r);
   }
@@ -137,6 +166,7 @@ export class PerformanceService {
       throw new AppError('validation_failed', 'at most 400 days per request', [{ path: 'querystring.to', message: 'period too long' }]);
     const { eq, machines } = this.scope(q.equipment);
     const conv = this.view.conventionsOf(eq);
+    await this.windowSync;
     await this.rollup.fold();
     const to = Math.min(q.to, Math.max(q.from, this.rollup.now()));
     const perMachine = await this.rollup.totals(machines, q.from, to, false);

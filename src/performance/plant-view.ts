@@ -57,6 +57,8 @@ export class PlantView {
   private calendars = new Map<string, PlantCalendar>();
   private routings = new Map<string, RoutingOperation[]>();
   private calFns = new Map<string, CalendarFn>();
+  /** Maintenance windows per machine id: planned downtime besides the calendar's (maintenance-windows.ts). */
+  private maintenance = new Map<string, Array<{ start: number; end: number }>>();
   private resolver: ProductResolver | null = null;
 
   constructor(private readonly plant: EquipmentLookup) {}
@@ -141,8 +143,14 @@ export class PlantView {
 
   calendarFn(m: MachineInfo): CalendarFn {
     let f = this.calFns.get(m.id);
-    if (!f) this.calFns.set(m.id, (f = calendarFn(m.calendar, m.path)));
+    if (!f) this.calFns.set(m.id, (f = withWindows(calendarFn(m.calendar, m.path), this.maintenance.get(m.id) ?? [])));
     return f;
+  }
+
+  /** Replaces the maintenance windows (per machine id); calendars are made again with them. */
+  setMaintenanceWindows(windows: Map<string, Array<{ start: number; end: number }>>): void {
+    this.maintenance = windows;
+    this.calFns = new Map();
   }
 
   /** The product an order makes, when the execution module registered its resolver. */
@@ -165,4 +173,14 @@ export class PlantView {
     }
     return m.idealCycleTimeS;
   }
+}
+
+/** A calendar whose planned downtime also holds the given windows (ISO 22400-2 PDOT: planned maintenance). */
+function withWindows(fn: CalendarFn, windows: Array<{ start: number; end: number }>): CalendarFn {
+  if (!windows.length) return fn;
+  return (from, to) => {
+    const w = fn(from, to);
+    const inside = windows.filter((x) => x.end > from && x.start < to).map((x) => ({ start: Math.max(x.start, from), end: Math.min(x.end, to) }));
+    return inside.length ? { pot: w.pot, planned: [...w.planned, ...inside] } : w;
+  };
 }

@@ -14,13 +14,18 @@ export interface PlanMachine {
   calendar: PlantCalendar | null;
   /** The machine is down: unavailable from the horizon start until this instant (epoch ms). */
   downUntil?: number;
+  /** Maintenance windows (preventive work orders scheduled or in progress): unavailable, epoch ms [start, end). */
+  maintenance?: Array<[number, number]>;
 }
 
-/** An operation as execution's order book gives it (one definition: src/execution/order-book.ts). */
-export type PlanOperation = PlannableOperation;
+/**
+ * An operation as execution's order book gives it (one definition: src/execution/order-book.ts); one in progress may
+ * carry its remaining time from its counted parts (snapshot.ts), which then replaces the clock's estimate.
+ */
+export type PlanOperation = PlannableOperation & { remainingS?: number };
 
 /** An order to plan: the order book's, with its product family for changeovers (the product's family, else its id). */
-export type PlanOrder = PlannableOrder & { family: string };
+export type PlanOrder = Omit<PlannableOrder, 'operations'> & { family: string; operations: PlanOperation[] };
 
 export interface ModelInput {
   /** Horizon start, epoch ms (whole seconds). Model time 0 is this instant; one model unit is one second. */
@@ -68,6 +73,8 @@ export function machineCalendar(machine: PlanMachine, now: number, horizonMs: nu
   const toS = (ms: number) => (ms - now) / 1000;
   const unavailable: Array<[number, number]> = [];
   if (machine.downUntil !== undefined && machine.downUntil > now) unavailable.push([0, Math.ceil(toS(machine.downUntil))]);
+  for (const [a, b] of machine.maintenance ?? [])
+    if (b > now && a < now + horizonMs) unavailable.push([Math.max(0, Math.floor(toS(a))), Math.ceil(toS(Math.min(b, now + horizonMs)))]);
   if (!machine.calendar) return unavailable.length ? { unavailable } : null;
   const to = now + horizonMs;
   const working: Array<[number, number]> = [];
@@ -125,7 +132,7 @@ export function buildModel(input: ModelInput): BuiltModel {
           problem = `operation ${op.seq} runs on '${op.equipment ?? '?'}', which is not a machine of the plan`;
           break;
         }
-        const duration = remainingS(op, now);
+        const duration = op.remainingS ?? remainingS(op, now);
         const [start] = fitCalendar(unav[m], 0, duration, true);
         if (start === Infinity) {
           problem = `operation ${op.seq}: ${op.equipment} has no working time left in the horizon`;

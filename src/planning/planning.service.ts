@@ -13,12 +13,12 @@ import * as repo from './planning.repository.ts';
 import type { ObjectiveChoice, Reason, VersionRow } from './planning.repository.ts';
 import { RepairRefused, stableRepair, type Placement } from './repair.ts';
 import { describeSchedule, diffAssignments, type Assignment } from './result.ts';
-import { loadSnapshot, type MachineStateSource, type Snapshot } from './snapshot.ts';
+import { loadSnapshot, type MachineStateSource, type Snapshot, type SnapshotSources } from './snapshot.ts';
 
 export interface PlanningOptions {
   /** A machine down this long (collect state) triggers a repair proposal. */
   downDebounceMs: number;
-  /** Assumed repair time of a down machine: it is unavailable from now for this long. */
+  /** Repair time of a down machine when neither an open corrective work order's estimate nor its MTTR says more. */
   downRepairS: number;
   /** Orders with a priority number at most this are rush orders (lower = more urgent). */
   rushPriority: number;
@@ -77,6 +77,8 @@ export class PlanningService {
     /** execution's order book: the orders to plan, and where published slots go */
     readonly orders: OrderBook,
     readonly options: PlanningOptions = { ...DEFAULT_PLANNING_OPTIONS },
+    /** maintenance's windows and repair estimates, the machines' repair times (ports.ts) */
+    readonly sources: SnapshotSources = {},
   ) {}
 
   async start(): Promise<void> {
@@ -119,7 +121,7 @@ export class PlanningService {
   }
 
   private async snapshot(now: number, extraDown: string[] = []): Promise<Snapshot> {
-    return loadSnapshot(this.ctx.db, this.plant, this.states, this.orders, now, { downRepairS: this.options.downRepairS, extraDown });
+    return loadSnapshot(this.ctx.db, this.plant, this.states, this.orders, now, { downRepairS: this.options.downRepairS, extraDown }, this.sources);
   }
 
   /** Calendar horizon: two weeks, or longer when the work would not fit (all work on one machine, a third of the time). */
@@ -174,7 +176,20 @@ export class PlanningService {
       let prepared = first;
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.solveInto(row.id, v.timeLimitS, prepared, { machines, down: snap.down, horizonDays: Math.round(horizon / DAY_MS) }, orderInfo);
+          await this.solveInto(
+            row.id,
+            v.timeLimitS,
+            prepared,
+            {
+              machines,
+              down: snap.down,
+              downBasis: snap.downBasis,
+              running: snap.running,
+              maintenance: snap.maintenance,
+              horizonDays: Math.round(horizon / DAY_MS),
+            },
+            orderInfo,
+          );
           return;
         } catch (err) {
           // an operation that does not fit in the calendar horizon: try once more with a horizon four times as long

@@ -148,7 +148,7 @@ export class WorkOrderService {
 
   /** Changes what the work order says (not its status). A finished or cancelled one does not change. */
   async update(actor: Actor, id: string, patch: WorkOrderPatch, reason: string | null): Promise<WorkOrderDetail> {
-    await this.db.transaction(async (tx) => {
+    const changed = await this.db.transaction(async (tx) => {
       const before = await this.lock(tx, id);
       if (before.status === 'verified' || before.status === 'cancelled')
         throw new AppError('conflict', `work order ${id} is ${before.status} and does not change any more`);
@@ -158,8 +158,12 @@ export class WorkOrderService {
       );
       await repo.updateWorkOrder(tx, before, patch);
       await appendAudit(tx, actor, { action: 'update', entity: WORK_ORDER_ENTITY, entityId: id, before, after: patch, reason });
+      return before;
     });
-    return this.get(id);
+    const after = await this.get(id);
+    // a changed window or estimate matters to the plan and the time model: they hear of it like of a move
+    this.publish(after, changed.status, actor.name);
+    return after;
   }
 
   /**

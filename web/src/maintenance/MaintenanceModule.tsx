@@ -1,6 +1,6 @@
 // The "Maintenance" module, loaded lazily by the shell: /maintenance/work-orders (the work orders),
 // /maintenance/work-orders/:id (one), /maintenance/tech (the technician's queue and one order on a tablet),
-// /maintenance/plans (preventive plans).
+// /maintenance/plans (preventive plans), /maintenance/kpis (the maintenance KPIs).
 import { Empty } from '../platform/components.tsx';
 import { Link, matchPath, useLocation } from '../platform/router.tsx';
 import { WorkOrderDetail } from './WorkOrderDetail.tsx';
@@ -8,6 +8,7 @@ import { TechOrder } from './tech/TechOrder.tsx';
 import { TechQueue } from './tech/TechQueue.tsx';
 import { PlanList } from './plans/PlanList.tsx';
 import { WorkOrderList } from './WorkOrderList.tsx';
+import { MaintenanceKpisPage } from './kpis/KpisPage.tsx';
 
 export default function MaintenanceModule() {
   const { pathname } = useLocation();
@@ -20,6 +21,7 @@ export default function MaintenanceModule() {
   if (techOrder) return <TechOrder id={techOrder.id!} />;
   // preventive plans (web/src/maintenance/plans)
   if (matchPath('/maintenance/plans', pathname)) return <PlanList />;
+  if (matchPath('/maintenance/kpis', pathname)) return <MaintenanceKpisPage />;
   return (
     <Empty title="Page not found">
       <Link to="/maintenance/work-orders">Go to the work orders</Link>.

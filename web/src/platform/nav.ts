@@ -61,6 +61,7 @@ export const NAV: NavSection[] = [
       // technician work (web/src/maintenance/tech)
       { to: '/maintenance/tech', label: 'My work', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'maintenance') },
       { to: '/maintenance/plans', label: 'Preventive plans' },
+      { to: '/maintenance/kpis', label: 'Maintenance KPIs' },
     ],
   },
   {
