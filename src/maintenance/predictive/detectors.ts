@@ -50,7 +50,8 @@ export function buckets(values: readonly Point[], bucketMs: number): Point[] {
   return [...acc.entries()].sort((a, b) => a[0] - b[0]).map(([ts, a]) => ({ ts, value: a.s / a.n }));
 }
 
-function episodes(signal: (i: number) => boolean, normal: (i: number) => boolean, n: number, stat: number[]): DetectorResult {
+/** Alarm episodes from a signal and a back-to-normal test per point (on at a signal, off once normal). */
+export function episodes(signal: (i: number) => boolean, normal: (i: number) => boolean, n: number, stat: number[]): DetectorResult {
   const alarm: boolean[] = [];
   const onsets: number[] = [];
   let on = false;

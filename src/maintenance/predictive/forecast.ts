@@ -1,6 +1,6 @@
 // Trend forecast of a process tag: a least-squares line through its recent points and the time at which the line —
 // and its 95 % prediction band — crosses the tag's limit (time-to-threshold with an uncertainty band). Pure.
-import type { Point } from './detectors.ts';
+import { type DetectorResult, episodes, type Point } from './detectors.ts';
 
 export interface LineFit {
   n: number;
@@ -10,7 +10,7 @@ export interface LineFit {
   slopePerH: number;
   /** residual standard deviation */
   s: number;
-  /** the slope's t statistic (slope / its standard error); 0 when there is no scatter in t */
+  /** the slope's t statistic (slope / its standard error); ±1e9 for an exact line, 0 when all points share one time */
   slopeT: number;
   t0: number;
   meanH: number;
@@ -65,7 +65,8 @@ export function fitLine(points: readonly Point[]): LineFit {
   for (let i = 0; i < n; i++) sse += (points[i].value - intercept - slope * xs[i]) ** 2;
   const s = Math.sqrt(sse / (n - 2));
   const se = sxx > 0 ? s / Math.sqrt(sxx) : 0;
-  const slopeT = se > 0 ? slope / se : sxx > 0 && slope !== 0 ? Math.sign(slope) * Number.POSITIVE_INFINITY : 0;
+  // a line without scatter: its slope is certain; ±1e9 stands for an infinite t (JSON has no Infinity)
+  const slopeT = se > 0 ? slope / se : sxx > 0 && slope !== 0 ? Math.sign(slope) * 1e9 : 0;
   return { n, intercept, slopePerH: slope, s, slopeT, t0, meanH, sxx };
 }
 
@@ -102,4 +103,54 @@ export function forecast(points: readonly Point[], limits: { min?: number; max?:
     if (i % chartEvery === 0) band.push({ ts: Math.round(fit.t0 + (lastH + h) * HOUR), ...p });
   }
   return { fit, limit, hours, earliestHours, latestHours, band };
+}
+
+export interface TrendParams {
+  /** points in the moving window the line is fitted to */
+  windowPoints: number;
+  /** raise when the fitted line crosses the limit within this many hours */
+  horizonH: number;
+  /** … and the slope is significant: |slope t| at least this (e.g. 3) */
+  minT: number;
+}
+
+/** Hours after the window's last point until its fitted line crosses the limit it heads for (∞ when none). */
+export function hoursToLimit(fit: LineFit, lastH: number, limits: { min?: number; max?: number }): number {
+  const y = fit.intercept + fit.slopePerH * lastH;
+  const limit = fit.slopePerH > 0 ? limits.max : fit.slopePerH < 0 ? limits.min : undefined;
+  if (limit === undefined) return Number.POSITIVE_INFINITY;
+  return Math.max(0, (limit - y) / fit.slopePerH);
+}
+
+/**
+ * The trend alarm, point by point: a line through the last `windowPoints` points whose slope is significant (|t| ≥
+ * minT) and that crosses a limit within horizonH hours. The statistic is the hours to the limit; the episode ends
+ * when the forecast is beyond twice the horizon or the slope is no longer significant at half of minT.
+ */
+export function trend(points: readonly Point[], limits: { min?: number; max?: number }, p: TrendParams): DetectorResult {
+  const stat: number[] = [];
+  const sig: boolean[] = [];
+  const normal: boolean[] = [];
+  const w = Math.max(3, Math.floor(p.windowPoints));
+  for (let i = 0; i < points.length; i++) {
+    if (i + 1 < w) {
+      stat.push(Number.POSITIVE_INFINITY);
+      sig.push(false);
+      normal.push(true);
+      continue;
+    }
+    const win = points.slice(i + 1 - w, i + 1);
+    const fit = fitLine(win);
+    const hours = hoursToLimit(fit, (points[i].ts - fit.t0) / HOUR, limits);
+    const t = Math.abs(fit.slopeT);
+    stat.push(hours);
+    sig.push(t >= p.minT && hours <= p.horizonH);
+    normal.push(t < p.minT / 2 || hours > 2 * p.horizonH);
+  }
+  return episodes(
+    (i) => sig[i],
+    (i) => normal[i],
+    points.length,
+    stat,
+  );
 }
