@@ -152,10 +152,10 @@ export function predictiveRoutes(fastify: FastifyInstance, service: PredictiveSe
   );
   app.delete(
     '/api/maintenance/monitors/:id',
-    { config: { roles: WORK_ORDER_DECIDERS }, schema: { tags, summary: 'Delete a monitor and its warnings', params: idParams } },
+    { config: { roles: WORK_ORDER_DECIDERS }, schema: { tags, summary: 'Delete a monitor and its warnings', params: idParams, response: { 204: z.null() } } },
     async (req, reply) => {
       await service.deleteMonitor(actor(req), req.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   app.post(

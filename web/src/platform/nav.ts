@@ -55,7 +55,10 @@ export const NAV: NavSection[] = [
   {
     id: 'maintenance',
     label: 'Maintenance',
-    items: [{ to: '/maintenance/work-orders', label: 'Work orders' }],
+    items: [
+      { to: '/maintenance/work-orders', label: 'Work orders' },
+      { to: '/maintenance/condition', label: 'Condition' },
+    ],
   },
   {
     id: 'plan',
