@@ -136,6 +136,7 @@ export class PredictiveService {
     for (const m of await repo.listMonitors(this.db)) {
       if (!m.enabled) continue;
       const { analysis: a } = await this.chart(m.id, now);
+      if (a.points.length === 0) continue; // no data is not "back to normal": an episode ends only on values
       const ongoing = await repo.ongoingWarning(this.db, m.id);
       if (!a.alarmNow) {
         if (ongoing) {
