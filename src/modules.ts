@@ -189,6 +189,34 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
         return k && { mtbfS: k.mtbf, mttrS: k.mttr, failures: Number(k.inputs.failures ?? 0) };
       },
     },
+    // predictive maintenance: collect's one-minute means, performance's failure stops, its early-warning stream
+    predictive: {
+      tags: {
+        minuteMeans: async (equipmentId, tag, from, to) =>
+          (await collect.collect.values(equipmentId, tag, from, to, true))
+            .filter((p) => typeof p.value === 'number')
+            .map((p) => ({ ts: Date.parse(p.ts), value: p.value as number })),
+      },
+      stops: {
+        failures: async (equipmentId, from, to) =>
+          (await performance.stops.list(equipmentId, from, to))
+            .filter((s) => s.kind === 'failure')
+            .map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end) }))
+            .sort((a, b) => a.start - b.start),
+      },
+      earlyWarning: {
+        raise: (w) =>
+          ctx.events.publish('performance.alert', {
+            id: w.id,
+            ruleId: `maintenance.monitor:${w.monitorId}`,
+            equipmentId: w.equipmentId,
+            severity: 'warning',
+            state: 'raised',
+            message: w.message,
+            at: w.at,
+          }),
+      },
+    },
   });
   maintenance = maintenanceModule;
   maintenanceMade = maintenanceModule;

@@ -12,6 +12,15 @@ export interface MaintenanceEvents {
     from: WorkOrderStatus | null;
     by: string;
   };
+  /** A predictive warning was raised, accepted (workOrderId set) or dismissed (committed). */
+  'maintenance.warning': {
+    id: string;
+    monitorId: string;
+    equipmentId: string;
+    state: 'raised' | 'accepted' | 'dismissed';
+    workOrderId: string | null;
+    at: number;
+  };
 }
 
 declare module '../platform/events.ts' {

@@ -13,6 +13,9 @@ import { PlanService } from './preventive/plans.service.ts';
 import { maintenanceKpiRoutes } from './kpis/kpis.routes.ts';
 import { MaintenanceKpiService, type ReliabilityFigures } from './kpis/kpis.service.ts';
 import { MaintenanceLink } from './planning-link/windows.ts';
+import type { PredictiveDeps } from './predictive/ports.ts';
+import { predictiveRoutes } from './predictive/predictive.routes.ts';
+import { PredictiveService } from './predictive/predictive.service.ts';
 import { workOrderRoutes } from './work-orders/work-orders.routes.ts';
 import { WorkOrderService } from './work-orders/work-orders.service.ts';
 
@@ -58,6 +61,9 @@ export {
 } from './technician/model.ts';
 export type { SpareParts } from './technician/ports.ts';
 export { TechnicianService, type MachineMttr, type TechnicianWork } from './technician/technician.service.ts';
+// predictive maintenance (src/maintenance/predictive)
+export type { EarlyWarning, PredictiveDeps, StopHistory, TagReader } from './predictive/ports.ts';
+export { PredictiveService } from './predictive/predictive.service.ts';
 
 export interface MaintenanceDeps {
   /** the equipment a work order is for, by id or ISA-95 path */
@@ -72,6 +78,8 @@ export interface MaintenanceDeps {
   planGenerateEveryMs?: number;
   /** performance's MTBF and MTTR of a piece of equipment over a period (the maintenance KPIs) */
   reliability?: ReliabilityFigures;
+  /** predictive maintenance: collected tag values, stop history, the early-warning path */
+  predictive: PredictiveDeps;
 }
 
 export interface MaintenanceModule extends TaktModule {
@@ -83,6 +91,7 @@ export interface MaintenanceModule extends TaktModule {
   plans: PlanService;
   /** planned windows and repair estimates for the plan and the time model (bound to their ports in src/modules.ts) */
   link: MaintenanceLink;
+  predictive: PredictiveService;
 }
 
 export async function createMaintenanceModule(ctx: AppContext, deps: MaintenanceDeps): Promise<MaintenanceModule> {
@@ -105,6 +114,10 @@ export async function createMaintenanceModule(ctx: AppContext, deps: Maintenance
         }, every)
       : undefined;
   timer?.unref();
+  const predictive = new PredictiveService(ctx, deps.plant, deps.predictive, {
+    open: async (actor, input) => (await workOrders.open(actor, input)).workOrder,
+  });
+  predictive.start();
   return {
     name: 'maintenance',
     workOrders,
@@ -112,18 +125,21 @@ export async function createMaintenanceModule(ctx: AppContext, deps: Maintenance
     technician,
     plans,
     link,
+    predictive,
     routes: (fastify) => {
       workOrderRoutes(fastify, workOrders);
       corrective.routes(fastify);
       technicianRoutes(fastify, technician);
       planRoutes(fastify, plans);
       maintenanceKpiRoutes(fastify, kpis);
+      predictiveRoutes(fastify, predictive);
     },
     async stop() {
       if (timer) clearInterval(timer);
       offDone();
       await corrective.stop();
       await plans.settled();
+      await predictive.stop();
     },
   };
 }

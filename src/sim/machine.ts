@@ -1,6 +1,7 @@
 // Behaviour model of one virtual machine: pure and deterministic. Given a seed it produces the same tag changes for
 // the same simulated time, whatever the wall clock does, so tests can run a shift in milliseconds and the live
 // simulator only maps simulated time onto real time.
+import { Degradation, type DegradationSpec } from './degradation.ts';
 import { SimRng } from './rng.ts';
 import type { ProcessParamSpec } from './plant.ts';
 
@@ -58,6 +59,8 @@ export interface MachineOptions {
   setupScale?: number;
   /** Planned production time (calendar.ts), in simulated ms: a cycle starts only if it ends inside it; else Idle. */
   calendar?: (t: number) => { planned: boolean; until: number };
+  /** Degradation mode (degradation.ts): a wearing component drifts a tag, adds micro-stops, then breaks down. */
+  degradation?: DegradationSpec;
 }
 
 /** A machine starts up this long before planned time resumes after a break or between shifts. */
@@ -117,7 +120,6 @@ export interface MachineStats {
   changeovers: number;
   counterResets: number;
 }
-
 const round = (v: number, d: number) => Number(v.toFixed(d));
 
 export class MachineModel {
@@ -142,6 +144,7 @@ export class MachineModel {
   private toChangeover: number;
   private toReset: number;
   private readonly sampleMs: number;
+  private readonly wear?: Degradation;
   private readonly idealMs: number;
   private readonly st: MachineStats = { stateMs: {}, cycles: 0, microStops: 0, breakdowns: 0, changeovers: 0, counterResets: 0 };
 
@@ -150,6 +153,7 @@ export class MachineModel {
     private readonly opts: MachineOptions,
   ) {
     this.rng = new SimRng(opts.seed);
+    if (opts.degradation) this.wear = new Degradation(opts.degradation);
     this.t = this.stateSince = this.paramT = opts.startMs;
     this.idealMs = Math.max(0.1, spec.idealCycleTimeS) * 1000;
     this.sampleMs = (opts.sampleS ?? 10) * 1000;
@@ -192,6 +196,10 @@ export class MachineModel {
 
   get currentState(): PackMLState {
     return this.state;
+  }
+
+  get degradation(): Degradation | undefined {
+    return this.wear;
   }
 
   /** Every tag's current value, stamped now: what a machine sends on (re)connect or in a Sparkplug birth. */
@@ -259,7 +267,8 @@ export class MachineModel {
   }
 
   private paramValue(p: Param): number {
-    return round(p.spec.target + p.slow + p.fast, p.decimals);
+    const worn = this.wear && p.spec.name === this.wear.tag ? this.wear.offset(p.half) : 0;
+    return round(p.spec.target + p.slow + p.fast + worn, p.decimals);
   }
 
   /** Exact OU update over dt, so the result does not depend on how often the model is stepped. */
@@ -369,7 +378,7 @@ export class MachineModel {
     out.push({ ts: t, tag: 'cycle_time', value: this.lastCycleS });
     if (this.rng.chance(p)) out.push({ ts: t, tag: 'scrap', value: ++this.scrap });
     else out.push({ ts: t, tag: 'good', value: ++this.good });
-    this.toMicro -= this.cycleMs;
+    this.toMicro -= this.cycleMs * (this.wear?.microStopRate ?? 1);
     this.toBreakdown -= this.cycleMs;
     this.toChangeover -= this.cycleMs;
     this.toReset -= this.cycleMs;
@@ -377,20 +386,21 @@ export class MachineModel {
       this.toReset = this.rng.exp(COUNTER_RESET_MEAN_S * 1000);
       this.resetCounters(t, out);
     }
-    const phases = this.incident();
+    const phases = this.incident(t, this.wear?.run(this.cycleMs) ?? false);
     if (!phases) return this.runOrWait(t, out);
     this.queue = phases;
     this.enterNext(t, out);
   }
 
   /** The loss that interrupts production after this cycle, if any: breakdown before changeover before micro-stop. */
-  private incident(): Phase[] | null {
+  private incident(t: number, wornOut: boolean): Phase[] | null {
     const r = this.rng;
     const s = (a: number, b: number) => r.uniform(a, b) * 1000;
-    if (this.toBreakdown <= 0) {
-      this.toBreakdown = r.exp(BREAKDOWN_MTBF_S * 1000);
+    if (this.toBreakdown <= 0 || wornOut) {
+      if (!wornOut) this.toBreakdown = r.exp(BREAKDOWN_MTBF_S * 1000);
       this.st.breakdowns++;
-      const code = r.pick(ALARM_CODES);
+      const code = wornOut && this.wear ? this.wear.alarm : r.pick(ALARM_CODES);
+      if (wornOut) this.wear?.replace(t); // the repair fits a new component (degradation.ts)
       const repairMs = Math.min(90 * 60_000, Math.max(2 * 60_000, r.logNormal(12 * 60_000, 0.7)));
       if (r.chance(0.4)) {
         // Operator holds the machine, fixes it, resumes the same order.

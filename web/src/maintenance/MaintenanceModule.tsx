@@ -9,6 +9,8 @@ import { TechQueue } from './tech/TechQueue.tsx';
 import { PlanList } from './plans/PlanList.tsx';
 import { WorkOrderList } from './WorkOrderList.tsx';
 import { MaintenanceKpisPage } from './kpis/KpisPage.tsx';
+// predictive maintenance
+import { ConditionPage } from './condition/ConditionPage.tsx';
 
 export default function MaintenanceModule() {
   const { pathname } = useLocation();
@@ -22,6 +24,7 @@ export default function MaintenanceModule() {
   // preventive plans (web/src/maintenance/plans)
   if (matchPath('/maintenance/plans', pathname)) return <PlanList />;
   if (matchPath('/maintenance/kpis', pathname)) return <MaintenanceKpisPage />;
+  if (matchPath('/maintenance/condition', pathname)) return <ConditionPage />;
   return (
     <Empty title="Page not found">
       <Link to="/maintenance/work-orders">Go to the work orders</Link>.

@@ -62,6 +62,7 @@ export const NAV: NavSection[] = [
       { to: '/maintenance/tech', label: 'My work', visible: (u) => u.roles.some((r) => r === 'admin' || r === 'maintenance') },
       { to: '/maintenance/plans', label: 'Preventive plans' },
       { to: '/maintenance/kpis', label: 'Maintenance KPIs' },
+      { to: '/maintenance/condition', label: 'Condition' },
     ],
   },
   {
