@@ -33,6 +33,8 @@ const PLANT = parsePlantFile(
   }),
 );
 
+const CODES = { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' };
+
 for (const kind of DB_KINDS) {
   describe(`corrective maintenance on ${kind}`, () => {
     let t: TestServer;
@@ -213,6 +215,8 @@ for (const kind of DB_KINDS) {
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toContain(w.id);
       expect(refused.body.error.message).toContain('under repair');
+      // a corrective order is done only with its failure codes (technician work)
+      await ok('PUT', `/api/maintenance/work-orders/${w.id}/failure-codes`, CODES, tokens.maintenance);
       await ok('POST', `/api/maintenance/work-orders/${w.id}/status`, { to: 'done' }, tokens.maintenance);
       expect(await ok('GET', '/api/maintenance/under-repair')).toEqual([]);
       await ok('POST', '/api/operations/BD-1/10/setup', { equipment: M4 }, tokens.operator);
@@ -222,6 +226,8 @@ for (const kind of DB_KINDS) {
       const start = await call('POST', '/api/operations/BD-1/10/start', {}, tokens.operator);
       expect(start.status).toBe(409);
       expect(start.body.error.message).toContain(w2.id);
+      // a corrective order is done only with its failure codes (technician work)
+      await ok('PUT', `/api/maintenance/work-orders/${w2.id}/failure-codes`, CODES, tokens.maintenance);
       await ok('POST', `/api/maintenance/work-orders/${w2.id}/status`, { to: 'done' }, tokens.maintenance);
       await ok('POST', '/api/operations/BD-1/10/start', {}, tokens.operator);
     });

@@ -38,7 +38,12 @@ for (const kind of DB_KINDS) {
     const open = async (equipment: string, kind: string, extra: Record<string, unknown> = {}) =>
       (await ok('POST', '/api/maintenance/work-orders', { equipment, kind, description: `${kind} work`, ...extra })).id as string;
     const moves = async (id: string, steps: Array<[string, Record<string, unknown>?]>) => {
-      for (const [to, extra] of steps) await ok('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, tech);
+      for (const [to, extra] of steps) {
+        // a corrective order is done only with its failure codes (technician work); the codes do not touch the KPIs
+        if (to === 'done')
+          await ok('PUT', `/api/maintenance/work-orders/${id}/failure-codes`, { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' }, tech);
+        await ok('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, tech);
+      }
     };
     /** sets a work order's times (epoch ms) as if it had lived in the past */
     const times = (id: string, cols: Record<string, number | null>) =>
