@@ -65,7 +65,8 @@ describe(`technician tablet pages in the browser (${DB_KINDS[0]})`, () => {
     await page.getByRole('button', { name: 'Add item' }).click();
     const check = page.getByRole('checkbox', { name: /Lock out the press/ });
     await check.waitFor();
-    await check.check();
+    // the box follows the server: it is ticked once the tick is stored, so click and wait for it (check() wants it at once)
+    await check.click();
     await expect.poll(async () => check.isChecked(), { timeout: 20_000 }).toBe(true);
 
     await page.getByLabel('Note', { exact: true }).fill('Seal of the clamp cylinder torn');
