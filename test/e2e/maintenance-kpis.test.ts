@@ -40,6 +40,8 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     // a 3 h repair on st20
     const a = await open(ST20, 'corrective');
     await move(a, 'in_progress');
+    // a corrective order is done only with its failure codes (technician work)
+    await api('PUT', `/api/maintenance/work-orders/${a}/failure-codes`, { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' }, tech);
     await move(a, 'done');
     await server.sql(`UPDATE maintenance_work_orders SET started_at = $2, done_at = $3 WHERE id = $1`, [a, iso(base), iso(base + 3 * H)]);
     // a 1 h preventive job on imm01, done inside its window
