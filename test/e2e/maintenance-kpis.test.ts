@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 const ST20 = 'acme/lakeside/assembly/line1/st20';
@@ -41,7 +42,7 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     const a = await open(ST20, 'corrective');
     await move(a, 'in_progress');
     // a corrective order is done only with its failure codes (technician work)
-    await api('PUT', `/api/maintenance/work-orders/${a}/failure-codes`, { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' }, tech);
+    await api('PUT', `/api/maintenance/work-orders/${a}/failure-codes`, FAILURE_CODES, tech);
     await move(a, 'done');
     await server.sql(`UPDATE maintenance_work_orders SET started_at = $2, done_at = $3 WHERE id = $1`, [a, iso(base), iso(base + 3 * H)]);
     // a 1 h preventive job on imm01, done inside its window

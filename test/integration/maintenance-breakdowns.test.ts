@@ -10,6 +10,7 @@ import type { WorkOrder, WorkOrderDetail } from '../../src/maintenance/index.ts'
 import { parsePlantFile } from '../../src/plant/index.ts';
 import { connectMqtt, eventually, publish } from '../support/mqtt.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const M1 = 'bd/m1';
 const M2 = 'bd/m2';
@@ -33,7 +34,7 @@ const PLANT = parsePlantFile(
   }),
 );
 
-const CODES = { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' };
+const CODES = FAILURE_CODES;
 
 for (const kind of DB_KINDS) {
   describe(`corrective maintenance on ${kind}`, () => {

@@ -7,6 +7,7 @@ import { localToUtc } from '../../src/plant/index.ts';
 import { pastWeekday } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
+import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 const CELL = 'acme/lakeside/moulding/imm-cell1';
@@ -40,8 +41,7 @@ for (const kind of DB_KINDS) {
     const moves = async (id: string, steps: Array<[string, Record<string, unknown>?]>) => {
       for (const [to, extra] of steps) {
         // a corrective order is done only with its failure codes (technician work); the codes do not touch the KPIs
-        if (to === 'done')
-          await ok('PUT', `/api/maintenance/work-orders/${id}/failure-codes`, { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' }, tech);
+        if (to === 'done') await ok('PUT', `/api/maintenance/work-orders/${id}/failure-codes`, FAILURE_CODES, tech);
         await ok('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, tech);
       }
     };

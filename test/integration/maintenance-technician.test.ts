@@ -6,11 +6,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MttrSplit, TechnicianWork, WorkOrderDetail } from '../../src/maintenance/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 const IMM02 = 'acme/lakeside/moulding/imm-cell1/imm02';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-const CODES = { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' };
+const CODES = FAILURE_CODES;
 
 for (const kind of DB_KINDS) {
   describe(`maintenance technician work on ${kind}`, () => {

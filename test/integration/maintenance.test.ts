@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORK_ORDER_STATUSES, WORK_ORDER_TRANSITIONS, type WorkOrderDetail, type WorkOrderStatus } from '../../src/maintenance/index.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
 const ST20 = 'acme/lakeside/assembly/line1/st20';
@@ -36,13 +37,7 @@ for (const kind of DB_KINDS) {
     const move = async (id: string, to: WorkOrderStatus, extra: Record<string, unknown> = {}, token?: string) => {
       // a corrective order is done only with its failure codes (technician work): set them on the way (an order that
       // cannot take them any more answers 409 here, and its move says why)
-      if (to === 'done')
-        await call(
-          'PUT',
-          `/api/maintenance/work-orders/${id}/failure-codes`,
-          { component: 'HYD', failureMode: 'ELP', cause: 'WEAR', action: 'REPLACE' },
-          tokens.maintenance,
-        );
+      if (to === 'done') await call('PUT', `/api/maintenance/work-orders/${id}/failure-codes`, FAILURE_CODES, tokens.maintenance);
       return call('POST', `/api/maintenance/work-orders/${id}/status`, { to, ...extra }, token ?? tokens.maintenance);
     };
     /** a fresh work order brought to `status` along an allowed path */
