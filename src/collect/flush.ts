@@ -119,6 +119,9 @@ interface Ids {
   contexts: TxIds;
 }
 
+/** How many values one statement of a PGlite batch writes (see writeBatch). */
+export const PGLITE_PART = 500;
+
 /**
  * Writes a batch in one transaction. `careful` (after a write failed because of its data) isolates each part under
  * savepoints and bisects the values and quarantine rows the database refuses (isolate.ts), so the rest is stored.
@@ -168,6 +171,13 @@ export async function writeBatch(database: Database, p: CollectPipeline, b: Batc
     };
     const all = values.map((_, i) => i);
     if (careful) await bisect(q, all, writeValues, (i, err) => (fates[i] = { kind: 'refused', reason: refusalReason(err) }));
+    else if (database.kind === 'pglite')
+      // PGlite runs in Takt's own thread: a statement of a whole batch would hold every socket (a stop command, an
+      // ingest acknowledgement) for its length. Parts of PGLITE_PART values, with a turn of the event loop between them.
+      for (let at = 0; at < all.length; at += PGLITE_PART) {
+        if (at > 0) await new Promise((r) => setImmediate(r));
+        await writeValues(all.slice(at, at + PGLITE_PART));
+      }
     else await writeValues(all);
     const quarantine = [...b.quarantine];
     fates.forEach((f, i) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGLITE_PART } from '../../src/collect/flush.ts';
 import { DB_KINDS, POSTGRES_URL, startTestServer, type TestServer, type TestServerOptions } from '../support/server.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10';
@@ -106,6 +107,42 @@ for (const kind of DB_KINDS) {
         expect(m1.conflicts - m0.conflicts).toBe(10);
         expect(m1.stored - m0.stored).toBe(0);
         for (const r of oldest) expect(await stored(t, r)).toEqual([r.value]);
+      });
+
+      it(`a batch of more values than one PGlite statement writes (${PGLITE_PART}): every part stored, roll-ups exact, repeats across parts told apart`, async () => {
+        const base = Math.floor((Date.now() - 4_000_000) / 60_000) * 60_000;
+        const n = 2 * PGLITE_PART + 600;
+        const tags = ['torque', 'torque.sp'];
+        const records: Rec[] = Array.from({ length: n }, (_, i) => ({ equipment: ST10, tag: tags[i % 2], ts: base + Math.floor(i / 2) * 100, value: (i % 17) / 4 }));
+        // repeats of earlier instants in later parts: the same value (a duplicate), a different one (a conflict)
+        const same = { ...records[10] };
+        const other = { ...records[20], value: Number(records[20].value) + 100 };
+        const sent = [...records.slice(0, PGLITE_PART + 500), same, ...records.slice(PGLITE_PART + 500), other];
+        const answers = await ingest(t, sent);
+        expect(answers.filter((a) => a.status === 'accepted')).toHaveLength(n);
+        expect(answers[PGLITE_PART + 500].status).toBe('duplicate');
+        expect(answers.at(-1)?.status).toBe('quarantined');
+        for (const i of [0, PGLITE_PART - 1, PGLITE_PART, 2 * PGLITE_PART, n - 1]) expect(await stored(t, records[i]), `record ${i}`).toEqual([records[i].value]);
+        expect(await stored(t, other)).toEqual([records[20].value]);
+        // the one-minute roll-ups add up exactly what was stored, whichever part a value was written in
+        for (const tag of tags) {
+          const mine = records.filter((r) => r.tag === tag);
+          const byMinute = new Map<number, { n: number; sum: number }>();
+          for (const r of mine) {
+            const m = Math.floor(r.ts / 60_000) * 60_000;
+            const b = byMinute.get(m) ?? { n: 0, sum: 0 };
+            byMinute.set(m, { n: b.n + 1, sum: b.sum + Number(r.value) });
+          }
+          const rows = (await t.sql(
+            `SELECT extract(epoch FROM r.minute) * 1000 AS minute, r.n, r.sum FROM tag_values_1m r JOIN tag_series s ON s.id = r.series_id
+             JOIN equipment e ON e.id = s.equipment_id WHERE e.path = $1 AND s.tag = $2 AND r.minute >= to_timestamp($3::float8 / 1000)
+             AND r.minute < to_timestamp($4::float8 / 1000) ORDER BY r.minute`,
+            [ST10, tag, base, base + 300_000],
+          )) as Array<{ minute: string; n: number; sum: number }>;
+          expect(rows.map((r) => [Number(r.minute), Number(r.n), Number(r.sum).toFixed(6)])).toEqual(
+            [...byMinute].map(([m, b]) => [m, b.n, b.sum.toFixed(6)]),
+          );
+        }
       });
 
       it('property: every answer is what the first value stored for its instant says, and that value is what stays', async () => {
