@@ -113,7 +113,12 @@ for (const kind of DB_KINDS) {
         const base = Math.floor((Date.now() - 4_000_000) / 60_000) * 60_000;
         const n = 2 * PGLITE_PART + 600;
         const tags = ['torque', 'torque.sp'];
-        const records: Rec[] = Array.from({ length: n }, (_, i) => ({ equipment: ST10, tag: tags[i % 2], ts: base + Math.floor(i / 2) * 100, value: (i % 17) / 4 }));
+        const records: Rec[] = Array.from({ length: n }, (_, i) => ({
+          equipment: ST10,
+          tag: tags[i % 2],
+          ts: base + Math.floor(i / 2) * 100,
+          value: (i % 17) / 4,
+        }));
         // repeats of earlier instants in later parts: the same value (a duplicate), a different one (a conflict)
         const same = { ...records[10] };
         const other = { ...records[20], value: Number(records[20].value) + 100 };
@@ -122,7 +127,8 @@ for (const kind of DB_KINDS) {
         expect(answers.filter((a) => a.status === 'accepted')).toHaveLength(n);
         expect(answers[PGLITE_PART + 500].status).toBe('duplicate');
         expect(answers.at(-1)?.status).toBe('quarantined');
-        for (const i of [0, PGLITE_PART - 1, PGLITE_PART, 2 * PGLITE_PART, n - 1]) expect(await stored(t, records[i]), `record ${i}`).toEqual([records[i].value]);
+        for (const i of [0, PGLITE_PART - 1, PGLITE_PART, 2 * PGLITE_PART, n - 1])
+          expect(await stored(t, records[i]), `record ${i}`).toEqual([records[i].value]);
         expect(await stored(t, other)).toEqual([records[20].value]);
         // the one-minute roll-ups add up exactly what was stored, whichever part a value was written in
         for (const tag of tags) {
@@ -139,9 +145,7 @@ for (const kind of DB_KINDS) {
              AND r.minute < to_timestamp($4::float8 / 1000) ORDER BY r.minute`,
             [ST10, tag, base, base + 300_000],
           )) as Array<{ minute: string; n: number; sum: number }>;
-          expect(rows.map((r) => [Number(r.minute), Number(r.n), Number(r.sum).toFixed(6)])).toEqual(
-            [...byMinute].map(([m, b]) => [m, b.n, b.sum.toFixed(6)]),
-          );
+          expect(rows.map((r) => [Number(r.minute), Number(r.n), Number(r.sum).toFixed(6)])).toEqual([...byMinute].map(([m, b]) => [m, b.n, b.sum.toFixed(6)]));
         }
       });
 
