@@ -99,7 +99,7 @@ export async function createMaintenanceModule(ctx: AppContext, deps: Maintenance
   const corrective = createCorrective(ctx, deps.plant, workOrders, deps.stops);
   const technician = new TechnicianService(ctx, workOrders, deps.parts, deps.plant);
   const link = new MaintenanceLink(() => ctx.db);
-  const kpis = new MaintenanceKpiService(ctx, deps.plant, deps.reliability);
+  const kpis = new MaintenanceKpiService(ctx, deps.plant, deps.reliability, (scope, from, to) => technician.splitOf(scope, from, to));
   // preventive plans: "last done" kept when a plan's work order is done; due work orders generated periodically
   const plans = new PlanService(ctx, deps.plant, deps.usage, workOrders);
   const offDone = ctx.events.subscribe('maintenance.workOrder', (e) => {

@@ -1,6 +1,7 @@
 // Browser test of the maintenance KPI page (issue #16): work orders made through the API (their times set to known
 // hours in the last days) give a planned share of 25 %, a preventive compliance of 1 of 2 and a backlog of one order;
-// /maintenance/kpis, reached from the navigation, shows the figures the API answers, draws both charts, and narrows to
+// /maintenance/kpis, reached from the navigation, shows the figures the API answers, draws its charts (the MTTR split of
+// the one repair among them), and narrows to
 // one machine through the equipment field. One server (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,20 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     // a corrective order is done only with its failure codes (technician work)
     await api('PUT', `/api/maintenance/work-orders/${a}/failure-codes`, FAILURE_CODES, tech);
     await move(a, 'done');
-    await server.sql(`UPDATE maintenance_work_orders SET started_at = $2, done_at = $3 WHERE id = $1`, [a, iso(base), iso(base + 3 * H)]);
+    await server.sql(`UPDATE maintenance_work_orders SET created_at = $2, started_at = $3, done_at = $4 WHERE id = $1`, [
+      a,
+      iso(base - H),
+      iso(base),
+      iso(base + 3 * H),
+    ]);
+    // requested an hour before the technician came: MTTR split 60 min waiting, 180 min repair
+    await server.sql('INSERT INTO maintenance_labour (work_order_id, technician, started_at, stopped_at, stop_reason) VALUES ($1, $2, $3, $4, $5)', [
+      a,
+      'tom',
+      iso(base),
+      iso(base + 3 * H),
+      'done',
+    ]);
     // a 1 h preventive job on imm01, done inside its window
     const b = await open(IMM01, 'preventive');
     await move(b, 'approved');
@@ -66,7 +80,7 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     await server?.close();
   });
 
-  it("shows the API's maintenance KPIs and both charts, and narrows to one machine", async () => {
+  it("shows the API's maintenance KPIs and their charts (the MTTR split too), and narrows to one machine", async () => {
     await page.goto(`${server.url}/maintenance/work-orders`);
     await page.getByRole('link', { name: 'Maintenance KPIs' }).click();
     await page.waitForURL(/\/maintenance\/kpis$/);
@@ -82,8 +96,11 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     expect(await page.getByTestId('mk-compliance').locator('.d').textContent()).toBe('1 of 2 done in their window');
     expect(await tile('mk-backlog').textContent()).toBe('1');
     expect(await page.getByTestId('mk-backlog').locator('.d').textContent()).toBe('1.5 h estimated');
-    // both charts drew into their canvas
-    for (const id of ['mk-share-chart', 'mk-backlog-chart'])
+    expect(await page.getByTestId('mk-split').textContent()).toBe(
+      'Mean of 1 repair done in the window, from the stop (or the request) to done: 240 min — waiting for a technician 60 min, repair 180 min, waiting for parts 0 min, other 0 min.',
+    );
+    // the charts drew into their canvas
+    for (const id of ['mk-share-chart', 'mk-split-chart', 'mk-backlog-chart'])
       await expect.poll(() => page.getByTestId(id).locator('canvas').count(), { timeout: 10_000 }).toBe(1);
     const rows = page.getByTestId('mk-backlog-table').locator('tbody tr');
     expect(await rows.count()).toBe(4);

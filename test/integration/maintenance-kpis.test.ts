@@ -64,6 +64,18 @@ for (const kind of DB_KINDS) {
       ids.A = await open(IMM01, 'corrective');
       await moves(ids.A, [['in_progress'], ['done']]);
       await times(ids.A, { created_at: FROM + D, started_at: FROM + D + 8 * H, done_at: FROM + D + 11 * H });
+      // its labour: 08:00–10:00 stopped for parts, 10:30–11:00 done (the MTTR split: 8 h waiting, 2.5 h repair, 0.5 h parts)
+      for (const [s, e, reason] of [
+        [8, 10, 'parts'],
+        [10.5, 11, 'done'],
+      ] as const)
+        await t.sql('INSERT INTO maintenance_labour (work_order_id, technician, started_at, stopped_at, stop_reason) VALUES ($1, $2, $3, $4, $5)', [
+          ids.A,
+          'tom',
+          iso(FROM + D + s * H),
+          iso(FROM + D + e * H),
+          reason,
+        ]);
       // B: preventive on day 2, 06:00–08:00, done 07:30 (on time, 1.5 h)
       ids.B = await open(IMM01, 'preventive');
       await moves(ids.B, [['approved'], ['scheduled', win(2)], ['in_progress'], ['done']]);
@@ -96,6 +108,8 @@ for (const kind of DB_KINDS) {
         expect(k.backlog.byAge.map((a: { count: number }) => a.count)).toEqual([0, 1, 0, 1]);
         // no machine data in 2025: no failures to build MTBF or MTTR on
         expect(k).toMatchObject({ mtbfH: null, mttrH: null });
+        // where A's repair time went (from its request, without a stop): 480 min waiting, 150 repair, 30 for parts
+        expect(k.mttrSplit).toEqual({ repairs: 1, meanMinutes: { total: 660, waitingForTechnician: 480, repair: 150, waitingForParts: 30, other: 0 } });
       }
       // the whole plant adds the other machine's repair
       const all = await kpis(`from=${iso(FROM)}&to=${iso(TO)}`);
@@ -103,10 +117,13 @@ for (const kind of DB_KINDS) {
       expect(all.workHours).toEqual({ preventive: 4.5, corrective: 4 });
       expect(all.plannedShare).toBe(0.529);
       expect(all.backlog.count).toBe(2);
+      // and F's hour without labour, all of it waiting: the mean of 660 and 60 minutes
+      expect(all.mttrSplit).toEqual({ repairs: 2, meanMinutes: { total: 360, waitingForTechnician: 270, repair: 75, waitingForParts: 15, other: 0 } });
       // a period before any of it: no work, nothing due; the backlog is still today's
       const before = await kpis(`equipment=${encodeURIComponent(IMM01)}&from=${iso(FROM - 20 * D)}&to=${iso(FROM - 10 * D)}`);
       expect(before).toMatchObject({ workHours: { preventive: 0, corrective: 0 }, plannedShare: null, compliance: { due: 0, ratio: null } });
       expect(before.backlog.count).toBe(2);
+      expect(before.mttrSplit).toEqual({ repairs: 0, meanMinutes: null });
     });
 
     it('MTBF and MTTR come from performance: one failure of an hour in a shift', async () => {

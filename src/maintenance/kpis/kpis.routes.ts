@@ -23,6 +23,15 @@ export const maintenanceKpiResponse = z.object({
   mtbfH: z.number().nullable().describe('ISO 22400-2 MTBF of the equipment in the period, hours (performance)'),
   mttrH: z.number().nullable().describe('ISO 22400-2 MTTR of the equipment in the period, hours (performance)'),
   failures: z.number().nullable(),
+  mttrSplit: z
+    .object({
+      repairs: z.number().describe('corrective orders done (or verified) in the period'),
+      meanMinutes: z
+        .object({ total: z.number(), waitingForTechnician: z.number(), repair: z.number(), waitingForParts: z.number(), other: z.number() })
+        .nullable()
+        .describe('their mean time from the stop (or the request) to done, split as on each order; null without repairs'),
+    })
+    .describe("where the repair time went: the technicians' MTTR split of the corrective orders done in the period"),
   workHours: z.object({ preventive: hours, corrective: hours }).describe('work carried out in the period, from start to done'),
   plannedShare: z.number().nullable().describe('preventive work hours / all work hours'),
   compliance: z.object({ due: z.number(), onTime: z.number(), late: z.array(z.string()), ratio: z.number().nullable() }),

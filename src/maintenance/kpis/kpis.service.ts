@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { rowsOf, sql } from '../../platform/db/database.ts';
 import { AppError, validationFailed } from '../../platform/errors.ts';
 import type { EquipmentLookup } from '../../plant/index.ts';
+import type { MttrFigures } from '../technician/model.ts';
 import type { WorkOrderKind, WorkOrderStatus } from '../work-orders/model.ts';
 import { maintenanceKpis, type KpiWorkOrder } from './kpis.ts';
 
@@ -13,6 +14,13 @@ export interface ReliabilityFigures {
   reliability(equipment: string, from: number, to: number): Promise<{ mtbfS: number | null; mttrS: number | null; failures: number } | null>;
 }
 
+/** The MTTR split of the corrective orders done in a period (the technician part of the module). */
+export type RepairSplit = (
+  scope: { equipmentId: string; path: string; below: true } | null,
+  from: Date,
+  to: Date,
+) => Promise<{ repairs: number; mean: MttrFigures | null }>;
+
 const DAY = 86_400_000;
 const ms = (v: unknown) => (v == null ? null : new Date(v as string | Date).getTime());
 
@@ -21,6 +29,7 @@ export class MaintenanceKpiService {
     private readonly ctx: AppContext,
     private readonly plant: EquipmentLookup,
     private readonly reliability?: ReliabilityFigures,
+    private readonly split?: RepairSplit,
   ) {}
 
   /** The KPIs of [from, to) for `equipment` (id or path) and below, or for the whole plant without one. */
@@ -63,6 +72,9 @@ export class MaintenanceKpiService {
     const roots = eq ? [] : (await this.plant.listEquipment()).filter((e) => !e.parentId);
     const of = eq ?? (roots.length === 1 ? roots[0] : undefined);
     const rel = of && this.reliability ? await this.reliability.reliability(of.id, from, Math.min(to, now)) : null;
+    // where the repair time went: the technician split of the corrective orders done in the period
+    const split = this.split ? await this.split(eq ? { equipmentId: eq.id, path: eq.path, below: true } : null, new Date(from), new Date(to)) : null;
+    const r1 = (x: number) => Math.round(x * 10) / 10;
     return {
       equipment: eq ? { id: eq.id, path: eq.path, name: eq.name } : null,
       from: new Date(from).toISOString(),
@@ -70,6 +82,18 @@ export class MaintenanceKpiService {
       mtbfH: rel?.mtbfS == null ? null : Math.round((rel.mtbfS / 3600) * 1000) / 1000,
       mttrH: rel?.mttrS == null ? null : Math.round((rel.mttrS / 3600) * 1000) / 1000,
       failures: rel ? rel.failures : null,
+      mttrSplit: {
+        repairs: split?.repairs ?? 0,
+        meanMinutes: split?.mean
+          ? {
+              total: r1(split.mean.totalMinutes),
+              waitingForTechnician: r1(split.mean.waitingForTechnicianMinutes),
+              repair: r1(split.mean.repairMinutes),
+              waitingForParts: r1(split.mean.waitingForPartsMinutes),
+              other: r1(split.mean.otherMinutes),
+            }
+          : null,
+      },
       ...figures,
     };
   }

@@ -176,16 +176,25 @@ export async function queueOf(db: Db, technician: string, limit: number): Promis
 }
 
 /** Done corrective orders of a machine finished in [from, to): what the per-machine MTTR split sums. */
+/** Which work orders: one machine's, a piece of equipment's and everything below it (by path), or the whole plant's. */
+export type RepairScope = { equipmentId: string } | { equipmentId: string; path: string; below: true } | null;
+
 export async function repairsOf(
   db: Db,
-  equipmentId: string,
+  scope: RepairScope,
   from: Date,
   to: Date,
 ): Promise<Array<{ id: string; stopStart: string | null; stopId: string | null; createdAt: string; doneAt: string }>> {
+  const where =
+    scope === null
+      ? sql`TRUE`
+      : 'below' in scope
+        ? sql`(equipment_id = ${scope.equipmentId} OR equipment_path = ${scope.path} OR equipment_path LIKE ${`${scope.path.replace(/[\\%_]/g, '\\$&')}/%`})`
+        : sql`equipment_id = ${scope.equipmentId}`;
   const rows = await rowsOf<Row>(
     db,
     sql`SELECT id, stop_start, stop_id, created_at, done_at FROM maintenance_work_orders
-        WHERE equipment_id = ${equipmentId} AND kind = 'corrective' AND status IN ('done', 'verified')
+        WHERE ${where} AND kind = 'corrective' AND status IN ('done', 'verified')
           AND done_at >= ${from.toISOString()} AND done_at < ${to.toISOString()}
         ORDER BY done_at, id LIMIT 5000`,
   );

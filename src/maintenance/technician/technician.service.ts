@@ -101,7 +101,13 @@ export class TechnicianService {
   async machineMttr(equipment: string, from: Date, to: Date): Promise<MachineMttr> {
     if (!(to > from)) throw validationFailed('the window ends after it starts', [{ path: 'to', message: 'must be after from' }]);
     const e = await this.plant.getEquipment(equipment);
-    const repairs = await repo.repairsOf(this.db, e.id, from, to);
+    const { repairs, sum, mean } = await this.splitOf({ equipmentId: e.id }, from, to);
+    return { equipment: e.path, from: from.toISOString(), to: to.toISOString(), repairs, ...sum, mean };
+  }
+
+  /** The MTTR split summed and averaged over the corrective orders done in [from, to) in a scope (the KPIs use it). */
+  async splitOf(scope: repo.RepairScope, from: Date, to: Date): Promise<{ repairs: number; sum: MttrFigures; mean: MttrFigures | null }> {
+    const repairs = await repo.repairsOf(this.db, scope, from, to);
     const labour = await repo.labourOfOrders(
       this.db,
       repairs.map((r) => r.id),
@@ -113,7 +119,7 @@ export class TechnicianService {
     }
     const n = repairs.length;
     const mean = n ? (Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, v / n])) as unknown as MttrFigures) : null;
-    return { equipment: e.path, from: from.toISOString(), to: to.toISOString(), repairs: n, ...sum, mean };
+    return { repairs: n, sum, mean };
   }
 
   /** Starts the technician's labour; an order not yet in progress is moved to in progress first. */

@@ -1,12 +1,13 @@
 // /maintenance/kpis — the maintenance KPIs of a window ending now (GET /api/maintenance/kpis): MTBF and MTTR of the
 // equipment (performance's ISO 22400 figures), the planned share of the work, preventive compliance and today's
-// backlog, as tiles, the work hours by kind and the backlog by age as charts. Every number is the server's.
+// backlog, as tiles, the work hours by kind, where the repair time went (the MTTR split) and the backlog by age as
+// charts. Every number is the server's.
 import { useMemo, useState, type FormEvent } from 'react';
 import { Empty, ErrorBanner, PageHeader, Spinner } from '../../platform/components.tsx';
 import { formatDateTime } from '../../platform/format.ts';
 import { useResource } from '../../platform/hooks.ts';
 import { Link } from '../../platform/router.tsx';
-import { backlogOption, EChart, shareOption } from './charts.ts';
+import { backlogOption, EChart, SPLIT_PARTS, shareOption, splitOption } from './charts.ts';
 import type { MaintenanceKpiReport } from './types.ts';
 import './kpis.css';
 
@@ -132,6 +133,20 @@ function Report({ k }: { k: MaintenanceKpiReport }) {
           <EChart option={shareOption(k)} className="mk-chart" label="Work hours: preventive and corrective" testId="mk-share-chart" />
         ) : (
           <Empty title="No work">No work order was worked on in the window.</Empty>
+        )}
+      </section>
+      <section className="card mk-section">
+        <h2>Where the repair time went</h2>
+        {k.mttrSplit.meanMinutes ? (
+          <>
+            <EChart option={splitOption(k)} className="mk-chart mk-split" label="Mean repair time split" testId="mk-split-chart" />
+            <p className="muted" data-testid="mk-split">
+              Mean of {k.mttrSplit.repairs} repair{k.mttrSplit.repairs === 1 ? '' : 's'} done in the window, from the stop (or the request) to done:{' '}
+              {k.mttrSplit.meanMinutes.total} min — {SPLIT_PARTS.map(([key, name]) => `${name.toLowerCase()} ${k.mttrSplit.meanMinutes![key]} min`).join(', ')}.
+            </p>
+          </>
+        ) : (
+          <Empty title="No repairs">No corrective work order was done in the window.</Empty>
         )}
       </section>
       <section className="card mk-section">

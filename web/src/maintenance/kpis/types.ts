@@ -8,4 +8,9 @@ export type MaintenanceKpiReport = MaintenanceKpis & {
   mtbfH: number | null;
   mttrH: number | null;
   failures: number | null;
+  /** where the repair time went: the mean split of the corrective orders done in the period, minutes */
+  mttrSplit: {
+    repairs: number;
+    meanMinutes: { total: number; waitingForTechnician: number; repair: number; waitingForParts: number; other: number } | null;
+  };
 };
