@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaintenanceModule } from '../../src/maintenance/index.ts';
-import { launchChromium, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, signIn } from '../support/browser.ts';
 import { submitHistory } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -18,16 +18,7 @@ describe(`condition page in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const out = { status: res.status, body: (await res.json()) as T };
-    expect(out.status, `${method} ${path}: ${JSON.stringify(out.body)}`).toBeLessThan(300);
-    return out.body;
-  };
+  const { ok: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0] });

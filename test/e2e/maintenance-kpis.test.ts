@@ -5,7 +5,7 @@
 // one machine through the equipment field. One server (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { FAILURE_CODES } from '../support/maintenance.ts';
 
@@ -20,16 +20,7 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
   let page: Page;
   const errors: string[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
-  const api = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token ?? server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const out = { status: res.status, body: (await res.json()) as T };
-    expect(out.status, `${method} ${path}: ${JSON.stringify(out.body)}`).toBeLessThan(300);
-    return out.body;
-  };
+  const { ok: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });

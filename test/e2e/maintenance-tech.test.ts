@@ -4,7 +4,7 @@
 // one browser at a tablet's size.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -14,14 +14,7 @@ describe(`technician tablet pages in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const { call: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });

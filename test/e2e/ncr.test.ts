@@ -4,7 +4,7 @@
 // the signature BROKEN. One server (the first of TAKT_TEST_DBS), one browser.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 describe(`NCR pages in the browser (${DB_KINDS[0]})`, () => {
@@ -12,14 +12,7 @@ describe(`NCR pages in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const { call: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });

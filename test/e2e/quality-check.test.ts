@@ -5,7 +5,7 @@
 // the characteristic then charts the two new points. One server (the first of TAKT_TEST_DBS). Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot } from '../support/browser.ts';
+import { apiOf, launchChromium, shot } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ST30 = 'acme/lakeside/assembly/line1/st30';
@@ -18,15 +18,7 @@ describe(`a check from the terminal to the SPC chart (${DB_KINDS[0]})`, () => {
   let server: TestServer;
   let browser: Browser;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const { call: api } = apiOf(() => server);
   const ok = async (method: string, path: string, body?: unknown) => {
     const res = await api(method, path, body);
     expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);

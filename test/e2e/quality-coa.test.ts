@@ -4,7 +4,7 @@
 // in the database afterwards shows the signature BROKEN with its reason. One server (the first of TAKT_TEST_DBS).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { seedGenealogy } from '../support/lots.ts';
 import { readPdf } from '../support/pdf.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
@@ -16,14 +16,7 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const { call: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });
@@ -54,7 +47,7 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
       value,
       lot: LOT,
     }));
-    expect((await api('POST', '/api/quality/measurements', { records })).body.accepted).toBe(3);
+    expect((await api<{ accepted: number }>('POST', '/api/quality/measurements', { records })).body.accepted).toBe(3);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on('pageerror', (err) => errors.push(err.message));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { KpiReport } from '../../src/quality/index.ts';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const LINE = 'acme/lakeside/assembly/line1';
@@ -16,16 +16,7 @@ describe(`quality KPI page in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const out = { status: res.status, body: (await res.json()) as T };
-    expect(out.status, `${method} ${path}: ${JSON.stringify(out.body)}`).toBeLessThan(300);
-    return out.body;
-  };
+  const { ok: api } = apiOf(() => server);
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
   beforeAll(async () => {

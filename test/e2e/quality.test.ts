@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Characteristic, FrozenLimits, OverviewRow, SpcContract } from '../../src/quality/index.ts';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const MIN = 60_000;
@@ -16,14 +16,7 @@ describe(`quality pages in the browser (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const { call: api } = apiOf(() => server);
   // whole minutes, the newest an hour ago: inside every window the page offers
   const t0 = Math.floor((Date.now() - 3 * 3_600_000) / MIN) * MIN;
   const at = (i: number) => new Date(t0 + i * 5 * MIN).toISOString();

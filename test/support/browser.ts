@@ -1,5 +1,6 @@
 // Headless Chromium for the browser tests: Debian's package (/usr/bin/chromium), never a downloaded build.
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -37,4 +38,27 @@ export async function shot(target: Page | Locator, name: string): Promise<void> 
   if (!dir) return;
   if ('goto' in target) await target.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
   else await target.screenshot({ path: `${dir}/${name}.png` });
+}
+
+/**
+ * The API as a browser test's setup and checks call it, with the admin's token unless told: `call` answers the status
+ * and the parsed body (undefined when empty); `ok` expects a 2xx and answers the body. `server` is asked at each call,
+ * so the helpers can be made before beforeAll starts the server.
+ */
+export function apiOf(server: () => { url: string; adminToken: string }) {
+  const call = async <T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${server().url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token ?? server().adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const ok = async <T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
+    const out = await call<T>(method, path, body, token);
+    expect(out.status, `${method} ${path}: ${JSON.stringify(out.body)}`).toBeLessThan(300);
+    return out.body;
+  };
+  return { call, ok };
 }

@@ -73,6 +73,8 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
   const submit = useSubmit();
   const errors = fieldErrors(submit.error);
   const set = (k: keyof Draft) => (v: string) => setD((x) => ({ ...x, [k]: v }));
+  /** a field's value, its setter and the server's error for it (under `errorKey` when the API names it otherwise) */
+  const field = (k: keyof Draft, errorKey: string = k) => ({ value: d[k], onValue: set(k), error: errorFor(errors, errorKey) });
   const basis = d.basis as PlanBasis;
   const unit = { calendar: 'days', cycles: 'cycles', hours: 'running hours', tonnes: 'tonnes', condition: '' }[basis];
   const save = () =>
@@ -104,7 +106,7 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
           save();
         }}
       >
-        <TextField label="Name" value={d.name} onValue={set('name')} error={errorFor(errors, 'name')} required />
+        <TextField label="Name" {...field('name')} required />
         <SelectField
           label="For"
           value={d.target}
@@ -115,9 +117,9 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
           onValue={set('target')}
         />
         {d.target === 'machine' ? (
-          <TextField label="Machine (path or id)" value={d.equipment} onValue={set('equipment')} error={errorFor(errors, 'equipment')} />
+          <TextField label="Machine (path or id)" {...field('equipment')} />
         ) : (
-          <TextField label="Equipment class" value={d.equipmentClass} onValue={set('equipmentClass')} error={errorFor(errors, 'equipmentClass')} />
+          <TextField label="Equipment class" {...field('equipmentClass')} />
         )}
         <SelectField
           label="Basis"
@@ -126,15 +128,7 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
           onValue={set('basis')}
           error={errorFor(errors, 'basis')}
         />
-        {basis !== 'condition' && (
-          <TextField
-            label={`Every (${basis === 'calendar' ? d.intervalUnit : unit})`}
-            inputMode="decimal"
-            value={d.interval}
-            onValue={set('interval')}
-            error={errorFor(errors, 'interval')}
-          />
-        )}
+        {basis !== 'condition' && <TextField label={`Every (${basis === 'calendar' ? d.intervalUnit : unit})`} inputMode="decimal" {...field('interval')} />}
         {basis === 'calendar' && (
           <SelectField
             label="Calendar unit"
@@ -148,13 +142,7 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
           />
         )}
         {(basis === 'cycles' || basis === 'tonnes') && (
-          <TextField
-            label="Counter tag"
-            placeholder={basis === 'cycles' ? 'good' : 'material_kg'}
-            value={d.counterTag}
-            onValue={set('counterTag')}
-            error={errorFor(errors, 'counterTag')}
-          />
+          <TextField label="Counter tag" placeholder={basis === 'cycles' ? 'good' : 'material_kg'} {...field('counterTag')} />
         )}
         {basis === 'tonnes' && (
           <SelectField
@@ -170,7 +158,7 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
         )}
         {basis === 'condition' && (
           <>
-            <TextField label="Tag" value={d.tag} onValue={set('tag')} error={errorFor(errors, 'condition')} />
+            <TextField label="Tag" {...field('tag', 'condition')} />
             <SelectField
               label="Due when the tag is"
               value={d.op}
@@ -185,30 +173,12 @@ export function PlanForm({ plan, onClose, onSaved }: { plan?: Plan; onClose(): v
         )}
         {basis !== 'condition' && (
           <>
-            <TextField
-              label={`Lead (${basis === 'calendar' ? 'days' : unit})`}
-              inputMode="decimal"
-              value={d.lead}
-              onValue={set('lead')}
-              error={errorFor(errors, 'lead')}
-            />
-            <TextField
-              label={`Tolerance ± (${basis === 'calendar' ? 'days' : unit})`}
-              inputMode="decimal"
-              value={d.tolerance}
-              onValue={set('tolerance')}
-              error={errorFor(errors, 'tolerance')}
-            />
+            <TextField label={`Lead (${basis === 'calendar' ? 'days' : unit})`} inputMode="decimal" {...field('lead')} />
+            <TextField label={`Tolerance ± (${basis === 'calendar' ? 'days' : unit})`} inputMode="decimal" {...field('tolerance')} />
           </>
         )}
-        <TextField
-          label="Estimate (minutes)"
-          inputMode="decimal"
-          value={d.estimateMinutes}
-          onValue={set('estimateMinutes')}
-          error={errorFor(errors, 'estimateMinutes')}
-        />
-        <TextAreaField label="Tasks (checklist)" value={d.tasks} onValue={set('tasks')} error={errorFor(errors, 'tasks')} rows={4} />
+        <TextField label="Estimate (minutes)" inputMode="decimal" {...field('estimateMinutes')} />
+        <TextAreaField label="Tasks (checklist)" {...field('tasks')} rows={4} />
       </form>
       {Object.keys(errors).length === 0 && <ErrorBanner error={submit.error} />}
     </Modal>

@@ -1,50 +1,10 @@
 // Preventive plans as the API answers them (GET /api/maintenance/plans; docs/maintenance.md "Preventive plans").
-export type PlanBasis = 'calendar' | 'cycles' | 'hours' | 'tonnes' | 'condition';
-export type PlanStatus = 'ok' | 'soon' | 'due' | 'overdue';
+import type { PlanBasis, PlanStatus, PlanWithDue } from '../../../../src/maintenance/index.ts';
 
-export interface DoneRecord {
-  equipmentId: string;
-  workOrderId: string | null;
-  at: string;
-  usage: number | null;
-  onTime: boolean | null;
-  by: string;
-}
+export type { MachineDue, PlanBasis, PlanStatus } from '../../../../src/maintenance/index.ts';
 
-export interface MachineDue {
-  equipmentId: string;
-  equipment: string;
-  status: PlanStatus;
-  due: string | null;
-  dueAtUsage: number | null;
-  usage: number | null;
-  progress: number | null;
-  lastDone: DoneRecord | null;
-  lastValue: { ts: string; value: number } | null;
-}
-
-export interface Plan {
-  id: string;
-  name: string;
-  equipment: string | null;
-  equipmentClass: string | null;
-  basis: PlanBasis;
-  interval: number | null;
-  intervalUnit: 'days' | 'weeks' | null;
-  counterTag: string | null;
-  counterUnit: 'kg' | 't' | null;
-  rollover: number | null;
-  conditionOp: 'above' | 'below' | null;
-  conditionLimit: number | null;
-  lead: number;
-  tolerance: number;
-  tasks: string;
-  estimateMinutes: number | null;
-  active: boolean;
-  startAt: string;
-  version: number;
-  machines: MachineDue[];
-}
+/** A plan as the API answers it, with each machine's due figures (the server's own types). */
+export type Plan = PlanWithDue;
 
 export const BASIS_LABEL: Record<PlanBasis, string> = {
   calendar: 'Calendar',
