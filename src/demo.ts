@@ -7,6 +7,7 @@ import type { MqttConnector } from './connectors/index.ts';
 import { loadOpcua } from './connectors/index.ts';
 import { ExecutionService, fromBody, orderBook } from './execution/index.ts';
 import { LotService, type ReceiveInput } from './lots/index.ts';
+import type { MaintenanceModule } from './maintenance/index.ts';
 import { DEMO_PLANT_FILE } from './platform/app.ts';
 import { DEMO_PEOPLE } from './platform/auth/demo-people.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -14,6 +15,7 @@ import type { AppContext } from './platform/context.ts';
 import { listenerError } from './platform/listen.ts';
 import type { OutboundGuard } from './platform/net/outbound.ts';
 import { createPlantModule, importPlant, parsePlantFile, type EquipmentLookup, type PlantFile } from './plant/index.ts';
+import type { QualityModule } from './quality/index.ts';
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
 export async function startDemoSimulator(
@@ -136,6 +138,7 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
   // with the simulator on (npm start), a few released orders so the terminals and dispatch lists have work, and the
   // material lots their bills of materials need, so an operator can scan them and complete (README walkthrough)
   if (ctx.config.simulate) {
+    loadedNow.add(ctx);
     await seedDemoOrders(ctx, plant);
     await seedDemoLots(ctx, plant);
   }
@@ -143,6 +146,76 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
 
 const MOULDING = 'acme/lakeside/moulding';
 const LINE1 = 'acme/lakeside/assembly/line1';
+
+/** The starts that loaded the demo plant (with the simulator): the modules' own demo data follows once they exist. */
+const loadedNow = new WeakSet<AppContext>();
+
+/** The demo's in-line characteristic: station 10's screw torque, every value the station reports charted on I–MR. */
+export const DEMO_TORQUE = {
+  id: 'S200-TORQUE',
+  name: 'Screw torque',
+  product: 'S200',
+  operationSeq: 10,
+  kind: 'variable',
+  unit: 'Nm',
+  nominal: 0.9,
+  lsl: 0.8,
+  usl: 1.0,
+  chart: 'i-mr',
+  subgroupSize: 1,
+  ruleSet: 'western-electric',
+  rules: [1, 2, 3, 4],
+  gauge: null,
+  method: 'in-line: the screwdriver controller of station 10',
+  sampling: null,
+} as const;
+
+/** The demo's preventive plans: the EUROMAP 63 press's mould by its shot counter, station 10's screwdriver by the calendar. */
+export const DEMO_PLANS = [
+  {
+    name: 'Mould service every 20,000 shots',
+    equipment: `${MOULDING}/imm-cell2/imm06`,
+    basis: 'cycles',
+    interval: 20_000,
+    lead: 2000,
+    tolerance: 1000,
+    tasks: 'Clean the vents\nCheck the ejector pins\nGrease the guide pillars',
+    estimateMinutes: 90,
+  },
+  {
+    name: 'Screwdriver calibration every 2 weeks',
+    equipment: `${LINE1}/st10`,
+    basis: 'calendar',
+    interval: 2,
+    intervalUnit: 'weeks',
+    lead: 2,
+    tolerance: 1,
+    tasks: 'Check the torque on the reference joint\nRecord the calibration',
+    estimateMinutes: 30,
+  },
+] as const;
+
+/**
+ * After the modules are made, on the start that loaded the demo plant (with the simulator): quality measures station
+ * 10's torque in-line with an alarm when a value is out of spec (never a stop: the demo runs unattended), and
+ * maintenance has a shot-count plan on the EUROMAP 63 press and a calendar plan on station 10. Through the modules'
+ * faces, as a person would set them up; a step that fails is logged, and the demo goes on without it.
+ */
+export async function seedDemoModules(
+  ctx: AppContext,
+  quality: Pick<QualityModule, 'quality' | 'inline' | 'reactions'>,
+  maintenance: Pick<MaintenanceModule, 'plans'>,
+): Promise<void> {
+  if (!loadedNow.has(ctx)) return;
+  loadedNow.delete(ctx);
+  const warn = (what: string) => (err: unknown) => ctx.log.warn({ err: (err as Error).message }, `demo ${what} was not set up`);
+  await (async () => {
+    const c = await quality.quality.create(SYSTEM_ACTOR, { ...DEMO_TORQUE, rules: [...DEMO_TORQUE.rules] });
+    await quality.inline?.put(SYSTEM_ACTOR, c, `${LINE1}/st10`, 'torque');
+    await quality.reactions.putPlan(SYSTEM_ACTOR, c, { onSpec: true, rules: [], action: 'alarm' });
+  })().catch(warn(`characteristic ${DEMO_TORQUE.id}`));
+  for (const plan of DEMO_PLANS) await maintenance.plans.create(SYSTEM_ACTOR, { ...plan }).catch(warn(`plan '${plan.name}'`));
+}
 
 /**
  * The demo's material in stock: one lot of every material the demo orders consume, at the area whose stations use it,

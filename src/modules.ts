@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCollectModule, machineUsage } from './collect/index.ts';
 import { createConnectorsModule, createMqttModule, type InstanceFolders } from './connectors/index.ts';
-import { startDemoSimulator } from './demo.ts';
+import { seedDemoModules, startDemoSimulator } from './demo.ts';
 import { createErpModule } from './erp/index.ts';
 import { createExecutionModule, orderBook, reworkOperations, scrapReasons, yieldFigures } from './execution/index.ts';
 import { createLotsModule, LOT_RECORD_TYPE, lotHolds, spareParts } from './lots/index.ts';
@@ -222,5 +222,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
   maintenanceMade = maintenanceModule;
   // preventive windows are planned downtime (PDOT) in the time model
   performance.performance.setMaintenanceWindows({ downtimeWindows: (from, to) => maint().link.downtimeWindows(from, to) });
+  // the start that loaded the demo plant: its in-line characteristic and preventive plans (src/demo.ts)
+  await seedDemoModules(ctx, quality, maintenanceModule);
   return [plant, collect, mqtt, connectors, execution, lots, performance, planning, erp, quality, maintenanceModule, masterDataModule];
 }

@@ -112,6 +112,10 @@ export interface QualityModule extends TaktModule {
   ncr: NcrService;
   /** what reaction plans put on hold, and its release (docs/quality.md "Holds") */
   holds: HoldService;
+  /** the reaction plans of characteristics (docs/quality.md "Closing the loop") */
+  reactions: ReactionService;
+  /** in-line measurement from machine tags; absent without the closed loop's ports (docs/quality.md "In-line measurements") */
+  inline: InlineService | undefined;
   /** waits for queued reaction evaluations and in-line values (tests, the bench) */
   settled(): Promise<void>;
 }
@@ -166,6 +170,8 @@ export async function createQualityModule(ctx: AppContext, deps: QualityDeps): P
     checks,
     ncr,
     holds,
+    reactions,
+    inline,
     settled: async () => {
       await inline?.settled();
       await reactions.settled();
