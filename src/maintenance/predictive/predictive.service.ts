@@ -69,14 +69,6 @@ export class PredictiveService {
     await this.running.catch(() => {});
   }
 
-  private async equipmentOf(ref: string) {
-    return this.plant.getEquipment(ref).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found')
-        throw validationFailed(`equipment '${ref}' does not exist`, [{ path: 'equipment', message: 'no such equipment in the plant model' }]);
-      throw err;
-    });
-  }
-
   monitors(equipmentId?: string): Promise<Monitor[]> {
     return repo.listMonitors(this.db, equipmentId);
   }
@@ -87,16 +79,8 @@ export class PredictiveService {
     return m;
   }
 
-  async createMonitor(actor: Actor, input: MonitorInput): Promise<Monitor> {
-    const eq = await this.equipmentOf(input.equipment);
-    checkLimits(input);
-    const made = await this.db.transaction(async (tx) => {
-      const m = await repo.insertMonitor(tx, randomUUID(), { ...input, equipmentId: eq.id, equipmentPath: eq.path }, actor.name);
-      if (m) await appendAudit(tx, actor, { action: 'create', entity: MONITOR_ENTITY, entityId: m.id, after: m });
-      return m;
-    });
-    if (!made) throw new AppError('conflict', `${eq.path} already has a ${input.method} monitor on ${input.tag}`);
-    return made;
+  createMonitor(actor: Actor, input: MonitorInput): Promise<Monitor> {
+    return createMonitor(this.db, this.plant, actor, input);
   }
 
   async updateMonitor(actor: Actor, id: string, patch: Partial<Pick<MonitorInput, 'min' | 'max' | 'params' | 'enabled'>>): Promise<Monitor> {
@@ -273,6 +257,26 @@ export class PredictiveService {
       reading: readingOf(weibull),
     };
   }
+}
+
+/**
+ * Creates a monitor (audited; 409 when the machine has this method on this tag already). The service's route uses it,
+ * and so does the demo, which adds its monitor before the modules start (src/demo.ts).
+ */
+export async function createMonitor(db: Db, plant: EquipmentLookup, actor: Actor, input: MonitorInput): Promise<Monitor> {
+  const eq = await plant.getEquipment(input.equipment).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found')
+      throw validationFailed(`equipment '${input.equipment}' does not exist`, [{ path: 'equipment', message: 'no such equipment in the plant model' }]);
+    throw err;
+  });
+  checkLimits(input);
+  const made = await db.transaction(async (tx) => {
+    const m = await repo.insertMonitor(tx, randomUUID(), { ...input, equipmentId: eq.id, equipmentPath: eq.path }, actor.name);
+    if (m) await appendAudit(tx, actor, { action: 'create', entity: MONITOR_ENTITY, entityId: m.id, after: m });
+    return m;
+  });
+  if (!made) throw new AppError('conflict', `${eq.path} already has a ${input.method} monitor on ${input.tag}`);
+  return made;
 }
 
 function readingOf(w: WeibullFit): string {
