@@ -303,7 +303,7 @@ export class AlertService implements ExternalAlerts {
       ...(SEVERITIES.includes(a.severity) ? [] : [{ path: 'severity', message: `one of ${SEVERITIES.join(', ')}` }]),
       ...(Number.isFinite(a.at) ? [] : [{ path: 'at', message: 'an instant (epoch ms)' }]),
     ];
-    if (bad.length) throw validationFailed('an external alert needs its source, label, message, severity and instant', bad);
+    if (bad.length) throw validationFailed('an external alert needs its source, label, message, machine, severity and instant', bad);
     // a new episode of the source means its previous one on this machine is over
     for (const old of await repo.openOfSource(this.ctx.db, a.source, a.equipmentId))
       if (old !== a.id) await this.clear(old, { at: a.at, by: null, reason: 'a new episode began' });
