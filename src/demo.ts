@@ -1,5 +1,6 @@
-// The demo: the demo plant, its people, orders and lots on an empty database (only when asked for), and the simulated
-// machines that bring it to life. Composition, like src/modules.ts: it builds on the modules' faces only.
+// The demo: the demo plant, its people, orders, lots, condition monitor, in-line characteristic and preventive plans on
+// an empty database (only when asked for), and the simulated machines that bring it to life (one of them wears:
+// predictive maintenance has something to see). Composition, like src/modules.ts: it builds on the modules' faces only.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -8,6 +9,7 @@ import { loadOpcua } from './connectors/index.ts';
 import { ExecutionService, fromBody, orderBook } from './execution/index.ts';
 import { LotService, type ReceiveInput } from './lots/index.ts';
 import type { MaintenanceModule } from './maintenance/index.ts';
+import { createMonitor, type MonitorInput, monitorParamsSchema } from './maintenance/index.ts';
 import { DEMO_PLANT_FILE } from './platform/app.ts';
 import { DEMO_PEOPLE } from './platform/auth/demo-people.ts';
 import { SYSTEM_ACTOR } from './platform/auth/principal.ts';
@@ -16,6 +18,7 @@ import { listenerError } from './platform/listen.ts';
 import type { OutboundGuard } from './platform/net/outbound.ts';
 import { createPlantModule, importPlant, parsePlantFile, type EquipmentLookup, type PlantFile } from './plant/index.ts';
 import type { QualityModule } from './quality/index.ts';
+import type { MachineSpec } from './sim/index.ts';
 
 /** npm start brings the demo plant to life: simulated machines speak the real protocols (MQTT, Sparkplug, OPC UA, EUROMAP 63). */
 export async function startDemoSimulator(
@@ -141,7 +144,32 @@ export async function loadDemoPlantIfEmpty(ctx: AppContext): Promise<void> {
     loadedNow.add(ctx);
     await seedDemoOrders(ctx, plant);
     await seedDemoLots(ctx, plant);
+    await seedDemoMonitors(ctx, plant);
   }
+}
+
+/**
+ * The demo's condition monitors: one per wearing machine of the demo plant (attribute `simWear`, src/sim/README.md),
+ * on the tag its wear drifts, with that process value's limits. The baseline is the routing's target with σ a quarter
+ * of the tolerance band (the simulated value wanders that much on its own for hours), so the EWMA (λ 0.2, L 3, ten-minute
+ * buckets) alarms when the smoothed value is half a band off target: in the last hour or two of a heater band's life.
+ */
+export function demoMonitors(machines: readonly MachineSpec[]): MonitorInput[] {
+  return machines.flatMap((m) => {
+    const p = m.degradation && m.parameters.find((x) => x.name === m.degradation!.tag);
+    if (!p || p.min === undefined || p.max === undefined) return [];
+    const half = (p.max - p.min) / 2;
+    const params = monitorParamsSchema.parse({ bucketMin: 10, lookbackH: 12, mean: p.target, sd: half / 2, lambda: 0.2, L: 3, trendPoints: 6, horizonH: 12 });
+    return [{ equipment: m.path, tag: p.name, method: 'ewma' as const, min: p.min, max: p.max, params, enabled: true }];
+  });
+}
+
+async function seedDemoMonitors(ctx: AppContext, plant: EquipmentLookup): Promise<void> {
+  const { loadPlantFile } = await import('./sim/index.ts');
+  for (const m of demoMonitors(loadPlantFile(DEMO_PLANT_FILE)))
+    await createMonitor(ctx.db, plant, SYSTEM_ACTOR, m).catch((err) =>
+      ctx.log.warn({ err: (err as Error).message }, `demo monitor on ${m.equipment} was not created`),
+    );
 }
 
 const MOULDING = 'acme/lakeside/moulding';

@@ -189,7 +189,7 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
         return k && { mtbfS: k.mtbf, mttrS: k.mttr, failures: Number(k.inputs.failures ?? 0) };
       },
     },
-    // predictive maintenance: collect's one-minute means, performance's failure stops, its early-warning stream
+    // predictive maintenance: collect's one-minute means, performance's failure stops, its early-warning alerts
     predictive: {
       tags: {
         minuteMeans: async (equipmentId, tag, from, to) =>
@@ -204,17 +204,22 @@ export async function createModules(ctx: AppContext): Promise<TaktModule[]> {
             .map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end) }))
             .sort((a, b) => a.start - b.start),
       },
+      // a warning is an alert of the early-warning path (stored, listed, acknowledged, live) until it is decided
       earlyWarning: {
-        raise: (w) =>
-          ctx.events.publish('performance.alert', {
+        raise: async (w) =>
+          void (await performance.externalAlerts.raise({
             id: w.id,
-            ruleId: `maintenance.monitor:${w.monitorId}`,
+            source: `maintenance.monitor:${w.monitorId}`,
+            label: `Condition monitor ${w.tag} (${w.method.toUpperCase()})`,
+            link: '/maintenance/condition',
             equipmentId: w.equipmentId,
             severity: 'warning',
-            state: 'raised',
             message: w.message,
+            value: w.value,
+            threshold: w.limit,
             at: w.at,
-          }),
+          })),
+        clear: async (c) => void (await performance.externalAlerts.clear(c.id, { at: c.at, by: c.by, reason: c.reason })),
       },
     },
   });

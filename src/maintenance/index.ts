@@ -63,7 +63,8 @@ export type { SpareParts } from './technician/ports.ts';
 export { TechnicianService, type MachineMttr, type TechnicianWork } from './technician/technician.service.ts';
 // predictive maintenance (src/maintenance/predictive)
 export type { EarlyWarning, PredictiveDeps, StopHistory, TagReader } from './predictive/ports.ts';
-export { PredictiveService } from './predictive/predictive.service.ts';
+export { createMonitor, PredictiveService, type MonitorInput } from './predictive/predictive.service.ts';
+export { monitorParamsSchema, type Monitor, type MonitorParams } from './predictive/model.ts';
 
 export interface MaintenanceDeps {
   /** the equipment a work order is for, by id or ISA-95 path */

@@ -80,11 +80,13 @@ export function alertRoutes(alerts: AlertService) {
         config: { roles: ROLES.anyone },
         schema: {
           tags: ['performance'],
-          summary: 'Alerts raised by the early-warning rules, newest first: open ones (default) or all, by equipment (and below), rule, severity, period',
+          summary:
+            'Alerts raised by the early-warning rules and by other modules (e.g. predictive-maintenance warnings), newest first: open ones (default) or all, by equipment (and below), rule, source, severity, period',
           querystring: z.object({
             status: z.enum(['open', 'all']).default('open'),
             equipment: z.string().min(1).max(1000).optional(),
             ruleId: z.uuid().optional(),
+            source: z.string().min(1).max(200).optional().describe("alerts another module raised, by their source (e.g. 'maintenance.monitor:<monitor id>')"),
             severity: z.enum(SEVERITIES).optional(),
             from: instant.optional(),
             to: instant.optional(),

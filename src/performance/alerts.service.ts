@@ -1,6 +1,8 @@
 // Early warning: stored rules on KPIs and machine states, evaluated every 30 s (and 1 s after a state change for
 // state rules) on the roll-ups through the KPI service — never on raw tag values. An alert is raised once per
 // episode, cleared when the condition no longer holds (with hysteresis), acknowledged by a person, and published live.
+// Other modules raise alerts of their own conditions on the same path (ExternalAlerts: a source instead of a rule,
+// e.g. a predictive-maintenance warning), stored and listed alike and cleared by the module that raised them.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../platform/audit/audit.service.ts';
 import type { Actor } from '../platform/auth/principal.ts';
@@ -8,7 +10,18 @@ import type { AppContext } from '../platform/context.ts';
 import type { EventMap } from '../platform/events.ts';
 import { AppError, notFound, validationFailed } from '../platform/errors.ts';
 import { z } from 'zod';
-import { alertRuleSchema, decide, describe, metricOf, scrapRise, secondsInState, type AlertRule, type Decision } from './alert-rules.ts';
+import {
+  alertRuleSchema,
+  decide,
+  SEVERITIES,
+  type Severity,
+  describe,
+  metricOf,
+  scrapRise,
+  secondsInState,
+  type AlertRule,
+  type Decision,
+} from './alert-rules.ts';
 import * as repo from './alerts.repository.ts';
 import { computeKpis, DEFAULT_SETTINGS } from './kpis.ts';
 import { loadRaw } from './performance.repository.ts';
@@ -42,11 +55,42 @@ export const publicAlertSchema = repo.alertRowSchema.extend({
 });
 export type PublicAlert = z.infer<typeof publicAlertSchema>;
 
+/** An alert another module raises on the early-warning path (its own condition, not a rule). */
+export interface ExternalAlertInput {
+  /** the episode's id (the raising module's own record, so it can clear it later) */
+  id: string;
+  /** what raised it, `<module>.<kind>:<id>` — e.g. `maintenance.monitor:<monitor id>` */
+  source: string;
+  /** shown where a rule's name would be, e.g. "Condition monitor meltTemperature (EWMA)" */
+  label: string;
+  /** the web page of the condition, e.g. /maintenance/condition */
+  link: string | null;
+  equipmentId: string;
+  severity: Severity;
+  message: string;
+  value: number | null;
+  threshold: number | null;
+  at: number;
+}
+
+/**
+ * The port performance offers other modules for their early warnings: stored in perf_alerts (one row per episode),
+ * listed and acknowledged like a rule's alert, published live; the raising module clears it, never the evaluator.
+ */
+export interface ExternalAlerts {
+  /** Opens the episode (false when an episode with this id exists); an open episode of the same source and machine ends first. */
+  raise(a: ExternalAlertInput): Promise<boolean>;
+  /** Ends the episode (false when it is unknown or ended already); `by`, a person who decided on it, is recorded as having seen it. */
+  clear(id: string, c: { at: number; by: string | null; reason: string }): Promise<boolean>;
+}
+
+const SOURCE = /^[a-z][a-z0-9_.-]*:\S{1,160}$/;
+
 export const evaluationSchema = z.object({ raised: z.number(), cleared: z.number() });
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export class AlertService {
+export class AlertService implements ExternalAlerts {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: Array<() => void> = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -170,7 +214,7 @@ export class AlertService {
             });
           }
         } else if (d === 'clear') {
-          if (await this.clear(alertId!, rule, m.id, now, value)) result.cleared++;
+          if (await this.clearRule(alertId!, rule, m.id, now, value)) result.cleared++;
         } else if (d === 'keep') touched.push({ id: alertId!, value });
       }
     }
@@ -180,7 +224,7 @@ export class AlertService {
       if (seen.has(key)) continue;
       const [ruleId, equipmentId] = key.split('|');
       if (
-        await this.clear(
+        await this.clearRule(
           id,
           rules.find((r) => r.id === ruleId),
           equipmentId,
@@ -193,7 +237,7 @@ export class AlertService {
     return result;
   }
 
-  private async clear(id: string, rule: AlertRule | undefined, equipmentId: string, now: number, value: number | null): Promise<boolean> {
+  private async clearRule(id: string, rule: AlertRule | undefined, equipmentId: string, now: number, value: number | null): Promise<boolean> {
     if (!(await repo.clearAlert(this.ctx.db, id, now, value))) return false;
     const m = this.perf.view.machine(equipmentId);
     this.ctx.events.publish('performance.alert', {
@@ -246,6 +290,50 @@ export class AlertService {
     }
     for (const m of machines) out.set(m.id, metricOf(computeKpis(recent.get(m.id)!, DEFAULT_SETTINGS), rule.metric!));
     return out;
+  }
+
+  // ------------------------------------------------------------------------------------------- other modules' alerts
+
+  async raise(a: ExternalAlertInput): Promise<boolean> {
+    const bad = [
+      ...(SOURCE.test(a.source) ? [] : [{ path: 'source', message: "'<module>.<kind>:<id>', e.g. maintenance.monitor:<uuid>" }]),
+      ...(a.label.trim() && a.label.length <= 200 ? [] : [{ path: 'label', message: '1–200 characters' }]),
+      ...(a.message.trim() ? [] : [{ path: 'message', message: 'required' }]),
+      ...(z.uuid().safeParse(a.equipmentId).success ? [] : [{ path: 'equipmentId', message: "the machine's id (a uuid)" }]),
+      ...(SEVERITIES.includes(a.severity) ? [] : [{ path: 'severity', message: `one of ${SEVERITIES.join(', ')}` }]),
+      ...(Number.isFinite(a.at) ? [] : [{ path: 'at', message: 'an instant (epoch ms)' }]),
+    ];
+    if (bad.length) throw validationFailed('an external alert needs its source, label, message, machine, severity and instant', bad);
+    // a new episode of the source means its previous one on this machine is over
+    for (const old of await repo.openOfSource(this.ctx.db, a.source, a.equipmentId))
+      if (old !== a.id) await this.clear(old, { at: a.at, by: null, reason: 'a new episode began' });
+    if (!(await repo.raiseExternal(this.ctx.db, a))) return false;
+    this.ctx.events.publish('performance.alert', {
+      id: a.id,
+      ruleId: a.source,
+      equipmentId: a.equipmentId,
+      severity: a.severity,
+      state: 'raised',
+      message: a.message,
+      at: a.at,
+    });
+    return true;
+  }
+
+  async clear(id: string, c: { at: number; by: string | null; reason: string }): Promise<boolean> {
+    const a = await repo.getAlert(this.ctx.db, id);
+    if (!a?.source || !(await repo.clearAcknowledged(this.ctx.db, id, c.at, c.by))) return false;
+    const m = this.perf.view.machine(a.equipmentId);
+    this.ctx.events.publish('performance.alert', {
+      id,
+      ruleId: a.source,
+      equipmentId: a.equipmentId,
+      severity: a.severity,
+      state: 'cleared',
+      message: `${m?.path ?? a.equipmentId}: ${a.ruleName} — ${c.reason}`,
+      at: c.at,
+    });
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------- rules
@@ -334,13 +422,23 @@ export class AlertService {
     };
   }
 
-  async alerts(f: { status: 'open' | 'all'; equipment?: string; ruleId?: string; severity?: string; from?: number; to?: number; limit?: number }) {
+  async alerts(f: {
+    status: 'open' | 'all';
+    equipment?: string;
+    ruleId?: string;
+    source?: string;
+    severity?: string;
+    from?: number;
+    to?: number;
+    limit?: number;
+  }) {
     const equipmentIds = f.equipment ? this.perf.view.machinesUnder(this.perf.view.find(f.equipment)).map((m) => m.id) : undefined;
     if (equipmentIds && !equipmentIds.length) return [];
     const rows = await repo.listAlerts(this.ctx.db, {
       open: f.status === 'open',
       equipmentIds,
       ruleId: f.ruleId,
+      source: f.source,
       severity: f.severity,
       from: f.from,
       to: f.to,

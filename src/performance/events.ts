@@ -3,7 +3,8 @@
 import type { Severity } from './alert-rules.ts';
 
 export interface PerformanceEvents {
-  /** An early-warning alert of a performance rule was raised, cleared or acknowledged (committed). */
+  /** An early-warning alert was raised, cleared or acknowledged (committed): a performance rule's (ruleId: the rule's id)
+   *  or another module's (ruleId: its source, e.g. `maintenance.monitor:<monitor id>`; docs/performance.md). */
   'performance.alert': {
     id: string;
     ruleId: string;

@@ -6,7 +6,7 @@ import type { EquipmentLookup } from '../plant/index.ts';
 import type { TaktModule } from '../platform/app.ts';
 import type { AppContext } from '../platform/context.ts';
 import { alertRoutes } from './alerts.routes.ts';
-import { AlertService, DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts.service.ts';
+import { AlertService, DEFAULT_ALERT_OPTIONS, type AlertOptions, type ExternalAlerts } from './alerts.service.ts';
 import { analysisRoutes } from './analysis.routes.ts';
 import { OrderKpis } from './by-order.ts';
 import { markRewritten } from './performance.repository.ts';
@@ -17,7 +17,7 @@ import { StopService } from './stops.ts';
 export { computeKpis, DEFAULT_SETTINGS, type KpiSettings, type Kpis } from './kpis.ts';
 export { computeTimeModel, derivedTimes, type TimeTotals } from './time-model.ts';
 export { PerformanceService, type Figures } from './performance.service.ts';
-export { AlertService, type PublicAlert, type PublicAlertRule } from './alerts.service.ts';
+export { AlertService, type ExternalAlertInput, type ExternalAlerts, type PublicAlert, type PublicAlertRule } from './alerts.service.ts';
 export type { AlertRule, RuleKind, RuleMetric, Severity } from './alert-rules.ts';
 export type { AlarmMapping } from './alarm-reasons.ts';
 export type { BottleneckFigures } from './bottleneck.ts';
@@ -31,6 +31,8 @@ export interface PerformanceModule extends TaktModule {
   performance: PerformanceService;
   stops: StopService;
   alerts: AlertService;
+  /** the early-warning path for other modules' conditions (a predictive-maintenance warning): raise and clear */
+  externalAlerts: ExternalAlerts;
 }
 
 /** The ports performance receives. */
@@ -62,6 +64,7 @@ export async function createPerformanceModule(
     performance,
     stops,
     alerts,
+    externalAlerts: { raise: (a) => alerts.raise(a), clear: (id, c) => alerts.clear(id, c) },
     routes: (app: FastifyInstance) => {
       performanceRoutes(performance, stops)(app);
       alertRoutes(alerts)(app);

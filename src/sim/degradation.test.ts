@@ -35,6 +35,17 @@ describe('Degradation', () => {
     expect(d.failures[0].lifeH).toBeCloseTo(10, 1);
   });
 
+  it('starts part-worn with startWear, and refuses a startWear outside [0, 1)', () => {
+    const d = new Degradation({ tag: 'x', lifeH: 10, lifeShape: 1000, drift: 2, curve: 2, startWear: 0.5, seed: 1 });
+    expect(d.wear).toBeCloseTo(0.5, 6);
+    expect(d.offset(5)).toBeCloseTo(2 * 5 * 0.25, 6);
+    expect(d.run(4.9 * H)).toBe(false);
+    expect(d.run(0.2 * H)).toBe(true);
+    d.replace(T0);
+    expect(d.wear).toBe(0); // the new component is new
+    for (const startWear of [-0.1, 1, Number.NaN]) expect(() => new Degradation({ tag: 'x', lifeH: 10, startWear, seed: 1 })).toThrow(/startWear/);
+  });
+
   it('draws lives around the mean life, the same for the same seed', () => {
     const lives = (seed: number) => {
       const d = new Degradation({ tag: 'x', lifeH: 100, seed });

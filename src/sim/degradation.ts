@@ -20,6 +20,8 @@ export interface DegradationSpec {
   microStopFactor?: number;
   /** Alarm code the failure raises (default E101). */
   alarm?: string;
+  /** Wear of the first component when the simulation starts, 0 (new, default) … <1: a machine found mid-life. */
+  startWear?: number;
   seed: number;
 }
 
@@ -59,6 +61,8 @@ export class Degradation {
 
   constructor(spec: DegradationSpec) {
     if (!(spec.lifeH > 0)) throw new Error('degradation lifeH must be > 0');
+    const start = spec.startWear ?? 0;
+    if (!(start >= 0 && start < 1)) throw new Error('degradation startWear must be in [0, 1)');
     this.tag = spec.tag;
     this.alarm = spec.alarm ?? 'E101';
     this.rng = new SimRng(spec.seed);
@@ -69,6 +73,7 @@ export class Degradation {
     this.curve = spec.curve ?? 2.5;
     this.microFactor = spec.microStopFactor ?? 4;
     this.lifeMs = this.drawLife();
+    this.usedMs = start * this.lifeMs;
   }
 
   private drawLife(): number {

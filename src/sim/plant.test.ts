@@ -37,6 +37,26 @@ describe('demo plant', () => {
     expect(loadPlantFile(DEFAULT_PLANT_FILE, 'uns').every((m) => m.protocol === 'uns')).toBe(true);
   });
 
+  it('reads a simWear attribute into the machine’s degradation, and refuses one on a tag the machine does not have', () => {
+    const doc = (simWear: unknown) => ({
+      equipment: [{ id: 'm', level: 'machine', name: 'M', equipmentClass: 'c', attributes: { simWear } }],
+      products: [{ id: 'P', routing: [{ seq: 10, equipmentClass: 'c', parameters: [{ name: 'temp', target: 200, min: 190, max: 210 }] }] }],
+    });
+    expect(machinesFromPlant(doc({ tag: 'temp', lifeH: 6, startWear: 0.5, drift: 2, curve: 4, alarm: 'E102', junk: 1 }))[0].degradation).toEqual({
+      tag: 'temp',
+      lifeH: 6,
+      startWear: 0.5,
+      drift: 2,
+      curve: 4,
+      alarm: 'E102',
+    });
+    expect(machinesFromPlant({ equipment: [{ id: 'm', level: 'machine', name: 'M' }] })[0].degradation).toBeUndefined();
+    expect(() => machinesFromPlant(doc({ tag: 'pressure', lifeH: 6 }))).toThrow("m: simWear tag 'pressure' is not one of its process values (temp)");
+    expect(() => machinesFromPlant(doc({ tag: 'temp' }))).toThrow('m: attribute simWear needs a tag and lifeH > 0');
+    expect(() => machinesFromPlant(doc({ tag: 'temp', lifeH: 0 }))).toThrow('lifeH > 0');
+    expect(() => machinesFromPlant(doc('temp'))).toThrow('simWear');
+  });
+
   it('honours a simProtocol attribute and keeps device ids unique per area', () => {
     const doc = {
       equipment: [

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { SimCalendar } from './calendar.ts';
+import type { DegradationSpec } from './degradation.ts';
 
 export type SimProtocol = 'uns' | 'sparkplug';
 export type ProtocolChoice = SimProtocol | 'mixed';
@@ -33,6 +34,9 @@ export interface MachineSpec {
   protocol: SimProtocol;
   /** The shift calendar of the plant file that applies (the nearest ancestor's `calendar`), if any. */
   calendar?: SimCalendar;
+  /** Degradation mode (degradation.ts) from the machine's attribute `simWear`: a component wears, drifting one of its
+   *  process values, then breaks down and is replaced. The simulator gives it a seed of its own. */
+  degradation?: Omit<DegradationSpec, 'seed'>;
 }
 
 export const DEFAULT_IDEAL_CYCLE_S = 20;
@@ -154,6 +158,7 @@ export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixe
       parameters.push({ name: p.name, target, min: num(p.min), max: num(p.max), unit: typeof p.unit === 'string' ? p.unit : undefined });
     }
     const attrs = isObj(m.entry.attributes) ? m.entry.attributes : {};
+    const degradation = wearOf(attrs.simWear, parameters, path);
     specs.push({
       id: m.id,
       path,
@@ -166,12 +171,30 @@ export function machinesFromPlant(doc: unknown, protocol: ProtocolChoice = 'mixe
       parameters,
       protocol: protocol === 'mixed' ? 'uns' : protocol,
       ...(calendarOf(m) ? { calendar: calendarOf(m) } : {}),
+      ...(degradation ? { degradation } : {}),
       ...(protocol === 'mixed' && (attrs.simProtocol === 'uns' || attrs.simProtocol === 'sparkplug') ? { forced: attrs.simProtocol } : {}),
     } as MachineSpec);
   }
   if (protocol === 'mixed') assignMixed(specs, areaOrder);
   uniqueDeviceIds(specs);
   return specs;
+}
+
+/**
+ * A machine's `simWear` attribute: `{ tag, lifeH, startWear?, lifeShape?, drift?, curve?, microStopFactor?, alarm? }`.
+ * The tag must be one of the machine's numeric process values (else the wear would drift nothing): an error names it.
+ */
+function wearOf(v: unknown, parameters: ProcessParamSpec[], path: string): Omit<DegradationSpec, 'seed'> | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v) || typeof v.tag !== 'string' || !(num(v.lifeH)! > 0))
+    throw new Error(`${path}: attribute simWear needs a tag and lifeH > 0 (hours of Execute time)`);
+  const tag = v.tag;
+  if (!parameters.some((p) => p.name === tag))
+    throw new Error(`${path}: simWear tag '${tag}' is not one of its process values (${parameters.map((p) => p.name).join(', ') || 'none'})`);
+  const out: Omit<DegradationSpec, 'seed'> = { tag, lifeH: num(v.lifeH)! };
+  for (const k of ['startWear', 'lifeShape', 'drift', 'curve', 'microStopFactor'] as const) if (num(v[k]) !== undefined) out[k] = num(v[k]);
+  if (typeof v.alarm === 'string') out.alarm = v.alarm;
+  return out;
 }
 
 /**

@@ -2,6 +2,7 @@
 // time onto the wall clock with one coalesced scheduler tick for all machines, and groups them onto connections.
 import { fileURLToPath } from 'node:url';
 import { plannedAt, type PlannedAt } from './calendar.ts';
+import type { DegradationSpec } from './degradation.ts';
 import { MachineModel, type TagChange } from './machine.ts';
 import { loadPlantFile, syntheticMachines, type MachineSpec, type ProtocolChoice } from './plant.ts';
 import { UnsPublisher } from './publish-uns.ts';
@@ -52,6 +53,11 @@ export function resolveMachines(opts: Pick<SimOptions, 'plantFile' | 'machines' 
   return loadPlantFile(opts.plantFile ?? DEFAULT_PLANT_FILE, protocol);
 }
 
+/** A wearing machine's degradation (plant file attribute simWear) as the simulator runs it: a random stream of its own. */
+export function wearOf(spec: MachineSpec, seed: number): DegradationSpec | undefined {
+  return spec.degradation && { ...spec.degradation, seed: deriveSeed(seed, `${spec.path}#wear`) };
+}
+
 export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const speed = opts.speed ?? 1;
@@ -78,6 +84,7 @@ export async function startSimulator(opts: SimOptions): Promise<SimHandle> {
       counterResets: opts.counterResets,
       setupScale: opts.setupScale,
       ...(opts.calendars && spec.calendar ? { calendar: simCalendar(plannedAt(spec.calendar, spec.path)) } : {}),
+      ...(spec.degradation ? { degradation: wearOf(spec, seed) } : {}),
     });
     const device: SimDevice = {
       spec,

@@ -1,7 +1,9 @@
 // Browser test of the condition page (issue #16, predictive): a drifting melt temperature of imm01 raises a warning;
 // /maintenance/condition, reached from the navigation, shows the monitor's chart with its forecast band and the
 // forecast text, the open warning, and the machine's failure-rate row ("not enough failures"); dismissing the warning
-// on the page (with a reason) removes it from the open list and the API records the dismissal with that reason.
+// on the page (with a reason) removes it from the open list and the API records the dismissal with that reason. The
+// warning is an alert in the performance overview's Alerts panel too, labelled as a condition monitor's and linking
+// to the condition page; the dismissal clears it.
 // One server (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,17 @@ describe(`condition page in the browser (${DB_KINDS[0]})`, () => {
     await server?.close();
   });
 
+  it('shows the warning as an alert in the performance overview, linking to the condition page', async () => {
+    await page.goto(`${server.url}/performance`);
+    const alert = page.getByTestId('perf-alert').filter({ hasText: 'meltTemperature' });
+    await expect.poll(() => alert.count()).toBe(1);
+    const source = alert.getByTestId('perf-alert-source');
+    expect(await source.textContent()).toBe('Condition monitor meltTemperature (EWMA)');
+    await source.click();
+    await page.waitForURL(/\/maintenance\/condition$/);
+    await expect.poll(() => page.getByTestId('monitor-card').count()).toBe(1);
+  });
+
   it('shows the chart, the forecast and the warning; a dismissal on the page is recorded with its reason', async () => {
     await page.goto(`${server.url}/maintenance/work-orders`);
     await page.getByRole('link', { name: 'Condition', exact: true }).click();
@@ -68,6 +81,9 @@ describe(`condition page in the browser (${DB_KINDS[0]})`, () => {
     await expect.poll(() => page.getByTestId('warnings').count()).toBe(0);
     const all = await api<Array<{ state: string; reason: string | null }>>('GET', '/api/maintenance/warnings');
     expect(all).toMatchObject([{ state: 'dismissed', reason: 'heater bands checked' }]);
+    // its alert is cleared with it
+    const open = await api<Array<{ kind: string }>>('GET', '/api/performance/alerts?status=open');
+    expect(open.filter((a) => a.kind === 'external')).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

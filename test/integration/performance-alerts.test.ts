@@ -1,7 +1,10 @@
 // Early warning end to end on PGlite and PostgreSQL: rules on KPIs, states and the scrap trend raise an alert once
 // per episode, keep it while the value sits inside the hysteresis band, clear it when the condition ends (also after
-// late data rewrote the history), let a person acknowledge it, and publish every change on the live stream.
+// late data rewrote the history), let a person acknowledge it, and publish every change on the live stream; alerts of
+// other modules (the ExternalAlerts port) are stored and listed with their source and cleared only by their module.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { PerformanceModule } from '../../src/performance/index.ts';
 import type { EventMap } from '../../src/platform/events.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
@@ -202,6 +205,70 @@ for (const kind of DB_KINDS) {
       );
       const audit = await t.sql(`SELECT action FROM audit_log WHERE entity = 'alert_rule' ORDER BY seq`);
       expect(audit.map((a) => (a as { action: string }).action)).toEqual(['create', 'create', 'create', 'create', 'update', 'update', 'delete']);
+    });
+
+    it("another module's alerts: stored and listed with their source, left alone by the evaluator, cleared by their module only", async () => {
+      const ext = (t.app.modules.get('performance') as PerformanceModule).externalAlerts;
+      const m2 = ((await ok('GET', '/api/equipment')) as Array<{ id: string; path: string }>).find((e) => e.path === M2)!;
+      const source = 'test.condition:c1';
+      const input = (id: string, at: number) => ({
+        id,
+        source,
+        label: 'Test condition',
+        link: '/maintenance/condition',
+        equipmentId: m2.id,
+        severity: 'warning' as const,
+        message: `${M2}: test condition`,
+        value: 7,
+        threshold: null,
+        at,
+      });
+      const [a1, a2] = [randomUUID(), randomUUID()];
+      const seen = events.length;
+      expect(await ext.raise(input(a1, t0 - 5 * MIN))).toBe(true);
+      expect(await ext.raise(input(a1, t0 - 5 * MIN))).toBe(false); // the same episode once
+      const listed = (await alerts(`?source=${encodeURIComponent(source)}`)) as Array<Alert & Record<string, unknown>>;
+      expect(listed).toMatchObject([
+        { id: a1, ruleId: source, source, kind: 'external', ruleName: 'Test condition', link: '/maintenance/condition', path: M2, threshold: null, open: true },
+      ]);
+      // a rule's alert has neither source nor link
+      expect((await alerts()).filter((a) => a.id !== a1).every((a) => (a as unknown as { source: unknown; link: unknown }).source === null)).toBe(true);
+      await ok('POST', '/api/performance/alerts/evaluate');
+      expect((await alerts(`?source=${encodeURIComponent(source)}`)).map((a) => a.id)).toEqual([a1]);
+      // a new episode of the same source on the machine ends the previous one
+      expect(await ext.raise(input(a2, t0 - 2 * MIN))).toBe(true);
+      expect((await alerts(`?status=all&source=${encodeURIComponent(source)}`)).map((a) => [a.id, a.open])).toEqual([
+        [a2, true],
+        [a1, false],
+      ]);
+      // the module clears its own alert, once; a rule's alert is not its to clear
+      const ruleAlert = (await alerts()).find((a) => a.ruleId === rules.scrap)!;
+      expect(await ext.clear(ruleAlert.id, { at: t0, by: 'sam', reason: 'no' })).toBe(false);
+      expect((await alerts()).some((a) => a.id === ruleAlert.id)).toBe(true);
+      expect(await ext.clear(a2, { at: t0, by: 'sam', reason: 'decided' })).toBe(true);
+      expect(await ext.clear(a2, { at: t0, by: 'sam', reason: 'decided' })).toBe(false);
+      expect(await alerts(`?source=${encodeURIComponent(source)}`)).toEqual([]);
+      expect((await alerts(`?status=all&source=${encodeURIComponent(source)}`)).map((a) => [a.id, a.acknowledgedBy])).toEqual([
+        [a2, 'sam'],
+        [a1, null],
+      ]);
+      expect(
+        events
+          .slice(seen)
+          .filter((e) => e.ruleId === source)
+          .map((e) => [e.id, e.state]),
+      ).toEqual([
+        [a1, 'raised'],
+        [a1, 'cleared'],
+        [a2, 'raised'],
+        [a2, 'cleared'],
+      ]);
+      // bad input is refused naming the fields
+      const bad = ext.raise({ ...input(randomUUID(), t0), source: 'no source', label: ' ', equipmentId: 'imm02', at: Number.NaN });
+      const err = (await bad.catch((e: unknown) => e)) as { code: string; details: Array<{ path: string }> };
+      expect(err.code).toBe('validation_failed');
+      expect(err.details.map((d) => d.path)).toEqual(['source', 'label', 'equipmentId', 'at']);
+      expect(await alerts(`?status=all&source=${encodeURIComponent('no source')}`)).toEqual([]);
     });
   });
 }

@@ -13,9 +13,26 @@ export interface StopHistory {
   failures(equipmentId: string, from: number, to: number): Promise<Array<{ start: number; end: number }>>;
 }
 
-/** The plant's early-warning path (performance's live alert stream): a warning was raised. */
+/**
+ * The plant's early-warning path (performance's alerts): a warning is an alert there — stored, listed, published live —
+ * from when it is raised until a person decides on it (accepted or dismissed) or its episode ends (back to normal).
+ */
 export interface EarlyWarning {
-  raise(w: { id: string; monitorId: string; equipmentId: string; message: string; at: number }): void;
+  raise(w: {
+    id: string;
+    monitorId: string;
+    equipmentId: string;
+    tag: string;
+    method: string;
+    message: string;
+    /** the last bucket mean */
+    value: number | null;
+    /** the limit the value heads for (the forecast's, else the monitor's) */
+    limit: number | null;
+    at: number;
+  }): Promise<void>;
+  /** Ends the warning's alert; `by` is the person who decided on it (null: its episode ended). */
+  clear(w: { id: string; at: number; by: string | null; reason: string }): Promise<void>;
 }
 
 /** Opens the work order a person accepts from a warning. */

@@ -1,7 +1,8 @@
 // Predictive maintenance (docs/maintenance.md "Predictive maintenance"): monitors on process tags, evaluated every
 // few minutes; a monitor's alarm episode raises one warning (through the early-warning port and the event
 // 'maintenance.warning') that proposes a work order with its evidence; a person accepts it (the work order is opened
-// and linked) or dismisses it, and a dismissed episode is not raised again. Reliability: a Weibull fit of a
+// and linked) or dismisses it, and a dismissed episode is not raised again. The warning's early-warning alert is
+// cleared when it is decided, when its episode ends, or when its monitor is disabled or deleted. Reliability: a Weibull fit of a
 // machine's times between failures.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../../platform/audit/audit.service.ts';
@@ -68,14 +69,6 @@ export class PredictiveService {
     await this.running.catch(() => {});
   }
 
-  private async equipmentOf(ref: string) {
-    return this.plant.getEquipment(ref).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found')
-        throw validationFailed(`equipment '${ref}' does not exist`, [{ path: 'equipment', message: 'no such equipment in the plant model' }]);
-      throw err;
-    });
-  }
-
   monitors(equipmentId?: string): Promise<Monitor[]> {
     return repo.listMonitors(this.db, equipmentId);
   }
@@ -86,16 +79,8 @@ export class PredictiveService {
     return m;
   }
 
-  async createMonitor(actor: Actor, input: MonitorInput): Promise<Monitor> {
-    const eq = await this.equipmentOf(input.equipment);
-    checkLimits(input);
-    const made = await this.db.transaction(async (tx) => {
-      const m = await repo.insertMonitor(tx, randomUUID(), { ...input, equipmentId: eq.id, equipmentPath: eq.path }, actor.name);
-      if (m) await appendAudit(tx, actor, { action: 'create', entity: MONITOR_ENTITY, entityId: m.id, after: m });
-      return m;
-    });
-    if (!made) throw new AppError('conflict', `${eq.path} already has a ${input.method} monitor on ${input.tag}`);
-    return made;
+  createMonitor(actor: Actor, input: MonitorInput): Promise<Monitor> {
+    return createMonitor(this.db, this.plant, actor, input);
   }
 
   async updateMonitor(actor: Actor, id: string, patch: Partial<Pick<MonitorInput, 'min' | 'max' | 'params' | 'enabled'>>): Promise<Monitor> {
@@ -106,15 +91,19 @@ export class PredictiveService {
       await repo.updateMonitor(tx, id, next);
       await appendAudit(tx, actor, { action: 'update', entity: MONITOR_ENTITY, entityId: id, before, after: next });
     });
+    if (before.enabled && !next.enabled) await this.endMonitorAlert(id, 'monitor disabled');
     return this.monitor(id);
   }
 
   async deleteMonitor(actor: Actor, id: string): Promise<void> {
     const before = await this.monitor(id);
+    const ongoing = await repo.ongoingWarning(this.db, id);
     await this.db.transaction(async (tx) => {
       await repo.deleteMonitor(tx, id);
       await appendAudit(tx, actor, { action: 'delete', entity: MONITOR_ENTITY, entityId: id, before });
     });
+    // its warnings went with it: so does the ongoing episode's alert
+    if (ongoing) await this.clearAlert({ id: ongoing.id, at: Date.now(), by: null, reason: 'monitor deleted' });
   }
 
   /** The monitor's chart: its bucket means, the detector's statistic and episodes, and the trend forecast band. */
@@ -141,6 +130,7 @@ export class PredictiveService {
       if (!a.alarmNow) {
         if (ongoing) {
           await repo.endEpisode(this.db, ongoing.id, now);
+          await this.clearAlert({ id: ongoing.id, at: now, by: null, reason: 'back to normal' });
           out.ended++;
         }
         continue;
@@ -162,7 +152,20 @@ export class PredictiveService {
       });
       if (!w) continue;
       out.raised++;
-      this.deps.earlyWarning.raise({ id: w.id, monitorId: m.id, equipmentId: m.equipmentId, message, at: now });
+      const last = a.points[a.points.length - 1];
+      await this.deps.earlyWarning
+        .raise({
+          id: w.id,
+          monitorId: m.id,
+          equipmentId: m.equipmentId,
+          tag: m.tag,
+          method: m.method,
+          message,
+          value: last.value,
+          limit: f?.limit ?? (last.value > a.baseline.mean ? m.max : m.min) ?? m.max ?? m.min,
+          at: now,
+        })
+        .catch((err) => this.ctx.log.warn({ err }, `maintenance: warning ${w.id} did not reach the early-warning path`));
       this.ctx.events.publish('maintenance.warning', { id: w.id, monitorId: m.id, equipmentId: m.equipmentId, state: 'raised', workOrderId: null, at: now });
     }
     return out;
@@ -212,14 +215,28 @@ export class PredictiveService {
       });
       return before;
     });
+    const at = Date.now();
     this.ctx.events.publish('maintenance.warning', {
       id,
       monitorId: w.monitorId,
       equipmentId: w.equipmentId,
       state: d.state,
       workOrderId: d.workOrderId,
-      at: Date.now(),
+      at,
     });
+    const reason = d.state === 'accepted' ? `accepted, work order ${d.workOrderId} opened` : `dismissed: ${d.reason}`;
+    await this.clearAlert({ id, at, by: actor.name, reason });
+  }
+
+  /** Ends a warning's early-warning alert; the warning itself is stored already, so a failure is logged, not thrown. */
+  private async clearAlert(c: { id: string; at: number; by: string | null; reason: string }): Promise<void> {
+    await this.deps.earlyWarning.clear(c).catch((err) => this.ctx.log.warn({ err }, `maintenance: the alert of warning ${c.id} was not cleared`));
+  }
+
+  /** A disabled monitor is no longer evaluated: its ongoing episode's alert ends now. */
+  private async endMonitorAlert(monitorId: string, reason: string): Promise<void> {
+    const ongoing = await repo.ongoingWarning(this.db, monitorId);
+    if (ongoing) await this.clearAlert({ id: ongoing.id, at: Date.now(), by: null, reason });
   }
 
   /** The Weibull view of a machine's times between failures over the last `days` days. */
@@ -240,6 +257,26 @@ export class PredictiveService {
       reading: readingOf(weibull),
     };
   }
+}
+
+/**
+ * Creates a monitor (audited; 409 when the machine has this method on this tag already). The service's route uses it,
+ * and so does the demo, which adds its monitor before the modules start (src/demo.ts).
+ */
+export async function createMonitor(db: Db, plant: EquipmentLookup, actor: Actor, input: MonitorInput): Promise<Monitor> {
+  const eq = await plant.getEquipment(input.equipment).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found')
+      throw validationFailed(`equipment '${input.equipment}' does not exist`, [{ path: 'equipment', message: 'no such equipment in the plant model' }]);
+    throw err;
+  });
+  checkLimits(input);
+  const made = await db.transaction(async (tx) => {
+    const m = await repo.insertMonitor(tx, randomUUID(), { ...input, equipmentId: eq.id, equipmentPath: eq.path }, actor.name);
+    if (m) await appendAudit(tx, actor, { action: 'create', entity: MONITOR_ENTITY, entityId: m.id, after: m });
+    return m;
+  });
+  if (!made) throw new AppError('conflict', `${eq.path} already has a ${input.method} monitor on ${input.tag}`);
+  return made;
 }
 
 function readingOf(w: WeibullFit): string {

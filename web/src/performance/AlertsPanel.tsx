@@ -1,5 +1,6 @@
 // Live early-warning alerts of a plant/line: open alerts, newest first, refreshed on every raised/cleared/acknowledged
-// event of the server's stream (/api/performance/alerts/stream); acknowledge marks an alert as seen by a person.
+// event of the server's stream (/api/performance/alerts/stream); acknowledge marks an alert as seen by a person. An
+// alert another module raised (a predictive-maintenance warning) names its source and links to its page.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../platform/api.ts';
 import { Button, ErrorBanner } from '../platform/components.tsx';
@@ -98,7 +99,14 @@ export function AlertsPanel({ equipment }: { equipment: string }) {
             <span className={`badge ${a.severity === 'critical' ? 'badge-danger' : 'badge-info'}`}>{a.severity}</span>
             <span className="msg">{a.message}</span>
             <span className="meta">
-              {a.ruleName} · since {formatDateTime(a.raisedAt)}
+              {a.link ? (
+                <Link to={a.link} data-testid="perf-alert-source">
+                  {a.ruleName}
+                </Link>
+              ) : (
+                a.ruleName
+              )}{' '}
+              · since {formatDateTime(a.raisedAt)}
               {a.acknowledgedBy ? ` · seen by ${a.acknowledgedBy}` : ''}
             </span>
             {!a.acknowledgedBy && (
