@@ -42,7 +42,7 @@ for (const kind of DB_KINDS) {
 
     it("measures station 10's torque in-line, with an alarm when a value is out of spec", async () => {
       const c = await get(t, `/api/quality/characteristics/${DEMO_TORQUE.id}`);
-      expect(c).toMatchObject({ product: 'S200', operationSeq: 10, kind: 'variable', lsl: 0.8, usl: 1, chart: 'i-mr', createdBy: 'system' });
+      expect(c).toMatchObject({ product: 'S200', operationSeq: 10, kind: 'variable', lsl: 0.75, usl: 1.05, chart: 'i-mr', createdBy: 'system' });
       expect(await get(t, `/api/quality/characteristics/${DEMO_TORQUE.id}/machine-tag`)).toMatchObject({
         equipment: 'acme/lakeside/assembly/line1/st10',
         tag: 'torque',
