@@ -1,11 +1,12 @@
 // A characteristic's in-line measurement on its page (docs/quality.md, "In-line measurements"): the machine tag whose
 // every stored value becomes a measurement of it, or none. Everyone sees it; quality engineers and admins pick a
 // machine of the plant model and one of its tags (GET /api/equipment and /api/equipment/{id}/tags, the tags collect
-// accepts for it), save or remove the mapping. The server checks every rule (an I–MR chart, the machine and the tag in
+// accepts for it), save (PUT …/machine-tag) or remove (DELETE) the mapping. It reads the mapping from
+// GET /api/quality/machine-tags?characteristic= ([] = not measured in-line). The server checks every rule (an I–MR chart, the machine and the tag in
 // the plant model, one characteristic per tag); its refusals are shown at their fields or above the form.
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PublicEquipment } from '../../../src/plant/index.ts';
-import { ApiError, api } from '../platform/api.ts';
+import { api } from '../platform/api.ts';
 import { Button, ErrorBanner } from '../platform/components.tsx';
 import { formatDateTime } from '../platform/format.ts';
 import { errorFor, fieldErrors, SelectField } from '../platform/forms.tsx';
@@ -28,30 +29,12 @@ interface TagInfo {
 
 type Equipment = Pick<PublicEquipment, 'id' | 'path' | 'name' | 'level'>;
 
-/** The mapping, or null when there is none (the API's 404 means "not measured in-line", not an error). */
-function useMapping(path: string) {
-  const [mapping, setMapping] = useState<TagMapping | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const load = useCallback(async () => {
-    try {
-      setMapping(await api<TagMapping>(path));
-      setError(undefined);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && err.code === 'not_found') {
-        setMapping(null);
-        setError(undefined);
-      } else setError(err);
-    }
-  }, [path]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return { mapping, error, reload: load };
-}
-
 export function InlinePanel({ characteristic, chart, canEdit }: { characteristic: string; chart: string; canEdit: boolean }) {
   const path = `/quality/characteristics/${encodeURIComponent(characteristic)}/machine-tag`;
-  const { mapping, error, reload } = useMapping(path);
+  // the list answers [] when there is none (the single mapping's GET answers 404, which a browser logs as an error)
+  const list = useResource<TagMapping[]>('/quality/machine-tags', { characteristic });
+  const mapping = list.data ? (list.data[0] ?? null) : undefined;
+  const { error, reload } = list;
   const [editing, setEditing] = useState(false);
   return (
     <section className="card q-section" data-testid="q-inline" aria-label="Measured in-line">
