@@ -1,9 +1,10 @@
 // A characteristic's in-line measurement on its page (docs/quality.md, "In-line measurements"): the machine tag whose
-// every stored value becomes a measurement of it, or none. Everyone sees it; quality engineers and admins pick a
+// every stored value becomes a measurement of it, or none. Everyone sees it (read from
+// GET /api/quality/machine-tags?characteristic=, [] = not measured in-line); quality engineers and admins pick a
 // machine of the plant model and one of its tags (GET /api/equipment and /api/equipment/{id}/tags, the tags collect
-// accepts for it), save (PUT …/machine-tag) or remove (DELETE) the mapping. It reads the mapping from
-// GET /api/quality/machine-tags?characteristic= ([] = not measured in-line). The server checks every rule (an I–MR chart, the machine and the tag in
-// the plant model, one characteristic per tag); its refusals are shown at their fields or above the form.
+// accepts for it), save (PUT …/machine-tag) or remove (DELETE) the mapping. The server checks every rule (an I–MR
+// chart, the machine and the tag in the plant model, one characteristic per tag); its refusals are shown at their
+// fields or above the form.
 import { useState } from 'react';
 import type { PublicEquipment } from '../../../src/plant/index.ts';
 import { api } from '../platform/api.ts';
