@@ -3,6 +3,7 @@ import type { TaktModule } from '../platform/app.ts';
 import type { Actor } from '../platform/auth/principal.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { EquipmentLookup } from '../plant/index.ts';
+import { changeLot, releaseRule } from './changes.ts';
 import { LotDispositions } from './dispositions.ts';
 import { issuedTo, issueToWorkOrder, type IssueRequest } from './issues.ts';
 import type { MaterialLedger } from './ledger.ts';
@@ -30,14 +31,15 @@ export { traceLots, traceToCsv, type Trace, type TraceNode } from './trace.ts';
 export { DEFAULT_LIMITS, traverse, type Direction, type Edge, type EdgeSource, type TraverseLimits } from './traverse.ts';
 
 /**
- * Holding and releasing lots for another module (quality's reaction plans), and which lots an operation consumed:
+ * Holding and releasing lots for another module (quality's reaction plans; a release runs in the caller's
+ * transaction, through the same rule and audit as the lot page's), and which lots an operation consumed:
  * what a consumer's `LotHolds` port asks of lots. The ledger refuses consuming a lot on hold.
  */
 export function lotHolds(lots: LotService, db: AppContext['db']) {
   return {
     hold: (actor: Actor, lotId: string, reason: string) => lots.hold(actor, lotId, reason),
-    // quality required the lot.release signatures on its own hold record before it calls this
-    release: (actor: Actor, lotId: string, reason: string) => lots.release(actor, lotId, reason, false),
+    // in the caller's transaction; quality required the lot.release signatures on its own hold record before it calls this
+    release: (tx: AppContext['db'], actor: Actor, lotId: string, reason: string) => changeLot(tx, actor, lotId, 'release', reason, releaseRule),
     get: (lotId: string) => lots.get(lotId),
     async consumedAt(orderId: string, seq: number): Promise<string[]> {
       const rows = await lots.ledger.consumedBy(db, orderId);

@@ -91,12 +91,13 @@ export class LotService {
   }
 
   /**
-   * Releases a held lot. `guarded` (the lot's own page): the signature policy for lot.release is checked on the lot as
-   * it is now, and the release refused if the lot changed between the check and the release. Quality's hold release
-   * passes false: it has already required the lot.release signatures on its own hold record.
+   * Releases a held lot at its own page: the signature policy for lot.release is checked on the lot as it is now, and
+   * the release refused if the lot changed between the check and the release. Quality's hold release does not come
+   * here: it has required the lot.release signatures on its own hold record and releases the lot in its transaction
+   * (`lotHolds` in index.ts).
    */
-  async release(actor: Actor, id: string, reason: string | null, guarded = true): Promise<Lot> {
-    const policy = guarded ? this.releasePolicy : undefined;
+  async release(actor: Actor, id: string, reason: string | null): Promise<Lot> {
+    const policy = this.releasePolicy;
     if (!policy) return this.change(actor, id, 'release', reason, releaseRule);
     const checked = await this.get(id);
     // a lot that is not on hold gets the conflict that says so, not a request for a signature

@@ -4,11 +4,16 @@ import type { ContextLookup, EquipmentDirectory } from '../collect/index.ts';
 import type { MachineCommands } from '../connectors/index.ts';
 import type { OperationHolds } from '../execution/index.ts';
 import type { Actor } from '../platform/auth/principal.ts';
+import type { Db } from '../platform/db/database.ts';
 
 /** Lots on hold cannot be consumed (the ledger refuses them); implemented from the lots face (`lotHolds`). */
 export interface LotHolds {
   hold(actor: Actor, lotId: string, reason: string): Promise<unknown>;
-  release(actor: Actor, lotId: string, reason: string): Promise<unknown>;
+  /**
+   * Releases a held lot inside the caller's transaction (quality's hold release: the lot, the hold row and their audit
+   * entries land together or not at all); 409 when the lot is not on hold.
+   */
+  release(tx: Db, actor: Actor, lotId: string, reason: string): Promise<unknown>;
   /** The lots the operation consumed so far: the lots in production there. */
   consumedAt(orderId: string, seq: number): Promise<string[]>;
 }

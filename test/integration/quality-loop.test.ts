@@ -82,11 +82,19 @@ for (const kind of DB_KINDS) {
         chart: 'i-mr',
       });
       const url = `/api/quality/characteristics/${CHAR}`;
+      // none yet: the single GET answers 404, the list of the characteristic's mappings answers []
+      expect((await call('GET', `${url}/machine-tag`)).status).toBe(404);
+      expect(await ok('GET', `/api/quality/machine-tags?characteristic=${CHAR}`, undefined, tokens.operator)).toEqual([]);
+      expect((await call('GET', '/api/quality/machine-tags?characteristic=bad%20id')).status).toBe(400);
       expect((await call('PUT', `${url}/machine-tag`, { equipment: ST10, tag: 'nope' })).body.error.message).toMatch(/has no tag 'nope'.*torque/);
       expect((await call('PUT', `${url}/machine-tag`, { equipment: 'acme/none', tag: 'torque' })).status).toBe(400);
       expect((await call('PUT', `${url}/machine-tag`, { equipment: ST10, tag: 'torque' }, tokens.operator)).status).toBe(403);
       expect(await ok('PUT', `${url}/machine-tag`, { equipment: ST10, tag: 'torque' }, tokens.quality)).toMatchObject({ equipment: ST10, tag: 'torque' });
       expect(await ok('GET', `${url}/machine-tag`)).toMatchObject({ characteristic: CHAR, equipment: ST10, tag: 'torque', createdBy: 'qa-quinn' });
+      expect(await ok('GET', `/api/quality/machine-tags?characteristic=${CHAR}`, undefined, tokens.operator)).toMatchObject([
+        { characteristic: CHAR, equipment: ST10, tag: 'torque', createdBy: 'qa-quinn' },
+      ]);
+      expect((await ok('GET', '/api/quality/machine-tags')).map((m: { characteristic: string }) => m.characteristic)).toEqual([CHAR]);
 
       expect(await ok('GET', `${url}/reaction-plan`)).toBeNull();
       const bad = [

@@ -75,7 +75,13 @@ export class HoldService {
     });
   }
 
-  /** Releases a hold: the owner's hold, then quality's record; the reaction's episode ends with its last open hold. */
+  /**
+   * Releases a hold; the reaction's episode ends with its last open hold. A lot's release in the lots ledger, the hold
+   * row, their audit entries and the episode's end are one transaction: a failure anywhere leaves the lot held and
+   * the hold open, and the release can simply be asked again. A lot released at its own page meanwhile (409 there) is
+   * left as it is and the hold follows. An operation's hold is released first, in execution's own transaction; a retry
+   * after a failure between the two finds it released (409, taken as done) and completes.
+   */
   async release(actor: Actor, id: string, reason: string, settled = false): Promise<QualityHold> {
     const hold = await this.get(id);
     if (hold.releasedAt) throw new AppError('conflict', `hold ${id} was released already (${hold.releasedAt} by ${hold.releasedBy}: ${hold.releaseReason})`);
@@ -83,20 +89,17 @@ export class HoldService {
       hold.kind === 'lot' && !settled
         ? await this.ctx.signatures.requireSignatures('lot.release', { recordType: HOLD_RECORD_TYPE, recordId: id, record: hold })
         : null;
-    if (hold.kind === 'lot' && this.loop && !settled)
-      await this.loop.lots.release(actor, hold.target, reason).catch((err: unknown) => {
-        // released in the lots module already (a person at the lot's page): quality's hold follows
-        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
-      });
-    if (hold.kind === 'operation' && hold.ref && this.loop)
-      await this.loop.operations.release(actor, hold.ref, reason).catch((err: unknown) => {
-        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
-      });
+    const done = (err: unknown) => {
+      // released in the owner's module already (a person at the lot's page, an earlier try): quality's hold follows
+      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+    };
+    if (hold.kind === 'operation' && hold.ref && this.loop) await this.loop.operations.release(actor, hold.ref, reason).catch(done);
     const after = await this.ctx.db
       .transaction(async (tx) => {
         const before = await repo.getHold(tx, id, true);
         if (!before) throw notFound('hold', id);
         if (before.releasedAt) throw new AppError('conflict', `hold ${id} was released already (${before.releasedAt} by ${before.releasedBy})`);
+        if (before.kind === 'lot' && this.loop && !settled) await this.loop.lots.release(tx, actor, before.target, reason).catch(done);
         const next = await repo.releaseHold(tx, id, actor.name, reason);
         await appendAudit(tx, actor, {
           action: 'release',

@@ -24,6 +24,20 @@ export function inlineRoutes(fastify: FastifyInstance, quality: QualityService, 
   const url = '/api/quality/characteristics/:id/machine-tag';
 
   app.get(
+    '/api/quality/machine-tags',
+    {
+      config: { roles: ROLES.anyone },
+      schema: {
+        tags,
+        summary: 'The machine tags characteristics are measured from in-line, or the one of a characteristic (empty: none)',
+        querystring: z.object({ characteristic: params.shape.id.optional() }),
+        response: { 200: z.array(mappingSchema) },
+      },
+    },
+    (req) => inline.list(req.query.characteristic),
+  );
+
+  app.get(
     url,
     {
       config: { roles: ROLES.anyone },

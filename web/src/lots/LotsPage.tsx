@@ -1,10 +1,12 @@
-// The lots list: filter by material, status, location or supplier lot; receive a supplier lot; hold and release.
+// The lots list: filter by material, status, location or supplier lot; receive a supplier lot; hold; release with the
+// signatures the policy asks for lot.release, and any lot's signatures (LotReleasePanel).
 import { useState, type FormEvent } from 'react';
-import { api, errorMessage } from '../platform/api.ts';
+import { api } from '../platform/api.ts';
 import { hasRole, useUser } from '../platform/auth.tsx';
 import { Badge, Button, ErrorBanner, Modal, PageHeader, Spinner, useToast } from '../platform/components.tsx';
 import { formatDateTime } from '../platform/format.ts';
 import { LotId } from './LotId.tsx';
+import { LotReleasePanel } from './LotSignatures.tsx';
 import { SelectField, TextField } from '../platform/forms.tsx';
 import { useResource } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
@@ -29,18 +31,9 @@ export function LotsPage() {
   const lots = useResource<Lot[]>('/lots', { ...applied, limit: 500 });
   const [receiving, setReceiving] = useState(false);
   const [holding, setHolding] = useState<Lot | null>(null);
+  const [open, setOpen] = useState<Lot | null>(null);
   const toast = useToast();
   const set = (k: keyof typeof EMPTY) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
-
-  const release = async (lot: Lot) => {
-    try {
-      await api(`/lots/${encodeURIComponent(lot.id)}/release`, { method: 'POST', body: {} });
-      toast(`Lot ${lot.id} released`);
-      await lots.reload();
-    } catch (err) {
-      toast(errorMessage(err), 'error');
-    }
-  };
 
   return (
     <div className="page">
@@ -99,6 +92,19 @@ export function LotsPage() {
         </div>
       </form>
       {lots.error ? <ErrorBanner error={lots.error} onRetry={lots.reload} /> : null}
+      {open && (
+        <LotReleasePanel
+          key={`${open.id}-${open.status}`}
+          lot={open}
+          canRelease={canKeep}
+          onClose={() => setOpen(null)}
+          onReleased={async () => {
+            toast(`Lot ${open.id} released`);
+            setOpen(null);
+            await lots.reload();
+          }}
+        />
+      )}
       {!lots.data && lots.loading && <Spinner label="Loading lots…" />}
       {lots.data && (
         <div className="card table-scroll">
@@ -138,7 +144,16 @@ export function LotsPage() {
                   <td className="small">{formatDateTime(l.createdAt)}</td>
                   <td className="cell-actions">
                     {canKeep && l.status === 'available' && <Button onClick={() => setHolding(l)}>Hold</Button>}
-                    {canKeep && l.status === 'on_hold' && <Button onClick={() => void release(l)}>Release</Button>}
+                    {canKeep && l.status === 'on_hold' && (
+                      <Button onClick={() => setOpen(l)} disabled={open?.id === l.id}>
+                        Release
+                      </Button>
+                    )}
+                    {!(canKeep && l.status === 'on_hold') && (
+                      <Button variant="ghost" onClick={() => setOpen(l)} disabled={open?.id === l.id}>
+                        Signatures
+                      </Button>
+                    )}
                     <Link to={`/quality/lots/${encodeURIComponent(l.id)}/certificate`} className="btn btn-ghost">
                       Certificate
                     </Link>

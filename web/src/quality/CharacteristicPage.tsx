@@ -1,7 +1,8 @@
 // /quality/characteristics/:id — one characteristic's SPC chart over a window ending now: the control chart with its
 // limits, the spec limits and the violations marked with their rule numbers, the R/S/MR chart when the chart has one,
 // Cp/Cpk/Pp/Ppk with the sigmas they rest on, the histogram, for quality/admin "Freeze limits from this window", and
-// the characteristic's reaction plan (ReactionPlanPanel) and sampling plan (SamplingPanel).
+// the characteristic's reaction plan (ReactionPlanPanel), sampling plan (SamplingPanel) and the machine tag it is measured
+// in-line from (InlinePanel).
 // It polls the server every few seconds while visible; every number shown is the server's.
 import { useMemo, useState } from 'react';
 import { api } from '../platform/api.ts';
@@ -12,6 +13,7 @@ import { formatDateTime, formatTime } from '../platform/format.ts';
 import { useResource, useSubmit } from '../platform/hooks.ts';
 import { Link } from '../platform/router.tsx';
 import { controlOption, EChart, flaggedAt, histogramOption, violationsAt } from './charts.ts';
+import { InlinePanel } from './InlinePanel.tsx';
 import { useVisibleTick } from './poll.ts';
 import { ReactionPlanPanel } from './ReactionPlanPanel.tsx';
 import { SamplingPanel } from './SamplingPanel.tsx';
@@ -66,6 +68,7 @@ export function CharacteristicPage({ id }: { id: string }) {
       {v && canEditQuality(user) && <FreezeLimits v={v} onFrozen={view.reload} />}
       {c && <ReactionPlanPanel characteristic={c.id} rules={c.rules} canEdit={canEditQuality(user)} />}
       {c && <SamplingPanel characteristic={c.id} canEdit={canEditQuality(user)} />}
+      {c && <InlinePanel characteristic={c.id} chart={c.chart} canEdit={canEditQuality(user)} />}
     </div>
   );
 }
