@@ -4,7 +4,7 @@
 // lot's signatures stay on view at the page, read-only. One server (the first of TAKT_TEST_DBS). Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const LOT = 'E2E-REL-1';
@@ -14,14 +14,7 @@ describe(`releasing a held lot at the lots page (${DB_KINDS[0]})`, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const { call: api } = apiOf(() => server);
 
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });

@@ -6,7 +6,7 @@
 // (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10';
@@ -20,20 +20,7 @@ describe(`a characteristic measured in-line, set on its page (${DB_KINDS[0]})`, 
   let page: Page;
   const errors: string[] = [];
   const consoleErrors: string[] = [];
-  const api = async <T = unknown>(method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token ?? server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  const ok = async <T = unknown>(method: string, path: string, body?: unknown, token?: string) => {
-    const res = await api<T>(method, path, body, token);
-    expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-    return res.body;
-  };
+  const { call: api, ok } = apiOf(() => server);
   const characteristic = (id: string, name: string) => ({
     id,
     name,

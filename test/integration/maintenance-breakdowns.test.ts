@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrder, WorkOrderDetail } from '../../src/maintenance/index.ts';
 import { parsePlantFile } from '../../src/plant/index.ts';
 import { connectMqtt, eventually, publish } from '../support/mqtt.ts';
-import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer, injectApi } from '../support/server.ts';
 import { FAILURE_CODES } from '../support/maintenance.ts';
 
 const M1 = 'bd/m1';
@@ -41,20 +41,7 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     let device: MqttClient;
     const tokens: Record<string, string> = {};
-    const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({
-        method: method as 'GET',
-        url,
-        payload: body as object,
-        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : undefined };
-    };
-    const ok = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await call(method, url, body, token);
-      expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-      return res.body;
-    };
+    const { call, ok } = injectApi(() => t);
     const ordersOf = async (equipment: string) => (await ok('GET', `/api/maintenance/work-orders?equipment=${encodeURIComponent(equipment)}`)) as WorkOrder[];
     /** a machine's value over MQTT at an instant (epoch ms), acknowledged by the broker */
     const send = (path: string, tag: string, value: string, ts: number) => publish(device, `takt/v1/${path}/${tag}`, JSON.stringify({ value, ts }));

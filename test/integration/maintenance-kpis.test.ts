@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToUtc } from '../../src/plant/index.ts';
 import { pastWeekday } from '../support/history.ts';
-import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer, injectApi } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 import { FAILURE_CODES } from '../support/maintenance.ts';
 
@@ -22,20 +22,7 @@ for (const kind of DB_KINDS) {
     let t: TestServer;
     let tech: string;
     const iso = (ms: number) => new Date(ms).toISOString();
-    const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({
-        method: method as 'GET',
-        url,
-        payload: body as object,
-        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : undefined };
-    };
-    const ok = async (method: string, url: string, body?: unknown, token?: string) => {
-      const r = await call(method, url, body, token);
-      expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-      return r.body;
-    };
+    const { call, ok } = injectApi(() => t);
     const open = async (equipment: string, kind: string, extra: Record<string, unknown> = {}) =>
       (await ok('POST', '/api/maintenance/work-orders', { equipment, kind, description: `${kind} work`, ...extra })).id as string;
     const moves = async (id: string, steps: Array<[string, Record<string, unknown>?]>) => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanningModule } from '../../src/planning/index.ts';
 import { localToUtc } from '../../src/plant/index.ts';
 import { pastWeekday } from '../support/history.ts';
-import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer, injectApi } from '../support/server.ts';
 import { setStaleAfter } from '../support/stale.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10';
@@ -42,20 +42,7 @@ for (const kind of DB_KINDS) {
     const day = pastWeekday();
     const at = (hhmm: string) => localToUtc(day, hhmm, 'Europe/Berlin');
     const iso = (ms: number) => new Date(ms).toISOString();
-    const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({
-        method: method as 'GET',
-        url,
-        payload: body as object,
-        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : undefined };
-    };
-    const ok = async (method: string, url: string, body?: unknown, token?: string) => {
-      const r = await call(method, url, body, token);
-      expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-      return r.body;
-    };
+    const { call, ok } = injectApi(() => t);
     const plan = async (): Promise<Version> => {
       const started = await ok('POST', '/api/schedules', { timeLimitS: 1 });
       await (t.app.modules.get('planning') as PlanningModule).planning.idle();

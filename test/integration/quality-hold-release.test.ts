@@ -5,26 +5,13 @@
 // lot.release signature) is left as it is and the hold follows; a released hold is not released twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityModule } from '../../src/quality/index.ts';
-import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer, injectApi } from '../support/server.ts';
 
 for (const kind of DB_KINDS) {
   describe(`releasing a lot hold on ${kind}`, () => {
     let t: TestServer;
     let quality: string;
-    const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({
-        method: method as 'GET',
-        url,
-        payload: body as object,
-        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : undefined };
-    };
-    const ok = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await call(method, url, body, token);
-      expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-      return res.body;
-    };
+    const { call, ok } = injectApi(() => t);
     const actor = { id: null, name: 'quality reaction plan' };
     /** a received lot held by a reaction plan: the lots module's hold and quality's record of it */
     const heldLot = async (lot: string): Promise<string> => {

@@ -10,7 +10,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityModule } from '../../src/quality/index.ts';
 import { connectMqtt, eventually, publish } from '../support/mqtt.ts';
-import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
+import { DB_KINDS, startTestServer, type TestServer, injectApi } from '../support/server.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10';
 const CHAR = 'TQ-ST10';
@@ -21,20 +21,7 @@ for (const kind of DB_KINDS) {
     let machine: MqttClient;
     const stops: string[] = [];
     const tokens: Record<string, string> = {};
-    const call = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await t.app.server.inject({
-        method: method as 'GET',
-        url,
-        payload: body as object,
-        headers: { authorization: `Bearer ${token ?? t.adminToken}` },
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : undefined };
-    };
-    const ok = async (method: string, url: string, body?: unknown, token?: string) => {
-      const res = await call(method, url, body, token);
-      expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-      return res.body;
-    };
+    const { call, ok } = injectApi(() => t);
     const settled = () => (t.app.modules.get('quality') as QualityModule).settled();
     const openHolds = async () =>
       (await ok('GET', '/api/quality/holds?status=open')) as Array<{ id: string; kind: string; target: string; ref: string | null }>;

@@ -1,6 +1,7 @@
 // One Takt per test file, on PGlite (in memory) or on the PostgreSQL server in a throw-away schema.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { expect } from 'vitest';
 import type { CollectService } from '../../src/collect/index.ts';
 import type { MqttConnector } from '../../src/connectors/mqtt/index.ts';
 import { createModules, loadDemoPlantIfEmpty, type CollectModule, type MqttModule } from '../../src/modules.ts';
@@ -149,4 +150,28 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       }
     },
   };
+}
+
+/**
+ * The API through the server's inject (no socket), with the admin's token unless told: `call` answers the status and
+ * the parsed body (undefined when empty); `ok` expects a 2xx and answers the body. `server` is asked at each call, so
+ * the helpers can be made before beforeAll starts the server.
+ */
+export function injectApi(server: () => Pick<TestServer, 'app' | 'adminToken'>) {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON bodies they expect
+  const call = async (method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> => {
+    const res = await server().app.server.inject({
+      method: method as 'GET',
+      url,
+      payload: body as object,
+      headers: { authorization: `Bearer ${token ?? server().adminToken}` },
+    });
+    return { status: res.statusCode, body: res.body ? res.json() : undefined };
+  };
+  const ok = async (method: string, url: string, body?: unknown, token?: string) => {
+    const res = await call(method, url, body, token);
+    expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+    return res.body;
+  };
+  return { call, ok };
 }
