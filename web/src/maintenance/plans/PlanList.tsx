@@ -62,46 +62,48 @@ export function PlanList() {
       <ErrorBanner error={list.error} onRetry={() => void list.reload()} />
       {list.data && list.data.length === 0 && <Empty title="No preventive plans">Create one for a machine or an equipment class.</Empty>}
       {list.data && list.data.length > 0 && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Plan</th>
-              <th>Basis</th>
-              <th>Machine</th>
-              <th>Last done</th>
-              <th>Next due</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.flatMap((p) =>
-              (p.machines.length ? p.machines : [null]).map((m, i) => (
-                <tr key={`${p.id}-${m?.equipmentId ?? 'none'}`} data-testid={`plan-row-${p.id}`}>
-                  {i === 0 && (
-                    <td rowSpan={Math.max(1, p.machines.length)}>
-                      <button type="button" className="link" onClick={() => setEditing(p)}>
-                        {p.id}
-                      </button>{' '}
-                      {p.name}
-                      {!p.active && <Badge tone="neutral">inactive</Badge>}
-                    </td>
-                  )}
-                  {i === 0 && (
-                    <td rowSpan={Math.max(1, p.machines.length)}>
-                      {BASIS_LABEL[p.basis]}
-                      <br />
-                      <small className="muted">{every(p)}</small>
-                    </td>
-                  )}
-                  <td>{m ? m.equipment : `class ${p.equipmentClass}: no machines`}</td>
-                  <td>{m?.lastDone ? `${formatDateTime(m.lastDone.at)}${m.lastDone.workOrderId ? ` (${m.lastDone.workOrderId})` : ''}` : '—'}</td>
-                  <td>{m ? <NextDue plan={p} m={m} /> : '—'}</td>
-                  <td>{m && <Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge>}</td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="table plan-table">
+            <thead>
+              <tr>
+                <th>Plan</th>
+                <th>Basis</th>
+                <th>Machine</th>
+                <th>Last done</th>
+                <th>Next due</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.flatMap((p) =>
+                (p.machines.length ? p.machines : [null]).map((m, i) => (
+                  <tr key={`${p.id}-${m?.equipmentId ?? 'none'}`} data-testid={`plan-row-${p.id}`}>
+                    {i === 0 && (
+                      <td rowSpan={Math.max(1, p.machines.length)}>
+                        <button type="button" className="link" onClick={() => setEditing(p)}>
+                          {p.id}
+                        </button>{' '}
+                        {p.name}
+                        {!p.active && <Badge tone="neutral">inactive</Badge>}
+                      </td>
+                    )}
+                    {i === 0 && (
+                      <td rowSpan={Math.max(1, p.machines.length)}>
+                        {BASIS_LABEL[p.basis]}
+                        <br />
+                        <small className="muted">{every(p)}</small>
+                      </td>
+                    )}
+                    <td>{m ? m.equipment : `class ${p.equipmentClass}: no machines`}</td>
+                    <td>{m?.lastDone ? `${formatDateTime(m.lastDone.at)}${m.lastDone.workOrderId ? ` (${m.lastDone.workOrderId})` : ''}` : '—'}</td>
+                    <td>{m ? <NextDue plan={p} m={m} /> : '—'}</td>
+                    <td>{m && <Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge>}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </div>
       )}
       {editing && (
         <PlanForm
