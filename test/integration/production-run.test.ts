@@ -152,7 +152,7 @@ for (const kind of DB_KINDS) {
       const s10 = await ok('POST', '/api/operations/E2E-1/10/setup', { equipment: `${LINE}/st10` }, op);
       expect(s10.download).toMatchObject({ status: 'confirmed', readBack: { 'torque.sp': 0.9 } });
       await ok('POST', '/api/operations/E2E-1/10/start', {}, op);
-      await eventually(async () => (await call('GET', '/api/operations/E2E-1/10')).body.counts.machine.good >= 3, 30_000, 300);
+      await eventually(async () => (await call('GET', '/api/operations/E2E-1/10')).body.counts.machine.good >= 3, 90_000, 300);
       await ok('POST', '/api/operations/E2E-1/10/quantities', { kind: 'scrap', quantity: 1, reason: 'damaged', fromGood: true }, op);
       // scanned: a board lot; the wrong material and a lot on hold are refused with the reason
       const wrong = await call('POST', '/api/operations/E2E-1/10/consume', { lotId: 'BOX-A', quantity: 1 }, {}, op);
@@ -223,6 +223,6 @@ for (const kind of DB_KINDS) {
       expect(recall.nodes.map((n: { lot: string }) => n.lot).sort()).toEqual(['PCB-A', 'S200-E2E-1']);
       expect(recall.orders.map((o: { orderId: string }) => o.orderId)).toEqual(['E2E-1']);
       expect((await ok('GET', '/api/lots/trace?supplierLot=PCB-BATCH-43')).nodes.map((n: { lot: string }) => n.lot)).toEqual(['PCB-B']);
-    }, 180_000);
+    }, 240_000);
   });
 }

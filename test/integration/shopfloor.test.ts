@@ -107,7 +107,7 @@ for (const kind of DB_KINDS) {
           if (!(v.counts.machine.good >= 3)) throw new Error(`good ${v.counts.machine.good}`);
           return v;
         },
-        30_000,
+        90_000,
         300,
       );
       expect(counted.good).toBeGreaterThanOrEqual(3);
@@ -192,7 +192,7 @@ for (const kind of DB_KINDS) {
       const to = new Date(Date.now() + 60_000).toISOString();
       const labour = (await call('GET', `/api/labour?from=${from}&to=${to}&orderId=SF-1`)).body;
       expect(labour.sessions).toEqual([expect.objectContaining({ username: 'opa', station: ST10, orderId: 'SF-1', seq: 10, open: false })]);
-    }, 90_000);
+    }, 180_000);
 
     it('lets only one of two operators set up the same operation, and refuses a machine that cannot run it', async () => {
       await newOrder('SF-2');
