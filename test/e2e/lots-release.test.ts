@@ -4,7 +4,7 @@
 // lot's signatures stay on view at the page, read-only. One server (the first of TAKT_TEST_DBS). Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const LOT = 'E2E-REL-1';
@@ -23,8 +23,7 @@ describe(`releasing a held lot at the lots page (${DB_KINDS[0]})`, () => {
     expect((await api('POST', '/api/lots', { id: LOT, material: 'PP-GRAN-BK', quantity: 25, supplier: 'Resin Co' })).status).toBe(201);
     expect((await api('POST', `/api/lots/${LOT}/hold`, { reason: 'moisture above spec' })).status).toBe(200);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server, { username: 'qa-lena', password: server.userPassword });
   });
   afterAll(async () => {

@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaintenanceModule } from '../../src/maintenance/index.ts';
-import { apiOf, launchChromium, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, signIn, newPage } from '../support/browser.ts';
 import { submitHistory } from '../support/history.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -41,8 +41,7 @@ describe(`condition page in the browser (${DB_KINDS[0]})`, () => {
     const raised = await (server.app.modules.get('maintenance') as MaintenanceModule).predictive.evaluate();
     expect(raised.raised).toBe(1);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server);
   }, 180_000);
   afterAll(async () => {

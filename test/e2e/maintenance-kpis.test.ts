@@ -5,7 +5,7 @@
 // one machine through the equipment field. One server (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 import { FAILURE_CODES } from '../support/maintenance.ts';
 
@@ -62,8 +62,7 @@ describe(`maintenance KPI page in the browser (${DB_KINDS[0]})`, () => {
     await move(c, 'approved');
     await move(c, 'scheduled', { plannedStart: iso(base + 2 * D), plannedEnd: iso(base + 2 * D + H) });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server);
   }, 180_000);
   afterAll(async () => {

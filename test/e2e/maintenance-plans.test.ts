@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanWithDue } from '../../src/maintenance/index.ts';
-import { launchChromium, shot, signIn } from '../support/browser.ts';
+import { launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const IMM01 = 'acme/lakeside/moulding/imm-cell1/imm01';
@@ -23,8 +23,7 @@ describe(`preventive plans page in the browser (${DB_KINDS[0]})`, () => {
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server);
   }, 180_000);
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // one browser at a tablet's size.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -23,8 +23,7 @@ describe(`technician tablet pages in the browser (${DB_KINDS[0]})`, () => {
     ).toBe(201);
     expect((await api('POST', '/api/lots', { id: 'E2E-SPARE-1', material: 'SCREW-M3x8', quantity: 20, location: 'stores' })).status).toBe(201);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1024, height: 1366 }, hasTouch: true })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors, { viewport: { width: 1024, height: 1366 }, hasTouch: true });
     await signIn(page, server, { username: 'tech-tom', password: server.userPassword });
   });
   afterAll(async () => {

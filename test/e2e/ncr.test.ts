@@ -4,7 +4,7 @@
 // the signature BROKEN. One server (the first of TAKT_TEST_DBS), one browser.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 describe(`NCR pages in the browser (${DB_KINDS[0]})`, () => {
@@ -21,8 +21,7 @@ describe(`NCR pages in the browser (${DB_KINDS[0]})`, () => {
     ).toBe(201);
     expect((await api('POST', '/api/lots', { id: 'E2E-NC-1', material: 'PP-GRAN-BK', quantity: 50, supplier: 'Resin Co' })).status).toBe(201);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server, { username: 'qa-eve', password: server.userPassword });
   });
   afterAll(async () => {

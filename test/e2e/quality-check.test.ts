@@ -5,7 +5,7 @@
 // the characteristic then charts the two new points. One server (the first of TAKT_TEST_DBS). Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ST30 = 'acme/lakeside/assembly/line1/st30';
@@ -69,8 +69,7 @@ describe(`a check from the terminal to the SPC chart (${DB_KINDS[0]})`, () => {
   });
 
   it('counts to the check, is blocked, enters the sample on the keypad, and the chart shows the new points', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    const page = await newPage(browser, errors, { viewport: { width: 1024, height: 768 }, hasTouch: true });
     await page.goto(`${server.url}/terminal`);
     await page.getByLabel('Badge').fill(BADGE);
     await page.getByLabel('Badge').press('Enter');

@@ -4,7 +4,7 @@
 // in the database afterwards shows the signature BROKEN with its reason. One server (the first of TAKT_TEST_DBS).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { seedGenealogy } from '../support/lots.ts';
 import { readPdf } from '../support/pdf.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
@@ -49,8 +49,7 @@ describe(`certificate of analysis in the browser (${DB_KINDS[0]})`, () => {
     }));
     expect((await api<{ accepted: number }>('POST', '/api/quality/measurements', { records })).body.accepted).toBe(3);
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server, { username: 'qa-quinn', password: server.userPassword });
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityModule } from '../../src/quality/index.ts';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const MACHINE = 'acme/lakeside/assembly/line1/st10';
@@ -28,8 +28,7 @@ describe(`quality holds page in the browser (${DB_KINDS[0]})`, () => {
     expect(await holds.place(actor, 'lot', 'E2E-H-1', 'bore diameter out of spec at st10', null)).toMatchObject({ kind: 'lot' });
     expect(await holds.place(actor, 'machine', MACHINE, 'bore diameter out of spec', null)).toMatchObject({ kind: 'machine' });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server, { username: 'qa-hana', password: server.userPassword });
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@
 // (the first of TAKT_TEST_DBS), one browser. Needs web/dist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const ST10 = 'acme/lakeside/assembly/line1/st10';
@@ -48,8 +48,7 @@ describe(`a characteristic measured in-line, set on its page (${DB_KINDS[0]})`, 
       records: earlier.map((value, i) => ({ key: `lab-${i}`, characteristic: ID, source: 'lab', ts: new Date(t0 + i * 5 * MIN).toISOString(), value })),
     });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
     });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { KpiReport } from '../../src/quality/index.ts';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const LINE = 'acme/lakeside/assembly/line1';
@@ -45,8 +45,7 @@ describe(`quality KPI page in the browser (${DB_KINDS[0]})`, () => {
       await api('POST', `${op}/complete`, {});
     }
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server);
   }, 180_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Characteristic, FrozenLimits, OverviewRow, SpcContract } from '../../src/quality/index.ts';
-import { apiOf, launchChromium, shot, signIn } from '../support/browser.ts';
+import { apiOf, launchChromium, shot, signIn, newPage } from '../support/browser.ts';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.ts';
 
 const MIN = 60_000;
@@ -27,8 +27,7 @@ describe(`quality pages in the browser (${DB_KINDS[0]})`, () => {
   beforeAll(async () => {
     server = await startTestServer({ db: DB_KINDS[0], demo: true });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    page = await newPage(browser, errors);
     await signIn(page, server);
   });
   afterAll(async () => {

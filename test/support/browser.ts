@@ -1,5 +1,5 @@
 // Headless Chromium for the browser tests: Debian's package (/usr/bin/chromium), never a downloaded build.
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export async function launchChromium(): Promise<Browser> {
@@ -16,6 +16,13 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A page in a context of its own (a desktop screen unless told), its uncaught errors collected into `errors`. */
+export async function newPage(browser: Browser, errors: string[], options: BrowserContextOptions = { viewport: { width: 1280, height: 900 } }): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  return page;
 }
 
 /** Signs in through the sign-in page (admin unless told otherwise) and waits for the app's main area. */

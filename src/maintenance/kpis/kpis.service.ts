@@ -6,6 +6,7 @@ import { AppError, validationFailed } from '../../platform/errors.ts';
 import type { EquipmentLookup } from '../../plant/index.ts';
 import type { MttrFigures } from '../technician/model.ts';
 import type { WorkOrderKind, WorkOrderStatus } from '../work-orders/model.ts';
+import { inEquipmentTree } from '../work-orders/work-orders.repository.ts';
 import { maintenanceKpis, type KpiWorkOrder } from './kpis.ts';
 
 /** Performance's ISO 22400 reliability of a piece of equipment over a period (bound in src/modules.ts). */
@@ -45,9 +46,7 @@ export class MaintenanceKpiService {
           throw err;
         })
       : undefined;
-    const scope = eq
-      ? sql`AND (equipment_id = ${eq.id} OR equipment_path = ${eq.path} OR equipment_path LIKE ${`${eq.path.replace(/[\\%_]/g, '\\$&')}/%`})`
-      : sql``;
+    const scope = eq ? sql`AND ${inEquipmentTree(eq)}` : sql``;
     const rows = await rowsOf<Record<string, unknown>>(
       this.ctx.db,
       sql`SELECT id, kind, status, created_at, started_at, done_at, planned_start, planned_end, estimate_minutes FROM maintenance_work_orders

@@ -2,7 +2,7 @@
 // failure code catalogue and the work order's failure_* columns. Spare parts live in the lots ledger (ports.ts).
 import { rowsOf, sql, type Db } from '../../platform/db/database.ts';
 import type { WorkOrder } from '../work-orders/model.ts';
-import { workOrderOf } from '../work-orders/work-orders.repository.ts';
+import { inEquipmentTree, workOrderOf } from '../work-orders/work-orders.repository.ts';
 import {
   FAILURE_CODE_FIELDS,
   FAILURE_CODE_KIND,
@@ -186,11 +186,7 @@ export async function repairsOf(
   to: Date,
 ): Promise<Array<{ id: string; stopStart: string | null; stopId: string | null; createdAt: string; doneAt: string }>> {
   const where =
-    scope === null
-      ? sql`TRUE`
-      : 'below' in scope
-        ? sql`(equipment_id = ${scope.equipmentId} OR equipment_path = ${scope.path} OR equipment_path LIKE ${`${scope.path.replace(/[\\%_]/g, '\\$&')}/%`})`
-        : sql`equipment_id = ${scope.equipmentId}`;
+    scope === null ? sql`TRUE` : 'below' in scope ? inEquipmentTree({ id: scope.equipmentId, path: scope.path }) : sql`equipment_id = ${scope.equipmentId}`;
   const rows = await rowsOf<Row>(
     db,
     sql`SELECT id, stop_start, stop_id, created_at, done_at FROM maintenance_work_orders

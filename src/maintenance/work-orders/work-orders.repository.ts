@@ -1,10 +1,15 @@
 // SQL for maintenance work orders and their steps (ADR 0006): the tables of migration 0027.
+import type { SQL } from 'drizzle-orm';
 import { rowsOf, sql, type Db } from '../../platform/db/database.ts';
 import type { WorkOrder, WorkOrderKind, WorkOrderOrigin, WorkOrderPriority, WorkOrderStatus, WorkOrderStep } from './model.ts';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 const str = (v: unknown): string | null => (v == null ? null : String(v));
+
+/** Work orders of a piece of equipment and everything below it in the plant model (by its id, or its path as a prefix). */
+export const inEquipmentTree = (eq: { id: string; path: string }): SQL =>
+  sql`(equipment_id = ${eq.id} OR equipment_path = ${eq.path} OR equipment_path LIKE ${`${eq.path.replace(/[\\%_]/g, '\\$&')}/%`})`;
 
 export function workOrderOf(r: Row): WorkOrder {
   return {
